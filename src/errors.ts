@@ -1,0 +1,105 @@
+/**
+ * Errors written for the person reading the job log: each says what happened, where, and what to
+ * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
+ */
+export class ActionError extends Error {
+  override name = 'ActionError'
+}
+
+/** An input is missing, malformed or contradicts another input. */
+export class InputError extends ActionError {
+  override name = 'InputError'
+  constructor(
+    readonly input: string,
+    message: string
+  ) {
+    super(`Input '${input}': ${message}`)
+  }
+}
+
+/** Where a request went, for messages: "the token endpoint (https://…/token)". */
+export interface EndpointRef {
+  readonly name: string
+  readonly url: string
+}
+
+export function describeEndpoint(endpoint: EndpointRef): string {
+  return `the ${endpoint.name} (${endpoint.url})`
+}
+
+/** The provider answered, but with something the action cannot use (HTML, bad JSON, a missing field). */
+export class ProviderResponseError extends ActionError {
+  override name = 'ProviderResponseError'
+  constructor(
+    readonly endpoint: EndpointRef,
+    readonly status: number | undefined,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export type NetworkFailure = 'timeout' | 'connection' | 'reset'
+
+/** The endpoint could not be reached, or did not answer in time. Usually worth retrying. */
+export class NetworkError extends ActionError {
+  override name = 'NetworkError'
+  constructor(
+    readonly endpoint: EndpointRef,
+    readonly failure: NetworkFailure,
+    /** False when the request surely never reached the server (refused, unknown host). */
+    readonly maybeDelivered: boolean,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+/** The fields of an OAuth error response (RFC 6749 §5.2), kept as data. */
+export interface OAuthErrorBody {
+  readonly error: string
+  readonly errorDescription?: string
+  readonly errorUri?: string
+}
+
+/** The provider answered with an OAuth error that ends the request. */
+export class OAuthError extends ActionError {
+  override name = 'OAuthError'
+  constructor(
+    readonly endpoint: EndpointRef,
+    readonly status: number,
+    readonly body: OAuthErrorBody,
+    message: string
+  ) {
+    super(message)
+  }
+  get error(): string {
+    return this.body.error
+  }
+}
+
+/** The step was cancelled (SIGINT/SIGTERM from the runner). */
+export class CancelledError extends ActionError {
+  override name = 'CancelledError'
+  constructor() {
+    super('The step was cancelled before the request was approved.')
+  }
+}
+
+/** How the wait for a person ended when it did not end in approval. */
+export type WaitEnding = 'denied' | 'expired' | 'timed-out'
+
+export class WaitEndedError extends ActionError {
+  override name = 'WaitEndedError'
+  constructor(
+    readonly ending: WaitEnding,
+    message: string,
+    readonly oauthError?: OAuthErrorBody
+  ) {
+    super(message)
+  }
+}
+
+export function isCancelled(error: unknown): error is CancelledError {
+  return error instanceof CancelledError
+}

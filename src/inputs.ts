@@ -1,0 +1,297 @@
+import { InputError } from './errors.js'
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.js'
+import type { EndpointInputs } from './oauth/endpoints.js'
+import { checkSecureUrl } from './oauth/url-policy.js'
+import { PROVIDERS, type ProviderPreset } from './providers/index.js'
+
+export type OnRefreshFailure = 'fail' | 'device'
+
+export interface Config {
+  readonly provider: ProviderPreset
+  readonly endpoints: EndpointInputs
+  readonly clientId: string
+  readonly clientSecret?: string
+  readonly clientPrivateKey?: string
+  readonly clientAuthMethod: ClientAuthMethod | 'auto'
+  readonly scope?: string
+  readonly audience?: string
+  readonly resources: readonly string[]
+  readonly extraParams: ReadonlyArray<readonly [string, string]>
+  readonly refreshToken?: string
+  readonly onRefreshFailure: OnRefreshFailure
+  readonly timeoutSeconds?: number
+  readonly summary: boolean
+}
+
+export interface InputSource {
+  /** The input's value, trimmed; '' when not set. */
+  getInput(name: string): string
+  /** Registers a value to be masked in every later log line. */
+  setSecret(value: string): void
+  readonly env: Readonly<Record<string, string | undefined>>
+}
+
+/** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
+const RESERVED_PARAMS: Readonly<Record<string, string>> = {
+  client_id: 'use the client-id input',
+  client_secret: 'use the client-secret input',
+  client_assertion: 'use client-private-key with client-auth-method: private_key_jwt',
+  client_assertion_type: 'use client-private-key with client-auth-method: private_key_jwt',
+  grant_type: 'the action sets it',
+  device_code: 'the action sets it',
+  refresh_token: 'use the refresh-token input',
+  scope: 'use the scope input',
+  audience: 'use the audience input',
+  resource: 'use the resource input'
+}
+
+/** Reads and checks every input; each problem is an InputError naming the input. */
+export function readConfig(source: InputSource): Config {
+  // Masked first, before anything could print them.
+  const clientSecret = optional(source.getInput('client-secret'))
+  const refreshToken = optional(source.getInput('refresh-token'))
+  const clientPrivateKey = optional(source.getInput('client-private-key'))
+  if (clientSecret) source.setSecret(clientSecret)
+  if (refreshToken) source.setSecret(refreshToken)
+  if (clientPrivateKey) maskKey(clientPrivateKey, source)
+
+  const provider = readProvider(source.getInput('provider'))
+  const clientId = source.getInput('client-id')
+  if (!clientId) {
+    throw new InputError('client-id', 'is required. Set it to the OAuth client ID registered at your identity provider.')
+  }
+  if (!/^[\x21-\x7E]{1,512}$/.test(clientId)) {
+    throw new InputError('client-id', 'must be printable ASCII without spaces, at most 512 characters.')
+  }
+  const endpoints = readEndpoints(source, provider)
+  const clientAuthMethod = readClientAuthMethod(source.getInput('client-auth-method'), clientSecret, clientPrivateKey)
+  if (clientPrivateKey) checkPrivateKey(clientPrivateKey)
+  const audience = optional(source.getInput('audience'))
+  const timeoutSeconds = parseTimeout(source.getInput('timeout'))
+  return {
+    provider,
+    endpoints,
+    clientId,
+    ...(clientSecret && { clientSecret }),
+    ...(clientPrivateKey && { clientPrivateKey }),
+    clientAuthMethod,
+    ...optionalField('scope', readScope(source.getInput('scope'))),
+    ...(audience && { audience: singleLine('audience', audience) }),
+    resources: readResources(source.getInput('resource')),
+    extraParams: parseExtraParams(source.getInput('extra-params')),
+    ...(refreshToken && { refreshToken }),
+    onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
+    ...(timeoutSeconds !== undefined && { timeoutSeconds }),
+    summary: readBoolean('summary', source.getInput('summary'), true)
+  }
+}
+
+function optional(value: string): string | undefined {
+  return value === '' ? undefined : value
+}
+
+function optionalField<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+function readProvider(value: string): ProviderPreset {
+  const name = (value || 'oidc').toLowerCase()
+  const preset = PROVIDERS[name]
+  if (!preset) {
+    throw new InputError('provider', `"${value}" is not a known provider. Use one of: ${Object.keys(PROVIDERS).join(', ')}.`)
+  }
+  return preset
+}
+
+function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointInputs {
+  const url = (name: string): string | undefined => {
+    const value = optional(source.getInput(name))
+    if (value === undefined) return undefined
+    const check = checkSecureUrl(value)
+    if (!check.ok) throw new InputError(name, `"${value.slice(0, 200)}" ${check.problem}.`)
+    return value
+  }
+  const issuer = url('issuer')
+  if (issuer && new URL(issuer).search) {
+    throw new InputError('issuer', 'must not have a ?query part (RFC 8414 §2); give the issuer exactly as the provider publishes it.')
+  }
+  const discoveryUrl = url('discovery-url')
+  let deviceAuthorizationEndpoint = url('device-authorization-endpoint')
+  let tokenEndpoint = url('token-endpoint')
+  if (provider.fixedEndpoints) {
+    const serverInput = optional(source.getInput('github-server-url'))
+    const server = serverInput ?? source.env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+    const check = checkSecureUrl(server)
+    if (!check.ok) throw new InputError('github-server-url', `"${server.slice(0, 200)}" ${check.problem}.`)
+    if (issuer || discoveryUrl) {
+      throw new InputError(
+        issuer ? 'issuer' : 'discovery-url',
+        `is not used with provider: ${provider.name}, which has no discovery; remove it (the server is set by github-server-url).`
+      )
+    }
+    const fixed = provider.fixedEndpoints(check.url.origin + check.url.pathname)
+    deviceAuthorizationEndpoint ??= fixed.deviceAuthorizationEndpoint
+    tokenEndpoint ??= fixed.tokenEndpoint
+  } else if (!issuer && !discoveryUrl && !(deviceAuthorizationEndpoint && tokenEndpoint)) {
+    throw new InputError(
+      'issuer',
+      'is required: set it to your identity provider\'s issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint.'
+    )
+  }
+  return {
+    // Kept exactly as given: OIDC Discovery §4.3 compares issuers character for character.
+    ...(issuer && { issuer }),
+    ...(discoveryUrl && { discoveryUrl }),
+    ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
+    ...(tokenEndpoint && { tokenEndpoint })
+  }
+}
+
+function readClientAuthMethod(
+  value: string,
+  secret: string | undefined,
+  privateKey: string | undefined
+): ClientAuthMethod | 'auto' {
+  const method = readChoice('client-auth-method', value || 'auto', ['auto', ...CLIENT_AUTH_METHODS])
+  if (secret && privateKey) {
+    throw new InputError('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.')
+  }
+  const needsSecret = method === 'client_secret_basic' || method === 'client_secret_post'
+  if (needsSecret && !secret) {
+    throw new InputError('client-secret', `is required with client-auth-method: ${method}. Set it from a secret, for example \${{ secrets.OAUTH_CLIENT_SECRET }}.`)
+  }
+  if (method === 'private_key_jwt' && !privateKey) {
+    throw new InputError('client-private-key', 'is required with client-auth-method: private_key_jwt. Set it to a PKCS#8 PEM or a private JWK, from a secret.')
+  }
+  if (method === 'none' && (secret || privateKey)) {
+    throw new InputError('client-auth-method', `is none, but ${secret ? 'client-secret' : 'client-private-key'} is set. Remove it, or choose a method that uses it (or auto).`)
+  }
+  if (privateKey && needsSecret) {
+    throw new InputError('client-auth-method', `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`)
+  }
+  if (secret && method === 'private_key_jwt') {
+    throw new InputError('client-auth-method', 'is private_key_jwt, but client-secret is given instead of client-private-key.')
+  }
+  return method as ClientAuthMethod | 'auto'
+}
+
+function checkPrivateKey(key: string): void {
+  if (key.startsWith('{')) {
+    try {
+      const jwk = JSON.parse(key) as Record<string, unknown>
+      if (typeof jwk['kty'] === 'string' && typeof jwk['d'] === 'string') return
+    } catch {
+      // reported below
+    }
+    throw new InputError('client-private-key', 'looks like JSON but is not a private JWK (it needs "kty" and "d").')
+  }
+  if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(key)) {
+    throw new InputError(
+      'client-private-key',
+      'is a PKCS#1 or SEC1 PEM; convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'
+    )
+  }
+  if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(key)) {
+    throw new InputError('client-private-key', 'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK as JSON.')
+  }
+}
+
+/** A multi-line secret is masked line by line by the runner; mask the key material, not the armour lines. */
+function maskKey(key: string, source: InputSource): void {
+  source.setSecret(key)
+  for (const line of key.split(/\r?\n/)) {
+    const trimmed = line.trim()
+    if (trimmed.length >= 8 && !trimmed.startsWith('-----')) source.setSecret(trimmed)
+  }
+}
+
+function readScope(value: string): string | undefined {
+  const scope = value.split(/\s+/).filter(Boolean).join(' ')
+  if (scope === '') return undefined
+  // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+  if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
+    throw new InputError('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.')
+  }
+  return scope
+}
+
+function readResources(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((resource) => {
+      // RFC 8707 §2: an absolute URI without a fragment.
+      let url: URL | undefined
+      try {
+        url = new URL(resource)
+      } catch {
+        url = undefined
+      }
+      if (!url || url.hash) {
+        throw new InputError('resource', `"${resource.slice(0, 200)}" is not an absolute URI without a #fragment (RFC 8707 §2). Give one per line.`)
+      }
+      return resource
+    })
+}
+
+function singleLine(input: string, value: string): string {
+  if (/[\u0000-\u001F\u007F]/.test(value)) throw new InputError(input, 'must be a single line without control characters.')
+  return value
+}
+
+/** extra-params: one key=value a line, added to the device authorization request. */
+export function parseExtraParams(value: string): Array<[string, string]> {
+  const params: Array<[string, string]> = []
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) return
+    const where = `line ${index + 1}`
+    const equals = line.indexOf('=')
+    if (equals <= 0) {
+      throw new InputError('extra-params', `${where} is not key=value (for example prompt=login). Write one parameter a line.`)
+    }
+    const key = line.slice(0, equals).trim()
+    const paramValue = line.slice(equals + 1).trim()
+    if (!/^[A-Za-z0-9_.\-:[\]]{1,100}$/.test(key)) {
+      throw new InputError('extra-params', `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`)
+    }
+    const reserved = RESERVED_PARAMS[key.toLowerCase()]
+    if (reserved) throw new InputError('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`)
+    if (/[\u0000-\u001F\u007F]/.test(paramValue)) throw new InputError('extra-params', `${where} has control characters in its value.`)
+    params.push([key, paramValue])
+  })
+  return params
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3600 }
+/** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
+export const MAX_TIMEOUT_SECONDS = 6 * 3600
+
+/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
+export function parseTimeout(value: string): number | undefined {
+  const text = value.trim().toLowerCase()
+  if (text === '') return undefined
+  const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text)
+  const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number) : NaN
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(
+      'timeout',
+      `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`
+    )
+  }
+  return seconds
+}
+
+function readChoice<T extends string>(input: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw new InputError(input, `"${value.slice(0, 60)}" is not one of: ${choices.join(', ')}.`)
+}
+
+/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them. */
+function readBoolean(input: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(input, `"${value.slice(0, 40)}" is not true or false.`)
+}

@@ -1,0 +1,147 @@
+import { ProviderResponseError, type EndpointRef } from '../errors.js'
+import { issuerMatches } from './deviations.js'
+import { capitalize, getJson, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import { checkSecureUrl } from './url-policy.js'
+
+/** What the action needs to know about the provider, wherever it came from. */
+export interface ProviderMetadata {
+  readonly issuer?: string
+  readonly deviceAuthorizationEndpoint: string
+  readonly tokenEndpoint: string
+  readonly jwksUri?: string
+  readonly userinfoEndpoint?: string
+  readonly revocationEndpoint?: string
+  readonly tokenEndpointAuthMethods?: readonly string[]
+  /** For the log: where the endpoints were found. */
+  readonly source: string
+}
+
+export interface EndpointInputs {
+  readonly issuer?: string
+  readonly discoveryUrl?: string
+  readonly deviceAuthorizationEndpoint?: string
+  readonly tokenEndpoint?: string
+}
+
+/**
+ * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
+ * document, with any endpoint given by hand taking precedence over the one it lists.
+ */
+export async function resolveEndpoints(ctx: OAuthContext, inputs: EndpointInputs): Promise<ProviderMetadata> {
+  const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs
+  if (deviceAuthorizationEndpoint && tokenEndpoint) {
+    return {
+      ...(inputs.issuer && { issuer: inputs.issuer }),
+      deviceAuthorizationEndpoint,
+      tokenEndpoint,
+      source: 'the device-authorization-endpoint and token-endpoint inputs'
+    }
+  }
+  const { document, url } = await fetchDiscoveryDocument(ctx, inputs)
+  const metadata = readDiscoveryDocument(document, url, inputs)
+  return {
+    ...metadata,
+    ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
+    ...(tokenEndpoint && { tokenEndpoint })
+  }
+}
+
+/**
+ * Where to look for the document, in order: OpenID Connect Discovery §4 appends
+ * /.well-known/openid-configuration to the issuer; RFC 8414 §3.1 inserts
+ * /.well-known/oauth-authorization-server between host and path; some servers instead append that
+ * suffix to an issuer with a path, as OIDC does.
+ */
+export function discoveryCandidates(issuer: string): string[] {
+  const url = new URL(issuer)
+  const path = url.pathname.replace(/\/+$/, '')
+  const base = `${url.origin}${path}`
+  const candidates = [`${base}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`]
+  if (path) candidates.push(`${base}/.well-known/oauth-authorization-server`)
+  return candidates
+}
+
+async function fetchDiscoveryDocument(
+  ctx: OAuthContext,
+  inputs: EndpointInputs
+): Promise<{ document: Readonly<Record<string, unknown>>; url: string }> {
+  const candidates = inputs.discoveryUrl ? [inputs.discoveryUrl] : discoveryCandidates(inputs.issuer as string)
+  const missing: string[] = []
+  for (const url of candidates) {
+    const endpoint: EndpointRef = { name: 'discovery document', url }
+    let finalUrl = url
+    const read = await withRetries(
+      ctx,
+      endpoint,
+      async () => {
+        const answer = await getJson(ctx, endpoint)
+        finalUrl = answer.finalUrl
+        return answer
+      },
+      { attempts: 3, retryMaybeDelivered: true }
+    )
+    // Only "not here" moves on to the next place; any other failure is reported as it is.
+    if ((read.status === 404 || read.status === 410) && !inputs.discoveryUrl) {
+      missing.push(url)
+      continue
+    }
+    if (read.status !== 200 || !read.fields) {
+      throw unusableResponse({ ...endpoint, url: finalUrl }, read, 'a JSON discovery document')
+    }
+    return { document: read.fields, url: finalUrl }
+  }
+  throw new ProviderResponseError(
+    { name: 'discovery document', url: candidates[0] as string },
+    404,
+    `No discovery document was found for the issuer ${inputs.issuer}: ${missing.join(' and ')} answered 404. Check the issuer input (it is the provider's base URL, without /.well-known/...), set discovery-url to the document's address, or give device-authorization-endpoint and token-endpoint.`
+  )
+}
+
+/** Checks the discovery document (OIDC Discovery §3 and §4.3, RFC 8414 §2 and §3.3). */
+export function readDiscoveryDocument(
+  document: Readonly<Record<string, unknown>>,
+  url: string,
+  inputs: EndpointInputs
+): ProviderMetadata {
+  const endpoint: EndpointRef = { name: 'discovery document', url }
+  const fail = (problem: string, fix: string): never => {
+    throw new ProviderResponseError(endpoint, 200, `${capitalize(`the discovery document at ${url}`)} ${problem}. ${fix}`)
+  }
+  const published = document['issuer']
+  if (typeof published !== 'string' || published === '') {
+    return fail('has no issuer', 'It is not a valid OpenID Connect or RFC 8414 document; check discovery-url.')
+  }
+  if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
+    fail(
+      `names the issuer ${published}, but the issuer input is ${inputs.issuer}`,
+      'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.'
+    )
+  }
+  const endpointField = (name: string, required: boolean, fix: string): string | undefined => {
+    const value = document[name]
+    if (value === undefined || value === null || value === '') return required ? fail(`has no ${name}`, fix) : undefined
+    const check = typeof value === 'string' ? checkSecureUrl(value) : undefined
+    if (!check?.ok) return fail(`lists a ${name} that ${check ? check.problem : 'is not a string'}`, fix)
+    return check.url.href
+  }
+  const deviceAuthorizationEndpoint = endpointField(
+    'device_authorization_endpoint',
+    !inputs.deviceAuthorizationEndpoint,
+    'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.'
+  )
+  const tokenEndpoint = endpointField('token_endpoint', !inputs.tokenEndpoint, 'Set the token-endpoint input.')
+  const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.')
+  const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.')
+  const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.')
+  const methods = document['token_endpoint_auth_methods_supported']
+  return {
+    issuer: inputs.issuer ?? published,
+    deviceAuthorizationEndpoint: (deviceAuthorizationEndpoint ?? inputs.deviceAuthorizationEndpoint) as string,
+    tokenEndpoint: (tokenEndpoint ?? inputs.tokenEndpoint) as string,
+    ...(jwksUri && { jwksUri }),
+    ...(userinfoEndpoint && { userinfoEndpoint }),
+    ...(revocationEndpoint && { revocationEndpoint }),
+    ...(Array.isArray(methods) && { tokenEndpointAuthMethods: methods.filter((m): m is string => typeof m === 'string') }),
+    source: `discovery at ${url}`
+  }
+}

@@ -1,0 +1,147 @@
+import type { Clock } from '../clock.js'
+import { WaitEndedError, type EndpointRef } from '../errors.js'
+import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
+import { oauthError, type ErrorAdvisor } from './explain.js'
+import type { TokenAttempt, TokenSet } from './token.js'
+
+/** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
+export const SLOW_DOWN_STEP_MS = 5000
+/** Added to every wait so that network jitter never makes a poll arrive before the interval. */
+export const POLL_MARGIN_MS = 250
+/** Waits are cut into slices this long, so the runner can remind the person while it waits. */
+export const TICK_MS = 15_000
+/** Longest single token request; shortened near the deadline. */
+export const POLL_REQUEST_TIMEOUT_MS = 30_000
+
+export type PollEvent =
+  | { readonly type: 'tick'; readonly nowMs: number }
+  | { readonly type: 'pending'; readonly poll: number }
+  | { readonly type: 'slow-down'; readonly intervalSeconds: number; readonly count: number }
+  | { readonly type: 'transient'; readonly reason: string; readonly failuresInARow: number; readonly retryInMs: number }
+
+export interface PollOptions {
+  readonly clock: Clock
+  readonly signal?: AbortSignal
+  readonly endpoint: EndpointRef
+  readonly intervalSeconds: number
+  /** When the device code expires (from expires_in). */
+  readonly expiresAtMs?: number
+  /** When the person's time is up (from the timeout input). At least one of the two is set. */
+  readonly timeoutAtMs?: number
+  /** One token request with the device code; given the time it may take. */
+  readonly attempt: (timeoutMs: number) => Promise<TokenAttempt>
+  readonly advisors?: readonly ErrorAdvisor[]
+  readonly onEvent?: (event: PollEvent) => void
+}
+
+/**
+ * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): waits the interval
+ * before the first poll and between polls, keeps waiting on authorization_pending, slows down
+ * for good on slow_down, stops on any other error, and stops at the deadline. Returns as soon as
+ * tokens arrive: a device code is never redeemed twice.
+ */
+export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
+  const { clock, signal } = options
+  const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity)
+  if (!Number.isFinite(deadlineMs)) throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs')
+  const emit = (event: PollEvent): void => options.onEvent?.(event)
+
+  let intervalMs = options.intervalSeconds * 1000
+  let nextPollMs = clock.now() + intervalMs + POLL_MARGIN_MS
+  let lastPollMs: number | undefined
+  let polls = 0
+  let slowDowns = 0
+  let failuresInARow = 0
+
+  for (;;) {
+    if (nextPollMs >= deadlineMs) {
+      const last = finalPollTime(deadlineMs, lastPollMs, intervalMs, clock.now())
+      if (last === undefined) throw deadlineReached(options, deadlineMs)
+      nextPollMs = last
+    }
+    await sleepUntil(clock, nextPollMs, signal, emit)
+    polls++
+    lastPollMs = clock.now()
+    const result = await options.attempt(Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - lastPollMs)))
+
+    if (result.kind === 'tokens') return result.tokens
+
+    if (result.kind === 'transient' && result.status !== 429) {
+      failuresInARow++
+      const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, DEFAULT_BACKOFF, clock.random()))
+      const waitMs = result.retryAfterMs ?? backoff
+      emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs })
+      nextPollMs = lastPollMs + waitMs
+      continue
+    }
+    failuresInARow = 0
+
+    const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down' // a bare 429 means slow down
+    switch (error) {
+      case 'authorization_pending':
+        emit({ type: 'pending', poll: polls })
+        break
+      case 'slow_down': {
+        slowDowns++
+        const offered = result.kind === 'oauth-error' && result.intervalSeconds ? result.intervalSeconds * 1000 : 0
+        intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered)
+        emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns })
+        break
+      }
+      case 'access_denied':
+      case 'authorization_declined': // Entra ID's name for a refusal
+        throw new WaitEndedError(
+          'denied',
+          'The request was denied: the person who signed in declined it at the provider. Run the job again if that was a mistake.',
+          result.kind === 'oauth-error' ? result.body : undefined
+        )
+      case 'expired_token':
+        throw new WaitEndedError(
+          'expired',
+          'The code expired before anyone approved it. Run the job again and approve within the time shown.',
+          result.kind === 'oauth-error' ? result.body : undefined
+        )
+      default:
+        if (result.kind === 'oauth-error') {
+          throw oauthError(options.endpoint, result.status, result.body, 'device-token', options.advisors)
+        }
+    }
+    const retryAfterMs = result.retryAfterMs ?? 0
+    nextPollMs = lastPollMs + Math.max(intervalMs, retryAfterMs) + POLL_MARGIN_MS
+  }
+}
+
+/**
+ * When the next poll would fall after the deadline, one last poll just before it still catches
+ * an approval given in the meantime, provided it keeps a decent gap from the previous poll.
+ */
+function finalPollTime(deadlineMs: number, lastPollMs: number | undefined, intervalMs: number, nowMs: number): number | undefined {
+  const candidate = deadlineMs - 1000
+  if (lastPollMs === undefined || candidate <= nowMs) return undefined
+  return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined
+}
+
+function deadlineReached(options: PollOptions, deadlineMs: number): WaitEndedError {
+  if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
+    return new WaitEndedError(
+      'expired',
+      'The code expired before anyone approved it. Run the job again and approve within the time shown.'
+    )
+  }
+  return new WaitEndedError(
+    'timed-out',
+    'Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.'
+  )
+}
+
+async function sleepUntil(
+  clock: Clock,
+  targetMs: number,
+  signal: AbortSignal | undefined,
+  emit: (event: PollEvent) => void
+): Promise<void> {
+  for (let now = clock.now(); now < targetMs; now = clock.now()) {
+    await clock.sleep(Math.min(TICK_MS, targetMs - now), signal)
+    emit({ type: 'tick', nowMs: clock.now() })
+  }
+}

@@ -1,0 +1,149 @@
+import {
+  describeEndpoint,
+  NetworkError,
+  ProviderResponseError,
+  type EndpointRef,
+  type OAuthErrorBody
+} from '../errors.js'
+import { authenticate, type ClientCredentials } from './client-auth.js'
+import { secondsOf } from './deviations.js'
+import { capitalize, isTransientStatus, postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import { oauthError, type ErrorAdvisor } from './explain.js'
+import { oauthErrorOf } from './response.js'
+
+/** RFC 6749 §5.1, normalized. Every string here except tokenType and scope is a secret. */
+export interface TokenSet {
+  readonly accessToken: string
+  readonly tokenType?: string
+  readonly refreshToken?: string
+  readonly idToken?: string
+  readonly expiresInSeconds?: number
+  readonly scope?: string
+  /** GitHub App user tokens: how long the refresh token lives. */
+  readonly refreshTokenExpiresInSeconds?: number
+}
+
+/** The outcome of one token request, for the caller to decide on. */
+export type TokenAttempt =
+  | { readonly kind: 'tokens'; readonly tokens: TokenSet }
+  | {
+      readonly kind: 'oauth-error'
+      readonly status: number
+      readonly body: OAuthErrorBody
+      readonly retryAfterMs?: number
+      /** A new polling interval sent along with slow_down (GitHub does). */
+      readonly intervalSeconds?: number
+    }
+  /** No decision from the provider: a 5xx or bare 429, or a network failure. Worth another try. */
+  | { readonly kind: 'transient'; readonly status?: number; readonly reason: string; readonly retryAfterMs?: number }
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const MAX_TOKEN_LENGTH = 64 * 1024
+
+/** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
+export async function requestToken(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  client: ClientCredentials,
+  grant: URLSearchParams,
+  timeoutMs?: number
+): Promise<TokenAttempt> {
+  let read
+  try {
+    const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now())
+    read = await postForm(ctx, endpoint, auth.params, auth.headers, timeoutMs)
+  } catch (error) {
+    if (error instanceof NetworkError) {
+      return { kind: 'transient', reason: error.message }
+    }
+    throw error
+  }
+  const retry = read.retryAfterMs !== undefined ? { retryAfterMs: read.retryAfterMs } : {}
+  const error = oauthErrorOf(read)
+  if (error) {
+    const interval = secondsOf(read.fields?.['interval'])
+    const newInterval = interval.kind === 'number' && interval.seconds >= 1 ? { intervalSeconds: interval.seconds } : {}
+    return { kind: 'oauth-error', status: read.status, body: error, ...retry, ...newInterval }
+  }
+  if (read.status === 200 && read.fields) return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) }
+  if (isTransientStatus(read.status)) {
+    return { kind: 'transient', status: read.status, reason: unusableResponse(endpoint, read, 'tokens').message, ...retry }
+  }
+  throw unusableResponse(endpoint, read, 'a JSON object with access_token')
+}
+
+/** Checks every field of a successful token response (RFC 6749 §5.1). */
+export function parseTokenResponse(fields: Readonly<Record<string, unknown>>, endpoint: EndpointRef): TokenSet {
+  const fail = (problem: string): never => {
+    throw new ProviderResponseError(
+      endpoint,
+      200,
+      `${capitalize(describeEndpoint(endpoint))} answered without usable tokens: ${problem}.`
+    )
+  }
+  const token = (name: string, required: boolean): string | undefined => {
+    const value = fields[name]
+    if (value === undefined || value === null || (value === '' && !required)) {
+      return required ? fail(`${name} is missing`) : undefined
+    }
+    if (typeof value !== 'string' || value === '') return fail(`${name} is not a string`)
+    if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
+      return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`)
+    }
+    return value
+  }
+  const text = (name: string): string | undefined => {
+    const value = fields[name]
+    return typeof value === 'string' && /^[\x20-\x7E]{1,2000}$/.test(value) ? value : undefined
+  }
+  const seconds = (name: string): number | undefined => {
+    const value = secondsOf(fields[name])
+    return value.kind === 'number' && value.seconds > 0 ? value.seconds : undefined
+  }
+  const accessToken = token('access_token', true) as string
+  const refreshToken = token('refresh_token', false)
+  const idToken = token('id_token', false)
+  const tokenType = text('token_type')
+  const scope = text('scope')
+  const expiresInSeconds = seconds('expires_in')
+  const refreshTokenExpiresInSeconds = seconds('refresh_token_expires_in')
+  return {
+    accessToken,
+    ...(tokenType !== undefined && { tokenType }),
+    ...(refreshToken !== undefined && { refreshToken }),
+    ...(idToken !== undefined && { idToken }),
+    ...(expiresInSeconds !== undefined && { expiresInSeconds }),
+    ...(scope !== undefined && { scope }),
+    ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds })
+  }
+}
+
+/**
+ * RFC 6749 §6: trades a refresh token for new tokens. A 5xx or a request that surely never left
+ * is retried; a connection lost mid-request is not, because the provider may already have
+ * rotated the refresh token, and a retry with the old one could revoke the whole family.
+ */
+export async function refreshTokens(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  client: ClientCredentials,
+  refreshToken: string,
+  scope: string | undefined,
+  advisors: readonly ErrorAdvisor[] = []
+): Promise<TokenSet> {
+  const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken })
+  if (scope) grant.set('scope', scope)
+  const read = await withRetries(
+    ctx,
+    endpoint,
+    async () => {
+      const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now())
+      return postForm(ctx, endpoint, auth.params, auth.headers)
+    },
+    { attempts: 3, retryMaybeDelivered: false }
+  )
+  const error = oauthErrorOf(read)
+  if (error) throw oauthError(endpoint, read.status, error, 'refresh', advisors)
+  if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, 'a JSON object with access_token')
+  return parseTokenResponse(read.fields, endpoint)
+}

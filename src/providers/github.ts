@@ -1,0 +1,46 @@
+import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { ProviderPreset } from './preset.js'
+
+/**
+ * GitHub's device flow (docs.github.com, "Authorizing OAuth apps", device flow): no discovery,
+ * fixed paths on the server (github.com or a GitHub Enterprise Server), errors answered with HTTP
+ * 200, its own error codes, and the granted scopes comma-separated.
+ */
+const advise: ErrorAdvisor = (body, kind) => {
+  switch (body.error) {
+    case 'device_flow_disabled':
+      return 'The device flow is not enabled for this app. In the app\'s settings on GitHub (Settings → Developer settings → OAuth Apps or GitHub Apps → your app), tick "Enable Device Flow" and save.'
+    case 'incorrect_client_credentials':
+      return 'GitHub does not know this client-id (or the client-secret is wrong). Use the Client ID shown on the app\'s settings page (not the App ID), and a current client secret.'
+    case 'incorrect_device_code':
+      return 'GitHub did not recognize the device code. This is not something to fix in the workflow: run the job again.'
+    case 'unsupported_grant_type':
+      return kind === 'refresh'
+        ? 'GitHub issues refresh tokens only to GitHub Apps with expiring user tokens; an OAuth App\'s token does not expire and cannot be refreshed.'
+        : 'GitHub rejected the grant type; this is a bug in the action, please report it.'
+    case 'bad_refresh_token':
+      return 'The refresh token is expired, revoked, or was already used (GitHub rotates it on every refresh). Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
+    case 'unauthorized_client':
+      return 'The app may not use this grant. For refresh, GitHub needs the client-secret as well as the client-id.'
+    default:
+      return undefined
+  }
+}
+
+export const github: ProviderPreset = {
+  name: 'github',
+  fixedEndpoints: (serverUrl) => {
+    const base = serverUrl.replace(/\/+$/, '')
+    return {
+      deviceAuthorizationEndpoint: `${base}/login/device/code`,
+      tokenEndpoint: `${base}/login/oauth/access_token`
+    }
+  },
+  // GitHub documents client_id and client_secret as form parameters.
+  secretAuthMethod: 'client_secret_post',
+  normalizeTokens: (tokens) =>
+    tokens.scope === undefined
+      ? tokens
+      : { ...tokens, scope: tokens.scope.split(/[,\s]+/).filter(Boolean).join(' ') },
+  advisors: [advise]
+}

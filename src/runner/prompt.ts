@@ -1,0 +1,103 @@
+import type { DeviceAuthorization } from '../oauth/device.js'
+import { formatDuration, formatUtc } from './format.js'
+
+/** Which run is asking, so the approver can tell a real request from a phishing lure. */
+export interface RunOrigin {
+  readonly repository?: string
+  readonly workflow?: string
+  readonly runId?: string
+  readonly runAttempt?: string
+  readonly actor?: string
+  readonly runUrl?: string
+}
+
+export function runOrigin(env: Readonly<Record<string, string | undefined>>): RunOrigin {
+  const server = env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+  const repository = env['GITHUB_REPOSITORY']
+  const runId = env['GITHUB_RUN_ID']
+  return {
+    ...(repository && { repository }),
+    ...(env['GITHUB_WORKFLOW'] && { workflow: env['GITHUB_WORKFLOW'] }),
+    ...(runId && { runId }),
+    ...(env['GITHUB_RUN_ATTEMPT'] && { runAttempt: env['GITHUB_RUN_ATTEMPT'] }),
+    ...(env['GITHUB_ACTOR'] && { actor: env['GITHUB_ACTOR'] }),
+    ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+  }
+}
+
+export function describeOrigin(origin: RunOrigin): string | undefined {
+  if (!origin.repository) return undefined
+  const parts = [origin.repository]
+  if (origin.workflow) parts.push(`workflow "${origin.workflow}"`)
+  if (origin.runId) parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`)
+  if (origin.actor) parts.push(`started by ${origin.actor}`)
+  return parts.join(' · ')
+}
+
+export interface PromptContext {
+  readonly device: DeviceAuthorization
+  readonly clientId: string
+  readonly scope?: string
+  /** When the wait ends, whichever comes first: code expiry or the timeout input. */
+  readonly deadlineMs: number
+  readonly origin: RunOrigin
+}
+
+const RULE = '─'.repeat(64)
+
+/** The block printed the moment the code exists; the log is live, the summary is not. */
+export function promptLines(ctx: PromptContext, nowMs: number): string[] {
+  const { device } = ctx
+  const lines = [
+    `┌${RULE}`,
+    '│ Approval needed: sign in at the provider and enter the code.',
+    '│',
+    `│   1. Open   ${device.verificationUri}`,
+    `│   2. Enter  ${device.userCode}`
+  ]
+  if (device.verificationUriComplete) {
+    lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`)
+  }
+  lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? '(the provider\'s default)'}`)
+  const origin = describeOrigin(ctx.origin)
+  if (origin) lines.push(`│   Asked by ${origin}`)
+  if (ctx.origin.runUrl) lines.push(`│            ${ctx.origin.runUrl}`)
+  lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`)
+  if (device.message) lines.push('│', `│   The provider says: ${device.message}`)
+  lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`)
+  return lines
+}
+
+export function noticeOf(ctx: PromptContext, nowMs: number): { title: string; message: string } {
+  const { device } = ctx
+  const where = device.verificationUriComplete ?? device.verificationUri
+  const origin = describeOrigin(ctx.origin)
+  return {
+    title: `Approval needed: enter code ${device.userCode}`,
+    message:
+      `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
+      `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
+      `${origin ? ` Asked by ${origin}.` : ''}`
+  }
+}
+
+/** Repeated while waiting: someone who opens the log late may not see the first block. */
+export function reminderLine(ctx: PromptContext, nowMs: number): string {
+  return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`
+}
+
+/** Says when a reminder is due: once a minute. */
+export class ReminderSchedule {
+  private lastMs: number
+  constructor(
+    shownAtMs: number,
+    private readonly everyMs = 60_000
+  ) {
+    this.lastMs = shownAtMs
+  }
+  due(nowMs: number): boolean {
+    if (nowMs - this.lastMs < this.everyMs) return false
+    this.lastMs = nowMs
+    return true
+  }
+}

@@ -1,0 +1,19 @@
+import type { InputSource } from '../inputs.js'
+
+/**
+ * Everything the action does to the runner, as an interface: src/index.ts backs it with
+ * @actions/core; tests back it with a recorder.
+ */
+export interface Runner extends InputSource {
+  info(message: string): void
+  debug(message: string): void
+  isDebug(): boolean
+  /** An annotation on the run page, pushed while the step runs. */
+  notice(message: string, title: string): void
+  warning(message: string): void
+  setOutput(name: string, value: string): void
+  setFailed(message: string): void
+  saveState(name: string, value: string): void
+  /** Appends to the job summary file; the runner shows it when the step ends. */
+  appendSummary(markdown: string): Promise<void>
+}
