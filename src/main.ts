@@ -6,6 +6,8 @@ import { requestDeviceAuthorization, type DeviceAuthorization } from './oauth/de
 import { resolveEndpoints, type ProviderMetadata } from './oauth/endpoints.js'
 import type { OAuthContext } from './oauth/exchange.js'
 import type { HttpTransport } from './oauth/http.js'
+import { verifyIdToken } from './oauth/id-token.js'
+import { approverFromClaims, fetchApprover, type Approver, type UserApi } from './oauth/identity.js'
 import { pollForTokens, type PollEvent } from './oauth/poll.js'
 import { DEVICE_CODE_GRANT, refreshTokens, requestToken, type TokenSet } from './oauth/token.js'
 import { advisorsFor } from './providers/index.js'
@@ -59,10 +61,10 @@ export async function run(deps: Deps): Promise<Ending> {
     if (config.refreshToken) {
       const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors)
       if (refreshed) {
-        const tokens = normalize(refreshed)
+        const { tokens, approver } = await identify(ctx, runner, config, metadata, normalize(refreshed))
         publishTokens(runner, tokens, { nowMs: clock.now(), refreshTokenUsed: config.refreshToken })
         runner.info('Exchanged the refresh token for a new access token.')
-        await summary.outcome({ ending: 'refreshed', atMs: clock.now(), clientId: config.clientId, ...scopeOf(tokens) })
+        await summary.outcome({ ending: 'refreshed', atMs: clock.now(), clientId: config.clientId, ...scopeOf(tokens), ...approverOf(approver) })
         return 'refreshed'
       }
     }
@@ -94,7 +96,7 @@ export async function run(deps: Deps): Promise<Ending> {
 
     const reminders = new ReminderSchedule(shownAtMs)
     const grant = new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: device.deviceCode })
-    const tokens = normalize(
+    const granted = normalize(
       await pollForTokens({
         clock,
         signal: deps.signal,
@@ -107,11 +109,13 @@ export async function run(deps: Deps): Promise<Ending> {
         onEvent: (event) => reportPollEvent(runner, event, () => (reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined))
       })
     )
-    maskTokens(runner, tokens)
     const approvedAtMs = clock.now()
+    const { tokens, approver } = await identify(ctx, runner, config, metadata, granted)
     publishTokens(runner, tokens, { nowMs: approvedAtMs })
-    runner.info(`Approved after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`)
-    await summary.outcome({ ending: 'approved', atMs: approvedAtMs, shownAtMs, clientId: config.clientId, ...scopeOf(tokens) })
+    runner.info(
+      `Approved${approver ? ` by ${approver.name}` : ''} after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`
+    )
+    await summary.outcome({ ending: 'approved', atMs: approvedAtMs, shownAtMs, clientId: config.clientId, ...scopeOf(tokens), ...approverOf(approver) })
     return 'approved'
   } catch (error) {
     return fail(runner, summary, error, clock.now(), shownAtMs)
@@ -200,6 +204,65 @@ function reportPollEvent(runner: Runner, event: PollEvent, reminder: () => strin
   }
   const line = reminder()
   if (line) runner.info(line)
+}
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+async function identify(
+  ctx: OAuthContext,
+  runner: Runner,
+  config: Config,
+  metadata: ProviderMetadata,
+  received: TokenSet
+): Promise<{ tokens: TokenSet; approver?: Approver }> {
+  maskTokens(runner, received)
+  let tokens = received
+  let approver: Approver | undefined
+  if (tokens.idToken) {
+    if (metadata.issuer && metadata.jwksUri) {
+      const claims = await verifyIdToken(ctx, tokens.idToken, {
+        issuer: metadata.issuer,
+        clientId: config.clientId,
+        jwksUri: metadata.jwksUri,
+        ...(config.clientSecret && { clientSecret: config.clientSecret })
+      })
+      approver = approverFromClaims(claims, 'ID token')
+    } else {
+      const { idToken: _withheld, ...rest } = tokens
+      tokens = rest
+      runner.warning(
+        'The provider returned an ID token, but the action cannot verify it without the provider\'s keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.'
+      )
+    }
+  }
+  const api: UserApi | undefined = metadata.userinfoEndpoint
+    ? { endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint }, nameField: 'preferred_username', subjectField: 'sub' }
+    : config.provider.userApi?.(metadata.tokenEndpoint)
+  if (!approver && api) {
+    try {
+      approver = await fetchApprover(ctx, api, tokens.accessToken)
+    } catch (error) {
+      if (error instanceof CancelledError) throw error
+      runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  if (approver) {
+    runner.setOutput('approver', approver.name)
+    runner.setOutput('approver-subject', approver.subject)
+  } else if (!api) {
+    runner.notice(
+      'The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.',
+      'Approver unknown'
+    )
+  }
+  return { tokens, ...(approver && { approver }) }
+}
+
+function approverOf(approver: Approver | undefined): { approver?: string } {
+  return approver ? { approver: approver.subject === approver.name ? approver.name : `${approver.name} (${approver.subject})` } : {}
 }
 
 function scopeOf(tokens: TokenSet): { scope?: string } {

@@ -58,6 +58,15 @@ export async function getJson(
       )
     }
     const next = new URL(location, url)
+    // A bearer token goes only where it was sent: never follow it to another origin.
+    const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')
+    if (carriesToken && next.origin !== new URL(url).origin) {
+      throw new ProviderResponseError(
+        endpoint,
+        read.status,
+        `${capitalize(describeEndpoint(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`
+      )
+    }
     if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
       throw new ProviderResponseError(
         endpoint,

@@ -68,7 +68,9 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
 
     if (result.kind === 'transient' && result.status !== 429) {
       failuresInARow++
-      const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, DEFAULT_BACKOFF, clock.random()))
+      // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
+      const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) }
+      const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()))
       const waitMs = result.retryAfterMs ?? backoff
       emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs })
       nextPollMs = lastPollMs + waitMs

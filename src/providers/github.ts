@@ -42,5 +42,16 @@ export const github: ProviderPreset = {
     tokens.scope === undefined
       ? tokens
       : { ...tokens, scope: tokens.scope.split(/[,\s]+/).filter(Boolean).join(' ') },
-  advisors: [advise]
+  advisors: [advise],
+  // GitHub issues no id_token; its REST API names the token's owner (GET /user).
+  userApi: (tokenEndpoint) => {
+    const server = new URL(tokenEndpoint)
+    const api = server.hostname === 'github.com' ? 'https://api.github.com' : `${server.origin}/api/v3`
+    return {
+      endpoint: { name: 'GitHub user API', url: `${api}/user` },
+      headers: { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' },
+      nameField: 'login',
+      subjectField: 'id'
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import type { ClientAuthMethod } from '../oauth/client-auth.js'
 import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { UserApi } from '../oauth/identity.js'
 import type { TokenSet } from '../oauth/token.js'
 
 /** Endpoints a provider has at fixed places, so no discovery is needed. */
@@ -21,4 +22,6 @@ export interface ProviderPreset {
   /** Rewrites what the provider returns into the RFC's form. */
   readonly normalizeTokens?: (tokens: TokenSet) => TokenSet
   readonly advisors: readonly ErrorAdvisor[]
+  /** Where to ask who approved, for providers without id_token or userinfo. */
+  readonly userApi?: (tokenEndpoint: string) => UserApi
 }

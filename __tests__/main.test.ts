@@ -1,0 +1,263 @@
+import { describe, expect, it } from '@jest/globals'
+import { run } from '../src/main.js'
+import type { HttpRequest } from '../src/oauth/http.js'
+import { FakeClock, json, RecordingRunner, scriptedHttp, type Route } from '../test-support/fakes.js'
+
+const ISSUER = 'https://id.example.com'
+const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
+const DEVICE = `${ISSUER}/device/code`
+const TOKEN = `${ISSUER}/token`
+const ENV = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'octo/release',
+  GITHUB_WORKFLOW: 'Release',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_ACTOR: 'octocat'
+}
+
+const discovery: Route = () =>
+  json(200, { issuer: ISSUER, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
+const deviceCode: Route = () =>
+  json(200, {
+    device_code: 'dc-secret-123',
+    user_code: 'WDJB-MJHT',
+    verification_uri: `${ISSUER}/device`,
+    verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`,
+    expires_in: 600,
+    interval: 5
+  })
+const issued = {
+  access_token: 'at-secret-456',
+  token_type: 'Bearer',
+  expires_in: 3600,
+  refresh_token: 'rt-secret-789',
+  id_token: 'eyJ.idtoken.secret',
+  scope: 'openid profile'
+}
+
+/** The token endpoint answers pending `pendingPolls` times, then with tokens. */
+function tokenEndpoint(pendingPolls: number, answer: Route = () => json(200, issued)): Route {
+  let polls = 0
+  return (request) => {
+    polls++
+    return polls <= pendingPolls ? json(400, { error: 'authorization_pending' }) : answer(request)
+  }
+}
+
+function setup(inputs: Record<string, string>, routes: Record<string, Route>, env: Record<string, string> = ENV) {
+  const runner = new RecordingRunner({ 'client-id': 'release-bot', issuer: ISSUER, ...inputs }, env)
+  const http = scriptedHttp(routes)
+  const clock = new FakeClock()
+  const controller = new AbortController()
+  return {
+    runner,
+    http,
+    clock,
+    controller,
+    run: () => run({ runner, http, clock, signal: controller.signal })
+  }
+}
+
+function formOf(request: HttpRequest | undefined): URLSearchParams {
+  return new URLSearchParams(request?.body ?? '')
+}
+
+describe('run: the device flow end to end (in memory)', () => {
+  it('shows the code, waits for approval and sets masked outputs', async () => {
+    const t = setup({ scope: 'openid profile' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(3) })
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.runner.failed).toBeUndefined()
+    expect(t.runner.outputs).toEqual({
+      'access-token': 'at-secret-456',
+      'refresh-token': 'rt-secret-789',
+      'token-type': 'Bearer',
+      'expires-in': '3600',
+      'expires-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      scope: 'openid profile'
+    })
+    const log = t.runner.text('info')
+    expect(log).toContain(`${ISSUER}/device`)
+    expect(log).toContain('WDJB-MJHT')
+    expect(log).toContain(`${ISSUER}/device?user_code=WDJB-MJHT`)
+    expect(log).toContain('release-bot')
+    expect(log).toContain('octo/release')
+    const notice = t.runner.logs.find((entry) => entry.level === 'notice')
+    expect(notice?.title).toContain('WDJB-MJHT')
+    expect(t.runner.summary).toContain('Outcome: ✅ Approved')
+    expect(t.runner.summary).toContain('WDJB-MJHT')
+  })
+
+  it('withholds an ID token it cannot verify (no jwks_uri known), and says why', async () => {
+    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) })
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.runner.outputs['id-token']).toBeUndefined()
+    expect(t.runner.text('warning')).toMatch(/cannot verify it/)
+    expect(t.runner.text('notice')).toMatch(/who approved is not recorded/)
+  })
+
+  it('masks the device code and every token before anything can print or output them', async () => {
+    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1) })
+    await t.run()
+    for (const secret of ['dc-secret-123', 'at-secret-456', 'rt-secret-789', 'eyJ.idtoken.secret']) {
+      expect(t.runner.secrets).toContain(secret)
+      const masked = t.runner.events.indexOf(`mask:${secret}`)
+      const firstUse = t.runner.events.findIndex((event) => event.startsWith('output:') && event.endsWith(`=${secret}`))
+      if (firstUse >= 0) expect(masked).toBeLessThan(firstUse)
+      // Never in a log line, the summary or a failure message.
+      expect(t.runner.text()).not.toContain(secret)
+      expect(t.runner.summary).not.toContain(secret)
+    }
+  })
+
+  it('sends the device code grant with the client id (RFC 8628 §3.4)', async () => {
+    const t = setup({ scope: 'openid' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) })
+    await t.run()
+    const deviceRequest = t.http.requests.find((r) => r.url === DEVICE)
+    expect(formOf(deviceRequest).get('client_id')).toBe('release-bot')
+    expect(formOf(deviceRequest).get('scope')).toBe('openid')
+    const poll = t.http.requests.find((r) => r.url === TOKEN)
+    expect(Object.fromEntries(formOf(poll))).toEqual({
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: 'dc-secret-123',
+      client_id: 'release-bot'
+    })
+  })
+
+  it('makes no discovery request when both endpoints are given', async () => {
+    const t = setup(
+      { issuer: '', 'device-authorization-endpoint': DEVICE, 'token-endpoint': TOKEN },
+      { [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) }
+    )
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.http.requests.map((r) => r.url)).toEqual([DEVICE, TOKEN])
+  })
+
+  it('records a denial in the log and the summary', async () => {
+    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(2, () => json(400, { error: 'access_denied' })) })
+    await expect(t.run()).resolves.toBe('denied')
+    expect(t.runner.failed).toMatch(/denied/)
+    expect(t.runner.summary).toContain('Outcome: 🚫 Denied')
+    expect(t.runner.outputs).toEqual({})
+  })
+
+  it('stops at the timeout input and says so', async () => {
+    const t = setup({ timeout: '2m' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1000) })
+    await expect(t.run()).resolves.toBe('timed-out')
+    expect(t.runner.failed).toMatch(/timeout/)
+    expect(t.runner.summary).toContain('Timed out')
+    const polls = t.http.requests.filter((r) => r.url === TOKEN).length
+    expect(polls).toBeGreaterThan(15)
+    expect(polls).toBeLessThanOrEqual(24)
+  })
+
+  it('reminds the person about once a minute while waiting', async () => {
+    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1000) })
+    await expect(t.run()).resolves.toBe('expired')
+    const reminders = t.runner.logs.filter((entry) => entry.message.startsWith('Still waiting for approval'))
+    expect(reminders.length).toBeGreaterThanOrEqual(8)
+    expect(reminders.length).toBeLessThanOrEqual(10)
+    expect(reminders[0]?.message).toContain('WDJB-MJHT')
+    expect(reminders[0]?.message).toMatch(/min .*left/)
+    expect(t.runner.summary).toContain('Expired')
+  })
+
+  it('records a cancellation when the signal aborts mid-wait', async () => {
+    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: (r) => {
+      t.controller.abort()
+      return tokenEndpoint(1000)(r)
+    } })
+    await expect(t.run()).resolves.toBe('cancelled')
+    expect(t.runner.summary).toContain('Cancelled')
+    expect(t.http.requests.filter((r) => r.url === TOKEN)).toHaveLength(1)
+  })
+
+  it('fails with the input named when client-id is missing, before any request', async () => {
+    const t = setup({ 'client-id': '' }, {})
+    await expect(t.run()).resolves.toBe('failed')
+    expect(t.runner.failed).toMatch(/^Input 'client-id': is required/)
+    expect(t.http.requests).toHaveLength(0)
+  })
+
+  it('reports a provider answering HTML instead of a device code', async () => {
+    const t = setup({}, {
+      [DISCOVERY]: discovery,
+      [DEVICE]: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html><title>Sign in</title></html>' })
+    })
+    await expect(t.run()).resolves.toBe('failed')
+    expect(t.runner.failed).toContain('device authorization endpoint')
+    expect(t.runner.failed).toContain('HTML page')
+    expect(t.runner.failed).not.toMatch(/\n\s+at /) // no stack trace
+  })
+
+  it('writes no summary when summary is false', async () => {
+    const t = setup({ summary: 'false' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) })
+    await t.run()
+    expect(t.runner.summary).toBe('')
+  })
+
+  it('warns about a polling interval the provider set absurdly high, and honours it', async () => {
+    const slowDevice: Route = () =>
+      json(200, { device_code: 'dc', user_code: 'ABCD', verification_uri: `${ISSUER}/device`, expires_in: 900, interval: 600 })
+    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: slowDevice, [TOKEN]: tokenEndpoint(0) })
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.runner.text('warning')).toMatch(/every 600 s/)
+    expect(t.clock.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(600_000)
+  })
+})
+
+describe('run: refresh from a stored refresh token', () => {
+  it('trades the refresh token for new tokens without asking anyone', async () => {
+    const t = setup({ 'refresh-token': 'stored-rt' }, {
+      [DISCOVERY]: discovery,
+      [TOKEN]: (request) => {
+        expect(Object.fromEntries(formOf(request))).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'stored-rt' })
+        return json(200, { access_token: 'fresh-at', token_type: 'Bearer', expires_in: 60, refresh_token: 'rotated-rt' })
+      }
+    })
+    await expect(t.run()).resolves.toBe('refreshed')
+    expect(t.runner.outputs['access-token']).toBe('fresh-at')
+    expect(t.runner.outputs['refresh-token']).toBe('rotated-rt')
+    expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
+    expect(t.runner.secrets).toEqual(expect.arrayContaining(['stored-rt', 'fresh-at', 'rotated-rt']))
+    expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
+    expect(t.runner.summary).toContain('Refreshed')
+  })
+
+  it('fails on a dead refresh token by default, saying what to do', async () => {
+    const t = setup({ 'refresh-token': 'dead-rt' }, {
+      [DISCOVERY]: discovery,
+      [TOKEN]: () => json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
+    })
+    await expect(t.run()).resolves.toBe('failed')
+    expect(t.runner.failed).toContain('invalid_grant')
+    expect(t.runner.failed).toContain('on-refresh-failure: device')
+    expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
+  })
+
+  it('falls back to the device flow on a dead refresh token with on-refresh-failure: device', async () => {
+    let calls = 0
+    const t = setup({ 'refresh-token': 'dead-rt', 'on-refresh-failure': 'device' }, {
+      [DISCOVERY]: discovery,
+      [DEVICE]: deviceCode,
+      [TOKEN]: (request) => {
+        calls++
+        if (formOf(request).get('grant_type') === 'refresh_token') return json(400, { error: 'invalid_grant' })
+        return calls < 3 ? json(400, { error: 'authorization_pending' }) : json(200, issued)
+      }
+    })
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.runner.text('warning')).toMatch(/Starting the device flow instead/)
+    expect(t.runner.outputs['access-token']).toBe('at-secret-456')
+  })
+
+  it('does not fall back to the device flow for errors other than a dead token', async () => {
+    const t = setup({ 'refresh-token': 'rt', 'on-refresh-failure': 'device' }, {
+      [DISCOVERY]: discovery,
+      [TOKEN]: () => json(401, { error: 'invalid_client' })
+    })
+    await expect(t.run()).resolves.toBe('failed')
+    expect(t.runner.failed).toContain('invalid_client')
+    expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
+  })
+})

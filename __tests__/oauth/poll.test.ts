@@ -1,0 +1,230 @@
+import { describe, expect, it } from '@jest/globals'
+import { CancelledError, OAuthError, WaitEndedError } from '../../src/errors.js'
+import { pollForTokens, POLL_MARGIN_MS, type PollEvent, type PollOptions } from '../../src/oauth/poll.js'
+import type { TokenAttempt } from '../../src/oauth/token.js'
+import { FakeClock } from '../../test-support/fakes.js'
+
+const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
+const pending: TokenAttempt = { kind: 'oauth-error', status: 400, body: { error: 'authorization_pending' } }
+const slowDown: TokenAttempt = { kind: 'oauth-error', status: 400, body: { error: 'slow_down' } }
+const tokens: TokenAttempt = { kind: 'tokens', tokens: { accessToken: 'at-1', tokenType: 'Bearer' } }
+
+/** Runs the loop with scripted answers; records when each poll happened. */
+function harness(answers: Array<TokenAttempt | ((n: number) => TokenAttempt)>, overrides: Partial<PollOptions> = {}) {
+  const clock = new FakeClock()
+  const start = clock.now()
+  const pollTimes: number[] = []
+  const events: PollEvent[] = []
+  const options: PollOptions = {
+    clock,
+    endpoint,
+    intervalSeconds: 5,
+    expiresAtMs: start + 600_000,
+    attempt: async () => {
+      pollTimes.push(clock.now() - start)
+      const answer = answers[Math.min(pollTimes.length - 1, answers.length - 1)] as TokenAttempt | ((n: number) => TokenAttempt)
+      return typeof answer === 'function' ? answer(pollTimes.length) : answer
+    },
+    onEvent: (event) => events.push(event),
+    ...overrides
+  }
+  return { clock, start, pollTimes, events, run: () => pollForTokens(options) }
+}
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((t, i) => t - (times[i] as number))
+}
+
+describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
+  it('waits one interval before the first poll (RFC 8628 §3.5)', async () => {
+    const h = harness([tokens])
+    await h.run()
+    expect(h.pollTimes[0]).toBeGreaterThanOrEqual(5000)
+    expect(h.pollTimes[0]).toBeLessThan(5000 + 1000)
+  })
+
+  it('keeps polling on authorization_pending, never faster than the interval', async () => {
+    const h = harness([pending, pending, pending, tokens])
+    const result = await h.run()
+    expect(result.accessToken).toBe('at-1')
+    expect(h.pollTimes).toHaveLength(4)
+    for (const gap of gaps(h.pollTimes)) expect(gap).toBeGreaterThanOrEqual(5000)
+  })
+
+  it('honours a fractional interval', async () => {
+    const h = harness([pending, tokens], { intervalSeconds: 2.5 })
+    await h.run()
+    expect(gaps(h.pollTimes)[0]).toBeGreaterThanOrEqual(2500)
+    expect(gaps(h.pollTimes)[0]).toBeLessThan(5000)
+  })
+
+  it('raises the interval by 5 s after slow_down, for all later polls (RFC 8628 §3.5)', async () => {
+    const h = harness([pending, slowDown, pending, pending, tokens])
+    await h.run()
+    const [first, second, third, fourth] = gaps(h.pollTimes)
+    expect(first).toBeLessThan(10_000) // still 5 s before the slow_down
+    expect(second).toBeGreaterThanOrEqual(10_000)
+    expect(third).toBeGreaterThanOrEqual(10_000)
+    expect(fourth).toBeGreaterThanOrEqual(10_000)
+    expect(h.events).toContainEqual({ type: 'slow-down', intervalSeconds: 10, count: 1 })
+  })
+
+  it('adds 5 s for each slow_down, never lowering the interval', async () => {
+    const h = harness([slowDown, slowDown, pending, tokens])
+    await h.run()
+    const [afterFirst, afterSecond, afterPending] = gaps(h.pollTimes)
+    expect(afterFirst).toBeGreaterThanOrEqual(10_000)
+    expect(afterSecond).toBeGreaterThanOrEqual(15_000)
+    expect(afterPending).toBeGreaterThanOrEqual(15_000)
+  })
+
+  it('takes the interval sent with slow_down when it is larger (GitHub sends one)', async () => {
+    const h = harness([{ ...slowDown, intervalSeconds: 30 } as TokenAttempt, pending, tokens])
+    await h.run()
+    expect(gaps(h.pollTimes)[0]).toBeGreaterThanOrEqual(30_000)
+    expect(gaps(h.pollTimes)[1]).toBeGreaterThanOrEqual(30_000)
+  })
+
+  it('ignores a smaller interval sent with slow_down: +5 s still applies', async () => {
+    const h = harness([{ ...slowDown, intervalSeconds: 1 } as TokenAttempt, tokens])
+    await h.run()
+    expect(gaps(h.pollTimes)[0]).toBeGreaterThanOrEqual(10_000)
+  })
+
+  it('treats a bare HTTP 429 as slow_down', async () => {
+    const h = harness([{ kind: 'transient', status: 429, reason: 'HTTP 429' }, tokens])
+    await h.run()
+    expect(gaps(h.pollTimes)[0]).toBeGreaterThanOrEqual(10_000)
+  })
+
+  it('waits as long as Retry-After says on a 429 or 503', async () => {
+    const h = harness([
+      { kind: 'transient', status: 503, reason: 'HTTP 503', retryAfterMs: 42_000 },
+      { kind: 'oauth-error', status: 429, body: { error: 'slow_down' }, retryAfterMs: 33_000 },
+      tokens
+    ])
+    await h.run()
+    expect(gaps(h.pollTimes)[0]).toBeGreaterThanOrEqual(42_000)
+    expect(gaps(h.pollTimes)[1]).toBeGreaterThanOrEqual(33_000)
+  })
+
+  it('retries network errors and 5xx with growing waits until one succeeds', async () => {
+    const failure: TokenAttempt = { kind: 'transient', reason: 'Could not reach the token endpoint' }
+    const h = harness([failure, failure, failure, failure, tokens])
+    const result = await h.run()
+    expect(result.accessToken).toBe('at-1')
+    const waits = gaps(h.pollTimes)
+    expect(waits[1]).toBeGreaterThan(waits[0] as number)
+    expect(waits[3]).toBeGreaterThan(waits[2] as number)
+    for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(5000)
+    expect(h.events.filter((e) => e.type === 'transient')).toHaveLength(4)
+  })
+
+  it('stops retrying a failing provider at the deadline, as an expiry', async () => {
+    const h = harness([{ kind: 'transient', status: 502, reason: 'HTTP 502' }], { expiresAtMs: undefined, timeoutAtMs: undefined })
+    const clockStart = h.clock.now()
+    const run = pollForTokens({
+      clock: h.clock,
+      endpoint,
+      intervalSeconds: 5,
+      expiresAtMs: clockStart + 120_000,
+      attempt: async () => ({ kind: 'transient', status: 502, reason: 'HTTP 502' })
+    })
+    await expect(run).rejects.toMatchObject({ ending: 'expired' })
+    expect(h.clock.now() - clockStart).toBeLessThanOrEqual(120_000)
+  })
+
+  it('ends with "denied" on access_denied', async () => {
+    const h = harness([pending, { kind: 'oauth-error', status: 400, body: { error: 'access_denied' } }])
+    await expect(h.run()).rejects.toMatchObject({ name: 'WaitEndedError', ending: 'denied' })
+    expect(h.pollTimes).toHaveLength(2)
+  })
+
+  it('ends with "expired" on expired_token', async () => {
+    const h = harness([{ kind: 'oauth-error', status: 400, body: { error: 'expired_token' } }])
+    const error = await h.run().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WaitEndedError)
+    expect((error as WaitEndedError).ending).toBe('expired')
+    expect((error as Error).message).toMatch(/expired before anyone approved/)
+  })
+
+  it('stops on any other error with the provider\'s words and advice', async () => {
+    const h = harness([{ kind: 'oauth-error', status: 401, body: { error: 'invalid_client', errorDescription: 'client authentication failed' } }])
+    const error = await h.run().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OAuthError)
+    expect((error as Error).message).toContain('invalid_client')
+    expect((error as Error).message).toContain('client authentication failed')
+    expect((error as Error).message).toContain('client-id')
+    expect(h.pollTimes).toHaveLength(1)
+  })
+
+  it('never polls again after tokens arrive', async () => {
+    let calls = 0
+    const h = harness([
+      () => {
+        calls++
+        return tokens
+      }
+    ])
+    await h.run()
+    // Give any stray timer a chance: the clock is fake, so nothing else could poll.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(calls).toBe(1)
+  })
+
+  it('ends "timed out" at the timeout input when it comes before expiry', async () => {
+    const h = harness([pending], { timeoutAtMs: new FakeClock().now() + 60_000 })
+    await expect(h.run()).rejects.toMatchObject({ ending: 'timed-out' })
+    expect(h.clock.now() - h.start).toBeLessThanOrEqual(60_000)
+    expect(h.pollTimes.length).toBeGreaterThanOrEqual(10)
+  })
+
+  it('ends "expired" at expires_in when it comes first', async () => {
+    const h = harness([pending], { expiresAtMs: new FakeClock().now() + 30_000, timeoutAtMs: new FakeClock().now() + 600_000 })
+    await expect(h.run()).rejects.toMatchObject({ ending: 'expired' })
+  })
+
+  it('polls once more just before the deadline when the interval would overshoot it', async () => {
+    // A 600 s interval (Keycloak 17) with a 900 s code: polls at ~600 s, then once at ~899 s.
+    const h = harness([pending, tokens], { intervalSeconds: 600, expiresAtMs: new FakeClock().now() + 900_000 })
+    const result = await h.run()
+    expect(result.accessToken).toBe('at-1')
+    expect(h.pollTimes[0]).toBeGreaterThanOrEqual(600_000)
+    expect(h.pollTimes[1]).toBeGreaterThan(890_000)
+    expect(h.pollTimes[1]).toBeLessThan(900_000)
+  })
+
+  it('runs ten minutes of pending polls in milliseconds, 5 s apart', async () => {
+    const h = harness([pending])
+    await expect(h.run()).rejects.toMatchObject({ ending: 'expired' })
+    expect(h.pollTimes.length).toBeGreaterThan(110)
+    expect(h.pollTimes.length).toBeLessThanOrEqual(120)
+    expect(Math.min(...gaps(h.pollTimes))).toBeGreaterThanOrEqual(5000 + POLL_MARGIN_MS)
+  })
+
+  it('emits ticks while waiting, so the runner can remind the person', async () => {
+    const h = harness([pending, tokens], { intervalSeconds: 60 })
+    await h.run()
+    expect(h.events.filter((e) => e.type === 'tick').length).toBeGreaterThanOrEqual(8)
+  })
+
+  it('stops within the current wait when the signal aborts', async () => {
+    const controller = new AbortController()
+    const h = harness(
+      [
+        (n) => {
+          if (n === 3) controller.abort()
+          return pending
+        }
+      ],
+      { signal: controller.signal }
+    )
+    await expect(h.run()).rejects.toBeInstanceOf(CancelledError)
+    expect(h.pollTimes).toHaveLength(3)
+  })
+
+  it('refuses to run without any deadline', async () => {
+    const h = harness([tokens], { expiresAtMs: undefined, timeoutAtMs: undefined })
+    await expect(h.run()).rejects.toThrow(/needs expiresAtMs or timeoutAtMs/)
+  })
+})

@@ -1,0 +1,90 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose'
+import { ActionError, type EndpointRef } from '../errors.js'
+import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
+
+/** An id_token that must not be trusted: the step fails and the token is never output. */
+export class IdTokenError extends ActionError {
+  override name = 'IdTokenError'
+}
+
+export interface IdTokenExpectations {
+  readonly issuer: string
+  readonly clientId: string
+  readonly jwksUri: string
+  /** For HS256-signed id_tokens, which are keyed with the client secret (OIDC Core §10.1). */
+  readonly clientSecret?: string
+}
+
+/** Seconds of clock difference tolerated between the provider and the runner. */
+export const CLOCK_SKEW_SECONDS = 60
+
+/**
+ * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
+ * to the issuer, the client among the audiences (and azp when there are several), exp in the
+ * future and iat present, with a small allowance for clock skew.
+ */
+export async function verifyIdToken(
+  ctx: OAuthContext,
+  idToken: string,
+  expected: IdTokenExpectations
+): Promise<JWTPayload & { sub: string }> {
+  const fail = (problem: string): never => {
+    throw new IdTokenError(
+      `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
+    )
+  }
+  let alg: string | undefined
+  try {
+    alg = decodeProtectedHeader(idToken).alg
+  } catch {
+    fail('it is not a JWS compact token')
+  }
+  if (!alg || alg === 'none') fail('it is not signed (alg none)')
+  const options = {
+    issuer: expected.issuer,
+    audience: expected.clientId,
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    currentDate: new Date(ctx.clock.now()),
+    requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']
+  }
+  let payload: JWTPayload
+  try {
+    if (alg?.startsWith('HS')) {
+      if (!expected.clientSecret) fail(`it is signed with ${alg}, which needs the client secret, and none is configured`)
+      payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options)).payload
+    } else {
+      const keys = createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri))
+      payload = (await jwtVerify(idToken, keys, options)).payload
+    }
+  } catch (error) {
+    if (error instanceof ActionError) throw error
+    return fail(describeJoseError(error))
+  }
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload['azp'] !== expected.clientId) {
+    fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`)
+  }
+  if (typeof payload.sub !== 'string' || payload.sub === '') fail('it has no sub claim')
+  return payload as JWTPayload & { sub: string }
+}
+
+async function fetchJwks(ctx: OAuthContext, jwksUri: string): Promise<JSONWebKeySet> {
+  const endpoint: EndpointRef = { name: 'key set (jwks_uri)', url: jwksUri }
+  const read = await getJson(ctx, endpoint)
+  const keys = read.fields?.['keys']
+  if (read.status !== 200 || !Array.isArray(keys)) throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"')
+  return { keys } as JSONWebKeySet
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'it has expired (exp is in the past; check the runner\'s clock)'
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not match the provider\'s keys'
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key in the provider\'s key set matches its signature'
+  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) {
+    return 'it uses a signing algorithm that cannot be verified'
+  }
+  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid) return 'it is malformed'
+  return 'it could not be verified'
+}
