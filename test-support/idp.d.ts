@@ -1,0 +1,85 @@
+// Types for test-support/idp.js (an embedded oidc-provider based IdP for the demo and tests).
+
+export interface IdpUser {
+  sub: string
+  preferred_username: string
+  email: string
+  name: string
+}
+
+export interface StartIdpOptions {
+  /** Port on 127.0.0.1; default 0 (random). */
+  port?: number
+  /** Device code lifetime (ttl.DeviceCode); default 600. */
+  deviceCodeTtlSeconds?: number
+  /** If set, added as `interval` to the device authorization response (oidc-provider sends none). */
+  interval?: number | string
+  /** The first N device_code grant requests at the token endpoint get 400 slow_down without reaching oidc-provider. */
+  slowDownPolls?: number
+  /** Access token lifetime (ttl.AccessToken); default 3600. */
+  accessTokenTtlSeconds?: number
+  /** Path suffix of the issuer, e.g. '/realms/demo'; default '' (issuer = http://127.0.0.1:PORT). */
+  issuerPath?: string
+  /** Called with each user code the device authorization endpoint issues (for auto-approval). */
+  onDeviceAuthorization?: (userCode: string) => void
+}
+
+export type TokenFault =
+  | {
+      kind: 'status'
+      status: number
+      /** Default: a JSON {"error":"temporarily_unavailable",...} body. */
+      body?: string
+      /** Default: application/json without a body; guessed (text/html, application/json, text/plain) from a given body. */
+      contentType?: string
+      headers?: Record<string, string>
+      /** How many token requests get the fault; default: until cleared. */
+      count?: number
+    }
+  | { kind: 'delay'; ms: number; count?: number }
+  | { kind: 'reset'; count?: number }
+
+export interface TokenRequestRecord {
+  /** grant_type of the request ('' if none). */
+  grantType: string
+  /** HTTP status sent; 0 while unanswered or when the socket was reset. */
+  status: number
+  /** Date.now() when the request arrived. */
+  at: number
+}
+
+export interface Idp {
+  /** e.g. http://127.0.0.1:43123 or http://127.0.0.1:43123/realms/demo (no trailing slash). */
+  issuer: string
+  port: number
+  /** alice and bob. */
+  users: IdpUser[]
+  clients: {
+    /** token_endpoint_auth_method none */
+    public: { clientId: string }
+    /** client_secret_basic */
+    basic: { clientId: string; clientSecret: string }
+    /** client_secret_post */
+    post: { clientId: string; clientSecret: string }
+    /** private_key_jwt; an RS256 key generated at start. privateKeyPem is PKCS#8. */
+    privateKeyJwt: {
+      clientId: string
+      privateKeyPem: string
+      publicJwk: Record<string, unknown>
+      alg: 'RS256'
+    }
+  }
+  /** Every request seen at the token endpoint, in order of arrival. */
+  tokenRequests: TokenRequestRecord[]
+  /**
+   * Approves (or denies) a user code over plain HTTP as a browser would: verification page,
+   * user code form, confirmation, login as `user` (default 'alice'), consent.
+   * Throws an Error naming the step that failed.
+   */
+  approve(userCode: string, opts?: { user?: string; deny?: boolean }): Promise<void>
+  setFault(fault: TokenFault | undefined): void
+  /** Closes the server and destroys open sockets. Idempotent. */
+  close(): Promise<void>
+}
+
+export function startIdp(options?: StartIdpOptions): Promise<Idp>

@@ -1,0 +1,1176 @@
+// @ts-check
+/* global fetch */
+/**
+ * An embedded OAuth 2.0 / OpenID Connect identity provider for the demo and for the
+ * integration and end-to-end tests. It runs the Device Authorization Grant (RFC 8628)
+ * with oidc-provider, mounted in a plain node:http server on 127.0.0.1, with its own
+ * minimal login and consent pages (no JavaScript needed) and knobs to inject faults at
+ * the token endpoint.
+ *
+ * Layout of the URL space (P = issuerPath, '' by default):
+ *   P/.well-known/openid-configuration           OIDC discovery (oidc-provider)
+ *   /.well-known/oauth-authorization-server P    RFC 8414 metadata (same JSON)
+ *   P/device/auth                                device authorization endpoint
+ *   P/device                                     verification page (user code entry)
+ *   P/token                                      token endpoint (fault / slow_down layer in front)
+ *   P/interaction/:uid                           our login / consent pages
+ *   everything else under P                      oidc-provider
+ *
+ * oidc-provider computes its endpoint URLs from the mount path, not from the issuer's
+ * path: mounted at '/', an issuer of http://host/realms/demo would advertise
+ * http://host/token and serve discovery at /.well-known/openid-configuration. So the
+ * provider is mounted under P the way Express mounts it (req.originalUrl keeps the full
+ * path, req.url is stripped), and everything lands under the issuer.
+ */
+import { randomBytes } from 'node:crypto'
+import * as http from 'node:http'
+import { Readable } from 'node:stream'
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose'
+
+/** @typedef {{ sub: string, preferred_username: string, email: string, name: string }} IdpUser */
+/**
+ * @typedef {{ kind: 'status', status: number, body?: string, contentType?: string, headers?: Record<string, string>, count?: number }
+ *   | { kind: 'delay', ms: number, count?: number }
+ *   | { kind: 'reset', count?: number }} TokenFault
+ */
+/**
+ * @typedef {object} StartIdpOptions
+ * @property {number} [port]
+ * @property {number} [deviceCodeTtlSeconds]
+ * @property {number | string} [interval]
+ * @property {number} [slowDownPolls]
+ * @property {number} [accessTokenTtlSeconds]
+ * @property {string} [issuerPath]
+ * @property {(userCode: string) => void} [onDeviceAuthorization] called with each user code issued
+ */
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const GRANT_TYPES = [DEVICE_CODE_GRANT, 'refresh_token']
+const SCOPES = ['openid', 'profile', 'email', 'offline_access', 'api:read']
+const MAX_BODY = 64 * 1024
+const APPROVE_STEP_TIMEOUT_MS = 5000
+const MAX_REDIRECTS = 10
+
+/** @type {IdpUser[]} */
+const USERS = [
+  { sub: 'alice', preferred_username: 'alice', email: 'alice@example.test', name: 'Alice Example' },
+  { sub: 'bob', preferred_username: 'bob', email: 'bob@example.test', name: 'Bob Example' }
+]
+
+/** @type {Promise<any> | undefined} */
+let providerModule
+
+/**
+ * Imports oidc-provider once. On Node 20 it prints "Unsupported runtime" when it is
+ * loaded (it asks for Node 22+, but works on 20); that one line is filtered out so the
+ * demo's output stays tidy. Nothing else is filtered.
+ */
+function loadProvider() {
+  if (!providerModule) {
+    const original = console.warn
+    console.warn = (...args) => {
+      if (
+        typeof args[0] === 'string' &&
+        args[0].includes('oidc-provider WARNING: Unsupported runtime')
+      )
+        return
+      original.apply(console, args)
+    }
+    // @ts-expect-error -- oidc-provider ships no type declarations
+    providerModule = import('oidc-provider').finally(() => {
+      console.warn = original
+    })
+  }
+  return providerModule
+}
+
+/** @param {unknown} value */
+function htmlEscape(value) {
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}
+
+/**
+ * @param {string} pageId  stable marker used by approve() and tests
+ * @param {string} title
+ * @param {string} content
+ * @param {string} [state]
+ */
+function layout(pageId, title, content, state = '') {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="idp-page" content="${htmlEscape(pageId)}">${state ? `\n  <meta name="idp-state" content="${htmlEscape(state)}">` : ''}
+  <title>${htmlEscape(title)} - Test IdP</title>
+  <style>
+    body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:26rem;padding:0 1rem;color:#222}
+    h1{font-size:1.5rem;font-weight:500}
+    .box{background:#f6f6f6;border-radius:6px;padding:1rem 1.25rem;box-shadow:0 1px 2px rgba(0,0,0,.2)}
+    button{display:block;width:100%;margin:.5rem 0;padding:.6rem;font-size:1rem;cursor:pointer}
+    button.primary{background:#2457c5;color:#fff;border:0;border-radius:4px}
+    button.secondary{background:#fff;border:1px solid #bbb;border-radius:4px}
+    input[type=text]{width:100%;box-sizing:border-box;font-size:1.2rem;padding:.5rem;text-transform:uppercase;text-align:center}
+    code{font-size:1.4rem}
+    .error{color:#b00020}
+    small{color:#666}
+  </style>
+</head>
+<body>
+  <div class="box">
+    <h1>${htmlEscape(title)}</h1>
+    ${content}
+  </div>
+</body>
+</html>`
+}
+
+/**
+ * A small in-memory adapter (one store per IdP). oidc-provider's own memory adapter
+ * works too but prints a "development-only" warning; this one keeps the output tidy.
+ * Expired entries are kept for a while past their expiry so that oidc-provider can
+ * still find them with ignoreExpiration and answer expired_token rather than
+ * "not found".
+ */
+/** @param {Record<string, any>[]} clientMetadata */
+function createAdapterFactory(clientMetadata) {
+  /** @type {Map<string, string>} */
+  const clients = new Map(clientMetadata.map((c) => [c.client_id, JSON.stringify(c)]))
+  /** @type {Map<string, { payload: any, expiresAt: number }>} */
+  const store = new Map()
+  /** @type {Map<string, string>} */
+  const sessionByUid = new Map()
+  /** @type {Map<string, string>} */
+  const deviceByUserCode = new Map()
+  /** @type {Map<string, Set<string>>} */
+  const byGrant = new Map()
+  const RETAIN_MS = 5 * 60 * 1000
+
+  /** @param {string} key */
+  function get(key) {
+    const entry = store.get(key)
+    if (!entry) return undefined
+    if (entry.expiresAt <= Date.now()) {
+      store.delete(key)
+      return undefined
+    }
+    return entry.payload
+  }
+
+  class Adapter {
+    /** @param {string} model */
+    constructor(model) {
+      this.model = model
+    }
+    /** @param {string} id */
+    key(id) {
+      return `${this.model}:${id}`
+    }
+    /** @param {string} id @param {any} payload @param {number} [expiresIn] */
+    async upsert(id, payload, expiresIn) {
+      if (this.model === 'Client') return
+      const key = this.key(id)
+      const expiresAt =
+        typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 + RETAIN_MS : Infinity
+      store.set(key, { payload, expiresAt })
+      if (this.model === 'Session' && payload.uid) sessionByUid.set(payload.uid, id)
+      if (payload.userCode) deviceByUserCode.set(payload.userCode, id)
+      if (payload.grantId) {
+        let members = byGrant.get(payload.grantId)
+        if (!members) byGrant.set(payload.grantId, (members = new Set()))
+        members.add(key)
+      }
+    }
+    /** @param {string} id */
+    async find(id) {
+      if (this.model === 'Client') {
+        const json = clients.get(id)
+        return json === undefined ? undefined : JSON.parse(json)
+      }
+      return get(this.key(id))
+    }
+    /** @param {string} uid */
+    async findByUid(uid) {
+      const id = sessionByUid.get(uid)
+      return id === undefined ? undefined : this.find(id)
+    }
+    /** @param {string} userCode */
+    async findByUserCode(userCode) {
+      const id = deviceByUserCode.get(userCode)
+      return id === undefined ? undefined : this.find(id)
+    }
+    /** @param {string} id */
+    async consume(id) {
+      const payload = get(this.key(id))
+      if (payload) payload.consumed = Math.floor(Date.now() / 1000)
+    }
+    /** @param {string} id */
+    async destroy(id) {
+      store.delete(this.key(id))
+    }
+    /** @param {string} grantId */
+    async revokeByGrantId(grantId) {
+      for (const key of byGrant.get(grantId) ?? []) store.delete(key)
+      byGrant.delete(grantId)
+    }
+  }
+  return Adapter
+}
+
+/**
+ * Reads a request body, at most MAX_BODY bytes.
+ * @param {http.IncomingMessage} req
+ * @returns {Promise<Buffer>}
+ */
+async function readBody(req) {
+  /** @type {Buffer[]} */
+  const chunks = []
+  let size = 0
+  for await (const chunk of req) {
+    size += chunk.length
+    if (size > MAX_BODY) throw new Error('request body too large')
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks, size)
+}
+
+/**
+ * A stand-in for an IncomingMessage whose body was already read: same headers,
+ * method, url and socket, and a fresh stream that yields the body again, so that
+ * oidc-provider can parse it itself.
+ * @param {http.IncomingMessage} req
+ * @param {Buffer} body
+ * @returns {http.IncomingMessage}
+ */
+function replayRequest(req, body) {
+  const replay = new Readable({ read() {} })
+  replay.push(body)
+  replay.push(null)
+  const copy = /** @type {any} */ (replay)
+  for (const key of [
+    'headers',
+    'rawHeaders',
+    'trailers',
+    'rawTrailers',
+    'method',
+    'url',
+    'httpVersion',
+    'httpVersionMajor',
+    'httpVersionMinor',
+    'socket'
+  ]) {
+    copy[key] = /** @type {any} */ (req)[key]
+  }
+  copy.connection = req.socket
+  copy.complete = true
+  copy.aborted = false
+  return copy
+}
+
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {string} body
+ * @param {Record<string, string>} [headers]
+ */
+function send(res, status, body, headers = {}) {
+  if (res.headersSent || res.destroyed) return
+  res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers })
+  res.end(body)
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {unknown} json */
+function sendJson(res, status, json) {
+  send(res, status, JSON.stringify(json), {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store'
+  })
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {string} html */
+function sendHtml(res, status, html) {
+  send(res, status, html, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store'
+  })
+}
+
+/** @param {string} body */
+function guessContentType(body) {
+  const trimmed = body.trimStart()
+  if (trimmed.startsWith('<')) return 'text/html; charset=utf-8'
+  try {
+    JSON.parse(body)
+    return 'application/json'
+  } catch {
+    return 'text/plain; charset=utf-8'
+  }
+}
+
+/**
+ * @param {StartIdpOptions} [options]
+ */
+export async function startIdp(options = {}) {
+  const {
+    port: requestedPort = 0,
+    deviceCodeTtlSeconds = 600,
+    interval,
+    slowDownPolls = 0,
+    accessTokenTtlSeconds = 3600,
+    onDeviceAuthorization
+  } = options
+  const issuerPath = normalizeIssuerPath(options.issuerPath ?? '')
+
+  const { default: Provider } = await loadProvider()
+
+  // Keys: the provider's signing key and the private_key_jwt client's key.
+  const signing = await generateKeyPair('RS256', { extractable: true })
+  const signingJwk = {
+    ...(await exportJWK(signing.privateKey)),
+    kid: `idp-${randomBytes(4).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig'
+  }
+  const clientKey = await generateKeyPair('RS256', { extractable: true })
+  const clientPublicJwk = {
+    ...(await exportJWK(clientKey.publicKey)),
+    kid: `client-${randomBytes(4).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig'
+  }
+  const clientPrivateKeyPem = await exportPKCS8(clientKey.privateKey)
+
+  const clients = {
+    public: { clientId: 'device-public' },
+    basic: { clientId: 'device-basic', clientSecret: `basic-${randomBytes(16).toString('hex')}` },
+    post: { clientId: 'device-post', clientSecret: `post-${randomBytes(16).toString('hex')}` },
+    privateKeyJwt: {
+      clientId: 'device-pkjwt',
+      privateKeyPem: clientPrivateKeyPem,
+      publicJwk: clientPublicJwk,
+      alg: 'RS256'
+    }
+  }
+  const clientCommon = { grant_types: GRANT_TYPES, response_types: [], redirect_uris: [] }
+
+  /** @type {Set<import('node:net').Socket>} */
+  const sockets = new Set()
+  /** @type {Set<() => void>} */
+  const pendingDelays = new Set()
+  /** @type {Array<{ grantType: string, status: number, at: number }>} */
+  const tokenRequests = []
+  /** @type {(TokenFault & { remaining: number }) | undefined} */
+  let fault
+  let slowDownRemaining = slowDownPolls
+  let closed = false
+  /** @type {any} */
+  let provider
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent && !res.destroyed) {
+        sendJson(res, 500, {
+          error: 'server_error',
+          error_description: `test IdP: ${err instanceof Error ? err.message : String(err)}`
+        })
+      } else {
+        res.destroy()
+      }
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(requestedPort, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve(undefined)
+    })
+  })
+  const address = server.address()
+  if (!address || typeof address === 'string')
+    throw new Error('test IdP: could not determine the listening port')
+  const port = address.port
+  const origin = `http://127.0.0.1:${port}`
+  const issuer = `${origin}${issuerPath}`
+
+  provider = new Provider(issuer, {
+    // The clients come from the adapter rather than the `clients` option: oidc-provider
+    // structuredClone()s static clients, and under jest (a vm context) the clone's
+    // objects belong to another realm, so its `jwks.keys[i].constructor === Object`
+    // check fails with "client JSON Web Key Set is invalid" for the private_key_jwt client.
+    adapter: createAdapterFactory([
+      { ...clientCommon, client_id: clients.public.clientId, token_endpoint_auth_method: 'none' },
+      {
+        ...clientCommon,
+        client_id: clients.basic.clientId,
+        client_secret: clients.basic.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic'
+      },
+      {
+        ...clientCommon,
+        client_id: clients.post.clientId,
+        client_secret: clients.post.clientSecret,
+        token_endpoint_auth_method: 'client_secret_post'
+      },
+      {
+        ...clientCommon,
+        client_id: clients.privateKeyJwt.clientId,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [clientPublicJwk] }
+      }
+    ]),
+    jwks: { keys: [signingJwk] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    scopes: SCOPES,
+    claims: {
+      openid: ['sub'],
+      profile: ['preferred_username', 'name'],
+      email: ['email', 'email_verified']
+    },
+    // With the default (true) and userinfo enabled, the id_token carries only sub and
+    // the profile/email claims are left to the userinfo endpoint.
+    conformIdTokenClaims: false,
+    /** @param {any} _ctx @param {string} sub */
+    async findAccount(_ctx, sub) {
+      const user = USERS.find((u) => u.sub === sub)
+      if (!user) return undefined
+      return {
+        accountId: user.sub,
+        async claims() {
+          return {
+            sub: user.sub,
+            preferred_username: user.preferred_username,
+            email: user.email,
+            email_verified: true,
+            name: user.name
+          }
+        }
+      }
+    },
+    features: {
+      devInteractions: { enabled: false },
+      deviceFlow: {
+        enabled: true,
+        userCodeInputSource,
+        userCodeConfirmSource,
+        successSource
+      },
+      revocation: { enabled: true },
+      userinfo: { enabled: true }
+    },
+    interactions: {
+      /** @param {any} _ctx @param {any} interaction */
+      url(_ctx, interaction) {
+        return `${issuerPath}/interaction/${interaction.uid}`
+      }
+    },
+    // The default only issues one when offline_access was granted.
+    /** @param {any} _ctx @param {any} client */
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    // The default ties tokens without offline_access to the browser session; a device
+    // has no part in that session, so its tokens live on their own.
+    expiresWithSession: async () => false,
+    clientBasedCORS: () => true,
+    renderError,
+    ttl: {
+      AccessToken: accessTokenTtlSeconds,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      DeviceCode: deviceCodeTtlSeconds,
+      Grant: 14 * 24 * 60 * 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      RefreshToken: 14 * 24 * 60 * 60,
+      Session: 14 * 24 * 60 * 60,
+      BackchannelAuthenticationRequest: 600,
+      PreAuthorizedCode: 600
+    }
+  })
+  provider.proxy = false
+
+  // RFC 8628 §3.2: interval is optional; oidc-provider sends none. Inject one if asked.
+  provider.use(async (/** @type {any} */ ctx, /** @type {() => Promise<void>} */ next) => {
+    await next()
+    if (
+      interval !== undefined &&
+      ctx.oidc?.route === 'device_authorization' &&
+      ctx.status === 200 &&
+      ctx.body &&
+      typeof ctx.body === 'object'
+    ) {
+      ctx.body = { ...ctx.body, interval }
+    }
+    if (onDeviceAuthorization && ctx.oidc?.route === 'device_authorization' && ctx.status === 200) {
+      const userCode = ctx.body?.user_code
+      if (typeof userCode === 'string') setImmediate(() => onDeviceAuthorization(userCode))
+    }
+  })
+
+  const callback = provider.callback()
+
+  /**
+   * Hands a request to oidc-provider as if it were mounted at issuerPath.
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {string} innerUrl  path + query below issuerPath
+   */
+  function forward(req, res, innerUrl) {
+    const r = /** @type {any} */ (req)
+    r.originalUrl = `${issuerPath}${innerUrl}`
+    r.url = innerUrl
+    return callback(req, res)
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function handle(req, res) {
+    const url = new URL(req.url ?? '/', origin)
+    const path = url.pathname
+
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      path === `/.well-known/oauth-authorization-server${issuerPath}`
+    ) {
+      return forward(req, res, '/.well-known/openid-configuration')
+    }
+    if (issuerPath && path !== issuerPath && !path.startsWith(`${issuerPath}/`)) {
+      return sendJson(res, 404, { error: 'not_found', error_description: `nothing at ${path}` })
+    }
+    const inner = path.slice(issuerPath.length) || '/'
+    if (inner.startsWith('/interaction/')) return handleInteraction(req, res, inner)
+    if (inner === '/token' && req.method === 'POST')
+      return handleToken(req, res, `${inner}${url.search}`)
+    return forward(req, res, `${inner}${url.search}`)
+  }
+
+  /**
+   * The token endpoint: records the request, applies the injected fault or slow_down,
+   * and otherwise hands it to oidc-provider.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} innerUrl
+   */
+  async function handleToken(req, res, innerUrl) {
+    const body = await readBody(req)
+    const grantType = new URLSearchParams(body.toString('utf8')).get('grant_type') ?? ''
+    const record = { grantType, status: 0, at: Date.now() }
+    tokenRequests.push(record)
+    res.on('finish', () => {
+      record.status = res.statusCode
+    })
+
+    const active = fault
+    if (active) {
+      active.remaining -= 1
+      if (active.remaining <= 0 && fault === active) fault = undefined
+      if (active.kind === 'reset') {
+        req.socket.destroy()
+        return
+      }
+      if (active.kind === 'status') {
+        const payload =
+          active.body ??
+          JSON.stringify({
+            error: 'temporarily_unavailable',
+            error_description: `injected HTTP ${active.status}`
+          })
+        const contentType =
+          active.contentType ??
+          (active.body === undefined ? 'application/json' : guessContentType(active.body))
+        send(res, active.status, payload, {
+          'content-type': contentType,
+          'cache-control': 'no-store',
+          ...(active.headers ?? {})
+        })
+        return
+      }
+      if (active.kind === 'delay') {
+        await new Promise((resolve) => {
+          const done = () => {
+            clearTimeout(timer)
+            pendingDelays.delete(done)
+            resolve(undefined)
+          }
+          const timer = setTimeout(done, Math.max(0, active.ms))
+          pendingDelays.add(done)
+        })
+        if (closed) {
+          req.socket.destroy()
+          return
+        }
+      }
+    }
+
+    if (slowDownRemaining > 0 && grantType === DEVICE_CODE_GRANT) {
+      slowDownRemaining -= 1
+      sendJson(res, 400, {
+        error: 'slow_down',
+        error_description:
+          'Polling too fast (injected by the test IdP); increase the interval by 5 seconds'
+      })
+      return
+    }
+
+    return forward(replayRequest(req, body), res, innerUrl)
+  }
+
+  /**
+   * Our own interaction pages: GET shows login or consent, POST .../login and
+   * POST .../consent finish the step.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} inner
+   */
+  async function handleInteraction(req, res, inner) {
+    const match = /^\/interaction\/([^/]+)(?:\/(login|consent))?\/?$/.exec(inner)
+    if (!match) return sendHtml(res, 404, errorPage('Not found', 'No such interaction page.'))
+    const [, uid, action] = match
+    /** @type {any} */
+    let details
+    try {
+      details = await provider.interactionDetails(req, res)
+    } catch (err) {
+      return sendHtml(
+        res,
+        400,
+        errorPage(
+          'Sign-in session not found',
+          `${err instanceof Error ? err.message : String(err)}. Start again from the device.`
+        )
+      )
+    }
+    if (details.uid !== uid) {
+      return sendHtml(
+        res,
+        400,
+        errorPage(
+          'Sign-in session mismatch',
+          'This page does not belong to the current sign-in. Start again from the device.'
+        )
+      )
+    }
+    const promptName = details.prompt?.name
+    const base = `${issuerPath}/interaction/${encodeURIComponent(uid ?? '')}`
+
+    if (req.method === 'GET' && !action) {
+      if (promptName === 'login') return sendHtml(res, 200, loginPage(base, details))
+      if (promptName === 'consent') return sendHtml(res, 200, await consentPage(base, details))
+      return sendHtml(
+        res,
+        400,
+        errorPage('Unsupported step', `This test IdP has no page for the "${promptName}" prompt.`)
+      )
+    }
+    if (req.method !== 'POST' || !action) {
+      return sendHtml(res, 405, errorPage('Method not allowed', 'Use the buttons on the page.'))
+    }
+
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'))
+    if (action === 'login') {
+      if (promptName !== 'login')
+        return sendHtml(
+          res,
+          400,
+          errorPage('Unexpected step', 'This sign-in is not waiting for a login.')
+        )
+      const user = USERS.find((u) => u.sub === form.get('user'))
+      if (!user)
+        return sendHtml(
+          res,
+          400,
+          loginPage(base, details, `Unknown user "${form.get('user') ?? ''}".`)
+        )
+      return provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: user.sub } },
+        { mergeWithLastSubmission: false }
+      )
+    }
+
+    // consent
+    if (promptName !== 'consent')
+      return sendHtml(
+        res,
+        400,
+        errorPage('Unexpected step', 'This sign-in is not waiting for consent.')
+      )
+    const decision = form.get('decision')
+    if (decision === 'deny') {
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The user denied the request' },
+        { mergeWithLastSubmission: false }
+      )
+    }
+    if (decision !== 'approve')
+      return sendHtml(res, 400, errorPage('No decision', 'Choose Approve or Deny.'))
+
+    const { prompt, params, session } = details
+    const existingGrantId = details.grantId
+    const grant = existingGrantId
+      ? await provider.Grant.find(existingGrantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: params.client_id })
+    const missing = prompt.details ?? {}
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+    if (missing.missingResourceScopes) {
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes)) {
+        grant.addResourceScope(indicator, /** @type {string[]} */ (scopes).join(' '))
+      }
+    }
+    const grantId = await grant.save()
+    return provider.interactionFinished(
+      req,
+      res,
+      { consent: existingGrantId ? {} : { grantId } },
+      { mergeWithLastSubmission: true }
+    )
+  }
+
+  /** @param {string} base @param {any} details @param {string} [message] */
+  function loginPage(base, details, message) {
+    const clientId = htmlEscape(details.params?.client_id ?? '')
+    const buttons = USERS.map(
+      (u) =>
+        `<button class="primary" type="submit" name="user" value="${htmlEscape(u.sub)}">${htmlEscape(u.name)} <small style="color:#dde">(${htmlEscape(u.email)})</small></button>`
+    ).join('\n      ')
+    return layout(
+      'login',
+      'Sign in',
+      `${message ? `<p class="error">${htmlEscape(message)}</p>` : ''}
+    <p>Sign in to authorize <strong>${clientId}</strong>. This test IdP needs no password: choose a user.</p>
+    <form method="post" action="${base}/login">
+      ${buttons}
+    </form>`
+    )
+  }
+
+  /** @param {string} base @param {any} details */
+  async function consentPage(base, details) {
+    const clientId = htmlEscape(details.params?.client_id ?? '')
+    const user = USERS.find((u) => u.sub === details.session?.accountId)
+    const scopes = String(details.params?.scope ?? '')
+      .split(' ')
+      .filter(Boolean)
+    const list = scopes.length
+      ? `<ul>${scopes.map((s) => `<li><code style="font-size:1rem">${htmlEscape(s)}</code></li>`).join('')}</ul>`
+      : '<p><small>(no scopes requested)</small></p>'
+    return layout(
+      'consent',
+      'Authorize device',
+      `<p>Signed in as <strong>${htmlEscape(user?.name ?? details.session?.accountId ?? '?')}</strong>.</p>
+    <p><strong>${clientId}</strong> asks for:</p>
+    ${list}
+    <form method="post" action="${base}/consent">
+      <button class="primary" type="submit" name="decision" value="approve">Approve</button>
+      <button class="secondary" type="submit" name="decision" value="deny">Deny</button>
+    </form>`
+    )
+  }
+
+  /** @param {string} userCode @param {{ user?: string, deny?: boolean }} [opts] */
+  async function approve(userCode, opts = {}) {
+    const wanted = opts.user ?? 'alice'
+    const deny = opts.deny === true
+    const browser = createBrowser()
+    const start = `${issuer}/device`
+
+    let page = await browser.get(start)
+    let form = page.forms.find((f) => 'user_code' in f.fields)
+    if (!form)
+      throw new Error(
+        `approve: no user-code form at ${page.url} (HTTP ${page.status}, page "${page.id}")`
+      )
+    page = await browser.submit(form, { user_code: userCode })
+
+    form = page.forms.find((f) => f.fields.confirm === 'yes')
+    if (!form) {
+      throw new Error(
+        `approve: the user code ${userCode} was not accepted (HTTP ${page.status}, page "${page.id}"${page.state ? `, state "${page.state}"` : ''}): ${page.text}`
+      )
+    }
+    page = await browser.submit(form, {})
+
+    if (page.id !== 'login')
+      throw new Error(
+        `approve: expected the login page after confirming the code, got HTTP ${page.status} page "${page.id}" at ${page.url}: ${page.text}`
+      )
+    form = page.forms.find((f) => f.buttons.some((b) => b.name === 'user'))
+    const button = form?.buttons.find(
+      (b) =>
+        b.name === 'user' &&
+        (b.value === wanted || b.text.toLowerCase().includes(wanted.toLowerCase()))
+    )
+    if (!form || !button) {
+      const offered = form?.buttons.filter((b) => b.name === 'user').map((b) => b.value) ?? []
+      throw new Error(
+        `approve: user "${wanted}" is not offered on the login page (offered: ${offered.join(', ') || 'none'})`
+      )
+    }
+    page = await browser.submit(form, { user: button.value })
+
+    if (page.id !== 'consent')
+      throw new Error(
+        `approve: expected the consent page after logging in as ${wanted}, got HTTP ${page.status} page "${page.id}" at ${page.url}: ${page.text}`
+      )
+    form = page.forms.find((f) => f.buttons.some((b) => b.name === 'decision'))
+    if (!form) throw new Error('approve: the consent page has no Approve / Deny form')
+    page = await browser.submit(form, { decision: deny ? 'deny' : 'approve' })
+
+    if (deny) {
+      if (page.id !== 'device-input' || page.state !== 'aborted') {
+        throw new Error(
+          `approve: expected the "request aborted" page after denying, got HTTP ${page.status} page "${page.id}" state "${page.state}": ${page.text}`
+        )
+      }
+    } else if (page.id !== 'device-success') {
+      throw new Error(
+        `approve: expected the success page after approving, got HTTP ${page.status} page "${page.id}" state "${page.state}": ${page.text}`
+      )
+    }
+  }
+
+  /** @type {Promise<void> | undefined} */
+  let closing
+  function close() {
+    if (!closing) {
+      closed = true
+      for (const done of [...pendingDelays]) done()
+      closing = new Promise((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections?.()
+        for (const socket of sockets) socket.destroy()
+      })
+    }
+    return closing
+  }
+
+  return {
+    issuer,
+    port,
+    users: USERS.map((u) => ({ ...u })),
+    clients,
+    tokenRequests,
+    approve,
+    /** @param {TokenFault | undefined} next */
+    setFault(next) {
+      if (next === undefined) {
+        fault = undefined
+        return
+      }
+      if (!next || !['status', 'delay', 'reset'].includes(next.kind))
+        throw new TypeError(`setFault: unknown fault ${JSON.stringify(next)}`)
+      fault = { ...next, remaining: next.count ?? Infinity }
+    },
+    close
+  }
+}
+
+/** @param {string} raw */
+function normalizeIssuerPath(raw) {
+  if (!raw || raw === '/') return ''
+  let p = raw.startsWith('/') ? raw : `/${raw}`
+  while (p.endsWith('/')) p = p.slice(0, -1)
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(p))
+    throw new TypeError(
+      `startIdp: issuerPath must look like /realms/demo, got ${JSON.stringify(raw)}`
+    )
+  return p
+}
+
+// ---------------------------------------------------------------------------
+// Pages rendered by oidc-provider through its hooks. All work without JavaScript:
+// the buttons submit the forms oidc-provider generates (through the form= attribute,
+// since those forms are closed before our buttons).
+
+/** @param {any} ctx @param {string} form @param {any} _out @param {any} err */
+async function userCodeInputSource(ctx, form, _out, err) {
+  let message = '<p>Enter the code displayed on your device.</p>'
+  let state = 'ask'
+  if (err && (err.userCode || err.name === 'NoCodeError')) {
+    state =
+      err.name === 'ExpiredError' ? 'expired' : err.name === 'AlreadyUsedError' ? 'used' : 'invalid'
+    message = `<p class="error">${state === 'expired' ? 'That code has expired.' : state === 'used' ? 'That code has already been used.' : 'The code you entered is incorrect. Try again.'}</p>`
+  } else if (err && err.name === 'AbortedError') {
+    state = 'aborted'
+    message =
+      '<p class="error">The sign-in request was denied or interrupted. You can close this page.</p>'
+  } else if (err) {
+    state = 'error'
+    message = `<p class="error">There was an error processing your request: ${htmlEscape(err.message ?? err)}</p>`
+  }
+  ctx.type = 'html'
+  ctx.body = layout(
+    'device-input',
+    'Connect a device',
+    `${message}
+    ${form}
+    <button class="primary" type="submit" form="op.deviceInputForm">Continue</button>`,
+    state
+  )
+}
+
+/** @param {any} ctx @param {string} form @param {any} client @param {any} _deviceInfo @param {string} userCode */
+async function userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
+  const display = htmlEscape(client.clientName || client.clientId)
+  ctx.type = 'html'
+  ctx.body = layout(
+    'device-confirm',
+    'Confirm device',
+    `<p><strong>${display}</strong> wants to connect. Check that your device shows this code:</p>
+    <p style="text-align:center"><code>${htmlEscape(userCode)}</code></p>
+    ${form}
+    <button class="primary" type="submit" form="op.deviceConfirmForm">Continue</button>
+    <button class="secondary" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Abort</button>
+    <p><small>If you did not start this, or the code does not match, choose Abort.</small></p>`
+  )
+}
+
+/** @param {any} ctx */
+async function successSource(ctx) {
+  const client = ctx.oidc.client
+  ctx.type = 'html'
+  ctx.body = layout(
+    'device-success',
+    'Device connected',
+    `<p>You approved <strong>${htmlEscape(client?.clientName || client?.clientId || 'the device')}</strong>. You can close this page and return to your device.</p>`
+  )
+}
+
+/** @param {any} ctx @param {Record<string, string>} out */
+async function renderError(ctx, out) {
+  ctx.type = 'html'
+  ctx.body = errorPage(
+    'Something went wrong',
+    Object.entries(out)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\n')
+  )
+}
+
+/** @param {string} title @param {string} detail */
+function errorPage(title, detail) {
+  return layout('error', title, `<pre style="white-space:pre-wrap">${htmlEscape(detail)}</pre>`)
+}
+
+// ---------------------------------------------------------------------------
+// A tiny browser for approve(): fetch with redirect: 'manual', a cookie jar that
+// honours Path and Max-Age/Expires, and a form parser good enough for these pages.
+
+/** @param {string} s */
+function htmlDecode(s) {
+  return s.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos|#39);/gi, (_, e) => {
+    const name = e.toLowerCase()
+    if (name === 'amp') return '&'
+    if (name === 'lt') return '<'
+    if (name === 'gt') return '>'
+    if (name === 'quot') return '"'
+    if (name === 'apos') return "'"
+    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16))
+    return String.fromCodePoint(parseInt(name.slice(1), 10))
+  })
+}
+
+/** @param {string} attrs */
+function parseAttributes(attrs) {
+  /** @type {Record<string, string>} */
+  const out = {}
+  const re = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g
+  let m
+  while ((m = re.exec(attrs))) {
+    const name = (m[1] ?? '').toLowerCase()
+    out[name] = htmlDecode(m[2] ?? m[3] ?? m[4] ?? '')
+  }
+  return out
+}
+
+/**
+ * @typedef {{ name: string, value: string, text: string }} PageButton
+ * @typedef {{ id: string, action: string, method: string, fields: Record<string, string>, buttons: PageButton[] }} PageForm
+ */
+
+/** @param {string} html @param {string} pageUrl @returns {PageForm[]} */
+function parseForms(html, pageUrl) {
+  /** @type {PageForm[]} */
+  const forms = []
+  const formRe = /<form\b([^>]*)>([\s\S]*?)<\/form>/gi
+  let m
+  while ((m = formRe.exec(html))) {
+    const attrs = parseAttributes(m[1] ?? '')
+    const inner = m[2] ?? ''
+    /** @type {Record<string, string>} */
+    const fields = {}
+    for (const input of inner.matchAll(/<input\b([^>]*)>/gi)) {
+      const a = parseAttributes(input[1] ?? '')
+      const type = (a.type ?? 'text').toLowerCase()
+      if (!a.name || ['submit', 'button', 'image', 'reset'].includes(type)) continue
+      if ((type === 'checkbox' || type === 'radio') && !('checked' in a)) continue
+      fields[a.name] = a.value ?? ''
+    }
+    /** @type {PageButton[]} */
+    const buttons = []
+    for (const b of inner.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)) {
+      const a = parseAttributes(b[1] ?? '')
+      if (a.form) continue
+      buttons.push({
+        name: a.name ?? '',
+        value: a.value ?? '',
+        text: htmlDecode((b[2] ?? '').replace(/<[^>]*>/g, '')).trim()
+      })
+    }
+    forms.push({
+      id: attrs.id ?? '',
+      action: new URL(attrs.action || pageUrl, pageUrl).href,
+      method: (attrs.method ?? 'get').toUpperCase(),
+      fields,
+      buttons
+    })
+  }
+  // Buttons outside a form that point at it with form="id".
+  for (const b of html.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)) {
+    const a = parseAttributes(b[1] ?? '')
+    if (!a.form) continue
+    const target = forms.find((f) => f.id === a.form)
+    target?.buttons.push({
+      name: a.name ?? '',
+      value: a.value ?? '',
+      text: htmlDecode((b[2] ?? '').replace(/<[^>]*>/g, '')).trim()
+    })
+  }
+  return forms
+}
+
+function createBrowser() {
+  /** @type {Map<string, { name: string, value: string, path: string, expires: number }>} */
+  const jar = new Map()
+
+  /** @param {string} header @param {URL} url */
+  function storeCookie(header, url) {
+    const [pair = '', ...attrs] = header.split(';')
+    const eq = pair.indexOf('=')
+    if (eq <= 0) return
+    const name = pair.slice(0, eq).trim()
+    const value = pair.slice(eq + 1).trim()
+    const defaultPath =
+      url.pathname.lastIndexOf('/') > 0 ? url.pathname.slice(0, url.pathname.lastIndexOf('/')) : '/'
+    let path = defaultPath
+    let expires = Infinity
+    for (const attr of attrs) {
+      const i = attr.indexOf('=')
+      const key = (i === -1 ? attr : attr.slice(0, i)).trim().toLowerCase()
+      const val = i === -1 ? '' : attr.slice(i + 1).trim()
+      if (key === 'path' && val.startsWith('/')) path = val
+      else if (key === 'max-age' && /^-?\d+$/.test(val)) expires = Date.now() + Number(val) * 1000
+      else if (key === 'expires' && expires === Infinity) {
+        const t = Date.parse(val)
+        if (!Number.isNaN(t)) expires = t
+      }
+    }
+    const key = `${name};${path}`
+    if (expires <= Date.now()) jar.delete(key)
+    else jar.set(key, { name, value, path, expires })
+  }
+
+  /** @param {URL} url */
+  function cookieHeader(url) {
+    const now = Date.now()
+    const matching = []
+    for (const [key, c] of jar) {
+      if (c.expires <= now) {
+        jar.delete(key)
+        continue
+      }
+      const p = url.pathname
+      if (
+        p === c.path ||
+        (p.startsWith(c.path) && (c.path.endsWith('/') || p[c.path.length] === '/'))
+      )
+        matching.push(c)
+    }
+    matching.sort((a, b) => b.path.length - a.path.length)
+    return matching.map((c) => `${c.name}=${c.value}`).join('; ')
+  }
+
+  /**
+   * One request, then its redirects (bounded), like a browser navigation.
+   * @param {string} method @param {string} target @param {URLSearchParams} [body]
+   */
+  async function navigate(method, target, body) {
+    let url = new URL(target)
+    let currentMethod = method
+    let currentBody = body
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      /** @type {Record<string, string>} */
+      const headers = { accept: 'text/html', 'user-agent': 'test-idp-approve/1.0' }
+      const cookies = cookieHeader(url)
+      if (cookies) headers.cookie = cookies
+      if (currentBody) headers['content-type'] = 'application/x-www-form-urlencoded'
+      let response
+      try {
+        response = await fetch(url, {
+          method: currentMethod,
+          headers,
+          body: currentBody ? currentBody.toString() : undefined,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(APPROVE_STEP_TIMEOUT_MS)
+        })
+      } catch (err) {
+        throw new Error(
+          `approve: ${currentMethod} ${url.href} failed: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err }
+        )
+      }
+      for (const setCookie of response.headers.getSetCookie()) storeCookie(setCookie, url)
+      const location = response.headers.get('location')
+      if ([301, 302, 303, 307, 308].includes(response.status) && location) {
+        await response.arrayBuffer().catch(() => undefined)
+        url = new URL(location, url)
+        if (response.status !== 307 && response.status !== 308) {
+          currentMethod = 'GET'
+          currentBody = undefined
+        }
+        continue
+      }
+      const html = await response.text()
+      const id = /<meta name="idp-page" content="([^"]*)"/.exec(html)?.[1] ?? '(unknown page)'
+      const state = /<meta name="idp-state" content="([^"]*)"/.exec(html)?.[1] ?? ''
+      const text = htmlDecode(
+        html
+          .replace(/<(script|style|title)\b[\s\S]*?<\/\1>/gi, ' ')
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+      )
+        .trim()
+        .slice(0, 300)
+      return {
+        url: url.href,
+        status: response.status,
+        html,
+        id,
+        state,
+        text,
+        forms: parseForms(html, url.href)
+      }
+    }
+    throw new Error(`approve: more than ${MAX_REDIRECTS} redirects starting at ${target}`)
+  }
+
+  return {
+    /** @param {string} url */
+    get: (url) => navigate('GET', url),
+    /** @param {PageForm} form @param {Record<string, string>} extra */
+    submit(form, extra) {
+      const data = new URLSearchParams({ ...form.fields, ...extra })
+      if (form.method === 'POST') return navigate('POST', form.action, data)
+      const target = new URL(form.action)
+      for (const [k, v] of data) target.searchParams.set(k, v)
+      return navigate('GET', target.href)
+    }
+  }
+}
