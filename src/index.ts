@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { systemClock } from './clock.js'
 import { run } from './main.js'
 import { createHttpTransport } from './oauth/http.js'
+import { traceHttp } from './runner/http-trace.js'
 import type { Runner } from './runner/runner.js'
 
 /** The entry the runner starts: real runner, real network, real clock, and the cancel switch. */
@@ -29,6 +30,7 @@ const runner: Runner = {
   }
 }
 
-await run({ runner, http: createHttpTransport('device-flow-action'), clock: systemClock, signal: controller.signal })
+const http = traceHttp(createHttpTransport('device-flow-action'), (message) => core.debug(message), Date.now)
+await run({ runner, http, clock: systemClock, signal: controller.signal })
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref()

@@ -108,11 +108,12 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
     const value = optional(source.getInput(name))
     if (value === undefined) return undefined
     const check = checkSecureUrl(value)
-    if (!check.ok) throw new InputError(name, `"${value.slice(0, 200)}" ${check.problem}.`)
+    if (!check.ok) throw new InputError(name, `"${shownUrl(value)}" ${check.problem}.`)
     return value
   }
   const issuer = url('issuer')
-  if (issuer && new URL(issuer).search) {
+  // Any '?' starts a query, even an empty one that URL.search reports as ''.
+  if (issuer?.includes('?')) {
     throw new InputError('issuer', 'must not have a ?query part (RFC 8414 §2); give the issuer exactly as the provider publishes it.')
   }
   const discoveryUrl = url('discovery-url')
@@ -120,9 +121,10 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
   let tokenEndpoint = url('token-endpoint')
   if (provider.fixedEndpoints) {
     const serverInput = optional(source.getInput('github-server-url'))
-    const server = serverInput ?? source.env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+    // An empty GITHUB_SERVER_URL is as good as none.
+    const server = serverInput ?? (source.env['GITHUB_SERVER_URL'] || 'https://github.com')
     const check = checkSecureUrl(server)
-    if (!check.ok) throw new InputError('github-server-url', `"${server.slice(0, 200)}" ${check.problem}.`)
+    if (!check.ok) throw new InputError('github-server-url', `"${shownUrl(server)}" ${check.problem}.`)
     if (issuer || discoveryUrl) {
       throw new InputError(
         issuer ? 'issuer' : 'discovery-url',
@@ -147,6 +149,11 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
   }
 }
 
+/** A URL as a message may quote it: a user:password@ part is never repeated. */
+function shownUrl(value: string): string {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, '$1…@').slice(0, 200)
+}
+
 function readClientAuthMethod(
   value: string,
   secret: string | undefined,
@@ -157,6 +164,14 @@ function readClientAuthMethod(
     throw new InputError('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.')
   }
   const needsSecret = method === 'client_secret_basic' || method === 'client_secret_post'
+  // The wrong credential is reported before the missing one: asking for a secret when a key is
+  // given would only lead to the "both set" error next.
+  if (privateKey && needsSecret) {
+    throw new InputError('client-auth-method', `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`)
+  }
+  if (secret && method === 'private_key_jwt') {
+    throw new InputError('client-auth-method', 'is private_key_jwt, but client-secret is given instead of client-private-key.')
+  }
   if (needsSecret && !secret) {
     throw new InputError('client-secret', `is required with client-auth-method: ${method}. Set it from a secret, for example \${{ secrets.OAUTH_CLIENT_SECRET }}.`)
   }
@@ -165,12 +180,6 @@ function readClientAuthMethod(
   }
   if (method === 'none' && (secret || privateKey)) {
     throw new InputError('client-auth-method', `is none, but ${secret ? 'client-secret' : 'client-private-key'} is set. Remove it, or choose a method that uses it (or auto).`)
-  }
-  if (privateKey && needsSecret) {
-    throw new InputError('client-auth-method', `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`)
-  }
-  if (secret && method === 'private_key_jwt') {
-    throw new InputError('client-auth-method', 'is private_key_jwt, but client-secret is given instead of client-private-key.')
   }
   return method as ClientAuthMethod | 'auto'
 }
@@ -196,12 +205,27 @@ function checkPrivateKey(key: string): void {
   }
 }
 
-/** A multi-line secret is masked line by line by the runner; mask the key material, not the armour lines. */
+/**
+ * A multi-line secret is masked line by line by the runner, armour lines, braces and short lines
+ * included; so mask the key material line by line ourselves, the whole key only when it is one
+ * line, and a JWK's private members by value (they may be printed apart from their line).
+ */
 function maskKey(key: string, source: InputSource): void {
-  source.setSecret(key)
+  if (!/[\r\n]/.test(key)) source.setSecret(key)
   for (const line of key.split(/\r?\n/)) {
     const trimmed = line.trim()
     if (trimmed.length >= 8 && !trimmed.startsWith('-----')) source.setSecret(trimmed)
+  }
+  let jwk: unknown
+  try {
+    jwk = JSON.parse(key)
+  } catch {
+    return
+  }
+  // RFC 7518 §6.2.2, §6.3.2, §6.4: the private parameters of EC, RSA and oct keys.
+  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+    const value = (jwk as Record<string, unknown> | null)?.[member]
+    if (typeof value === 'string' && value.length >= 8) source.setSecret(value)
   }
 }
 
@@ -274,7 +298,7 @@ export function parseTimeout(value: string): number | undefined {
   if (text === '') return undefined
   const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text)
   const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number) : NaN
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new InputError(
       'timeout',
       `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`

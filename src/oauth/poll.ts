@@ -47,7 +47,8 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
   const emit = (event: PollEvent): void => options.onEvent?.(event)
 
   let intervalMs = options.intervalSeconds * 1000
-  let nextPollMs = clock.now() + intervalMs + POLL_MARGIN_MS
+  const startedMs = clock.now()
+  let nextPollMs = startedMs + intervalMs + POLL_MARGIN_MS
   let lastPollMs: number | undefined
   let polls = 0
   let slowDowns = 0
@@ -55,8 +56,13 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
 
   for (;;) {
     if (nextPollMs >= deadlineMs) {
-      const last = finalPollTime(deadlineMs, lastPollMs, intervalMs, clock.now())
-      if (last === undefined) throw deadlineReached(options, deadlineMs)
+      const last = finalPollTime(deadlineMs, lastPollMs ?? startedMs, intervalMs, clock.now())
+      if (last === undefined) {
+        // No poll fits before the deadline; the code stays valid until then, so report the end
+        // when it actually comes (the person may still be reading the prompt).
+        await sleepUntil(clock, deadlineMs, signal, emit)
+        throw deadlineReached(options, deadlineMs)
+      }
       nextPollMs = last
     }
     await sleepUntil(clock, nextPollMs, signal, emit)
@@ -115,11 +121,13 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
 
 /**
  * When the next poll would fall after the deadline, one last poll just before it still catches
- * an approval given in the meantime, provided it keeps a decent gap from the previous poll.
+ * an approval given in the meantime, provided it keeps a decent gap from the previous poll (or
+ * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
+ * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
  */
-function finalPollTime(deadlineMs: number, lastPollMs: number | undefined, intervalMs: number, nowMs: number): number | undefined {
+function finalPollTime(deadlineMs: number, lastPollMs: number, intervalMs: number, nowMs: number): number | undefined {
   const candidate = deadlineMs - 1000
-  if (lastPollMs === undefined || candidate <= nowMs) return undefined
+  if (candidate <= nowMs) return undefined
   return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined
 }
 

@@ -21,6 +21,8 @@ export interface PublishOptions {
  */
 export function publishTokens(runner: Runner, tokens: TokenSet, options: PublishOptions): void {
   maskTokens(runner, tokens)
+  // It may become the refresh-token output: masked here too, not only where it was read.
+  if (options.refreshTokenUsed) runner.setSecret(options.refreshTokenUsed)
   runner.setOutput('access-token', tokens.accessToken)
   const refreshToken = tokens.refreshToken ?? options.refreshTokenUsed
   if (refreshToken) runner.setOutput('refresh-token', refreshToken)

@@ -12,7 +12,8 @@ export interface RunOrigin {
 }
 
 export function runOrigin(env: Readonly<Record<string, string | undefined>>): RunOrigin {
-  const server = env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+  // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
+  const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
   const repository = env['GITHUB_REPOSITORY']
   const runId = env['GITHUB_RUN_ID']
   return {
