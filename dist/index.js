@@ -28509,8 +28509,10 @@ function isCancelled(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1491);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(846);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
+/* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
+
 
 
 
@@ -28539,7 +28541,8 @@ const runner = {
         await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
     }
 };
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ runner, http: (0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_3__/* .createHttpTransport */ .St)('device-flow-action'), clock: _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, signal: controller.signal });
+const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)((0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_3__/* .createHttpTransport */ .St)('device-flow-action'), (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message), Date.now);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ runner, http, clock: _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, signal: controller.signal });
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref();
 
@@ -28548,7 +28551,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1491:
+/***/ 846:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30168,99 +30171,8 @@ function backoffDelayMs(attempt, policy, random) {
 
 // EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
 var http = __nccwpck_require__(6466);
-;// CONCATENATED MODULE: ./src/oauth/response.ts
-/**
- * Reads a response body as OAuth fields without trusting its Content-Type: providers send JSON as
- * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
- */
-function readResponse(response, nowMs) {
-    const base = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs) };
-    const text = response.body.replace(/^\uFEFF/, '').trim();
-    const contentType = (response.headers['content-type'] ?? '').toLowerCase();
-    if (text === '')
-        return { ...base, kind: 'empty', unreadable: 'the body is empty' };
-    if (text.startsWith('{') || text.startsWith('[') || contentType.includes('json')) {
-        return { ...base, ...readJson(text) };
-    }
-    if (contentType.includes('application/x-www-form-urlencoded') || /^[\w.-]+=[^\s<>]*(&[\w.-]+=[^\s<>]*)*$/.test(text)) {
-        // Deviation (GitHub): form-encoded answers from the device flow endpoints.
-        return { ...base, kind: 'form', fields: Object.fromEntries(new URLSearchParams(text)) };
-    }
-    if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || contentType.includes('html')) {
-        return { ...base, kind: 'html', unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON` };
-    }
-    return { ...base, kind: 'other', unreadable: `the body is not JSON (${describeSize(text)} of ${contentType || 'untyped'} text)` };
-}
-function readJson(text) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        // Never quote the body: a truncated token response would put a token in the log.
-        return { kind: 'other', unreadable: `the body is not valid JSON (${describeSize(text)}; it may be truncated)` };
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return { kind: 'json', unreadable: 'the body is JSON but not an object' };
-    }
-    return { kind: 'json', fields: value };
-}
-/**
- * The OAuth error in a response, whatever its status (RFC 6749 §5.2 says 400, but GitHub answers
- * errors with 200, Auth0 uses 403 and 429, Google 428). `error` must be a string of the RFC's
- * characters to count: a random `error` object in an API's JSON is not an OAuth error.
- */
-function oauthErrorOf(read) {
-    const fields = read.fields;
-    if (!fields)
-        return undefined;
-    const error = fields['error'];
-    if (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(error))
-        return undefined;
-    const description = stringField(fields, 'error_description');
-    const uri = stringField(fields, 'error_uri');
-    return {
-        error,
-        ...(description !== undefined && { errorDescription: description }),
-        ...(uri !== undefined && { errorUri: uri })
-    };
-}
-function stringField(fields, name) {
-    const value = fields[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date; capped at one hour. */
-function parseRetryAfter(value, nowMs) {
-    if (value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    let ms;
-    if (/^\d+$/.test(trimmed))
-        ms = Number(trimmed) * 1000;
-    else {
-        // Only the HTTP-date forms (a day name, then a time): Date.parse alone reads "1.5" or "-5" as
-        // dates in 2001, which would turn a garbage header into "retry at once".
-        if (!/^[A-Za-z]{3,9},? .*\d{2}:\d{2}:\d{2}/.test(trimmed))
-            return undefined;
-        const date = Date.parse(trimmed);
-        if (Number.isNaN(date))
-            return undefined;
-        ms = date - nowMs;
-    }
-    return Math.min(Math.max(ms, 0), 3600_000);
-}
-function htmlTitle(text) {
-    const match = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text);
-    return match?.[1] ? ` titled "${printable(match[1].trim())}"` : '';
-}
-function describeSize(text) {
-    return `${Buffer.byteLength(text)} bytes`;
-}
-/** Keeps provider text that reaches the log to one line of visible characters. */
-function printable(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
-}
-
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
 ;// CONCATENATED MODULE: ./src/oauth/exchange.ts
 
 
@@ -30288,6 +30200,10 @@ async function getJson(ctx, endpoint, headers = {}) {
         if (!location || hop >= MAX_REDIRECTS) {
             throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
         }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
         const next = new URL(location, url);
         // A bearer token goes only where it was sent: never follow it to another origin.
         const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
@@ -30305,7 +30221,7 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
         throw new errors/* CancelledError */.cc();
     try {
         const response = await ctx.http({ ...request, url: endpoint.url, timeoutMs, ...(ctx.signal && { signal: ctx.signal }) });
-        const read = readResponse(response, ctx.clock.now());
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
         const location = response.headers['location'];
         return location ? { ...read, location } : read;
     }
@@ -30327,7 +30243,7 @@ function networkError(endpoint, failure, timeoutMs) {
         case 'reset':
             return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
         default: {
-            const detail = printable(failure.detail);
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
             const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
                 ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
                 : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
@@ -30416,10 +30332,10 @@ function standardAdvice(body, kind) {
 }
 /** Builds the OAuthError a person can act on: what the provider said, where, and what to do. */
 function oauthError(endpoint, status, body, kind, advisors = []) {
-    const said = body.errorDescription ? `: ${printable(body.errorDescription).slice(0, 500)}` : '';
+    const said = body.errorDescription ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription).slice(0, 500)}` : '';
     const advice = advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-    const more = body.errorUri && /^https:\/\//.test(body.errorUri) ? ` More: ${printable(body.errorUri).slice(0, 300)}` : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`;
+    const more = body.errorUri && /^https:\/\//.test(body.errorUri) ? ` More: ${(0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)}` : '';
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`;
     return new errors/* OAuthError */.W5(endpoint, status, body, message);
 }
 
@@ -30451,7 +30367,7 @@ async function requestDeviceAuthorization(ctx, endpoint, client, request, adviso
         const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
         return postForm(ctx, endpoint, auth.params, auth.headers);
     }, { attempts: 3, retryMaybeDelivered: true });
-    const error = oauthErrorOf(read);
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (error)
         throw oauthError(endpoint, read.status, error, 'device-authorization', advisors);
     if (read.status !== 200 || !read.fields) {
@@ -30504,7 +30420,7 @@ function parseDeviceAuthorization(fields, endpoint) {
         notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input');
     }
     const intervalSeconds = parseInterval(fields['interval'], notes);
-    const message = typeof fields['message'] === 'string' ? printable(fields['message']).slice(0, 500) : undefined;
+    const message = typeof fields['message'] === 'string' ? (0,oauth_response/* printable */.g$)(fields['message']).slice(0, 500) : undefined;
     return {
         deviceCode: deviceCode,
         userCode: userCode.trim(),
@@ -30628,16 +30544,19 @@ function readDiscoveryDocument(document, url, inputs) {
             return fail(`lists a ${name} that ${check ? check.problem : 'is not a string'}`, fix);
         return check.url.href;
     };
-    const deviceAuthorizationEndpoint = endpointField('device_authorization_endpoint', !inputs.deviceAuthorizationEndpoint, 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
-    const tokenEndpoint = endpointField('token_endpoint', !inputs.tokenEndpoint, 'Set the token-endpoint input.');
+    // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
+    // not matter (setting the input is what the messages below advise).
+    const deviceAuthorizationEndpoint = inputs.deviceAuthorizationEndpoint ??
+        endpointField('device_authorization_endpoint', true, 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
+    const tokenEndpoint = inputs.tokenEndpoint ?? endpointField('token_endpoint', true, 'Set the token-endpoint input.');
     const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
     const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
     const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.');
     const methods = document['token_endpoint_auth_methods_supported'];
     return {
         issuer: inputs.issuer ?? published,
-        deviceAuthorizationEndpoint: (deviceAuthorizationEndpoint ?? inputs.deviceAuthorizationEndpoint),
-        tokenEndpoint: (tokenEndpoint ?? inputs.tokenEndpoint),
+        deviceAuthorizationEndpoint: deviceAuthorizationEndpoint,
+        tokenEndpoint: tokenEndpoint,
         ...(jwksUri && { jwksUri }),
         ...(userinfoEndpoint && { userinfoEndpoint }),
         ...(revocationEndpoint && { revocationEndpoint }),
@@ -30976,8 +30895,12 @@ async function pollForTokens(options) {
     for (;;) {
         if (nextPollMs >= deadlineMs) {
             const last = finalPollTime(deadlineMs, lastPollMs, intervalMs, clock.now());
-            if (last === undefined)
+            if (last === undefined) {
+                // No poll fits before the deadline; the code stays valid until then, so report the end
+                // when it actually comes (the person may still be reading the prompt).
+                await sleepUntil(clock, deadlineMs, signal, emit);
                 throw deadlineReached(options, deadlineMs);
+            }
             nextPollMs = last;
         }
         await sleepUntil(clock, nextPollMs, signal, emit);
@@ -31069,7 +30992,7 @@ async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
         throw error;
     }
     const retry = read.retryAfterMs !== undefined ? { retryAfterMs: read.retryAfterMs } : {};
-    const error = oauthErrorOf(read);
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (error) {
         const interval = secondsOf(read.fields?.['interval']);
         const newInterval = interval.kind === 'number' && interval.seconds >= 1 ? { intervalSeconds: interval.seconds } : {};
@@ -31137,7 +31060,7 @@ async function refreshTokens(ctx, endpoint, client, refreshToken, scope, advisor
         const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
         return postForm(ctx, endpoint, auth.params, auth.headers);
     }, { attempts: 3, retryMaybeDelivered: false });
-    const error = oauthErrorOf(read);
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (error)
         throw oauthError(endpoint, read.status, error, 'refresh', advisors);
     if (read.status !== 200 || !read.fields)
@@ -31185,6 +31108,9 @@ function maskTokens(runner, tokens) {
  */
 function publishTokens(runner, tokens, options) {
     maskTokens(runner, tokens);
+    // It may become the refresh-token output: masked here too, not only where it was read.
+    if (options.refreshTokenUsed)
+        runner.setSecret(options.refreshTokenUsed);
     runner.setOutput('access-token', tokens.accessToken);
     const refreshToken = tokens.refreshToken ?? options.refreshTokenUsed;
     if (refreshToken)
@@ -31725,8 +31651,9 @@ function createHttpTransport(userAgent) {
             res.on('data', (chunk) => {
                 size += chunk.length;
                 if (size > MAX_RESPONSE_BYTES) {
-                    res.destroy();
+                    // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
                     finish(new TransportFailure('too-large', true, `the response is larger than ${MAX_RESPONSE_BYTES} bytes`));
+                    res.destroy();
                 }
                 else
                     chunks.push(chunk);
@@ -31763,6 +31690,150 @@ function lowerCaseHeaders(headers) {
         result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
     return result;
+}
+
+
+/***/ }),
+
+/***/ 2612:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uk: () => (/* binding */ readResponse),
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   zi: () => (/* binding */ oauthErrorOf)
+/* harmony export */ });
+/* unused harmony export parseRetryAfter */
+/**
+ * Reads a response body as OAuth fields without trusting its Content-Type: providers send JSON as
+ * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
+ */
+function readResponse(response, nowMs) {
+    const base = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs) };
+    const text = response.body.replace(/^\uFEFF/, '').trim();
+    const contentType = (response.headers['content-type'] ?? '').toLowerCase();
+    if (text === '')
+        return { ...base, kind: 'empty', unreadable: 'the body is empty' };
+    if (text.startsWith('{') || text.startsWith('[') || contentType.includes('json')) {
+        return { ...base, ...readJson(text) };
+    }
+    if (contentType.includes('application/x-www-form-urlencoded') || /^[\w.-]+=[^\s<>]*(&[\w.-]+=[^\s<>]*)*$/.test(text)) {
+        // Deviation (GitHub): form-encoded answers from the device flow endpoints.
+        return { ...base, kind: 'form', fields: Object.fromEntries(new URLSearchParams(text)) };
+    }
+    if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || contentType.includes('html')) {
+        return { ...base, kind: 'html', unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON` };
+    }
+    return { ...base, kind: 'other', unreadable: `the body is not JSON (${describeSize(text)} of ${contentType || 'untyped'} text)` };
+}
+function readJson(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        // Never quote the body: a truncated token response would put a token in the log.
+        return { kind: 'other', unreadable: `the body is not valid JSON (${describeSize(text)}; it may be truncated)` };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return { kind: 'json', unreadable: 'the body is JSON but not an object' };
+    }
+    return { kind: 'json', fields: value };
+}
+/**
+ * The OAuth error in a response, whatever its status (RFC 6749 §5.2 says 400, but GitHub answers
+ * errors with 200, Auth0 uses 403 and 429, Google 428). `error` must be a string of the RFC's
+ * characters to count: a random `error` object in an API's JSON is not an OAuth error.
+ */
+function oauthErrorOf(read) {
+    const fields = read.fields;
+    if (!fields)
+        return undefined;
+    const error = fields['error'];
+    if (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(error))
+        return undefined;
+    const description = stringField(fields, 'error_description');
+    const uri = stringField(fields, 'error_uri');
+    return {
+        error,
+        ...(description !== undefined && { errorDescription: description }),
+        ...(uri !== undefined && { errorUri: uri })
+    };
+}
+function stringField(fields, name) {
+    const value = fields[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date; capped at one hour. */
+function parseRetryAfter(value, nowMs) {
+    if (value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    let ms;
+    if (/^\d+$/.test(trimmed))
+        ms = Number(trimmed) * 1000;
+    else {
+        // Only the HTTP-date forms (a day name, then a time): Date.parse alone reads "1.5" or "-5" as
+        // dates in 2001, which would turn a garbage header into "retry at once".
+        if (!/^[A-Za-z]{3,9},? .*\d{2}:\d{2}:\d{2}/.test(trimmed))
+            return undefined;
+        const date = Date.parse(trimmed);
+        if (Number.isNaN(date))
+            return undefined;
+        ms = date - nowMs;
+    }
+    return Math.min(Math.max(ms, 0), 3600_000);
+}
+function htmlTitle(text) {
+    const match = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text);
+    return match?.[1] ? ` titled "${printable(match[1].trim())}"` : '';
+}
+function describeSize(text) {
+    return `${Buffer.byteLength(text)} bytes`;
+}
+/** Keeps provider text that reaches the log to one line of visible characters. */
+function printable(text) {
+    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+}
+
+
+/***/ }),
+
+/***/ 4676:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ traceHttp)
+/* harmony export */ });
+/* harmony import */ var _oauth_response_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2612);
+
+/**
+ * Wraps the transport to trace each exchange in the debug log: method, URL, status, timing and
+ * the NAMES of the fields sent and received. Never a value: bodies carry device codes, tokens and
+ * secrets, and a debug log is often shared when asking for help.
+ */
+function traceHttp(transport, debug, now) {
+    return async (request) => {
+        const sent = request.body === undefined ? '' : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`;
+        const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization') ? ' with Authorization' : '';
+        const started = now();
+        try {
+            const response = await transport(request);
+            const read = (0,_oauth_response_js__WEBPACK_IMPORTED_MODULE_0__/* .readResponse */ .Uk)(response, now());
+            const fields = read.fields ? `[${Object.keys(read.fields).join(', ')}]` : `(${read.kind})`;
+            debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`);
+            return response;
+        }
+        catch (error) {
+            debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → failed after ${now() - started} ms: ${error instanceof Error ? error.name : 'error'}`);
+            throw error;
+        }
+    };
+}
+/** Query strings can carry codes; the trace shows the path only. */
+function urlForLog(url) {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
 }
 
 
