@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { run } from '../src/main.js'
 import type { HttpRequest } from '../src/oauth/http.js'
-import { FakeClock, json, RecordingRunner, scriptedHttp, type Route } from '../test-support/fakes.js'
+import {
+  FakeClock,
+  json,
+  RecordingRunner,
+  scriptedHttp,
+  type Route
+} from '../test-support/fakes.js'
 
 const ISSUER = 'https://id.example.com'
 const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
@@ -45,7 +51,11 @@ function tokenEndpoint(pendingPolls: number, answer: Route = () => json(200, iss
   }
 }
 
-function setup(inputs: Record<string, string>, routes: Record<string, Route>, env: Record<string, string> = ENV) {
+function setup(
+  inputs: Record<string, string>,
+  routes: Record<string, Route>,
+  env: Record<string, string> = ENV
+) {
   const runner = new RecordingRunner({ 'client-id': 'release-bot', issuer: ISSUER, ...inputs }, env)
   const http = scriptedHttp(routes)
   const clock = new FakeClock()
@@ -65,7 +75,10 @@ function formOf(request: HttpRequest | undefined): URLSearchParams {
 
 describe('run: the device flow end to end (in memory)', () => {
   it('shows the code, waits for approval and sets masked outputs', async () => {
-    const t = setup({ scope: 'openid profile' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(3) })
+    const t = setup(
+      { scope: 'openid profile' },
+      { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(3) }
+    )
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.failed).toBeUndefined()
     expect(t.runner.outputs).toEqual({
@@ -99,10 +112,17 @@ describe('run: the device flow end to end (in memory)', () => {
   it('masks the device code and every token before anything can print or output them', async () => {
     const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1) })
     await t.run()
-    for (const secret of ['dc-secret-123', 'at-secret-456', 'rt-secret-789', 'eyJ.idtoken.secret']) {
+    for (const secret of [
+      'dc-secret-123',
+      'at-secret-456',
+      'rt-secret-789',
+      'eyJ.idtoken.secret'
+    ]) {
       expect(t.runner.secrets).toContain(secret)
       const masked = t.runner.events.indexOf(`mask:${secret}`)
-      const firstUse = t.runner.events.findIndex((event) => event.startsWith('output:') && event.endsWith(`=${secret}`))
+      const firstUse = t.runner.events.findIndex(
+        (event) => event.startsWith('output:') && event.endsWith(`=${secret}`)
+      )
       if (firstUse >= 0) expect(masked).toBeLessThan(firstUse)
       // Never in a log line, the summary or a failure message.
       expect(t.runner.text()).not.toContain(secret)
@@ -111,7 +131,10 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('sends the device code grant with the client id (RFC 8628 §3.4)', async () => {
-    const t = setup({ scope: 'openid' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) })
+    const t = setup(
+      { scope: 'openid' },
+      { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) }
+    )
     await t.run()
     const deviceRequest = t.http.requests.find((r) => r.url === DEVICE)
     expect(formOf(deviceRequest).get('client_id')).toBe('release-bot')
@@ -134,7 +157,14 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('records a denial in the log and the summary', async () => {
-    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(2, () => json(400, { error: 'access_denied' })) })
+    const t = setup(
+      {},
+      {
+        [DISCOVERY]: discovery,
+        [DEVICE]: deviceCode,
+        [TOKEN]: tokenEndpoint(2, () => json(400, { error: 'access_denied' }))
+      }
+    )
     await expect(t.run()).resolves.toBe('denied')
     expect(t.runner.failed).toMatch(/denied/)
     expect(t.runner.summary).toContain('Outcome: 🚫 Denied')
@@ -142,7 +172,10 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('stops at the timeout input and says so', async () => {
-    const t = setup({ timeout: '2m' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1000) })
+    const t = setup(
+      { timeout: '2m' },
+      { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1000) }
+    )
     await expect(t.run()).resolves.toBe('timed-out')
     expect(t.runner.failed).toMatch(/timeout/)
     expect(t.runner.summary).toContain('Timed out')
@@ -152,9 +185,14 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('reminds the person about once a minute while waiting', async () => {
-    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1000) })
+    const t = setup(
+      {},
+      { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1000) }
+    )
     await expect(t.run()).resolves.toBe('expired')
-    const reminders = t.runner.logs.filter((entry) => entry.message.startsWith('Still waiting for approval'))
+    const reminders = t.runner.logs.filter((entry) =>
+      entry.message.startsWith('Still waiting for approval')
+    )
     expect(reminders.length).toBeGreaterThanOrEqual(8)
     expect(reminders.length).toBeLessThanOrEqual(10)
     expect(reminders[0]?.message).toContain('WDJB-MJHT')
@@ -163,10 +201,17 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('records a cancellation when the signal aborts mid-wait', async () => {
-    const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: (r) => {
-      t.controller.abort()
-      return tokenEndpoint(1000)(r)
-    } })
+    const t = setup(
+      {},
+      {
+        [DISCOVERY]: discovery,
+        [DEVICE]: deviceCode,
+        [TOKEN]: (r) => {
+          t.controller.abort()
+          return tokenEndpoint(1000)(r)
+        }
+      }
+    )
     await expect(t.run()).resolves.toBe('cancelled')
     expect(t.runner.summary).toContain('Cancelled')
     expect(t.http.requests.filter((r) => r.url === TOKEN)).toHaveLength(1)
@@ -180,10 +225,17 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('reports a provider answering HTML instead of a device code', async () => {
-    const t = setup({}, {
-      [DISCOVERY]: discovery,
-      [DEVICE]: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html><title>Sign in</title></html>' })
-    })
+    const t = setup(
+      {},
+      {
+        [DISCOVERY]: discovery,
+        [DEVICE]: () => ({
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+          body: '<html><title>Sign in</title></html>'
+        })
+      }
+    )
     await expect(t.run()).resolves.toBe('failed')
     expect(t.runner.failed).toContain('device authorization endpoint')
     expect(t.runner.failed).toContain('HTML page')
@@ -191,14 +243,23 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 
   it('writes no summary when summary is false', async () => {
-    const t = setup({ summary: 'false' }, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) })
+    const t = setup(
+      { summary: 'false' },
+      { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(0) }
+    )
     await t.run()
     expect(t.runner.summary).toBe('')
   })
 
   it('warns about a polling interval the provider set absurdly high, and honours it', async () => {
     const slowDevice: Route = () =>
-      json(200, { device_code: 'dc', user_code: 'ABCD', verification_uri: `${ISSUER}/device`, expires_in: 900, interval: 600 })
+      json(200, {
+        device_code: 'dc',
+        user_code: 'ABCD',
+        verification_uri: `${ISSUER}/device`,
+        expires_in: 900,
+        interval: 600
+      })
     const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: slowDevice, [TOKEN]: tokenEndpoint(0) })
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.text('warning')).toMatch(/every 600 s/)
@@ -208,27 +269,44 @@ describe('run: the device flow end to end (in memory)', () => {
 
 describe('run: refresh from a stored refresh token', () => {
   it('trades the refresh token for new tokens without asking anyone', async () => {
-    const t = setup({ 'refresh-token': 'stored-rt' }, {
-      [DISCOVERY]: discovery,
-      [TOKEN]: (request) => {
-        expect(Object.fromEntries(formOf(request))).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'stored-rt' })
-        return json(200, { access_token: 'fresh-at', token_type: 'Bearer', expires_in: 60, refresh_token: 'rotated-rt' })
+    const t = setup(
+      { 'refresh-token': 'stored-rt' },
+      {
+        [DISCOVERY]: discovery,
+        [TOKEN]: (request) => {
+          expect(Object.fromEntries(formOf(request))).toMatchObject({
+            grant_type: 'refresh_token',
+            refresh_token: 'stored-rt'
+          })
+          return json(200, {
+            access_token: 'fresh-at',
+            token_type: 'Bearer',
+            expires_in: 60,
+            refresh_token: 'rotated-rt'
+          })
+        }
       }
-    })
+    )
     await expect(t.run()).resolves.toBe('refreshed')
     expect(t.runner.outputs['access-token']).toBe('fresh-at')
     expect(t.runner.outputs['refresh-token']).toBe('rotated-rt')
     expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
-    expect(t.runner.secrets).toEqual(expect.arrayContaining(['stored-rt', 'fresh-at', 'rotated-rt']))
+    expect(t.runner.secrets).toEqual(
+      expect.arrayContaining(['stored-rt', 'fresh-at', 'rotated-rt'])
+    )
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
     expect(t.runner.summary).toContain('Refreshed')
   })
 
   it('fails on a dead refresh token by default, saying what to do', async () => {
-    const t = setup({ 'refresh-token': 'dead-rt' }, {
-      [DISCOVERY]: discovery,
-      [TOKEN]: () => json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
-    })
+    const t = setup(
+      { 'refresh-token': 'dead-rt' },
+      {
+        [DISCOVERY]: discovery,
+        [TOKEN]: () =>
+          json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
+      }
+    )
     await expect(t.run()).resolves.toBe('failed')
     expect(t.runner.failed).toContain('invalid_grant')
     expect(t.runner.failed).toContain('on-refresh-failure: device')
@@ -237,25 +315,32 @@ describe('run: refresh from a stored refresh token', () => {
 
   it('falls back to the device flow on a dead refresh token with on-refresh-failure: device', async () => {
     let calls = 0
-    const t = setup({ 'refresh-token': 'dead-rt', 'on-refresh-failure': 'device' }, {
-      [DISCOVERY]: discovery,
-      [DEVICE]: deviceCode,
-      [TOKEN]: (request) => {
-        calls++
-        if (formOf(request).get('grant_type') === 'refresh_token') return json(400, { error: 'invalid_grant' })
-        return calls < 3 ? json(400, { error: 'authorization_pending' }) : json(200, issued)
+    const t = setup(
+      { 'refresh-token': 'dead-rt', 'on-refresh-failure': 'device' },
+      {
+        [DISCOVERY]: discovery,
+        [DEVICE]: deviceCode,
+        [TOKEN]: (request) => {
+          calls++
+          if (formOf(request).get('grant_type') === 'refresh_token')
+            return json(400, { error: 'invalid_grant' })
+          return calls < 3 ? json(400, { error: 'authorization_pending' }) : json(200, issued)
+        }
       }
-    })
+    )
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.text('warning')).toMatch(/Starting the device flow instead/)
     expect(t.runner.outputs['access-token']).toBe('at-secret-456')
   })
 
   it('does not fall back to the device flow for errors other than a dead token', async () => {
-    const t = setup({ 'refresh-token': 'rt', 'on-refresh-failure': 'device' }, {
-      [DISCOVERY]: discovery,
-      [TOKEN]: () => json(401, { error: 'invalid_client' })
-    })
+    const t = setup(
+      { 'refresh-token': 'rt', 'on-refresh-failure': 'device' },
+      {
+        [DISCOVERY]: discovery,
+        [TOKEN]: () => json(401, { error: 'invalid_client' })
+      }
+    )
     await expect(t.run()).resolves.toBe('failed')
     expect(t.runner.failed).toContain('invalid_client')
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)

@@ -58,13 +58,23 @@ export function readConfig(source: InputSource): Config {
   const provider = readProvider(source.getInput('provider'))
   const clientId = source.getInput('client-id')
   if (!clientId) {
-    throw new InputError('client-id', 'is required. Set it to the OAuth client ID registered at your identity provider.')
+    throw new InputError(
+      'client-id',
+      'is required. Set it to the OAuth client ID registered at your identity provider.'
+    )
   }
   if (!/^[\x21-\x7E]{1,512}$/.test(clientId)) {
-    throw new InputError('client-id', 'must be printable ASCII without spaces, at most 512 characters.')
+    throw new InputError(
+      'client-id',
+      'must be printable ASCII without spaces, at most 512 characters.'
+    )
   }
   const endpoints = readEndpoints(source, provider)
-  const clientAuthMethod = readClientAuthMethod(source.getInput('client-auth-method'), clientSecret, clientPrivateKey)
+  const clientAuthMethod = readClientAuthMethod(
+    source.getInput('client-auth-method'),
+    clientSecret,
+    clientPrivateKey
+  )
   if (clientPrivateKey) checkPrivateKey(clientPrivateKey)
   const audience = optional(source.getInput('audience'))
   const timeoutSeconds = parseTimeout(source.getInput('timeout'))
@@ -80,7 +90,11 @@ export function readConfig(source: InputSource): Config {
     resources: readResources(source.getInput('resource')),
     extraParams: parseExtraParams(source.getInput('extra-params')),
     ...(refreshToken && { refreshToken }),
-    onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
+    onRefreshFailure: readChoice(
+      'on-refresh-failure',
+      source.getInput('on-refresh-failure') || 'fail',
+      ['fail', 'device']
+    ),
     ...(timeoutSeconds !== undefined && { timeoutSeconds }),
     summary: readBoolean('summary', source.getInput('summary'), true)
   }
@@ -98,7 +112,10 @@ function readProvider(value: string): ProviderPreset {
   const name = (value || 'oidc').toLowerCase()
   const preset = PROVIDERS[name]
   if (!preset) {
-    throw new InputError('provider', `"${value}" is not a known provider. Use one of: ${Object.keys(PROVIDERS).join(', ')}.`)
+    throw new InputError(
+      'provider',
+      `"${value}" is not a known provider. Use one of: ${Object.keys(PROVIDERS).join(', ')}.`
+    )
   }
   return preset
 }
@@ -114,7 +131,10 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
   const issuer = url('issuer')
   // Any '?' starts a query, even an empty one that URL.search reports as ''.
   if (issuer?.includes('?')) {
-    throw new InputError('issuer', 'must not have a ?query part (RFC 8414 §2); give the issuer exactly as the provider publishes it.')
+    throw new InputError(
+      'issuer',
+      'must not have a ?query part (RFC 8414 §2); give the issuer exactly as the provider publishes it.'
+    )
   }
   const discoveryUrl = url('discovery-url')
   let deviceAuthorizationEndpoint = url('device-authorization-endpoint')
@@ -124,7 +144,8 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
     // An empty GITHUB_SERVER_URL is as good as none.
     const server = serverInput ?? (source.env['GITHUB_SERVER_URL'] || 'https://github.com')
     const check = checkSecureUrl(server)
-    if (!check.ok) throw new InputError('github-server-url', `"${shownUrl(server)}" ${check.problem}.`)
+    if (!check.ok)
+      throw new InputError('github-server-url', `"${shownUrl(server)}" ${check.problem}.`)
     if (issuer || discoveryUrl) {
       throw new InputError(
         issuer ? 'issuer' : 'discovery-url',
@@ -137,7 +158,7 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
   } else if (!issuer && !discoveryUrl && !(deviceAuthorizationEndpoint && tokenEndpoint)) {
     throw new InputError(
       'issuer',
-      'is required: set it to your identity provider\'s issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint.'
+      "is required: set it to your identity provider's issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint."
     )
   }
   return {
@@ -161,25 +182,43 @@ function readClientAuthMethod(
 ): ClientAuthMethod | 'auto' {
   const method = readChoice('client-auth-method', value || 'auto', ['auto', ...CLIENT_AUTH_METHODS])
   if (secret && privateKey) {
-    throw new InputError('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.')
+    throw new InputError(
+      'client-secret',
+      'and client-private-key are both set; a client authenticates one way. Remove one.'
+    )
   }
   const needsSecret = method === 'client_secret_basic' || method === 'client_secret_post'
   // The wrong credential is reported before the missing one: asking for a secret when a key is
   // given would only lead to the "both set" error next.
   if (privateKey && needsSecret) {
-    throw new InputError('client-auth-method', `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`)
+    throw new InputError(
+      'client-auth-method',
+      `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`
+    )
   }
   if (secret && method === 'private_key_jwt') {
-    throw new InputError('client-auth-method', 'is private_key_jwt, but client-secret is given instead of client-private-key.')
+    throw new InputError(
+      'client-auth-method',
+      'is private_key_jwt, but client-secret is given instead of client-private-key.'
+    )
   }
   if (needsSecret && !secret) {
-    throw new InputError('client-secret', `is required with client-auth-method: ${method}. Set it from a secret, for example \${{ secrets.OAUTH_CLIENT_SECRET }}.`)
+    throw new InputError(
+      'client-secret',
+      `is required with client-auth-method: ${method}. Set it from a secret, for example \${{ secrets.OAUTH_CLIENT_SECRET }}.`
+    )
   }
   if (method === 'private_key_jwt' && !privateKey) {
-    throw new InputError('client-private-key', 'is required with client-auth-method: private_key_jwt. Set it to a PKCS#8 PEM or a private JWK, from a secret.')
+    throw new InputError(
+      'client-private-key',
+      'is required with client-auth-method: private_key_jwt. Set it to a PKCS#8 PEM or a private JWK, from a secret.'
+    )
   }
   if (method === 'none' && (secret || privateKey)) {
-    throw new InputError('client-auth-method', `is none, but ${secret ? 'client-secret' : 'client-private-key'} is set. Remove it, or choose a method that uses it (or auto).`)
+    throw new InputError(
+      'client-auth-method',
+      `is none, but ${secret ? 'client-secret' : 'client-private-key'} is set. Remove it, or choose a method that uses it (or auto).`
+    )
   }
   return method as ClientAuthMethod | 'auto'
 }
@@ -192,7 +231,10 @@ function checkPrivateKey(key: string): void {
     } catch {
       // reported below
     }
-    throw new InputError('client-private-key', 'looks like JSON but is not a private JWK (it needs "kty" and "d").')
+    throw new InputError(
+      'client-private-key',
+      'looks like JSON but is not a private JWK (it needs "kty" and "d").'
+    )
   }
   if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(key)) {
     throw new InputError(
@@ -201,7 +243,10 @@ function checkPrivateKey(key: string): void {
     )
   }
   if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(key)) {
-    throw new InputError('client-private-key', 'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK as JSON.')
+    throw new InputError(
+      'client-private-key',
+      'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK as JSON.'
+    )
   }
 }
 
@@ -234,7 +279,10 @@ function readScope(value: string): string | undefined {
   if (scope === '') return undefined
   // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
   if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
-    throw new InputError('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.')
+    throw new InputError(
+      'scope',
+      'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.'
+    )
   }
   return scope
 }
@@ -253,14 +301,18 @@ function readResources(value: string): string[] {
         url = undefined
       }
       if (!url || url.hash) {
-        throw new InputError('resource', `"${resource.slice(0, 200)}" is not an absolute URI without a #fragment (RFC 8707 §2). Give one per line.`)
+        throw new InputError(
+          'resource',
+          `"${resource.slice(0, 200)}" is not an absolute URI without a #fragment (RFC 8707 §2). Give one per line.`
+        )
       }
       return resource
     })
 }
 
 function singleLine(input: string, value: string): string {
-  if (/[\u0000-\u001F\u007F]/.test(value)) throw new InputError(input, 'must be a single line without control characters.')
+  if (/[\u0000-\u001F\u007F]/.test(value))
+    throw new InputError(input, 'must be a single line without control characters.')
   return value
 }
 
@@ -273,16 +325,27 @@ export function parseExtraParams(value: string): Array<[string, string]> {
     const where = `line ${index + 1}`
     const equals = line.indexOf('=')
     if (equals <= 0) {
-      throw new InputError('extra-params', `${where} is not key=value (for example prompt=login). Write one parameter a line.`)
+      throw new InputError(
+        'extra-params',
+        `${where} is not key=value (for example prompt=login). Write one parameter a line.`
+      )
     }
     const key = line.slice(0, equals).trim()
     const paramValue = line.slice(equals + 1).trim()
     if (!/^[A-Za-z0-9_.\-:[\]]{1,100}$/.test(key)) {
-      throw new InputError('extra-params', `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`)
+      throw new InputError(
+        'extra-params',
+        `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`
+      )
     }
     const reserved = RESERVED_PARAMS[key.toLowerCase()]
-    if (reserved) throw new InputError('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`)
-    if (/[\u0000-\u001F\u007F]/.test(paramValue)) throw new InputError('extra-params', `${where} has control characters in its value.`)
+    if (reserved)
+      throw new InputError(
+        'extra-params',
+        `${where} sets ${key}, which extra-params may not override: ${reserved}.`
+      )
+    if (/[\u0000-\u001F\u007F]/.test(paramValue))
+      throw new InputError('extra-params', `${where} has control characters in its value.`)
     params.push([key, paramValue])
   })
   return params

@@ -1,5 +1,11 @@
 import type { Clock } from './clock.js'
-import { ActionError, CancelledError, OAuthError, WaitEndedError, type EndpointRef } from './errors.js'
+import {
+  ActionError,
+  CancelledError,
+  OAuthError,
+  WaitEndedError,
+  type EndpointRef
+} from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import type { ClientAuthMethod, ClientCredentials } from './oauth/client-auth.js'
 import { requestDeviceAuthorization, type DeviceAuthorization } from './oauth/device.js'
@@ -13,9 +19,21 @@ import { DEVICE_CODE_GRANT, refreshTokens, requestToken, type TokenSet } from '.
 import { advisorsFor } from './providers/index.js'
 import { formatDuration } from './runner/format.js'
 import { maskTokens, publishTokens } from './runner/outputs.js'
-import { noticeOf, promptLines, ReminderSchedule, reminderLine, runOrigin, type PromptContext } from './runner/prompt.js'
+import {
+  noticeOf,
+  promptLines,
+  ReminderSchedule,
+  reminderLine,
+  runOrigin,
+  type PromptContext
+} from './runner/prompt.js'
 import type { Runner } from './runner/runner.js'
-import { outcomeSection, requestSection, type Ending, type OutcomeRecord } from './runner/summary.js'
+import {
+  outcomeSection,
+  requestSection,
+  type Ending,
+  type OutcomeRecord
+} from './runner/summary.js'
 
 export interface Deps {
   readonly runner: Runner
@@ -54,17 +72,30 @@ export async function run(deps: Deps): Promise<Ending> {
     const metadata = await resolveEndpoints(ctx, config.endpoints)
     runner.info(`Using the endpoints from ${metadata.source}.`)
     const client = clientCredentials(config, metadata)
-    const advisors = advisorsFor(config.provider)
+    const advisors = advisorsFor(config.provider, metadata)
     const tokenEndpoint: EndpointRef = { name: 'token endpoint', url: metadata.tokenEndpoint }
-    const normalize = (tokens: TokenSet): TokenSet => config.provider.normalizeTokens?.(tokens) ?? tokens
+    const normalize = (tokens: TokenSet): TokenSet =>
+      config.provider.normalizeTokens?.(tokens) ?? tokens
 
     if (config.refreshToken) {
       const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors)
       if (refreshed) {
-        const { tokens, approver } = await identify(ctx, runner, config, metadata, normalize(refreshed))
+        const { tokens, approver } = await identify(
+          ctx,
+          runner,
+          config,
+          metadata,
+          normalize(refreshed)
+        )
         publishTokens(runner, tokens, { nowMs: clock.now(), refreshTokenUsed: config.refreshToken })
         runner.info('Exchanged the refresh token for a new access token.')
-        await summary.outcome({ ending: 'refreshed', atMs: clock.now(), clientId: config.clientId, ...scopeOf(tokens), ...approverOf(approver) })
+        await summary.outcome({
+          ending: 'refreshed',
+          atMs: clock.now(),
+          clientId: config.clientId,
+          ...scopeOf(tokens),
+          ...approverOf(approver)
+        })
         return 'refreshed'
       }
     }
@@ -73,11 +104,17 @@ export async function run(deps: Deps): Promise<Ending> {
       ctx,
       { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint },
       client,
-      { ...(config.scope && { scope: config.scope }), ...(config.audience && { audience: config.audience }), resources: config.resources, extraParams: config.extraParams },
+      {
+        ...(config.scope && { scope: config.scope }),
+        ...(config.audience && { audience: config.audience }),
+        resources: config.resources,
+        extraParams: config.extraParams
+      },
       advisors
     )
     runner.setSecret(device.deviceCode)
-    for (const note of device.notes) runner.warning(`The provider's device authorization response: ${note}.`)
+    for (const note of device.notes)
+      runner.warning(`The provider's device authorization response: ${note}.`)
 
     shownAtMs = clock.now()
     const deadlines = deadlinesOf(device, config, shownAtMs)
@@ -95,7 +132,10 @@ export async function run(deps: Deps): Promise<Ending> {
     await summary.request(prompt, shownAtMs)
 
     const reminders = new ReminderSchedule(shownAtMs)
-    const grant = new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: device.deviceCode })
+    const grant = new URLSearchParams({
+      grant_type: DEVICE_CODE_GRANT,
+      device_code: device.deviceCode
+    })
     const granted = normalize(
       await pollForTokens({
         clock,
@@ -106,7 +146,10 @@ export async function run(deps: Deps): Promise<Ending> {
         ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
         attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
         advisors,
-        onEvent: (event) => reportPollEvent(runner, event, () => (reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined))
+        onEvent: (event) =>
+          reportPollEvent(runner, event, () =>
+            reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined
+          )
       })
     )
     const approvedAtMs = clock.now()
@@ -115,7 +158,14 @@ export async function run(deps: Deps): Promise<Ending> {
     runner.info(
       `Approved${approver ? ` by ${approver.name}` : ''} after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`
     )
-    await summary.outcome({ ending: 'approved', atMs: approvedAtMs, shownAtMs, clientId: config.clientId, ...scopeOf(tokens), ...approverOf(approver) })
+    await summary.outcome({
+      ending: 'approved',
+      atMs: approvedAtMs,
+      shownAtMs,
+      clientId: config.clientId,
+      ...scopeOf(tokens),
+      ...approverOf(approver)
+    })
     return 'approved'
   } catch (error) {
     return fail(runner, summary, error, clock.now(), shownAtMs)
@@ -132,13 +182,19 @@ function clientCredentials(config: Config, metadata: ProviderMetadata): ClientCr
   else {
     // RFC 8414 §2: the default for token_endpoint_auth_methods_supported is client_secret_basic.
     const supported = metadata.tokenEndpointAuthMethods ?? ['client_secret_basic']
-    method = !supported.includes('client_secret_basic') && supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic'
+    method =
+      !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
+        ? 'client_secret_post'
+        : 'client_secret_basic'
   }
   return {
     clientId: config.clientId,
     method,
     ...(config.clientSecret && { clientSecret: config.clientSecret }),
-    ...(config.clientPrivateKey && { privateKey: config.clientPrivateKey })
+    ...(config.clientPrivateKey && {
+      privateKey: config.clientPrivateKey,
+      assertionAudience: metadata.tokenEndpoint
+    })
   }
 }
 
@@ -152,13 +208,22 @@ async function tryRefresh(
   advisors: Parameters<typeof refreshTokens>[5]
 ): Promise<TokenSet | undefined> {
   try {
-    const tokens = await refreshTokens(ctx, tokenEndpoint, client, config.refreshToken as string, config.scope, advisors)
+    const tokens = await refreshTokens(
+      ctx,
+      tokenEndpoint,
+      client,
+      config.refreshToken as string,
+      config.scope,
+      advisors
+    )
     maskTokens(runner, tokens)
     return tokens
   } catch (error) {
     const dead = error instanceof OAuthError && DEAD_REFRESH_TOKEN_ERRORS.has(error.error)
     if (!dead || config.onRefreshFailure !== 'device') throw error
-    runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device).`)
+    runner.warning(
+      `${error.message} Starting the device flow instead (on-refresh-failure: device).`
+    )
     return undefined
   }
 }
@@ -172,8 +237,10 @@ interface Deadlines {
 
 /** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
 function deadlinesOf(device: DeviceAuthorization, config: Config, startMs: number): Deadlines {
-  const expiresAtMs = device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined
-  let timeoutAtMs = config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined
+  const expiresAtMs =
+    device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined
+  let timeoutAtMs =
+    config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined
   let note: string | undefined
   if (expiresAtMs === undefined && timeoutAtMs === undefined) {
     timeoutAtMs = startMs + FALLBACK_WAIT_SECONDS * 1000
@@ -187,19 +254,29 @@ function deadlinesOf(device: DeviceAuthorization, config: Config, startMs: numbe
   }
 }
 
-function reportPollEvent(runner: Runner, event: PollEvent, reminder: () => string | undefined): void {
+function reportPollEvent(
+  runner: Runner,
+  event: PollEvent,
+  reminder: () => string | undefined
+): void {
   switch (event.type) {
     case 'pending':
       runner.debug(`Poll ${event.poll}: authorization_pending.`)
       break
     case 'slow-down':
-      runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`)
+      runner.info(
+        `The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
+      )
       if (event.count === 3) {
-        runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.')
+        runner.warning(
+          'The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.'
+        )
       }
       break
     case 'transient':
-      runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`)
+      runner.info(
+        `${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
+      )
       break
   }
   const line = reminder()
@@ -234,19 +311,25 @@ async function identify(
       const { idToken: _withheld, ...rest } = tokens
       tokens = rest
       runner.warning(
-        'The provider returned an ID token, but the action cannot verify it without the provider\'s keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.'
+        "The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs."
       )
     }
   }
   const api: UserApi | undefined = metadata.userinfoEndpoint
-    ? { endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint }, nameField: 'preferred_username', subjectField: 'sub' }
+    ? {
+        endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+        nameField: 'preferred_username',
+        subjectField: 'sub'
+      }
     : config.provider.userApi?.(metadata.tokenEndpoint)
   if (!approver && api) {
     try {
       approver = await fetchApprover(ctx, api, tokens.accessToken)
     } catch (error) {
       if (error instanceof CancelledError) throw error
-      runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`)
+      runner.warning(
+        `Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`
+      )
     }
   }
   if (approver) {
@@ -262,14 +345,27 @@ async function identify(
 }
 
 function approverOf(approver: Approver | undefined): { approver?: string } {
-  return approver ? { approver: approver.subject === approver.name ? approver.name : `${approver.name} (${approver.subject})` } : {}
+  return approver
+    ? {
+        approver:
+          approver.subject === approver.name
+            ? approver.name
+            : `${approver.name} (${approver.subject})`
+      }
+    : {}
 }
 
 function scopeOf(tokens: TokenSet): { scope?: string } {
   return tokens.scope ? { scope: tokens.scope } : {}
 }
 
-function fail(runner: Runner, summary: SummaryWriter, error: unknown, nowMs: number, shownAtMs: number | undefined): Promise<Ending> {
+function fail(
+  runner: Runner,
+  summary: SummaryWriter,
+  error: unknown,
+  nowMs: number,
+  shownAtMs: number | undefined
+): Promise<Ending> {
   let ending: Ending = 'failed'
   let message: string
   if (error instanceof CancelledError) {
@@ -287,7 +383,12 @@ function fail(runner: Runner, summary: SummaryWriter, error: unknown, nowMs: num
   }
   runner.setFailed(message)
   return summary
-    .outcome({ ending, atMs: nowMs, ...(shownAtMs !== undefined && { shownAtMs }), detail: message })
+    .outcome({
+      ending,
+      atMs: nowMs,
+      ...(shownAtMs !== undefined && { shownAtMs }),
+      detail: message
+    })
     .then(() => ending)
 }
 
@@ -306,7 +407,9 @@ class SummaryWriter {
     try {
       await this.runner.appendSummary(html)
     } catch (error) {
-      this.runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+      this.runner.warning(
+        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+      )
     }
   }
 }

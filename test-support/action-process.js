@@ -70,7 +70,12 @@ export function startAction({ inputs, env = {}, onStdout, timeoutMs = 120_000 })
   // A clean environment: nothing of the parent's INPUT_*, GITHUB_* or proxy settings leaks in.
   for (const [name, value] of Object.entries(process.env)) {
     if (value === undefined) continue
-    if (/^(INPUT_|GITHUB_|RUNNER_|STATE_)/.test(name) || /^(https?|no)_proxy$/i.test(name) || name === 'NODE_OPTIONS') continue
+    if (
+      /^(INPUT_|GITHUB_|RUNNER_|STATE_)/.test(name) ||
+      /^(https?|no)_proxy$/i.test(name) ||
+      name === 'NODE_OPTIONS'
+    )
+      continue
     childEnv[name] = value
   }
   Object.assign(childEnv, RUN_ENV, {
@@ -80,11 +85,15 @@ export function startAction({ inputs, env = {}, onStdout, timeoutMs = 120_000 })
     GITHUB_ENV: files.env,
     GITHUB_PATH: files.path
   })
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(inputs))
+    childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   Object.assign(childEnv, env)
 
   const started = Date.now()
-  const child = spawn(process.execPath, [DIST_ENTRY], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [DIST_ENTRY], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   /** @type {Array<() => void>} */
@@ -175,7 +184,8 @@ export function findLeaks(streams, secrets) {
     text.split('\n').forEach((line, index) => {
       if (line.startsWith('::add-mask::')) return
       for (const secret of secrets) {
-        if (secret && line.includes(secret)) leaks.push({ where, line: index + 1, secret: `${secret.slice(0, 4)}…` })
+        if (secret && line.includes(secret))
+          leaks.push({ where, line: index + 1, secret: `${secret.slice(0, 4)}…` })
       }
     })
   }

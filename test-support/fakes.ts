@@ -104,7 +104,9 @@ export class RecordingRunner implements Runner {
 export type Route = (request: HttpRequest) => HttpResponse | Promise<HttpResponse>
 
 /** An in-memory transport: each request goes to the handler for its URL, and is recorded. */
-export function scriptedHttp(routes: Record<string, Route>): HttpTransport & { requests: HttpRequest[] } {
+export function scriptedHttp(
+  routes: Record<string, Route>
+): HttpTransport & { requests: HttpRequest[] } {
   const requests: HttpRequest[] = []
   const transport = async (request: HttpRequest): Promise<HttpResponse> => {
     requests.push(request)
@@ -115,6 +117,14 @@ export function scriptedHttp(routes: Record<string, Route>): HttpTransport & { r
   return Object.assign(transport, { requests })
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): HttpResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body)
+  }
 }

@@ -18,14 +18,17 @@ let idp: Idp
 let shortLived: Idp
 
 beforeAll(async () => {
-  ;[idp, shortLived] = await Promise.all([startIdp({ interval: 1 }), startIdp({ interval: 1, deviceCodeTtlSeconds: 2 })])
+  ;[idp, shortLived] = await Promise.all([
+    startIdp({ interval: 1 }),
+    startIdp({ interval: 1, deviceCodeTtlSeconds: 2 })
+  ])
 })
 afterAll(async () => {
   await Promise.all([idp.close(), shortLived.close()])
 })
 
 const OUTPUT_SECRETS = ['access-token', 'refresh-token', 'id-token'] as const
-const MODES = [
+const MODES: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'normal', env: {} },
   { name: 'debug (RUNNER_DEBUG=1)', env: { RUNNER_DEBUG: '1' } }
 ]
@@ -40,7 +43,13 @@ function deviceCodeOf(run: ActionRun): string | undefined {
  * output file. Nothing else: not the log, not stderr, not the summary, state or env files.
  */
 function expectNoLeaks(result: ActionResult, secrets: string[], outputTokens: string[] = []): void {
-  const everywhereButOutputs = { stdout: result.stdout, stderr: result.stderr, summary: result.raw.summary, state: result.raw.state, env: result.raw.env }
+  const everywhereButOutputs = {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    summary: result.raw.summary,
+    state: result.raw.state,
+    env: result.raw.env
+  }
   expect(findLeaks(everywhereButOutputs, [...secrets, ...outputTokens])).toEqual([])
   // The output file carries the tokens as outputs; anything else secret must not be there.
   expect(findLeaks({ output: result.raw.output }, secrets)).toEqual([])
@@ -62,7 +71,12 @@ describe.each(MODES)('dist/index.js as a runner step ($name)', ({ env }) => {
   it('prompts live, gets tokens once approved, writes outputs and a summary, leaks nothing', async () => {
     const { clientId, clientSecret } = idp.clients.post
     const run = startAction({
-      inputs: { issuer: idp.issuer, 'client-id': clientId, 'client-secret': clientSecret, scope: 'openid profile offline_access' },
+      inputs: {
+        issuer: idp.issuer,
+        'client-id': clientId,
+        'client-secret': clientSecret,
+        scope: 'openid profile offline_access'
+      },
       env
     })
     // The prompt and the notice are in the log before anyone approves: the log is live.
@@ -85,11 +99,15 @@ describe.each(MODES)('dist/index.js as a runner step ($name)', ({ env }) => {
     expect(deviceCode).toBeDefined()
     expectMaskedBeforeUse(result.stdout, [clientSecret, deviceCode as string, ...tokens])
     expectNoLeaks(result, [clientSecret, deviceCode as string], tokens)
-    if (env.RUNNER_DEBUG) expect(result.stdout).toMatch(/::debug::POST .*\/token sending \[grant_type, device_code/)
+    if (env['RUNNER_DEBUG'])
+      expect(result.stdout).toMatch(/::debug::POST .*\/token sending \[grant_type, device_code/)
   })
 
   it('exits 1 with a clear error and a "Denied" record when the person declines', async () => {
-    const run = startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, scope: 'openid' }, env })
+    const run = startAction({
+      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, scope: 'openid' },
+      env
+    })
     const [, userCode] = await run.waitFor(USER_CODE_LINE)
     await idp.approve(userCode as string, { deny: true })
     const result = await run.done
@@ -101,7 +119,10 @@ describe.each(MODES)('dist/index.js as a runner step ($name)', ({ env }) => {
   })
 
   it('exits 1 with "Expired" when nobody approves before the code expires', async () => {
-    const run = startAction({ inputs: { issuer: shortLived.issuer, 'client-id': shortLived.clients.public.clientId }, env })
+    const run = startAction({
+      inputs: { issuer: shortLived.issuer, 'client-id': shortLived.clients.public.clientId },
+      env
+    })
     const result = await run.done
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^::error::The code expired/m)
@@ -110,26 +131,49 @@ describe.each(MODES)('dist/index.js as a runner step ($name)', ({ env }) => {
   })
 
   it('refreshes from a stored refresh token and masks both the old and the rotated one', async () => {
-    const login = startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, scope: 'openid offline_access' }, env })
+    const login = startAction({
+      inputs: {
+        issuer: idp.issuer,
+        'client-id': idp.clients.public.clientId,
+        scope: 'openid offline_access'
+      },
+      env
+    })
     const [, userCode] = await login.waitFor(USER_CODE_LINE)
     await idp.approve(userCode as string)
     const first = await login.done
     const stored = first.outputs['refresh-token'] as string
 
-    const refresh = startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, 'refresh-token': stored }, env })
+    const refresh = startAction({
+      inputs: {
+        issuer: idp.issuer,
+        'client-id': idp.clients.public.clientId,
+        'refresh-token': stored
+      },
+      env
+    })
     const result = await refresh.done
     expect(result.code).toBe(0)
     expect(result.outputs['refresh-token-rotated']).toBe('true')
     expect(result.outputs['refresh-token']).not.toBe(stored)
     expect(result.summary).toContain('Refreshed')
-    const tokens = OUTPUT_SECRETS.map((name) => result.outputs[name]).filter((t): t is string => !!t)
+    const tokens = OUTPUT_SECRETS.map((name) => result.outputs[name]).filter(
+      (t): t is string => !!t
+    )
     expectMaskedBeforeUse(result.stdout, [stored, ...tokens])
     expectNoLeaks(result, [stored], tokens)
   })
 
   it('fails on a dead refresh token without printing it', async () => {
     const dead = 'dead-refresh-token-value-0123456789'
-    const result = await startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, 'refresh-token': dead }, env }).done
+    const result = await startAction({
+      inputs: {
+        issuer: idp.issuer,
+        'client-id': idp.clients.public.clientId,
+        'refresh-token': dead
+      },
+      env
+    }).done
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^::error::.*invalid_grant/m)
     expectMaskedBeforeUse(result.stdout, [dead])
@@ -139,12 +183,40 @@ describe.each(MODES)('dist/index.js as a runner step ($name)', ({ env }) => {
 
 describe('dist/index.js: bad input ends with one clear error, no stack trace', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
-    ['a missing client-id', { issuer: 'https://id.example.com' }, /^::error::Input 'client-id': is required/m],
-    ['an issuer that is not a URL', { issuer: 'id.example.com', 'client-id': 'x' }, /^::error::Input 'issuer': "id\.example\.com" is not an absolute URL/m],
-    ['http:// off loopback', { issuer: 'http://id.example.com', 'client-id': 'x' }, /^::error::Input 'issuer': .*uses http:\/\//m],
-    ['an unknown client-auth-method', { issuer: 'https://id.example.com', 'client-id': 'x', 'client-auth-method': 'magic' }, /^::error::Input 'client-auth-method': "magic" is not one of/m],
-    ['a malformed extra-params line', { issuer: 'https://id.example.com', 'client-id': 'x', 'extra-params': 'prompt=login\nnonsense' }, /^::error::Input 'extra-params': line 2 is not key=value/m],
-    ['an extra param overriding client_id', { issuer: 'https://id.example.com', 'client-id': 'x', 'extra-params': 'client_id=evil' }, /^::error::Input 'extra-params': line 1 sets client_id/m]
+    [
+      'a missing client-id',
+      { issuer: 'https://id.example.com' },
+      /^::error::Input 'client-id': is required/m
+    ],
+    [
+      'an issuer that is not a URL',
+      { issuer: 'id.example.com', 'client-id': 'x' },
+      /^::error::Input 'issuer': "id\.example\.com" is not an absolute URL/m
+    ],
+    [
+      'http:// off loopback',
+      { issuer: 'http://id.example.com', 'client-id': 'x' },
+      /^::error::Input 'issuer': .*uses http:\/\//m
+    ],
+    [
+      'an unknown client-auth-method',
+      { issuer: 'https://id.example.com', 'client-id': 'x', 'client-auth-method': 'magic' },
+      /^::error::Input 'client-auth-method': "magic" is not one of/m
+    ],
+    [
+      'a malformed extra-params line',
+      {
+        issuer: 'https://id.example.com',
+        'client-id': 'x',
+        'extra-params': 'prompt=login\nnonsense'
+      },
+      /^::error::Input 'extra-params': line 2 is not key=value/m
+    ],
+    [
+      'an extra param overriding client_id',
+      { issuer: 'https://id.example.com', 'client-id': 'x', 'extra-params': 'client_id=evil' },
+      /^::error::Input 'extra-params': line 1 sets client_id/m
+    ]
   ]
   it.each(cases)('%s', async (_name, inputs, expected) => {
     const result = await startAction({ inputs }).done
@@ -155,15 +227,20 @@ describe('dist/index.js: bad input ends with one clear error, no stack trace', (
   })
 
   it('reports an issuer nobody answers at, naming it', async () => {
-    const result = await startAction({ inputs: { issuer: 'http://127.0.0.1:9', 'client-id': 'x' } }).done
+    const result = await startAction({ inputs: { issuer: 'http://127.0.0.1:9', 'client-id': 'x' } })
+      .done
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/^::error::Could not reach the discovery document \(http:\/\/127\.0\.0\.1:9\/\.well-known\/openid-configuration\): ECONNREFUSED/m)
+    expect(result.stdout).toMatch(
+      /^::error::Could not reach the discovery document \(http:\/\/127\.0\.0\.1:9\/\.well-known\/openid-configuration\): ECONNREFUSED/m
+    )
   })
 
   it('reports a discovery document without a device endpoint and says how to fix it', async () => {
     // oidc-provider publishes one, so point discovery-url at a JSON document that lacks it: the
     // IdP's JWKS is JSON but not a discovery document.
-    const result = await startAction({ inputs: { 'discovery-url': `${idp.issuer}/jwks`, 'client-id': 'x' } }).done
+    const result = await startAction({
+      inputs: { 'discovery-url': `${idp.issuer}/jwks`, 'client-id': 'x' }
+    }).done
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^::error::The discovery document at .* has no issuer/m)
   })
@@ -171,7 +248,9 @@ describe('dist/index.js: bad input ends with one clear error, no stack trace', (
 
 describe('dist/index.js: cancellation with real signals', () => {
   it('stops within 2 s of SIGINT and records "cancelled" in the summary', async () => {
-    const run = startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId } })
+    const run = startAction({
+      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId }
+    })
     await run.waitFor(USER_CODE_LINE)
     const sent = Date.now()
     run.child.kill('SIGINT')
@@ -183,7 +262,9 @@ describe('dist/index.js: cancellation with real signals', () => {
   })
 
   it('also stops on SIGTERM, as the runner sends 7.5 s after SIGINT', async () => {
-    const run = startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId } })
+    const run = startAction({
+      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId }
+    })
     await run.waitFor(USER_CODE_LINE)
     const sent = Date.now()
     run.child.kill('SIGTERM')
@@ -193,7 +274,9 @@ describe('dist/index.js: cancellation with real signals', () => {
   })
 
   it('handles SIGINT then SIGTERM in quick succession without crashing', async () => {
-    const run = startAction({ inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId } })
+    const run = startAction({
+      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId }
+    })
     await run.waitFor(USER_CODE_LINE)
     run.child.kill('SIGINT')
     run.child.kill('SIGTERM')

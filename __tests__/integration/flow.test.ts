@@ -32,18 +32,32 @@ afterAll(async () => {
 
 function actionRun(inputs: Record<string, string>, approve?: Approver) {
   approver = approve
-  const runner = new RecordingRunner({ issuer: idp.issuer, scope: 'openid profile email offline_access', ...inputs }, {})
+  const runner = new RecordingRunner(
+    { issuer: idp.issuer, scope: 'openid profile email offline_access', ...inputs },
+    {}
+  )
   const controller = new AbortController()
-  const ending = run({ runner, http: createHttpTransport('device-flow-action-test'), clock: systemClock, signal: controller.signal })
+  const ending = run({
+    runner,
+    http: createHttpTransport('device-flow-action-test'),
+    clock: systemClock,
+    signal: controller.signal
+  })
   return { runner, ending, controller }
 }
 
-const approveAs = (user: string): Approver => (code) => idp.approve(code, { user })
+const approveAs =
+  (user: string): Approver =>
+  (code) =>
+    idp.approve(code, { user })
 const deny: Approver = (code) => idp.approve(code, { deny: true })
 
 describe('the device flow against a real identity provider', () => {
   it('gets tokens for a public client once a person approves', async () => {
-    const { runner, ending } = actionRun({ 'client-id': idp.clients.public.clientId }, approveAs('alice'))
+    const { runner, ending } = actionRun(
+      { 'client-id': idp.clients.public.clientId },
+      approveAs('alice')
+    )
     expect(await ending).toBe('approved')
     expect(runner.failed).toBeUndefined()
     expect(runner.outputs['access-token']).toMatch(/^\S{20,}$/)
@@ -52,14 +66,20 @@ describe('the device flow against a real identity provider', () => {
     expect(runner.outputs['token-type']).toBe('Bearer')
     expect(runner.outputs['approver']).toBe('alice')
     expect(runner.outputs['approver-subject']).toBe('alice')
-    expect(runner.outputs['scope']?.split(' ')).toEqual(expect.arrayContaining(['openid', 'profile']))
+    expect(runner.outputs['scope']?.split(' ')).toEqual(
+      expect.arrayContaining(['openid', 'profile'])
+    )
     expect(runner.summary).toContain('✅ Approved')
   })
 
   it('authenticates a confidential client with client_secret_basic', async () => {
     const { clientId, clientSecret } = idp.clients.basic
     const { runner, ending } = actionRun(
-      { 'client-id': clientId, 'client-secret': clientSecret, 'client-auth-method': 'client_secret_basic' },
+      {
+        'client-id': clientId,
+        'client-secret': clientSecret,
+        'client-auth-method': 'client_secret_basic'
+      },
       approveAs('bob')
     )
     expect(await ending).toBe('approved')
@@ -69,14 +89,21 @@ describe('the device flow against a real identity provider', () => {
 
   it('picks client_secret_basic for a secret when client-auth-method is auto', async () => {
     const { clientId, clientSecret } = idp.clients.basic
-    const { ending } = actionRun({ 'client-id': clientId, 'client-secret': clientSecret }, approveAs('alice'))
+    const { ending } = actionRun(
+      { 'client-id': clientId, 'client-secret': clientSecret },
+      approveAs('alice')
+    )
     expect(await ending).toBe('approved')
   })
 
   it('authenticates a confidential client with client_secret_post', async () => {
     const { clientId, clientSecret } = idp.clients.post
     const { runner, ending } = actionRun(
-      { 'client-id': clientId, 'client-secret': clientSecret, 'client-auth-method': 'client_secret_post' },
+      {
+        'client-id': clientId,
+        'client-secret': clientSecret,
+        'client-auth-method': 'client_secret_post'
+      },
       approveAs('alice')
     )
     expect(await ending).toBe('approved')
@@ -85,13 +112,19 @@ describe('the device flow against a real identity provider', () => {
 
   it('authenticates with private_key_jwt (RFC 7523) using a PKCS#8 key', async () => {
     const { clientId, privateKeyPem } = idp.clients.privateKeyJwt
-    const { runner, ending } = actionRun({ 'client-id': clientId, 'client-private-key': privateKeyPem }, approveAs('alice'))
+    const { runner, ending } = actionRun(
+      { 'client-id': clientId, 'client-private-key': privateKeyPem },
+      approveAs('alice')
+    )
     expect(await ending).toBe('approved')
     expect(runner.outputs['approver']).toBe('alice')
   })
 
   it('names the fix when the client secret is wrong', async () => {
-    const { runner, ending } = actionRun({ 'client-id': idp.clients.basic.clientId, 'client-secret': 'not-the-secret' })
+    const { runner, ending } = actionRun({
+      'client-id': idp.clients.basic.clientId,
+      'client-secret': 'not-the-secret'
+    })
     expect(await ending).toBe('failed')
     expect(runner.failed).toContain('invalid_client')
     expect(runner.failed).toContain('client-secret')
@@ -126,9 +159,17 @@ describe('expiry and slow_down against a real identity provider', () => {
   afterAll(async () => shortLived.close())
 
   it('slows down by 5 s after slow_down, then sees the code expire', async () => {
-    const runner = new RecordingRunner({ issuer: shortLived.issuer, 'client-id': shortLived.clients.public.clientId }, {})
+    const runner = new RecordingRunner(
+      { issuer: shortLived.issuer, 'client-id': shortLived.clients.public.clientId },
+      {}
+    )
     const started = Date.now()
-    const ending = await run({ runner, http: createHttpTransport('test'), clock: systemClock, signal: new AbortController().signal })
+    const ending = await run({
+      runner,
+      http: createHttpTransport('test'),
+      clock: systemClock,
+      signal: new AbortController().signal
+    })
     // The first poll (at ~1 s) gets slow_down; the next would be at ~7 s, after the 3 s code
     // expired, and a last poll at ~2 s would come too soon after the first: the action waits
     // out the code's lifetime without polling faster, then reports the expiry.
@@ -143,14 +184,20 @@ describe('expiry and slow_down against a real identity provider', () => {
 
 describe('refresh against a real identity provider', () => {
   async function freshRefreshToken(): Promise<string> {
-    const { runner, ending } = actionRun({ 'client-id': idp.clients.public.clientId }, approveAs('alice'))
+    const { runner, ending } = actionRun(
+      { 'client-id': idp.clients.public.clientId },
+      approveAs('alice')
+    )
     expect(await ending).toBe('approved')
     return runner.outputs['refresh-token'] as string
   }
 
   it('trades a refresh token for new tokens, and the provider rotates it', async () => {
     const stored = await freshRefreshToken()
-    const { runner, ending } = actionRun({ 'client-id': idp.clients.public.clientId, 'refresh-token': stored })
+    const { runner, ending } = actionRun({
+      'client-id': idp.clients.public.clientId,
+      'refresh-token': stored
+    })
     expect(await ending).toBe('refreshed')
     expect(runner.outputs['access-token']).toBeDefined()
     expect(runner.outputs['refresh-token']).not.toBe(stored)
@@ -166,7 +213,11 @@ describe('refresh against a real identity provider', () => {
 
   it('falls back to asking a person when the refresh token is dead and on-refresh-failure is device', async () => {
     const { runner, ending } = actionRun(
-      { 'client-id': idp.clients.public.clientId, 'refresh-token': 'a-dead-refresh-token', 'on-refresh-failure': 'device' },
+      {
+        'client-id': idp.clients.public.clientId,
+        'refresh-token': 'a-dead-refresh-token',
+        'on-refresh-failure': 'device'
+      },
       approveAs('bob')
     )
     expect(await ending).toBe('approved')

@@ -1,16 +1,31 @@
 import { describe, expect, it } from '@jest/globals'
 import { CancelledError, OAuthError, WaitEndedError } from '../../src/errors.js'
-import { pollForTokens, POLL_MARGIN_MS, type PollEvent, type PollOptions } from '../../src/oauth/poll.js'
+import {
+  pollForTokens,
+  POLL_MARGIN_MS,
+  type PollEvent,
+  type PollOptions
+} from '../../src/oauth/poll.js'
 import type { TokenAttempt } from '../../src/oauth/token.js'
 import { FakeClock } from '../../test-support/fakes.js'
 
 const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
-const pending: TokenAttempt = { kind: 'oauth-error', status: 400, body: { error: 'authorization_pending' } }
+const pending: TokenAttempt = {
+  kind: 'oauth-error',
+  status: 400,
+  body: { error: 'authorization_pending' }
+}
 const slowDown: TokenAttempt = { kind: 'oauth-error', status: 400, body: { error: 'slow_down' } }
-const tokens: TokenAttempt = { kind: 'tokens', tokens: { accessToken: 'at-1', tokenType: 'Bearer' } }
+const tokens: TokenAttempt = {
+  kind: 'tokens',
+  tokens: { accessToken: 'at-1', tokenType: 'Bearer' }
+}
 
 /** Runs the loop with scripted answers; records when each poll happened. */
-function harness(answers: Array<TokenAttempt | ((n: number) => TokenAttempt)>, overrides: Partial<PollOptions> = {}) {
+function harness(
+  answers: Array<TokenAttempt | ((n: number) => TokenAttempt)>,
+  overrides: Partial<PollOptions> = {}
+) {
   const clock = new FakeClock()
   const start = clock.now()
   const pollTimes: number[] = []
@@ -22,7 +37,8 @@ function harness(answers: Array<TokenAttempt | ((n: number) => TokenAttempt)>, o
     expiresAtMs: start + 600_000,
     attempt: async () => {
       pollTimes.push(clock.now() - start)
-      const answer = answers[Math.min(pollTimes.length - 1, answers.length - 1)] as TokenAttempt | ((n: number) => TokenAttempt)
+      const answer = answers[Math.min(pollTimes.length - 1, answers.length - 1)] as
+        TokenAttempt | ((n: number) => TokenAttempt)
       return typeof answer === 'function' ? answer(pollTimes.length) : answer
     },
     onEvent: (event) => events.push(event),
@@ -109,7 +125,10 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
   })
 
   it('retries network errors and 5xx with growing waits until one succeeds', async () => {
-    const failure: TokenAttempt = { kind: 'transient', reason: 'Could not reach the token endpoint' }
+    const failure: TokenAttempt = {
+      kind: 'transient',
+      reason: 'Could not reach the token endpoint'
+    }
     const h = harness([failure, failure, failure, failure, tokens])
     const result = await h.run()
     expect(result.accessToken).toBe('at-1')
@@ -121,7 +140,10 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
   })
 
   it('stops retrying a failing provider at the deadline, as an expiry', async () => {
-    const h = harness([{ kind: 'transient', status: 502, reason: 'HTTP 502' }], { expiresAtMs: undefined, timeoutAtMs: undefined })
+    const h = harness([{ kind: 'transient', status: 502, reason: 'HTTP 502' }], {
+      expiresAtMs: undefined,
+      timeoutAtMs: undefined
+    })
     const clockStart = h.clock.now()
     const run = pollForTokens({
       clock: h.clock,
@@ -135,7 +157,10 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
   })
 
   it('ends with "denied" on access_denied', async () => {
-    const h = harness([pending, { kind: 'oauth-error', status: 400, body: { error: 'access_denied' } }])
+    const h = harness([
+      pending,
+      { kind: 'oauth-error', status: 400, body: { error: 'access_denied' } }
+    ])
     await expect(h.run()).rejects.toMatchObject({ name: 'WaitEndedError', ending: 'denied' })
     expect(h.pollTimes).toHaveLength(2)
   })
@@ -148,8 +173,14 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     expect((error as Error).message).toMatch(/expired before anyone approved/)
   })
 
-  it('stops on any other error with the provider\'s words and advice', async () => {
-    const h = harness([{ kind: 'oauth-error', status: 401, body: { error: 'invalid_client', errorDescription: 'client authentication failed' } }])
+  it("stops on any other error with the provider's words and advice", async () => {
+    const h = harness([
+      {
+        kind: 'oauth-error',
+        status: 401,
+        body: { error: 'invalid_client', errorDescription: 'client authentication failed' }
+      }
+    ])
     const error = await h.run().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OAuthError)
     expect((error as Error).message).toContain('invalid_client')
@@ -180,13 +211,19 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
   })
 
   it('ends "expired" at expires_in when it comes first', async () => {
-    const h = harness([pending], { expiresAtMs: new FakeClock().now() + 30_000, timeoutAtMs: new FakeClock().now() + 600_000 })
+    const h = harness([pending], {
+      expiresAtMs: new FakeClock().now() + 30_000,
+      timeoutAtMs: new FakeClock().now() + 600_000
+    })
     await expect(h.run()).rejects.toMatchObject({ ending: 'expired' })
   })
 
   it('polls once more just before the deadline when the interval would overshoot it', async () => {
     // A 600 s interval (Keycloak 17) with a 900 s code: polls at ~600 s, then once at ~899 s.
-    const h = harness([pending, tokens], { intervalSeconds: 600, expiresAtMs: new FakeClock().now() + 900_000 })
+    const h = harness([pending, tokens], {
+      intervalSeconds: 600,
+      expiresAtMs: new FakeClock().now() + 900_000
+    })
     const result = await h.run()
     expect(result.accessToken).toBe('at-1')
     expect(h.pollTimes[0]).toBeGreaterThanOrEqual(600_000)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
+import { InputError } from '../errors.js'
 
 export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
 
@@ -18,6 +19,12 @@ export interface ClientCredentials {
   readonly privateKey?: string
   /** JWS algorithm for the client assertion; derived from the key when absent. */
   readonly assertionAlg?: string
+  /**
+   * Whom private_key_jwt assertions are addressed to. The token endpoint URL is what RFC 7523 §3
+   * and OpenID Connect Core §9 name, and what providers accept at every endpoint (Entra ID takes
+   * nothing else); without it, the URL of the endpoint being called.
+   */
+  readonly assertionAudience?: string
 }
 
 export interface AuthenticatedRequest {
@@ -55,7 +62,7 @@ export async function authenticate(
     case 'private_key_jwt':
       body.set('client_id', client.clientId)
       body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
-      body.set('client_assertion', await clientAssertion(client, audience, nowMs))
+      body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs))
       break
   }
   return { params: body, headers }
@@ -73,17 +80,25 @@ function formEncode(value: string): string {
 
 /** RFC 7523 §3: a short-lived JWT signed with the client's key, usable once (jti). */
 async function clientAssertion(client: ClientCredentials, audience: string, nowMs: number): Promise<string> {
-  const { key, alg } = await loadSigningKey(client)
   const issuedAt = Math.floor(nowMs / 1000)
-  return new SignJWT({})
-    .setProtectedHeader({ alg, typ: 'JWT' })
-    .setIssuer(client.clientId)
-    .setSubject(client.clientId)
-    .setAudience(audience)
-    .setJti(randomUUID())
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + 60)
-    .sign(key)
+  try {
+    const { key, alg, kid } = await loadSigningKey(client)
+    return await new SignJWT({})
+      // The kid tells a provider holding several registered keys which one verifies the assertion.
+      .setProtectedHeader({ alg, typ: 'JWT', ...(kid && { kid }) })
+      .setIssuer(client.clientId)
+      .setSubject(client.clientId)
+      .setAudience(audience)
+      .setJti(randomUUID())
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + 60)
+      .sign(key)
+  } catch (error) {
+    // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
+    // other error as "Unexpected error, please report this").
+    const why = error instanceof Error ? error.message : String(error)
+    throw new InputError('client-private-key', `cannot sign the client assertion (RFC 7523): ${why}.`)
+  }
 }
 
 export interface SigningKey {
@@ -96,7 +111,13 @@ export interface SigningKey {
 export async function loadSigningKey(client: Pick<ClientCredentials, 'privateKey' | 'assertionAlg'>): Promise<SigningKey> {
   const text = (client.privateKey ?? '').trim()
   if (text.startsWith('{')) {
-    const jwk = JSON.parse(text) as JWK
+    let jwk: JWK
+    try {
+      jwk = JSON.parse(text) as JWK
+    } catch {
+      // Not the SyntaxError itself: its message quotes the text around the fault, key material.
+      throw new Error('the private key looks like a JWK but is not valid JSON')
+    }
     const alg = client.assertionAlg ?? jwk.alg ?? algorithmForJwk(jwk)
     const key = await importJWK(jwk, alg)
     return { key, alg, ...(jwk.kid && { kid: jwk.kid }) }

@@ -23,7 +23,9 @@ const ENTITIES: Readonly<Record<string, string>> = {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ').replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c] as string)
+  return text
+    .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
+    .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c] as string)
 }
 
 /** A link to a URL already checked to be https (or loopback http). */

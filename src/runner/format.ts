@@ -4,7 +4,9 @@
 export function formatUtc(ms: number, nowMs: number): string {
   const iso = new Date(ms).toISOString()
   const time = `${iso.slice(11, 19)} UTC`
-  return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10) ? time : `${iso.slice(0, 10)} ${time}`
+  return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)
+    ? time
+    : `${iso.slice(0, 10)} ${time}`
 }
 
 /** "14 min 30 s", "45 s", "2 h 5 min". */

@@ -6,19 +6,32 @@ import { readResponse } from '../oauth/response.js'
  * the NAMES of the fields sent and received. Never a value: bodies carry device codes, tokens and
  * secrets, and a debug log is often shared when asking for help.
  */
-export function traceHttp(transport: HttpTransport, debug: (message: string) => void, now: () => number): HttpTransport {
+export function traceHttp(
+  transport: HttpTransport,
+  debug: (message: string) => void,
+  now: () => number
+): HttpTransport {
   return async (request) => {
-    const sent = request.body === undefined ? '' : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`
-    const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization') ? ' with Authorization' : ''
+    const sent =
+      request.body === undefined
+        ? ''
+        : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`
+    const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization')
+      ? ' with Authorization'
+      : ''
     const started = now()
     try {
       const response = await transport(request)
       const read = readResponse(response, now())
       const fields = read.fields ? `[${Object.keys(read.fields).join(', ')}]` : `(${read.kind})`
-      debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`)
+      debug(
+        `${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`
+      )
       return response
     } catch (error) {
-      debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → failed after ${now() - started} ms: ${error instanceof Error ? error.name : 'error'}`)
+      debug(
+        `${request.method} ${urlForLog(request.url)}${sent}${auth} → failed after ${now() - started} ms: ${error instanceof Error ? error.name : 'error'}`
+      )
       throw error
     }
   }

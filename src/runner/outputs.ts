@@ -27,7 +27,10 @@ export function publishTokens(runner: Runner, tokens: TokenSet, options: Publish
   const refreshToken = tokens.refreshToken ?? options.refreshTokenUsed
   if (refreshToken) runner.setOutput('refresh-token', refreshToken)
   if (options.refreshTokenUsed !== undefined) {
-    runner.setOutput('refresh-token-rotated', String(tokens.refreshToken !== undefined && tokens.refreshToken !== options.refreshTokenUsed))
+    runner.setOutput(
+      'refresh-token-rotated',
+      String(tokens.refreshToken !== undefined && tokens.refreshToken !== options.refreshTokenUsed)
+    )
   }
   if (tokens.idToken) runner.setOutput('id-token', tokens.idToken)
   if (tokens.tokenType) runner.setOutput('token-type', tokens.tokenType)
@@ -36,7 +39,10 @@ export function publishTokens(runner: Runner, tokens: TokenSet, options: Publish
     runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000))
   }
   if (tokens.refreshTokenExpiresInSeconds !== undefined) {
-    runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000))
+    runner.setOutput(
+      'refresh-token-expires-at',
+      isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000)
+    )
   }
   if (tokens.scope) runner.setOutput('scope', tokens.scope)
 }

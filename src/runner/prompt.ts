@@ -30,7 +30,10 @@ export function describeOrigin(origin: RunOrigin): string | undefined {
   if (!origin.repository) return undefined
   const parts = [origin.repository]
   if (origin.workflow) parts.push(`workflow "${origin.workflow}"`)
-  if (origin.runId) parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`)
+  if (origin.runId)
+    parts.push(
+      `run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`
+    )
   if (origin.actor) parts.push(`started by ${origin.actor}`)
   return parts.join(' · ')
 }
@@ -57,13 +60,23 @@ export function promptLines(ctx: PromptContext, nowMs: number): string[] {
     `│   2. Enter  ${device.userCode}`
   ]
   if (device.verificationUriComplete) {
-    lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`)
+    lines.push(
+      '│',
+      '│   Or open this link, which fills in the code:',
+      `│     ${device.verificationUriComplete}`
+    )
   }
-  lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? '(the provider\'s default)'}`)
+  lines.push(
+    '│',
+    `│   Client   ${ctx.clientId}`,
+    `│   Scope    ${ctx.scope ?? "(the provider's default)"}`
+  )
   const origin = describeOrigin(ctx.origin)
   if (origin) lines.push(`│   Asked by ${origin}`)
   if (ctx.origin.runUrl) lines.push(`│            ${ctx.origin.runUrl}`)
-  lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`)
+  lines.push(
+    `│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`
+  )
   if (device.message) lines.push('│', `│   The provider says: ${device.message}`)
   lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`)
   return lines

@@ -6,7 +6,8 @@ import { describeOrigin, type PromptContext, type RunOrigin } from './prompt.js'
  * The job summary is the record, shown once the step ends: what was asked, of whom, and how it
  * ended. Written as HTML with every outside value escaped (see escape.ts).
  */
-export type Ending = 'approved' | 'refreshed' | 'denied' | 'expired' | 'timed-out' | 'cancelled' | 'failed'
+export type Ending =
+  'approved' | 'refreshed' | 'denied' | 'expired' | 'timed-out' | 'cancelled' | 'failed'
 
 const HEADINGS: Readonly<Record<Ending, string>> = {
   approved: '✅ Approved',
@@ -26,10 +27,12 @@ export function requestSection(ctx: PromptContext, nowMs: number): string {
   const { device } = ctx
   const rows = [
     row('Verification page', link(device.verificationUri)),
-    ...(device.verificationUriComplete ? [row('Link with the code', link(device.verificationUriComplete))] : []),
+    ...(device.verificationUriComplete
+      ? [row('Link with the code', link(device.verificationUriComplete))]
+      : []),
     row('Code', `<code>${escapeHtml(device.userCode)}</code>`),
     row('Client', `<code>${escapeHtml(ctx.clientId)}</code>`),
-    row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : 'the provider\'s default'),
+    row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
     ...originRows(ctx.origin),
     row('Code shown', formatUtc(nowMs, nowMs)),
     row('Expires', formatUtc(ctx.deadlineMs, nowMs))
@@ -59,7 +62,8 @@ export function outcomeSection(outcome: OutcomeRecord): string {
   if (outcome.shownAtMs !== undefined && outcome.ending === 'approved') {
     rows.push(row('Took', formatDuration(outcome.atMs - outcome.shownAtMs)))
   }
-  if (outcome.approver) rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`))
+  if (outcome.approver)
+    rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`))
   if (outcome.clientId) rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`))
   if (outcome.scope) rows.push(row('Granted scope', `<code>${escapeHtml(outcome.scope)}</code>`))
   if (outcome.detail) rows.push(row('Details', escapeHtml(outcome.detail)))

@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * npm run bench — measures, never asserts. Prints a table of medians over repeated runs:
+ *   - cold start of dist/index.js to its first error (module load + input validation)
+ *   - time from spawn to the prompt in the log, against the embedded identity provider
+ *   - a whole approval (spawn → prompt → approve over HTTP → outputs), interval 1 s
+ *   - CPU cost of the parsers and of ten simulated minutes of polling (fake clock)
+ * The protocol modules are compiled with tsc into .tmp/bench first.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { ROOT, startAction, USER_CODE_LINE } from '../test-support/action-process.js'
+import { startIdp } from '../test-support/idp.js'
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 7)
+const results = []
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+function record(name, samples, unit = 'ms') {
+  results.push({
+    name,
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    unit,
+    runs: samples.length
+  })
+}
+
+if (!existsSync(join(ROOT, 'dist', 'index.js')))
+  throw new Error('dist/index.js is missing: npm run build')
+
+// 1. Cold start: node loads the 1 MB bundle and rejects a missing client-id.
+{
+  const samples = []
+  for (let i = 0; i < RUNS; i++)
+    samples.push(
+      (await startAction({ inputs: { issuer: 'https://id.example.com' } }).done).elapsedMs
+    )
+  record('cold start to first error (dist/index.js)', samples)
+}
+
+const idp = await startIdp({ interval: 1 })
+// 2 and 3. Time to prompt, and a whole approval.
+{
+  const toPrompt = []
+  const whole = []
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now()
+    const run = startAction({
+      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, scope: 'openid' }
+    })
+    const match = await run.waitFor(USER_CODE_LINE)
+    toPrompt.push(performance.now() - started)
+    await idp.approve(/** @type {string} */ (match[1]))
+    const result = await run.done
+    if (result.code !== 0) throw new Error(`run ${i} failed: ${result.stdout}`)
+    whole.push(result.elapsedMs)
+  }
+  record('spawn to prompt (discovery + device code)', toPrompt)
+  record('whole approval, interval 1 s (spawn to outputs)', whole)
+}
+await idp.close()
+
+// 4. CPU: compiled protocol modules, no network.
+try {
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      ROOT,
+      '--noEmit',
+      'false',
+      '--outDir',
+      join(ROOT, '.tmp/bench')
+    ],
+    { stdio: 'pipe' }
+  )
+} catch {
+  // tsc emits even when some file has a type error; `npm run typecheck` is where those are reported.
+  if (!existsSync(join(ROOT, '.tmp/bench/src/oauth/poll.js')))
+    throw new Error('tsc could not compile src/ for the benchmark')
+}
+const load = (path) => import(join(ROOT, '.tmp/bench', path))
+const { readResponse, oauthErrorOf } = await load('src/oauth/response.js')
+const { parseDeviceAuthorization } = await load('src/oauth/device.js')
+const { parseTokenResponse } = await load('src/oauth/token.js')
+const { pollForTokens } = await load('src/oauth/poll.js')
+const { FakeClock } = await load('test-support/fakes.js')
+
+const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
+const deviceBody = JSON.stringify({
+  device_code: 'd'.repeat(43),
+  user_code: 'WDJB-MJHT',
+  verification_uri: 'https://id.example.com/device',
+  verification_uri_complete: 'https://id.example.com/device?user_code=WDJB-MJHT',
+  expires_in: 900,
+  interval: 5
+})
+const tokenBody = JSON.stringify({
+  access_token: 'a'.repeat(1200),
+  token_type: 'Bearer',
+  expires_in: 3600,
+  refresh_token: 'r'.repeat(43),
+  id_token: 'i'.repeat(900),
+  scope: 'openid profile'
+})
+function opsPerSecond(fn, iterations = 50_000) {
+  const samples = []
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now()
+    for (let i = 0; i < iterations; i++) fn()
+    samples.push((iterations / (performance.now() - started)) * 1000)
+  }
+  return samples
+}
+record(
+  'device response: read + parse',
+  opsPerSecond(() =>
+    parseDeviceAuthorization(
+      readResponse(
+        { status: 200, headers: { 'content-type': 'application/json' }, body: deviceBody },
+        0
+      ).fields,
+      endpoint
+    )
+  ),
+  'ops/s'
+)
+record(
+  'token response: read + parse',
+  opsPerSecond(() =>
+    parseTokenResponse(
+      readResponse(
+        { status: 200, headers: { 'content-type': 'application/json' }, body: tokenBody },
+        0
+      ).fields,
+      endpoint
+    )
+  ),
+  'ops/s'
+)
+record(
+  'error body (GitHub, HTTP 200): read + oauthErrorOf',
+  opsPerSecond(() =>
+    oauthErrorOf(
+      readResponse(
+        {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{"error":"authorization_pending","error_description":"pending"}'
+        },
+        0
+      )
+    )
+  ),
+  'ops/s'
+)
+{
+  const samples = []
+  for (let run = 0; run < RUNS; run++) {
+    const clock = new FakeClock()
+    const started = performance.now()
+    await pollForTokens({
+      clock,
+      endpoint,
+      intervalSeconds: 5,
+      expiresAtMs: clock.now() + 600_000,
+      attempt: async () => ({
+        kind: 'oauth-error',
+        status: 400,
+        body: { error: 'authorization_pending' }
+      })
+    }).catch(() => undefined)
+    samples.push(performance.now() - started)
+  }
+  record('poll loop: 10 simulated minutes (~118 polls, fake clock)', samples)
+}
+
+console.log(`\nnode ${process.version}, ${RUNS} runs each (median, min–max)\n`)
+const width = Math.max(...results.map((r) => r.name.length))
+for (const r of results) {
+  const fmt = (n) => (r.unit === 'ops/s' ? Math.round(n).toLocaleString('en-US') : n.toFixed(1))
+  console.log(
+    `${r.name.padEnd(width)}  ${fmt(r.median).padStart(10)} ${r.unit.padEnd(5)}  (${fmt(r.min)}–${fmt(r.max)})`
+  )
+}
