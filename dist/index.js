@@ -28509,7 +28509,7 @@ function isCancelled(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(846);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8469);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28551,7 +28551,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 846:
+/***/ 8469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29599,6 +29599,7 @@ async function importJWK(jwk, alg, options) {
 ;// CONCATENATED MODULE: ./src/oauth/client-auth.ts
 
 
+
 const CLIENT_AUTH_METHODS = [
     'none',
     'client_secret_basic',
@@ -29628,7 +29629,7 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
             break;
     }
     return { params: body, headers };
@@ -29644,23 +29645,39 @@ function formEncode(value) {
 }
 /** RFC 7523 §3: a short-lived JWT signed with the client's key, usable once (jti). */
 async function clientAssertion(client, audience, nowMs) {
-    const { key, alg } = await loadSigningKey(client);
     const issuedAt = Math.floor(nowMs / 1000);
-    return new SignJWT({})
-        .setProtectedHeader({ alg, typ: 'JWT' })
-        .setIssuer(client.clientId)
-        .setSubject(client.clientId)
-        .setAudience(audience)
-        .setJti((0,external_node_crypto_.randomUUID)())
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + 60)
-        .sign(key);
+    try {
+        const { key, alg, kid } = await loadSigningKey(client);
+        return await new SignJWT({})
+            // The kid tells a provider holding several registered keys which one verifies the assertion.
+            .setProtectedHeader({ alg, typ: 'JWT', ...(kid && { kid }) })
+            .setIssuer(client.clientId)
+            .setSubject(client.clientId)
+            .setAudience(audience)
+            .setJti((0,external_node_crypto_.randomUUID)())
+            .setIssuedAt(issuedAt)
+            .setExpirationTime(issuedAt + 60)
+            .sign(key);
+    }
+    catch (error) {
+        // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
+        // other error as "Unexpected error, please report this").
+        const why = error instanceof Error ? error.message : String(error);
+        throw new errors/* InputError */.dz('client-private-key', `cannot sign the client assertion (RFC 7523): ${why}.`);
+    }
 }
 /** Reads a PKCS#8 PEM or a private JWK and picks the algorithm the key implies. */
 async function loadSigningKey(client) {
     const text = (client.privateKey ?? '').trim();
     if (text.startsWith('{')) {
-        const jwk = JSON.parse(text);
+        let jwk;
+        try {
+            jwk = JSON.parse(text);
+        }
+        catch {
+            // Not the SyntaxError itself: its message quotes the text around the fault, key material.
+            throw new Error('the private key looks like a JWK but is not valid JSON');
+        }
         const alg = client.assertionAlg ?? jwk.alg ?? algorithmForJwk(jwk);
         const key = await importJWK(jwk, alg);
         return { key, alg, ...(jwk.kid && { kid: jwk.kid }) };
@@ -29704,13 +29721,22 @@ function checkSecureUrl(value) {
         url = new URL(value);
     }
     catch {
-        return { ok: false, problem: 'is not an absolute URL (expected something like https://id.example.com)' };
+        return {
+            ok: false,
+            problem: 'is not an absolute URL (expected something like https://id.example.com)'
+        };
     }
     if (url.username || url.password) {
-        return { ok: false, problem: 'contains a user name or password; pass credentials as client-id and client-secret instead' };
+        return {
+            ok: false,
+            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
+        };
     }
     if (url.hash)
-        return { ok: false, problem: 'has a #fragment, which OAuth endpoints and issuers must not have' };
+        return {
+            ok: false,
+            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
+        };
     if (url.protocol === 'https:')
         return { ok: true, url };
     if (url.protocol === 'http:') {
@@ -29721,7 +29747,10 @@ function checkSecureUrl(value) {
             problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
         };
     }
-    return { ok: false, problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted` };
+    return {
+        ok: false,
+        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
+    };
 }
 /** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
 function isLoopbackHost(hostname) {
@@ -29734,50 +29763,145 @@ function isLoopbackHost(hostname) {
         octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
 
-;// CONCATENATED MODULE: ./src/providers/entra.ts
+;// CONCATENATED MODULE: ./src/providers/preset.ts
+/** True when any of the endpoints has a host the test accepts. */
+function anyHost(endpoints, test) {
+    return [endpoints.issuer, endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some((url) => {
+        if (!url || !URL.canParse(url))
+            return false;
+        return test(new URL(url).hostname.toLowerCase());
+    });
+}
+
+;// CONCATENATED MODULE: ./src/providers/auth0.ts
+
 /**
- * Microsoft Entra ID puts an AADSTS code at the start of error_description
- * (learn.microsoft.com/entra/identity-platform/reference-error-codes). The description is shown
- * as it is; these add what to do for the codes people meet with the device flow.
+ * Auth0's Device Authorization Flow. Departures the protocol code already tolerates: pending comes
+ * with HTTP 403 and slow_down with 429 (response.ts, poll.ts), and `audience` names the API (the
+ * audience input). Auth0 answers `expired_token` exactly once and `invalid_grant` after that; the
+ * action stops at the first. Refresh tokens come only with the `offline_access` scope and "Allow
+ * Offline Access" on the API; the flow runs only for Native apps whose Token Endpoint
+ * Authentication Method is None.
+ *
+ * Sources:
+ * - https://auth0.com/docs/api/authentication/device-authorization-flow/authorize-device
+ * - https://auth0.com/docs/get-started/authentication-and-authorization-flow/device-authorization-flow/call-your-api-using-the-device-authorization-flow
+ *   (request tokens: the expired_token note; troubleshooting: limitations)
+ */
+const advise = (body, kind) => {
+    switch (body.error) {
+        case 'unauthorized_client':
+            return 'Auth0 runs the device flow only for an application of type Native with Device Code ticked (Applications → your app → Advanced Settings → Grant Types), the OIDC Conformant toggle on, and Token Endpoint Authentication Method None (so give no client-secret).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'Auth0 no longer accepts this refresh token: it expired, was revoked, or (with refresh token rotation) was already used, in which case Auth0 revokes the whole family. Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
+                : 'Auth0 answers expired_token once and invalid_grant after that: the device code has expired or was already used. Run the job again.';
+        case 'access_denied':
+            return kind === 'device-authorization' &&
+                /service not found/i.test(body.errorDescription ?? '')
+                ? 'Auth0 does not know the audience: set it to the Identifier of an API registered in the tenant (Applications → APIs).'
+                : undefined;
+        default:
+            return undefined;
+    }
+};
+const auth0 = {
+    name: 'Auth0',
+    // Tenants on a custom domain are not recognized; the protocol works the same, without this advice.
+    recognizes: (endpoints) => anyHost(endpoints, (host) => host.endsWith('.auth0.com')),
+    advisor: advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/entra.ts
+
+/**
+ * Microsoft Entra ID puts an AADSTS code at the start of error_description. The description is
+ * shown as it is; these add what to do for the codes people meet with the device flow.
+ *
+ * Sources:
+ * - https://learn.microsoft.com/entra/identity-platform/reference-error-codes (the codes)
+ * - https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code (the flow, its
+ *   errors authorization_declined, bad_verification_code, expired_token)
  */
 const ADVICE = {
-    '53003': 'Conditional Access blocked the sign-in. Many tenants block the device code flow on purpose; ask your Entra administrator for an exception for this app, or use another flow.',
+    '53003': 'Conditional Access blocked the sign-in. Many tenants block the device code flow on purpose (device code phishing); ask your Entra administrator for a Conditional Access exception for this app, or use another flow.',
+    '530032': 'A Conditional Access security policy of the tenant blocked the sign-in; tenants often block the device code flow on purpose. Ask your Entra administrator.',
+    '50131': 'Conditional Access refused the sign-in (device state, risk or policy); tenants often block the device code flow on purpose. Ask your Entra administrator.',
     '50097': 'Conditional Access requires a compliant or registered device; ask your Entra administrator.',
     '50076': 'Multi-factor authentication is required: the approver must complete it when signing in.',
     '65001': 'Nobody has consented to the requested scopes for this app: an administrator can grant consent in the app registration (API permissions).',
     '700016': 'The app (client-id) was not found in this tenant: check client-id and the tenant in the issuer URL.',
     '7000218': 'The app registration is confidential: turn on "Allow public client flows" in its Authentication settings, or give client-secret.',
+    '700025': 'The app registration is a public client, so it must not send a secret or key: remove client-secret (or client-private-key).',
+    '7000215': "The client-secret is wrong: use the secret's Value, not its Secret ID.",
+    '7000222': 'The client secret has expired: create a new one in the app registration (Certificates & secrets).',
+    '50194': 'The app registration is single-tenant, so the common endpoint cannot be used: put the tenant ID in the issuer (https://login.microsoftonline.com/<tenant-id>/v2.0).',
     '70019': 'The code expired before it was approved; run the job again.',
+    '70018': 'The approver typed a wrong code; run the job again and enter the code exactly as shown.',
+    '50196': 'Entra detected a request loop (too many identical requests): wait a few minutes before running the job again.',
+    '700082': 'The refresh token expired after a period without use. Run the device flow again (on-refresh-failure: device) and store the new refresh token.',
+    '50173': 'The refresh token was revoked (password change or an administrator). Run the device flow again (on-refresh-failure: device).',
     '90002': 'The tenant in the issuer URL does not exist: check it.',
-    '50020': 'The approver\'s account is not in this tenant: use the organizations or common tenant, or invite the account.'
+    '50020': "The approver's account is not in this tenant: use the organizations or common tenant, or invite the account."
 };
+/** Applies to any provider: an AADSTS code in error_description is unmistakable. */
 const entraAdvisor = (body) => {
     const code = /AADSTS(\d+)/.exec(body.errorDescription ?? '')?.[1];
     return code ? ADVICE[code] : undefined;
 };
+/** The Microsoft clouds' sign-in hosts. */
+const ENTRA_HOSTS = new Set([
+    'login.microsoftonline.com',
+    'login.microsoftonline.us',
+    'login.chinacloudapi.cn',
+    'login.partner.microsoftonline.cn'
+]);
+/** Entra ID's own error codes for the device flow (v2-oauth2-device-code, "Expected errors"). */
+const entra = {
+    name: 'Microsoft Entra ID',
+    recognizes: (endpoints) => anyHost(endpoints, (host) => ENTRA_HOSTS.has(host)),
+    advisor: (body, kind) => {
+        if (body.error === 'bad_verification_code' && kind === 'device-token') {
+            return 'Entra ID did not recognize the device code. This is not something to fix in the workflow: run the job again.';
+        }
+        return undefined;
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/providers/github.ts
 /**
- * GitHub's device flow (docs.github.com, "Authorizing OAuth apps", device flow): no discovery,
- * fixed paths on the server (github.com or a GitHub Enterprise Server), errors answered with HTTP
- * 200, its own error codes, and the granted scopes comma-separated.
+ * GitHub's device flow: no discovery, fixed paths on the server (github.com or a GitHub
+ * Enterprise Server), errors answered with HTTP 200, its own error codes, and the granted scopes
+ * comma-separated. GitHub App user tokens expire and come with a refresh token that rotates.
+ *
+ * Sources:
+ * - https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow
+ *   (endpoints, parameters, error codes, `slow_down` with a new `interval`, scope `repo,gist`)
+ * - https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
+ *   (refresh: client_secret required unless the token came from the device flow; rotation)
+ * - https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors
+ *   (incorrect_client_credentials, unverified_user_email)
  */
-const advise = (body, kind) => {
+const github_advise = (body, kind) => {
     switch (body.error) {
         case 'device_flow_disabled':
             return 'The device flow is not enabled for this app. In the app\'s settings on GitHub (Settings → Developer settings → OAuth Apps or GitHub Apps → your app), tick "Enable Device Flow" and save.';
         case 'incorrect_client_credentials':
-            return 'GitHub does not know this client-id (or the client-secret is wrong). Use the Client ID shown on the app\'s settings page (not the App ID), and a current client secret.';
+            return "GitHub does not know this client-id (or the client-secret is wrong). Use the Client ID shown on the app's settings page (not the App ID), and a current client secret.";
         case 'incorrect_device_code':
             return 'GitHub did not recognize the device code. This is not something to fix in the workflow: run the job again.';
         case 'unsupported_grant_type':
             return kind === 'refresh'
-                ? 'GitHub issues refresh tokens only to GitHub Apps with expiring user tokens; an OAuth App\'s token does not expire and cannot be refreshed.'
+                ? "GitHub issues refresh tokens only to GitHub Apps with expiring user tokens; an OAuth App's token does not expire and cannot be refreshed."
                 : 'GitHub rejected the grant type; this is a bug in the action, please report it.';
         case 'bad_refresh_token':
             return 'The refresh token is expired, revoked, or was already used (GitHub rotates it on every refresh). Run the device flow again (on-refresh-failure: device) and store the new refresh token.';
+        case 'unverified_user_email':
+            return "The approver's GitHub account has no verified primary email address; they must verify it (GitHub → Settings → Emails) and approve again.";
         case 'unauthorized_client':
-            return 'The app may not use this grant. For refresh, GitHub needs the client-secret as well as the client-id.';
+            return kind === 'refresh'
+                ? 'GitHub refused the refresh. A refresh token from the web flow needs the client-secret as well as the client-id; one from the device flow needs only the client-id.'
+                : "The app may not use this grant: check that the device flow is enabled in the app's settings.";
         default:
             return undefined;
     }
@@ -29795,8 +29919,14 @@ const github = {
     secretAuthMethod: 'client_secret_post',
     normalizeTokens: (tokens) => tokens.scope === undefined
         ? tokens
-        : { ...tokens, scope: tokens.scope.split(/[,\s]+/).filter(Boolean).join(' ') },
-    advisors: [advise],
+        : {
+            ...tokens,
+            scope: tokens.scope
+                .split(/[,\s]+/)
+                .filter(Boolean)
+                .join(' ')
+        },
+    advisors: [github_advise],
     // GitHub issues no id_token; its REST API names the token's owner (GET /user).
     userApi: (tokenEndpoint) => {
         const server = new URL(tokenEndpoint);
@@ -29810,18 +29940,139 @@ const github = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/providers/google.ts
+
+/**
+ * Google's "OAuth 2.0 for TV and Limited-Input Device Applications". Departures from RFC 8628 that
+ * the protocol code already tolerates: the device response names the URL `verification_url`
+ * (deviations.ts), the token endpoint wants the client secret (give client-secret), and errors
+ * come with HTTP 428 (pending) and 403 (slow_down, access_denied) rather than 400 (response.ts
+ * reads `error` from any status). What is left is advice about Google's console.
+ *
+ * Source: https://developers.google.com/identity/protocols/oauth2/limited-input-device
+ */
+const google_advise = (body, kind) => {
+    const said = body.errorDescription ?? '';
+    switch (body.error) {
+        case 'invalid_client':
+        case 'unauthorized_client':
+            return 'Google runs the device flow only for an OAuth client of the type "TVs and Limited Input devices" (Google Cloud console → APIs & Services → Credentials → Create credentials → OAuth client ID). Use that client\'s ID as client-id and its secret as client-secret.';
+        case 'invalid_scope':
+            return 'Google allows only a short list of scopes in the device flow (openid, email, profile, drive.file, youtube and a few more): see https://developers.google.com/identity/protocols/oauth2/limited-input-device#allowedscopes';
+        case 'invalid_request':
+            return kind !== 'device-authorization' && /secret/i.test(said)
+                ? 'Google\'s token endpoint wants the client secret, even for a "TVs and Limited Input devices" client: set client-secret (and client-auth-method: client_secret_post).'
+                : undefined;
+        case 'admin_policy_enforced':
+            return "The approver's Google Workspace administrator does not allow one or more of the requested scopes for this app; ask them to allow the app (Admin console → Security → API controls), or ask for fewer scopes.";
+        case 'org_internal':
+            return 'The OAuth client belongs to a project whose consent screen is limited to one Google Cloud organization (user type Internal): approve with an account of that organization, or make the consent screen External.';
+        default:
+            return undefined;
+    }
+};
+const google = {
+    name: 'Google',
+    recognizes: (endpoints) => anyHost(endpoints, (host) => host === 'accounts.google.com' || host.endsWith('.googleapis.com')),
+    advisor: google_advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/keycloak.ts
+/**
+ * Keycloak follows RFC 8628 (every error with HTTP 400). The realm is part of the issuer
+ * (https://{host}/realms/{realm}), so discovery appends /.well-known/openid-configuration to it.
+ * The grant is switched on per client; the code lifespan and polling interval are set per realm
+ * and per client. Keycloak 17 initialized the default polling interval with the lifespan, 600 s
+ * (keycloak#12327, fixed by PR #11893): such an interval is honoured and reported (device.ts).
+ *
+ * Sources:
+ * - https://www.keycloak.org/docs/latest/server_admin/#con-oauth2-device-authorization-grant_server_administration_guide
+ * - keycloak/keycloak services/.../DeviceGrantType.java and DeviceEndpoint.java (the error codes
+ *   and descriptions), https://github.com/keycloak/keycloak/issues/12327
+ */
+const keycloak_advise = (body) => {
+    const said = body.errorDescription ?? '';
+    if (body.error === 'unauthorized_client' && /device authorization grant/i.test(said)) {
+        return 'Switch the grant on for this client in the Keycloak admin console: Clients → your client → Settings → Capability config → OAuth 2.0 Device Authorization Grant.';
+    }
+    if ((body.error === 'unauthorized_client' || body.error === 'invalid_client') &&
+        /invalid client/i.test(said)) {
+        return 'Keycloak did not accept the client: check client-id and the realm in the issuer. A client with Client authentication on is confidential and needs client-secret; turn Client authentication off for a public client.';
+    }
+    return undefined;
+};
+/** /realms/{realm}/protocol/openid-connect/ is Keycloak's own path layout. */
+function isKeycloak(endpoints) {
+    return [endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some((url) => /\/realms\/[^/]+\/protocol\/openid-connect\//.test(url));
+}
+const keycloak = {
+    name: 'Keycloak',
+    recognizes: isKeycloak,
+    advisor: keycloak_advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/okta.ts
+
+/**
+ * Okta follows RFC 8628; what differs is where the switches are. The org authorization server
+ * (issuer https://{org}.okta.com, endpoints under /oauth2/v1/) and custom authorization servers
+ * (issuer https://{org}.okta.com/oauth2/{id}, endpoints under /oauth2/{id}/v1/) both run the
+ * flow, for Native apps with the Device Authorization grant; a custom server's access policy rule
+ * must allow the grant too. Discovery works for both: the issuer with
+ * /.well-known/openid-configuration appended.
+ *
+ * Source: https://developer.okta.com/docs/guides/device-authorization-grant/main/
+ */
+const SWITCHES = 'The app must be a Native (OIDC) app with Device Authorization ticked under Grant type (Admin Console → Applications → your app → General); for a custom authorization server, its access policy rule must include Device Authorization too (Security → API → your server → Access Policies).';
+const okta_advise = (body, kind) => {
+    switch (body.error) {
+        case 'unauthorized_client':
+            return `Okta does not allow this client the device flow. ${SWITCHES}`;
+        case 'access_denied':
+            // During polling a denial is the approver's; before, it is the authorization server's policy.
+            return kind === 'device-authorization'
+                ? `Okta's authorization server policy refused the request. ${SWITCHES}`
+                : undefined;
+        case 'invalid_client':
+            return 'Okta did not accept the client: check client-id, and give client-secret only when the app\'s Client authentication is "Client secret".';
+        default:
+            return undefined;
+    }
+};
+const OKTA_DOMAINS = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com'];
+const okta = {
+    name: 'Okta',
+    // Orgs on a custom domain are not recognized; the protocol works the same, without this advice.
+    recognizes: (endpoints) => anyHost(endpoints, (host) => OKTA_DOMAINS.some((domain) => host.endsWith(domain))),
+    advisor: okta_advise
+};
+
 ;// CONCATENATED MODULE: ./src/providers/index.ts
+
+
+
+
 
 
 /** Any standards-following provider: endpoints from discovery or inputs. */
 const oidc = { name: 'oidc', advisors: [] };
 const PROVIDERS = { oidc, github: github };
 /**
- * Advice that applies whatever the provider input says: Entra's AADSTS codes are unmistakable,
- * and an Entra tenant is configured as a plain OIDC provider.
+ * Providers that need no preset (discovery finds them, the protocol code tolerates their
+ * departures) but whose errors deserve advice about their own consoles. Devolutions Server needs
+ * nothing here: it follows RFC 8628 as its documentation describes it (see docs/providers.md).
  */
-function advisorsFor(preset) {
-    return [...preset.advisors, entraAdvisor];
+const RECOGNIZED = [entra, google, auth0, okta, keycloak];
+/**
+ * The advice for errors: the preset's, then that of the provider the endpoints belong to, then
+ * Entra's AADSTS codes, which are unmistakable wherever they appear (an Entra tenant is configured
+ * as a plain OIDC provider, possibly behind a proxy or custom domain).
+ */
+function advisorsFor(preset, endpoints) {
+    const recognized = endpoints
+        ? RECOGNIZED.filter((provider) => provider.recognizes(endpoints))
+        : [];
+    return [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor];
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -29893,7 +30144,8 @@ function optionalField(key, value) {
 }
 function readProvider(value) {
     const name = (value || 'oidc').toLowerCase();
-    const preset = PROVIDERS[name];
+    // hasOwn: "constructor" or "__proto__" would otherwise find Object's members and pass.
+    const preset = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
     if (!preset) {
         throw new errors/* InputError */.dz('provider', `"${value}" is not a known provider. Use one of: ${Object.keys(PROVIDERS).join(', ')}.`);
     }
@@ -29932,7 +30184,7 @@ function readEndpoints(source, provider) {
         tokenEndpoint ??= fixed.tokenEndpoint;
     }
     else if (!issuer && !discoveryUrl && !(deviceAuthorizationEndpoint && tokenEndpoint)) {
-        throw new errors/* InputError */.dz('issuer', 'is required: set it to your identity provider\'s issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint.');
+        throw new errors/* InputError */.dz('issuer', "is required: set it to your identity provider's issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint.");
     }
     return {
         // Kept exactly as given: OIDC Discovery §4.3 compares issuers character for character.
@@ -30069,7 +30321,10 @@ function parseExtraParams(value) {
         if (!/^[A-Za-z0-9_.\-:[\]]{1,100}$/.test(key)) {
             throw new errors/* InputError */.dz('extra-params', `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`);
         }
-        const reserved = RESERVED_PARAMS[key.toLowerCase()];
+        // hasOwn: "constructor" is a fine parameter name, not Object's constructor.
+        const reserved = Object.hasOwn(RESERVED_PARAMS, key.toLowerCase())
+            ? RESERVED_PARAMS[key.toLowerCase()]
+            : undefined;
         if (reserved)
             throw new errors/* InputError */.dz('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`);
         if (/[\u0000-\u001F\u007F]/.test(paramValue))
@@ -30116,10 +30371,12 @@ function readBoolean(input, value, fallback) {
  * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
  *
  * Deviations handled elsewhere, because they are properties of a request rather than of a field:
- * - Errors with HTTP 200 (GitHub), 403 (Auth0, PingAM), 428 (Google), 429 (Auth0): response.ts
- *   reads `error` whatever the status.
+ * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
+ *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
+ *   status.
  * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
  * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
  */
 /** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
 function verificationUriOf(fields) {
@@ -30130,19 +30387,26 @@ function verificationUriCompleteOf(fields) {
     return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
 }
 /**
- * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID sends
- * `"expires_in": "3599"`. Anything else is reported as invalid, never guessed.
+ * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
+ * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
+ * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
+ * interval and expires_in, token.ts: expires_in and slow_down's interval).
  */
 function secondsOf(value) {
     if (value === undefined || value === null)
         return { kind: 'absent' };
     if (typeof value === 'number') {
-        return Number.isFinite(value) ? { kind: 'number', seconds: value } : { kind: 'invalid', shown: String(value) };
+        return Number.isFinite(value)
+            ? { kind: 'number', seconds: value }
+            : { kind: 'invalid', shown: String(value) };
     }
     if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
         return { kind: 'number', seconds: Number(value) };
     }
-    return { kind: 'invalid', shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value };
+    return {
+        kind: 'invalid',
+        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
+    };
 }
 /**
  * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
@@ -30157,6 +30421,27 @@ function issuerMatches(expected, published) {
     if (!match)
         return false;
     return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
+}
+const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
+const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
+/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
+const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/**
+ * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
+ * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
+ * {tenantid} template their documents publish): the token names the approver's own tenant,
+ * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
+ * (limited to the personal-account tenant for consumers, and excluding it for organizations).
+ * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
+ */
+function idTokenIssuerFor(configured, claimed) {
+    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
+    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
+    if (!alias || !tenant)
+        return configured;
+    const personal = tenant === ENTRA_CONSUMERS_TENANT;
+    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
+    return allowed ? claimed : configured;
 }
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
 const SUSPICIOUS_INTERVAL_SECONDS = 60;
@@ -30220,7 +30505,12 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
     if (ctx.signal?.aborted)
         throw new errors/* CancelledError */.cc();
     try {
-        const response = await ctx.http({ ...request, url: endpoint.url, timeoutMs, ...(ctx.signal && { signal: ctx.signal }) });
+        const response = await ctx.http({
+            ...request,
+            url: endpoint.url,
+            timeoutMs,
+            ...(ctx.signal && { signal: ctx.signal })
+        });
         const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
         const location = response.headers['location'];
         return location ? { ...read, location } : read;
@@ -30266,13 +30556,16 @@ async function withRetries(ctx, endpoint, attempt, options) {
         let retryAfterMs;
         try {
             const read = await attempt();
-            if (!isTransientStatus(read.status) || read.fields?.['error'] !== undefined || n >= options.attempts)
+            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
                 return read;
             reason = `HTTP ${read.status}`;
             retryAfterMs = read.retryAfterMs;
         }
         catch (error) {
-            const retryable = error instanceof errors/* NetworkError */.Dr && (options.retryMaybeDelivered || !error.maybeDelivered) && n < options.attempts;
+            const retryable = error instanceof errors/* NetworkError */.Dr &&
+                (options.retryMaybeDelivered || !error.maybeDelivered) &&
+                n < options.attempts;
             if (!retryable)
                 throw error;
             reason = error.message;
@@ -30334,12 +30627,130 @@ function standardAdvice(body, kind) {
 function oauthError(endpoint, status, body, kind, advisors = []) {
     const said = body.errorDescription ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription).slice(0, 500)}` : '';
     const advice = advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-    const more = body.errorUri && /^https:\/\//.test(body.errorUri) ? ` More: ${(0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)}` : '';
+    const more = body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? ` More: ${(0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)}`
+        : '';
     const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`;
     return new errors/* OAuthError */.W5(endpoint, status, body, message);
 }
 
+;// CONCATENATED MODULE: ./src/oauth/token.ts
+
+
+
+
+
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const MAX_TOKEN_LENGTH = 64 * 1024;
+/** The longest lifetime read as one: a hundred years. */
+const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
+/** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
+async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
+    let read;
+    try {
+        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
+        // The caller may ask for less time (the poll, near its deadline), never for more than the
+        // configured limit: a hung endpoint must not hold a poll for 30 s when the limit is 1.5 s.
+        const limitMs = Math.min(timeoutMs ?? ctx.requestTimeoutMs, ctx.requestTimeoutMs);
+        read = await postForm(ctx, endpoint, auth.params, auth.headers, limitMs);
+    }
+    catch (error) {
+        if (error instanceof errors/* NetworkError */.Dr) {
+            return { kind: 'transient', reason: error.message };
+        }
+        throw error;
+    }
+    const retry = read.retryAfterMs !== undefined ? { retryAfterMs: read.retryAfterMs } : {};
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error) {
+        const interval = secondsOf(read.fields?.['interval']);
+        const newInterval = interval.kind === 'number' && interval.seconds >= 1
+            ? { intervalSeconds: interval.seconds }
+            : {};
+        return { kind: 'oauth-error', status: read.status, body: error, ...retry, ...newInterval };
+    }
+    if (read.status === 200 && read.fields)
+        return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
+    if (isTransientStatus(read.status)) {
+        return {
+            kind: 'transient',
+            status: read.status,
+            reason: unusableResponse(endpoint, read, 'tokens').message,
+            ...retry
+        };
+    }
+    throw unusableResponse(endpoint, read, 'a JSON object with access_token');
+}
+/** Checks every field of a successful token response (RFC 6749 §5.1). */
+function parseTokenResponse(fields, endpoint) {
+    const fail = (problem) => {
+        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without usable tokens: ${problem}.`);
+    };
+    const token = (name, required) => {
+        const value = fields[name];
+        if (value === undefined || value === null || (value === '' && !required)) {
+            return required ? fail(`${name} is missing`) : undefined;
+        }
+        if (typeof value !== 'string' || value === '')
+            return fail(`${name} is not a string`);
+        if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
+            return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`);
+        }
+        return value;
+    };
+    const text = (name) => {
+        const value = fields[name];
+        return typeof value === 'string' && /^[\x20-\x7E]{1,2000}$/.test(value) ? value : undefined;
+    };
+    const seconds = (name) => {
+        const value = secondsOf(fields[name]);
+        // Above a century it is a "never" sentinel (Long.MAX_VALUE) or garbage, not a lifetime; as a
+        // date it would be nonsense (+033715-…) or not a date at all (RangeError in expires-at).
+        return value.kind === 'number' && value.seconds > 0 && value.seconds <= MAX_LIFETIME_SECONDS
+            ? value.seconds
+            : undefined;
+    };
+    const accessToken = token('access_token', true);
+    const refreshToken = token('refresh_token', false);
+    const idToken = token('id_token', false);
+    const tokenType = text('token_type');
+    const scope = text('scope');
+    const expiresInSeconds = seconds('expires_in');
+    const refreshTokenExpiresInSeconds = seconds('refresh_token_expires_in');
+    return {
+        accessToken,
+        ...(tokenType !== undefined && { tokenType }),
+        ...(refreshToken !== undefined && { refreshToken }),
+        ...(idToken !== undefined && { idToken }),
+        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
+        ...(scope !== undefined && { scope }),
+        ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds })
+    };
+}
+/**
+ * RFC 6749 §6: trades a refresh token for new tokens. A 5xx or a request that surely never left
+ * is retried; a connection lost mid-request is not, because the provider may already have
+ * rotated the refresh token, and a retry with the old one could revoke the whole family.
+ */
+async function refreshTokens(ctx, endpoint, client, refreshToken, scope, advisors = []) {
+    const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    if (scope)
+        grant.set('scope', scope);
+    const read = await withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, { attempts: 3, retryMaybeDelivered: false });
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, 'refresh', advisors);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, 'a JSON object with access_token');
+    return parseTokenResponse(read.fields, endpoint);
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
+
 
 
 
@@ -30384,7 +30795,8 @@ function parseDeviceAuthorization(fields, endpoint) {
     const deviceCode = fields['device_code'];
     if (typeof deviceCode !== 'string' || deviceCode === '')
         fail('device_code is missing or not a string');
-    if (deviceCode.length > MAX_DEVICE_CODE_LENGTH || !/^[\x20-\x7E]+$/.test(deviceCode)) {
+    if (deviceCode.length > MAX_DEVICE_CODE_LENGTH ||
+        !/^[\x20-\x7E]+$/.test(deviceCode)) {
         fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`);
     }
     const userCode = fields['user_code'];
@@ -30408,13 +30820,18 @@ function parseDeviceAuthorization(fields, endpoint) {
     }
     const expires = secondsOf(fields['expires_in']);
     let expiresInSeconds;
-    if (expires.kind === 'number') {
+    if (expires.kind === 'number' && expires.seconds > MAX_LIFETIME_SECONDS) {
+        // Not a lifetime: as a deadline it is past the last date JavaScript can show (RangeError).
+        notes.push(`the provider's expires_in (${expires.seconds} s) is not a code lifetime; the wait is bounded by the timeout input`);
+    }
+    else if (expires.kind === 'number') {
         if (expires.seconds <= 0)
             fail(`expires_in is ${expires.seconds}: the code would be expired already`);
         expiresInSeconds = expires.seconds;
     }
     else if (expires.kind === 'invalid') {
-        fail(`expires_in is ${expires.shown}, not a number of seconds`);
+        // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
+        fail(`expires_in is ${(0,oauth_response/* printable */.g$)(expires.shown)}, not a number of seconds`);
     }
     else {
         notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input');
@@ -30448,7 +30865,7 @@ function parseInterval(value, notes) {
     if (interval.kind === 'absent')
         return DEFAULT_INTERVAL_SECONDS;
     if (interval.kind === 'invalid' || interval.seconds < 1) {
-        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? interval.shown : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
+        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,oauth_response/* printable */.g$)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
         return DEFAULT_INTERVAL_SECONDS;
     }
     if (interval.seconds > SUSPICIOUS_INTERVAL_SECONDS) {
@@ -30458,6 +30875,7 @@ function parseInterval(value, notes) {
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
+
 
 
 
@@ -30494,13 +30912,18 @@ function discoveryCandidates(issuer) {
     const url = new URL(issuer);
     const path = url.pathname.replace(/\/+$/, '');
     const base = `${url.origin}${path}`;
-    const candidates = [`${base}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`];
+    const candidates = [
+        `${base}/.well-known/openid-configuration`,
+        `${url.origin}/.well-known/oauth-authorization-server${path}`
+    ];
     if (path)
         candidates.push(`${base}/.well-known/oauth-authorization-server`);
     return candidates;
 }
 async function fetchDiscoveryDocument(ctx, inputs) {
-    const candidates = inputs.discoveryUrl ? [inputs.discoveryUrl] : discoveryCandidates(inputs.issuer);
+    const candidates = inputs.discoveryUrl
+        ? [inputs.discoveryUrl]
+        : discoveryCandidates(inputs.issuer);
     const missing = [];
     for (const url of candidates) {
         const endpoint = { name: 'discovery document', url };
@@ -30533,7 +30956,9 @@ function readDiscoveryDocument(document, url, inputs) {
         return fail('has no issuer', 'It is not a valid OpenID Connect or RFC 8414 document; check discovery-url.');
     }
     if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
-        fail(`names the issuer ${published}, but the issuer input is ${inputs.issuer}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
+        fail(
+        // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
+        `names the issuer ${(0,oauth_response/* printable */.g$)(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
     }
     const endpointField = (name, required, fix) => {
         const value = document[name];
@@ -30546,9 +30971,9 @@ function readDiscoveryDocument(document, url, inputs) {
     };
     // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
     // not matter (setting the input is what the messages below advise).
-    const deviceAuthorizationEndpoint = inputs.deviceAuthorizationEndpoint ??
+    const deviceAuthorizationEndpoint = inputs.deviceAuthorizationEndpoint ||
         endpointField('device_authorization_endpoint', true, 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
-    const tokenEndpoint = inputs.tokenEndpoint ?? endpointField('token_endpoint', true, 'Set the token-endpoint input.');
+    const tokenEndpoint = inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.');
     const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
     const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
     const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.');
@@ -30560,7 +30985,9 @@ function readDiscoveryDocument(document, url, inputs) {
         ...(jwksUri && { jwksUri }),
         ...(userinfoEndpoint && { userinfoEndpoint }),
         ...(revocationEndpoint && { revocationEndpoint }),
-        ...(Array.isArray(methods) && { tokenEndpointAuthMethods: methods.filter((m) => typeof m === 'string') }),
+        ...(Array.isArray(methods) && {
+            tokenEndpointAuthMethods: methods.filter((m) => typeof m === 'string')
+        }),
         source: `discovery at ${url}`
     };
 }
@@ -30741,7 +31168,41 @@ function createLocalJWKSet(jwks) {
 }
 
 
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
+
+
+
+
+function decodeJwt(jwt) {
+  if (typeof jwt != "string")
+    throw new JWTInvalid("JWTs must use Compact JWS serialization, JWT must be a string");
+  const { 1: encodedPayload, length } = jwt.split(".");
+  if (length === 5)
+    throw new JWTInvalid("Only JWTs using Compact JWS serialization can be decoded");
+  if (length !== 3)
+    throw new JWTInvalid("Invalid JWT");
+  if (!encodedPayload)
+    throw new JWTInvalid("JWTs must contain a payload");
+  let claimsSetBytes;
+  try {
+    claimsSetBytes = decode(encodedPayload);
+  } catch (cause) {
+    throw new JWTInvalid("Failed to base64url decode the payload", { cause });
+  }
+  let claimsSet;
+  try {
+    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
+  } catch (cause) {
+    throw new JWTInvalid("Failed to parse the decoded payload as JSON", { cause });
+  }
+  if (!validate_isObject(claimsSet))
+    throw new JWTInvalid("Invalid JWT Claims Set");
+  return claimsSet;
+}
+
+
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
 
 
 
@@ -30770,7 +31231,8 @@ async function verifyIdToken(ctx, idToken, expected) {
     if (!alg || alg === 'none')
         fail('it is not signed (alg none)');
     const options = {
-        issuer: expected.issuer,
+        // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
+        issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
         audience: expected.clientId,
         clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: new Date(ctx.clock.now()),
@@ -30781,7 +31243,8 @@ async function verifyIdToken(ctx, idToken, expected) {
         if (alg?.startsWith('HS')) {
             if (!expected.clientSecret)
                 fail(`it is signed with ${alg}, which needs the client secret, and none is configured`);
-            payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options)).payload;
+            payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options))
+                .payload;
         }
         else {
             const keys = createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri));
@@ -30789,16 +31252,31 @@ async function verifyIdToken(ctx, idToken, expected) {
         }
     }
     catch (error) {
-        if (error instanceof errors/* ActionError */.lZ)
+        if (error instanceof IdTokenError || error instanceof errors/* CancelledError */.cc)
             throw error;
+        // A key set that cannot be fetched or read (HTML, unreachable) is still a failed
+        // verification: say so, so that the message tells the token was withheld.
+        if (error instanceof errors/* ActionError */.lZ)
+            return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`);
         return fail(describeJoseError(error));
     }
-    if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload['azp'] !== expected.clientId) {
+    if (Array.isArray(payload.aud) &&
+        payload.aud.length > 1 &&
+        payload['azp'] !== expected.clientId) {
         fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
     }
     if (typeof payload.sub !== 'string' || payload.sub === '')
         fail('it has no sub claim');
     return payload;
+}
+/** The unverified iss claim, only to choose the issuer to verify against. */
+function claimedIssuer(idToken) {
+    try {
+        return decodeJwt(idToken).iss;
+    }
+    catch {
+        return undefined; // jwtVerify reports the malformed token
+    }
 }
 async function fetchJwks(ctx, jwksUri) {
     const endpoint = { name: 'key set (jwks_uri)', url: jwksUri };
@@ -30810,15 +31288,16 @@ async function fetchJwks(ctx, jwksUri) {
 }
 function describeJoseError(error) {
     if (error instanceof JWTExpired)
-        return 'it has expired (exp is in the past; check the runner\'s clock)';
+        return "it has expired (exp is in the past; check the runner's clock)";
     if (error instanceof JWTClaimValidationFailed) {
         return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`;
     }
     if (error instanceof JWSSignatureVerificationFailed)
-        return 'its signature does not match the provider\'s keys';
+        return "its signature does not match the provider's keys";
     if (error instanceof JWKSNoMatchingKey)
-        return 'no key in the provider\'s key set matches its signature';
-    if (error instanceof JOSEAlgNotAllowed || error instanceof errors_JOSENotSupported) {
+        return "no key in the provider's key set matches its signature";
+    if (error instanceof JOSEAlgNotAllowed ||
+        error instanceof errors_JOSENotSupported) {
         return 'it uses a signing algorithm that cannot be verified';
     }
     if (error instanceof JWTInvalid || error instanceof errors_JWSInvalid)
@@ -30842,7 +31321,10 @@ function approverFromClaims(claims, source) {
  * the answer must be about the same person (OpenID Connect Core §5.3.2).
  */
 async function fetchApprover(ctx, api, accessToken, expectedSubject) {
-    const read = await getJson(ctx, api.endpoint, { ...api.headers, Authorization: `Bearer ${accessToken}` });
+    const read = await getJson(ctx, api.endpoint, {
+        ...api.headers,
+        Authorization: `Bearer ${accessToken}`
+    });
     if (read.status !== 200 || !read.fields)
         throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
     const fields = read.fields;
@@ -30854,7 +31336,9 @@ async function fetchApprover(ctx, api, accessToken, expectedSubject) {
     if (expectedSubject !== undefined && subjectText !== expectedSubject) {
         throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
     }
-    const claims = api.nameField === 'preferred_username' ? fields : { ...fields, preferred_username: fields[api.nameField] };
+    const claims = api.nameField === 'preferred_username'
+        ? fields
+        : { ...fields, preferred_username: fields[api.nameField] };
     return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name);
 }
 /** Names reach the log and outputs: one printable line, bounded. */
@@ -30887,19 +31371,22 @@ async function pollForTokens(options) {
         throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs');
     const emit = (event) => options.onEvent?.(event);
     let intervalMs = options.intervalSeconds * 1000;
-    let nextPollMs = clock.now() + intervalMs + POLL_MARGIN_MS;
+    const startedMs = clock.now();
+    let nextPollMs = startedMs + intervalMs + POLL_MARGIN_MS;
     let lastPollMs;
     let polls = 0;
     let slowDowns = 0;
     let failuresInARow = 0;
+    /** While the provider is failing, why: a deadline reached then is not "nobody approved". */
+    let lastFailure;
     for (;;) {
         if (nextPollMs >= deadlineMs) {
-            const last = finalPollTime(deadlineMs, lastPollMs, intervalMs, clock.now());
+            const last = finalPollTime(deadlineMs, lastPollMs ?? startedMs, intervalMs, clock.now());
             if (last === undefined) {
                 // No poll fits before the deadline; the code stays valid until then, so report the end
                 // when it actually comes (the person may still be reading the prompt).
                 await sleepUntil(clock, deadlineMs, signal, emit);
-                throw deadlineReached(options, deadlineMs);
+                throw deadlineReached(options, deadlineMs, lastFailure);
             }
             nextPollMs = last;
         }
@@ -30911,6 +31398,7 @@ async function pollForTokens(options) {
             return result.tokens;
         if (result.kind === 'transient' && result.status !== 429) {
             failuresInARow++;
+            lastFailure = result.reason;
             // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
             const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) };
             const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()));
@@ -30920,6 +31408,7 @@ async function pollForTokens(options) {
             continue;
         }
         failuresInARow = 0;
+        lastFailure = undefined;
         const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down'; // a bare 429 means slow down
         switch (error) {
             case 'authorization_pending':
@@ -30927,7 +31416,9 @@ async function pollForTokens(options) {
                 break;
             case 'slow_down': {
                 slowDowns++;
-                const offered = result.kind === 'oauth-error' && result.intervalSeconds ? result.intervalSeconds * 1000 : 0;
+                const offered = result.kind === 'oauth-error' && result.intervalSeconds
+                    ? result.intervalSeconds * 1000
+                    : 0;
                 intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
                 emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
                 break;
@@ -30948,19 +31439,24 @@ async function pollForTokens(options) {
 }
 /**
  * When the next poll would fall after the deadline, one last poll just before it still catches
- * an approval given in the meantime, provided it keeps a decent gap from the previous poll.
+ * an approval given in the meantime, provided it keeps a decent gap from the previous poll (or
+ * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
+ * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
  */
 function finalPollTime(deadlineMs, lastPollMs, intervalMs, nowMs) {
     const candidate = deadlineMs - 1000;
-    if (lastPollMs === undefined || candidate <= nowMs)
+    if (candidate <= nowMs)
         return undefined;
     return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined;
 }
-function deadlineReached(options, deadlineMs) {
+function deadlineReached(options, deadlineMs, lastFailure) {
+    const failing = lastFailure
+        ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}`
+        : '';
     if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
-        return new errors/* WaitEndedError */.Ys('expired', 'The code expired before anyone approved it. Run the job again and approve within the time shown.');
+        return new errors/* WaitEndedError */.Ys('expired', `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing}`);
     }
-    return new errors/* WaitEndedError */.Ys('timed-out', 'Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.');
+    return new errors/* WaitEndedError */.Ys('timed-out', `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing}`);
 }
 async function sleepUntil(clock, targetMs, signal, emit) {
     for (let now = clock.now(); now < targetMs; now = clock.now()) {
@@ -30969,112 +31465,15 @@ async function sleepUntil(clock, targetMs, signal, emit) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oauth/token.ts
-
-
-
-
-
-
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-const MAX_TOKEN_LENGTH = 64 * 1024;
-/** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
-async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
-    let read;
-    try {
-        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
-        read = await postForm(ctx, endpoint, auth.params, auth.headers, timeoutMs);
-    }
-    catch (error) {
-        if (error instanceof errors/* NetworkError */.Dr) {
-            return { kind: 'transient', reason: error.message };
-        }
-        throw error;
-    }
-    const retry = read.retryAfterMs !== undefined ? { retryAfterMs: read.retryAfterMs } : {};
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error) {
-        const interval = secondsOf(read.fields?.['interval']);
-        const newInterval = interval.kind === 'number' && interval.seconds >= 1 ? { intervalSeconds: interval.seconds } : {};
-        return { kind: 'oauth-error', status: read.status, body: error, ...retry, ...newInterval };
-    }
-    if (read.status === 200 && read.fields)
-        return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
-    if (isTransientStatus(read.status)) {
-        return { kind: 'transient', status: read.status, reason: unusableResponse(endpoint, read, 'tokens').message, ...retry };
-    }
-    throw unusableResponse(endpoint, read, 'a JSON object with access_token');
-}
-/** Checks every field of a successful token response (RFC 6749 §5.1). */
-function parseTokenResponse(fields, endpoint) {
-    const fail = (problem) => {
-        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without usable tokens: ${problem}.`);
-    };
-    const token = (name, required) => {
-        const value = fields[name];
-        if (value === undefined || value === null || (value === '' && !required)) {
-            return required ? fail(`${name} is missing`) : undefined;
-        }
-        if (typeof value !== 'string' || value === '')
-            return fail(`${name} is not a string`);
-        if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
-            return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`);
-        }
-        return value;
-    };
-    const text = (name) => {
-        const value = fields[name];
-        return typeof value === 'string' && /^[\x20-\x7E]{1,2000}$/.test(value) ? value : undefined;
-    };
-    const seconds = (name) => {
-        const value = secondsOf(fields[name]);
-        return value.kind === 'number' && value.seconds > 0 ? value.seconds : undefined;
-    };
-    const accessToken = token('access_token', true);
-    const refreshToken = token('refresh_token', false);
-    const idToken = token('id_token', false);
-    const tokenType = text('token_type');
-    const scope = text('scope');
-    const expiresInSeconds = seconds('expires_in');
-    const refreshTokenExpiresInSeconds = seconds('refresh_token_expires_in');
-    return {
-        accessToken,
-        ...(tokenType !== undefined && { tokenType }),
-        ...(refreshToken !== undefined && { refreshToken }),
-        ...(idToken !== undefined && { idToken }),
-        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
-        ...(scope !== undefined && { scope }),
-        ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds })
-    };
-}
-/**
- * RFC 6749 §6: trades a refresh token for new tokens. A 5xx or a request that surely never left
- * is retried; a connection lost mid-request is not, because the provider may already have
- * rotated the refresh token, and a retry with the old one could revoke the whole family.
- */
-async function refreshTokens(ctx, endpoint, client, refreshToken, scope, advisors = []) {
-    const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
-    if (scope)
-        grant.set('scope', scope);
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: false });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, 'refresh', advisors);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, 'a JSON object with access_token');
-    return parseTokenResponse(read.fields, endpoint);
-}
-
 ;// CONCATENATED MODULE: ./src/runner/format.ts
 /** Times and durations as the person reading the log wants them. */
 /** "10:15:00 UTC" (with the date when it is not today's). */
 function formatUtc(ms, nowMs) {
     const iso = new Date(ms).toISOString();
     const time = `${iso.slice(11, 19)} UTC`;
-    return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10) ? time : `${iso.slice(0, 10)} ${time}`;
+    return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)
+        ? time
+        : `${iso.slice(0, 10)} ${time}`;
 }
 /** "14 min 30 s", "45 s", "2 h 5 min". */
 function formatDuration(ms) {
@@ -31136,16 +31535,22 @@ function publishTokens(runner, tokens, options) {
 ;// CONCATENATED MODULE: ./src/runner/prompt.ts
 
 function runOrigin(env) {
+    // The workflow name is free text from a YAML file: no line break or escape sequence from it
+    // (or any of these) may reach the prompt, where it could fake or hide a line.
+    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
     // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
-    const server = env['GITHUB_SERVER_URL'] || 'https://github.com';
-    const repository = env['GITHUB_REPOSITORY'];
-    const runId = env['GITHUB_RUN_ID'];
+    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
+    const repository = read('GITHUB_REPOSITORY');
+    const runId = read('GITHUB_RUN_ID');
+    const workflow = read('GITHUB_WORKFLOW');
+    const runAttempt = read('GITHUB_RUN_ATTEMPT');
+    const actor = read('GITHUB_ACTOR');
     return {
         ...(repository && { repository }),
-        ...(env['GITHUB_WORKFLOW'] && { workflow: env['GITHUB_WORKFLOW'] }),
+        ...(workflow && { workflow }),
         ...(runId && { runId }),
-        ...(env['GITHUB_RUN_ATTEMPT'] && { runAttempt: env['GITHUB_RUN_ATTEMPT'] }),
-        ...(env['GITHUB_ACTOR'] && { actor: env['GITHUB_ACTOR'] }),
+        ...(runAttempt && { runAttempt }),
+        ...(actor && { actor }),
         ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
     };
 }
@@ -31175,7 +31580,7 @@ function promptLines(ctx, nowMs) {
     if (device.verificationUriComplete) {
         lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
     }
-    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? '(the provider\'s default)'}`);
+    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
     const origin = describeOrigin(ctx.origin);
     if (origin)
         lines.push(`│   Asked by ${origin}`);
@@ -31243,7 +31648,9 @@ const ENTITIES = {
     '#': '&#35;'
 };
 function escapeHtml(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ').replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
+    return text
+        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
+        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
 }
 /** A link to a URL already checked to be https (or loopback http). */
 function escape_link(url, text = url) {
@@ -31270,10 +31677,12 @@ function requestSection(ctx, nowMs) {
     const { device } = ctx;
     const rows = [
         row('Verification page', escape_link(device.verificationUri)),
-        ...(device.verificationUriComplete ? [row('Link with the code', escape_link(device.verificationUriComplete))] : []),
+        ...(device.verificationUriComplete
+            ? [row('Link with the code', escape_link(device.verificationUriComplete))]
+            : []),
         row('Code', `<code>${escapeHtml(device.userCode)}</code>`),
         row('Client', `<code>${escapeHtml(ctx.clientId)}</code>`),
-        row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : 'the provider\'s default'),
+        row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
         ...originRows(ctx.origin),
         row('Code shown', formatUtc(nowMs, nowMs)),
         row('Expires', formatUtc(ctx.deadlineMs, nowMs))
@@ -31343,7 +31752,7 @@ async function run(deps) {
         const metadata = await resolveEndpoints(ctx, config.endpoints);
         runner.info(`Using the endpoints from ${metadata.source}.`);
         const client = clientCredentials(config, metadata);
-        const advisors = advisorsFor(config.provider);
+        const advisors = advisorsFor(config.provider, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
         const normalize = (tokens) => config.provider.normalizeTokens?.(tokens) ?? tokens;
         if (config.refreshToken) {
@@ -31352,11 +31761,22 @@ async function run(deps) {
                 const { tokens, approver } = await identify(ctx, runner, config, metadata, normalize(refreshed));
                 publishTokens(runner, tokens, { nowMs: clock.now(), refreshTokenUsed: config.refreshToken });
                 runner.info('Exchanged the refresh token for a new access token.');
-                await summary.outcome({ ending: 'refreshed', atMs: clock.now(), clientId: config.clientId, ...scopeOf(tokens), ...approverOf(approver) });
+                await summary.outcome({
+                    ending: 'refreshed',
+                    atMs: clock.now(),
+                    clientId: config.clientId,
+                    ...scopeOf(tokens),
+                    ...approverOf(approver)
+                });
                 return 'refreshed';
             }
         }
-        const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, { ...(config.scope && { scope: config.scope }), ...(config.audience && { audience: config.audience }), resources: config.resources, extraParams: config.extraParams }, advisors);
+        const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
+            ...(config.scope && { scope: config.scope }),
+            ...(config.audience && { audience: config.audience }),
+            resources: config.resources,
+            extraParams: config.extraParams
+        }, advisors);
         runner.setSecret(device.deviceCode);
         for (const note of device.notes)
             runner.warning(`The provider's device authorization response: ${note}.`);
@@ -31377,7 +31797,10 @@ async function run(deps) {
         runner.notice(notice.message, notice.title);
         await summary.request(prompt, shownAtMs);
         const reminders = new ReminderSchedule(shownAtMs);
-        const grant = new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: device.deviceCode });
+        const grant = new URLSearchParams({
+            grant_type: DEVICE_CODE_GRANT,
+            device_code: device.deviceCode
+        });
         const granted = normalize(await pollForTokens({
             clock,
             signal: deps.signal,
@@ -31387,13 +31810,20 @@ async function run(deps) {
             ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
             attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
             advisors,
-            onEvent: (event) => reportPollEvent(runner, event, () => (reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined))
+            onEvent: (event) => reportPollEvent(runner, event, () => reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined)
         }));
         const approvedAtMs = clock.now();
         const { tokens, approver } = await identify(ctx, runner, config, metadata, granted);
         publishTokens(runner, tokens, { nowMs: approvedAtMs });
         runner.info(`Approved${approver ? ` by ${approver.name}` : ''} after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`);
-        await summary.outcome({ ending: 'approved', atMs: approvedAtMs, shownAtMs, clientId: config.clientId, ...scopeOf(tokens), ...approverOf(approver) });
+        await summary.outcome({
+            ending: 'approved',
+            atMs: approvedAtMs,
+            shownAtMs,
+            clientId: config.clientId,
+            ...scopeOf(tokens),
+            ...approverOf(approver)
+        });
         return 'approved';
     }
     catch (error) {
@@ -31414,13 +31844,19 @@ function clientCredentials(config, metadata) {
     else {
         // RFC 8414 §2: the default for token_endpoint_auth_methods_supported is client_secret_basic.
         const supported = metadata.tokenEndpointAuthMethods ?? ['client_secret_basic'];
-        method = !supported.includes('client_secret_basic') && supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
+        method =
+            !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
+                ? 'client_secret_post'
+                : 'client_secret_basic';
     }
     return {
         clientId: config.clientId,
         method,
         ...(config.clientSecret && { clientSecret: config.clientSecret }),
-        ...(config.clientPrivateKey && { privateKey: config.clientPrivateKey })
+        ...(config.clientPrivateKey && {
+            privateKey: config.clientPrivateKey,
+            assertionAudience: metadata.tokenEndpoint
+        })
     };
 }
 /** Returns new tokens, or undefined to fall through to the device flow. */
@@ -31495,11 +31931,15 @@ async function identify(ctx, runner, config, metadata, received) {
         else {
             const { idToken: _withheld, ...rest } = tokens;
             tokens = rest;
-            runner.warning('The provider returned an ID token, but the action cannot verify it without the provider\'s keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.');
+            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
         }
     }
     const api = metadata.userinfoEndpoint
-        ? { endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint }, nameField: 'preferred_username', subjectField: 'sub' }
+        ? {
+            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        }
         : config.provider.userApi?.(metadata.tokenEndpoint);
     if (!approver && api) {
         try {
@@ -31521,7 +31961,13 @@ async function identify(ctx, runner, config, metadata, received) {
     return { tokens, ...(approver && { approver }) };
 }
 function approverOf(approver) {
-    return approver ? { approver: approver.subject === approver.name ? approver.name : `${approver.name} (${approver.subject})` } : {};
+    return approver
+        ? {
+            approver: approver.subject === approver.name
+                ? approver.name
+                : `${approver.name} (${approver.subject})`
+        }
+        : {};
 }
 function scopeOf(tokens) {
     return tokens.scope ? { scope: tokens.scope } : {};
@@ -31548,7 +31994,12 @@ function fail(runner, summary, error, nowMs, shownAtMs) {
     }
     runner.setFailed(message);
     return summary
-        .outcome({ ending, atMs: nowMs, ...(shownAtMs !== undefined && { shownAtMs }), detail: message })
+        .outcome({
+        ending,
+        atMs: nowMs,
+        ...(shownAtMs !== undefined && { shownAtMs }),
+        detail: message
+    })
         .then(() => ending);
 }
 /** Writes the summary sections when the summary input allows; a failed write is only a warning. */
@@ -31617,7 +32068,13 @@ class TransportFailure extends Error {
     }
 }
 // Errors raised before any byte of the request reached the server.
-const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_DELIVERED_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH'
+]);
 /**
  * The real transport: node's http/https with the agent @actions/http-client picks, so the
  * runner's https_proxy / http_proxy / no_proxy settings apply exactly as for other actions.
@@ -31676,6 +32133,11 @@ function createHttpTransport(userAgent) {
 }
 function failureOf(error, responseStarted) {
     const code = error.code ?? '';
+    // The proxy agent (tunnel) reports every CONNECT failure as ECONNRESET; its message has the cause.
+    const tunnel = /^tunneling socket could not be established, (.{1,200})/.exec(error.message);
+    if (!responseStarted && tunnel) {
+        return new TransportFailure('connection', false, `the proxy refused or could not open the tunnel (${tunnel[1]}); check https_proxy and no_proxy`);
+    }
     if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
         return new TransportFailure('connection', false, code ? `${code}` : error.message);
     }
@@ -31709,7 +32171,10 @@ function lowerCaseHeaders(headers) {
  * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
  */
 function readResponse(response, nowMs) {
-    const base = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs) };
+    const base = {
+        status: response.status,
+        retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
+    };
     const text = response.body.replace(/^\uFEFF/, '').trim();
     const contentType = (response.headers['content-type'] ?? '').toLowerCase();
     if (text === '')
@@ -31717,14 +32182,26 @@ function readResponse(response, nowMs) {
     if (text.startsWith('{') || text.startsWith('[') || contentType.includes('json')) {
         return { ...base, ...readJson(text) };
     }
-    if (contentType.includes('application/x-www-form-urlencoded') || /^[\w.-]+=[^\s<>]*(&[\w.-]+=[^\s<>]*)*$/.test(text)) {
+    // One key= and no whitespace or markup after it: the same bodies as key=value(&key=value)*,
+    // since a value may hold & and =, but without the nested repetition that backtracked
+    // exponentially on a hostile body ("a=&a=&a=…<": 27 parts took 1.4 s, 40 would take hours).
+    if (contentType.includes('application/x-www-form-urlencoded') ||
+        /^[\w.-]+=[^\s<>]*$/.test(text)) {
         // Deviation (GitHub): form-encoded answers from the device flow endpoints.
         return { ...base, kind: 'form', fields: Object.fromEntries(new URLSearchParams(text)) };
     }
     if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || contentType.includes('html')) {
-        return { ...base, kind: 'html', unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON` };
+        return {
+            ...base,
+            kind: 'html',
+            unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON`
+        };
     }
-    return { ...base, kind: 'other', unreadable: `the body is not JSON (${describeSize(text)} of ${contentType || 'untyped'} text)` };
+    return {
+        ...base,
+        kind: 'other',
+        unreadable: `the body is not JSON (${describeSize(text)} of ${contentType || 'untyped'} text)`
+    };
 }
 function readJson(text) {
     let value;
@@ -31733,7 +32210,10 @@ function readJson(text) {
     }
     catch {
         // Never quote the body: a truncated token response would put a token in the log.
-        return { kind: 'other', unreadable: `the body is not valid JSON (${describeSize(text)}; it may be truncated)` };
+        return {
+            kind: 'other',
+            unreadable: `the body is not valid JSON (${describeSize(text)}; it may be truncated)`
+        };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         return { kind: 'json', unreadable: 'the body is JSON but not an object' };
@@ -31785,7 +32265,9 @@ function parseRetryAfter(value, nowMs) {
     return Math.min(Math.max(ms, 0), 3600_000);
 }
 function htmlTitle(text) {
-    const match = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text);
+    // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
+    // quadratic in a 1 MiB page (minutes of a blocked event loop).
+    const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text);
     return match?.[1] ? ` titled "${printable(match[1].trim())}"` : '';
 }
 function describeSize(text) {
@@ -31814,8 +32296,12 @@ function printable(text) {
  */
 function traceHttp(transport, debug, now) {
     return async (request) => {
-        const sent = request.body === undefined ? '' : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`;
-        const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization') ? ' with Authorization' : '';
+        const sent = request.body === undefined
+            ? ''
+            : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`;
+        const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization')
+            ? ' with Authorization'
+            : '';
         const started = now();
         try {
             const response = await transport(request);

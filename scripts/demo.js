@@ -22,7 +22,9 @@ if (!existsSync(DIST_ENTRY)) {
 }
 
 const idp = await startIdp({ interval: 2 })
-console.log(`Embedded identity provider: ${idp.issuer} (users: ${idp.users.map((u) => u.preferred_username).join(', ')})`)
+console.log(
+  `Embedded identity provider: ${idp.issuer} (users: ${idp.users.map((u) => u.preferred_username).join(', ')})`
+)
 console.log(`Running the action: node dist/index.js, client ${idp.clients.public.clientId}\n`)
 
 const render = runnerLogRenderer(debug)
@@ -45,18 +47,24 @@ if (autoApprove) {
   if (match?.[1]) {
     await new Promise((resolve) => setTimeout(resolve, 1500))
     console.log(`\n[demo] approving ${match[1]} as alice, as a person would in the browser…\n`)
-    await idp.approve(match[1], { user: 'alice' }).catch((error) => console.error(`[demo] approval failed: ${error.message}`))
+    await idp
+      .approve(match[1], { user: 'alice' })
+      .catch((error) => console.error(`[demo] approval failed: ${error.message}`))
   }
 }
 
 const result = await run.done
 await idp.close()
 process.stdout.write(render('\n'))
-console.log(`\nThe action exited with code ${result.code} after ${(result.elapsedMs / 1000).toFixed(1)} s.`)
+console.log(
+  `\nThe action exited with code ${result.code} after ${(result.elapsedMs / 1000).toFixed(1)} s.`
+)
 console.log('Step outputs (secret values masked, as in the log):')
 const secrets = new Set(['access-token', 'refresh-token', 'id-token'])
 for (const [name, value] of Object.entries(result.outputs)) {
-  console.log(`  ${name.padEnd(26)} ${secrets.has(name) ? `*** (${value.length} characters)` : value}`)
+  console.log(
+    `  ${name.padEnd(26)} ${secrets.has(name) ? `*** (${value.length} characters)` : value}`
+  )
 }
 console.log('\nJob summary (rendered as text):')
 console.log(htmlToText(result.summary).replace(/^/gm, '  '))
@@ -86,7 +94,9 @@ function runnerLogRenderer(showDebug) {
       } else if (name === 'notice' || name === 'warning' || name === 'error') {
         const title = /title=([^,]*)/.exec(properties)?.[1]
         const colour = name === 'error' ? '31' : name === 'warning' ? '33' : '36'
-        shown.push(`\x1b[${colour}m${name[0]?.toUpperCase()}${name.slice(1)}: ${title ? `${mask(unescape(title))} — ` : ''}${mask(unescaped)}\x1b[0m`)
+        shown.push(
+          `\x1b[${colour}m${name[0]?.toUpperCase()}${name.slice(1)}: ${title ? `${mask(unescape(title))} — ` : ''}${mask(unescaped)}\x1b[0m`
+        )
       } else shown.push(mask(line))
     }
     return shown.length ? `${shown.join('\n')}\n` : ''
@@ -95,7 +105,12 @@ function runnerLogRenderer(showDebug) {
     return masks.reduce((out, secret) => (secret ? out.split(secret).join('***') : out), line)
   }
   function unescape(text) {
-    return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
+    return text
+      .replace(/%0D/g, '\r')
+      .replace(/%0A/g, '\n')
+      .replace(/%3A/g, ':')
+      .replace(/%2C/g, ',')
+      .replace(/%25/g, '%')
   }
 }
 

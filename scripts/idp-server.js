@@ -28,7 +28,11 @@ const idp = await startIdp({
   })
 })
 console.log(`issuer ${idp.issuer}`)
-console.log(`clients: ${Object.values(idp.clients).map((c) => c.clientId).join(', ')}`)
+console.log(
+  `clients: ${Object.values(idp.clients)
+    .map((c) => c.clientId)
+    .join(', ')}`
+)
 const stop = () => idp.close().then(() => process.exit(0))
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)

@@ -110,7 +110,8 @@ function optionalField<K extends string, V>(key: K, value: V | undefined): { [P 
 
 function readProvider(value: string): ProviderPreset {
   const name = (value || 'oidc').toLowerCase()
-  const preset = PROVIDERS[name]
+  // hasOwn: "constructor" or "__proto__" would otherwise find Object's members and pass.
+  const preset = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined
   if (!preset) {
     throw new InputError(
       'provider',
@@ -338,7 +339,10 @@ export function parseExtraParams(value: string): Array<[string, string]> {
         `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`
       )
     }
-    const reserved = RESERVED_PARAMS[key.toLowerCase()]
+    // hasOwn: "constructor" is a fine parameter name, not Object's constructor.
+    const reserved = Object.hasOwn(RESERVED_PARAMS, key.toLowerCase())
+      ? RESERVED_PARAMS[key.toLowerCase()]
+      : undefined
     if (reserved)
       throw new InputError(
         'extra-params',

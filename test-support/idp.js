@@ -1,5 +1,4 @@
 // @ts-check
-/* global fetch */
 /**
  * An embedded OAuth 2.0 / OpenID Connect identity provider for the demo and for the
  * integration and end-to-end tests. It runs the Device Authorization Grant (RFC 8628)

@@ -152,7 +152,10 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
       expiresAtMs: clockStart + 120_000,
       attempt: async () => ({ kind: 'transient', status: 502, reason: 'HTTP 502' })
     })
-    await expect(run).rejects.toMatchObject({ ending: 'expired' })
+    const error = await run.catch((e: unknown) => e)
+    expect(error).toMatchObject({ ending: 'expired' })
+    expect((error as Error).message).toContain('The token endpoint was failing when time ran out')
+    expect((error as Error).message).toContain('HTTP 502')
     expect(h.clock.now() - clockStart).toBeLessThanOrEqual(120_000)
   })
 

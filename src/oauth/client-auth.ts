@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
 import { InputError } from '../errors.js'
 
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+export type ClientAuthMethod =
+  'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
 
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   'none',
@@ -62,7 +63,10 @@ export async function authenticate(
     case 'private_key_jwt':
       body.set('client_id', client.clientId)
       body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
-      body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs))
+      body.set(
+        'client_assertion',
+        await clientAssertion(client, client.assertionAudience ?? audience, nowMs)
+      )
       break
   }
   return { params: body, headers }
@@ -79,7 +83,11 @@ function formEncode(value: string): string {
 }
 
 /** RFC 7523 §3: a short-lived JWT signed with the client's key, usable once (jti). */
-async function clientAssertion(client: ClientCredentials, audience: string, nowMs: number): Promise<string> {
+async function clientAssertion(
+  client: ClientCredentials,
+  audience: string,
+  nowMs: number
+): Promise<string> {
   const issuedAt = Math.floor(nowMs / 1000)
   try {
     const { key, alg, kid } = await loadSigningKey(client)
@@ -97,7 +105,10 @@ async function clientAssertion(client: ClientCredentials, audience: string, nowM
     // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
     // other error as "Unexpected error, please report this").
     const why = error instanceof Error ? error.message : String(error)
-    throw new InputError('client-private-key', `cannot sign the client assertion (RFC 7523): ${why}.`)
+    throw new InputError(
+      'client-private-key',
+      `cannot sign the client assertion (RFC 7523): ${why}.`
+    )
   }
 }
 
@@ -108,7 +119,9 @@ export interface SigningKey {
 }
 
 /** Reads a PKCS#8 PEM or a private JWK and picks the algorithm the key implies. */
-export async function loadSigningKey(client: Pick<ClientCredentials, 'privateKey' | 'assertionAlg'>): Promise<SigningKey> {
+export async function loadSigningKey(
+  client: Pick<ClientCredentials, 'privateKey' | 'assertionAlg'>
+): Promise<SigningKey> {
   const text = (client.privateKey ?? '').trim()
   if (text.startsWith('{')) {
     let jwk: JWK
@@ -128,14 +141,18 @@ export async function loadSigningKey(client: Pick<ClientCredentials, 'privateKey
 
 function algorithmForJwk(jwk: JWK): string {
   if (jwk.kty === 'RSA') return 'RS256'
-  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256'
+  if (jwk.kty === 'EC')
+    return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256'
   if (jwk.kty === 'OKP') return 'EdDSA'
   throw new Error(`a JWK of type ${String(jwk.kty)} cannot sign a client assertion`)
 }
 
 /** The key type is inside the PKCS#8 structure; its algorithm OID tells RSA from EC from Ed25519. */
 function algorithmForPem(pem: string): string {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64').toString('hex')
+  const der = Buffer.from(
+    pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''),
+    'base64'
+  ).toString('hex')
   if (der.includes('2a864886f70d010101')) return 'RS256' // rsaEncryption
   if (der.includes('2a8648ce3d0201')) {
     if (der.includes('2b81040022')) return 'ES384' // secp384r1

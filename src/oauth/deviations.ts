@@ -4,10 +4,12 @@
  * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
  *
  * Deviations handled elsewhere, because they are properties of a request rather than of a field:
- * - Errors with HTTP 200 (GitHub), 403 (Auth0, PingAM), 428 (Google), 429 (Auth0): response.ts
- *   reads `error` whatever the status.
+ * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
+ *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
+ *   status.
  * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
  * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
  */
 
 /** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
@@ -26,18 +28,25 @@ export type Seconds =
   | { readonly kind: 'invalid'; readonly shown: string }
 
 /**
- * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID sends
- * `"expires_in": "3599"`. Anything else is reported as invalid, never guessed.
+ * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
+ * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
+ * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
+ * interval and expires_in, token.ts: expires_in and slow_down's interval).
  */
 export function secondsOf(value: unknown): Seconds {
   if (value === undefined || value === null) return { kind: 'absent' }
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? { kind: 'number', seconds: value } : { kind: 'invalid', shown: String(value) }
+    return Number.isFinite(value)
+      ? { kind: 'number', seconds: value }
+      : { kind: 'invalid', shown: String(value) }
   }
   if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
     return { kind: 'number', seconds: Number(value) }
   }
-  return { kind: 'invalid', shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value }
+  return {
+    kind: 'invalid',
+    shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
+  }
 }
 
 /**
@@ -50,7 +59,33 @@ export function issuerMatches(expected: string, published: string): boolean {
   const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/
   const match = template.exec(published)
   if (!match) return false
-  return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected)
+  return new RegExp(
+    `^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`
+  ).test(expected)
+}
+
+const ENTRA_MULTI_TENANT =
+  /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/
+const ENTRA_TENANT_ISSUER =
+  /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/
+/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
+export const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad'
+
+/**
+ * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
+ * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
+ * {tenantid} template their documents publish): the token names the approver's own tenant,
+ * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
+ * (limited to the personal-account tenant for consumers, and excluding it for organizations).
+ * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
+ */
+export function idTokenIssuerFor(configured: string, claimed: unknown): string {
+  const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1]
+  const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined
+  if (!alias || !tenant) return configured
+  const personal = tenant === ENTRA_CONSUMERS_TENANT
+  const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true
+  return allowed ? (claimed as string) : configured
 }
 
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */

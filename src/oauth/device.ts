@@ -1,9 +1,21 @@
 import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
-import { secondsOf, SUSPICIOUS_INTERVAL_SECONDS, verificationUriCompleteOf, verificationUriOf } from './deviations.js'
-import { capitalize, postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import {
+  secondsOf,
+  SUSPICIOUS_INTERVAL_SECONDS,
+  verificationUriCompleteOf,
+  verificationUriOf
+} from './deviations.js'
+import {
+  capitalize,
+  postForm,
+  unusableResponse,
+  withRetries,
+  type OAuthContext
+} from './exchange.js'
 import { oauthError, type ErrorAdvisor } from './explain.js'
 import { oauthErrorOf, printable } from './response.js'
+import { MAX_LIFETIME_SECONDS } from './token.js'
 import { checkSecureUrl } from './url-policy.js'
 
 /** RFC 8628 §3.2, normalized. */
@@ -59,7 +71,11 @@ export async function requestDeviceAuthorization(
   const error = oauthErrorOf(read)
   if (error) throw oauthError(endpoint, read.status, error, 'device-authorization', advisors)
   if (read.status !== 200 || !read.fields) {
-    throw unusableResponse(endpoint, read, 'a JSON object with device_code, user_code and verification_uri')
+    throw unusableResponse(
+      endpoint,
+      read,
+      'a JSON object with device_code, user_code and verification_uri'
+    )
   }
   return parseDeviceAuthorization(read.fields, endpoint)
 }
@@ -78,14 +94,23 @@ export function parseDeviceAuthorization(
   }
   const notes: string[] = []
   const deviceCode = fields['device_code']
-  if (typeof deviceCode !== 'string' || deviceCode === '') fail('device_code is missing or not a string')
-  if ((deviceCode as string).length > MAX_DEVICE_CODE_LENGTH || !/^[\x20-\x7E]+$/.test(deviceCode as string)) {
-    fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`)
+  if (typeof deviceCode !== 'string' || deviceCode === '')
+    fail('device_code is missing or not a string')
+  if (
+    (deviceCode as string).length > MAX_DEVICE_CODE_LENGTH ||
+    !/^[\x20-\x7E]+$/.test(deviceCode as string)
+  ) {
+    fail(
+      `device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`
+    )
   }
   const userCode = fields['user_code']
-  if (typeof userCode !== 'string' || userCode.trim() === '') fail('user_code is missing or not a string')
+  if (typeof userCode !== 'string' || userCode.trim() === '')
+    fail('user_code is missing or not a string')
   if ((userCode as string).length > MAX_USER_CODE_LENGTH) {
-    fail(`user_code is ${(userCode as string).length} characters long; a code a person types is at most ${MAX_USER_CODE_LENGTH}`)
+    fail(
+      `user_code is ${(userCode as string).length} characters long; a code a person types is at most ${MAX_USER_CODE_LENGTH}`
+    )
   }
   if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode as string)) {
     fail('user_code contains control characters or markup')
@@ -96,20 +121,33 @@ export function parseDeviceAuthorization(
   if (complete !== undefined) {
     const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined
     if (check?.ok) verificationUriComplete = check.url.href
-    else notes.push(`ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`)
+    else
+      notes.push(
+        `ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`
+      )
   }
   const expires = secondsOf(fields['expires_in'])
   let expiresInSeconds: number | undefined
-  if (expires.kind === 'number') {
-    if (expires.seconds <= 0) fail(`expires_in is ${expires.seconds}: the code would be expired already`)
+  if (expires.kind === 'number' && expires.seconds > MAX_LIFETIME_SECONDS) {
+    // Not a lifetime: as a deadline it is past the last date JavaScript can show (RangeError).
+    notes.push(
+      `the provider's expires_in (${expires.seconds} s) is not a code lifetime; the wait is bounded by the timeout input`
+    )
+  } else if (expires.kind === 'number') {
+    if (expires.seconds <= 0)
+      fail(`expires_in is ${expires.seconds}: the code would be expired already`)
     expiresInSeconds = expires.seconds
   } else if (expires.kind === 'invalid') {
-    fail(`expires_in is ${expires.shown}, not a number of seconds`)
+    // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
+    fail(`expires_in is ${printable(expires.shown)}, not a number of seconds`)
   } else {
-    notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input')
+    notes.push(
+      'the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input'
+    )
   }
   const intervalSeconds = parseInterval(fields['interval'], notes)
-  const message = typeof fields['message'] === 'string' ? printable(fields['message']).slice(0, 500) : undefined
+  const message =
+    typeof fields['message'] === 'string' ? printable(fields['message']).slice(0, 500) : undefined
   return {
     deviceCode: deviceCode as string,
     userCode: (userCode as string).trim(),
@@ -138,7 +176,7 @@ function parseInterval(value: unknown, notes: string[]): number {
   if (interval.kind === 'absent') return DEFAULT_INTERVAL_SECONDS
   if (interval.kind === 'invalid' || interval.seconds < 1) {
     notes.push(
-      `the provider's polling interval (${interval.kind === 'invalid' ? interval.shown : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`
+      `the provider's polling interval (${interval.kind === 'invalid' ? printable(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`
     )
     return DEFAULT_INTERVAL_SECONDS
   }

@@ -1,6 +1,13 @@
 import { ProviderResponseError, type EndpointRef } from '../errors.js'
 import { issuerMatches } from './deviations.js'
-import { capitalize, getJson, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import {
+  capitalize,
+  getJson,
+  unusableResponse,
+  withRetries,
+  type OAuthContext
+} from './exchange.js'
+import { printable } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
 
 /** What the action needs to know about the provider, wherever it came from. */
@@ -27,7 +34,10 @@ export interface EndpointInputs {
  * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
  * document, with any endpoint given by hand taking precedence over the one it lists.
  */
-export async function resolveEndpoints(ctx: OAuthContext, inputs: EndpointInputs): Promise<ProviderMetadata> {
+export async function resolveEndpoints(
+  ctx: OAuthContext,
+  inputs: EndpointInputs
+): Promise<ProviderMetadata> {
   const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs
   if (deviceAuthorizationEndpoint && tokenEndpoint) {
     return {
@@ -56,7 +66,10 @@ export function discoveryCandidates(issuer: string): string[] {
   const url = new URL(issuer)
   const path = url.pathname.replace(/\/+$/, '')
   const base = `${url.origin}${path}`
-  const candidates = [`${base}/.well-known/openid-configuration`, `${url.origin}/.well-known/oauth-authorization-server${path}`]
+  const candidates = [
+    `${base}/.well-known/openid-configuration`,
+    `${url.origin}/.well-known/oauth-authorization-server${path}`
+  ]
   if (path) candidates.push(`${base}/.well-known/oauth-authorization-server`)
   return candidates
 }
@@ -65,7 +78,9 @@ async function fetchDiscoveryDocument(
   ctx: OAuthContext,
   inputs: EndpointInputs
 ): Promise<{ document: Readonly<Record<string, unknown>>; url: string }> {
-  const candidates = inputs.discoveryUrl ? [inputs.discoveryUrl] : discoveryCandidates(inputs.issuer as string)
+  const candidates = inputs.discoveryUrl
+    ? [inputs.discoveryUrl]
+    : discoveryCandidates(inputs.issuer as string)
   const missing: string[] = []
   for (const url of candidates) {
     const endpoint: EndpointRef = { name: 'discovery document', url }
@@ -105,43 +120,68 @@ export function readDiscoveryDocument(
 ): ProviderMetadata {
   const endpoint: EndpointRef = { name: 'discovery document', url }
   const fail = (problem: string, fix: string): never => {
-    throw new ProviderResponseError(endpoint, 200, `${capitalize(`the discovery document at ${url}`)} ${problem}. ${fix}`)
+    throw new ProviderResponseError(
+      endpoint,
+      200,
+      `${capitalize(`the discovery document at ${url}`)} ${problem}. ${fix}`
+    )
   }
   const published = document['issuer']
   if (typeof published !== 'string' || published === '') {
-    return fail('has no issuer', 'It is not a valid OpenID Connect or RFC 8414 document; check discovery-url.')
+    return fail(
+      'has no issuer',
+      'It is not a valid OpenID Connect or RFC 8414 document; check discovery-url.'
+    )
   }
   if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
     fail(
-      `names the issuer ${published}, but the issuer input is ${inputs.issuer}`,
+      // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
+      `names the issuer ${printable(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`,
       'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.'
     )
   }
   const endpointField = (name: string, required: boolean, fix: string): string | undefined => {
     const value = document[name]
-    if (value === undefined || value === null || value === '') return required ? fail(`has no ${name}`, fix) : undefined
+    if (value === undefined || value === null || value === '')
+      return required ? fail(`has no ${name}`, fix) : undefined
     const check = typeof value === 'string' ? checkSecureUrl(value) : undefined
-    if (!check?.ok) return fail(`lists a ${name} that ${check ? check.problem : 'is not a string'}`, fix)
+    if (!check?.ok)
+      return fail(`lists a ${name} that ${check ? check.problem : 'is not a string'}`, fix)
     return check.url.href
   }
-  const deviceAuthorizationEndpoint = endpointField(
-    'device_authorization_endpoint',
-    !inputs.deviceAuthorizationEndpoint,
-    'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.'
-  )
-  const tokenEndpoint = endpointField('token_endpoint', !inputs.tokenEndpoint, 'Set the token-endpoint input.')
+  // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
+  // not matter (setting the input is what the messages below advise).
+  const deviceAuthorizationEndpoint =
+    inputs.deviceAuthorizationEndpoint ||
+    endpointField(
+      'device_authorization_endpoint',
+      true,
+      'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.'
+    )
+  const tokenEndpoint =
+    inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.')
   const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.')
-  const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.')
-  const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.')
+  const userinfoEndpoint = endpointField(
+    'userinfo_endpoint',
+    false,
+    'Fix userinfo_endpoint at the provider.'
+  )
+  const revocationEndpoint = endpointField(
+    'revocation_endpoint',
+    false,
+    'Fix revocation_endpoint at the provider.'
+  )
   const methods = document['token_endpoint_auth_methods_supported']
   return {
     issuer: inputs.issuer ?? published,
-    deviceAuthorizationEndpoint: (deviceAuthorizationEndpoint ?? inputs.deviceAuthorizationEndpoint) as string,
-    tokenEndpoint: (tokenEndpoint ?? inputs.tokenEndpoint) as string,
+    deviceAuthorizationEndpoint: deviceAuthorizationEndpoint as string,
+    tokenEndpoint: tokenEndpoint as string,
     ...(jwksUri && { jwksUri }),
     ...(userinfoEndpoint && { userinfoEndpoint }),
     ...(revocationEndpoint && { revocationEndpoint }),
-    ...(Array.isArray(methods) && { tokenEndpointAuthMethods: methods.filter((m): m is string => typeof m === 'string') }),
+    ...(Array.isArray(methods) && {
+      tokenEndpointAuthMethods: methods.filter((m): m is string => typeof m === 'string')
+    }),
     source: `discovery at ${url}`
   }
 }

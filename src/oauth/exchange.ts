@@ -8,7 +8,7 @@ import {
 } from '../errors.js'
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
 import { TransportFailure, type HttpTransport, MAX_RESPONSE_BYTES } from './http.js'
-import { printable, readResponse, type ReadResponse } from './response.js'
+import { oauthErrorOf, printable, readResponse, type ReadResponse } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
 
 /** What every protocol request needs: the way out, the time, and the cancel switch. */
@@ -34,7 +34,12 @@ export async function postForm(
   headers: Readonly<Record<string, string>> = {},
   timeoutMs = ctx.requestTimeoutMs
 ): Promise<ReadResponse> {
-  return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs)
+  return send(
+    ctx,
+    endpoint,
+    { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() },
+    timeoutMs
+  )
 }
 
 const MAX_REDIRECTS = 5
@@ -47,7 +52,11 @@ export async function getJson(
 ): Promise<ReadResponse & { finalUrl: string }> {
   let url = endpoint.url
   for (let hop = 0; ; hop++) {
-    const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } })
+    const read = await send(
+      ctx,
+      { ...endpoint, url },
+      { method: 'GET', headers: { Accept: 'application/json', ...headers } }
+    )
     if (![301, 302, 303, 307, 308].includes(read.status)) return { ...read, finalUrl: url }
     const location = read.location
     if (!location || hop >= MAX_REDIRECTS) {
@@ -55,6 +64,14 @@ export async function getJson(
         endpoint,
         read.status,
         `${capitalize(describeEndpoint(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`
+      )
+    }
+    // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+    if (!URL.canParse(location, url)) {
+      throw new ProviderResponseError(
+        endpoint,
+        read.status,
+        `${capitalize(describeEndpoint(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`
       )
     }
     const next = new URL(location, url)
@@ -92,7 +109,12 @@ async function send(
 ): Promise<ReadResponse & { location?: string }> {
   if (ctx.signal?.aborted) throw new CancelledError()
   try {
-    const response = await ctx.http({ ...request, url: endpoint.url, timeoutMs, ...(ctx.signal && { signal: ctx.signal }) })
+    const response = await ctx.http({
+      ...request,
+      url: endpoint.url,
+      timeoutMs,
+      ...(ctx.signal && { signal: ctx.signal })
+    })
     const read = readResponse(response, ctx.clock.now())
     const location = response.headers['location']
     return location ? { ...read, location } : read
@@ -113,15 +135,30 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
         `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
       )
     case 'timeout':
-      return new NetworkError(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`)
+      return new NetworkError(
+        endpoint,
+        'timeout',
+        true,
+        `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`
+      )
     case 'reset':
-      return new NetworkError(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`)
+      return new NetworkError(
+        endpoint,
+        'reset',
+        true,
+        `The connection to ${where} was reset before a complete answer arrived.`
+      )
     default: {
       const detail = printable(failure.detail)
       const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
         ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
         : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).'
-      return new NetworkError(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`)
+      return new NetworkError(
+        endpoint,
+        'connection',
+        failure.maybeDelivered,
+        `Could not reach ${where}: ${detail}.${tls}`
+      )
     }
   }
 }
@@ -154,12 +191,16 @@ export async function withRetries(
     let retryAfterMs: number | undefined
     try {
       const read = await attempt()
-      if (!isTransientStatus(read.status) || read.fields?.['error'] !== undefined || n >= options.attempts) return read
+      // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+      if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
+        return read
       reason = `HTTP ${read.status}`
       retryAfterMs = read.retryAfterMs
     } catch (error) {
       const retryable =
-        error instanceof NetworkError && (options.retryMaybeDelivered || !error.maybeDelivered) && n < options.attempts
+        error instanceof NetworkError &&
+        (options.retryMaybeDelivered || !error.maybeDelivered) &&
+        n < options.attempts
       if (!retryable) throw error
       reason = error.message
     }
@@ -170,7 +211,11 @@ export async function withRetries(
 }
 
 /** The error for a response that is neither the expected answer nor an OAuth error. */
-export function unusableResponse(endpoint: EndpointRef, read: ReadResponse, expected: string): ProviderResponseError {
+export function unusableResponse(
+  endpoint: EndpointRef,
+  read: ReadResponse,
+  expected: string
+): ProviderResponseError {
   const what = read.unreadable ?? 'the body is a JSON object without the expected fields'
   const hint =
     read.kind === 'html'

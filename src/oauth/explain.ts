@@ -48,8 +48,12 @@ export function oauthError(
   advisors: readonly ErrorAdvisor[] = []
 ): OAuthError {
   const said = body.errorDescription ? `: ${printable(body.errorDescription).slice(0, 500)}` : ''
-  const advice = advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind)
-  const more = body.errorUri && /^https:\/\//.test(body.errorUri) ? ` More: ${printable(body.errorUri).slice(0, 300)}` : ''
+  const advice =
+    advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind)
+  const more =
+    body.errorUri && /^https:\/\//.test(body.errorUri)
+      ? ` More: ${printable(body.errorUri).slice(0, 300)}`
+      : ''
   const message = `${capitalize(describeEndpoint(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`
   return new OAuthError(endpoint, status, body, message)
 }

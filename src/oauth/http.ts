@@ -41,7 +41,13 @@ export class TransportFailure extends Error {
 }
 
 // Errors raised before any byte of the request reached the server.
-const NOT_DELIVERED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+const NOT_DELIVERED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH'
+])
 
 /**
  * The real transport: node's http/https with the agent @actions/http-client picks, so the
@@ -66,29 +72,50 @@ export function createHttpTransport(userAgent: string): HttpTransport {
       const url = new URL(request.url)
       const send = url.protocol === 'https:' ? https.request : http.request
       const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers }
-      if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body))
-      const req = send(url, { method: request.method, headers, agent: proxyAware.getAgent(request.url) }, (res) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length
-          if (size > MAX_RESPONSE_BYTES) {
-            res.destroy()
-            finish(new TransportFailure('too-large', true, `the response is larger than ${MAX_RESPONSE_BYTES} bytes`))
-          } else chunks.push(chunk)
-        })
-        res.on('end', () =>
-          finish(undefined, {
-            status: res.statusCode ?? 0,
-            headers: lowerCaseHeaders(res.headers),
-            body: Buffer.concat(chunks).toString('utf8')
+      if (request.body !== undefined)
+        headers['Content-Length'] = String(Buffer.byteLength(request.body))
+      const req = send(
+        url,
+        { method: request.method, headers, agent: proxyAware.getAgent(request.url) },
+        (res) => {
+          const chunks: Buffer[] = []
+          let size = 0
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size > MAX_RESPONSE_BYTES) {
+              // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
+              finish(
+                new TransportFailure(
+                  'too-large',
+                  true,
+                  `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
+                )
+              )
+              res.destroy()
+            } else chunks.push(chunk)
           })
-        )
-        res.on('error', (error) => finish(failureOf(error, true)))
-        res.on('aborted', () => finish(new TransportFailure('reset', true, 'the connection closed mid-response')))
-      })
+          res.on('end', () =>
+            finish(undefined, {
+              status: res.statusCode ?? 0,
+              headers: lowerCaseHeaders(res.headers),
+              body: Buffer.concat(chunks).toString('utf8')
+            })
+          )
+          res.on('error', (error) => finish(failureOf(error, true)))
+          res.on('aborted', () =>
+            finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
+          )
+        }
+      )
       const timer = setTimeout(
-        () => finish(new TransportFailure('timeout', true, `no complete answer within ${request.timeoutMs} ms`)),
+        () =>
+          finish(
+            new TransportFailure(
+              'timeout',
+              true,
+              `no complete answer within ${request.timeoutMs} ms`
+            )
+          ),
         request.timeoutMs
       )
       req.on('error', (error) => finish(failureOf(error, false)))
@@ -100,6 +127,15 @@ export function createHttpTransport(userAgent: string): HttpTransport {
 
 function failureOf(error: Error & { code?: string }, responseStarted: boolean): TransportFailure {
   const code = error.code ?? ''
+  // The proxy agent (tunnel) reports every CONNECT failure as ECONNRESET; its message has the cause.
+  const tunnel = /^tunneling socket could not be established, (.{1,200})/.exec(error.message)
+  if (!responseStarted && tunnel) {
+    return new TransportFailure(
+      'connection',
+      false,
+      `the proxy refused or could not open the tunnel (${tunnel[1]}); check https_proxy and no_proxy`
+    )
+  }
   if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
     return new TransportFailure('connection', false, code ? `${code}` : error.message)
   }

@@ -1,5 +1,14 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose'
-import { ActionError, type EndpointRef } from '../errors.js'
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  errors as joseErrors,
+  type JSONWebKeySet,
+  type JWTPayload
+} from 'jose'
+import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
+import { idTokenIssuerFor } from './deviations.js'
 import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
@@ -41,7 +50,8 @@ export async function verifyIdToken(
   }
   if (!alg || alg === 'none') fail('it is not signed (alg none)')
   const options = {
-    issuer: expected.issuer,
+    // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
+    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
     audience: expected.clientId,
     clockTolerance: CLOCK_SKEW_SECONDS,
     currentDate: new Date(ctx.clock.now()),
@@ -50,41 +60,68 @@ export async function verifyIdToken(
   let payload: JWTPayload
   try {
     if (alg?.startsWith('HS')) {
-      if (!expected.clientSecret) fail(`it is signed with ${alg}, which needs the client secret, and none is configured`)
-      payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options)).payload
+      if (!expected.clientSecret)
+        fail(`it is signed with ${alg}, which needs the client secret, and none is configured`)
+      payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options))
+        .payload
     } else {
       const keys = createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri))
       payload = (await jwtVerify(idToken, keys, options)).payload
     }
   } catch (error) {
-    if (error instanceof ActionError) throw error
+    if (error instanceof IdTokenError || error instanceof CancelledError) throw error
+    // A key set that cannot be fetched or read (HTML, unreachable) is still a failed
+    // verification: say so, so that the message tells the token was withheld.
+    if (error instanceof ActionError)
+      return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`)
     return fail(describeJoseError(error))
   }
-  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload['azp'] !== expected.clientId) {
+  if (
+    Array.isArray(payload.aud) &&
+    payload.aud.length > 1 &&
+    payload['azp'] !== expected.clientId
+  ) {
     fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`)
   }
   if (typeof payload.sub !== 'string' || payload.sub === '') fail('it has no sub claim')
   return payload as JWTPayload & { sub: string }
 }
 
+/** The unverified iss claim, only to choose the issuer to verify against. */
+function claimedIssuer(idToken: string): unknown {
+  try {
+    return decodeJwt(idToken).iss
+  } catch {
+    return undefined // jwtVerify reports the malformed token
+  }
+}
+
 async function fetchJwks(ctx: OAuthContext, jwksUri: string): Promise<JSONWebKeySet> {
   const endpoint: EndpointRef = { name: 'key set (jwks_uri)', url: jwksUri }
   const read = await getJson(ctx, endpoint)
   const keys = read.fields?.['keys']
-  if (read.status !== 200 || !Array.isArray(keys)) throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"')
+  if (read.status !== 200 || !Array.isArray(keys))
+    throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"')
   return { keys } as JSONWebKeySet
 }
 
 function describeJoseError(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'it has expired (exp is in the past; check the runner\'s clock)'
+  if (error instanceof joseErrors.JWTExpired)
+    return "it has expired (exp is in the past; check the runner's clock)"
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not match the provider\'s keys'
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key in the provider\'s key set matches its signature'
-  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) {
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return "its signature does not match the provider's keys"
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return "no key in the provider's key set matches its signature"
+  if (
+    error instanceof joseErrors.JOSEAlgNotAllowed ||
+    error instanceof joseErrors.JOSENotSupported
+  ) {
     return 'it uses a signing algorithm that cannot be verified'
   }
-  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid) return 'it is malformed'
+  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid)
+    return 'it is malformed'
   return 'it could not be verified'
 }

@@ -11,10 +11,15 @@ export interface Approver {
 }
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
-export function approverFromClaims(claims: Readonly<Record<string, unknown>>, source: string): Approver | undefined {
+export function approverFromClaims(
+  claims: Readonly<Record<string, unknown>>,
+  source: string
+): Approver | undefined {
   const subject = claims['sub']
   if (typeof subject !== 'string' || subject === '') return undefined
-  const name = [claims['preferred_username'], claims['email']].find((v): v is string => typeof v === 'string' && v !== '')
+  const name = [claims['preferred_username'], claims['email']].find(
+    (v): v is string => typeof v === 'string' && v !== ''
+  )
   return { name: clean(name ?? subject), subject: clean(subject), source }
 }
 
@@ -37,18 +42,33 @@ export async function fetchApprover(
   accessToken: string,
   expectedSubject?: string
 ): Promise<Approver> {
-  const read = await getJson(ctx, api.endpoint, { ...api.headers, Authorization: `Bearer ${accessToken}` })
-  if (read.status !== 200 || !read.fields) throw unusableResponse(api.endpoint, read, 'a JSON object about the user')
+  const read = await getJson(ctx, api.endpoint, {
+    ...api.headers,
+    Authorization: `Bearer ${accessToken}`
+  })
+  if (read.status !== 200 || !read.fields)
+    throw unusableResponse(api.endpoint, read, 'a JSON object about the user')
   const fields = read.fields
   const subject = fields[api.subjectField]
   const subjectText = typeof subject === 'number' ? String(subject) : subject
   if (typeof subjectText !== 'string' || subjectText === '') {
-    throw new ProviderResponseError(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`)
+    throw new ProviderResponseError(
+      api.endpoint,
+      200,
+      `The ${api.endpoint.name} answered without ${api.subjectField}.`
+    )
   }
   if (expectedSubject !== undefined && subjectText !== expectedSubject) {
-    throw new ProviderResponseError(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`)
+    throw new ProviderResponseError(
+      api.endpoint,
+      200,
+      `The ${api.endpoint.name} describes a different user than the ID token.`
+    )
   }
-  const claims = api.nameField === 'preferred_username' ? fields : { ...fields, preferred_username: fields[api.nameField] }
+  const claims =
+    api.nameField === 'preferred_username'
+      ? fields
+      : { ...fields, preferred_username: fields[api.nameField] }
   return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name) as Approver
 }
 

@@ -17,7 +17,12 @@ export type PollEvent =
   | { readonly type: 'tick'; readonly nowMs: number }
   | { readonly type: 'pending'; readonly poll: number }
   | { readonly type: 'slow-down'; readonly intervalSeconds: number; readonly count: number }
-  | { readonly type: 'transient'; readonly reason: string; readonly failuresInARow: number; readonly retryInMs: number }
+  | {
+      readonly type: 'transient'
+      readonly reason: string
+      readonly failuresInARow: number
+      readonly retryInMs: number
+    }
 
 export interface PollOptions {
   readonly clock: Clock
@@ -43,7 +48,8 @@ export interface PollOptions {
 export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
   const { clock, signal } = options
   const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity)
-  if (!Number.isFinite(deadlineMs)) throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs')
+  if (!Number.isFinite(deadlineMs))
+    throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs')
   const emit = (event: PollEvent): void => options.onEvent?.(event)
 
   let intervalMs = options.intervalSeconds * 1000
@@ -53,6 +59,8 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
   let polls = 0
   let slowDowns = 0
   let failuresInARow = 0
+  /** While the provider is failing, why: a deadline reached then is not "nobody approved". */
+  let lastFailure: string | undefined
 
   for (;;) {
     if (nextPollMs >= deadlineMs) {
@@ -61,19 +69,22 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
         // No poll fits before the deadline; the code stays valid until then, so report the end
         // when it actually comes (the person may still be reading the prompt).
         await sleepUntil(clock, deadlineMs, signal, emit)
-        throw deadlineReached(options, deadlineMs)
+        throw deadlineReached(options, deadlineMs, lastFailure)
       }
       nextPollMs = last
     }
     await sleepUntil(clock, nextPollMs, signal, emit)
     polls++
     lastPollMs = clock.now()
-    const result = await options.attempt(Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - lastPollMs)))
+    const result = await options.attempt(
+      Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - lastPollMs))
+    )
 
     if (result.kind === 'tokens') return result.tokens
 
     if (result.kind === 'transient' && result.status !== 429) {
       failuresInARow++
+      lastFailure = result.reason
       // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
       const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) }
       const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()))
@@ -83,6 +94,7 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
       continue
     }
     failuresInARow = 0
+    lastFailure = undefined
 
     const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down' // a bare 429 means slow down
     switch (error) {
@@ -91,7 +103,10 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
         break
       case 'slow_down': {
         slowDowns++
-        const offered = result.kind === 'oauth-error' && result.intervalSeconds ? result.intervalSeconds * 1000 : 0
+        const offered =
+          result.kind === 'oauth-error' && result.intervalSeconds
+            ? result.intervalSeconds * 1000
+            : 0
         intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered)
         emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns })
         break
@@ -111,7 +126,13 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
         )
       default:
         if (result.kind === 'oauth-error') {
-          throw oauthError(options.endpoint, result.status, result.body, 'device-token', options.advisors)
+          throw oauthError(
+            options.endpoint,
+            result.status,
+            result.body,
+            'device-token',
+            options.advisors
+          )
         }
     }
     const retryAfterMs = result.retryAfterMs ?? 0
@@ -125,22 +146,34 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
  * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
  * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
  */
-function finalPollTime(deadlineMs: number, lastPollMs: number, intervalMs: number, nowMs: number): number | undefined {
+function finalPollTime(
+  deadlineMs: number,
+  lastPollMs: number,
+  intervalMs: number,
+  nowMs: number
+): number | undefined {
   const candidate = deadlineMs - 1000
   if (candidate <= nowMs) return undefined
   return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined
 }
 
-function deadlineReached(options: PollOptions, deadlineMs: number): WaitEndedError {
+function deadlineReached(
+  options: PollOptions,
+  deadlineMs: number,
+  lastFailure: string | undefined
+): WaitEndedError {
+  const failing = lastFailure
+    ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}`
+    : ''
   if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
     return new WaitEndedError(
       'expired',
-      'The code expired before anyone approved it. Run the job again and approve within the time shown.'
+      `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing}`
     )
   }
   return new WaitEndedError(
     'timed-out',
-    'Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.'
+    `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing}`
   )
 }
 

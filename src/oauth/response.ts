@@ -20,21 +20,38 @@ export interface ReadResponse {
  * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
  */
 export function readResponse(response: HttpResponse, nowMs: number): ReadResponse {
-  const base = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs) }
+  const base = {
+    status: response.status,
+    retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
+  }
   const text = response.body.replace(/^\uFEFF/, '').trim()
   const contentType = (response.headers['content-type'] ?? '').toLowerCase()
   if (text === '') return { ...base, kind: 'empty', unreadable: 'the body is empty' }
   if (text.startsWith('{') || text.startsWith('[') || contentType.includes('json')) {
     return { ...base, ...readJson(text) }
   }
-  if (contentType.includes('application/x-www-form-urlencoded') || /^[\w.-]+=[^\s<>]*(&[\w.-]+=[^\s<>]*)*$/.test(text)) {
+  // One key= and no whitespace or markup after it: the same bodies as key=value(&key=value)*,
+  // since a value may hold & and =, but without the nested repetition that backtracked
+  // exponentially on a hostile body ("a=&a=&a=…<": 27 parts took 1.4 s, 40 would take hours).
+  if (
+    contentType.includes('application/x-www-form-urlencoded') ||
+    /^[\w.-]+=[^\s<>]*$/.test(text)
+  ) {
     // Deviation (GitHub): form-encoded answers from the device flow endpoints.
     return { ...base, kind: 'form', fields: Object.fromEntries(new URLSearchParams(text)) }
   }
   if (/^<(!doctype|html|head|body|\?xml)/i.test(text) || contentType.includes('html')) {
-    return { ...base, kind: 'html', unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON` }
+    return {
+      ...base,
+      kind: 'html',
+      unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON`
+    }
   }
-  return { ...base, kind: 'other', unreadable: `the body is not JSON (${describeSize(text)} of ${contentType || 'untyped'} text)` }
+  return {
+    ...base,
+    kind: 'other',
+    unreadable: `the body is not JSON (${describeSize(text)} of ${contentType || 'untyped'} text)`
+  }
 }
 
 function readJson(text: string): Pick<ReadResponse, 'kind' | 'fields' | 'unreadable'> {
@@ -43,7 +60,10 @@ function readJson(text: string): Pick<ReadResponse, 'kind' | 'fields' | 'unreada
     value = JSON.parse(text)
   } catch {
     // Never quote the body: a truncated token response would put a token in the log.
-    return { kind: 'other', unreadable: `the body is not valid JSON (${describeSize(text)}; it may be truncated)` }
+    return {
+      kind: 'other',
+      unreadable: `the body is not valid JSON (${describeSize(text)}; it may be truncated)`
+    }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { kind: 'json', unreadable: 'the body is JSON but not an object' }
@@ -60,7 +80,8 @@ export function oauthErrorOf(read: ReadResponse): OAuthErrorBody | undefined {
   const fields = read.fields
   if (!fields) return undefined
   const error = fields['error']
-  if (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(error)) return undefined
+  if (typeof error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(error))
+    return undefined
   const description = stringField(fields, 'error_description')
   const uri = stringField(fields, 'error_uri')
   return {
@@ -82,6 +103,9 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   let ms: number
   if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1000
   else {
+    // Only the HTTP-date forms (a day name, then a time): Date.parse alone reads "1.5" or "-5" as
+    // dates in 2001, which would turn a garbage header into "retry at once".
+    if (!/^[A-Za-z]{3,9},? .*\d{2}:\d{2}:\d{2}/.test(trimmed)) return undefined
     const date = Date.parse(trimmed)
     if (Number.isNaN(date)) return undefined
     ms = date - nowMs
@@ -90,7 +114,9 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 }
 
 function htmlTitle(text: string): string {
-  const match = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)
+  // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
+  // quadratic in a 1 MiB page (minutes of a blocked event loop).
+  const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text)
   return match?.[1] ? ` titled "${printable(match[1].trim())}"` : ''
 }
 

@@ -7,7 +7,14 @@ import {
 } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { secondsOf } from './deviations.js'
-import { capitalize, isTransientStatus, postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import {
+  capitalize,
+  isTransientStatus,
+  postForm,
+  unusableResponse,
+  withRetries,
+  type OAuthContext
+} from './exchange.js'
 import { oauthError, type ErrorAdvisor } from './explain.js'
 import { oauthErrorOf } from './response.js'
 
@@ -35,10 +42,17 @@ export type TokenAttempt =
       readonly intervalSeconds?: number
     }
   /** No decision from the provider: a 5xx or bare 429, or a network failure. Worth another try. */
-  | { readonly kind: 'transient'; readonly status?: number; readonly reason: string; readonly retryAfterMs?: number }
+  | {
+      readonly kind: 'transient'
+      readonly status?: number
+      readonly reason: string
+      readonly retryAfterMs?: number
+    }
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const MAX_TOKEN_LENGTH = 64 * 1024
+/** The longest lifetime read as one: a hundred years. */
+export const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600
 
 /** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
 export async function requestToken(
@@ -51,7 +65,10 @@ export async function requestToken(
   let read
   try {
     const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now())
-    read = await postForm(ctx, endpoint, auth.params, auth.headers, timeoutMs)
+    // The caller may ask for less time (the poll, near its deadline), never for more than the
+    // configured limit: a hung endpoint must not hold a poll for 30 s when the limit is 1.5 s.
+    const limitMs = Math.min(timeoutMs ?? ctx.requestTimeoutMs, ctx.requestTimeoutMs)
+    read = await postForm(ctx, endpoint, auth.params, auth.headers, limitMs)
   } catch (error) {
     if (error instanceof NetworkError) {
       return { kind: 'transient', reason: error.message }
@@ -62,18 +79,30 @@ export async function requestToken(
   const error = oauthErrorOf(read)
   if (error) {
     const interval = secondsOf(read.fields?.['interval'])
-    const newInterval = interval.kind === 'number' && interval.seconds >= 1 ? { intervalSeconds: interval.seconds } : {}
+    const newInterval =
+      interval.kind === 'number' && interval.seconds >= 1
+        ? { intervalSeconds: interval.seconds }
+        : {}
     return { kind: 'oauth-error', status: read.status, body: error, ...retry, ...newInterval }
   }
-  if (read.status === 200 && read.fields) return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) }
+  if (read.status === 200 && read.fields)
+    return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) }
   if (isTransientStatus(read.status)) {
-    return { kind: 'transient', status: read.status, reason: unusableResponse(endpoint, read, 'tokens').message, ...retry }
+    return {
+      kind: 'transient',
+      status: read.status,
+      reason: unusableResponse(endpoint, read, 'tokens').message,
+      ...retry
+    }
   }
   throw unusableResponse(endpoint, read, 'a JSON object with access_token')
 }
 
 /** Checks every field of a successful token response (RFC 6749 §5.1). */
-export function parseTokenResponse(fields: Readonly<Record<string, unknown>>, endpoint: EndpointRef): TokenSet {
+export function parseTokenResponse(
+  fields: Readonly<Record<string, unknown>>,
+  endpoint: EndpointRef
+): TokenSet {
   const fail = (problem: string): never => {
     throw new ProviderResponseError(
       endpoint,
@@ -88,7 +117,9 @@ export function parseTokenResponse(fields: Readonly<Record<string, unknown>>, en
     }
     if (typeof value !== 'string' || value === '') return fail(`${name} is not a string`)
     if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
-      return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`)
+      return fail(
+        `${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`
+      )
     }
     return value
   }
@@ -98,7 +129,11 @@ export function parseTokenResponse(fields: Readonly<Record<string, unknown>>, en
   }
   const seconds = (name: string): number | undefined => {
     const value = secondsOf(fields[name])
-    return value.kind === 'number' && value.seconds > 0 ? value.seconds : undefined
+    // Above a century it is a "never" sentinel (Long.MAX_VALUE) or garbage, not a lifetime; as a
+    // date it would be nonsense (+033715-…) or not a date at all (RangeError in expires-at).
+    return value.kind === 'number' && value.seconds > 0 && value.seconds <= MAX_LIFETIME_SECONDS
+      ? value.seconds
+      : undefined
   }
   const accessToken = token('access_token', true) as string
   const refreshToken = token('refresh_token', false)
@@ -144,6 +179,7 @@ export async function refreshTokens(
   )
   const error = oauthErrorOf(read)
   if (error) throw oauthError(endpoint, read.status, error, 'refresh', advisors)
-  if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, 'a JSON object with access_token')
+  if (read.status !== 200 || !read.fields)
+    throw unusableResponse(endpoint, read, 'a JSON object with access_token')
   return parseTokenResponse(read.fields, endpoint)
 }

@@ -25,3 +25,30 @@ export interface ProviderPreset {
   /** Where to ask who approved, for providers without id_token or userinfo. */
   readonly userApi?: (tokenEndpoint: string) => UserApi
 }
+
+/** Where the endpoints are, whatever found them: what a provider is recognized by. */
+export interface ProviderEndpoints {
+  readonly issuer?: string
+  readonly deviceAuthorizationEndpoint: string
+  readonly tokenEndpoint: string
+}
+
+/**
+ * A provider used through `provider: oidc` (discovery), recognized by its endpoints, whose error
+ * messages deserve advice about its own console: the protocol is standard, the fix is not.
+ */
+export interface RecognizedProvider {
+  readonly name: string
+  readonly recognizes: (endpoints: ProviderEndpoints) => boolean
+  readonly advisor: ErrorAdvisor
+}
+
+/** True when any of the endpoints has a host the test accepts. */
+export function anyHost(endpoints: ProviderEndpoints, test: (host: string) => boolean): boolean {
+  return [endpoints.issuer, endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some(
+    (url) => {
+      if (!url || !URL.canParse(url)) return false
+      return test(new URL(url).hostname.toLowerCase())
+    }
+  )
+}

@@ -12,16 +12,23 @@ export interface RunOrigin {
 }
 
 export function runOrigin(env: Readonly<Record<string, string | undefined>>): RunOrigin {
+  // The workflow name is free text from a YAML file: no line break or escape sequence from it
+  // (or any of these) may reach the prompt, where it could fake or hide a line.
+  const read = (name: string): string | undefined =>
+    env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ')
   // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
-  const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
-  const repository = env['GITHUB_REPOSITORY']
-  const runId = env['GITHUB_RUN_ID']
+  const server = read('GITHUB_SERVER_URL') || 'https://github.com'
+  const repository = read('GITHUB_REPOSITORY')
+  const runId = read('GITHUB_RUN_ID')
+  const workflow = read('GITHUB_WORKFLOW')
+  const runAttempt = read('GITHUB_RUN_ATTEMPT')
+  const actor = read('GITHUB_ACTOR')
   return {
     ...(repository && { repository }),
-    ...(env['GITHUB_WORKFLOW'] && { workflow: env['GITHUB_WORKFLOW'] }),
+    ...(workflow && { workflow }),
     ...(runId && { runId }),
-    ...(env['GITHUB_RUN_ATTEMPT'] && { runAttempt: env['GITHUB_RUN_ATTEMPT'] }),
-    ...(env['GITHUB_ACTOR'] && { actor: env['GITHUB_ACTOR'] }),
+    ...(runAttempt && { runAttempt }),
+    ...(actor && { actor }),
     ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
   }
 }

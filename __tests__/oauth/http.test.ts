@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  createHttpTransport,
+  MAX_RESPONSE_BYTES,
+  TransportFailure,
+  type HttpRequest
+} from '../../src/oauth/http.js'
+
+/** Routes of the local server, by path. Each test adds the behaviour it needs. */
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void
+
+const handlers = new Map<string, Handler>()
+const timers = new Set<NodeJS.Timeout>()
+let server: http.Server
+let base: string
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const handler = handlers.get(new URL(req.url ?? '/', base).pathname)
+      if (handler) handler(req, res, Buffer.concat(chunks).toString('utf8'))
+      else res.writeHead(404).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  for (const timer of timers) clearInterval(timer)
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+})
+
+const transport = createHttpTransport('device-flow-action-test/1.0')
+
+function get(path: string, overrides: Partial<HttpRequest> = {}): ReturnType<typeof transport> {
+  return transport({
+    method: 'GET',
+    url: `${base}${path}`,
+    headers: {},
+    timeoutMs: 2000,
+    ...overrides
+  })
+}
+
+/** The failure a request rejected with, with how long it took. */
+async function failureOf(
+  request: Promise<unknown>
+): Promise<{ failure: TransportFailure; ms: number }> {
+  const start = Date.now()
+  try {
+    await request
+  } catch (error) {
+    expect(error).toBeInstanceOf(TransportFailure)
+    return { failure: error as TransportFailure, ms: Date.now() - start }
+  }
+  throw new Error('the request succeeded, but a failure was expected')
+}
+
+/** Writes one byte every `everyMs` until the connection closes. */
+function drip(res: http.ServerResponse, everyMs: number): void {
+  const timer = setInterval(() => res.write('x'), everyMs)
+  timers.add(timer)
+  res.on('close', () => {
+    clearInterval(timer)
+    timers.delete(timer)
+  })
+}
+
+describe('createHttpTransport (the real transport)', () => {
+  it('sends a GET with its headers and the User-Agent, and returns status, lower-case headers and body', async () => {
+    handlers.set('/echo', (req, res, body) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Request-Id': 'r-1' })
+      res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }))
+    })
+    const response = await get('/echo?a=1', { headers: { Accept: 'application/json' } })
+    expect(response.status).toBe(200)
+    expect(response.headers['content-type']).toBe('application/json')
+    expect(response.headers['x-request-id']).toBe('r-1')
+    const echoed = JSON.parse(response.body)
+    expect(echoed.method).toBe('GET')
+    expect(echoed.url).toBe('/echo?a=1')
+    expect(echoed.headers['user-agent']).toBe('device-flow-action-test/1.0')
+    expect(echoed.headers['accept']).toBe('application/json')
+    expect(echoed.body).toBe('')
+  })
+
+  it('sends a POST body with its Content-Length, counted in bytes', async () => {
+    handlers.set('/form', (req, res, body) => {
+      res.writeHead(201, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ method: req.method, headers: req.headers, body }))
+    })
+    const body = 'client_id=app&scope=r%C3%A9sum%C3%A9+d%C3%A9j%C3%A0'
+    const response = await transport({
+      method: 'POST',
+      url: `${base}/form`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      timeoutMs: 2000
+    })
+    expect(response.status).toBe(201)
+    const echoed = JSON.parse(response.body)
+    expect(echoed.method).toBe('POST')
+    expect(echoed.body).toBe(body)
+    expect(echoed.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(echoed.headers['content-length']).toBe(String(Buffer.byteLength(body)))
+  })
+
+  it('decodes a UTF-8 body split across chunks', async () => {
+    handlers.set('/utf8', (_req, res) => {
+      const bytes = Buffer.from('{"message":"Ouvrez la page déjà"}')
+      const cut = bytes.indexOf(0xc3) + 1 // in the middle of "é"
+      res.writeHead(200, { 'Content-Length': bytes.length })
+      res.write(bytes.subarray(0, cut))
+      setTimeout(() => res.end(bytes.subarray(cut)), 20)
+    })
+    const response = await get('/utf8')
+    expect(JSON.parse(response.body).message).toBe('Ouvrez la page déjà')
+  })
+
+  it('returns a redirect as it is, without following it', async () => {
+    let followed = false
+    handlers.set('/moved', (_req, res) => res.writeHead(302, { Location: '/target' }).end())
+    handlers.set('/target', (_req, res) => {
+      followed = true
+      res.writeHead(200).end('{}')
+    })
+    const response = await get('/moved')
+    expect(response.status).toBe(302)
+    expect(response.headers['location']).toBe('/target')
+    expect(followed).toBe(false)
+  })
+
+  it('accepts a response of exactly 1 MiB', async () => {
+    handlers.set('/one-mib', (_req, res) =>
+      res.writeHead(200).end(Buffer.alloc(MAX_RESPONSE_BYTES, 'a'))
+    )
+    const response = await get('/one-mib')
+    expect(response.body).toHaveLength(MAX_RESPONSE_BYTES)
+  })
+
+  it('refuses a response larger than 1 MiB (too-large)', async () => {
+    handlers.set('/huge', (_req, res) =>
+      res.writeHead(200).end(Buffer.alloc(2 * MAX_RESPONSE_BYTES, 'a'))
+    )
+    const { failure } = await failureOf(get('/huge'))
+    expect(failure.kind).toBe('too-large')
+    expect(failure.detail).toContain(String(MAX_RESPONSE_BYTES))
+  })
+
+  it('gives up when the server never answers (timeout), within about timeoutMs', async () => {
+    handlers.set('/silent', () => undefined)
+    const { failure, ms } = await failureOf(get('/silent', { timeoutMs: 200 }))
+    expect(failure.kind).toBe('timeout')
+    expect(failure.maybeDelivered).toBe(true)
+    expect(ms).toBeGreaterThanOrEqual(190)
+    expect(ms).toBeLessThan(600)
+  })
+
+  it('bounds the whole exchange: a body sent byte by byte times out too', async () => {
+    handlers.set('/drip', (_req, res) => {
+      res.writeHead(200, { 'Content-Length': '1000' })
+      drip(res, 20)
+    })
+    const { failure, ms } = await failureOf(get('/drip', { timeoutMs: 250 }))
+    expect(failure.kind).toBe('timeout')
+    expect(ms).toBeGreaterThanOrEqual(240)
+    expect(ms).toBeLessThan(700)
+  })
+
+  it('stops promptly when the signal aborts (aborted)', async () => {
+    handlers.set('/slow', () => undefined)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 50)
+    const { failure, ms } = await failureOf(
+      get('/slow', { timeoutMs: 5000, signal: controller.signal })
+    )
+    expect(failure.kind).toBe('aborted')
+    expect(ms).toBeLessThan(500)
+  })
+
+  it('does not start when the signal has already aborted', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const { failure, ms } = await failureOf(get('/echo', { signal: controller.signal }))
+    expect(failure.kind).toBe('aborted')
+    expect(ms).toBeLessThan(200)
+  })
+
+  it('reports a refused connection as never delivered (connection, maybeDelivered false)', async () => {
+    const closed = http.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const { failure } = await failureOf(
+      transport({
+        method: 'POST',
+        url: `http://127.0.0.1:${port}/token`,
+        headers: {},
+        body: 'a=b',
+        timeoutMs: 2000
+      })
+    )
+    expect(failure.kind).toBe('connection')
+    expect(failure.maybeDelivered).toBe(false)
+    expect(failure.detail).toContain('ECONNREFUSED')
+  })
+
+  it('reports a connection closed mid-response as reset, maybe delivered', async () => {
+    handlers.set('/cut', (_req, res) => {
+      res.writeHead(200, { 'Content-Length': '100' })
+      res.write('{"access_token":"')
+      setTimeout(() => res.socket?.destroy(), 20)
+    })
+    const { failure } = await failureOf(get('/cut'))
+    expect(failure.kind).toBe('reset')
+    expect(failure.maybeDelivered).toBe(true)
+  })
+
+  it('reports a connection closed before any response as reset, maybe delivered', async () => {
+    handlers.set('/hangup', (req) => req.socket.destroy())
+    const { failure } = await failureOf(
+      transport({
+        method: 'POST',
+        url: `${base}/hangup`,
+        headers: {},
+        body: 'a=b',
+        timeoutMs: 2000
+      })
+    )
+    expect(failure.kind).toBe('reset')
+    expect(failure.maybeDelivered).toBe(true)
+  })
+})
