@@ -28509,7 +28509,7 @@ function isCancelled(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8469);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7008);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28551,7 +28551,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8469:
+/***/ 7008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30364,88 +30364,6 @@ function readBoolean(input, value, fallback) {
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
 }
 
-;// CONCATENATED MODULE: ./src/oauth/deviations.ts
-/**
- * Known departures from the RFCs that the action tolerates, each named for the providers that
- * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
- * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
- *
- * Deviations handled elsewhere, because they are properties of a request rather than of a field:
- * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
- *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
- *   status.
- * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
- * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
- * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
- */
-/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
-function verificationUriOf(fields) {
-    return fields['verification_uri'] ?? fields['verification_url'];
-}
-/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
-function verificationUriCompleteOf(fields) {
-    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
-}
-/**
- * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
- * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
- * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
- * interval and expires_in, token.ts: expires_in and slow_down's interval).
- */
-function secondsOf(value) {
-    if (value === undefined || value === null)
-        return { kind: 'absent' };
-    if (typeof value === 'number') {
-        return Number.isFinite(value)
-            ? { kind: 'number', seconds: value }
-            : { kind: 'invalid', shown: String(value) };
-    }
-    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
-        return { kind: 'number', seconds: Number(value) };
-    }
-    return {
-        kind: 'invalid',
-        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
-    };
-}
-/**
- * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
- * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
- * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
- */
-function issuerMatches(expected, published) {
-    if (expected === published)
-        return true;
-    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
-    const match = template.exec(published);
-    if (!match)
-        return false;
-    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
-}
-const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
-const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
-/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
-const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
-/**
- * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
- * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
- * {tenantid} template their documents publish): the token names the approver's own tenant,
- * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
- * (limited to the personal-account tenant for consumers, and excluding it for organizations).
- * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
- */
-function idTokenIssuerFor(configured, claimed) {
-    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
-    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
-    if (!alias || !tenant)
-        return configured;
-    const personal = tenant === ENTRA_CONSUMERS_TENANT;
-    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
-    return allowed ? claimed : configured;
-}
-/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
-const SUSPICIOUS_INTERVAL_SECONDS = 60;
-
 ;// CONCATENATED MODULE: ./src/oauth/backoff.ts
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
 function backoffDelayMs(attempt, policy, random) {
@@ -30634,6 +30552,112 @@ function oauthError(endpoint, status, body, kind, advisors = []) {
     return new errors/* OAuthError */.W5(endpoint, status, body, message);
 }
 
+;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
+
+
+
+
+/**
+ * A form POST with client authentication, retried on transient failures, whose answer is either
+ * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
+ * advice, or a description of the unusable answer). The assertion is signed anew for every try:
+ * a private_key_jwt assertion may be used once only.
+ */
+async function postAuthenticated(ctx, endpoint, client, params, options) {
+    const read = await withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, options.kind, options.advisors);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, options.expected);
+    return read.fields;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/deviations.ts
+/**
+ * Known departures from the RFCs that the action tolerates, each named for the providers that
+ * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
+ * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
+ *
+ * Deviations handled elsewhere, because they are properties of a request rather than of a field:
+ * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
+ *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
+ *   status.
+ * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
+ * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
+ */
+/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
+function verificationUriOf(fields) {
+    return fields['verification_uri'] ?? fields['verification_url'];
+}
+/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
+function verificationUriCompleteOf(fields) {
+    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
+}
+/**
+ * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
+ * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
+ * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
+ * interval and expires_in, token.ts: expires_in and slow_down's interval).
+ */
+function secondsOf(value) {
+    if (value === undefined || value === null)
+        return { kind: 'absent' };
+    if (typeof value === 'number') {
+        return Number.isFinite(value)
+            ? { kind: 'number', seconds: value }
+            : { kind: 'invalid', shown: String(value) };
+    }
+    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+        return { kind: 'number', seconds: Number(value) };
+    }
+    return {
+        kind: 'invalid',
+        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
+    };
+}
+/**
+ * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
+ * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
+ * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
+ */
+function issuerMatches(expected, published) {
+    if (expected === published)
+        return true;
+    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
+    const match = template.exec(published);
+    if (!match)
+        return false;
+    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
+}
+const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
+const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
+/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
+const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/**
+ * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
+ * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
+ * {tenantid} template their documents publish): the token names the approver's own tenant,
+ * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
+ * (limited to the personal-account tenant for consumers, and excluding it for organizations).
+ * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
+ */
+function idTokenIssuerFor(configured, claimed) {
+    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
+    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
+    if (!alias || !tenant)
+        return configured;
+    const personal = tenant === ENTRA_CONSUMERS_TENANT;
+    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
+    return allowed ? claimed : configured;
+}
+/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
+const SUSPICIOUS_INTERVAL_SECONDS = 60;
+
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
 
 
@@ -30737,20 +30761,17 @@ async function refreshTokens(ctx, endpoint, client, refreshToken, scope, advisor
     const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
     if (scope)
         grant.set('scope', scope);
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: false });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, 'refresh', advisors);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, 'a JSON object with access_token');
-    return parseTokenResponse(read.fields, endpoint);
+    const fields = await postAuthenticated(ctx, endpoint, client, grant, {
+        kind: 'refresh',
+        // Not retried once it may have arrived: the provider may already have rotated the token.
+        retryMaybeDelivered: false,
+        expected: 'a JSON object with access_token',
+        advisors
+    });
+    return parseTokenResponse(fields, endpoint);
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
-
 
 
 
@@ -30774,17 +30795,13 @@ async function requestDeviceAuthorization(ctx, endpoint, client, request, adviso
     for (const [key, value] of request.extraParams)
         params.append(key, value);
     // Asking for a new code twice is harmless (the first is never shown), so failures are retried.
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: true });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, 'device-authorization', advisors);
-    if (read.status !== 200 || !read.fields) {
-        throw unusableResponse(endpoint, read, 'a JSON object with device_code, user_code and verification_uri');
-    }
-    return parseDeviceAuthorization(read.fields, endpoint);
+    const fields = await postAuthenticated(ctx, endpoint, client, params, {
+        kind: 'device-authorization',
+        retryMaybeDelivered: true,
+        expected: 'a JSON object with device_code, user_code and verification_uri',
+        advisors
+    });
+    return parseDeviceAuthorization(fields, endpoint);
 }
 /** Checks every field of the device authorization response (RFC 8628 §3.2). */
 function parseDeviceAuthorization(fields, endpoint) {

@@ -1,20 +1,15 @@
 import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../errors.js'
-import { authenticate, type ClientCredentials } from './client-auth.js'
+import { postAuthenticated } from './authenticated-post.js'
+import type { ClientCredentials } from './client-auth.js'
 import {
   secondsOf,
   SUSPICIOUS_INTERVAL_SECONDS,
   verificationUriCompleteOf,
   verificationUriOf
 } from './deviations.js'
-import {
-  capitalize,
-  postForm,
-  unusableResponse,
-  withRetries,
-  type OAuthContext
-} from './exchange.js'
-import { oauthError, type ErrorAdvisor } from './explain.js'
-import { oauthErrorOf, printable } from './response.js'
+import { capitalize, type OAuthContext } from './exchange.js'
+import type { ErrorAdvisor } from './explain.js'
+import { printable } from './response.js'
 import { MAX_LIFETIME_SECONDS } from './token.js'
 import { checkSecureUrl } from './url-policy.js'
 
@@ -59,25 +54,13 @@ export async function requestDeviceAuthorization(
   for (const resource of request.resources) params.append('resource', resource)
   for (const [key, value] of request.extraParams) params.append(key, value)
   // Asking for a new code twice is harmless (the first is never shown), so failures are retried.
-  const read = await withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
-      return postForm(ctx, endpoint, auth.params, auth.headers)
-    },
-    { attempts: 3, retryMaybeDelivered: true }
-  )
-  const error = oauthErrorOf(read)
-  if (error) throw oauthError(endpoint, read.status, error, 'device-authorization', advisors)
-  if (read.status !== 200 || !read.fields) {
-    throw unusableResponse(
-      endpoint,
-      read,
-      'a JSON object with device_code, user_code and verification_uri'
-    )
-  }
-  return parseDeviceAuthorization(read.fields, endpoint)
+  const fields = await postAuthenticated(ctx, endpoint, client, params, {
+    kind: 'device-authorization',
+    retryMaybeDelivered: true,
+    expected: 'a JSON object with device_code, user_code and verification_uri',
+    advisors
+  })
+  return parseDeviceAuthorization(fields, endpoint)
 }
 
 /** Checks every field of the device authorization response (RFC 8628 §3.2). */

@@ -5,6 +5,7 @@ import {
   type EndpointRef,
   type OAuthErrorBody
 } from '../errors.js'
+import { postAuthenticated } from './authenticated-post.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { secondsOf } from './deviations.js'
 import {
@@ -12,10 +13,9 @@ import {
   isTransientStatus,
   postForm,
   unusableResponse,
-  withRetries,
   type OAuthContext
 } from './exchange.js'
-import { oauthError, type ErrorAdvisor } from './explain.js'
+import type { ErrorAdvisor } from './explain.js'
 import { oauthErrorOf } from './response.js'
 
 /** RFC 6749 §5.1, normalized. Every string here except tokenType and scope is a secret. */
@@ -168,18 +168,12 @@ export async function refreshTokens(
 ): Promise<TokenSet> {
   const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken })
   if (scope) grant.set('scope', scope)
-  const read = await withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now())
-      return postForm(ctx, endpoint, auth.params, auth.headers)
-    },
-    { attempts: 3, retryMaybeDelivered: false }
-  )
-  const error = oauthErrorOf(read)
-  if (error) throw oauthError(endpoint, read.status, error, 'refresh', advisors)
-  if (read.status !== 200 || !read.fields)
-    throw unusableResponse(endpoint, read, 'a JSON object with access_token')
-  return parseTokenResponse(read.fields, endpoint)
+  const fields = await postAuthenticated(ctx, endpoint, client, grant, {
+    kind: 'refresh',
+    // Not retried once it may have arrived: the provider may already have rotated the token.
+    retryMaybeDelivered: false,
+    expected: 'a JSON object with access_token',
+    advisors
+  })
+  return parseTokenResponse(fields, endpoint)
 }

@@ -1,0 +1,42 @@
+import type { EndpointRef } from '../errors.js'
+import { authenticate, type ClientCredentials } from './client-auth.js'
+import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import { oauthError, type ErrorAdvisor, type RequestKind } from './explain.js'
+import { oauthErrorOf } from './response.js'
+
+export interface AuthenticatedPostOptions {
+  readonly kind: RequestKind
+  /** Whether a request that may have reached the provider can be sent again safely. */
+  readonly retryMaybeDelivered: boolean
+  /** What a good answer holds, for the message when it is something else. */
+  readonly expected: string
+  readonly advisors?: readonly ErrorAdvisor[]
+}
+
+/**
+ * A form POST with client authentication, retried on transient failures, whose answer is either
+ * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
+ * advice, or a description of the unusable answer). The assertion is signed anew for every try:
+ * a private_key_jwt assertion may be used once only.
+ */
+export async function postAuthenticated(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  client: ClientCredentials,
+  params: URLSearchParams,
+  options: AuthenticatedPostOptions
+): Promise<Readonly<Record<string, unknown>>> {
+  const read = await withRetries(
+    ctx,
+    endpoint,
+    async () => {
+      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
+      return postForm(ctx, endpoint, auth.params, auth.headers)
+    },
+    { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
+  )
+  const error = oauthErrorOf(read)
+  if (error) throw oauthError(endpoint, read.status, error, options.kind, options.advisors)
+  if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)
+  return read.fields
+}
