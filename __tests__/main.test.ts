@@ -242,6 +242,20 @@ describe('run: the device flow end to end (in memory)', () => {
     expect(t.runner.failed).not.toMatch(/\n\s+at /) // no stack trace
   })
 
+  it('outputs the requested scope when the token response leaves scope out (RFC 6749 §5.1)', async () => {
+    const { scope: _omitted, ...withoutScope } = issued
+    const t = setup(
+      { scope: 'openid email' },
+      {
+        [DISCOVERY]: discovery,
+        [DEVICE]: deviceCode,
+        [TOKEN]: tokenEndpoint(0, () => json(200, withoutScope))
+      }
+    )
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.runner.outputs['scope']).toBe('openid email')
+  })
+
   it('writes no summary when summary is false', async () => {
     const t = setup(
       { summary: 'false' },

@@ -31771,7 +31771,13 @@ async function run(deps) {
         const client = clientCredentials(config, metadata);
         const advisors = advisorsFor(config.provider, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
-        const normalize = (tokens) => config.provider.normalizeTokens?.(tokens) ?? tokens;
+        const normalize = (received) => {
+            const tokens = config.provider.normalizeTokens?.(received) ?? received;
+            // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+            return tokens.scope === undefined && config.scope
+                ? { ...tokens, scope: config.scope }
+                : tokens;
+        };
         if (config.refreshToken) {
             const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors);
             if (refreshed) {

@@ -74,8 +74,13 @@ export async function run(deps: Deps): Promise<Ending> {
     const client = clientCredentials(config, metadata)
     const advisors = advisorsFor(config.provider, metadata)
     const tokenEndpoint: EndpointRef = { name: 'token endpoint', url: metadata.tokenEndpoint }
-    const normalize = (tokens: TokenSet): TokenSet =>
-      config.provider.normalizeTokens?.(tokens) ?? tokens
+    const normalize = (received: TokenSet): TokenSet => {
+      const tokens = config.provider.normalizeTokens?.(received) ?? received
+      // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+      return tokens.scope === undefined && config.scope
+        ? { ...tokens, scope: config.scope }
+        : tokens
+    }
 
     if (config.refreshToken) {
       const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors)
