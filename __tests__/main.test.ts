@@ -168,6 +168,9 @@ describe('run: the device flow end to end (in memory)', () => {
     await expect(t.run()).resolves.toBe('denied')
     expect(t.runner.failed).toMatch(/denied/)
     expect(t.runner.summary).toContain('Outcome: 🚫 Denied')
+    expect(t.runner.summary).toMatch(
+      /Outcome: 🚫 Denied[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
+    )
     expect(t.runner.outputs).toEqual({})
   })
 

@@ -31760,6 +31760,7 @@ async function run(deps) {
     try {
         const config = readConfig(runner);
         summary.enabled = config.summary;
+        summary.clientId = config.clientId;
         const ctx = {
             http: deps.http,
             clock,
@@ -32029,6 +32030,8 @@ function fail(runner, summary, error, nowMs, shownAtMs) {
 class SummaryWriter {
     runner;
     enabled = true;
+    /** Once the inputs are read: every outcome names the client, failures included. */
+    clientId;
     constructor(runner) {
         this.runner = runner;
     }
@@ -32036,7 +32039,8 @@ class SummaryWriter {
         return this.write(requestSection(prompt, nowMs));
     }
     outcome(record) {
-        return this.write(outcomeSection(record));
+        const clientId = record.clientId ?? this.clientId;
+        return this.write(outcomeSection(clientId ? { ...record, clientId } : record));
     }
     async write(html) {
         if (!this.enabled)

@@ -63,6 +63,7 @@ export async function run(deps: Deps): Promise<Ending> {
   try {
     const config = readConfig(runner)
     summary.enabled = config.summary
+    summary.clientId = config.clientId
     const ctx: OAuthContext = {
       http: deps.http,
       clock,
@@ -400,12 +401,15 @@ function fail(
 /** Writes the summary sections when the summary input allows; a failed write is only a warning. */
 class SummaryWriter {
   enabled = true
+  /** Once the inputs are read: every outcome names the client, failures included. */
+  clientId: string | undefined
   constructor(private readonly runner: Runner) {}
   request(prompt: PromptContext, nowMs: number): Promise<void> {
     return this.write(requestSection(prompt, nowMs))
   }
   outcome(record: OutcomeRecord): Promise<void> {
-    return this.write(outcomeSection(record))
+    const clientId = record.clientId ?? this.clientId
+    return this.write(outcomeSection(clientId ? { ...record, clientId } : record))
   }
   private async write(html: string): Promise<void> {
     if (!this.enabled) return
