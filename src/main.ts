@@ -279,6 +279,11 @@ function reportPollEvent(
         )
       }
       break
+    case 'margin-widened':
+      runner.info(
+        `The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${formatDuration(event.marginMs)} more between polls from now on.`
+      )
+      break
     case 'transient':
       runner.info(
         `${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`

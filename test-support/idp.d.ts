@@ -16,6 +16,13 @@ export interface StartIdpOptions {
   interval?: number | string
   /** The first N device_code grant requests at the token endpoint get 400 slow_down without reaching oidc-provider. */
   slowDownPolls?: number
+  /**
+   * Answer slow_down to any device_code poll that comes less than the interval (the `interval`
+   * option, else RFC 8628's 5 s) after the previous poll with the same code, or after the code
+   * was issued; each slow_down raises the interval that code owes by 5 s (RFC 8628 §3.5), as a
+   * strict provider (GitHub) does. Default false.
+   */
+  strictInterval?: boolean
   /** Access token lifetime (ttl.AccessToken); default 3600. */
   accessTokenTtlSeconds?: number
   /** Path suffix of the issuer, e.g. '/realms/demo'; default '' (issuer = http://127.0.0.1:PORT). */
@@ -46,6 +53,18 @@ export interface TokenRequestRecord {
   status: number
   /** Date.now() when the request arrived. */
   at: number
+  /** With strictInterval, device_code polls: ms since the previous poll with that code (or since it was issued). */
+  sinceLastMs?: number
+  /** True when the test IdP itself answered slow_down (slowDownPolls or strictInterval). */
+  slowDown?: boolean
+}
+
+export interface RequestRecord {
+  method: string
+  /** Path without the query. */
+  path: string
+  /** Date.now() when the request arrived. */
+  at: number
 }
 
 export interface Idp {
@@ -71,6 +90,8 @@ export interface Idp {
   }
   /** Every request seen at the token endpoint, in order of arrival. */
   tokenRequests: TokenRequestRecord[]
+  /** Every request seen, any endpoint, in order of arrival (the benchmark times discovery with it). */
+  requests: RequestRecord[]
   /**
    * Approves (or denies) a user code over plain HTTP as a browser would: verification page,
    * user code form, confirmation, login as `user` (default 'alice'), consent.

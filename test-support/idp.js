@@ -38,6 +38,7 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose'
  * @property {number} [deviceCodeTtlSeconds]
  * @property {number | string} [interval]
  * @property {number} [slowDownPolls]
+ * @property {boolean} [strictInterval]
  * @property {number} [accessTokenTtlSeconds]
  * @property {string} [issuerPath]
  * @property {(userCode: string) => void} [onDeviceAuthorization] called with each user code issued
@@ -320,10 +321,15 @@ export async function startIdp(options = {}) {
     deviceCodeTtlSeconds = 600,
     interval,
     slowDownPolls = 0,
+    strictInterval = false,
     accessTokenTtlSeconds = 3600,
     onDeviceAuthorization
   } = options
   const issuerPath = normalizeIssuerPath(options.issuerPath ?? '')
+  // RFC 8628 §3.2: without an interval in the response, clients poll every 5 s.
+  const strictIntervalMs = Number(interval ?? 5) * 1000
+  if (strictInterval && !(strictIntervalMs > 0))
+    throw new Error(`test IdP: strictInterval needs a positive interval, not ${String(interval)}`)
 
   const { default: Provider } = await loadProvider()
 
@@ -361,8 +367,16 @@ export async function startIdp(options = {}) {
   const sockets = new Set()
   /** @type {Set<() => void>} */
   const pendingDelays = new Set()
-  /** @type {Array<{ grantType: string, status: number, at: number }>} */
+  /** @type {Array<{ grantType: string, status: number, at: number, sinceLastMs?: number, slowDown?: boolean }>} */
   const tokenRequests = []
+  /** @type {Array<{ method: string, path: string, at: number }>} */
+  const requests = []
+  /**
+   * Per device code, for strictInterval: when it was issued or last polled, and the interval the
+   * client owes (raised by 5 s with each slow_down, as RFC 8628 §3.5 tells the client to do).
+   * @type {Map<string, { lastAt: number, intervalMs: number }>}
+   */
+  const pollClocks = new Map()
   /** @type {(TokenFault & { remaining: number }) | undefined} */
   let fault
   let slowDownRemaining = slowDownPolls
@@ -508,6 +522,11 @@ export async function startIdp(options = {}) {
     ) {
       ctx.body = { ...ctx.body, interval }
     }
+    if (strictInterval && ctx.oidc?.route === 'device_authorization' && ctx.status === 200) {
+      const deviceCode = ctx.body?.device_code
+      if (typeof deviceCode === 'string')
+        pollClocks.set(deviceCode, { lastAt: Date.now(), intervalMs: strictIntervalMs })
+    }
     if (onDeviceAuthorization && ctx.oidc?.route === 'device_authorization' && ctx.status === 200) {
       const userCode = ctx.body?.user_code
       if (typeof userCode === 'string') setImmediate(() => onDeviceAuthorization(userCode))
@@ -533,6 +552,7 @@ export async function startIdp(options = {}) {
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', origin)
     const path = url.pathname
+    requests.push({ method: req.method ?? '', path, at: Date.now() })
 
     if (
       (req.method === 'GET' || req.method === 'HEAD') &&
@@ -557,7 +577,9 @@ export async function startIdp(options = {}) {
    */
   async function handleToken(req, res, innerUrl) {
     const body = await readBody(req)
-    const grantType = new URLSearchParams(body.toString('utf8')).get('grant_type') ?? ''
+    const form = new URLSearchParams(body.toString('utf8'))
+    const grantType = form.get('grant_type') ?? ''
+    /** @type {{ grantType: string, status: number, at: number, sinceLastMs?: number, slowDown?: boolean }} */
     const record = { grantType, status: 0, at: Date.now() }
     tokenRequests.push(record)
     res.on('finish', () => {
@@ -606,12 +628,24 @@ export async function startIdp(options = {}) {
       }
     }
 
-    if (slowDownRemaining > 0 && grantType === DEVICE_CODE_GRANT) {
-      slowDownRemaining -= 1
+    const pollClock =
+      grantType === DEVICE_CODE_GRANT ? pollClocks.get(form.get('device_code') ?? '') : undefined
+    let early = false
+    if (pollClock) {
+      record.sinceLastMs = record.at - pollClock.lastAt
+      early = record.sinceLastMs < pollClock.intervalMs
+      pollClock.lastAt = record.at
+    }
+    if ((slowDownRemaining > 0 || early) && grantType === DEVICE_CODE_GRANT) {
+      const why = early
+        ? `${record.sinceLastMs} ms since the previous request, less than the ${(pollClock?.intervalMs ?? 0) / 1000} s interval (test IdP, strict)`
+        : 'injected by the test IdP'
+      if (!early) slowDownRemaining -= 1
+      if (pollClock) pollClock.intervalMs += 5000
+      record.slowDown = true
       sendJson(res, 400, {
         error: 'slow_down',
-        error_description:
-          'Polling too fast (injected by the test IdP); increase the interval by 5 seconds'
+        error_description: `Polling too fast (${why}); increase the interval by 5 seconds`
       })
       return
     }
@@ -856,6 +890,7 @@ export async function startIdp(options = {}) {
     users: USERS.map((u) => ({ ...u })),
     clients,
     tokenRequests,
+    requests,
     approve,
     /** @param {TokenFault | undefined} next */
     setFault(next) {

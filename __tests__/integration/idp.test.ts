@@ -433,6 +433,34 @@ describe('test IdP: options and faults', () => {
     ])
   })
 
+  test('strictInterval answers slow_down to a poll sooner than the interval, and then wants 5 s more', async () => {
+    const { idp, meta } = await start({ interval: 1, strictInterval: true })
+    const da = await startFlow(idp, meta)
+    const tooSoon = await poll(idp, meta, 'public', da.device_code)
+    expect(tooSoon.json['error']).toBe('slow_down')
+    expect(String(tooSoon.json['error_description'])).toMatch(/less than the 1 s interval/)
+    // The interval is now 6 s: 1.1 s later is still too soon.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await poll(idp, meta, 'public', da.device_code)).json['error']).toBe('slow_down')
+    const records = idp.tokenRequests.filter((r) => r.grantType === DEVICE_GRANT)
+    expect(records.map((r) => r.slowDown)).toEqual([true, true])
+    expect(records[1]?.sinceLastMs).toBeGreaterThanOrEqual(1100)
+    expect(idp.requests.some((r) => r.path === '/.well-known/openid-configuration')).toBe(true)
+  })
+
+  test('strictInterval passes a poll that waited the interval on to the provider', async () => {
+    const { idp, meta } = await start({ interval: 1, strictInterval: true })
+    const da = await startFlow(idp, meta)
+    await new Promise((resolve) => setTimeout(resolve, 1050))
+    expect((await poll(idp, meta, 'public', da.device_code)).json['error']).toBe(
+      'authorization_pending'
+    )
+    await idp.approve(da.user_code)
+    await new Promise((resolve) => setTimeout(resolve, 1050))
+    expect((await poll(idp, meta, 'public', da.device_code)).status).toBe(200)
+    expect(idp.tokenRequests.map((r) => r.slowDown)).toEqual([undefined, undefined])
+  })
+
   test('interval is injected into the device authorization response', async () => {
     const { idp, meta } = await start({ interval: 7, accessTokenTtlSeconds: 120 })
     const da = await startFlow(idp, meta)

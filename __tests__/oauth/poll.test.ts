@@ -3,6 +3,7 @@ import { CancelledError, OAuthError, WaitEndedError } from '../../src/errors.js'
 import {
   pollForTokens,
   POLL_MARGIN_MS,
+  WIDENED_POLL_MARGIN_MS,
   type PollEvent,
   type PollOptions
 } from '../../src/oauth/poll.js'
@@ -21,14 +22,19 @@ const tokens: TokenAttempt = {
   tokens: { accessToken: 'at-1', tokenType: 'Bearer' }
 }
 
-/** Runs the loop with scripted answers; records when each poll happened. */
+/**
+ * Runs the loop with scripted answers; records when each poll was sent and when its answer came
+ * back (each answer takes `responseMs` of fake time).
+ */
 function harness(
   answers: Array<TokenAttempt | ((n: number) => TokenAttempt)>,
-  overrides: Partial<PollOptions> = {}
+  overrides: Partial<PollOptions> = {},
+  responseMs = 0
 ) {
   const clock = new FakeClock()
   const start = clock.now()
   const pollTimes: number[] = []
+  const answerTimes: number[] = []
   const events: PollEvent[] = []
   const options: PollOptions = {
     clock,
@@ -37,6 +43,8 @@ function harness(
     expiresAtMs: start + 600_000,
     attempt: async () => {
       pollTimes.push(clock.now() - start)
+      clock.advance(responseMs)
+      answerTimes.push(clock.now() - start)
       const answer = answers[Math.min(pollTimes.length - 1, answers.length - 1)] as
         TokenAttempt | ((n: number) => TokenAttempt)
       return typeof answer === 'function' ? answer(pollTimes.length) : answer
@@ -44,11 +52,16 @@ function harness(
     onEvent: (event) => events.push(event),
     ...overrides
   }
-  return { clock, start, pollTimes, events, run: () => pollForTokens(options) }
+  return { clock, start, pollTimes, answerTimes, events, run: () => pollForTokens(options) }
 }
 
 function gaps(times: number[]): number[] {
   return times.slice(1).map((t, i) => t - (times[i] as number))
+}
+
+/** From the end of each answer to the next poll: the wait RFC 8628 §3.5 asks for. */
+function waitsAfterAnswers(h: { pollTimes: number[]; answerTimes: number[] }): number[] {
+  return h.pollTimes.slice(1).map((t, i) => t - (h.answerTimes[i] as number))
 }
 
 describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
@@ -240,6 +253,83 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     expect(h.pollTimes.length).toBeGreaterThan(110)
     expect(h.pollTimes.length).toBeLessThanOrEqual(120)
     expect(Math.min(...gaps(h.pollTimes))).toBeGreaterThanOrEqual(5000 + POLL_MARGIN_MS)
+  })
+
+  it('counts the interval from the end of the previous response', async () => {
+    // A token endpoint that takes 3 s to answer: the next poll still waits a full 5 s after it.
+    const h = harness([pending, pending, tokens], {}, 3000)
+    await h.run()
+    for (const wait of waitsAfterAnswers(h)) {
+      expect(wait).toBeGreaterThanOrEqual(5000)
+      expect(wait).toBeLessThan(5000 + 100)
+    }
+    for (const gap of gaps(h.pollTimes)) expect(gap).toBeGreaterThanOrEqual(5000 + 3000)
+  })
+
+  it('adds only tens of milliseconds to the interval, so an approval is seen at once', async () => {
+    expect(POLL_MARGIN_MS).toBeGreaterThan(0)
+    expect(POLL_MARGIN_MS).toBeLessThan(100)
+    const h = harness([pending, pending, tokens], { intervalSeconds: 1 })
+    await h.run()
+    expect(h.pollTimes[0]).toBeGreaterThanOrEqual(1000)
+    expect(h.pollTimes[0]).toBeLessThan(1000 + 100)
+    for (const wait of waitsAfterAnswers(h)) {
+      expect(wait).toBeGreaterThanOrEqual(1000)
+      expect(wait).toBeLessThan(1000 + 100)
+    }
+  })
+
+  it('never lets a Retry-After shorter than the interval shorten it (RFC 8628 §3.5)', async () => {
+    const h = harness([
+      { kind: 'transient', status: 503, reason: 'HTTP 503', retryAfterMs: 1000 },
+      pending,
+      tokens
+    ])
+    await h.run()
+    for (const wait of waitsAfterAnswers(h)) expect(wait).toBeGreaterThanOrEqual(5000)
+  })
+
+  it('widens the margin once when slow_down comes although the full interval had passed', async () => {
+    const h = harness([pending, slowDown, pending, slowDown, pending, pending, tokens])
+    await h.run()
+    const waits = waitsAfterAnswers(h)
+    // Before the first slow_down: 5 s and the small margin.
+    expect(waits[0]).toBeLessThan(5000 + 100)
+    // After it: the +5 s rule, exactly as before, plus the wider margin.
+    expect(waits[1]).toBeGreaterThanOrEqual(10_000 + WIDENED_POLL_MARGIN_MS)
+    expect(waits[1]).toBeLessThan(10_000 + WIDENED_POLL_MARGIN_MS + 100)
+    expect(waits[2]).toBeGreaterThanOrEqual(10_000 + WIDENED_POLL_MARGIN_MS)
+    // The second slow_down adds its 5 s; the margin stays wide, and is announced only once.
+    expect(waits[3]).toBeGreaterThanOrEqual(15_000 + WIDENED_POLL_MARGIN_MS)
+    expect(waits[5]).toBeGreaterThanOrEqual(15_000 + WIDENED_POLL_MARGIN_MS)
+    expect(waits[5]).toBeLessThan(15_000 + WIDENED_POLL_MARGIN_MS + 100)
+    const widened = h.events.filter((e) => e.type === 'margin-widened')
+    expect(widened).toEqual([{ type: 'margin-widened', marginMs: WIDENED_POLL_MARGIN_MS }])
+    expect(h.events.filter((e) => e.type === 'slow-down')).toEqual([
+      { type: 'slow-down', intervalSeconds: 10, count: 1 },
+      { type: 'slow-down', intervalSeconds: 15, count: 2 }
+    ])
+  })
+
+  it('widens the margin for a bare HTTP 429 after a full interval too', async () => {
+    const h = harness([{ kind: 'transient', status: 429, reason: 'HTTP 429' }, pending, tokens])
+    await h.run()
+    expect(waitsAfterAnswers(h)[0]).toBeGreaterThanOrEqual(10_000 + WIDENED_POLL_MARGIN_MS)
+    expect(h.events).toContainEqual({ type: 'margin-widened', marginMs: WIDENED_POLL_MARGIN_MS })
+  })
+
+  it('keeps the margin small when slow_down answers a poll that came early on purpose', async () => {
+    // Interval 8 s, code valid 23 s: polls at 8 s and 16 s, then one last poll at 22 s, only 6 s
+    // after the previous answer. slow_down to that one is deserved, and says nothing of clocks.
+    const h = harness([pending, pending, slowDown], {
+      intervalSeconds: 8,
+      expiresAtMs: new FakeClock().now() + 23_000
+    })
+    await expect(h.run()).rejects.toMatchObject({ ending: 'expired' })
+    expect(h.pollTimes).toHaveLength(3)
+    expect(waitsAfterAnswers(h)[1]).toBeLessThan(8000)
+    expect(h.events).toContainEqual({ type: 'slow-down', intervalSeconds: 13, count: 1 })
+    expect(h.events.filter((e) => e.type === 'margin-widened')).toEqual([])
   })
 
   it('emits ticks while waiting, so the runner can remind the person', async () => {

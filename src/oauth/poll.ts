@@ -6,8 +6,18 @@ import type { TokenAttempt, TokenSet } from './token.js'
 
 /** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
 export const SLOW_DOWN_STEP_MS = 5000
-/** Added to every wait so that network jitter never makes a poll arrive before the interval. */
-export const POLL_MARGIN_MS = 250
+/**
+ * Added to every wait, which is counted from the end of the previous response (RFC 8628 §3.5 asks
+ * for `interval` seconds between requests; the previous request's round trip is already on top of
+ * that). It only has to cover a provider whose clock runs a little slower than ours.
+ */
+export const POLL_MARGIN_MS = 25
+/**
+ * The margin after the provider answered slow_down to a poll that had waited the full interval:
+ * it counts time differently from us (a virtual machine's clock running fast, or a provider that
+ * measures strictly, GitHub), so leave it a whole second of room for the rest of the wait.
+ */
+export const WIDENED_POLL_MARGIN_MS = 1000
 /** Waits are cut into slices this long, so the runner can remind the person while it waits. */
 export const TICK_MS = 15_000
 /** Longest single token request; shortened near the deadline. */
@@ -17,6 +27,8 @@ export type PollEvent =
   | { readonly type: 'tick'; readonly nowMs: number }
   | { readonly type: 'pending'; readonly poll: number }
   | { readonly type: 'slow-down'; readonly intervalSeconds: number; readonly count: number }
+  /** Once per wait: a slow_down came although the full interval had passed. */
+  | { readonly type: 'margin-widened'; readonly marginMs: number }
   | {
       readonly type: 'transient'
       readonly reason: string
@@ -41,9 +53,10 @@ export interface PollOptions {
 
 /**
  * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): waits the interval
- * before the first poll and between polls, keeps waiting on authorization_pending, slows down
- * for good on slow_down, stops on any other error, and stops at the deadline. Returns as soon as
- * tokens arrive: a device code is never redeemed twice.
+ * before the first poll and between polls (from the end of the previous response, plus a small
+ * margin that widens once if the provider still finds us early), keeps waiting on
+ * authorization_pending, slows down for good on slow_down, stops on any other error, and stops at
+ * the deadline. Returns as soon as tokens arrive: a device code is never redeemed twice.
  */
 export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
   const { clock, signal } = options
@@ -53,9 +66,11 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
   const emit = (event: PollEvent): void => options.onEvent?.(event)
 
   let intervalMs = options.intervalSeconds * 1000
+  let marginMs = POLL_MARGIN_MS
   const startedMs = clock.now()
-  let nextPollMs = startedMs + intervalMs + POLL_MARGIN_MS
-  let lastPollMs: number | undefined
+  /** When the previous response ended (or polling started): the interval counts from there. */
+  let lastAnswerMs = startedMs
+  let nextPollMs = startedMs + intervalMs + marginMs
   let polls = 0
   let slowDowns = 0
   let failuresInARow = 0
@@ -64,7 +79,7 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
 
   for (;;) {
     if (nextPollMs >= deadlineMs) {
-      const last = finalPollTime(deadlineMs, lastPollMs ?? startedMs, intervalMs, clock.now())
+      const last = finalPollTime(deadlineMs, lastAnswerMs, intervalMs, clock.now())
       if (last === undefined) {
         // No poll fits before the deadline; the code stays valid until then, so report the end
         // when it actually comes (the person may still be reading the prompt).
@@ -75,10 +90,12 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
     }
     await sleepUntil(clock, nextPollMs, signal, emit)
     polls++
-    lastPollMs = clock.now()
+    const sentMs = clock.now()
+    const waitedFullInterval = sentMs - lastAnswerMs >= intervalMs
     const result = await options.attempt(
-      Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - lastPollMs))
+      Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - sentMs))
     )
+    lastAnswerMs = clock.now()
 
     if (result.kind === 'tokens') return result.tokens
 
@@ -88,9 +105,10 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
       // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
       const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) }
       const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()))
-      const waitMs = result.retryAfterMs ?? backoff
+      // A Retry-After shorter than the interval does not shorten it (RFC 8628 §3.5).
+      const waitMs = Math.max(intervalMs, result.retryAfterMs ?? backoff)
       emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs })
-      nextPollMs = lastPollMs + waitMs
+      nextPollMs = lastAnswerMs + waitMs + marginMs
       continue
     }
     failuresInARow = 0
@@ -109,6 +127,10 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
             : 0
         intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered)
         emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns })
+        if (waitedFullInterval && marginMs < WIDENED_POLL_MARGIN_MS) {
+          marginMs = WIDENED_POLL_MARGIN_MS
+          emit({ type: 'margin-widened', marginMs })
+        }
         break
       }
       case 'access_denied':
@@ -136,7 +158,7 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
         }
     }
     const retryAfterMs = result.retryAfterMs ?? 0
-    nextPollMs = lastPollMs + Math.max(intervalMs, retryAfterMs) + POLL_MARGIN_MS
+    nextPollMs = lastAnswerMs + Math.max(intervalMs, retryAfterMs) + marginMs
   }
 }
 
@@ -148,13 +170,13 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
  */
 function finalPollTime(
   deadlineMs: number,
-  lastPollMs: number,
+  lastAnswerMs: number,
   intervalMs: number,
   nowMs: number
 ): number | undefined {
   const candidate = deadlineMs - 1000
   if (candidate <= nowMs) return undefined
-  return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined
+  return candidate - lastAnswerMs >= Math.min(intervalMs, 5000) ? candidate : undefined
 }
 
 function deadlineReached(
