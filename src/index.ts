@@ -1,9 +1,8 @@
-import * as core from '@actions/core'
 import { systemClock } from './clock.js'
 import { run } from './main.js'
 import { createHttpTransport } from './oauth/http.js'
+import { actionsRunner } from './runner/actions-runner.js'
 import { traceHttp } from './runner/http-trace.js'
-import type { Runner } from './runner/runner.js'
 
 /** The entry the runner starts: real runner, real network, real clock, and the cancel switch. */
 const controller = new AbortController()
@@ -12,27 +11,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => controller.abort())
 }
 
-const runner: Runner = {
-  env: process.env,
-  getInput: (name) => core.getInput(name),
-  setSecret: (value) => core.setSecret(value),
-  info: (message) => core.info(message),
-  debug: (message) => core.debug(message),
-  isDebug: () => core.isDebug(),
-  notice: (message, title) => core.notice(message, { title }),
-  warning: (message) => core.warning(message),
-  setOutput: (name, value) => core.setOutput(name, value),
-  setFailed: (message) => core.setFailed(message),
-  saveState: (name, value) => core.saveState(name, value),
-  appendSummary: async (markdown) => {
-    if (!process.env['GITHUB_STEP_SUMMARY']) return
-    await core.summary.addRaw(markdown, true).write()
-  }
-}
+const runner = actionsRunner()
 
 const http = traceHttp(
   createHttpTransport('device-flow-action'),
-  (message) => core.debug(message),
+  (message) => runner.debug(message),
   Date.now
 )
 await run({ runner, http, clock: systemClock, signal: controller.signal })

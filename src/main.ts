@@ -12,7 +12,7 @@ import { requestDeviceAuthorization, type DeviceAuthorization } from './oauth/de
 import { resolveEndpoints, type ProviderMetadata } from './oauth/endpoints.js'
 import type { OAuthContext } from './oauth/exchange.js'
 import type { HttpTransport } from './oauth/http.js'
-import { verifyIdToken } from './oauth/id-token.js'
+import { prepareIdTokenVerification, verifyIdToken } from './oauth/id-token.js'
 import { approverFromClaims, fetchApprover, type Approver, type UserApi } from './oauth/identity.js'
 import { pollForTokens, type PollEvent } from './oauth/poll.js'
 import { DEVICE_CODE_GRANT, refreshTokens, requestToken, type TokenSet } from './oauth/token.js'
@@ -136,6 +136,7 @@ export async function run(deps: Deps): Promise<Ending> {
     const notice = noticeOf(prompt, shownAtMs)
     runner.notice(notice.message, notice.title)
     await summary.request(prompt, shownAtMs)
+    if (config.scope?.split(' ').includes('openid')) prepareIdTokenVerification()
 
     const reminders = new ReminderSchedule(shownAtMs)
     const grant = new URLSearchParams({

@@ -53,6 +53,8 @@ export interface TokenRequestRecord {
   status: number
   /** Date.now() when the request arrived. */
   at: number
+  /** Date.now() when the answer was handed to the socket; unset while unanswered or after a reset. */
+  answeredAt?: number
   /** With strictInterval, device_code polls: ms since the previous poll with that code (or since it was issued). */
   sinceLastMs?: number
   /** True when the test IdP itself answered slow_down (slowDownPolls or strictInterval). */

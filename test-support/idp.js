@@ -367,7 +367,7 @@ export async function startIdp(options = {}) {
   const sockets = new Set()
   /** @type {Set<() => void>} */
   const pendingDelays = new Set()
-  /** @type {Array<{ grantType: string, status: number, at: number, sinceLastMs?: number, slowDown?: boolean }>} */
+  /** @type {Array<{ grantType: string, status: number, at: number, answeredAt?: number, sinceLastMs?: number, slowDown?: boolean }>} */
   const tokenRequests = []
   /** @type {Array<{ method: string, path: string, at: number }>} */
   const requests = []
@@ -579,11 +579,12 @@ export async function startIdp(options = {}) {
     const body = await readBody(req)
     const form = new URLSearchParams(body.toString('utf8'))
     const grantType = form.get('grant_type') ?? ''
-    /** @type {{ grantType: string, status: number, at: number, sinceLastMs?: number, slowDown?: boolean }} */
+    /** @type {{ grantType: string, status: number, at: number, answeredAt?: number, sinceLastMs?: number, slowDown?: boolean }} */
     const record = { grantType, status: 0, at: Date.now() }
     tokenRequests.push(record)
     res.on('finish', () => {
       record.status = res.statusCode
+      record.answeredAt = Date.now()
     })
 
     const active = fault

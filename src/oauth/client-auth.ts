@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import { InputError } from '../errors.js'
+import { loadJose, type Jose } from './load-jose.js'
 
 export type ClientAuthMethod =
   'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
@@ -90,6 +91,7 @@ async function clientAssertion(
 ): Promise<string> {
   const issuedAt = Math.floor(nowMs / 1000)
   try {
+    const { SignJWT } = await loadJose()
     const { key, alg, kid } = await loadSigningKey(client)
     return await new SignJWT({})
       // The kid tells a provider holding several registered keys which one verifies the assertion.
@@ -113,7 +115,7 @@ async function clientAssertion(
 }
 
 export interface SigningKey {
-  readonly key: Awaited<ReturnType<typeof importJWK>>
+  readonly key: Awaited<ReturnType<Jose['importJWK']>>
   readonly alg: string
   readonly kid?: string
 }
@@ -122,6 +124,7 @@ export interface SigningKey {
 export async function loadSigningKey(
   client: Pick<ClientCredentials, 'privateKey' | 'assertionAlg'>
 ): Promise<SigningKey> {
+  const { importJWK, importPKCS8 } = await loadJose()
   const text = (client.privateKey ?? '').trim()
   if (text.startsWith('{')) {
     let jwk: JWK

@@ -1,6 +1,6 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
-import { HttpClient } from '@actions/http-client'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 /** One HTTP exchange. Redirects are never followed here: the caller decides (see discovery). */
 export interface HttpRequest {
@@ -54,9 +54,10 @@ const NOT_DELIVERED_CODES = new Set([
  * runner's https_proxy / http_proxy / no_proxy settings apply exactly as for other actions.
  */
 export function createHttpTransport(userAgent: string): HttpTransport {
-  const proxyAware = new HttpClient(userAgent, [], { keepAlive: false })
-  return (request) =>
-    new Promise<HttpResponse>((resolve, reject) => {
+  const agentFor = proxyAwareAgents(userAgent)
+  return async (request) => {
+    const agent = await agentFor(request.url)
+    return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false
       const finish = (error: TransportFailure | undefined, response?: HttpResponse): void => {
         if (settled) return
@@ -74,39 +75,35 @@ export function createHttpTransport(userAgent: string): HttpTransport {
       const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers }
       if (request.body !== undefined)
         headers['Content-Length'] = String(Buffer.byteLength(request.body))
-      const req = send(
-        url,
-        { method: request.method, headers, agent: proxyAware.getAgent(request.url) },
-        (res) => {
-          const chunks: Buffer[] = []
-          let size = 0
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length
-            if (size > MAX_RESPONSE_BYTES) {
-              // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
-              finish(
-                new TransportFailure(
-                  'too-large',
-                  true,
-                  `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
-                )
+      const req = send(url, { method: request.method, headers, agent }, (res) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size > MAX_RESPONSE_BYTES) {
+            // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
+            finish(
+              new TransportFailure(
+                'too-large',
+                true,
+                `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
               )
-              res.destroy()
-            } else chunks.push(chunk)
+            )
+            res.destroy()
+          } else chunks.push(chunk)
+        })
+        res.on('end', () =>
+          finish(undefined, {
+            status: res.statusCode ?? 0,
+            headers: lowerCaseHeaders(res.headers),
+            body: Buffer.concat(chunks).toString('utf8')
           })
-          res.on('end', () =>
-            finish(undefined, {
-              status: res.statusCode ?? 0,
-              headers: lowerCaseHeaders(res.headers),
-              body: Buffer.concat(chunks).toString('utf8')
-            })
-          )
-          res.on('error', (error) => finish(failureOf(error, true)))
-          res.on('aborted', () =>
-            finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
-          )
-        }
-      )
+        )
+        res.on('error', (error) => finish(failureOf(error, true)))
+        res.on('aborted', () =>
+          finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
+        )
+      })
       const timer = setTimeout(
         () =>
           finish(
@@ -123,6 +120,27 @@ export function createHttpTransport(userAgent: string): HttpTransport {
       request.signal?.addEventListener('abort', onAbort, { once: true })
       req.end(request.body)
     })
+  }
+}
+
+/**
+ * Without a proxy for the URL (http-client's own no_proxy and *_proxy rules decide), a plain
+ * agent without keep-alive, which is what @actions/http-client gives then too. With one,
+ * @actions/http-client's tunnelling agent. That module imports undici, the largest part of the
+ * bundle, so it is loaded only when a proxy is in play, not before every first request.
+ */
+function proxyAwareAgents(userAgent: string): (url: string) => Promise<http.Agent> {
+  const direct = new http.Agent({ keepAlive: false })
+  const directTls = new https.Agent({ keepAlive: false })
+  let proxied: Promise<{ getAgent(url: string): http.Agent }> | undefined
+  return async (url) => {
+    const parsed = new URL(url)
+    if (!getProxyUrl(parsed)?.hostname) return parsed.protocol === 'https:' ? directTls : direct
+    proxied ??= import('@actions/http-client').then(
+      ({ HttpClient }) => new HttpClient(userAgent, [], { keepAlive: false })
+    )
+    return (await proxied).getAgent(url)
+  }
 }
 
 function failureOf(error: Error & { code?: string }, responseStarted: boolean): TransportFailure {

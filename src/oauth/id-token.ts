@@ -1,14 +1,7 @@
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  jwtVerify,
-  errors as joseErrors,
-  type JSONWebKeySet,
-  type JWTPayload
-} from 'jose'
+import type { JSONWebKeySet, JWTPayload } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
+import { loadJose, type Jose } from './load-jose.js'
 import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
@@ -28,6 +21,14 @@ export interface IdTokenExpectations {
 export const CLOCK_SKEW_SECONDS = 60
 
 /**
+ * Starts loading jose while the person reads the code, so that verifying the id_token after the
+ * approval does not wait for it. A failure to load shows again, and is reported, at verification.
+ */
+export function prepareIdTokenVerification(): void {
+  loadJose().catch(() => undefined)
+}
+
+/**
  * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
  * to the issuer, the client among the audiences (and azp when there are several), exp in the
  * future and iat present, with a small allowance for clock skew.
@@ -42,16 +43,17 @@ export async function verifyIdToken(
       `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
     )
   }
+  const jose = await loadJose()
   let alg: string | undefined
   try {
-    alg = decodeProtectedHeader(idToken).alg
+    alg = jose.decodeProtectedHeader(idToken).alg
   } catch {
     fail('it is not a JWS compact token')
   }
   if (!alg || alg === 'none') fail('it is not signed (alg none)')
   const options = {
     // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
-    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
+    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(jose, idToken)),
     audience: expected.clientId,
     clockTolerance: CLOCK_SKEW_SECONDS,
     currentDate: new Date(ctx.clock.now()),
@@ -62,11 +64,11 @@ export async function verifyIdToken(
     if (alg?.startsWith('HS')) {
       if (!expected.clientSecret)
         fail(`it is signed with ${alg}, which needs the client secret, and none is configured`)
-      payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options))
-        .payload
+      const secret = new TextEncoder().encode(expected.clientSecret)
+      payload = (await jose.jwtVerify(idToken, secret, options)).payload
     } else {
-      const keys = createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri))
-      payload = (await jwtVerify(idToken, keys, options)).payload
+      const keys = jose.createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri))
+      payload = (await jose.jwtVerify(idToken, keys, options)).payload
     }
   } catch (error) {
     if (error instanceof IdTokenError || error instanceof CancelledError) throw error
@@ -74,7 +76,7 @@ export async function verifyIdToken(
     // verification: say so, so that the message tells the token was withheld.
     if (error instanceof ActionError)
       return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`)
-    return fail(describeJoseError(error))
+    return fail(describeJoseError(jose.errors, error))
   }
   if (
     Array.isArray(payload.aud) &&
@@ -88,9 +90,9 @@ export async function verifyIdToken(
 }
 
 /** The unverified iss claim, only to choose the issuer to verify against. */
-function claimedIssuer(idToken: string): unknown {
+function claimedIssuer(jose: Jose, idToken: string): unknown {
   try {
-    return decodeJwt(idToken).iss
+    return jose.decodeJwt(idToken).iss
   } catch {
     return undefined // jwtVerify reports the malformed token
   }
@@ -105,7 +107,7 @@ async function fetchJwks(ctx: OAuthContext, jwksUri: string): Promise<JSONWebKey
   return { keys } as JSONWebKeySet
 }
 
-function describeJoseError(error: unknown): string {
+function describeJoseError(joseErrors: Jose['errors'], error: unknown): string {
   if (error instanceof joseErrors.JWTExpired)
     return "it has expired (exp is in the past; check the runner's clock)"
   if (error instanceof joseErrors.JWTClaimValidationFailed) {

@@ -1,8 +1,8 @@
 import type { InputSource } from '../inputs.js'
 
 /**
- * Everything the action does to the runner, as an interface: src/index.ts backs it with
- * @actions/core; tests back it with a recorder.
+ * Everything the action does to the runner, as an interface: src/index.ts backs it with the
+ * runner's protocol (actions-runner.ts); tests back it with a recorder.
  */
 export interface Runner extends InputSource {
   info(message: string): void
