@@ -1,194 +1,393 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * npm run bench — measures, never asserts. Prints a table of medians over repeated runs:
- *   - cold start of dist/index.js to its first error (module load + input validation)
- *   - time from spawn to the prompt in the log, against the embedded identity provider
- *   - a whole approval (spawn → prompt → approve over HTTP → outputs), interval 1 s
- *   - CPU cost of the parsers and of ten simulated minutes of polling (fake clock)
- * The protocol modules are compiled with tsc into .tmp/bench first.
+ * npm run bench — measures, never asserts. Three contenders run the device flow side by side, in
+ * one run, against the embedded identity provider on 127.0.0.1 (strict about the interval: a poll
+ * sooner than the interval after the previous one gets slow_down), alternating, and the table
+ * shows medians:
+ *   - the action: dist/index.js, spawned as the runner does it
+ *   - openid-client v6: scripts/bench/openid-client-device.js, the same flow as its docs show it
+ *   - bare node: scripts/bench/bare-node-device.js, node:http doing discovery and the device
+ *     request only (the floor for start-up)
+ * Every contender is started as `node --import scripts/bench/usage-probe.js …`, which records
+ * when node began running user code, and CPU time and peak RSS.
+ *
+ * Figures: spawn → user code on stdout; node start → discovery request arriving at the IdP;
+ * approval → the IdP sending the tokens, beyond the earliest poll RFC 8628 allows (the later of
+ * the approval and the previous poll + interval), at 1 s and 5 s intervals; from there to the
+ * contender's "got the tokens" line (the action verifies the id_token's signature and writes its
+ * outputs; the openid-client script checks the id_token's claims); polls per minute at 1 s; peak
+ * RSS; CPU per poll while waiting.
+ *
+ * BENCH_RUNS (default 5) sets the repetitions at 1 s; the 5 s runs are about half as many, the
+ * start-up-only runs three times as many. The whole run takes about two and a half minutes.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { ROOT, startAction, USER_CODE_LINE } from '../test-support/action-process.js'
+import { DIST_ENTRY, ROOT, RUN_ENV, USER_CODE_LINE } from '../test-support/action-process.js'
 import { startIdp } from '../test-support/idp.js'
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 7)
-const results = []
+const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 5))
+const SLOW_RUNS = Math.max(1, Math.round(RUNS / 2))
+const STARTUP_RUNS = 3 * RUNS
+/** How long the steady-state run polls at 1 s before the approval. */
+const STEADY_MS = 12_000
+/** No contender run may take longer than this; the whole bench stops after BENCH_LIMIT_MS. */
+const RUN_LIMIT_MS = 60_000
+const BENCH_LIMIT_MS = 5 * 60_000
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+const DISCOVERY_PATH = '/.well-known/openid-configuration'
+const PROBE = join(ROOT, 'scripts/bench/usage-probe.js')
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
+if (!existsSync(DIST_ENTRY)) throw new Error('dist/index.js is missing: run npm run build')
+
+/**
+ * @typedef {object} Contender
+ * @property {string} key
+ * @property {string} label
+ * @property {string} script
+ * @property {RegExp} codeLine stdout line with the user code in group 1
+ * @property {RegExp} [tokenLine] stdout line printed once the tokens are in hand
+ */
+/** @type {Contender[]} */
+const CONTENDERS = [
+  {
+    key: 'action',
+    label: 'action',
+    script: DIST_ENTRY,
+    codeLine: USER_CODE_LINE,
+    tokenLine: /^Approved/m
+  },
+  {
+    key: 'openid',
+    label: 'openid-client script',
+    script: join(ROOT, 'scripts/bench/openid-client-device.js'),
+    codeLine: /user code: (\S+)/,
+    tokenLine: /^tokens received/m
+  },
+  {
+    key: 'bare',
+    label: 'bare node',
+    script: join(ROOT, 'scripts/bench/bare-node-device.js'),
+    codeLine: /user code: (\S+)/
+  }
+]
+const POLLING = CONTENDERS.filter((c) => c.tokenLine)
+
+/** @type {Record<string, Record<string, number[]>>} figure → contender → samples */
+const samples = {}
+/** @param {string} figure @param {string} contender @param {number} value */
+function sample(figure, contender, value) {
+  samples[figure] ??= {}
+  ;(samples[figure][contender] ??= []).push(value)
 }
-function record(name, samples, unit = 'ms') {
-  results.push({
-    name,
-    median: median(samples),
-    min: Math.min(...samples),
-    max: Math.max(...samples),
-    unit,
-    runs: samples.length
+/** @type {Record<string, { polls: number, early: number, slowDown: number }>} */
+const pollRules = {}
+
+const benchStarted = Date.now()
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * One contender, one device flow: spawn, wait for the code, approve `approveAfterMs` after the
+ * code is shown (never, for bare node), wait for the tokens and the exit. While it waits, the
+ * probe is asked for CPU time at `usageAtMs` (after the code is shown).
+ * @param {Contender} contender
+ * @param {import('../test-support/idp.js').Idp} idp
+ * @param {number} intervalMs
+ * @param {{ approveAfterMs?: number, usageAtMs?: number[], stopAfterCode?: boolean }} plan
+ */
+async function runOnce(contender, idp, intervalMs, plan) {
+  if (Date.now() - benchStarted > BENCH_LIMIT_MS) throw new Error('the bench ran out of time')
+  const dir = mkdtempSync(join(tmpdir(), 'device-flow-bench-'))
+  const probeFile = join(dir, 'probe.jsonl')
+  const files = {
+    GITHUB_OUTPUT: 'output',
+    GITHUB_STEP_SUMMARY: 'summary.md',
+    GITHUB_STATE: 'state'
+  }
+  /** @type {Record<string, string>} */
+  const env = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || /^(INPUT_|GITHUB_|RUNNER_|STATE_|BENCH_)/.test(name)) continue
+    if (/^(https?|no)_proxy$/i.test(name) || name === 'NODE_OPTIONS') continue
+    env[name] = value
+  }
+  Object.assign(env, RUN_ENV, {
+    NODE_OPTIONS: `--import ${PROBE}`,
+    BENCH_PROBE_FILE: probeFile,
+    BENCH_ISSUER: idp.issuer,
+    BENCH_CLIENT_ID: idp.clients.public.clientId,
+    INPUT_ISSUER: idp.issuer,
+    'INPUT_CLIENT-ID': idp.clients.public.clientId,
+    INPUT_SCOPE: 'openid'
   })
-}
-
-if (!existsSync(join(ROOT, 'dist', 'index.js')))
-  throw new Error('dist/index.js is missing: npm run build')
-
-// 1. Cold start: node loads the 1 MB bundle and rejects a missing client-id.
-{
-  const samples = []
-  for (let i = 0; i < RUNS; i++)
-    samples.push(
-      (await startAction({ inputs: { issuer: 'https://id.example.com' } }).done).elapsedMs
-    )
-  record('cold start to first error (dist/index.js)', samples)
-}
-
-const idp = await startIdp({ interval: 1 })
-// 2 and 3. Time to prompt, and a whole approval.
-{
-  const toPrompt = []
-  const whole = []
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now()
-    const run = startAction({
-      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, scope: 'openid' }
-    })
-    const match = await run.waitFor(USER_CODE_LINE)
-    toPrompt.push(performance.now() - started)
-    await idp.approve(/** @type {string} */ (match[1]))
-    const result = await run.done
-    if (result.code !== 0) throw new Error(`run ${i} failed: ${result.stdout}`)
-    whole.push(result.elapsedMs)
+  for (const [name, file] of Object.entries(files)) {
+    env[name] = join(dir, file)
+    writeFileSync(env[name], '')
   }
-  record('spawn to prompt (discovery + device code)', toPrompt)
-  record('whole approval, interval 1 s (spawn to outputs)', whole)
-}
-await idp.close()
 
-// 4. CPU: compiled protocol modules, no network.
-try {
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/typescript/bin/tsc'),
-      '-p',
-      ROOT,
-      '--noEmit',
-      'false',
-      '--outDir',
-      join(ROOT, '.tmp/bench')
-    ],
-    { stdio: 'pipe' }
-  )
-} catch {
-  // tsc emits even when some file has a type error; `npm run typecheck` is where those are reported.
-  if (!existsSync(join(ROOT, '.tmp/bench/src/oauth/poll.js')))
-    throw new Error('tsc could not compile src/ for the benchmark')
-}
-const load = (path) => import(join(ROOT, '.tmp/bench', path))
-const { readResponse, oauthErrorOf } = await load('src/oauth/response.js')
-const { parseDeviceAuthorization } = await load('src/oauth/device.js')
-const { parseTokenResponse } = await load('src/oauth/token.js')
-const { pollForTokens } = await load('src/oauth/poll.js')
-const { FakeClock } = await load('test-support/fakes.js')
-
-const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
-const deviceBody = JSON.stringify({
-  device_code: 'd'.repeat(43),
-  user_code: 'WDJB-MJHT',
-  verification_uri: 'https://id.example.com/device',
-  verification_uri_complete: 'https://id.example.com/device?user_code=WDJB-MJHT',
-  expires_in: 900,
-  interval: 5
-})
-const tokenBody = JSON.stringify({
-  access_token: 'a'.repeat(1200),
-  token_type: 'Bearer',
-  expires_in: 3600,
-  refresh_token: 'r'.repeat(43),
-  id_token: 'i'.repeat(900),
-  scope: 'openid profile'
-})
-function opsPerSecond(fn, iterations = 50_000) {
-  const samples = []
-  for (let run = 0; run < 5; run++) {
-    const started = performance.now()
-    for (let i = 0; i < iterations; i++) fn()
-    samples.push((iterations / (performance.now() - started)) * 1000)
-  }
-  return samples
-}
-record(
-  'device response: read + parse',
-  opsPerSecond(() =>
-    parseDeviceAuthorization(
-      readResponse(
-        { status: 200, headers: { 'content-type': 'application/json' }, body: deviceBody },
-        0
-      ).fields,
-      endpoint
-    )
-  ),
-  'ops/s'
-)
-record(
-  'token response: read + parse',
-  opsPerSecond(() =>
-    parseTokenResponse(
-      readResponse(
-        { status: 200, headers: { 'content-type': 'application/json' }, body: tokenBody },
-        0
-      ).fields,
-      endpoint
-    )
-  ),
-  'ops/s'
-)
-record(
-  'error body (GitHub, HTTP 200): read + oauthErrorOf',
-  opsPerSecond(() =>
-    oauthErrorOf(
-      readResponse(
-        {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-          body: '{"error":"authorization_pending","error_description":"pending"}'
-        },
-        0
+  const spawnedAt = Date.now()
+  const child = spawn(process.execPath, [contender.script], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const killer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS)
+  let stdout = ''
+  let stderr = ''
+  /** @type {Array<() => void>} */
+  const watchers = []
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+    for (const watch of [...watchers]) watch()
+  })
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  child.on('error', () => undefined) // a signal to a process that has just exited
+  /** @returns {Array<{ event: string, at: number, cpuMs: number, maxRssKiB: number }>} */
+  const readProbe = () =>
+    readFileSync(probeFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+  /** @type {Promise<number | null>} */
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)))
+  /** @param {RegExp} pattern @returns {Promise<{ match: RegExpMatchArray, at: number }>} */
+  const waitFor = (pattern) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(stdout)
+        if (!match) return
+        watchers.splice(watchers.indexOf(check), 1)
+        resolve({ match, at: Date.now() })
+      }
+      watchers.push(check)
+      exited.then(() =>
+        reject(
+          new Error(`${contender.label} ended before printing ${pattern}:\n${stdout}${stderr}`)
+        )
       )
-    )
-  ),
-  'ops/s'
-)
-{
-  const samples = []
-  for (let run = 0; run < RUNS; run++) {
-    const clock = new FakeClock()
-    const started = performance.now()
-    await pollForTokens({
-      clock,
-      endpoint,
-      intervalSeconds: 5,
-      expiresAtMs: clock.now() + 600_000,
-      attempt: async () => ({
-        kind: 'oauth-error',
-        status: 400,
-        body: { error: 'authorization_pending' }
-      })
-    }).catch(() => undefined)
-    samples.push(performance.now() - started)
+      check()
+    })
+
+  try {
+    const code = await waitFor(contender.codeLine)
+    const shownAt = code.at
+    /** @type {number | undefined} */
+    let approvedAt
+    /** @type {number | undefined} */
+    let tokensAt
+    if (plan.stopAfterCode) {
+      // CPU time so far, then stop: this run measures the start only.
+      child.kill('SIGUSR2')
+      for (
+        let waited = 0;
+        waited < 1000 && !readProbe().some((p) => p.event !== 'start');
+        waited += 10
+      )
+        await sleep(10)
+      child.kill('SIGKILL')
+    } else if (plan.approveAfterMs !== undefined && contender.tokenLine) {
+      const tokens = waitFor(contender.tokenLine)
+      for (const at of plan.usageAtMs ?? []) {
+        await sleep(shownAt + at - Date.now())
+        child.kill('SIGUSR2')
+      }
+      await sleep(shownAt + plan.approveAfterMs - Date.now())
+      await idp.approve(/** @type {string} */ (code.match[1]))
+      approvedAt = Date.now()
+      tokensAt = (await tokens).at
+    }
+    const exitCode = await exited
+    if (exitCode !== 0 && !plan.stopAfterCode)
+      throw new Error(`${contender.label} exited with ${exitCode}:\n${stderr}`)
+
+    const probe = readProbe()
+    const start = probe.find((p) => p.event === 'start')
+    const exit = probe.find((p) => p.event === 'exit')
+    // bare node exits as soon as it has printed the code, often before SIGUSR2 arrives.
+    const atCode = probe.find((p) => p.event !== 'start')
+    if (plan.stopAfterCode && atCode)
+      sample('CPU time spawn → user code', contender.key, atCode.cpuMs)
+    const discovery = idp.requests.find((r) => r.path === DISCOVERY_PATH && r.at >= spawnedAt)
+    sample('spawn → user code on stdout', contender.key, shownAt - spawnedAt)
+    if (start && discovery)
+      sample('node start → discovery request sent', contender.key, discovery.at - start.at)
+    if (exit && !plan.stopAfterCode) sample('peak RSS', contender.key, exit.maxRssKiB / 1024)
+
+    const polls = idp.tokenRequests.filter((r) => r.grantType === DEVICE_GRANT && r.at >= spawnedAt)
+    const rules = (pollRules[contender.key] ??= { polls: 0, early: 0, slowDown: 0 })
+    rules.polls += polls.length
+    rules.early += polls.filter((p) => (p.sinceLastMs ?? Infinity) < intervalMs).length
+    rules.slowDown += polls.filter((p) => p.slowDown).length
+    return { shownAt, approvedAt, tokensAt, polls, probe, spawnedAt }
+  } finally {
+    clearTimeout(killer)
+    child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
   }
-  record('poll loop: 10 simulated minutes (~118 polls, fake clock)', samples)
 }
 
-console.log(`\nnode ${process.version}, ${RUNS} runs each (median, min–max)\n`)
-const width = Math.max(...results.map((r) => r.name.length))
-for (const r of results) {
-  const fmt = (n) => (r.unit === 'ops/s' ? Math.round(n).toLocaleString('en-US') : n.toFixed(1))
+/**
+ * How long after the earliest poll RFC 8628 allows the IdP sent the tokens: that poll is the
+ * later of the approval and the last poll before it plus the interval (or, without a poll yet,
+ * the device authorization request plus the interval).
+ * @param {Awaited<ReturnType<typeof runOnce>>} run @param {import('../test-support/idp.js').Idp} idp
+ * @param {number} intervalMs
+ */
+function beyondEarliestPoll(run, idp, intervalMs) {
+  const approvedAt = /** @type {number} */ (run.approvedAt)
+  const before = run.polls.filter((p) => p.at < approvedAt).at(-1)
+  const issued = idp.requests.find(
+    (r) => r.method === 'POST' && r.at >= run.spawnedAt && /\/device\/auth$/.test(r.path)
+  )
+  const previous = before?.at ?? issued?.at ?? approvedAt
+  return tokensSentAt(run) - Math.max(approvedAt, previous + intervalMs)
+}
+
+/** When the IdP finished sending the successful token response. @param {Awaited<ReturnType<typeof runOnce>>} run */
+function tokensSentAt(run) {
+  return run.polls.find((p) => p.status === 200)?.answeredAt ?? NaN
+}
+
+/**
+ * Both figures of one approved run.
+ * @param {string} contender @param {Awaited<ReturnType<typeof runOnce>>} run
+ * @param {import('../test-support/idp.js').Idp} idp @param {number} intervalMs
+ */
+function sampleApproval(contender, run, idp, intervalMs) {
+  const figure = `approval → tokens sent, beyond the earliest poll, ${intervalMs / 1000} s interval`
+  sample(figure, contender, beyondEarliestPoll(run, idp, intervalMs))
+  const done = /** @type {number} */ (run.tokensAt) - tokensSentAt(run)
+  sample('tokens sent → "got the tokens" line', contender, done)
+}
+
+/** @template T @param {T[]} items @param {number} by @returns {T[]} */
+const rotate = (items, by) => items.map((_, i) => /** @type {T} */ (items[(i + by) % items.length]))
+
+console.log(
+  `node ${process.version}, ${cpus().length} CPUs, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`
+)
+const fast = await startIdp({ interval: 1, strictInterval: true })
+const slow = await startIdp({ interval: 5, strictInterval: true })
+try {
+  // Start-up only: cheap, so many times, and the figure most sensitive to the machine's load.
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    for (const contender of rotate(CONTENDERS, i))
+      await runOnce(contender, fast, 1000, { stopAfterCode: true })
+    if (i % 3 === 2) process.stdout.write('.')
+  }
+  // 1 s interval: every contender, alternating; approvals spread over the second after the first poll.
+  for (let i = 0; i < RUNS; i++) {
+    for (const contender of rotate(CONTENDERS, i)) {
+      const approveAfterMs = 1000 + Math.round((1000 * (i + 0.5)) / RUNS)
+      const run = await runOnce(
+        contender,
+        fast,
+        1000,
+        contender.tokenLine ? { approveAfterMs } : {}
+      )
+      if (run.tokensAt) sampleApproval(contender.key, run, fast, 1000)
+    }
+    process.stdout.write('.')
+  }
+  // 5 s interval: the contenders that poll.
+  for (let i = 0; i < SLOW_RUNS; i++) {
+    for (const contender of rotate(POLLING, i)) {
+      const approveAfterMs = 5000 + Math.round((5000 * (i + 0.5)) / SLOW_RUNS)
+      const run = await runOnce(contender, slow, 5000, { approveAfterMs })
+      sampleApproval(contender.key, run, slow, 5000)
+    }
+    process.stdout.write('.')
+  }
+  // Steady state at 1 s: polls per minute, and CPU per poll between two probe readings.
+  for (const contender of POLLING) {
+    const run = await runOnce(contender, fast, 1000, {
+      approveAfterMs: STEADY_MS,
+      usageAtMs: [1500, STEADY_MS - 200]
+    })
+    const waiting = run.polls.filter((p) => p.at < /** @type {number} */ (run.approvedAt))
+    const first = waiting[0]
+    const last = waiting.at(-1)
+    if (first && last && waiting.length > 1)
+      sample(
+        'polls per minute, 1 s interval',
+        contender.key,
+        ((waiting.length - 1) / (last.at - first.at)) * 60_000
+      )
+    const [from, to] = run.probe.filter((p) => p.event === 'usage')
+    if (from && to) {
+      const between = run.polls.filter((p) => p.at > from.at && p.at <= to.at).length
+      if (between > 0)
+        sample('CPU per poll while waiting', contender.key, (to.cpuMs - from.cpuMs) / between)
+    }
+    process.stdout.write('.')
+  }
+} finally {
+  await Promise.all([fast.close(), slow.close()])
+}
+console.log(
+  ` ${((Date.now() - benchStarted) / 1000).toFixed(0)} s, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n`
+)
+
+/** @param {number[] | undefined} values */
+function median(values) {
+  if (!values?.length) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+const UNITS = {
+  'spawn → user code on stdout': 'ms',
+  'node start → discovery request sent': 'ms',
+  'CPU time spawn → user code': 'ms',
+  'approval → tokens sent, beyond the earliest poll, 1 s interval': 'ms',
+  'approval → tokens sent, beyond the earliest poll, 5 s interval': 'ms',
+  'tokens sent → "got the tokens" line': 'ms',
+  'polls per minute, 1 s interval': '/min',
+  'peak RSS': 'MiB',
+  'CPU per poll while waiting': 'ms'
+}
+const rows = Object.entries(UNITS).map(([figure, unit]) => {
+  const medians = CONTENDERS.map((c) => median(samples[figure]?.[c.key]))
+  const [action, openid, bare] = medians
+  const ratio = (/** @type {number | undefined} */ other) =>
+    action !== undefined && other ? `${(action / other).toFixed(2)}×` : '–'
+  const runs = CONTENDERS.map((c) => samples[figure]?.[c.key]?.length ?? 0)
+  return [
+    figure,
+    ...medians.map((m) =>
+      m === undefined ? '–' : `${m.toFixed(unit === 'ms' && Math.abs(m) < 10 ? 1 : 0)} ${unit}`
+    ),
+    ratio(openid),
+    /^(approval|tokens|polls|CPU per)/.test(figure) ? '–' : ratio(bare),
+    runs.join('/')
+  ]
+})
+const header = [
+  'median',
+  ...CONTENDERS.map((c) => c.label),
+  'action ÷ openid-client',
+  'action ÷ bare node',
+  'runs'
+]
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
+const line = (/** @type {string[]} */ cells) =>
+  cells
+    .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+    .join('  ')
+console.log(line(header))
+for (const row of rows) console.log(line(/** @type {string[]} */ (row)))
+console.log('')
+for (const contender of POLLING) {
+  const rules = pollRules[contender.key]
   console.log(
-    `${r.name.padEnd(width)}  ${fmt(r.median).padStart(10)} ${r.unit.padEnd(5)}  (${fmt(r.min)}–${fmt(r.max)})`
+    `${contender.label}: ${rules?.polls ?? 0} polls, ${rules?.early ?? 0} sooner than the interval, ${rules?.slowDown ?? 0} answered slow_down`
   )
 }
