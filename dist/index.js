@@ -7,7 +7,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ systemClock)
 /* harmony export */ });
-/* unused harmony export throwIfCancelled */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 const systemClock = {
@@ -27,10 +26,6 @@ const systemClock = {
     }),
     random: () => Math.random()
 };
-function throwIfCancelled(signal) {
-    if (signal?.aborted)
-        throw new CancelledError();
-}
 
 
 /***/ }),
@@ -48,7 +43,6 @@ function throwIfCancelled(signal) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   lZ: () => (/* binding */ ActionError)
 /* harmony export */ });
-/* unused harmony export isCancelled */
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
  * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
@@ -94,17 +88,22 @@ class NetworkError extends ActionError {
         this.maybeDelivered = maybeDelivered;
     }
 }
-/** The provider answered with an OAuth error that ends the request. */
+/**
+ * The provider answered with an OAuth error that ends the request. `message` says what the
+ * provider said; the advice for the person is added where the error is reported.
+ */
 class OAuthError extends ActionError {
     endpoint;
     status;
     body;
+    request;
     name = 'OAuthError';
-    constructor(endpoint, status, body, message) {
+    constructor(endpoint, status, body, request, message) {
         super(message);
         this.endpoint = endpoint;
         this.status = status;
         this.body = body;
+        this.request = request;
     }
     get error() {
         return this.body.error;
@@ -127,9 +126,6 @@ class WaitEndedError extends ActionError {
         this.oauthError = oauthError;
     }
 }
-function isCancelled(error) {
-    return error instanceof CancelledError;
-}
 
 
 /***/ }),
@@ -139,7 +135,7 @@ function isCancelled(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1646);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5110);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5277);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
@@ -165,7 +161,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1646:
+/***/ 5110:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -174,7 +170,39 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: FALLBACK_WAIT_SECONDS
+;// CONCATENATED MODULE: ./src/flow/client.ts
+/**
+ * How the client authenticates. `auto`: a key means private_key_jwt, no secret a public client;
+ * with a secret, the preset's choice, else what the provider supports, Basic first (RFC 6749 §2.3.1).
+ */
+function clientCredentials(config, metadata) {
+    return {
+        clientId: config.clientId,
+        method: authMethodOf(config, metadata),
+        ...(config.clientSecret && { clientSecret: config.clientSecret }),
+        ...(config.clientPrivateKey && {
+            privateKey: config.clientPrivateKey,
+            // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
+            assertionAudience: metadata.tokenEndpoint,
+            audienceFallback: { addressToCalledUrl: false }
+        })
+    };
+}
+function authMethodOf(config, metadata) {
+    if (config.clientAuthMethod !== 'auto')
+        return config.clientAuthMethod;
+    if (config.clientPrivateKey)
+        return 'private_key_jwt';
+    if (!config.clientSecret)
+        return 'none';
+    if (config.provider.secretAuthMethod)
+        return config.provider.secretAuthMethod;
+    // RFC 8414 §2: the default for token_endpoint_auth_methods_supported is client_secret_basic.
+    const supported = metadata.tokenEndpointAuthMethods ?? ['client_secret_basic'];
+    return !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
+        ? 'client_secret_post'
+        : 'client_secret_basic';
+}
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -198,6 +226,10 @@ const CLIENT_AUTH_METHODS = [
     'client_secret_post',
     'private_key_jwt'
 ];
+/** The client's private key cannot sign an assertion. */
+class ClientKeyError extends errors/* ActionError */.lZ {
+    name = 'ClientKeyError';
+}
 /**
  * Adds client authentication to a form request. `audience` is the URL of the endpoint being
  * called, which is what a private_key_jwt assertion is addressed to (RFC 7523 §3).
@@ -221,10 +253,16 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, assertionAudienceOf(client, audience), nowMs));
             break;
     }
     return { params: body, headers };
+}
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+function assertionAudienceOf(client, calledUrl) {
+    if (client.audienceFallback?.addressToCalledUrl)
+        return calledUrl;
+    return client.assertionAudience ?? calledUrl;
 }
 function requireSecret(client) {
     if (client.clientSecret === undefined)
@@ -253,10 +291,10 @@ async function clientAssertion(client, audience, nowMs) {
             .sign(key);
     }
     catch (error) {
-        // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
-        // other error as "Unexpected error, please report this").
+        // A key that cannot sign is a wrong key, not a bug (the runner reports any other error as
+        // "Unexpected error, please report this"); the flow names the input it came from.
         const why = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz('client-private-key', `cannot sign the client assertion (RFC 7523): ${why}.`);
+        throw new ClientKeyError(`cannot sign the client assertion (RFC 7523): ${why}.`);
     }
 }
 /** Reads a PKCS#8 PEM or a private JWK and picks the algorithm the key implies. */
@@ -303,6 +341,428 @@ function algorithmForPem(pem) {
     if (der.includes('2b6570'))
         return 'EdDSA'; // Ed25519
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
+}
+
+;// CONCATENATED MODULE: ./src/oauth/deviations.ts
+/**
+ * Known departures from the RFCs that the action tolerates, each named for the providers that
+ * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
+ * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
+ *
+ * Deviations handled elsewhere, because they are properties of a request rather than of a field:
+ * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
+ *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
+ *   status.
+ * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
+ * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
+ *   names for a denial or a dead refresh token: providers/*.ts.
+ */
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+function shouldRetryAssertionAudience(client, calledUrl, error) {
+    return (client.method === 'private_key_jwt' &&
+        client.audienceFallback !== undefined &&
+        !client.audienceFallback.addressToCalledUrl &&
+        client.assertionAudience !== undefined &&
+        client.assertionAudience !== calledUrl &&
+        (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
+}
+/**
+ * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
+ * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
+ * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
+ * readable OAuth error is read as "the refresh token was refused".
+ */
+function isBareRefreshRefusal(status) {
+    return status === 400 || status === 401;
+}
+/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
+function verificationUriOf(fields) {
+    return fields['verification_uri'] ?? fields['verification_url'];
+}
+/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
+function verificationUriCompleteOf(fields) {
+    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
+}
+/**
+ * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
+ * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
+ * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
+ * interval and expires_in, token.ts: expires_in and slow_down's interval).
+ */
+function secondsOf(value) {
+    if (value === undefined || value === null)
+        return { kind: 'absent' };
+    if (typeof value === 'number') {
+        return Number.isFinite(value)
+            ? { kind: 'number', seconds: value }
+            : { kind: 'invalid', shown: String(value) };
+    }
+    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+        return { kind: 'number', seconds: Number(value) };
+    }
+    return {
+        kind: 'invalid',
+        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
+    };
+}
+/**
+ * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
+ * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
+ * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
+ */
+function issuerMatches(expected, published) {
+    if (expected === published)
+        return true;
+    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
+    const match = template.exec(published);
+    if (!match)
+        return false;
+    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
+}
+const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
+const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
+/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
+const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/**
+ * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
+ * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
+ * {tenantid} template their documents publish): the token names the approver's own tenant,
+ * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
+ * (limited to the personal-account tenant for consumers, and excluding it for organizations).
+ * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
+ */
+function idTokenIssuerFor(configured, claimed) {
+    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
+    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
+    if (!alias || !tenant)
+        return configured;
+    const personal = tenant === ENTRA_CONSUMERS_TENANT;
+    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
+    return allowed ? claimed : configured;
+}
+/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
+const SUSPICIOUS_INTERVAL_SECONDS = 60;
+
+// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
+var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
+;// CONCATENATED MODULE: ./src/oauth/wording.ts
+
+
+/** The error for a response that is neither the expected answer nor an OAuth error. */
+function unusableResponse(endpoint, read, expected) {
+    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
+    const hint = read.kind === 'html'
+        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
+        : (0,oauth_response/* isTransientStatus */.Dm)(read.status)
+            ? ' The provider seems to be failing; try again later.'
+            : '';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
+
+
+
+const FORM_HEADERS = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    // Deviation (GitHub): without this it answers form-encoded.
+    Accept: 'application/json'
+};
+/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
+async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
+    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+}
+async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
+    if (ctx.signal?.aborted)
+        throw new errors/* CancelledError */.cc();
+    try {
+        const response = await ctx.http({
+            ...request,
+            url: endpoint.url,
+            timeoutMs,
+            ...(ctx.signal && { signal: ctx.signal })
+        });
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const location = response.headers['location'];
+        return location ? { ...read, location } : read;
+    }
+    catch (error) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        if (error instanceof http/* TransportFailure */.Az)
+            throw networkError(endpoint, error, timeoutMs);
+        throw error;
+    }
+}
+function networkError(endpoint, failure, timeoutMs) {
+    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
+    switch (failure.kind) {
+        case 'too-large':
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+        case 'timeout':
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'reset':
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+        default: {
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
+                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
+                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/retry.ts
+
+
+
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+async function withRetries(ctx, endpoint, attempt, options) {
+    for (let n = 1;; n++) {
+        let reason;
+        let retryAfterMs;
+        try {
+            const read = await attempt();
+            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+            if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
+                return read;
+            reason = `HTTP ${read.status}`;
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            const retryable = error instanceof errors/* NetworkError */.Dr &&
+                (options.retryMaybeDelivered || !error.maybeDelivered) &&
+                n < options.attempts;
+            if (!retryable)
+                throw error;
+            reason = error.message;
+        }
+        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        const onRetry = options.onRetry ?? ctx.onRetry;
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/explain.ts
+
+
+
+/**
+ * The OAuthError for an error response: what the provider said and where, as data and as a
+ * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
+ * knows the provider and the inputs; the protocol code knows neither.
+ */
+function oauthError(endpoint, status, body, request) {
+    // The description's own closing full stop is dropped: the sentence ends with ours.
+    const said = body.errorDescription
+        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
+        : '';
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
+    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
+}
+/** The provider's error_uri, when it is one a person can safely open (https). */
+function errorPageOf(body) {
+    return body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
+
+
+
+
+
+
+
+/**
+ * A form POST with client authentication, retried on transient failures, whose answer is either
+ * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
+ * advice, or a description of the unusable answer). The assertion is signed anew for every try:
+ * a private_key_jwt assertion may be used once only.
+ */
+async function postAuthenticated(ctx, endpoint, client, params, options) {
+    const send = () => withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    let read = await send();
+    const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (refused &&
+        client.audienceFallback &&
+        shouldRetryAssertionAudience(client, endpoint.url, refused)) {
+        // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+        client.audienceFallback.addressToCalledUrl = true;
+        read = await send();
+        if ((0,oauth_response/* oauthErrorOf */.zi)(read))
+            client.audienceFallback.addressToCalledUrl = false;
+    }
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, options.kind);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, options.expected);
+    return read.fields;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/token.ts
+
+
+
+
+
+
+
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const MAX_TOKEN_LENGTH = 64 * 1024;
+/** The longest lifetime read as one: a hundred years. */
+const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
+/** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
+async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
+    let read;
+    try {
+        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
+        // The caller may ask for less time (the poll, near its deadline), never for more than the
+        // configured limit: a hung endpoint must not hold a poll for 30 s when the limit is 1.5 s.
+        const limitMs = Math.min(timeoutMs ?? ctx.requestTimeoutMs, ctx.requestTimeoutMs);
+        read = await postForm(ctx, endpoint, auth.params, auth.headers, limitMs);
+    }
+    catch (error) {
+        if (error instanceof errors/* NetworkError */.Dr) {
+            return { kind: 'transient', reason: error.message };
+        }
+        throw error;
+    }
+    const retry = read.retryAfterMs !== undefined ? { retryAfterMs: read.retryAfterMs } : {};
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error) {
+        const interval = secondsOf(read.fields?.['interval']);
+        const newInterval = interval.kind === 'number' && interval.seconds >= 1
+            ? { intervalSeconds: interval.seconds }
+            : {};
+        return { kind: 'oauth-error', status: read.status, body: error, ...retry, ...newInterval };
+    }
+    if (read.status === 200 && read.fields)
+        return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
+    if ((0,oauth_response/* isTransientStatus */.Dm)(read.status)) {
+        return {
+            kind: 'transient',
+            status: read.status,
+            reason: unusableResponse(endpoint, read, 'tokens').message,
+            ...retry
+        };
+    }
+    throw unusableResponse(endpoint, read, 'a JSON object with access_token');
+}
+/** Checks every field of a successful token response (RFC 6749 §5.1). */
+function parseTokenResponse(fields, endpoint) {
+    const fail = (problem) => {
+        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without usable tokens: ${problem}.`);
+    };
+    const token = (name, required) => {
+        const value = fields[name];
+        if (value === undefined || value === null || (value === '' && !required)) {
+            return required ? fail(`${name} is missing`) : undefined;
+        }
+        if (typeof value !== 'string' || value === '')
+            return fail(`${name} is not a string`);
+        if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
+            return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`);
+        }
+        return value;
+    };
+    const text = (name) => {
+        const value = fields[name];
+        return typeof value === 'string' && /^[\x20-\x7E]{1,2000}$/.test(value) ? value : undefined;
+    };
+    const seconds = (name) => {
+        const value = secondsOf(fields[name]);
+        // Above a century it is a "never" sentinel (Long.MAX_VALUE) or garbage, not a lifetime; as a
+        // date it would be nonsense (+033715-…) or not a date at all (RangeError in expires-at).
+        return value.kind === 'number' && value.seconds > 0 && value.seconds <= MAX_LIFETIME_SECONDS
+            ? value.seconds
+            : undefined;
+    };
+    const accessToken = token('access_token', true);
+    const refreshToken = token('refresh_token', false);
+    const idToken = token('id_token', false);
+    const tokenType = text('token_type');
+    const scope = text('scope');
+    const expiresInSeconds = seconds('expires_in');
+    const refreshTokenExpiresInSeconds = seconds('refresh_token_expires_in');
+    return {
+        accessToken,
+        ...(tokenType !== undefined && { tokenType }),
+        ...(refreshToken !== undefined && { refreshToken }),
+        ...(idToken !== undefined && { idToken }),
+        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
+        ...(scope !== undefined && { scope }),
+        ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds })
+    };
+}
+/**
+ * RFC 6749 §6: trades a refresh token for new tokens. A 5xx or a request that surely never left
+ * is retried; a connection lost mid-request is not, because the provider may already have
+ * rotated the refresh token, and a retry with the old one could revoke the whole family.
+ */
+async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
+    const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    if (scope)
+        grant.set('scope', scope);
+    let fields;
+    try {
+        fields = await postAuthenticated(ctx, endpoint, client, grant, {
+            kind: 'refresh',
+            // Not retried once it may have arrived: the provider may already have rotated the token.
+            retryMaybeDelivered: false,
+            expected: 'a JSON object with access_token'
+        });
+    }
+    catch (error) {
+        // Deviation (Glewlwyd and others): a refusal without RFC 6749 §5.2's error body.
+        if (error instanceof errors/* ProviderResponseError */.Zr && isBareRefreshRefusal(error.status)) {
+            throw new RefreshRefusedError(endpoint, error.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} refused the stored refresh token: it answered HTTP ${error.status} without an OAuth error (RFC 6749 §5.2 would say invalid_grant), which means the refresh token is expired, revoked or already used.`);
+        }
+        throw error;
+    }
+    return parseTokenResponse(fields, endpoint);
+}
+/** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
+class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
+    name = 'RefreshRefusedError';
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
@@ -355,6 +815,912 @@ function isLoopbackHost(hostname) {
     return (octets.length === 4 &&
         octets[0] === '127' &&
         octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+
+;// CONCATENATED MODULE: ./src/oauth/device.ts
+
+
+
+
+
+
+
+/** RFC 8628 §3.5: without an interval from the provider, poll every 5 seconds. */
+const DEFAULT_INTERVAL_SECONDS = 5;
+const MAX_USER_CODE_LENGTH = 64;
+const MAX_DEVICE_CODE_LENGTH = 4096;
+/** RFC 8628 §3.1: asks for a device code and user code. */
+async function requestDeviceAuthorization(ctx, endpoint, client, request) {
+    const params = new URLSearchParams();
+    if (request.scope)
+        params.set('scope', request.scope);
+    if (request.audience)
+        params.set('audience', request.audience);
+    for (const resource of request.resources)
+        params.append('resource', resource);
+    for (const [key, value] of request.extraParams)
+        params.append(key, value);
+    // Asking for a new code twice is harmless (the first is never shown), so failures are retried.
+    const fields = await postAuthenticated(ctx, endpoint, client, params, {
+        kind: 'device-authorization',
+        retryMaybeDelivered: true,
+        expected: 'a JSON object with device_code, user_code and verification_uri'
+    });
+    return parseDeviceAuthorization(fields, endpoint);
+}
+/** Checks every field of the device authorization response (RFC 8628 §3.2). */
+function parseDeviceAuthorization(fields, endpoint) {
+    const fail = (problem) => {
+        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without a usable device code: ${problem}.`);
+    };
+    const notes = [];
+    const deviceCode = fields['device_code'];
+    if (typeof deviceCode !== 'string' || deviceCode === '')
+        fail('device_code is missing or not a string');
+    if (deviceCode.length > MAX_DEVICE_CODE_LENGTH ||
+        !/^[\x20-\x7E]+$/.test(deviceCode)) {
+        fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`);
+    }
+    const userCode = fields['user_code'];
+    if (typeof userCode !== 'string' || userCode.trim() === '')
+        fail('user_code is missing or not a string');
+    if (userCode.length > MAX_USER_CODE_LENGTH) {
+        fail(`user_code is ${userCode.length} characters long; a code a person types is at most ${MAX_USER_CODE_LENGTH}`);
+    }
+    if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode)) {
+        fail('user_code contains control characters or markup');
+    }
+    const verificationUri = verifiedUrl(verificationUriOf(fields), 'verification_uri', fail);
+    let verificationUriComplete;
+    const complete = verificationUriCompleteOf(fields);
+    if (complete !== undefined) {
+        const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined;
+        if (check?.ok)
+            verificationUriComplete = check.url.href;
+        else
+            notes.push(`ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`);
+    }
+    const expires = secondsOf(fields['expires_in']);
+    let expiresInSeconds;
+    if (expires.kind === 'number' && expires.seconds > MAX_LIFETIME_SECONDS) {
+        // Not a lifetime: as a deadline it is past the last date JavaScript can show (RangeError).
+        notes.push(`the provider's expires_in (${expires.seconds} s) is not a code lifetime; the wait is bounded by the timeout input`);
+    }
+    else if (expires.kind === 'number') {
+        if (expires.seconds <= 0)
+            fail(`expires_in is ${expires.seconds}: the code would be expired already`);
+        expiresInSeconds = expires.seconds;
+    }
+    else if (expires.kind === 'invalid') {
+        // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
+        fail(`expires_in is ${(0,oauth_response/* printable */.g$)(expires.shown)}, not a number of seconds`);
+    }
+    else {
+        notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input');
+    }
+    const intervalSeconds = parseInterval(fields['interval'], notes);
+    const message = typeof fields['message'] === 'string' ? (0,oauth_response/* printable */.g$)(fields['message']).slice(0, 500) : undefined;
+    return {
+        deviceCode: deviceCode,
+        userCode: userCode.trim(),
+        verificationUri,
+        ...(verificationUriComplete !== undefined && { verificationUriComplete }),
+        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
+        intervalSeconds,
+        ...(message && { message }),
+        notes
+    };
+}
+function verifiedUrl(value, name, fail) {
+    if (typeof value !== 'string' || value === '')
+        return fail(`${name} is missing or not a string`);
+    const check = checkSecureUrl(value);
+    return check.ok ? check.url.href : fail(`${name} ${check.problem}`);
+}
+/**
+ * RFC 8628 §3.2: interval is OPTIONAL, default 5. A value that cannot be a polling interval
+ * (zero, negative, below one second, not a number) is replaced by the default and reported; a
+ * very long one is honoured (the provider may mean it) and reported.
+ */
+function parseInterval(value, notes) {
+    const interval = secondsOf(value);
+    if (interval.kind === 'absent')
+        return DEFAULT_INTERVAL_SECONDS;
+    if (interval.kind === 'invalid' || interval.seconds < 1) {
+        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,oauth_response/* printable */.g$)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
+        return DEFAULT_INTERVAL_SECONDS;
+    }
+    if (interval.seconds > SUSPICIOUS_INTERVAL_SECONDS) {
+        notes.push(`the provider asks to poll only every ${interval.seconds} s, so approval may take that long to be noticed; check the provider's device flow polling interval setting`);
+    }
+    return interval.seconds;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/redirects.ts
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
+async function getJson(ctx, endpoint, headers = {}) {
+    let url = endpoint.url;
+    for (let hop = 0;; hop++) {
+        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
+        if (![301, 302, 303, 307, 308].includes(read.status))
+            return { ...read, finalUrl: url };
+        const location = read.location;
+        if (!location || hop >= MAX_REDIRECTS) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
+        }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
+        const next = new URL(location, url);
+        // A bearer token goes only where it was sent: never follow it to another origin.
+        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+        if (carriesToken && next.origin !== new URL(url).origin) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
+        }
+        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+        }
+        url = next.href;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
+
+
+
+
+/** An id_token that must not be trusted: the step fails and the token is never output. */
+class IdTokenError extends errors/* ActionError */.lZ {
+    name = 'IdTokenError';
+}
+/** Seconds of clock difference tolerated between the provider and the runner. */
+const CLOCK_SKEW_SECONDS = 60;
+/**
+ * Starts loading jose while the person reads the code, so that verifying the id_token after the
+ * approval does not wait for it. A failure to load shows again, and is reported, at verification.
+ */
+function prepareIdTokenVerification() {
+    loadJose().catch(() => undefined);
+}
+/**
+ * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
+ * to the issuer, the client among the audiences (and azp when there are several), exp in the
+ * future and iat present, with a small allowance for clock skew.
+ */
+async function verifyIdToken(ctx, idToken, expected) {
+    const fail = (problem) => {
+        throw new IdTokenError(`The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`);
+    };
+    const jose = await loadJose();
+    let alg;
+    try {
+        alg = jose.decodeProtectedHeader(idToken).alg;
+    }
+    catch {
+        fail('it is not a JWS compact token');
+    }
+    if (!alg || alg === 'none')
+        fail('it is not signed (alg none)');
+    const options = {
+        // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
+        issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(jose, idToken)),
+        audience: expected.clientId,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: new Date(ctx.clock.now()),
+        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']
+    };
+    let payload;
+    try {
+        if (alg?.startsWith('HS')) {
+            if (!expected.clientSecret)
+                fail(`it is signed with ${alg}, which needs the client secret, and none is configured`);
+            const secret = new TextEncoder().encode(expected.clientSecret);
+            payload = (await jose.jwtVerify(idToken, secret, options)).payload;
+        }
+        else {
+            const keys = jose.createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri));
+            payload = (await jose.jwtVerify(idToken, keys, options)).payload;
+        }
+    }
+    catch (error) {
+        if (error instanceof IdTokenError || error instanceof errors/* CancelledError */.cc)
+            throw error;
+        // A key set that cannot be fetched or read (HTML, unreachable) is still a failed
+        // verification: say so, so that the message tells the token was withheld.
+        if (error instanceof errors/* ActionError */.lZ)
+            return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`);
+        return fail(describeJoseError(jose.errors, error));
+    }
+    if (Array.isArray(payload.aud) &&
+        payload.aud.length > 1 &&
+        payload['azp'] !== expected.clientId) {
+        fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '')
+        fail('it has no sub claim');
+    return payload;
+}
+/** The unverified iss claim, only to choose the issuer to verify against. */
+function claimedIssuer(jose, idToken) {
+    try {
+        return jose.decodeJwt(idToken).iss;
+    }
+    catch {
+        return undefined; // jwtVerify reports the malformed token
+    }
+}
+async function fetchJwks(ctx, jwksUri) {
+    const endpoint = { name: 'key set (jwks_uri)', url: jwksUri };
+    const read = await getJson(ctx, endpoint);
+    const keys = read.fields?.['keys'];
+    if (read.status !== 200 || !Array.isArray(keys))
+        throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"');
+    return { keys };
+}
+function describeJoseError(joseErrors, error) {
+    if (error instanceof joseErrors.JWTExpired)
+        return "it has expired (exp is in the past; check the runner's clock)";
+    if (error instanceof joseErrors.JWTClaimValidationFailed) {
+        return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`;
+    }
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+        return "its signature does not match the provider's keys";
+    if (error instanceof joseErrors.JWKSNoMatchingKey)
+        return "no key in the provider's key set matches its signature";
+    if (error instanceof joseErrors.JOSEAlgNotAllowed ||
+        error instanceof joseErrors.JOSENotSupported) {
+        return 'it uses a signing algorithm that cannot be verified';
+    }
+    if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid)
+        return 'it is malformed';
+    return 'it could not be verified';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/poll.ts
+
+
+
+/** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
+const SLOW_DOWN_STEP_MS = 5000;
+/**
+ * Added to every wait, which is counted from the end of the previous response (RFC 8628 §3.5 asks
+ * for `interval` seconds between requests; the previous request's round trip is already on top of
+ * that). It only has to cover a provider whose clock runs a little slower than ours.
+ */
+const POLL_MARGIN_MS = 25;
+/**
+ * The margin after the provider answered slow_down to a poll that had waited the full interval:
+ * it counts time differently from us (a virtual machine's clock running fast, or a provider that
+ * measures strictly, GitHub), so leave it a whole second of room for the rest of the wait.
+ */
+const WIDENED_POLL_MARGIN_MS = 1000;
+/** Waits are cut into slices this long, so the runner can remind the person while it waits. */
+const TICK_MS = 15_000;
+/** Longest single token request; shortened near the deadline. */
+const POLL_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): waits the interval
+ * before the first poll and between polls (from the end of the previous response, plus a small
+ * margin that widens once if the provider still finds us early), keeps waiting on
+ * authorization_pending, slows down for good on slow_down, stops on any other error, and stops at
+ * the deadline. Returns as soon as tokens arrive: a device code is never redeemed twice.
+ */
+async function pollForTokens(options) {
+    const { clock, signal } = options;
+    const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity);
+    if (!Number.isFinite(deadlineMs))
+        throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs');
+    const emit = (event) => options.onEvent?.(event);
+    let intervalMs = options.intervalSeconds * 1000;
+    let marginMs = POLL_MARGIN_MS;
+    const startedMs = clock.now();
+    /** When the previous response ended (or polling started): the interval counts from there. */
+    let lastAnswerMs = startedMs;
+    let nextPollMs = startedMs + intervalMs + marginMs;
+    let polls = 0;
+    let slowDowns = 0;
+    let failuresInARow = 0;
+    /** While the provider is failing, why: a deadline reached then is not "nobody approved". */
+    let lastFailure;
+    for (;;) {
+        if (nextPollMs >= deadlineMs) {
+            const last = finalPollTime(deadlineMs, lastAnswerMs, intervalMs, clock.now());
+            if (last === undefined) {
+                // No poll fits before the deadline; the code stays valid until then, so report the end
+                // when it actually comes (the person may still be reading the prompt).
+                await sleepUntil(clock, deadlineMs, signal, emit);
+                throw deadlineReached(options, deadlineMs, lastFailure);
+            }
+            nextPollMs = last;
+        }
+        await sleepUntil(clock, nextPollMs, signal, emit);
+        polls++;
+        const sentMs = clock.now();
+        const waitedFullInterval = sentMs - lastAnswerMs >= intervalMs;
+        const result = await options.attempt(Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - sentMs)));
+        lastAnswerMs = clock.now();
+        if (result.kind === 'tokens')
+            return result.tokens;
+        if (result.kind === 'transient' && result.status !== 429) {
+            failuresInARow++;
+            lastFailure = result.reason;
+            // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
+            const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) };
+            const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()));
+            // A Retry-After shorter than the interval does not shorten it (RFC 8628 §3.5).
+            const waitMs = Math.max(intervalMs, result.retryAfterMs ?? backoff);
+            emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs });
+            nextPollMs = lastAnswerMs + waitMs + marginMs;
+            continue;
+        }
+        failuresInARow = 0;
+        lastFailure = undefined;
+        const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down'; // a bare 429 means slow down
+        if (error === 'access_denied' || options.denialErrors?.has(error)) {
+            throw new errors/* WaitEndedError */.Ys('denied', `The request was denied (${error}). RFC 8628 §3.5 says only that the authorization request was denied: usually the person who signed in declined it, but the provider also answers so when it refused the request itself (the account may not use this client, was disabled or removed, or the request was revoked). Ask the approver which it was; run the job again if it was a mistake.`, result.kind === 'oauth-error' ? result.body : undefined);
+        }
+        switch (error) {
+            case 'authorization_pending':
+                emit({ type: 'pending', poll: polls });
+                break;
+            case 'slow_down': {
+                slowDowns++;
+                const offered = result.kind === 'oauth-error' && result.intervalSeconds
+                    ? result.intervalSeconds * 1000
+                    : 0;
+                intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
+                emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
+                if (waitedFullInterval && marginMs < WIDENED_POLL_MARGIN_MS) {
+                    marginMs = WIDENED_POLL_MARGIN_MS;
+                    emit({ type: 'margin-widened', marginMs });
+                }
+                break;
+            }
+            case 'expired_token':
+                throw new errors/* WaitEndedError */.Ys('expired', 'The code expired before anyone approved it. Run the job again and approve within the time shown.', result.kind === 'oauth-error' ? result.body : undefined);
+            default:
+                if (result.kind === 'oauth-error') {
+                    throw oauthError(options.endpoint, result.status, result.body, 'device-token');
+                }
+        }
+        const retryAfterMs = result.retryAfterMs ?? 0;
+        nextPollMs = lastAnswerMs + Math.max(intervalMs, retryAfterMs) + marginMs;
+    }
+}
+/**
+ * When the next poll would fall after the deadline, one last poll just before it still catches
+ * an approval given in the meantime, provided it keeps a decent gap from the previous poll (or
+ * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
+ * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
+ */
+function finalPollTime(deadlineMs, lastAnswerMs, intervalMs, nowMs) {
+    const candidate = deadlineMs - 1000;
+    if (candidate <= nowMs)
+        return undefined;
+    return candidate - lastAnswerMs >= Math.min(intervalMs, 5000) ? candidate : undefined;
+}
+function deadlineReached(options, deadlineMs, lastFailure) {
+    const failing = lastFailure
+        ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}`
+        : '';
+    if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
+        return new errors/* WaitEndedError */.Ys('expired', `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing}`);
+    }
+    return new errors/* WaitEndedError */.Ys('timed-out', `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing}`);
+}
+async function sleepUntil(clock, targetMs, signal, emit) {
+    for (let now = clock.now(); now < targetMs; now = clock.now()) {
+        await clock.sleep(Math.min(TICK_MS, targetMs - now), signal);
+        emit({ type: 'tick', nowMs: clock.now() });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runner/format.ts
+/** Times and durations as the person reading the log wants them. */
+/** "10:15:00 UTC" (with the date when it is not today's). */
+function formatUtc(ms, nowMs) {
+    const iso = new Date(ms).toISOString();
+    const time = `${iso.slice(11, 19)} UTC`;
+    return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)
+        ? time
+        : `${iso.slice(0, 10)} ${time}`;
+}
+/** "14 min 30 s", "45 s", "2 h 5 min". */
+function formatDuration(ms) {
+    const total = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = total % 60;
+    if (hours > 0)
+        return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+    if (minutes > 0)
+        return seconds > 0 ? `${minutes} min ${seconds} s` : `${minutes} min`;
+    return `${seconds} s`;
+}
+/** ISO 8601 without milliseconds: 2026-11-24T10:15:00Z. */
+function isoSeconds(ms) {
+    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/runner/prompt.ts
+
+function runOrigin(env) {
+    // The workflow name is free text from a YAML file: no line break or escape sequence from it
+    // (or any of these) may reach the prompt, where it could fake or hide a line.
+    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+    // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
+    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
+    const repository = read('GITHUB_REPOSITORY');
+    const runId = read('GITHUB_RUN_ID');
+    const workflow = read('GITHUB_WORKFLOW');
+    const runAttempt = read('GITHUB_RUN_ATTEMPT');
+    const actor = read('GITHUB_ACTOR');
+    return {
+        ...(repository && { repository }),
+        ...(workflow && { workflow }),
+        ...(runId && { runId }),
+        ...(runAttempt && { runAttempt }),
+        ...(actor && { actor }),
+        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+    };
+}
+function describeOrigin(origin) {
+    if (!origin.repository)
+        return undefined;
+    const parts = [origin.repository];
+    if (origin.workflow)
+        parts.push(`workflow "${origin.workflow}"`);
+    if (origin.runId)
+        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
+    if (origin.actor)
+        parts.push(`started by ${origin.actor}`);
+    return parts.join(' · ');
+}
+const RULE = '─'.repeat(64);
+/** The block printed the moment the code exists; the log is live, the summary is not. */
+function promptLines(ctx, nowMs) {
+    const { device } = ctx;
+    const lines = [
+        `┌${RULE}`,
+        '│ Approval needed: sign in at the provider and enter the code.',
+        '│',
+        `│   1. Open   ${device.verificationUri}`,
+        `│   2. Enter  ${device.userCode}`
+    ];
+    if (device.verificationUriComplete) {
+        lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
+    }
+    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
+    const origin = describeOrigin(ctx.origin);
+    if (origin)
+        lines.push(`│   Asked by ${origin}`);
+    if (ctx.origin.runUrl)
+        lines.push(`│            ${ctx.origin.runUrl}`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
+    if (device.message)
+        lines.push('│', `│   The provider says: ${device.message}`);
+    lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
+    return lines;
+}
+function noticeOf(ctx, nowMs) {
+    const { device } = ctx;
+    const where = device.verificationUriComplete ?? device.verificationUri;
+    const origin = describeOrigin(ctx.origin);
+    return {
+        title: `Approval needed: enter code ${device.userCode}`,
+        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
+            `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
+            `${origin ? ` Asked by ${origin}.` : ''}`
+    };
+}
+/** Repeated while waiting: someone who opens the log late may not see the first block. */
+function reminderLine(ctx, nowMs) {
+    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
+}
+/** Says when a reminder is due: once a minute. */
+class ReminderSchedule {
+    everyMs;
+    lastMs;
+    constructor(shownAtMs, everyMs = 60_000) {
+        this.everyMs = everyMs;
+        this.lastMs = shownAtMs;
+    }
+    due(nowMs) {
+        if (nowMs - this.lastMs < this.everyMs)
+            return false;
+        this.lastMs = nowMs;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/deadlines.ts
+/** Without expires_in from the provider and without the timeout input, wait this long. */
+const FALLBACK_WAIT_SECONDS = 15 * 60;
+/** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
+function deadlinesOf(device, config, startMs) {
+    const expiresAtMs = device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined;
+    let timeoutAtMs = config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined;
+    let note;
+    if (expiresAtMs === undefined && timeoutAtMs === undefined) {
+        timeoutAtMs = startMs + FALLBACK_WAIT_SECONDS * 1000;
+        note = `The provider did not say when the code expires; waiting at most ${FALLBACK_WAIT_SECONDS / 60} minutes (set the timeout input to change this).`;
+    }
+    return {
+        ...(expiresAtMs !== undefined && { expiresAtMs }),
+        ...(timeoutAtMs !== undefined && { timeoutAtMs }),
+        deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
+        ...(note && { note })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/flow/device-login.ts
+
+
+
+
+
+
+/**
+ * RFC 8628 from the device code to the tokens: ask for a code (§3.1), show it (code-ready, then a
+ * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
+ * WaitEndedError (denied, expired, timed out), CancelledError or OAuthError.
+ */
+async function deviceLogin(ctx, runner, events, config, metadata, client, quirks) {
+    const { clock } = ctx;
+    const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
+        ...(config.scope && { scope: config.scope }),
+        ...(config.audience && { audience: config.audience }),
+        resources: config.resources,
+        extraParams: config.extraParams
+    });
+    runner.setSecret(device.deviceCode);
+    for (const note of device.notes)
+        runner.warning(`The provider's device authorization response: ${note}.`);
+    const shownAtMs = clock.now();
+    const deadlines = deadlinesOf(device, config, shownAtMs);
+    if (deadlines.note)
+        runner.warning(deadlines.note);
+    const prompt = {
+        device,
+        clientId: config.clientId,
+        ...(config.scope && { scope: config.scope }),
+        deadlineMs: deadlines.deadlineMs,
+        origin: runOrigin(runner.env)
+    };
+    await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
+    // The id_token is verified after the approval; load its library while the person reads the code.
+    if (config.scope?.split(' ').includes('openid'))
+        prepareIdTokenVerification();
+    const reminders = new ReminderSchedule(shownAtMs);
+    const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
+    const grant = new URLSearchParams({
+        grant_type: DEVICE_CODE_GRANT,
+        device_code: device.deviceCode
+    });
+    const tokens = await pollForTokens({
+        clock,
+        ...(ctx.signal && { signal: ctx.signal }),
+        endpoint: tokenEndpoint,
+        intervalSeconds: device.intervalSeconds,
+        ...(deadlines.expiresAtMs !== undefined && { expiresAtMs: deadlines.expiresAtMs }),
+        ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
+        attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
+        denialErrors: quirks.denialErrors,
+        onEvent: (event) => {
+            // Listeners return at once for poll events; nothing here waits on them.
+            if (event.type !== 'tick')
+                void events.emit({ type: 'poll', event });
+            if (reminders.due(clock.now()))
+                void events.emit({ type: 'reminder', prompt, atMs: clock.now() });
+        }
+    });
+    return { tokens, shownAtMs, approvedAtMs: clock.now() };
+}
+
+;// CONCATENATED MODULE: ./src/flow/events.ts
+/**
+ * Hands every event to every listener, in the order they subscribed. A listener that fails is
+ * reported and the others still hear the event: a way of reaching the approver that breaks must
+ * not stop the flow.
+ */
+class FlowEvents {
+    onListenerError;
+    listeners = [];
+    constructor(onListenerError) {
+        this.onListenerError = onListenerError;
+    }
+    subscribe(...listeners) {
+        this.listeners.push(...listeners);
+    }
+    async emit(event) {
+        for (const listener of this.listeners) {
+            try {
+                await listener.on(event);
+            }
+            catch (error) {
+                this.onListenerError(error);
+            }
+        }
+    }
+    async close() {
+        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
+        for (const result of closed)
+            if (result.status === 'rejected')
+                this.onListenerError(result.reason);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/advice.ts
+/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
+function standardAdvice(body, kind) {
+    switch (body.error) {
+        case 'invalid_client':
+            return kind === 'device-authorization' || kind === 'device-token'
+                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
+                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
+        case 'unauthorized_client':
+            return kind === 'refresh'
+                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
+                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
+        case 'invalid_scope':
+            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
+        case 'invalid_target':
+            return 'The provider does not know the requested resource: check the resource and audience inputs.';
+        case 'unsupported_grant_type':
+            return kind === 'refresh'
+                ? 'The provider does not support refresh tokens for this client.'
+                : 'The provider does not support the device flow for this client.';
+        case 'unsupported_token_type':
+            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
+                : 'The device code is no longer valid: it expired, or was already used.';
+        case 'invalid_request':
+            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
+        case 'server_error':
+        case 'temporarily_unavailable':
+            return 'The provider is failing; try again later.';
+        default:
+            return undefined;
+    }
+}
+/** The provider's own advice first (its console, its codes), then the standard's. */
+function adviceFor(body, kind, advisors) {
+    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+}
+
+;// CONCATENATED MODULE: ./src/flow/failure.ts
+
+
+
+
+
+/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
+function failureOf(error, quirks) {
+    if (error instanceof errors/* CancelledError */.cc)
+        return { ending: 'cancelled', message: error.message };
+    if (error instanceof errors/* WaitEndedError */.Ys)
+        return { ending: error.ending, message: error.message };
+    if (error instanceof errors/* ActionError */.lZ)
+        return { ending: 'failed', message: explainError(error, quirks) };
+    return {
+        ending: 'failed',
+        message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
+        ...(error instanceof Error && error.stack && { stack: error.stack })
+    };
+}
+/**
+ * An error's message with what to do about it. The protocol code says what happened; the advice
+ * depends on the provider and the inputs, which only the flow knows.
+ */
+function explainError(error, quirks) {
+    if (error instanceof ClientKeyError)
+        return new errors/* InputError */.dz('client-private-key', error.message).message;
+    if (error instanceof RefreshRefusedError) {
+        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
+    }
+    if (error instanceof errors/* OAuthError */.W5) {
+        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
+        const page = errorPageOf(error.body);
+        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/identity.ts
+
+
+
+/** Picks the name a person recognises: preferred_username, then email, then sub. */
+function approverFromClaims(claims) {
+    const subject = claims['sub'];
+    if (typeof subject !== 'string' || subject === '')
+        return undefined;
+    const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
+    return { name: clean(name ?? subject), subject: clean(subject) };
+}
+/**
+ * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
+ * the answer must be about the same person (OpenID Connect Core §5.3.2).
+ */
+async function fetchApprover(ctx, api, accessToken, expectedSubject) {
+    const read = await getJson(ctx, api.endpoint, {
+        ...api.headers,
+        Authorization: `Bearer ${accessToken}`
+    });
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
+    const fields = read.fields;
+    const subject = fields[api.subjectField];
+    const subjectText = typeof subject === 'number' ? String(subject) : subject;
+    if (typeof subjectText !== 'string' || subjectText === '') {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
+    }
+    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
+    }
+    const claims = api.nameField === 'preferred_username'
+        ? fields
+        : { ...fields, preferred_username: fields[api.nameField] };
+    return approverFromClaims({ ...claims, sub: subjectText });
+}
+/** Names reach the log and outputs: one printable line, bounded. */
+function clean(text) {
+    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+
+/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
+function maskTokens(runner, tokens) {
+    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
+        if (secret)
+            runner.setSecret(secret);
+    }
+}
+/**
+ * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
+ * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
+ * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
+ * first run from an empty secret.
+ */
+function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
+    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
+    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
+}
+/** Sets the step outputs. Values the provider did not return stay unset. */
+function publishTokens(runner, tokens, options) {
+    maskTokens(runner, tokens);
+    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
+    // It may be the refresh-token input: masked here too, not only where it was read.
+    if (refreshToken.value)
+        runner.setSecret(refreshToken.value);
+    runner.setOutput('access-token', tokens.accessToken);
+    if (refreshToken.value)
+        runner.setOutput('refresh-token', refreshToken.value);
+    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
+    if (tokens.idToken)
+        runner.setOutput('id-token', tokens.idToken);
+    if (tokens.tokenType)
+        runner.setOutput('token-type', tokens.tokenType);
+    if (tokens.expiresInSeconds !== undefined) {
+        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
+        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
+    }
+    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
+        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
+    }
+    if (tokens.scope)
+        runner.setOutput('scope', tokens.scope);
+    if (options.approver) {
+        runner.setOutput('approver', options.approver.name);
+        runner.setOutput('approver-subject', options.approver.subject);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/identify.ts
+
+
+
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+async function identify(ctx, runner, config, metadata, received) {
+    maskTokens(runner, received);
+    let tokens = received;
+    let approver;
+    if (tokens.idToken) {
+        if (metadata.issuer && metadata.jwksUri) {
+            const claims = await verifyIdToken(ctx, tokens.idToken, {
+                issuer: metadata.issuer,
+                clientId: config.clientId,
+                jwksUri: metadata.jwksUri,
+                ...(config.clientSecret && { clientSecret: config.clientSecret })
+            });
+            approver = approverFromClaims(claims);
+        }
+        else {
+            const { idToken: _withheld, ...rest } = tokens;
+            tokens = rest;
+            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
+        }
+    }
+    const api = userApiOf(config, metadata);
+    if (!approver && api) {
+        try {
+            approver = await fetchApprover(ctx, api, tokens.accessToken);
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+    if (!approver && !api) {
+        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
+    }
+    return { tokens, ...(approver && { approver }) };
+}
+/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
+function userApiOf(config, metadata) {
+    if (metadata.userinfoEndpoint) {
+        return {
+            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        };
+    }
+    return config.provider.userApi?.(metadata.tokenEndpoint);
+}
+
+;// CONCATENATED MODULE: ./src/flow/normalize.ts
+/** Tokens as the provider sent them, in the RFC's form. */
+function normalizeTokens(config, received) {
+    const tokens = config.provider.normalizeTokens?.(received) ?? received;
+    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
+}
+
+;// CONCATENATED MODULE: ./src/flow/refresh.ts
+
+
+
+/**
+ * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
+ * person must be asked instead (no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown.
+ */
+async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
+    if (config.refreshToken === undefined)
+        return undefined;
+    try {
+        const tokens = await refreshTokens(ctx, tokenEndpoint, client, config.refreshToken, config.scope);
+        maskTokens(runner, tokens);
+        return tokens;
+    }
+    catch (error) {
+        if (!isDeadRefreshToken(error, quirks) || config.onRefreshFailure !== 'device')
+            throw error;
+        runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`);
+        return undefined;
+    }
+}
+/** The provider says the refresh token is no good, as opposed to anything else going wrong. */
+function isDeadRefreshToken(error, quirks) {
+    if (error instanceof RefreshRefusedError)
+        return true;
+    return error instanceof errors/* OAuthError */.W5 && quirks.deadRefreshTokenErrors.has(error.error);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/preset.ts
@@ -443,6 +1809,11 @@ const entraAdvisor = (body) => {
     const code = /AADSTS(\d+)/.exec(body.errorDescription ?? '')?.[1];
     return code ? ADVICE[code] : undefined;
 };
+/**
+ * Entra ID's name for access_denied (v2-oauth2-device-code, "Expected errors"). Unmistakable, so
+ * read as a denial wherever it appears, like the AADSTS codes.
+ */
+const ENTRA_DENIAL_ERRORS = ['authorization_declined'];
 /** The Microsoft clouds' sign-in hosts. */
 const ENTRA_HOSTS = new Set([
     'login.microsoftonline.com',
@@ -521,6 +1892,8 @@ const github = {
                 .join(' ')
         },
     advisors: [github_advise],
+    // GitHub's name for RFC 6749's invalid_grant on a refresh.
+    deadRefreshTokenErrors: ['bad_refresh_token'],
     // GitHub issues no id_token; its REST API names the token's owner (GET /user).
     userApi: (tokenEndpoint) => {
         const server = new URL(tokenEndpoint);
@@ -658,15 +2031,21 @@ const PROVIDERS = { oidc, github: github };
  */
 const RECOGNIZED = [entra, google, auth0, okta, keycloak];
 /**
- * The advice for errors: the preset's, then that of the provider the endpoints belong to, then
- * Entra's AADSTS codes, which are unmistakable wherever they appear (an Entra tenant is configured
- * as a plain OIDC provider, possibly behind a proxy or custom domain).
+ * What the flow must know of the provider: the advice for errors (the preset's, then that of the
+ * provider the endpoints belong to, then Entra's AADSTS codes, which are unmistakable wherever
+ * they appear: an Entra tenant is configured as a plain OIDC provider, possibly behind a proxy or
+ * custom domain), and the provider's own names for a denial and for a dead refresh token.
  */
-function advisorsFor(preset, endpoints) {
+function quirksFor(preset, endpoints) {
     const recognized = endpoints
         ? RECOGNIZED.filter((provider) => provider.recognizes(endpoints))
         : [];
-    return [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor];
+    return {
+        advisors: [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor],
+        denialErrors: new Set(ENTRA_DENIAL_ERRORS),
+        // RFC 6749 §5.2: invalid_grant is the standard's name for a refresh token that is no good.
+        deadRefreshTokenErrors: new Set(['invalid_grant', ...(preset.deadRefreshTokenErrors ?? [])])
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -958,534 +2337,9 @@ function readBoolean(input, value, fallback) {
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
 }
 
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oauth/response.ts
-var oauth_response = __nccwpck_require__(2612);
-;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
-
-
-
-
-const FORM_HEADERS = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    // Deviation (GitHub): without this it answers form-encoded.
-    Accept: 'application/json'
-};
-/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
-async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
-}
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
-}
-async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
-    if (ctx.signal?.aborted)
-        throw new errors/* CancelledError */.cc();
-    try {
-        const response = await ctx.http({
-            ...request,
-            url: endpoint.url,
-            timeoutMs,
-            ...(ctx.signal && { signal: ctx.signal })
-        });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
-        const location = response.headers['location'];
-        return location ? { ...read, location } : read;
-    }
-    catch (error) {
-        if (ctx.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (error instanceof http/* TransportFailure */.Az)
-            throw networkError(endpoint, error, timeoutMs);
-        throw error;
-    }
-}
-function networkError(endpoint, failure, timeoutMs) {
-    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
-    switch (failure.kind) {
-        case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-        case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
-        default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
-        }
-    }
-}
-/** A status that says "try again later" rather than "no". */
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/**
- * Runs a request again after network failures and transient statuses (with backoff, or as long as
- * Retry-After says). Used for discovery and the device authorization request; the poll loop has
- * its own policy, bounded by the code's lifetime.
- */
-async function withRetries(ctx, endpoint, attempt, options) {
-    for (let n = 1;; n++) {
-        let reason;
-        let retryAfterMs;
-        try {
-            const read = await attempt();
-            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
-            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
-                return read;
-            reason = `HTTP ${read.status}`;
-            retryAfterMs = read.retryAfterMs;
-        }
-        catch (error) {
-            const retryable = error instanceof errors/* NetworkError */.Dr &&
-                (options.retryMaybeDelivered || !error.maybeDelivered) &&
-                n < options.attempts;
-            if (!retryable)
-                throw error;
-            reason = error.message;
-        }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-        options.onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
-        await ctx.clock.sleep(delayMs, ctx.signal);
-    }
-}
-/** The error for a response that is neither the expected answer nor an OAuth error. */
-function unusableResponse(endpoint, read, expected) {
-    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
-    const hint = read.kind === 'html'
-        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
-        : isTransientStatus(read.status)
-            ? ' The provider seems to be failing; try again later.'
-            : '';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/explain.ts
-
-
-
-/** Advice for the errors RFC 6749 §5.2, RFC 8628 §3.5 and RFC 8707 define. */
-function standardAdvice(body, kind) {
-    switch (body.error) {
-        case 'invalid_client':
-            return 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider.';
-        case 'invalid_scope':
-            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
-        case 'invalid_target':
-            return 'The provider does not know the requested resource: check the resource and audience inputs.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? 'The provider does not support refresh tokens for this client.'
-                : 'The provider does not support the device flow for this client.';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'The refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
-                : 'The device code is no longer valid: it expired, or was already used.';
-        case 'invalid_request':
-            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
-        case 'server_error':
-        case 'temporarily_unavailable':
-            return 'The provider is failing; try again later.';
-        default:
-            return undefined;
-    }
-}
-/** Builds the OAuthError a person can act on: what the provider said, where, and what to do. */
-function oauthError(endpoint, status, body, kind, advisors = []) {
-    const said = body.errorDescription ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription).slice(0, 500)}` : '';
-    const advice = advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-    const more = body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? ` More: ${(0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)}`
-        : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`;
-    return new errors/* OAuthError */.W5(endpoint, status, body, message);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
-
-
-
-
-/**
- * A form POST with client authentication, retried on transient failures, whose answer is either
- * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
- * advice, or a description of the unusable answer). The assertion is signed anew for every try:
- * a private_key_jwt assertion may be used once only.
- */
-async function postAuthenticated(ctx, endpoint, client, params, options) {
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, options.kind, options.advisors);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, options.expected);
-    return read.fields;
-}
-
-;// CONCATENATED MODULE: ./src/oauth/deviations.ts
-/**
- * Known departures from the RFCs that the action tolerates, each named for the providers that
- * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
- * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
- *
- * Deviations handled elsewhere, because they are properties of a request rather than of a field:
- * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
- *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
- *   status.
- * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
- * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
- * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
- */
-/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
-function verificationUriOf(fields) {
-    return fields['verification_uri'] ?? fields['verification_url'];
-}
-/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
-function verificationUriCompleteOf(fields) {
-    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
-}
-/**
- * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
- * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
- * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
- * interval and expires_in, token.ts: expires_in and slow_down's interval).
- */
-function secondsOf(value) {
-    if (value === undefined || value === null)
-        return { kind: 'absent' };
-    if (typeof value === 'number') {
-        return Number.isFinite(value)
-            ? { kind: 'number', seconds: value }
-            : { kind: 'invalid', shown: String(value) };
-    }
-    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
-        return { kind: 'number', seconds: Number(value) };
-    }
-    return {
-        kind: 'invalid',
-        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
-    };
-}
-/**
- * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
- * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
- * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
- */
-function issuerMatches(expected, published) {
-    if (expected === published)
-        return true;
-    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
-    const match = template.exec(published);
-    if (!match)
-        return false;
-    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
-}
-const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
-const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
-/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
-const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
-/**
- * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
- * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
- * {tenantid} template their documents publish): the token names the approver's own tenant,
- * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
- * (limited to the personal-account tenant for consumers, and excluding it for organizations).
- * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
- */
-function idTokenIssuerFor(configured, claimed) {
-    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
-    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
-    if (!alias || !tenant)
-        return configured;
-    const personal = tenant === ENTRA_CONSUMERS_TENANT;
-    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
-    return allowed ? claimed : configured;
-}
-/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
-const SUSPICIOUS_INTERVAL_SECONDS = 60;
-
-;// CONCATENATED MODULE: ./src/oauth/token.ts
-
-
-
-
-
-
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-const MAX_TOKEN_LENGTH = 64 * 1024;
-/** The longest lifetime read as one: a hundred years. */
-const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
-/** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
-async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
-    let read;
-    try {
-        const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
-        // The caller may ask for less time (the poll, near its deadline), never for more than the
-        // configured limit: a hung endpoint must not hold a poll for 30 s when the limit is 1.5 s.
-        const limitMs = Math.min(timeoutMs ?? ctx.requestTimeoutMs, ctx.requestTimeoutMs);
-        read = await postForm(ctx, endpoint, auth.params, auth.headers, limitMs);
-    }
-    catch (error) {
-        if (error instanceof errors/* NetworkError */.Dr) {
-            return { kind: 'transient', reason: error.message };
-        }
-        throw error;
-    }
-    const retry = read.retryAfterMs !== undefined ? { retryAfterMs: read.retryAfterMs } : {};
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error) {
-        const interval = secondsOf(read.fields?.['interval']);
-        const newInterval = interval.kind === 'number' && interval.seconds >= 1
-            ? { intervalSeconds: interval.seconds }
-            : {};
-        return { kind: 'oauth-error', status: read.status, body: error, ...retry, ...newInterval };
-    }
-    if (read.status === 200 && read.fields)
-        return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
-    if (isTransientStatus(read.status)) {
-        return {
-            kind: 'transient',
-            status: read.status,
-            reason: unusableResponse(endpoint, read, 'tokens').message,
-            ...retry
-        };
-    }
-    throw unusableResponse(endpoint, read, 'a JSON object with access_token');
-}
-/** Checks every field of a successful token response (RFC 6749 §5.1). */
-function parseTokenResponse(fields, endpoint) {
-    const fail = (problem) => {
-        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without usable tokens: ${problem}.`);
-    };
-    const token = (name, required) => {
-        const value = fields[name];
-        if (value === undefined || value === null || (value === '' && !required)) {
-            return required ? fail(`${name} is missing`) : undefined;
-        }
-        if (typeof value !== 'string' || value === '')
-            return fail(`${name} is not a string`);
-        if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
-            return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`);
-        }
-        return value;
-    };
-    const text = (name) => {
-        const value = fields[name];
-        return typeof value === 'string' && /^[\x20-\x7E]{1,2000}$/.test(value) ? value : undefined;
-    };
-    const seconds = (name) => {
-        const value = secondsOf(fields[name]);
-        // Above a century it is a "never" sentinel (Long.MAX_VALUE) or garbage, not a lifetime; as a
-        // date it would be nonsense (+033715-…) or not a date at all (RangeError in expires-at).
-        return value.kind === 'number' && value.seconds > 0 && value.seconds <= MAX_LIFETIME_SECONDS
-            ? value.seconds
-            : undefined;
-    };
-    const accessToken = token('access_token', true);
-    const refreshToken = token('refresh_token', false);
-    const idToken = token('id_token', false);
-    const tokenType = text('token_type');
-    const scope = text('scope');
-    const expiresInSeconds = seconds('expires_in');
-    const refreshTokenExpiresInSeconds = seconds('refresh_token_expires_in');
-    return {
-        accessToken,
-        ...(tokenType !== undefined && { tokenType }),
-        ...(refreshToken !== undefined && { refreshToken }),
-        ...(idToken !== undefined && { idToken }),
-        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
-        ...(scope !== undefined && { scope }),
-        ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds })
-    };
-}
-/**
- * RFC 6749 §6: trades a refresh token for new tokens. A 5xx or a request that surely never left
- * is retried; a connection lost mid-request is not, because the provider may already have
- * rotated the refresh token, and a retry with the old one could revoke the whole family.
- */
-async function refreshTokens(ctx, endpoint, client, refreshToken, scope, advisors = []) {
-    const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
-    if (scope)
-        grant.set('scope', scope);
-    const fields = await postAuthenticated(ctx, endpoint, client, grant, {
-        kind: 'refresh',
-        // Not retried once it may have arrived: the provider may already have rotated the token.
-        retryMaybeDelivered: false,
-        expected: 'a JSON object with access_token',
-        advisors
-    });
-    return parseTokenResponse(fields, endpoint);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/device.ts
-
-
-
-
-
-
-
-/** RFC 8628 §3.5: without an interval from the provider, poll every 5 seconds. */
-const DEFAULT_INTERVAL_SECONDS = 5;
-const MAX_USER_CODE_LENGTH = 64;
-const MAX_DEVICE_CODE_LENGTH = 4096;
-/** RFC 8628 §3.1: asks for a device code and user code. */
-async function requestDeviceAuthorization(ctx, endpoint, client, request, advisors = []) {
-    const params = new URLSearchParams();
-    if (request.scope)
-        params.set('scope', request.scope);
-    if (request.audience)
-        params.set('audience', request.audience);
-    for (const resource of request.resources)
-        params.append('resource', resource);
-    for (const [key, value] of request.extraParams)
-        params.append(key, value);
-    // Asking for a new code twice is harmless (the first is never shown), so failures are retried.
-    const fields = await postAuthenticated(ctx, endpoint, client, params, {
-        kind: 'device-authorization',
-        retryMaybeDelivered: true,
-        expected: 'a JSON object with device_code, user_code and verification_uri',
-        advisors
-    });
-    return parseDeviceAuthorization(fields, endpoint);
-}
-/** Checks every field of the device authorization response (RFC 8628 §3.2). */
-function parseDeviceAuthorization(fields, endpoint) {
-    const fail = (problem) => {
-        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without a usable device code: ${problem}.`);
-    };
-    const notes = [];
-    const deviceCode = fields['device_code'];
-    if (typeof deviceCode !== 'string' || deviceCode === '')
-        fail('device_code is missing or not a string');
-    if (deviceCode.length > MAX_DEVICE_CODE_LENGTH ||
-        !/^[\x20-\x7E]+$/.test(deviceCode)) {
-        fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`);
-    }
-    const userCode = fields['user_code'];
-    if (typeof userCode !== 'string' || userCode.trim() === '')
-        fail('user_code is missing or not a string');
-    if (userCode.length > MAX_USER_CODE_LENGTH) {
-        fail(`user_code is ${userCode.length} characters long; a code a person types is at most ${MAX_USER_CODE_LENGTH}`);
-    }
-    if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode)) {
-        fail('user_code contains control characters or markup');
-    }
-    const verificationUri = verifiedUrl(verificationUriOf(fields), 'verification_uri', fail);
-    let verificationUriComplete;
-    const complete = verificationUriCompleteOf(fields);
-    if (complete !== undefined) {
-        const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined;
-        if (check?.ok)
-            verificationUriComplete = check.url.href;
-        else
-            notes.push(`ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`);
-    }
-    const expires = secondsOf(fields['expires_in']);
-    let expiresInSeconds;
-    if (expires.kind === 'number' && expires.seconds > MAX_LIFETIME_SECONDS) {
-        // Not a lifetime: as a deadline it is past the last date JavaScript can show (RangeError).
-        notes.push(`the provider's expires_in (${expires.seconds} s) is not a code lifetime; the wait is bounded by the timeout input`);
-    }
-    else if (expires.kind === 'number') {
-        if (expires.seconds <= 0)
-            fail(`expires_in is ${expires.seconds}: the code would be expired already`);
-        expiresInSeconds = expires.seconds;
-    }
-    else if (expires.kind === 'invalid') {
-        // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
-        fail(`expires_in is ${(0,oauth_response/* printable */.g$)(expires.shown)}, not a number of seconds`);
-    }
-    else {
-        notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input');
-    }
-    const intervalSeconds = parseInterval(fields['interval'], notes);
-    const message = typeof fields['message'] === 'string' ? (0,oauth_response/* printable */.g$)(fields['message']).slice(0, 500) : undefined;
-    return {
-        deviceCode: deviceCode,
-        userCode: userCode.trim(),
-        verificationUri,
-        ...(verificationUriComplete !== undefined && { verificationUriComplete }),
-        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
-        intervalSeconds,
-        ...(message && { message }),
-        notes
-    };
-}
-function verifiedUrl(value, name, fail) {
-    if (typeof value !== 'string' || value === '')
-        return fail(`${name} is missing or not a string`);
-    const check = checkSecureUrl(value);
-    return check.ok ? check.url.href : fail(`${name} ${check.problem}`);
-}
-/**
- * RFC 8628 §3.2: interval is OPTIONAL, default 5. A value that cannot be a polling interval
- * (zero, negative, below one second, not a number) is replaced by the default and reported; a
- * very long one is honoured (the provider may mean it) and reported.
- */
-function parseInterval(value, notes) {
-    const interval = secondsOf(value);
-    if (interval.kind === 'absent')
-        return DEFAULT_INTERVAL_SECONDS;
-    if (interval.kind === 'invalid' || interval.seconds < 1) {
-        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,oauth_response/* printable */.g$)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
-        return DEFAULT_INTERVAL_SECONDS;
-    }
-    if (interval.seconds > SUSPICIOUS_INTERVAL_SECONDS) {
-        notes.push(`the provider asks to poll only every ${interval.seconds} s, so approval may take that long to be noticed; check the provider's device flow polling interval setting`);
-    }
-    return interval.seconds;
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
+
+
 
 
 
@@ -1603,454 +2457,79 @@ function readDiscoveryDocument(document, url, inputs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+;// CONCATENATED MODULE: ./src/listeners/log.ts
 
 
-
-
-/** An id_token that must not be trusted: the step fails and the token is never output. */
-class IdTokenError extends errors/* ActionError */.lZ {
-    name = 'IdTokenError';
-}
-/** Seconds of clock difference tolerated between the provider and the runner. */
-const CLOCK_SKEW_SECONDS = 60;
-/**
- * Starts loading jose while the person reads the code, so that verifying the id_token after the
- * approval does not wait for it. A failure to load shows again, and is reported, at verification.
- */
-function prepareIdTokenVerification() {
-    loadJose().catch(() => undefined);
-}
-/**
- * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
- * to the issuer, the client among the audiences (and azp when there are several), exp in the
- * future and iat present, with a small allowance for clock skew.
- */
-async function verifyIdToken(ctx, idToken, expected) {
-    const fail = (problem) => {
-        throw new IdTokenError(`The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`);
-    };
-    const jose = await loadJose();
-    let alg;
-    try {
-        alg = jose.decodeProtectedHeader(idToken).alg;
-    }
-    catch {
-        fail('it is not a JWS compact token');
-    }
-    if (!alg || alg === 'none')
-        fail('it is not signed (alg none)');
-    const options = {
-        // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
-        issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(jose, idToken)),
-        audience: expected.clientId,
-        clockTolerance: CLOCK_SKEW_SECONDS,
-        currentDate: new Date(ctx.clock.now()),
-        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']
-    };
-    let payload;
-    try {
-        if (alg?.startsWith('HS')) {
-            if (!expected.clientSecret)
-                fail(`it is signed with ${alg}, which needs the client secret, and none is configured`);
-            const secret = new TextEncoder().encode(expected.clientSecret);
-            payload = (await jose.jwtVerify(idToken, secret, options)).payload;
-        }
-        else {
-            const keys = jose.createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri));
-            payload = (await jose.jwtVerify(idToken, keys, options)).payload;
-        }
-    }
-    catch (error) {
-        if (error instanceof IdTokenError || error instanceof errors/* CancelledError */.cc)
-            throw error;
-        // A key set that cannot be fetched or read (HTML, unreachable) is still a failed
-        // verification: say so, so that the message tells the token was withheld.
-        if (error instanceof errors/* ActionError */.lZ)
-            return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`);
-        return fail(describeJoseError(jose.errors, error));
-    }
-    if (Array.isArray(payload.aud) &&
-        payload.aud.length > 1 &&
-        payload['azp'] !== expected.clientId) {
-        fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
-    }
-    if (typeof payload.sub !== 'string' || payload.sub === '')
-        fail('it has no sub claim');
-    return payload;
-}
-/** The unverified iss claim, only to choose the issuer to verify against. */
-function claimedIssuer(jose, idToken) {
-    try {
-        return jose.decodeJwt(idToken).iss;
-    }
-    catch {
-        return undefined; // jwtVerify reports the malformed token
-    }
-}
-async function fetchJwks(ctx, jwksUri) {
-    const endpoint = { name: 'key set (jwks_uri)', url: jwksUri };
-    const read = await getJson(ctx, endpoint);
-    const keys = read.fields?.['keys'];
-    if (read.status !== 200 || !Array.isArray(keys))
-        throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"');
-    return { keys };
-}
-function describeJoseError(joseErrors, error) {
-    if (error instanceof joseErrors.JWTExpired)
-        return "it has expired (exp is in the past; check the runner's clock)";
-    if (error instanceof joseErrors.JWTClaimValidationFailed) {
-        return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`;
-    }
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed)
-        return "its signature does not match the provider's keys";
-    if (error instanceof joseErrors.JWKSNoMatchingKey)
-        return "no key in the provider's key set matches its signature";
-    if (error instanceof joseErrors.JOSEAlgNotAllowed ||
-        error instanceof joseErrors.JOSENotSupported) {
-        return 'it uses a signing algorithm that cannot be verified';
-    }
-    if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid)
-        return 'it is malformed';
-    return 'it could not be verified';
-}
-
-;// CONCATENATED MODULE: ./src/oauth/identity.ts
-
-
-/** Picks the name a person recognises: preferred_username, then email, then sub. */
-function approverFromClaims(claims, source) {
-    const subject = claims['sub'];
-    if (typeof subject !== 'string' || subject === '')
-        return undefined;
-    const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
-    return { name: clean(name ?? subject), subject: clean(subject), source };
-}
-/**
- * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
- * the answer must be about the same person (OpenID Connect Core §5.3.2).
- */
-async function fetchApprover(ctx, api, accessToken, expectedSubject) {
-    const read = await getJson(ctx, api.endpoint, {
-        ...api.headers,
-        Authorization: `Bearer ${accessToken}`
-    });
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
-    const fields = read.fields;
-    const subject = fields[api.subjectField];
-    const subjectText = typeof subject === 'number' ? String(subject) : subject;
-    if (typeof subjectText !== 'string' || subjectText === '') {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
-    }
-    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
-    }
-    const claims = api.nameField === 'preferred_username'
-        ? fields
-        : { ...fields, preferred_username: fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name);
-}
-/** Names reach the log and outputs: one printable line, bounded. */
-function clean(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/poll.ts
-
-
-
-/** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
-const SLOW_DOWN_STEP_MS = 5000;
-/**
- * Added to every wait, which is counted from the end of the previous response (RFC 8628 §3.5 asks
- * for `interval` seconds between requests; the previous request's round trip is already on top of
- * that). It only has to cover a provider whose clock runs a little slower than ours.
- */
-const POLL_MARGIN_MS = 25;
-/**
- * The margin after the provider answered slow_down to a poll that had waited the full interval:
- * it counts time differently from us (a virtual machine's clock running fast, or a provider that
- * measures strictly, GitHub), so leave it a whole second of room for the rest of the wait.
- */
-const WIDENED_POLL_MARGIN_MS = 1000;
-/** Waits are cut into slices this long, so the runner can remind the person while it waits. */
-const TICK_MS = 15_000;
-/** Longest single token request; shortened near the deadline. */
-const POLL_REQUEST_TIMEOUT_MS = 30_000;
-/**
- * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): waits the interval
- * before the first poll and between polls (from the end of the previous response, plus a small
- * margin that widens once if the provider still finds us early), keeps waiting on
- * authorization_pending, slows down for good on slow_down, stops on any other error, and stops at
- * the deadline. Returns as soon as tokens arrive: a device code is never redeemed twice.
- */
-async function pollForTokens(options) {
-    const { clock, signal } = options;
-    const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity);
-    if (!Number.isFinite(deadlineMs))
-        throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs');
-    const emit = (event) => options.onEvent?.(event);
-    let intervalMs = options.intervalSeconds * 1000;
-    let marginMs = POLL_MARGIN_MS;
-    const startedMs = clock.now();
-    /** When the previous response ended (or polling started): the interval counts from there. */
-    let lastAnswerMs = startedMs;
-    let nextPollMs = startedMs + intervalMs + marginMs;
-    let polls = 0;
-    let slowDowns = 0;
-    let failuresInARow = 0;
-    /** While the provider is failing, why: a deadline reached then is not "nobody approved". */
-    let lastFailure;
-    for (;;) {
-        if (nextPollMs >= deadlineMs) {
-            const last = finalPollTime(deadlineMs, lastAnswerMs, intervalMs, clock.now());
-            if (last === undefined) {
-                // No poll fits before the deadline; the code stays valid until then, so report the end
-                // when it actually comes (the person may still be reading the prompt).
-                await sleepUntil(clock, deadlineMs, signal, emit);
-                throw deadlineReached(options, deadlineMs, lastFailure);
-            }
-            nextPollMs = last;
-        }
-        await sleepUntil(clock, nextPollMs, signal, emit);
-        polls++;
-        const sentMs = clock.now();
-        const waitedFullInterval = sentMs - lastAnswerMs >= intervalMs;
-        const result = await options.attempt(Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - sentMs)));
-        lastAnswerMs = clock.now();
-        if (result.kind === 'tokens')
-            return result.tokens;
-        if (result.kind === 'transient' && result.status !== 429) {
-            failuresInARow++;
-            lastFailure = result.reason;
-            // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
-            const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) };
-            const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()));
-            // A Retry-After shorter than the interval does not shorten it (RFC 8628 §3.5).
-            const waitMs = Math.max(intervalMs, result.retryAfterMs ?? backoff);
-            emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs });
-            nextPollMs = lastAnswerMs + waitMs + marginMs;
-            continue;
-        }
-        failuresInARow = 0;
-        lastFailure = undefined;
-        const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down'; // a bare 429 means slow down
-        switch (error) {
-            case 'authorization_pending':
-                emit({ type: 'pending', poll: polls });
-                break;
-            case 'slow_down': {
-                slowDowns++;
-                const offered = result.kind === 'oauth-error' && result.intervalSeconds
-                    ? result.intervalSeconds * 1000
-                    : 0;
-                intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
-                emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
-                if (waitedFullInterval && marginMs < WIDENED_POLL_MARGIN_MS) {
-                    marginMs = WIDENED_POLL_MARGIN_MS;
-                    emit({ type: 'margin-widened', marginMs });
-                }
-                break;
-            }
-            case 'access_denied':
-            case 'authorization_declined': // Entra ID's name for a refusal
-                throw new errors/* WaitEndedError */.Ys('denied', 'The request was denied: the person who signed in declined it at the provider. Run the job again if that was a mistake.', result.kind === 'oauth-error' ? result.body : undefined);
-            case 'expired_token':
-                throw new errors/* WaitEndedError */.Ys('expired', 'The code expired before anyone approved it. Run the job again and approve within the time shown.', result.kind === 'oauth-error' ? result.body : undefined);
-            default:
-                if (result.kind === 'oauth-error') {
-                    throw oauthError(options.endpoint, result.status, result.body, 'device-token', options.advisors);
-                }
-        }
-        const retryAfterMs = result.retryAfterMs ?? 0;
-        nextPollMs = lastAnswerMs + Math.max(intervalMs, retryAfterMs) + marginMs;
-    }
-}
-/**
- * When the next poll would fall after the deadline, one last poll just before it still catches
- * an approval given in the meantime, provided it keeps a decent gap from the previous poll (or
- * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
- * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
- */
-function finalPollTime(deadlineMs, lastAnswerMs, intervalMs, nowMs) {
-    const candidate = deadlineMs - 1000;
-    if (candidate <= nowMs)
-        return undefined;
-    return candidate - lastAnswerMs >= Math.min(intervalMs, 5000) ? candidate : undefined;
-}
-function deadlineReached(options, deadlineMs, lastFailure) {
-    const failing = lastFailure
-        ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}`
-        : '';
-    if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
-        return new errors/* WaitEndedError */.Ys('expired', `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing}`);
-    }
-    return new errors/* WaitEndedError */.Ys('timed-out', `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing}`);
-}
-async function sleepUntil(clock, targetMs, signal, emit) {
-    for (let now = clock.now(); now < targetMs; now = clock.now()) {
-        await clock.sleep(Math.min(TICK_MS, targetMs - now), signal);
-        emit({ type: 'tick', nowMs: clock.now() });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runner/format.ts
-/** Times and durations as the person reading the log wants them. */
-/** "10:15:00 UTC" (with the date when it is not today's). */
-function formatUtc(ms, nowMs) {
-    const iso = new Date(ms).toISOString();
-    const time = `${iso.slice(11, 19)} UTC`;
-    return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)
-        ? time
-        : `${iso.slice(0, 10)} ${time}`;
-}
-/** "14 min 30 s", "45 s", "2 h 5 min". */
-function formatDuration(ms) {
-    const total = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(total / 3600);
-    const minutes = Math.floor((total % 3600) / 60);
-    const seconds = total % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes} min ${seconds} s` : `${minutes} min`;
-    return `${seconds} s`;
-}
-/** ISO 8601 without milliseconds: 2026-11-24T10:15:00Z. */
-function isoSeconds(ms) {
-    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-
-/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
-function maskTokens(runner, tokens) {
-    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
-        if (secret)
-            runner.setSecret(secret);
-    }
-}
-/**
- * Sets the step outputs. Values the provider did not return stay unset. refresh-token is the one
- * to store: the new one when the provider rotated it, otherwise the one that still works.
- */
-function publishTokens(runner, tokens, options) {
-    maskTokens(runner, tokens);
-    // It may become the refresh-token output: masked here too, not only where it was read.
-    if (options.refreshTokenUsed)
-        runner.setSecret(options.refreshTokenUsed);
-    runner.setOutput('access-token', tokens.accessToken);
-    const refreshToken = tokens.refreshToken ?? options.refreshTokenUsed;
-    if (refreshToken)
-        runner.setOutput('refresh-token', refreshToken);
-    if (options.refreshTokenUsed !== undefined) {
-        runner.setOutput('refresh-token-rotated', String(tokens.refreshToken !== undefined && tokens.refreshToken !== options.refreshTokenUsed));
-    }
-    if (tokens.idToken)
-        runner.setOutput('id-token', tokens.idToken);
-    if (tokens.tokenType)
-        runner.setOutput('token-type', tokens.tokenType);
-    if (tokens.expiresInSeconds !== undefined) {
-        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
-        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
-    }
-    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
-        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
-    }
-    if (tokens.scope)
-        runner.setOutput('scope', tokens.scope);
-}
-
-;// CONCATENATED MODULE: ./src/runner/prompt.ts
-
-function runOrigin(env) {
-    // The workflow name is free text from a YAML file: no line break or escape sequence from it
-    // (or any of these) may reach the prompt, where it could fake or hide a line.
-    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
-    // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
-    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
-    const repository = read('GITHUB_REPOSITORY');
-    const runId = read('GITHUB_RUN_ID');
-    const workflow = read('GITHUB_WORKFLOW');
-    const runAttempt = read('GITHUB_RUN_ATTEMPT');
-    const actor = read('GITHUB_ACTOR');
+/** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
+function logListener(runner) {
+    let shownAtMs;
     return {
-        ...(repository && { repository }),
-        ...(workflow && { workflow }),
-        ...(runId && { runId }),
-        ...(runAttempt && { runAttempt }),
-        ...(actor && { actor }),
-        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+        on(event) {
+            switch (event.type) {
+                case 'code-ready':
+                    shownAtMs ??= event.atMs;
+                    for (const line of promptLines(event.prompt, event.atMs))
+                        runner.info(line);
+                    break;
+                case 'reminder':
+                    runner.info(reminderLine(event.prompt, event.atMs));
+                    break;
+                case 'poll':
+                    logPoll(runner, event.event);
+                    break;
+                case 'refreshed':
+                    runner.info('Exchanged the refresh token for a new access token.');
+                    break;
+                case 'refused':
+                    runner.info(`The approval was refused: ${event.reason}`);
+                    break;
+                case 'ended': {
+                    const { outcome } = event;
+                    if (outcome.ending !== 'approved')
+                        break;
+                    const by = outcome.approver ? ` by ${outcome.approver.name}` : '';
+                    const after = shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : '';
+                    runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`);
+                    break;
+                }
+                case 'approved':
+                    break;
+            }
+        }
     };
 }
-function describeOrigin(origin) {
-    if (!origin.repository)
-        return undefined;
-    const parts = [origin.repository];
-    if (origin.workflow)
-        parts.push(`workflow "${origin.workflow}"`);
-    if (origin.runId)
-        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
-    if (origin.actor)
-        parts.push(`started by ${origin.actor}`);
-    return parts.join(' · ');
-}
-const RULE = '─'.repeat(64);
-/** The block printed the moment the code exists; the log is live, the summary is not. */
-function promptLines(ctx, nowMs) {
-    const { device } = ctx;
-    const lines = [
-        `┌${RULE}`,
-        '│ Approval needed: sign in at the provider and enter the code.',
-        '│',
-        `│   1. Open   ${device.verificationUri}`,
-        `│   2. Enter  ${device.userCode}`
-    ];
-    if (device.verificationUriComplete) {
-        lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
+function logPoll(runner, event) {
+    switch (event.type) {
+        case 'pending':
+            runner.debug(`Poll ${event.poll}: authorization_pending.`);
+            break;
+        case 'slow-down':
+            runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
+            if (event.count === 3) {
+                runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.');
+            }
+            break;
+        case 'margin-widened':
+            runner.info(`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${formatDuration(event.marginMs)} more between polls from now on.`);
+            break;
+        case 'transient':
+            runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
+            break;
     }
-    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
-    const origin = describeOrigin(ctx.origin);
-    if (origin)
-        lines.push(`│   Asked by ${origin}`);
-    if (ctx.origin.runUrl)
-        lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
-    if (device.message)
-        lines.push('│', `│   The provider says: ${device.message}`);
-    lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
-    return lines;
 }
-function noticeOf(ctx, nowMs) {
-    const { device } = ctx;
-    const where = device.verificationUriComplete ?? device.verificationUri;
-    const origin = describeOrigin(ctx.origin);
+
+;// CONCATENATED MODULE: ./src/listeners/notice.ts
+
+/** Annotations on the run page, pushed while the step runs: where the approver may look first. */
+function noticeListener(runner) {
     return {
-        title: `Approval needed: enter code ${device.userCode}`,
-        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
-            `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
-            `${origin ? ` Asked by ${origin}.` : ''}`
+        on(event) {
+            if (event.type !== 'code-ready')
+                return;
+            const notice = noticeOf(event.prompt, event.atMs);
+            runner.notice(notice.message, notice.title);
+        }
     };
-}
-/** Repeated while waiting: someone who opens the log late may not see the first block. */
-function reminderLine(ctx, nowMs) {
-    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
-}
-/** Says when a reminder is due: once a minute. */
-class ReminderSchedule {
-    everyMs;
-    lastMs;
-    constructor(shownAtMs, everyMs = 60_000) {
-        this.everyMs = everyMs;
-        this.lastMs = shownAtMs;
-    }
-    due(nowMs) {
-        if (nowMs - this.lastMs < this.everyMs)
-            return false;
-        this.lastMs = nowMs;
-        return true;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/runner/escape.ts
@@ -2141,6 +2620,55 @@ function outcomeSection(outcome) {
     return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 
+;// CONCATENATED MODULE: ./src/listeners/summary.ts
+
+/**
+ * The job summary, the record shown once the step ends: what was asked and how it ended. A
+ * failed write is only a warning. `enabled` is read at each write: the summary input is known
+ * only once the inputs are read, and an input error is recorded too.
+ */
+function summaryListener(runner, enabled) {
+    let shownAtMs;
+    const write = async (html) => {
+        if (!enabled())
+            return;
+        try {
+            await runner.appendSummary(html);
+        }
+        catch (error) {
+            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    };
+    return {
+        async on(event) {
+            if (event.type === 'code-ready') {
+                shownAtMs ??= event.atMs;
+                await write(requestSection(event.prompt, event.atMs));
+            }
+            else if (event.type === 'ended') {
+                await write(outcomeSection(recordOf(event.outcome, shownAtMs)));
+            }
+        }
+    };
+}
+function recordOf(outcome, shownAtMs) {
+    return {
+        ending: outcome.ending,
+        atMs: outcome.atMs,
+        ...(shownAtMs !== undefined && { shownAtMs }),
+        ...(outcome.detail && { detail: outcome.detail }),
+        ...(outcome.clientId && { clientId: outcome.clientId }),
+        ...(outcome.scope && { scope: outcome.scope }),
+        ...(outcome.approver && { approver: describeApprover(outcome.approver) })
+    };
+}
+/** "alice (248289761001)", or the one name when the subject is the name. */
+function describeApprover(approver) {
+    return approver.subject === approver.name
+        ? approver.name
+        : `${approver.name} (${approver.subject})`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -2155,321 +2683,86 @@ function outcomeSection(outcome) {
 
 
 
-/** Without expires_in from the provider and without the timeout input, wait this long. */
-const FALLBACK_WAIT_SECONDS = 15 * 60;
-/** Refresh-token errors that mean the token is dead, not that something else is wrong. */
-const DEAD_REFRESH_TOKEN_ERRORS = new Set([
-    'invalid_grant', // RFC 6749 §5.2
-    'bad_refresh_token' // GitHub
-]);
+
 /**
- * inputs → endpoints → (refresh) → device code → live prompt → poll → masked outputs → record.
+ * inputs → endpoints → (refresh | device code → prompt → poll) → identity → outputs → record.
+ * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
 async function run(deps) {
     const { runner, clock } = deps;
-    const summary = new SummaryWriter(runner);
-    let shownAtMs;
+    let config;
+    let quirks;
+    const events = new FlowEvents((error) => runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`));
+    events.subscribe(...listenersFor(runner, () => config?.summary ?? true));
     try {
-        const config = readConfig(runner);
-        summary.enabled = config.summary;
-        summary.clientId = config.clientId;
-        const ctx = {
-            http: deps.http,
-            clock,
-            signal: deps.signal,
-            requestTimeoutMs: deps.requestTimeoutMs ?? 30_000
-        };
+        config = readConfig(runner);
+        const ctx = oauthContext(deps);
         const metadata = await resolveEndpoints(ctx, config.endpoints);
         runner.info(`Using the endpoints from ${metadata.source}.`);
+        quirks = quirksFor(config.provider, metadata);
         const client = clientCredentials(config, metadata);
-        const advisors = advisorsFor(config.provider, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
-        const normalize = (received) => {
-            const tokens = config.provider.normalizeTokens?.(received) ?? received;
-            // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
-            return tokens.scope === undefined && config.scope
-                ? { ...tokens, scope: config.scope }
-                : tokens;
-        };
-        if (config.refreshToken) {
-            const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors);
-            if (refreshed) {
-                const { tokens, approver } = await identify(ctx, runner, config, metadata, normalize(refreshed));
-                publishTokens(runner, tokens, { nowMs: clock.now(), refreshTokenUsed: config.refreshToken });
-                runner.info('Exchanged the refresh token for a new access token.');
-                await summary.outcome({
-                    ending: 'refreshed',
-                    atMs: clock.now(),
-                    clientId: config.clientId,
-                    ...scopeOf(tokens),
-                    ...approverOf(approver)
-                });
-                return 'refreshed';
-            }
-        }
-        const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
-            ...(config.scope && { scope: config.scope }),
-            ...(config.audience && { audience: config.audience }),
-            resources: config.resources,
-            extraParams: config.extraParams
-        }, advisors);
-        runner.setSecret(device.deviceCode);
-        for (const note of device.notes)
-            runner.warning(`The provider's device authorization response: ${note}.`);
-        shownAtMs = clock.now();
-        const deadlines = deadlinesOf(device, config, shownAtMs);
-        if (deadlines.note)
-            runner.warning(deadlines.note);
-        const prompt = {
-            device,
-            clientId: config.clientId,
-            ...(config.scope && { scope: config.scope }),
-            deadlineMs: deadlines.deadlineMs,
-            origin: runOrigin(runner.env)
-        };
-        for (const line of promptLines(prompt, shownAtMs))
-            runner.info(line);
-        const notice = noticeOf(prompt, shownAtMs);
-        runner.notice(notice.message, notice.title);
-        await summary.request(prompt, shownAtMs);
-        if (config.scope?.split(' ').includes('openid'))
-            prepareIdTokenVerification();
-        const reminders = new ReminderSchedule(shownAtMs);
-        const grant = new URLSearchParams({
-            grant_type: DEVICE_CODE_GRANT,
-            device_code: device.deviceCode
+        const refreshed = await refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks);
+        const granted = refreshed
+            ? { tokens: refreshed, atMs: clock.now() }
+            : await deviceLogin(ctx, runner, events, config, metadata, client, quirks).then((login) => ({
+                tokens: login.tokens,
+                atMs: login.approvedAtMs
+            }));
+        const { tokens, approver } = await identify(ctx, runner, config, metadata, normalizeTokens(config, granted.tokens));
+        const ending = refreshed ? 'refreshed' : 'approved';
+        if (refreshed)
+            await events.emit({ type: 'refreshed', atMs: granted.atMs, ...(approver && { approver }) });
+        publishTokens(runner, tokens, {
+            nowMs: granted.atMs,
+            ...(approver && { approver }),
+            refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
         });
-        const granted = normalize(await pollForTokens({
-            clock,
-            signal: deps.signal,
-            endpoint: tokenEndpoint,
-            intervalSeconds: device.intervalSeconds,
-            ...(deadlines.expiresAtMs !== undefined && { expiresAtMs: deadlines.expiresAtMs }),
-            ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
-            attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
-            advisors,
-            onEvent: (event) => reportPollEvent(runner, event, () => reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined)
-        }));
-        const approvedAtMs = clock.now();
-        const { tokens, approver } = await identify(ctx, runner, config, metadata, granted);
-        publishTokens(runner, tokens, { nowMs: approvedAtMs });
-        runner.info(`Approved${approver ? ` by ${approver.name}` : ''} after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`);
-        await summary.outcome({
-            ending: 'approved',
-            atMs: approvedAtMs,
-            shownAtMs,
-            clientId: config.clientId,
-            ...scopeOf(tokens),
-            ...approverOf(approver)
-        });
-        return 'approved';
-    }
-    catch (error) {
-        return fail(runner, summary, error, clock.now(), shownAtMs);
-    }
-}
-/** `auto`: no secret means a public client; with a secret, the preset's choice, else Basic (RFC 6749 §2.3.1). */
-function clientCredentials(config, metadata) {
-    let method;
-    if (config.clientAuthMethod !== 'auto')
-        method = config.clientAuthMethod;
-    else if (config.clientPrivateKey)
-        method = 'private_key_jwt';
-    else if (!config.clientSecret)
-        method = 'none';
-    else if (config.provider.secretAuthMethod)
-        method = config.provider.secretAuthMethod;
-    else {
-        // RFC 8414 §2: the default for token_endpoint_auth_methods_supported is client_secret_basic.
-        const supported = metadata.tokenEndpointAuthMethods ?? ['client_secret_basic'];
-        method =
-            !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
-                ? 'client_secret_post'
-                : 'client_secret_basic';
-    }
-    return {
-        clientId: config.clientId,
-        method,
-        ...(config.clientSecret && { clientSecret: config.clientSecret }),
-        ...(config.clientPrivateKey && {
-            privateKey: config.clientPrivateKey,
-            assertionAudience: metadata.tokenEndpoint
-        })
-    };
-}
-/** Returns new tokens, or undefined to fall through to the device flow. */
-async function tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors) {
-    try {
-        const tokens = await refreshTokens(ctx, tokenEndpoint, client, config.refreshToken, config.scope, advisors);
-        maskTokens(runner, tokens);
-        return tokens;
-    }
-    catch (error) {
-        const dead = error instanceof errors/* OAuthError */.W5 && DEAD_REFRESH_TOKEN_ERRORS.has(error.error);
-        if (!dead || config.onRefreshFailure !== 'device')
-            throw error;
-        runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device).`);
-        return undefined;
-    }
-}
-/** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
-function deadlinesOf(device, config, startMs) {
-    const expiresAtMs = device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined;
-    let timeoutAtMs = config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined;
-    let note;
-    if (expiresAtMs === undefined && timeoutAtMs === undefined) {
-        timeoutAtMs = startMs + FALLBACK_WAIT_SECONDS * 1000;
-        note = `The provider did not say when the code expires; waiting at most ${FALLBACK_WAIT_SECONDS / 60} minutes (set the timeout input to change this).`;
-    }
-    return {
-        ...(expiresAtMs !== undefined && { expiresAtMs }),
-        ...(timeoutAtMs !== undefined && { timeoutAtMs }),
-        deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
-        ...(note && { note })
-    };
-}
-function reportPollEvent(runner, event, reminder) {
-    switch (event.type) {
-        case 'pending':
-            runner.debug(`Poll ${event.poll}: authorization_pending.`);
-            break;
-        case 'slow-down':
-            runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
-            if (event.count === 3) {
-                runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.');
-            }
-            break;
-        case 'margin-widened':
-            runner.info(`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${formatDuration(event.marginMs)} more between polls from now on.`);
-            break;
-        case 'transient':
-            runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
-            break;
-    }
-    const line = reminder();
-    if (line)
-        runner.info(line);
-}
-/**
- * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
- * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
- * (no keys known) is withheld from the outputs.
- */
-async function identify(ctx, runner, config, metadata, received) {
-    maskTokens(runner, received);
-    let tokens = received;
-    let approver;
-    if (tokens.idToken) {
-        if (metadata.issuer && metadata.jwksUri) {
-            const claims = await verifyIdToken(ctx, tokens.idToken, {
-                issuer: metadata.issuer,
+        await events.emit({
+            type: 'ended',
+            outcome: {
+                ending,
+                atMs: granted.atMs,
                 clientId: config.clientId,
-                jwksUri: metadata.jwksUri,
-                ...(config.clientSecret && { clientSecret: config.clientSecret })
-            });
-            approver = approverFromClaims(claims, 'ID token');
-        }
-        else {
-            const { idToken: _withheld, ...rest } = tokens;
-            tokens = rest;
-            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
-        }
+                ...(tokens.scope && { scope: tokens.scope }),
+                ...(approver && { approver })
+            }
+        });
+        return ending;
     }
-    const api = metadata.userinfoEndpoint
-        ? {
-            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
-            nameField: 'preferred_username',
-            subjectField: 'sub'
-        }
-        : config.provider.userApi?.(metadata.tokenEndpoint);
-    if (!approver && api) {
-        try {
-            approver = await fetchApprover(ctx, api, tokens.accessToken);
-        }
-        catch (error) {
-            if (error instanceof errors/* CancelledError */.cc)
-                throw error;
-            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
-        }
+    catch (error) {
+        const failure = failureOf(error, quirks);
+        if (failure.stack)
+            runner.debug(failure.stack);
+        runner.setFailed(failure.message);
+        await events.emit({
+            type: 'ended',
+            outcome: {
+                ending: failure.ending,
+                atMs: clock.now(),
+                detail: failure.message,
+                ...(config && { clientId: config.clientId })
+            }
+        });
+        return failure.ending;
     }
-    if (approver) {
-        runner.setOutput('approver', approver.name);
-        runner.setOutput('approver-subject', approver.subject);
+    finally {
+        await events.close();
     }
-    else if (!api) {
-        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
-    }
-    return { tokens, ...(approver && { approver }) };
 }
-function approverOf(approver) {
-    return approver
-        ? {
-            approver: approver.subject === approver.name
-                ? approver.name
-                : `${approver.name} (${approver.subject})`
-        }
-        : {};
+function oauthContext(deps) {
+    return {
+        http: deps.http,
+        clock: deps.clock,
+        signal: deps.signal,
+        requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
+        onRetry: (reason, delayMs) => deps.runner.info(`${reason}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
+    };
 }
-function scopeOf(tokens) {
-    return tokens.scope ? { scope: tokens.scope } : {};
-}
-function fail(runner, summary, error, nowMs, shownAtMs) {
-    let ending = 'failed';
-    let message;
-    if (error instanceof errors/* CancelledError */.cc) {
-        ending = 'cancelled';
-        message = error.message;
-    }
-    else if (error instanceof errors/* WaitEndedError */.Ys) {
-        ending = error.ending;
-        message = error.message;
-    }
-    else if (error instanceof errors/* ActionError */.lZ) {
-        message = error.message;
-    }
-    else {
-        // A bug: say so plainly; the stack only in debug mode.
-        message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`;
-        if (error instanceof Error && error.stack)
-            runner.debug(error.stack);
-    }
-    runner.setFailed(message);
-    return summary
-        .outcome({
-        ending,
-        atMs: nowMs,
-        ...(shownAtMs !== undefined && { shownAtMs }),
-        detail: message
-    })
-        .then(() => ending);
-}
-/** Writes the summary sections when the summary input allows; a failed write is only a warning. */
-class SummaryWriter {
-    runner;
-    enabled = true;
-    /** Once the inputs are read: every outcome names the client, failures included. */
-    clientId;
-    constructor(runner) {
-        this.runner = runner;
-    }
-    request(prompt, nowMs) {
-        return this.write(requestSection(prompt, nowMs));
-    }
-    outcome(record) {
-        const clientId = record.clientId ?? this.clientId;
-        return this.write(outcomeSection(clientId ? { ...record, clientId } : record));
-    }
-    async write(html) {
-        if (!this.enabled)
-            return;
-        try {
-            await this.runner.appendSummary(html);
-        }
-        catch (error) {
-            this.runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-        }
-    }
+/** Everything the person sees: one listener per way of reaching them. */
+function listenersFor(runner, summaryEnabled) {
+    return [logListener(runner), noticeListener(runner), summaryListener(runner, summaryEnabled)];
 }
 
 
@@ -2627,6 +2920,7 @@ function lowerCaseHeaders(headers) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
@@ -2743,6 +3037,10 @@ function describeSize(text) {
 function printable(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
 }
+/** A status that says "try again later" rather than "no". */
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
+}
 
 
 /***/ }),
@@ -2808,7 +3106,6 @@ function actionsRunner(env = process.env, write = (text) => void process.stdout.
         setSecret: (value) => command('add-mask', value),
         info: (message) => write(`${message}${external_node_os_namespaceObject.EOL}`),
         debug: (message) => command('debug', message),
-        isDebug: () => env['RUNNER_DEBUG'] === '1',
         notice: (message, title) => command('notice', message, { title }),
         warning: (message) => command('warning', message),
         setOutput: keyValue('GITHUB_OUTPUT', 'set-output'),

@@ -55,7 +55,6 @@ const coreRunner: Runner = {
   setSecret: (value) => core.setSecret(value),
   info: (message) => core.info(message),
   debug: (message) => core.debug(message),
-  isDebug: () => core.isDebug(),
   notice: (message, title) => core.notice(message, { title }),
   warning: (message) => core.warning(message),
   setOutput: (name, value) => core.setOutput(name, value),
@@ -137,12 +136,6 @@ describe('actionsRunner: the runner protocol without @actions/core', () => {
     expect(runner.getInput('client-id')).toBe('release-bot')
     expect(runner.getInput('my scope')).toBe('a b')
     expect(runner.getInput('missing')).toBe('')
-  })
-
-  it('is in debug mode only when RUNNER_DEBUG is 1', () => {
-    expect(actionsRunner({ RUNNER_DEBUG: '1' }).isDebug()).toBe(true)
-    expect(actionsRunner({ RUNNER_DEBUG: 'true' }).isDebug()).toBe(false)
-    expect(actionsRunner({}).isDebug()).toBe(false)
   })
 
   it('refuses to write an output whose file the runner promised but is missing', () => {

@@ -1,8 +1,10 @@
 import type { JSONWebKeySet, JWTPayload } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
+import { type OAuthContext } from './exchange.js'
 import { loadJose, type Jose } from './load-jose.js'
-import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
+import { getJson } from './redirects.js'
+import { unusableResponse } from './wording.js'
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
 export class IdTokenError extends ActionError {

@@ -46,7 +46,6 @@ export function actionsRunner(
     setSecret: (value) => command('add-mask', value),
     info: (message) => write(`${message}${EOL}`),
     debug: (message) => command('debug', message),
-    isDebug: () => env['RUNNER_DEBUG'] === '1',
     notice: (message, title) => command('notice', message, { title }),
     warning: (message) => command('warning', message),
     setOutput: keyValue('GITHUB_OUTPUT', 'set-output'),
