@@ -214,7 +214,12 @@ describe('test IdP: device flow for each client authentication method', () => {
         })
       )
       expect(idp.tokenRequests.slice(before)).toEqual([
-        { grantType: DEVICE_GRANT, status: 200, at: expect.any(Number) }
+        {
+          grantType: DEVICE_GRANT,
+          status: 200,
+          at: expect.any(Number),
+          answeredAt: expect.any(Number)
+        }
       ])
 
       const clientId = idp.clients[kind].clientId
