@@ -136,7 +136,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5110);
-/* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6466);
+/* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5277);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -206,8 +206,6 @@ function authMethodOf(config, metadata) {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/oauth/load-jose.ts
 /**
  * jose (JWS and JWK) is needed only for private_key_jwt and once an id_token arrives, after the
@@ -217,7 +215,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const loadJose = () => __nccwpck_require__.e(/* import() */ 460).then(__nccwpck_require__.bind(__nccwpck_require__, 6460));
 
 ;// CONCATENATED MODULE: ./src/oauth/client-auth.ts
-
 
 
 const CLIENT_AUTH_METHODS = [
@@ -285,7 +282,8 @@ async function clientAssertion(client, audience, nowMs) {
             .setIssuer(client.clientId)
             .setSubject(client.clientId)
             .setAudience(audience)
-            .setJti((0,external_node_crypto_.randomUUID)())
+            // The global Web Crypto: node:crypto is loaded when first needed, not at start-up.
+            .setJti(crypto.randomUUID())
             .setIssuedAt(issuedAt)
             .setExpirationTime(issuedAt + 60)
             .sign(key);
@@ -452,8 +450,8 @@ function idTokenIssuerFor(configured, claimed) {
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
 const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/http.ts
+var http = __nccwpck_require__(2075);
 // EXTERNAL MODULE: ./src/oauth/response.ts
 var oauth_response = __nccwpck_require__(2612);
 ;// CONCATENATED MODULE: ./src/oauth/wording.ts
@@ -2768,25 +2766,17 @@ function listenersFor(runner, summaryEnabled) {
 
 /***/ }),
 
-/***/ 6466:
+/***/ 2075:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  nB: () => (/* binding */ MAX_RESPONSE_BYTES),
-  Az: () => (/* binding */ TransportFailure),
-  St: () => (/* binding */ createHttpTransport)
-});
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-var proxy = __nccwpck_require__(9783);
-;// CONCATENATED MODULE: ./src/oauth/http.ts
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Az: () => (/* binding */ TransportFailure),
+/* harmony export */   St: () => (/* binding */ createHttpTransport),
+/* harmony export */   nB: () => (/* binding */ MAX_RESPONSE_BYTES)
+/* harmony export */ });
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9783);
 
 
 /** Responses larger than this are refused: no legitimate OAuth response comes close. */
@@ -2818,9 +2808,10 @@ const NOT_DELIVERED_CODES = new Set([
  * runner's https_proxy / http_proxy / no_proxy settings apply exactly as for other actions.
  */
 function createHttpTransport(userAgent) {
-    const agentFor = proxyAwareAgents(userAgent);
+    const routeFor = routes(userAgent);
     return async (request) => {
-        const agent = await agentFor(request.url);
+        const url = new URL(request.url);
+        const { send, agent } = await routeFor(url);
         return new Promise((resolve, reject) => {
             let settled = false;
             const finish = (error, response) => {
@@ -2837,8 +2828,6 @@ function createHttpTransport(userAgent) {
                     resolve(response);
             };
             const onAbort = () => finish(new TransportFailure('aborted', true, 'cancelled'));
-            const url = new URL(request.url);
-            const send = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
             const headers = { 'User-Agent': userAgent, ...request.headers };
             if (request.body !== undefined)
                 headers['Content-Length'] = String(Buffer.byteLength(request.body));
@@ -2873,22 +2862,28 @@ function createHttpTransport(userAgent) {
     };
 }
 /**
- * Without a proxy for the URL (http-client's own no_proxy and *_proxy rules decide), a plain
- * agent without keep-alive, which is what @actions/http-client gives then too. With one,
- * @actions/http-client's tunnelling agent. That module imports undici, the largest part of the
- * bundle, so it is loaded only when a proxy is in play, not before every first request.
+ * How to send to a URL: node:http or node:https, and the agent. Without a proxy for the URL
+ * (http-client's own no_proxy and *_proxy rules decide), a plain agent without keep-alive, which
+ * is what @actions/http-client gives then too; with one, @actions/http-client's tunnelling agent.
+ * Each is loaded when a request first needs it, not before every first request: node:https brings
+ * tls and crypto, and @actions/http-client imports undici, the largest part of the bundle.
  */
-function proxyAwareAgents(userAgent) {
-    const direct = new external_node_http_.Agent({ keepAlive: false });
-    const directTls = new external_node_https_namespaceObject.Agent({ keepAlive: false });
+function routes(userAgent) {
+    const direct = new node_http__WEBPACK_IMPORTED_MODULE_0__.Agent({ keepAlive: false });
+    let secure;
     let proxied;
     return async (url) => {
-        const parsed = new URL(url);
-        if (!(0,proxy/* getProxyUrl */.s)(parsed)?.hostname)
-            return parsed.protocol === 'https:' ? directTls : direct;
+        const tls = url.protocol === 'https:' ? await (secure ??= loadHttps()) : undefined;
+        const send = tls?.send ?? node_http__WEBPACK_IMPORTED_MODULE_0__.request;
+        if (!(0,_actions_http_client_lib_proxy__WEBPACK_IMPORTED_MODULE_1__/* .getProxyUrl */ .s)(url)?.hostname)
+            return { send, agent: tls?.direct ?? direct };
         proxied ??= __nccwpck_require__.e(/* import() */ 779).then(__nccwpck_require__.bind(__nccwpck_require__, 2779)).then(({ HttpClient }) => new HttpClient(userAgent, [], { keepAlive: false }));
-        return (await proxied).getAgent(url);
+        return { send, agent: (await proxied).getAgent(url.href) };
     };
+}
+async function loadHttps() {
+    const https = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
+    return { send: https.request, direct: new https.Agent({ keepAlive: false }) };
 }
 function failureOf(error, responseStarted) {
     const code = error.code ?? '';
@@ -3054,14 +3049,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   A: () => (/* binding */ actionsRunner)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/runner/actions-runner.ts
-
 // Synchronous writes to local files: a few lines each, and node:fs/promises would be one more
 // module to load before the first request.
 
@@ -3130,7 +3122,8 @@ function actionsRunner(env = process.env, write = (text) => void process.stdout.
 }
 /** `name<<delimiter`, the value, the delimiter: a random delimiter no value can contain by chance. */
 function keyValueBlock(name, value) {
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    // The global Web Crypto: node:crypto is loaded here, after the code is shown, not at start-up.
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
     // A value that contained the delimiter could end the block early and set other outputs.
     if (name.includes(delimiter) || value.includes(delimiter))
         throw new Error(`The value of ${name} contains its own delimiter; it was not written.`);
@@ -3294,6 +3287,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
@@ -3593,6 +3593,18 @@ class DecodedURL extends URL {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

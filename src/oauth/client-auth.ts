@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { JWK } from 'jose'
 import { ActionError } from '../errors.js'
 import { loadJose, type Jose } from './load-jose.js'
@@ -116,7 +115,8 @@ async function clientAssertion(
       .setIssuer(client.clientId)
       .setSubject(client.clientId)
       .setAudience(audience)
-      .setJti(randomUUID())
+      // The global Web Crypto: node:crypto is loaded when first needed, not at start-up.
+      .setJti(crypto.randomUUID())
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + 60)
       .sign(key)

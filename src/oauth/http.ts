@@ -1,5 +1,5 @@
 import * as http from 'node:http'
-import * as https from 'node:https'
+import type { Agent as HttpsAgent } from 'node:https'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 /** One HTTP exchange. Redirects are never followed here: the caller decides (see discovery). */
@@ -54,9 +54,10 @@ const NOT_DELIVERED_CODES = new Set([
  * runner's https_proxy / http_proxy / no_proxy settings apply exactly as for other actions.
  */
 export function createHttpTransport(userAgent: string): HttpTransport {
-  const agentFor = proxyAwareAgents(userAgent)
+  const routeFor = routes(userAgent)
   return async (request) => {
-    const agent = await agentFor(request.url)
+    const url = new URL(request.url)
+    const { send, agent } = await routeFor(url)
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false
       const finish = (error: TransportFailure | undefined, response?: HttpResponse): void => {
@@ -70,8 +71,6 @@ export function createHttpTransport(userAgent: string): HttpTransport {
         } else resolve(response as HttpResponse)
       }
       const onAbort = (): void => finish(new TransportFailure('aborted', true, 'cancelled'))
-      const url = new URL(request.url)
-      const send = url.protocol === 'https:' ? https.request : http.request
       const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers }
       if (request.body !== undefined)
         headers['Content-Length'] = String(Buffer.byteLength(request.body))
@@ -123,24 +122,37 @@ export function createHttpTransport(userAgent: string): HttpTransport {
   }
 }
 
+type Send = (
+  url: URL,
+  options: http.RequestOptions,
+  callback: (response: http.IncomingMessage) => void
+) => http.ClientRequest
+
 /**
- * Without a proxy for the URL (http-client's own no_proxy and *_proxy rules decide), a plain
- * agent without keep-alive, which is what @actions/http-client gives then too. With one,
- * @actions/http-client's tunnelling agent. That module imports undici, the largest part of the
- * bundle, so it is loaded only when a proxy is in play, not before every first request.
+ * How to send to a URL: node:http or node:https, and the agent. Without a proxy for the URL
+ * (http-client's own no_proxy and *_proxy rules decide), a plain agent without keep-alive, which
+ * is what @actions/http-client gives then too; with one, @actions/http-client's tunnelling agent.
+ * Each is loaded when a request first needs it, not before every first request: node:https brings
+ * tls and crypto, and @actions/http-client imports undici, the largest part of the bundle.
  */
-function proxyAwareAgents(userAgent: string): (url: string) => Promise<http.Agent> {
+function routes(userAgent: string): (url: URL) => Promise<{ send: Send; agent: http.Agent }> {
   const direct = new http.Agent({ keepAlive: false })
-  const directTls = new https.Agent({ keepAlive: false })
+  let secure: Promise<{ send: Send; direct: HttpsAgent }> | undefined
   let proxied: Promise<{ getAgent(url: string): http.Agent }> | undefined
   return async (url) => {
-    const parsed = new URL(url)
-    if (!getProxyUrl(parsed)?.hostname) return parsed.protocol === 'https:' ? directTls : direct
+    const tls = url.protocol === 'https:' ? await (secure ??= loadHttps()) : undefined
+    const send = tls?.send ?? http.request
+    if (!getProxyUrl(url)?.hostname) return { send, agent: tls?.direct ?? direct }
     proxied ??= import('@actions/http-client').then(
       ({ HttpClient }) => new HttpClient(userAgent, [], { keepAlive: false })
     )
-    return (await proxied).getAgent(url)
+    return { send, agent: (await proxied).getAgent(url.href) }
   }
+}
+
+async function loadHttps(): Promise<{ send: Send; direct: HttpsAgent }> {
+  const https = await import('node:https')
+  return { send: https.request, direct: new https.Agent({ keepAlive: false }) }
 }
 
 function failureOf(error: Error & { code?: string }, responseStarted: boolean): TransportFailure {

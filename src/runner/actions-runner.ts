@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 // Synchronous writes to local files: a few lines each, and node:fs/promises would be one more
 // module to load before the first request.
 import { accessSync, appendFileSync, constants, existsSync } from 'node:fs'
@@ -71,7 +70,8 @@ export function actionsRunner(
 
 /** `name<<delimiter`, the value, the delimiter: a random delimiter no value can contain by chance. */
 function keyValueBlock(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`
+  // The global Web Crypto: node:crypto is loaded here, after the code is shown, not at start-up.
+  const delimiter = `ghadelimiter_${crypto.randomUUID()}`
   // A value that contained the delimiter could end the block early and set other outputs.
   if (name.includes(delimiter) || value.includes(delimiter))
     throw new Error(`The value of ${name} contains its own delimiter; it was not written.`)
