@@ -28376,7 +28376,6 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ systemClock)
 /* harmony export */ });
-/* unused harmony export throwIfCancelled */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 const systemClock = {
@@ -28396,10 +28395,6 @@ const systemClock = {
     }),
     random: () => Math.random()
 };
-function throwIfCancelled(signal) {
-    if (signal?.aborted)
-        throw new CancelledError();
-}
 
 
 /***/ }),
@@ -28530,7 +28525,6 @@ const runner = {
     setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    isDebug: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o(),
     notice: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, { title }),
     warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
     setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
@@ -28574,7 +28568,8 @@ function clientCredentials(config, metadata) {
         ...(config.clientPrivateKey && {
             privateKey: config.clientPrivateKey,
             // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
-            assertionAudience: metadata.tokenEndpoint
+            assertionAudience: metadata.tokenEndpoint,
+            audienceFallback: { addressToCalledUrl: false }
         })
     };
 }
@@ -29665,10 +29660,16 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, assertionAudienceOf(client, audience), nowMs));
             break;
     }
     return { params: body, headers };
+}
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+function assertionAudienceOf(client, calledUrl) {
+    if (client.audienceFallback?.addressToCalledUrl)
+        return calledUrl;
+    return client.assertionAudience ?? calledUrl;
 }
 function requireSecret(client) {
     if (client.clientSecret === undefined)
@@ -29746,6 +29747,115 @@ function algorithmForPem(pem) {
         return 'EdDSA'; // Ed25519
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
 }
+
+;// CONCATENATED MODULE: ./src/oauth/deviations.ts
+/**
+ * Known departures from the RFCs that the action tolerates, each named for the providers that
+ * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
+ * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
+ *
+ * Deviations handled elsewhere, because they are properties of a request rather than of a field:
+ * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
+ *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
+ *   status.
+ * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
+ * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
+ *   names for a denial or a dead refresh token: providers/*.ts.
+ */
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+function shouldRetryAssertionAudience(client, calledUrl, error) {
+    return (client.method === 'private_key_jwt' &&
+        client.audienceFallback !== undefined &&
+        !client.audienceFallback.addressToCalledUrl &&
+        client.assertionAudience !== undefined &&
+        client.assertionAudience !== calledUrl &&
+        (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
+}
+/**
+ * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
+ * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
+ * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
+ * readable OAuth error is read as "the refresh token was refused".
+ */
+function isBareRefreshRefusal(status) {
+    return status === 400 || status === 401;
+}
+/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
+function verificationUriOf(fields) {
+    return fields['verification_uri'] ?? fields['verification_url'];
+}
+/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
+function verificationUriCompleteOf(fields) {
+    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
+}
+/**
+ * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
+ * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
+ * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
+ * interval and expires_in, token.ts: expires_in and slow_down's interval).
+ */
+function secondsOf(value) {
+    if (value === undefined || value === null)
+        return { kind: 'absent' };
+    if (typeof value === 'number') {
+        return Number.isFinite(value)
+            ? { kind: 'number', seconds: value }
+            : { kind: 'invalid', shown: String(value) };
+    }
+    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+        return { kind: 'number', seconds: Number(value) };
+    }
+    return {
+        kind: 'invalid',
+        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
+    };
+}
+/**
+ * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
+ * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
+ * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
+ */
+function issuerMatches(expected, published) {
+    if (expected === published)
+        return true;
+    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
+    const match = template.exec(published);
+    if (!match)
+        return false;
+    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
+}
+const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
+const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
+/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
+const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/**
+ * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
+ * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
+ * {tenantid} template their documents publish): the token names the approver's own tenant,
+ * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
+ * (limited to the personal-account tenant for consumers, and excluding it for organizations).
+ * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
+ */
+function idTokenIssuerFor(configured, claimed) {
+    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
+    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
+    if (!alias || !tenant)
+        return configured;
+    const personal = tenant === ENTRA_CONSUMERS_TENANT;
+    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
+    return allowed ? claimed : configured;
+}
+/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
+const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
 ;// CONCATENATED MODULE: ./src/oauth/backoff.ts
 const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
@@ -29974,6 +30084,7 @@ function errorPageOf(body) {
 
 
 
+
 /**
  * A form POST with client authentication, retried on transient failures, whose answer is either
  * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
@@ -29981,10 +30092,21 @@ function errorPageOf(body) {
  * a private_key_jwt assertion may be used once only.
  */
 async function postAuthenticated(ctx, endpoint, client, params, options) {
-    const read = await withRetries(ctx, endpoint, async () => {
+    const send = () => withRetries(ctx, endpoint, async () => {
         const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
         return postForm(ctx, endpoint, auth.params, auth.headers);
     }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    let read = await send();
+    const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (refused &&
+        client.audienceFallback &&
+        shouldRetryAssertionAudience(client, endpoint.url, refused)) {
+        // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+        client.audienceFallback.addressToCalledUrl = true;
+        read = await send();
+        if ((0,oauth_response/* oauthErrorOf */.zi)(read))
+            client.audienceFallback.addressToCalledUrl = false;
+    }
     const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (error)
         throw oauthError(endpoint, read.status, error, options.kind);
@@ -29992,98 +30114,6 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
         throw unusableResponse(endpoint, read, options.expected);
     return read.fields;
 }
-
-;// CONCATENATED MODULE: ./src/oauth/deviations.ts
-/**
- * Known departures from the RFCs that the action tolerates, each named for the providers that
- * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
- * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
- *
- * Deviations handled elsewhere, because they are properties of a request rather than of a field:
- * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
- *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
- *   status.
- * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
- * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
- * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
- *   names for a denial or a dead refresh token: providers/*.ts.
- */
-/**
- * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
- * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
- * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
- * readable OAuth error is read as "the refresh token was refused".
- */
-function isBareRefreshRefusal(status) {
-    return status === 400 || status === 401;
-}
-/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
-function verificationUriOf(fields) {
-    return fields['verification_uri'] ?? fields['verification_url'];
-}
-/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
-function verificationUriCompleteOf(fields) {
-    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
-}
-/**
- * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
- * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
- * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
- * interval and expires_in, token.ts: expires_in and slow_down's interval).
- */
-function secondsOf(value) {
-    if (value === undefined || value === null)
-        return { kind: 'absent' };
-    if (typeof value === 'number') {
-        return Number.isFinite(value)
-            ? { kind: 'number', seconds: value }
-            : { kind: 'invalid', shown: String(value) };
-    }
-    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
-        return { kind: 'number', seconds: Number(value) };
-    }
-    return {
-        kind: 'invalid',
-        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
-    };
-}
-/**
- * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
- * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
- * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
- */
-function issuerMatches(expected, published) {
-    if (expected === published)
-        return true;
-    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
-    const match = template.exec(published);
-    if (!match)
-        return false;
-    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
-}
-const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
-const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
-/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
-const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
-/**
- * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
- * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
- * {tenantid} template their documents publish): the token names the approver's own tenant,
- * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
- * (limited to the personal-account tenant for consumers, and excluding it for organizations).
- * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
- */
-function idTokenIssuerFor(configured, claimed) {
-    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
-    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
-    if (!alias || !tenant)
-        return configured;
-    const personal = tenant === ENTRA_CONSUMERS_TENANT;
-    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
-    return allowed ? claimed : configured;
-}
-/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
-const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
 
@@ -32798,7 +32828,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
@@ -32808,7 +32837,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

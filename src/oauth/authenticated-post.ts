@@ -1,7 +1,9 @@
 import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { shouldRetryAssertionAudience } from './deviations.js'
-import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import { postForm, type OAuthContext } from './exchange.js'
+import { withRetries } from './retry.js'
+import { unusableResponse } from './wording.js'
 import { oauthError, type RequestKind } from './explain.js'
 import { oauthErrorOf, type ReadResponse } from './response.js'
 
