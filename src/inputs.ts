@@ -147,7 +147,7 @@ function readRefresh(
     if (!refreshToken) {
       throw new InputError(
         'refresh-token',
-        `is empty, and mode: refresh never asks a person: ${emptySecret}. For a first run that asks a person, use mode: device once and store the refresh token it returns.`
+        `is empty, and mode: refresh never asks a person; ${emptySecret}. For a first run that asks a person, use mode: device once and store the refresh token it returns.`
       )
     }
   }
@@ -160,7 +160,7 @@ function readRefresh(
   if (mode === 'auto' && !refreshToken && onFailureInput === 'fail') {
     throw new InputError(
       'refresh-token',
-      `is empty, but on-refresh-failure: fail says this step is meant to refresh: ${emptySecret}. To ask a person when there is no refresh token yet, set on-refresh-failure: device.`
+      `is empty, but on-refresh-failure: fail says this step is meant to refresh, so ${emptySecret}. To ask a person when there is no refresh token yet, set on-refresh-failure: device.`
     )
   }
   return {
