@@ -346,7 +346,11 @@ function readScope(value: string, provider: ProviderPreset): string | undefined 
   if (scope.includes(',') && !provider.commaSeparatedScopes) {
     throw new InputError(
       'scope',
-      `"${scope.slice(0, 200)}" has commas, but scopes are separated by spaces (RFC 6749 §3.3): write scope: ${scope.split(/\s*,\s*|\s+/).filter(Boolean).join(' ').slice(0, 200)}`
+      `"${scope.slice(0, 200)}" has commas, but scopes are separated by spaces (RFC 6749 §3.3): write scope: ${scope
+        .split(/\s*,\s*|\s+/)
+        .filter(Boolean)
+        .join(' ')
+        .slice(0, 200)}`
     )
   }
   // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )

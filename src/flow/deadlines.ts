@@ -55,7 +55,8 @@ export function checkTimeout(
   deadlines: Deadlines
 ): string | undefined {
   const { timeoutSeconds } = config
-  if (timeoutSeconds === undefined || deadlines.timeoutAtMs !== deadlines.deadlineMs) return undefined
+  if (timeoutSeconds === undefined || deadlines.timeoutAtMs !== deadlines.deadlineMs)
+    return undefined
   const shown = formatDuration(timeoutSeconds * 1000)
   if (timeoutSeconds * 1000 <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
     throw new InputError(
