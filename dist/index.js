@@ -28505,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8970);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28546,7 +28546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6706:
+/***/ 8970:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28568,7 +28568,8 @@ function clientCredentials(config, metadata) {
         ...(config.clientPrivateKey && {
             privateKey: config.clientPrivateKey,
             // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
-            assertionAudience: metadata.tokenEndpoint
+            assertionAudience: metadata.tokenEndpoint,
+            audienceFallback: { addressToCalledUrl: false }
         })
     };
 }
@@ -29659,10 +29660,16 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, assertionAudienceOf(client, audience), nowMs));
             break;
     }
     return { params: body, headers };
+}
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+function assertionAudienceOf(client, calledUrl) {
+    if (client.audienceFallback?.addressToCalledUrl)
+        return calledUrl;
+    return client.assertionAudience ?? calledUrl;
 }
 function requireSecret(client) {
     if (client.clientSecret === undefined)
@@ -29741,252 +29748,6 @@ function algorithmForPem(pem) {
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
 }
 
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oauth/response.ts
-var oauth_response = __nccwpck_require__(2612);
-;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
-const MAX_URL_LENGTH = 2048;
-function checkSecureUrl(value) {
-    if (value.length > MAX_URL_LENGTH)
-        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return {
-            ok: false,
-            problem: 'is not an absolute URL (expected something like https://id.example.com)'
-        };
-    }
-    if (url.username || url.password) {
-        return {
-            ok: false,
-            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
-        };
-    }
-    if (url.hash)
-        return {
-            ok: false,
-            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
-        };
-    if (url.protocol === 'https:')
-        return { ok: true, url };
-    if (url.protocol === 'http:') {
-        if (isLoopbackHost(url.hostname))
-            return { ok: true, url };
-        return {
-            ok: false,
-            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
-        };
-    }
-    return {
-        ok: false,
-        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
-    };
-}
-/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-
-;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
-
-
-
-
-const FORM_HEADERS = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    // Deviation (GitHub): without this it answers form-encoded.
-    Accept: 'application/json'
-};
-/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
-async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
-}
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
-}
-async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
-    if (ctx.signal?.aborted)
-        throw new errors/* CancelledError */.cc();
-    try {
-        const response = await ctx.http({
-            ...request,
-            url: endpoint.url,
-            timeoutMs,
-            ...(ctx.signal && { signal: ctx.signal })
-        });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
-        const location = response.headers['location'];
-        return location ? { ...read, location } : read;
-    }
-    catch (error) {
-        if (ctx.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (error instanceof http/* TransportFailure */.Az)
-            throw networkError(endpoint, error, timeoutMs);
-        throw error;
-    }
-}
-function networkError(endpoint, failure, timeoutMs) {
-    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
-    switch (failure.kind) {
-        case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-        case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
-        default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
-        }
-    }
-}
-/** A status that says "try again later" rather than "no". */
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/**
- * Runs a request again after network failures and transient statuses (with backoff, or as long as
- * Retry-After says). Used for discovery and the device authorization request; the poll loop has
- * its own policy, bounded by the code's lifetime.
- */
-async function withRetries(ctx, endpoint, attempt, options) {
-    for (let n = 1;; n++) {
-        let reason;
-        let retryAfterMs;
-        try {
-            const read = await attempt();
-            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
-            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
-                return read;
-            reason = `HTTP ${read.status}`;
-            retryAfterMs = read.retryAfterMs;
-        }
-        catch (error) {
-            const retryable = error instanceof errors/* NetworkError */.Dr &&
-                (options.retryMaybeDelivered || !error.maybeDelivered) &&
-                n < options.attempts;
-            if (!retryable)
-                throw error;
-            reason = error.message;
-        }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-        const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
-        await ctx.clock.sleep(delayMs, ctx.signal);
-    }
-}
-/** The error for a response that is neither the expected answer nor an OAuth error. */
-function unusableResponse(endpoint, read, expected) {
-    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
-    const hint = read.kind === 'html'
-        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
-        : isTransientStatus(read.status)
-            ? ' The provider seems to be failing; try again later.'
-            : '';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/explain.ts
-
-
-
-/**
- * The OAuthError for an error response: what the provider said and where, as data and as a
- * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
- * knows the provider and the inputs; the protocol code knows neither.
- */
-function oauthError(endpoint, status, body, request) {
-    // The description's own closing full stop is dropped: the sentence ends with ours.
-    const said = body.errorDescription
-        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
-            .slice(0, 500)
-            .replace(/[.\s]+$/, '')}`
-        : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
-    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
-}
-/** The provider's error_uri, when it is one a person can safely open (https). */
-function errorPageOf(body) {
-    return body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
-
-
-
-
-/**
- * A form POST with client authentication, retried on transient failures, whose answer is either
- * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
- * advice, or a description of the unusable answer). The assertion is signed anew for every try:
- * a private_key_jwt assertion may be used once only.
- */
-async function postAuthenticated(ctx, endpoint, client, params, options) {
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, options.kind);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, options.expected);
-    return read.fields;
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/deviations.ts
 /**
  * Known departures from the RFCs that the action tolerates, each named for the providers that
@@ -30002,6 +29763,23 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
  * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
  *   names for a denial or a dead refresh token: providers/*.ts.
  */
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+function shouldRetryAssertionAudience(client, calledUrl, error) {
+    return (client.method === 'private_key_jwt' &&
+        client.audienceFallback !== undefined &&
+        !client.audienceFallback.addressToCalledUrl &&
+        client.assertionAudience !== undefined &&
+        client.assertionAudience !== calledUrl &&
+        (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
+}
 /**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
  * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
@@ -30079,7 +29857,194 @@ function idTokenIssuerFor(configured, claimed) {
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
 const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
+// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
+var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
+;// CONCATENATED MODULE: ./src/oauth/wording.ts
+
+
+/** The error for a response that is neither the expected answer nor an OAuth error. */
+function unusableResponse(endpoint, read, expected) {
+    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
+    const hint = read.kind === 'html'
+        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
+        : (0,oauth_response/* isTransientStatus */.Dm)(read.status)
+            ? ' The provider seems to be failing; try again later.'
+            : '';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
+
+
+
+const FORM_HEADERS = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    // Deviation (GitHub): without this it answers form-encoded.
+    Accept: 'application/json'
+};
+/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
+async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
+    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+}
+async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
+    if (ctx.signal?.aborted)
+        throw new errors/* CancelledError */.cc();
+    try {
+        const response = await ctx.http({
+            ...request,
+            url: endpoint.url,
+            timeoutMs,
+            ...(ctx.signal && { signal: ctx.signal })
+        });
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const location = response.headers['location'];
+        return location ? { ...read, location } : read;
+    }
+    catch (error) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        if (error instanceof http/* TransportFailure */.Az)
+            throw networkError(endpoint, error, timeoutMs);
+        throw error;
+    }
+}
+function networkError(endpoint, failure, timeoutMs) {
+    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
+    switch (failure.kind) {
+        case 'too-large':
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+        case 'timeout':
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'reset':
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+        default: {
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
+                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
+                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/retry.ts
+
+
+
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+async function withRetries(ctx, endpoint, attempt, options) {
+    for (let n = 1;; n++) {
+        let reason;
+        let retryAfterMs;
+        try {
+            const read = await attempt();
+            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+            if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
+                return read;
+            reason = `HTTP ${read.status}`;
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            const retryable = error instanceof errors/* NetworkError */.Dr &&
+                (options.retryMaybeDelivered || !error.maybeDelivered) &&
+                n < options.attempts;
+            if (!retryable)
+                throw error;
+            reason = error.message;
+        }
+        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        const onRetry = options.onRetry ?? ctx.onRetry;
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/explain.ts
+
+
+
+/**
+ * The OAuthError for an error response: what the provider said and where, as data and as a
+ * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
+ * knows the provider and the inputs; the protocol code knows neither.
+ */
+function oauthError(endpoint, status, body, request) {
+    // The description's own closing full stop is dropped: the sentence ends with ours.
+    const said = body.errorDescription
+        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
+        : '';
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
+    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
+}
+/** The provider's error_uri, when it is one a person can safely open (https). */
+function errorPageOf(body) {
+    return body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
+
+
+
+
+
+
+
+/**
+ * A form POST with client authentication, retried on transient failures, whose answer is either
+ * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
+ * advice, or a description of the unusable answer). The assertion is signed anew for every try:
+ * a private_key_jwt assertion may be used once only.
+ */
+async function postAuthenticated(ctx, endpoint, client, params, options) {
+    const send = () => withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    let read = await send();
+    const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (refused &&
+        client.audienceFallback &&
+        shouldRetryAssertionAudience(client, endpoint.url, refused)) {
+        // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+        client.audienceFallback.addressToCalledUrl = true;
+        read = await send();
+        if ((0,oauth_response/* oauthErrorOf */.zi)(read))
+            client.audienceFallback.addressToCalledUrl = false;
+    }
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, options.kind);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, options.expected);
+    return read.fields;
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
+
+
 
 
 
@@ -30117,7 +30082,7 @@ async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
     }
     if (read.status === 200 && read.fields)
         return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
-    if (isTransientStatus(read.status)) {
+    if ((0,oauth_response/* isTransientStatus */.Dm)(read.status)) {
         return {
             kind: 'transient',
             status: read.status,
@@ -30203,6 +30168,58 @@ async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
 /** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
 class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
     name = 'RefreshRefusedError';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
+const MAX_URL_LENGTH = 2048;
+function checkSecureUrl(value) {
+    if (value.length > MAX_URL_LENGTH)
+        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return {
+            ok: false,
+            problem: 'is not an absolute URL (expected something like https://id.example.com)'
+        };
+    }
+    if (url.username || url.password) {
+        return {
+            ok: false,
+            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
+        };
+    }
+    if (url.hash)
+        return {
+            ok: false,
+            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
+        };
+    if (url.protocol === 'https:')
+        return { ok: true, url };
+    if (url.protocol === 'http:') {
+        if (isLoopbackHost(url.hostname))
+            return { ok: true, url };
+        return {
+            ok: false,
+            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
+        };
+    }
+    return {
+        ok: false,
+        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
+    };
+}
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
@@ -31003,7 +31020,42 @@ function decodeJwt(jwt) {
 }
 
 
+;// CONCATENATED MODULE: ./src/oauth/redirects.ts
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
+async function getJson(ctx, endpoint, headers = {}) {
+    let url = endpoint.url;
+    for (let hop = 0;; hop++) {
+        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
+        if (![301, 302, 303, 307, 308].includes(read.status))
+            return { ...read, finalUrl: url };
+        const location = read.location;
+        if (!location || hop >= MAX_REDIRECTS) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
+        }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
+        const next = new URL(location, url);
+        // A bearer token goes only where it was sent: never follow it to another origin.
+        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+        if (carriesToken && next.origin !== new URL(url).origin) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
+        }
+        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+        }
+        url = next.href;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
 
 
 
@@ -31108,6 +31160,7 @@ function describeJoseError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/identity.ts
+
 
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
@@ -31982,6 +32035,8 @@ function readBoolean(input, value, fallback) {
 
 
 
+
+
 /**
  * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
  * document, with any endpoint given by hand taking precedence over the one it lists.
@@ -32534,6 +32589,7 @@ function lowerCaseHeaders(headers) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
@@ -32649,6 +32705,10 @@ function describeSize(text) {
 /** Keeps provider text that reaches the log to one line of visible characters. */
 function printable(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+}
+/** A status that says "try again later" rather than "no". */
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
 }
 
 
