@@ -3,14 +3,13 @@ import { capitalize } from './exchange.js'
 import { printable } from './response.js'
 
 /** Which request an OAuth error came back from: the advice differs. */
-export type RequestKind = 'device-authorization' | 'device-token' | 'refresh' | 'revocation'
+export type RequestKind = 'device-authorization' | 'device-token' | 'refresh'
 
 /** Extra advice for errors a particular provider defines (see src/providers). */
 export type ErrorAdvisor = (body: OAuthErrorBody, kind: RequestKind) => string | undefined
 
-/** Advice for the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
+/** Advice for the errors RFC 6749 §5.2, RFC 8628 §3.5 and RFC 8707 define. */
 function standardAdvice(body: OAuthErrorBody, kind: RequestKind): string | undefined {
-  if (kind === 'revocation') return revocationAdvice(body)
   switch (body.error) {
     case 'invalid_client':
       return 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.'
@@ -35,25 +34,6 @@ function standardAdvice(body: OAuthErrorBody, kind: RequestKind): string | undef
     case 'server_error':
     case 'temporarily_unavailable':
       return 'The provider is failing; try again later.'
-    default:
-      return undefined
-  }
-}
-
-/** RFC 7009 §2.2.1: the errors of RFC 6749 §5.2, plus unsupported_token_type. */
-function revocationAdvice(body: OAuthErrorBody): string | undefined {
-  switch (body.error) {
-    case 'unsupported_token_type':
-      return 'The provider does not revoke this type of token (RFC 7009 §2.2.1); it stays valid until it expires. Set revoke: none to skip it.'
-    case 'invalid_client':
-      return 'The provider did not accept the client credentials for revocation: check client-id, client-secret (or client-private-key) and client-auth-method, which the post step reads again.'
-    case 'unauthorized_client':
-      return 'The client may not revoke tokens at this provider: allow revocation for it, or set revoke: none.'
-    case 'invalid_request':
-      return 'The provider rejected the revocation request as malformed.'
-    case 'server_error':
-    case 'temporarily_unavailable':
-      return 'The provider is failing; the token stays valid until it expires.'
     default:
       return undefined
   }

@@ -14,7 +14,6 @@ import {
   withRetries,
   type OAuthContext
 } from './exchange.js'
-import { oauthError } from './explain.js'
 import { oauthErrorOf, printable, type ReadResponse } from './response.js'
 
 /**
@@ -90,7 +89,7 @@ export async function revokeToken(
     if (read.status >= 500 || error?.error === 'temporarily_unavailable')
       return unavailable(endpoint, read, error)
     if (error) {
-      const message = oauthError(endpoint, read.status, error, 'revocation').message
+      const message = providerSaid(endpoint, read.status, error)
       return error.error === 'unsupported_token_type'
         ? { kind: 'unsupported-token-type', message }
         : { kind: 'refused', message, status: read.status, error }
@@ -157,18 +156,31 @@ export async function revokeGitHubToken(
         kind: 'refused',
         status: read.status,
         // GitHub answers 404 for credentials it does not accept, as for an app it does not know.
-        message: `${where} answered HTTP ${read.status}${said}. GitHub did not accept the client-id and client-secret for this app: the post step needs the app's Client ID and a current client secret.`
+        message: `${where} answered HTTP ${read.status}${said}: GitHub did not accept the app's client credentials (its Client ID and a current client secret), or does not know the app.`
       }
     }
     if (read.status === 422) {
       return {
         kind: 'refused',
         status: read.status,
-        message: `${where} answered HTTP 422${said}. GitHub did not accept the token for revocation; it may already be revoked or expired.`
+        message: `${where} answered HTTP 422${said}: GitHub did not accept the token for revocation; it may already be revoked or expired.`
       }
     }
     return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 204').message }
   })
+}
+
+/**
+ * What the provider said, as a sentence for the log. What to do about it depends on the inputs
+ * and is the caller's to add (see src/post/advice.ts).
+ */
+function providerSaid(endpoint: EndpointRef, status: number, error: OAuthErrorBody): string {
+  const said = error.errorDescription
+    ? `: ${printable(error.errorDescription)
+        .slice(0, 500)
+        .replace(/[.\s]+$/, '')}`
+    : ''
+  return `${capitalize(describeEndpoint(endpoint))} answered "${printable(error.error).slice(0, 200)}" (HTTP ${status})${said}.`
 }
 
 /** GitHub's error bodies are {"message": …, "documentation_url": …}. */
