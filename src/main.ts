@@ -16,7 +16,11 @@ import { verifyIdToken } from './oauth/id-token.js'
 import { approverFromClaims, fetchApprover, type Approver, type UserApi } from './oauth/identity.js'
 import { pollForTokens, type PollEvent } from './oauth/poll.js'
 import { DEVICE_CODE_GRANT, refreshTokens, requestToken, type TokenSet } from './oauth/token.js'
+import { saveForPostStep } from './flow/post-state.js'
+import { expiryWarning, refreshTokenExpiresAtMs } from './flow/refresh-token-expiry.js'
+import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { advisorsFor } from './providers/index.js'
+import { escapeHtml } from './runner/escape.js'
 import { formatDuration } from './runner/format.js'
 import { maskTokens, publishTokens } from './runner/outputs.js'
 import {
@@ -86,6 +90,7 @@ export async function run(deps: Deps): Promise<Ending> {
     if (config.refreshToken) {
       const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors)
       if (refreshed) {
+        saveForPostStep(runner, config, metadata, client, normalize(refreshed), clock.now())
         const { tokens, approver } = await identify(
           ctx,
           runner,
@@ -95,6 +100,7 @@ export async function run(deps: Deps): Promise<Ending> {
         )
         publishTokens(runner, tokens, { nowMs: clock.now(), refreshTokenUsed: config.refreshToken })
         runner.info('Exchanged the refresh token for a new access token.')
+        await keepRefreshToken(ctx, runner, summary, config, tokens, true)
         await summary.outcome({
           ending: 'refreshed',
           atMs: clock.now(),
@@ -159,11 +165,13 @@ export async function run(deps: Deps): Promise<Ending> {
       })
     )
     const approvedAtMs = clock.now()
+    saveForPostStep(runner, config, metadata, client, granted, approvedAtMs)
     const { tokens, approver } = await identify(ctx, runner, config, metadata, granted)
     publishTokens(runner, tokens, { nowMs: approvedAtMs })
     runner.info(
       `Approved${approver ? ` by ${approver.name}` : ''} after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`
     )
+    await keepRefreshToken(ctx, runner, summary, config, tokens, false)
     await summary.outcome({
       ending: 'approved',
       atMs: approvedAtMs,
@@ -176,6 +184,40 @@ export async function run(deps: Deps): Promise<Ending> {
   } catch (error) {
     return fail(runner, summary, error, clock.now(), shownAtMs)
   }
+}
+
+/**
+ * After the outputs: warn when the refresh token later jobs use expires soon, and write it back
+ * into the secret (store-refresh-token) when it differs from the refresh-token input.
+ */
+async function keepRefreshToken(
+  ctx: OAuthContext,
+  runner: Runner,
+  summary: SummaryWriter,
+  config: Config,
+  tokens: TokenSet,
+  refreshed: boolean
+): Promise<void> {
+  const nowMs = ctx.clock.now()
+  const warning = expiryWarning(
+    refreshTokenExpiresAtMs(config, tokens, nowMs),
+    config.expiryWarningDays,
+    nowMs
+  )
+  if (warning) {
+    runner.warning(warning)
+    await summary.note(warning)
+  }
+  // Until the refactor's rule lands (src/flow/publish.ts): the token to keep, stored when it is
+  // not what the refresh-token input already holds.
+  const value = tokens.refreshToken ?? (refreshed ? config.refreshToken : undefined)
+  await storeRefreshToken(
+    ctx,
+    runner,
+    config,
+    { ...(value && { value }), mustStore: value !== undefined && value !== config.refreshToken },
+    () => ctx.clock.now()
+  )
 }
 
 /** `auto`: no secret means a public client; with a secret, the preset's choice, else Basic (RFC 6749 §2.3.1). */
@@ -404,6 +446,9 @@ class SummaryWriter {
   /** Once the inputs are read: every outcome names the client, failures included. */
   clientId: string | undefined
   constructor(private readonly runner: Runner) {}
+  note(text: string): Promise<void> {
+    return this.write(`<p>${escapeHtml(text)}</p>\n`)
+  }
   request(prompt: PromptContext, nowMs: number): Promise<void> {
     return this.write(requestSection(prompt, nowMs))
   }

@@ -14,6 +14,7 @@ import {
   withRetries,
   type OAuthContext
 } from './exchange.js'
+import { GITHUB_API_HEADERS } from './github-api.js'
 import { oauthErrorOf, printable, type ReadResponse } from './response.js'
 
 /**
@@ -96,16 +97,6 @@ export async function revokeToken(
     }
     return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 200').message }
   })
-}
-
-/** Where GitHub's REST API is: the runner's GITHUB_API_URL (GHES too), else github.com's. */
-export function gitHubApiUrl(env: Readonly<Record<string, string | undefined>>): string {
-  return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
-}
-
-export const GITHUB_API_HEADERS: Readonly<Record<string, string>> = {
-  Accept: 'application/vnd.github+json',
-  'X-GitHub-Api-Version': '2022-11-28'
 }
 
 /**

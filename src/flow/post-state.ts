@@ -1,0 +1,48 @@
+import type { Config } from '../inputs.js'
+import type { ClientCredentials } from '../oauth/client-auth.js'
+import type { ProviderMetadata } from '../oauth/endpoints.js'
+import type { TokenSet } from '../oauth/token.js'
+import { planRevocation } from '../post/plan.js'
+import { saveRevocationState } from '../post/state.js'
+import type { Runner } from '../runner/runner.js'
+
+/**
+ * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
+ * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
+ * tokens are masked already (they are masked as they arrive); the client secret is not saved.
+ */
+export function saveForPostStep(
+  runner: Pick<Runner, 'saveState' | 'info' | 'setSecret' | 'env'>,
+  config: Config,
+  metadata: Pick<ProviderMetadata, 'tokenEndpoint' | 'revocationEndpoint'>,
+  client: ClientCredentials,
+  tokens: TokenSet,
+  nowMs: number
+): void {
+  const plan = planRevocation(tokens, {
+    revoke: config.revoke,
+    github: config.provider.name === 'github',
+    client,
+    metadata,
+    // Later jobs keep using the stored one, or the input when it was not rotated.
+    ...optionalKept(refreshTokenKept(config, tokens)),
+    env: runner.env,
+    nowMs
+  })
+  if (plan.note) runner.info(plan.note)
+  if (!plan.state) return
+  // Masked again here: what goes into the state file must be masked whoever masked it first.
+  for (const token of [plan.state.accessToken, plan.state.refreshToken])
+    if (token) runner.setSecret(token)
+  saveRevocationState((name, value) => runner.saveState(name, value), plan.state)
+}
+
+/** The refresh token later jobs will use, which the post step must leave alone. */
+function refreshTokenKept(config: Config, tokens: TokenSet): string | undefined {
+  if (config.storeRefreshToken) return tokens.refreshToken ?? config.refreshToken
+  return config.refreshToken
+}
+
+function optionalKept(value: string | undefined): { refreshTokenKept?: string } {
+  return value === undefined ? {} : { refreshTokenKept: value }
+}
