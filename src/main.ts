@@ -90,7 +90,7 @@ export async function run(deps: Deps): Promise<Ending> {
     if (config.refreshToken) {
       const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors)
       if (refreshed) {
-        saveForPostStep(runner, config, metadata, client, normalize(refreshed), clock.now())
+        saveForPostStep(runner, config, metadata, client, normalize(refreshed), true, clock.now())
         const { tokens, approver } = await identify(
           ctx,
           runner,
@@ -165,7 +165,7 @@ export async function run(deps: Deps): Promise<Ending> {
       })
     )
     const approvedAtMs = clock.now()
-    saveForPostStep(runner, config, metadata, client, granted, approvedAtMs)
+    saveForPostStep(runner, config, metadata, client, granted, false, approvedAtMs)
     const { tokens, approver } = await identify(ctx, runner, config, metadata, granted)
     publishTokens(runner, tokens, { nowMs: approvedAtMs })
     runner.info(

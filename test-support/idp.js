@@ -348,6 +348,10 @@ export async function startIdp(options = {}) {
     public: { clientId: 'device-public' },
     basic: { clientId: 'device-basic', clientSecret: `basic-${randomBytes(16).toString('hex')}` },
     post: { clientId: 'device-post', clientSecret: `post-${randomBytes(16).toString('hex')}` },
+    noRefresh: {
+      clientId: 'device-no-refresh',
+      clientSecret: `norefresh-${randomBytes(16).toString('hex')}`
+    },
     privateKeyJwt: {
       clientId: 'device-pkjwt',
       privateKeyPem: clientPrivateKeyPem,
@@ -420,6 +424,14 @@ export async function startIdp(options = {}) {
         token_endpoint_auth_method: 'client_secret_post'
       },
       {
+        // Without the refresh_token grant: issued an access token only.
+        ...clientCommon,
+        grant_types: [DEVICE_CODE_GRANT],
+        client_id: clients.noRefresh.clientId,
+        client_secret: clients.noRefresh.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic'
+      },
+      {
         ...clientCommon,
         client_id: clients.privateKeyJwt.clientId,
         token_endpoint_auth_method: 'private_key_jwt',
@@ -462,7 +474,9 @@ export async function startIdp(options = {}) {
         userCodeConfirmSource,
         successSource
       },
+      // RFC 7009 revocation, and RFC 7662 introspection so that tests can see a token is dead.
       revocation: { enabled: true },
+      introspection: { enabled: true },
       userinfo: { enabled: true }
     },
     interactions: {

@@ -17,15 +17,20 @@ export function saveForPostStep(
   metadata: Pick<ProviderMetadata, 'tokenEndpoint' | 'revocationEndpoint'>,
   client: ClientCredentials,
   tokens: TokenSet,
+  refreshed: boolean,
   nowMs: number
 ): void {
+  // After a refresh without rotation, the input is the refresh token that lives on.
+  const refreshToken = tokens.refreshToken ?? (refreshed ? config.refreshToken : undefined)
   const plan = planRevocation(tokens, {
     revoke: config.revoke,
     github: config.provider.name === 'github',
     client,
     metadata,
-    // Later jobs keep using the stored one, or the input when it was not rotated.
-    ...optionalKept(refreshTokenKept(config, tokens)),
+    ...(refreshToken && { refreshToken }),
+    refreshTokenKept:
+      refreshToken !== undefined &&
+      (config.storeRefreshToken !== undefined || refreshToken === config.refreshToken),
     env: runner.env,
     nowMs
   })
@@ -35,14 +40,4 @@ export function saveForPostStep(
   for (const token of [plan.state.accessToken, plan.state.refreshToken])
     if (token) runner.setSecret(token)
   saveRevocationState((name, value) => runner.saveState(name, value), plan.state)
-}
-
-/** The refresh token later jobs will use, which the post step must leave alone. */
-function refreshTokenKept(config: Config, tokens: TokenSet): string | undefined {
-  if (config.storeRefreshToken) return tokens.refreshToken ?? config.refreshToken
-  return config.refreshToken
-}
-
-function optionalKept(value: string | undefined): { refreshTokenKept?: string } {
-  return value === undefined ? {} : { refreshTokenKept: value }
 }

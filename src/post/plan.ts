@@ -11,31 +11,42 @@ export interface PlanInputs {
   readonly github: boolean
   readonly client: ClientCredentials
   readonly metadata: Pick<ProviderMetadata, 'tokenEndpoint' | 'revocationEndpoint'>
-  /** The refresh token later jobs keep using: never revoked (see refreshTokenToKeep). */
-  readonly refreshTokenKept?: string
+  /**
+   * The refresh token that outlives this run unless it is revoked: the provider's new one, or
+   * after a refresh without rotation the refresh-token input.
+   */
+  readonly refreshToken?: string
+  /** True when later jobs use that refresh token: store-refresh-token, or it is the input. */
+  readonly refreshTokenKept: boolean
   readonly env: Readonly<Record<string, string | undefined>>
   readonly nowMs: number
 }
 
-/** What to save for the post step, and a line for the log when something cannot be revoked. */
+/** What to save for the post step, and a line for the log when something is not revoked. */
 export interface Plan {
   readonly state?: RevocationState
   readonly note?: string
 }
 
 /**
- * Decides, as soon as tokens arrive, what the post step will revoke. A refresh token is revoked
- * only with revoke: all, and never one that later jobs will use: one stored by
- * store-refresh-token, or the refresh-token input itself when it was not rotated.
+ * Decides, as soon as tokens arrive, what the post step will revoke.
+ *
+ * A refresh token that outlives the job puts the access token out of reach too: RFC 7009 §2.1
+ * lets a provider revoke the refresh token along with its access token, and some do (Google;
+ * servers built on oidc-provider revoke the whole grant). So the access token is revoked only
+ * when no refresh token survives the job: none was issued, or revoke: all revokes it as well,
+ * which it never does to one that later jobs use.
  */
 export function planRevocation(tokens: TokenSet, inputs: PlanInputs): Plan {
   if (inputs.revoke === 'none') return {}
-  const refreshToken =
-    inputs.revoke === 'all' &&
-    tokens.refreshToken !== undefined &&
-    tokens.refreshToken !== inputs.refreshTokenKept
-      ? tokens.refreshToken
-      : undefined
+  const { refreshToken } = inputs
+  if (refreshToken && (inputs.revoke !== 'all' || inputs.refreshTokenKept)) {
+    return {
+      note: inputs.refreshTokenKept
+        ? 'The tokens are not revoked when the job ends: the refresh token is kept for later jobs, and revoking the access token could revoke it as well (RFC 7009 §2.1 allows a provider to).'
+        : 'The tokens are not revoked when the job ends: the provider also issued a refresh token, and revoking the access token could revoke it as well (RFC 7009 §2.1 allows a provider to). Set revoke: all to revoke both, or revoke: none to skip this.'
+    }
+  }
   const common = {
     clientId: inputs.client.clientId,
     clientAuthMethod: inputs.client.method,

@@ -59,9 +59,10 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
     requestTimeoutMs: deps.requestTimeoutMs ?? 10_000
   }
   const outcome: Array<PostOutcome[number]> = []
+  // The refresh token first: RFC 7009 §2.1 has the provider invalidate its access tokens too.
   const todo: Array<[TokenTypeHint, string | undefined]> = [
-    ['access_token', state.accessToken],
-    ['refresh_token', state.refreshToken]
+    ['refresh_token', state.refreshToken],
+    ['access_token', state.accessToken]
   ]
   for (const [hint, token] of todo) {
     if (!token) continue
