@@ -121,7 +121,12 @@ describe.each(MODES)('dist/post.js after dist/index.js ($name)', ({ env }) => {
 
   it('ends with a warning, not a failure, when the provider refuses the revocation', async () => {
     const { clientId, clientSecret } = idp.clients.noRefresh
-    const inputs = { issuer: idp.issuer, 'client-id': clientId, 'client-secret': clientSecret }
+    const inputs = {
+      issuer: idp.issuer,
+      'client-id': clientId,
+      'client-secret': clientSecret,
+      scope: 'openid'
+    }
     const main = await approvedMainStep(inputs, env)
     const post = await startAction({
       inputs: { ...inputs, 'client-secret': 'wrong-secret-for-post' },
