@@ -32,7 +32,9 @@ try {
     // A lazily loaded chunk keeps its name (index.js refers to it by name): two with one name
     // would overwrite each other.
     if (existsSync(join(dist, target)))
-      throw new Error(`dist/${target} is written by both builds; give the post step's chunk another name`)
+      throw new Error(
+        `dist/${target} is written by both builds; give the post step's chunk another name`
+      )
     renameSync(join(work, 'post', file), join(dist, target))
   }
 } finally {

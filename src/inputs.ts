@@ -3,7 +3,10 @@ import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.
 import type { EndpointInputs } from './oauth/endpoints.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/index.js'
+import type { InputSource } from './runner/runner.js'
 import { parseSecretTarget, type SecretTarget } from './secrets/target.js'
+
+export type { InputSource } from './runner/runner.js'
 
 export type OnRefreshFailure = 'fail' | 'device'
 /** revoke: what the post step revokes when the job ends. */
@@ -31,14 +34,6 @@ export interface Config {
   readonly expiryWarningDays: number
   /** refresh-token-expires-at: when the stored refresh token expires, if the workflow knows. */
   readonly refreshTokenExpiresAtMs?: number
-}
-
-export interface InputSource {
-  /** The input's value, trimmed; '' when not set. */
-  getInput(name: string): string
-  /** Registers a value to be masked in every later log line. */
-  setSecret(value: string): void
-  readonly env: Readonly<Record<string, string | undefined>>
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */

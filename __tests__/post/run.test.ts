@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RevocationPlan } from '../../src/post/state.js'
+import type { RevocationPlan } from '../../src/flow/revocation-state.js'
 import { runPost, type PostRunner } from '../../src/post/run.js'
 import {
   FakeClock,

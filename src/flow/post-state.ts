@@ -2,8 +2,8 @@ import type { Config } from '../inputs.js'
 import type { ClientCredentials } from '../oauth/client-auth.js'
 import type { ProviderMetadata } from '../oauth/endpoints.js'
 import type { TokenSet } from '../oauth/token.js'
-import { planRevocation } from '../post/plan.js'
-import { saveRevocationState } from '../post/state.js'
+import { planRevocation } from './revocation-plan.js'
+import { saveRevocationState } from './revocation-state.js'
 import type { Runner } from '../runner/runner.js'
 
 /**

@@ -3,20 +3,15 @@ import type { OAuthContext } from '../oauth/exchange.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
 import { escapeHtml } from '../runner/escape.js'
 import { isoSeconds } from '../runner/format.js'
+import type { StoredRefreshToken } from '../runner/outputs.js'
 import type { Runner } from '../runner/runner.js'
 import { SecretStoreError, storeSecret, type SecretStore } from '../secrets/github-secrets.js'
 import { describeTarget } from '../secrets/target.js'
 
-/** The refresh token later jobs should use, and whether the secret must be written. */
-export interface RefreshTokenToStore {
-  readonly value?: string
-  /** True when `value` differs from the refresh-token input: the secret holds something else. */
-  readonly mustStore: boolean
-}
-
 /**
  * The stage after the outputs: writes the refresh token back into the secret
- * (store-refresh-token) when it differs from the one the job started from. Failing to store
+ * (store-refresh-token) when it differs from the one the job started from
+ * (refreshTokenToStore in src/runner/outputs.ts decides). Failing to store
  * fails the step, since the next job would start from a dead token; the token stays in the
  * refresh-token output (masked) either way.
  */
@@ -24,7 +19,7 @@ export async function storeRefreshToken(
   ctx: OAuthContext,
   runner: Pick<Runner, 'env' | 'info' | 'warning' | 'setOutput' | 'appendSummary'>,
   config: Pick<Config, 'storeRefreshToken' | 'summary'>,
-  toStore: RefreshTokenToStore,
+  toStore: StoredRefreshToken,
   nowMs: () => number
 ): Promise<void> {
   const store = config.storeRefreshToken

@@ -1,7 +1,10 @@
 import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
-import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
-import { oauthError, type ErrorAdvisor, type RequestKind } from './explain.js'
+import { shouldRetryAssertionAudience } from './deviations.js'
+import { postForm, type OAuthContext } from './exchange.js'
+import { withRetries } from './retry.js'
+import { unusableResponse } from './wording.js'
+import { oauthError, type RequestKind } from './explain.js'
 import { oauthErrorOf, type ReadResponse } from './response.js'
 
 export interface AuthenticatedPostOptions {
@@ -10,7 +13,6 @@ export interface AuthenticatedPostOptions {
   readonly retryMaybeDelivered: boolean
   /** What a good answer holds, for the message when it is something else. */
   readonly expected: string
-  readonly advisors?: readonly ErrorAdvisor[]
 }
 
 /**
@@ -30,7 +32,7 @@ export async function postAuthenticated(
     retryMaybeDelivered: options.retryMaybeDelivered
   })
   const error = oauthErrorOf(read)
-  if (error) throw oauthError(endpoint, read.status, error, options.kind, options.advisors)
+  if (error) throw oauthError(endpoint, read.status, error, options.kind)
   if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)
   return read.fields
 }
@@ -52,17 +54,31 @@ export async function sendAuthenticated(
   params: URLSearchParams,
   options: SendAuthenticatedOptions
 ): Promise<ReadResponse> {
-  return withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
-      return postForm(ctx, endpoint, auth.params, auth.headers)
-    },
-    {
-      attempts: 3,
-      retryMaybeDelivered: options.retryMaybeDelivered,
-      ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
-    }
-  )
+  const send = (): Promise<ReadResponse> =>
+    withRetries(
+      ctx,
+      endpoint,
+      async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
+        return postForm(ctx, endpoint, auth.params, auth.headers)
+      },
+      {
+        attempts: 3,
+        retryMaybeDelivered: options.retryMaybeDelivered,
+        ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
+      }
+    )
+  let read = await send()
+  const refused = oauthErrorOf(read)
+  if (
+    refused &&
+    client.audienceFallback &&
+    shouldRetryAssertionAudience(client, endpoint.url, refused)
+  ) {
+    // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+    client.audienceFallback.addressToCalledUrl = true
+    read = await send()
+    if (oauthErrorOf(read)) client.audienceFallback.addressToCalledUrl = false
+  }
+  return read
 }

@@ -7,8 +7,8 @@ import {
   verificationUriCompleteOf,
   verificationUriOf
 } from './deviations.js'
-import { capitalize, type OAuthContext } from './exchange.js'
-import type { ErrorAdvisor } from './explain.js'
+import { type OAuthContext } from './exchange.js'
+import { capitalize } from './wording.js'
 import { printable } from './response.js'
 import { MAX_LIFETIME_SECONDS } from './token.js'
 import { checkSecureUrl } from './url-policy.js'
@@ -45,8 +45,7 @@ export async function requestDeviceAuthorization(
   ctx: OAuthContext,
   endpoint: EndpointRef,
   client: ClientCredentials,
-  request: DeviceAuthorizationRequest,
-  advisors: readonly ErrorAdvisor[] = []
+  request: DeviceAuthorizationRequest
 ): Promise<DeviceAuthorization> {
   const params = new URLSearchParams()
   if (request.scope) params.set('scope', request.scope)
@@ -57,8 +56,7 @@ export async function requestDeviceAuthorization(
   const fields = await postAuthenticated(ctx, endpoint, client, params, {
     kind: 'device-authorization',
     retryMaybeDelivered: true,
-    expected: 'a JSON object with device_code, user_code and verification_uri',
-    advisors
+    expected: 'a JSON object with device_code, user_code and verification_uri'
   })
   return parseDeviceAuthorization(fields, endpoint)
 }

@@ -1,26 +1,25 @@
 import { ProviderResponseError, type EndpointRef } from '../errors.js'
-import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
+import { type OAuthContext } from './exchange.js'
+import { getJson } from './redirects.js'
+import { unusableResponse } from './wording.js'
 
 /** Who approved, for the log, the summary and the non-secret outputs. */
 export interface Approver {
   /** preferred_username, else email, else sub. */
   readonly name: string
   readonly subject: string
-  /** Where it came from, for the log. */
-  readonly source: string
 }
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
 export function approverFromClaims(
-  claims: Readonly<Record<string, unknown>>,
-  source: string
+  claims: Readonly<Record<string, unknown>>
 ): Approver | undefined {
   const subject = claims['sub']
   if (typeof subject !== 'string' || subject === '') return undefined
   const name = [claims['preferred_username'], claims['email']].find(
     (v): v is string => typeof v === 'string' && v !== ''
   )
-  return { name: clean(name ?? subject), subject: clean(subject), source }
+  return { name: clean(name ?? subject), subject: clean(subject) }
 }
 
 /** A user API answering JSON about the token's owner: OIDC userinfo, or a provider's own (GitHub /user). */
@@ -69,7 +68,7 @@ export async function fetchApprover(
     api.nameField === 'preferred_username'
       ? fields
       : { ...fields, preferred_username: fields[api.nameField] }
-  return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name) as Approver
+  return approverFromClaims({ ...claims, sub: subjectText }) as Approver
 }
 
 /** Names reach the log and outputs: one printable line, bounded. */

@@ -5,15 +5,11 @@ import {
   type EndpointRef,
   type OAuthErrorBody
 } from '../errors.js'
+import { sendJson, type OAuthContext } from './exchange.js'
+import { withRetries } from './retry.js'
+import { capitalize, unusableResponse } from './wording.js'
 import { sendAuthenticated } from './authenticated-post.js'
-import type { ClientCredentials } from './client-auth.js'
-import {
-  capitalize,
-  sendJson,
-  unusableResponse,
-  withRetries,
-  type OAuthContext
-} from './exchange.js'
+import { ClientKeyError, type ClientCredentials } from './client-auth.js'
 import { GITHUB_API_HEADERS } from './github-api.js'
 import { oauthErrorOf, printable, type ReadResponse } from './response.js'
 
@@ -46,8 +42,11 @@ export type RevocationResult =
       readonly status: number
       readonly error?: OAuthErrorBody
     }
-  /** No usable answer: the network, an unusable response, a cancel, or a client key that cannot sign. */
-  | { readonly kind: 'failed'; readonly message: string }
+  /**
+   * No usable answer: the network, an unusable response, a cancel, or a client key that cannot
+   * sign (`clientKey`: the caller knows which input holds it).
+   */
+  | { readonly kind: 'failed'; readonly message: string; readonly clientKey?: true }
 
 export interface RevocationOptions {
   /**
@@ -207,6 +206,8 @@ async function settle(attempt: () => Promise<RevocationResult>): Promise<Revocat
   } catch (error) {
     if (error instanceof CancelledError)
       return { kind: 'failed', message: 'The revocation was cancelled.' }
+    if (error instanceof ClientKeyError)
+      return { kind: 'failed', message: error.message, clientKey: true }
     if (error instanceof ActionError) return { kind: 'failed', message: error.message }
     const why = error instanceof Error ? error.message : String(error)
     return {

@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js'
-import type { InputSource } from '../inputs.js'
 import type { ClientCredentials } from '../oauth/client-auth.js'
 import type { OAuthContext } from '../oauth/exchange.js'
 import type { HttpTransport } from '../oauth/http.js'
@@ -10,7 +9,8 @@ import {
   type TokenTypeHint
 } from '../oauth/revoke.js'
 import { isoSeconds } from '../runner/format.js'
-import { readRevocationState, type RevocationPlan } from './state.js'
+import type { InputSource } from '../runner/runner.js'
+import { readRevocationState, type RevocationPlan } from '../flow/revocation-state.js'
 
 /** What the post step does to the runner: log lines and the state the main step left. */
 export interface PostRunner extends InputSource {
@@ -141,8 +141,12 @@ function adviceFor(result: RevocationResult, plan: RevocationPlan): string {
       if (result.error?.error === 'unauthorized_client')
         return ' The client may not revoke tokens: allow revocation for it at the provider, or set revoke: none.'
       return ' It stays valid until it expires.'
+    case 'failed':
+      return result.clientKey
+        ? ' Check client-private-key: the post step signs with the key from its own inputs.'
+        : ' It stays valid until it expires.'
     default:
-      return result.kind === 'unavailable' ? '' : ' It stays valid until it expires.'
+      return ''
   }
 }
 

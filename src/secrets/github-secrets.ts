@@ -1,12 +1,8 @@
 import { ActionError, describeEndpoint, type EndpointRef } from '../errors.js'
-import {
-  capitalize,
-  getJson,
-  sendJson,
-  unusableResponse,
-  withRetries,
-  type OAuthContext
-} from '../oauth/exchange.js'
+import { getJson } from '../oauth/redirects.js'
+import { sendJson, type OAuthContext } from '../oauth/exchange.js'
+import { withRetries } from '../oauth/retry.js'
+import { capitalize, unusableResponse } from '../oauth/wording.js'
 import { printable, type ReadResponse } from '../oauth/response.js'
 import { GITHUB_API_HEADERS } from '../oauth/github-api.js'
 import { sealForGitHub } from './seal.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { ClientCredentials } from '../../src/oauth/client-auth.js'
 import type { TokenSet } from '../../src/oauth/token.js'
-import { gitHubApiFor, planRevocation, type PlanInputs } from '../../src/post/plan.js'
+import { gitHubApiFor, planRevocation, type PlanInputs } from '../../src/flow/revocation-plan.js'
 
 const NOW = Date.UTC(2026, 11, 2, 12)
 const client: ClientCredentials = {

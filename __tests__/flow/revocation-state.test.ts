@@ -5,7 +5,7 @@ import {
   STATE_ACCESS_TOKEN,
   STATE_PLAN,
   type RevocationState
-} from '../../src/post/state.js'
+} from '../../src/flow/revocation-state.js'
 
 const state: RevocationState = {
   plan: {

@@ -3,7 +3,7 @@ import type { ClientCredentials } from '../oauth/client-auth.js'
 import type { ProviderMetadata } from '../oauth/endpoints.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
 import type { TokenSet } from '../oauth/token.js'
-import type { RevocationState } from './state.js'
+import type { RevocationState } from './revocation-state.js'
 
 export interface PlanInputs {
   readonly revoke: RevokeChoice
