@@ -28376,7 +28376,6 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ systemClock)
 /* harmony export */ });
-/* unused harmony export throwIfCancelled */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 const systemClock = {
@@ -28396,10 +28395,6 @@ const systemClock = {
     }),
     random: () => Math.random()
 };
-function throwIfCancelled(signal) {
-    if (signal?.aborted)
-        throw new CancelledError();
-}
 
 
 /***/ }),
@@ -28412,10 +28407,9 @@ function throwIfCancelled(signal) {
 /* harmony export */   N2: () => (/* binding */ describeEndpoint),
 /* harmony export */   Zr: () => (/* binding */ ProviderResponseError),
 /* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   lZ: () => (/* binding */ ActionError)
 /* harmony export */ });
-/* unused harmony exports OAuthError, WaitEndedError, isCancelled */
+/* unused harmony exports InputError, OAuthError, WaitEndedError */
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
  * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
@@ -28461,17 +28455,22 @@ class NetworkError extends ActionError {
         this.maybeDelivered = maybeDelivered;
     }
 }
-/** The provider answered with an OAuth error that ends the request. */
+/**
+ * The provider answered with an OAuth error that ends the request. `message` says what the
+ * provider said; the advice for the person is added where the error is reported.
+ */
 class OAuthError extends ActionError {
     endpoint;
     status;
     body;
+    request;
     name = 'OAuthError';
-    constructor(endpoint, status, body, message) {
+    constructor(endpoint, status, body, request, message) {
         super(message);
         this.endpoint = endpoint;
         this.status = status;
         this.body = body;
+        this.request = request;
     }
     get error() {
         return this.body.error;
@@ -28493,9 +28492,6 @@ class WaitEndedError extends ActionError {
         this.ending = ending;
         this.oauthError = oauthError;
     }
-}
-function isCancelled(error) {
-    return error instanceof CancelledError;
 }
 
 
@@ -28632,6 +28628,7 @@ function lowerCaseHeaders(headers) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
@@ -28748,6 +28745,10 @@ function describeSize(text) {
 function printable(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
 }
+/** A status that says "try again later" rather than "no". */
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
+}
 
 
 /***/ }),
@@ -28759,7 +28760,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6466);
-/* harmony import */ var _post_run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5393);
+/* harmony import */ var _post_run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6079);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
 
@@ -28800,7 +28801,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5393:
+/***/ 6079:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28811,6 +28812,148 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
+var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
+;// CONCATENATED MODULE: ./src/oauth/wording.ts
+
+
+/** The error for a response that is neither the expected answer nor an OAuth error. */
+function wording_unusableResponse(endpoint, read, expected) {
+    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
+    const hint = read.kind === 'html'
+        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
+        : (0,oauth_response/* isTransientStatus */.Dm)(read.status)
+            ? ' The provider seems to be failing; try again later.'
+            : '';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
+}
+function wording_capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
+
+
+
+const FORM_HEADERS = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    // Deviation (GitHub): without this it answers form-encoded.
+    Accept: 'application/json'
+};
+/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
+async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
+    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+}
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+async function sendJson(ctx, endpoint, method, headers, body) {
+    return send(ctx, endpoint, {
+        method,
+        headers: {
+            Accept: 'application/json',
+            ...(body !== undefined && { 'Content-Type': 'application/json' }),
+            ...headers
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) })
+    });
+}
+async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
+    if (ctx.signal?.aborted)
+        throw new errors/* CancelledError */.cc();
+    try {
+        const response = await ctx.http({
+            ...request,
+            url: endpoint.url,
+            timeoutMs,
+            ...(ctx.signal && { signal: ctx.signal })
+        });
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const location = response.headers['location'];
+        return location ? { ...read, location } : read;
+    }
+    catch (error) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        if (error instanceof http/* TransportFailure */.Az)
+            throw networkError(endpoint, error, timeoutMs);
+        throw error;
+    }
+}
+function networkError(endpoint, failure, timeoutMs) {
+    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
+    switch (failure.kind) {
+        case 'too-large':
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${wording_capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+        case 'timeout':
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${wording_capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'reset':
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+        default: {
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
+                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
+                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/retry.ts
+
+
+
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+async function withRetries(ctx, endpoint, attempt, options) {
+    for (let n = 1;; n++) {
+        let reason;
+        let retryAfterMs;
+        let lastRead;
+        try {
+            const read = await attempt();
+            lastRead = read;
+            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+            if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
+                return read;
+            reason = `HTTP ${read.status}`;
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            const retryable = error instanceof errors/* NetworkError */.Dr &&
+                (options.retryMaybeDelivered || !error.maybeDelivered) &&
+                n < options.attempts;
+            if (!retryable)
+                throw error;
+            reason = error.message;
+        }
+        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+            return lastRead;
+        const onRetry = options.onRetry ?? ctx.onRetry;
+        onRetry?.(`${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/buffer_utils.js
@@ -29853,6 +29996,10 @@ const CLIENT_AUTH_METHODS = [
     'client_secret_post',
     'private_key_jwt'
 ];
+/** The client's private key cannot sign an assertion. */
+class ClientKeyError extends errors/* ActionError */.lZ {
+    name = 'ClientKeyError';
+}
 /**
  * Adds client authentication to a form request. `audience` is the URL of the endpoint being
  * called, which is what a private_key_jwt assertion is addressed to (RFC 7523 §3).
@@ -29876,10 +30023,16 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, assertionAudienceOf(client, audience), nowMs));
             break;
     }
     return { params: body, headers };
+}
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+function assertionAudienceOf(client, calledUrl) {
+    if (client.audienceFallback?.addressToCalledUrl)
+        return calledUrl;
+    return client.assertionAudience ?? calledUrl;
 }
 function requireSecret(client) {
     if (client.clientSecret === undefined)
@@ -29907,10 +30060,10 @@ async function clientAssertion(client, audience, nowMs) {
             .sign(key);
     }
     catch (error) {
-        // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
-        // other error as "Unexpected error, please report this").
+        // A key that cannot sign is a wrong key, not a bug (the runner reports any other error as
+        // "Unexpected error, please report this"); the flow names the input it came from.
         const why = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz('client-private-key', `cannot sign the client assertion (RFC 7523): ${why}.`);
+        throw new ClientKeyError(`cannot sign the client assertion (RFC 7523): ${why}.`);
     }
 }
 /** Reads a PKCS#8 PEM or a private JWK and picks the algorithm the key implies. */
@@ -29958,216 +30111,145 @@ function algorithmForPem(pem) {
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
 }
 
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oauth/response.ts
-var oauth_response = __nccwpck_require__(2612);
-;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
-
-
-
-
-const FORM_HEADERS = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    // Deviation (GitHub): without this it answers form-encoded.
-    Accept: 'application/json'
-};
-/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
-async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
-}
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new ProviderResponseError(endpoint, read.status, `${exchange_capitalize(describeEndpoint(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new ProviderResponseError(endpoint, read.status, `${exchange_capitalize(describeEndpoint(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new ProviderResponseError(endpoint, read.status, `${exchange_capitalize(describeEndpoint(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new ProviderResponseError(endpoint, read.status, `${exchange_capitalize(describeEndpoint(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
+;// CONCATENATED MODULE: ./src/oauth/deviations.ts
+/**
+ * Known departures from the RFCs that the action tolerates, each named for the providers that
+ * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
+ * src/oauth follows RFC 8628, RFC 6749, RFC 8414 and OpenID Connect Discovery to the letter.
+ *
+ * Deviations handled elsewhere, because they are properties of a request rather than of a field:
+ * - Errors with HTTP 200 (GitHub), 403 (Auth0 pending, Google slow_down and access_denied,
+ *   PingAM), 428 (Google pending), 429 (Auth0 slow_down): response.ts reads `error` whatever the
+ *   status.
+ * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
+ * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
+ *   names for a denial or a dead refresh token: providers/*.ts.
+ */
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+function shouldRetryAssertionAudience(client, calledUrl, error) {
+    return (client.method === 'private_key_jwt' &&
+        client.audienceFallback !== undefined &&
+        !client.audienceFallback.addressToCalledUrl &&
+        client.assertionAudience !== undefined &&
+        client.assertionAudience !== calledUrl &&
+        (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
 }
 /**
- * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
- * Never follows a redirect, for the same reason as postForm: the Authorization header would go
- * along.
+ * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
+ * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
+ * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
+ * readable OAuth error is read as "the refresh token was refused".
  */
-async function sendJson(ctx, endpoint, method, headers, body) {
-    return send(ctx, endpoint, {
-        method,
-        headers: {
-            Accept: 'application/json',
-            ...(body !== undefined && { 'Content-Type': 'application/json' }),
-            ...headers
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) })
-    });
+function isBareRefreshRefusal(status) {
+    return status === 400 || status === 401;
 }
-async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
-    if (ctx.signal?.aborted)
-        throw new errors/* CancelledError */.cc();
-    try {
-        const response = await ctx.http({
-            ...request,
-            url: endpoint.url,
-            timeoutMs,
-            ...(ctx.signal && { signal: ctx.signal })
-        });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
-        const location = response.headers['location'];
-        return location ? { ...read, location } : read;
-    }
-    catch (error) {
-        if (ctx.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (error instanceof http/* TransportFailure */.Az)
-            throw networkError(endpoint, error, timeoutMs);
-        throw error;
-    }
+/** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
+function verificationUriOf(fields) {
+    return fields['verification_uri'] ?? fields['verification_url'];
 }
-function networkError(endpoint, failure, timeoutMs) {
-    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
-    switch (failure.kind) {
-        case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${exchange_capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${exchange_capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-        case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
-        default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
-        }
-    }
-}
-/** A status that says "try again later" rather than "no". */
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
+/** Same for the complete URI (verification_url_complete is rare, but seen alongside _url). */
+function verificationUriCompleteOf(fields) {
+    return fields['verification_uri_complete'] ?? fields['verification_url_complete'];
 }
 /**
- * Runs a request again after network failures and transient statuses (with backoff, or as long as
- * Retry-After says). Used for discovery and the device authorization request; the poll loop has
- * its own policy, bounded by the code's lifetime.
+ * A number of seconds. JSON numbers per the RFC; numeric strings too, because Entra ID (v1
+ * endpoints) sends `"expires_in": "3599"` (MicrosoftDocs/azure-docs#54997). Anything else is
+ * reported as invalid, never guessed; what counts as usable is decided by the caller (device.ts:
+ * interval and expires_in, token.ts: expires_in and slow_down's interval).
  */
-async function withRetries(ctx, endpoint, attempt, options) {
-    for (let n = 1;; n++) {
-        let reason;
-        let retryAfterMs;
-        let lastRead;
-        try {
-            const read = await attempt();
-            lastRead = read;
-            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
-            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
-                return read;
-            reason = `HTTP ${read.status}`;
-            retryAfterMs = read.retryAfterMs;
-        }
-        catch (error) {
-            const retryable = error instanceof errors/* NetworkError */.Dr &&
-                (options.retryMaybeDelivered || !error.maybeDelivered) &&
-                n < options.attempts;
-            if (!retryable)
-                throw error;
-            reason = error.message;
-        }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-        // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
-        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
-            return lastRead;
-        options.onRetry?.(`${exchange_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
-        await ctx.clock.sleep(delayMs, ctx.signal);
+function secondsOf(value) {
+    if (value === undefined || value === null)
+        return { kind: 'absent' };
+    if (typeof value === 'number') {
+        return Number.isFinite(value)
+            ? { kind: 'number', seconds: value }
+            : { kind: 'invalid', shown: String(value) };
     }
+    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+        return { kind: 'number', seconds: Number(value) };
+    }
+    return {
+        kind: 'invalid',
+        shown: typeof value === 'string' ? JSON.stringify(value.slice(0, 20)) : typeof value
+    };
 }
-/** The error for a response that is neither the expected answer nor an OAuth error. */
-function exchange_unusableResponse(endpoint, read, expected) {
-    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
-    const hint = read.kind === 'html'
-        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
-        : isTransientStatus(read.status)
-            ? ' The provider seems to be failing; try again later.'
-            : '';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${exchange_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
+/**
+ * OpenID Connect Discovery §4.3 requires the document's issuer to equal the issuer asked for.
+ * Entra ID's multi-tenant documents (common, organizations, consumers) publish a template,
+ * https://login.microsoftonline.com/{tenantid}/v2.0, which stands for any tenant.
+ */
+function issuerMatches(expected, published) {
+    if (expected === published)
+        return true;
+    const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
+    const match = template.exec(published);
+    if (!match)
+        return false;
+    return new RegExp(`^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? '/v2\\.0' : ''}$`).test(expected);
 }
-function exchange_capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+const ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
+const ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
+/** The tenant of personal Microsoft accounts, the only one behind the consumers endpoint. */
+const ENTRA_CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/**
+ * The issuer an id_token must name (OpenID Connect Core §3.1.3.7 step 2). Always the configured
+ * issuer, except for Entra ID's multi-tenant endpoints (common, organizations, consumers, or the
+ * {tenantid} template their documents publish): the token names the approver's own tenant,
+ * https://login.microsoftonline.com/<tenant-id>/v2.0, which is then the issuer to check against
+ * (limited to the personal-account tenant for consumers, and excluding it for organizations).
+ * Source: https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference (iss).
+ */
+function idTokenIssuerFor(configured, claimed) {
+    const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
+    const tenant = typeof claimed === 'string' ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : undefined;
+    if (!alias || !tenant)
+        return configured;
+    const personal = tenant === ENTRA_CONSUMERS_TENANT;
+    const allowed = alias === 'consumers' ? personal : alias === 'organizations' ? !personal : true;
+    return allowed ? claimed : configured;
 }
+/** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
+const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
 ;// CONCATENATED MODULE: ./src/oauth/explain.ts
 
 
 
-/** Advice for the errors RFC 6749 §5.2, RFC 8628 §3.5 and RFC 8707 define. */
-function standardAdvice(body, kind) {
-    switch (body.error) {
-        case 'invalid_client':
-            return 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider.';
-        case 'invalid_scope':
-            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
-        case 'invalid_target':
-            return 'The provider does not know the requested resource: check the resource and audience inputs.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? 'The provider does not support refresh tokens for this client.'
-                : 'The provider does not support the device flow for this client.';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'The refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
-                : 'The device code is no longer valid: it expired, or was already used.';
-        case 'invalid_request':
-            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
-        case 'server_error':
-        case 'temporarily_unavailable':
-            return 'The provider is failing; try again later.';
-        default:
-            return undefined;
-    }
-}
-/** Builds the OAuthError a person can act on: what the provider said, where, and what to do. */
-function explain_oauthError(endpoint, status, body, kind, advisors = []) {
-    const said = body.errorDescription ? `: ${printable(body.errorDescription).slice(0, 500)}` : '';
-    const advice = advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-    const more = body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? ` More: ${printable(body.errorUri).slice(0, 300)}`
+/**
+ * The OAuthError for an error response: what the provider said and where, as data and as a
+ * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
+ * knows the provider and the inputs; the protocol code knows neither.
+ */
+function explain_oauthError(endpoint, status, body, request) {
+    // The description's own closing full stop is dropped: the sentence ends with ours.
+    const said = body.errorDescription
+        ? `: ${printable(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
         : '';
-    const message = `${capitalize(describeEndpoint(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`;
-    return new OAuthError(endpoint, status, body, message);
+    const message = `${capitalize(describeEndpoint(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.`;
+    return new OAuthError(endpoint, status, body, request, message);
+}
+/** The provider's error_uri, when it is one a person can safely open (https). */
+function errorPageOf(body) {
+    return body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? printable(body.errorUri).slice(0, 300)
+        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
+
+
+
 
 
 
@@ -30184,7 +30266,7 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
     });
     const error = oauthErrorOf(read);
     if (error)
-        throw oauthError(endpoint, read.status, error, options.kind, options.advisors);
+        throw oauthError(endpoint, read.status, error, options.kind);
     if (read.status !== 200 || !read.fields)
         throw unusableResponse(endpoint, read, options.expected);
     return read.fields;
@@ -30194,7 +30276,7 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
  * errors itself (token revocation, whose failures are results, not thrown errors).
  */
 async function sendAuthenticated(ctx, endpoint, client, params, options) {
-    return withRetries(ctx, endpoint, async () => {
+    const send = () => withRetries(ctx, endpoint, async () => {
         const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
         return postForm(ctx, endpoint, auth.params, auth.headers);
     }, {
@@ -30202,6 +30284,18 @@ async function sendAuthenticated(ctx, endpoint, client, params, options) {
         retryMaybeDelivered: options.retryMaybeDelivered,
         ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
     });
+    let read = await send();
+    const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (refused &&
+        client.audienceFallback &&
+        shouldRetryAssertionAudience(client, endpoint.url, refused)) {
+        // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+        client.audienceFallback.addressToCalledUrl = true;
+        read = await send();
+        if ((0,oauth_response/* oauthErrorOf */.zi)(read))
+            client.audienceFallback.addressToCalledUrl = false;
+    }
+    return read;
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/github-api.ts
@@ -30217,6 +30311,9 @@ const GITHUB_API_HEADERS = {
 };
 
 ;// CONCATENATED MODULE: ./src/oauth/revoke.ts
+
+
+
 
 
 
@@ -30247,7 +30344,7 @@ async function revokeToken(ctx, endpoint, client, token, tokenTypeHint, options 
                 ? { kind: 'unsupported-token-type', message }
                 : { kind: 'refused', message, status: read.status, error };
         }
-        return { kind: 'failed', message: exchange_unusableResponse(endpoint, read, 'HTTP 200').message };
+        return { kind: 'failed', message: wording_unusableResponse(endpoint, read, 'HTTP 200').message };
     });
 }
 /**
@@ -30275,7 +30372,7 @@ async function revokeGitHubToken(ctx, apiUrl, clientId, clientSecret, accessToke
         if (read.status >= 500)
             return unavailable(endpoint, read, undefined);
         const said = gitHubMessage(read);
-        const where = exchange_capitalize((0,errors/* describeEndpoint */.N2)(endpoint));
+        const where = wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint));
         if (read.status === 401 || read.status === 403 || read.status === 404) {
             return {
                 kind: 'refused',
@@ -30291,7 +30388,7 @@ async function revokeGitHubToken(ctx, apiUrl, clientId, clientSecret, accessToke
                 message: `${where} answered HTTP 422${said}: GitHub did not accept the token for revocation; it may already be revoked or expired.`
             };
         }
-        return { kind: 'failed', message: exchange_unusableResponse(endpoint, read, 'HTTP 204').message };
+        return { kind: 'failed', message: wording_unusableResponse(endpoint, read, 'HTTP 204').message };
     });
 }
 /**
@@ -30304,7 +30401,7 @@ function providerSaid(endpoint, status, error) {
             .slice(0, 500)
             .replace(/[.\s]+$/, '')}`
         : '';
-    return `${exchange_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(error.error).slice(0, 200)}" (HTTP ${status})${said}.`;
+    return `${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(error.error).slice(0, 200)}" (HTTP ${status})${said}.`;
 }
 /** GitHub's error bodies are {"message": …, "documentation_url": …}. */
 function gitHubMessage(read) {
@@ -30322,7 +30419,7 @@ function unavailable(endpoint, read, error) {
         kind: 'unavailable',
         status: read.status,
         ...(read.retryAfterMs !== undefined && { retryAfterMs: read.retryAfterMs }),
-        message: `${exchange_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered${said} HTTP ${read.status}${later}; the token was not revoked and stays valid until it expires.`
+        message: `${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered${said} HTTP ${read.status}${later}; the token was not revoked and stays valid until it expires.`
     };
 }
 /** Turns every failure into a result; a bug is reported as one, not thrown at the job's end. */
@@ -30333,6 +30430,8 @@ async function settle(attempt) {
     catch (error) {
         if (error instanceof errors/* CancelledError */.cc)
             return { kind: 'failed', message: 'The revocation was cancelled.' };
+        if (error instanceof ClientKeyError)
+            return { kind: 'failed', message: error.message, clientKey: true };
         if (error instanceof errors/* ActionError */.lZ)
             return { kind: 'failed', message: error.message };
         const why = error instanceof Error ? error.message : String(error);
@@ -30370,7 +30469,7 @@ function isoSeconds(ms) {
     return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-;// CONCATENATED MODULE: ./src/post/state.ts
+;// CONCATENATED MODULE: ./src/flow/revocation-state.ts
 
 const STATE_PLAN = 'revocation-plan';
 const STATE_ACCESS_TOKEN = 'revoke-access-token';
@@ -30527,8 +30626,12 @@ function adviceFor(result, plan) {
             if (result.error?.error === 'unauthorized_client')
                 return ' The client may not revoke tokens: allow revocation for it at the provider, or set revoke: none.';
             return ' It stays valid until it expires.';
+        case 'failed':
+            return result.clientKey
+                ? ' Check client-private-key: the post step signs with the key from its own inputs.'
+                : ' It stays valid until it expires.';
         default:
-            return result.kind === 'unavailable' ? '' : ' It stays valid until it expires.';
+            return '';
     }
 }
 /** The record: what became of the tokens, one line in the job summary. */
