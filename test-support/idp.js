@@ -477,8 +477,19 @@ export async function startIdp(options = {}) {
         successSource
       },
       // RFC 7009 revocation, and RFC 7662 introspection so that tests can see a token is dead.
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      revocation: {
+        enabled: true,
+        // RFC 7009 §2.1: a client revokes only the tokens issued to it.
+        /** @param {any} _ctx @param {any} client @param {any} token */
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId
+      },
+      // The tests introspect other clients' tokens with the basic client, as a resource server
+      // would; public clients may not introspect.
+      introspection: {
+        enabled: true,
+        /** @param {any} _ctx @param {any} client */
+        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none'
+      },
       userinfo: { enabled: true }
     },
     interactions: {
