@@ -1,49 +1,83 @@
-#!/usr/bin/env node
-// @ts-check
-/**
- * npm run build: dist/ from src/index.ts with ncc, then dist/licenses.txt.
- *
- * dist/ is emptied first: ncc puts each library loaded with import() in a numbered chunk file
- * beside index.js, and a chunk left over from an earlier build would ship (and fail CI's diff).
- *
- * licenses.txt names every package of the production dependency tree in package-lock.json, with
- * its license text. ncc's own --license file is written per chunk under one name, so it loses
- * the packages that live only in a lazily loaded chunk (undici and tunnel, say).
- */
+// Builds both entries of the action into dist/: dist/index.js (the main step) and dist/post.js
+// (the post step, action.yml `post:`), each with its chunks, and one licenses.txt for both. ncc
+// writes one entry per output directory as index.js, so each is built apart and then moved into
+// place; dist/ is emptied first, so no chunk of an earlier build ships. CI (check-dist.yml)
+// rebuilds with this and fails on any difference.
+//
+// licenses.txt names every package of the production dependency tree in package-lock.json, with
+// its license text: ncc 0.45 writes the licenses of each lazily loaded chunk over those of the
+// entry, under one name, so its own file loses packages (undici, tunnel, jose) depending on which
+// chunk is written last.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT = join(fileURLToPath(import.meta.url), '..', '..')
-const DIST = join(ROOT, 'dist')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'dist')
+const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+const work = mkdtempSync(join(tmpdir(), 'device-flow-build-'))
 
-rmSync(DIST, { recursive: true, force: true })
-execFileSync(
-  process.execPath,
-  [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', 'src/index.ts', '-o', 'dist'],
-  { cwd: ROOT, stdio: 'inherit' }
-)
+function build(entry, out) {
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out], {
+    cwd: root,
+    stdio: 'inherit'
+  })
+}
 
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'))
-/** @type {Array<[string, { version: string, license?: string, dev?: boolean, devOptional?: boolean }]>} */
-const entries = Object.entries(lock.packages)
-const shipped = entries
-  .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional)
-  .map(([path, entry]) => ({
-    name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length),
-    path,
-    license: entry.license ?? 'UNKNOWN'
-  }))
-  .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+try {
+  build('src/index.ts', join(work, 'main'))
+  build('src/post.ts', join(work, 'post'))
+  rmSync(dist, { recursive: true, force: true })
+  cpSync(join(work, 'main'), dist, { recursive: true })
+  for (const file of readdirSync(join(work, 'post'))) {
+    if (file === 'package.json' || file === 'licenses.txt') continue
+    const target = file === 'index.js' ? 'post.js' : file
+    // A lazily loaded chunk keeps its name (index.js refers to it by name). Both entries load
+    // jose lazily: ncc names a chunk after its modules, so the same library is the same file,
+    // shared. Two different chunks with one name would overwrite each other.
+    if (existsSync(join(dist, target))) {
+      if (readFileSync(join(dist, target)).equals(readFileSync(join(work, 'post', file)))) continue
+      throw new Error(
+        `dist/${target} is written by both builds; give the post step's chunk another name`
+      )
+    }
+    renameSync(join(work, 'post', file), join(dist, target))
+  }
+  writeFileSync(join(dist, 'licenses.txt'), licenses())
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
 
-const sections = shipped.map(({ name, path, license }) => {
-  const dir = join(ROOT, path)
-  const file = readdirSync(dir)
-    .filter((f) => /^licen[cs]e(\.|$)/i.test(f))
-    .sort()[0]
-  if (!file) throw new Error(`${name} ships no license file; add its license text by hand`)
-  return `${name}\n${license}\n${readFileSync(join(dir, file), 'utf8').trim()}\n`
-})
-writeFileSync(join(DIST, 'licenses.txt'), `${sections.join('\n')}`)
-console.log(`dist/licenses.txt: ${shipped.map((p) => p.name).join(', ')}`)
+/** Each shipped package (not dev) in package-lock.json: name, license, license text. */
+function licenses() {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'))
+  const shipped = Object.entries(lock.packages)
+    .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional)
+    .map(([path, entry]) => ({
+      name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      path,
+      license: entry.license ?? 'UNKNOWN'
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const sections = shipped.map(({ name, path, license }) => {
+    const dir = join(root, path)
+    const file = readdirSync(dir)
+      .filter((f) => /^licen[cs]e(\.|$)/i.test(f))
+      .sort()[0]
+    if (!file) throw new Error(`${name} ships no license file; add its license text by hand`)
+    return `${name}\n${license}\n${readFileSync(join(dir, file), 'utf8').trim()}\n`
+  })
+  console.log(`dist/licenses.txt: ${shipped.map((p) => p.name).join(', ')}`)
+  return sections.join('\n')
+}

@@ -6,7 +6,12 @@ import {
   ProviderResponseError,
   type EndpointRef
 } from '../errors.js'
-import { TransportFailure, type HttpTransport, MAX_RESPONSE_BYTES } from './http.js'
+import {
+  TransportFailure,
+  type HttpMethod,
+  type HttpTransport,
+  MAX_RESPONSE_BYTES
+} from './http.js'
 import { printable, readResponse, type ReadResponse } from './response.js'
 import { capitalize } from './wording.js'
 
@@ -43,8 +48,31 @@ export async function postForm(
   )
 }
 
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+export async function sendJson(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  method: HttpMethod,
+  headers: Readonly<Record<string, string>>,
+  body?: unknown
+): Promise<ReadResponse> {
+  return send(ctx, endpoint, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      ...headers
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) })
+  })
+}
+
 export interface SendRequest {
-  readonly method: 'GET' | 'POST'
+  readonly method: HttpMethod
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
 }

@@ -8,6 +8,11 @@ export interface RetryOptions {
   readonly attempts: number
   /** Retry a request that may have reached the server before the connection failed. */
   readonly retryMaybeDelivered: boolean
+  /**
+   * The longest wait before another try. A Retry-After beyond it ends the retries with the answer
+   * as it is, for a caller that cannot wait long (the post step at the end of a job).
+   */
+  readonly maxDelayMs?: number
   /** Told before each retry; without it, the context's onRetry is. */
   readonly onRetry?: (reason: string, delayMs: number) => void
 }
@@ -26,8 +31,10 @@ export async function withRetries(
   for (let n = 1; ; n++) {
     let reason: string
     let retryAfterMs: number | undefined
+    let lastRead: ReadResponse | undefined
     try {
       const read = await attempt()
+      lastRead = read
       // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
       if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
         return read
@@ -42,6 +49,9 @@ export async function withRetries(
       reason = error.message
     }
     const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+    if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+      return lastRead
     const onRetry = options.onRetry ?? ctx.onRetry
     onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
     await ctx.clock.sleep(delayMs, ctx.signal)
