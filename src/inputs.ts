@@ -3,6 +3,9 @@ import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.
 import type { EndpointInputs } from './oauth/endpoints.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/index.js'
+import type { InputSource } from './runner/runner.js'
+
+export type { InputSource } from './runner/runner.js'
 
 export type OnRefreshFailure = 'fail' | 'device'
 
@@ -21,14 +24,6 @@ export interface Config {
   readonly onRefreshFailure: OnRefreshFailure
   readonly timeoutSeconds?: number
   readonly summary: boolean
-}
-
-export interface InputSource {
-  /** The input's value, trimmed; '' when not set. */
-  getInput(name: string): string
-  /** Registers a value to be masked in every later log line. */
-  setSecret(value: string): void
-  readonly env: Readonly<Record<string, string | undefined>>
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */

@@ -1,8 +1,9 @@
 import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
+import { shouldRetryAssertionAudience } from './deviations.js'
 import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
-import { oauthError, type ErrorAdvisor, type RequestKind } from './explain.js'
-import { oauthErrorOf } from './response.js'
+import { oauthError, type RequestKind } from './explain.js'
+import { oauthErrorOf, type ReadResponse } from './response.js'
 
 export interface AuthenticatedPostOptions {
   readonly kind: RequestKind
@@ -10,7 +11,6 @@ export interface AuthenticatedPostOptions {
   readonly retryMaybeDelivered: boolean
   /** What a good answer holds, for the message when it is something else. */
   readonly expected: string
-  readonly advisors?: readonly ErrorAdvisor[]
 }
 
 /**
@@ -26,17 +26,30 @@ export async function postAuthenticated(
   params: URLSearchParams,
   options: AuthenticatedPostOptions
 ): Promise<Readonly<Record<string, unknown>>> {
-  const read = await withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
-      return postForm(ctx, endpoint, auth.params, auth.headers)
-    },
-    { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
-  )
+  const send = (): Promise<ReadResponse> =>
+    withRetries(
+      ctx,
+      endpoint,
+      async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
+        return postForm(ctx, endpoint, auth.params, auth.headers)
+      },
+      { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
+    )
+  let read = await send()
+  const refused = oauthErrorOf(read)
+  if (
+    refused &&
+    client.audienceFallback &&
+    shouldRetryAssertionAudience(client, endpoint.url, refused)
+  ) {
+    // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+    client.audienceFallback.addressToCalledUrl = true
+    read = await send()
+    if (oauthErrorOf(read)) client.audienceFallback.addressToCalledUrl = false
+  }
   const error = oauthErrorOf(read)
-  if (error) throw oauthError(endpoint, read.status, error, options.kind, options.advisors)
+  if (error) throw oauthError(endpoint, read.status, error, options.kind)
   if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)
   return read.fields
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
-import { InputError } from '../errors.js'
+import { ActionError } from '../errors.js'
 
 export type ClientAuthMethod =
   'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
@@ -26,6 +26,17 @@ export interface ClientCredentials {
    * nothing else); without it, the URL of the endpoint being called.
    */
   readonly assertionAudience?: string
+  /**
+   * Set once an endpoint accepted only an assertion addressed to itself (see
+   * assertionAudienceRetry in deviations.ts): from then on, every assertion is addressed to the
+   * URL being called. Shared by reference, so the rest of the run remembers what worked.
+   */
+  readonly audienceFallback?: { addressToCalledUrl: boolean }
+}
+
+/** The client's private key cannot sign an assertion. */
+export class ClientKeyError extends ActionError {
+  override name = 'ClientKeyError'
 }
 
 export interface AuthenticatedRequest {
@@ -65,11 +76,17 @@ export async function authenticate(
       body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
       body.set(
         'client_assertion',
-        await clientAssertion(client, client.assertionAudience ?? audience, nowMs)
+        await clientAssertion(client, assertionAudienceOf(client, audience), nowMs)
       )
       break
   }
   return { params: body, headers }
+}
+
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+export function assertionAudienceOf(client: ClientCredentials, calledUrl: string): string {
+  if (client.audienceFallback?.addressToCalledUrl) return calledUrl
+  return client.assertionAudience ?? calledUrl
 }
 
 function requireSecret(client: ClientCredentials): string {
@@ -102,13 +119,10 @@ async function clientAssertion(
       .setExpirationTime(issuedAt + 60)
       .sign(key)
   } catch (error) {
-    // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
-    // other error as "Unexpected error, please report this").
+    // A key that cannot sign is a wrong key, not a bug (the runner reports any other error as
+    // "Unexpected error, please report this"); the flow names the input it came from.
     const why = error instanceof Error ? error.message : String(error)
-    throw new InputError(
-      'client-private-key',
-      `cannot sign the client assertion (RFC 7523): ${why}.`
-    )
+    throw new ClientKeyError(`cannot sign the client assertion (RFC 7523): ${why}.`)
   }
 }
 

@@ -1,3 +1,6 @@
+import type { OAuthErrorBody } from '../errors.js'
+import type { ClientCredentials } from './client-auth.js'
+
 /**
  * Known departures from the RFCs that the action tolerates, each named for the providers that
  * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
@@ -9,8 +12,43 @@
  *   status.
  * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
  * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
- * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
+ *   names for a denial or a dead refresh token: providers/*.ts.
  */
+
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+export function shouldRetryAssertionAudience(
+  client: ClientCredentials,
+  calledUrl: string,
+  error: OAuthErrorBody
+): boolean {
+  return (
+    client.method === 'private_key_jwt' &&
+    client.audienceFallback !== undefined &&
+    !client.audienceFallback.addressToCalledUrl &&
+    client.assertionAudience !== undefined &&
+    client.assertionAudience !== calledUrl &&
+    (error.error === 'invalid_client' || error.error === 'unauthorized_client')
+  )
+}
+
+/**
+ * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
+ * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
+ * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
+ * readable OAuth error is read as "the refresh token was refused".
+ */
+export function isBareRefreshRefusal(status: number | undefined): boolean {
+  return status === 400 || status === 401
+}
 
 /** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
 export function verificationUriOf(fields: Readonly<Record<string, unknown>>): unknown {
