@@ -633,7 +633,9 @@ describe('readConfig: a complete configuration', () => {
       refreshToken: 'rt-1',
       onRefreshFailure: 'device',
       timeoutSeconds: 600,
-      summary: false
+      summary: false,
+      notify: { webhooks: [], reminders: false },
+      qrCode: true
     })
   })
 })

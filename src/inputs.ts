@@ -1,6 +1,8 @@
 import { InputError } from './errors.js'
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.js'
 import type { EndpointInputs } from './oauth/endpoints.js'
+import { readWebhooks } from './notify/inputs.js'
+import type { WebhookTarget } from './notify/sender.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/index.js'
 import type { InputSource } from './runner/runner.js'
@@ -24,6 +26,15 @@ export interface Config {
   readonly onRefreshFailure: OnRefreshFailure
   readonly timeoutSeconds?: number
   readonly summary: boolean
+  /** Webhooks to tell the approver (code-ready, reminders when asked, the outcome). */
+  readonly notify: NotifyConfig
+  /** Draw a QR code of the verification link in the log. */
+  readonly qrCode: boolean
+}
+
+export interface NotifyConfig {
+  readonly webhooks: readonly WebhookTarget[]
+  readonly reminders: boolean
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
@@ -49,6 +60,7 @@ export function readConfig(source: InputSource): Config {
   if (clientSecret) source.setSecret(clientSecret)
   if (refreshToken) source.setSecret(refreshToken)
   if (clientPrivateKey) maskKey(clientPrivateKey, source)
+  const webhooks = readWebhooks(source.getInput('notify-webhook'), (url) => source.setSecret(url))
 
   const provider = readProvider(source.getInput('provider'))
   const clientId = source.getInput('client-id')
@@ -91,7 +103,12 @@ export function readConfig(source: InputSource): Config {
       ['fail', 'device']
     ),
     ...(timeoutSeconds !== undefined && { timeoutSeconds }),
-    summary: readBoolean('summary', source.getInput('summary'), true)
+    summary: readBoolean('summary', source.getInput('summary'), true),
+    notify: {
+      webhooks,
+      reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
+    },
+    qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
   }
 }
 

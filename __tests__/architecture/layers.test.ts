@@ -18,9 +18,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   oauth: ['base', 'text'],
   runner: ['base', 'text', 'oauth'],
   providers: ['base', 'text', 'oauth'],
-  inputs: ['base', 'text', 'oauth', 'runner', 'providers'],
+  // The QR drawing and the webhook messages and sender: pure, below the inputs that name them.
+  qr: ['base'],
+  notify: ['base', 'text', 'oauth', 'runner'],
+  inputs: ['base', 'text', 'oauth', 'runner', 'providers', 'notify'],
   flow: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs'],
-  listeners: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow'],
+  listeners: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow', 'notify', 'qr'],
   policy: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs'],
   lifecycle: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow'],
   top: [
@@ -33,7 +36,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'flow',
     'listeners',
     'policy',
-    'lifecycle'
+    'lifecycle',
+    'notify',
+    'qr'
   ]
 }
 
