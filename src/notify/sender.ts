@@ -78,7 +78,7 @@ export class WebhookSender {
       if (!settled.has(target))
         this.report(
           target,
-          `Gave up on the notification to ${target.label}: it was still being sent ${Math.round(maxWaitMs / 1000)} s after the run ended.`
+          `Gave up on the notification to ${target.label}: it was still being sent ${Number((maxWaitMs / 1000).toFixed(1))} s after the run ended.`
         )
     }
   }
