@@ -1,4 +1,15 @@
-import jsQR from 'jsqr'
+import jsqrImport from 'jsqr'
+
+// jsQR is CommonJS with an ES-style default export: its types see a namespace, Node's ESM loader
+// hands over the function (or, bundled, an object holding it as default).
+type Decode = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' }
+) => { data: string } | null
+const loaded = jsqrImport as unknown as Decode | { default: Decode }
+const jsQR: Decode = typeof loaded === 'function' ? loaded : loaded.default
 
 /**
  * Reads a QR code drawn with half blocks back from the text, as a scanner would from pixels:

@@ -9,7 +9,7 @@ describe('the outcome notice', () => {
   it('says who approved, when, and how long after the code was shown', () => {
     expect(
       outcomeNoticeOf(
-        { ending: 'approved', atMs: SHOWN + 95_000, approver: { name: 'alice', subject: '00u1', source: 'ID token' } },
+        { ending: 'approved', atMs: SHOWN + 95_000, approver: { name: 'alice', subject: '00u1' } },
         SHOWN
       )
     ).toEqual({

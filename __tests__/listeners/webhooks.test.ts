@@ -49,7 +49,7 @@ const ended: FlowEvent = {
   outcome: {
     ending: 'approved',
     atMs: AT + 60_000,
-    approver: { name: 'alice', subject: 'alice', source: 'ID token' }
+    approver: { name: 'alice', subject: 'alice' }
   }
 }
 
