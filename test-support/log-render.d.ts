@@ -16,4 +16,4 @@ export function renderLogLines(
   lines: string[],
   style?: Partial<LogStyle>
 ): Promise<Buffer>
-export function decodeQrPng(png: Buffer, options?: { inverted?: boolean; shrink?: number }): string | null
+export function decodeQrPng(png: Buffer, options?: { inverted?: boolean }): string | null

@@ -10,14 +10,20 @@ import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
 
 export const CHROMIUM_PATH = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking'
+]
 
 /**
- * GitHub's log: the monospace stack of its CSS, 12 px text on 20 px lines, light on dark.
- * On this machine the stack resolves to DejaVu Sans Mono (the Linux fallback).
+ * GitHub's web log as we understand it (not a published figure): its monospace stack, 12 px text
+ * on 20 px lines, light on dark. On this machine the stack resolves to DejaVu Sans Mono.
  */
 export const GITHUB_LOG_STYLE = {
-  fontFamily: 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace',
+  fontFamily:
+    'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace',
   fontSizePx: 12,
   lineHeightPx: 20,
   color: '#f0f6fc',
@@ -38,7 +44,10 @@ function html(text) {
  */
 export async function renderLogLines(browser, lines, style = {}) {
   const s = { ...GITHUB_LOG_STYLE, ...style }
-  const page = await browser.newPage({ viewport: { width: 900, height: 200 }, deviceScaleFactor: 1 })
+  const page = await browser.newPage({
+    viewport: { width: 900, height: 200 },
+    deviceScaleFactor: 1
+  })
   try {
     const body = lines.map((line) => `<div class="line">${html(line) || '&nbsp;'}</div>`).join('')
     await page.setContent(
@@ -57,42 +66,20 @@ export async function renderLogLines(browser, lines, style = {}) {
 /**
  * The text of the QR code in a PNG, or null when none is found.
  * @param {Buffer} png
- * @param {{ inverted?: boolean, shrink?: number }} [options] inverted: read light modules as the
- *   dark ones (a code drawn light on dark); otherwise the dark modules must be the dark pixels.
- *   shrink: average each shrink × shrink square of pixels into one first, as a phone camera a
- *   little way off the screen sees it (fewer pixels a module, the gaps between lines blurred).
+ * @param {{ inverted?: boolean }} [options] inverted: read light modules as the dark ones (a
+ *   code drawn light on dark); otherwise the dark modules must be the dark pixels.
  */
-export function decodeQrPng(png, { inverted = false, shrink = 1 } = {}) {
-  const image = shrinkImage(PNG.sync.read(png), shrink)
+export function decodeQrPng(png, { inverted = false } = {}) {
+  const image = PNG.sync.read(png)
   const data = new Uint8ClampedArray(image.data)
   // jsQR's own onlyInvert mode is broken in 1.4.0 (it scans an image it never made): invert here.
-  if (inverted) for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) data[i + c] = 255 - (data[i + c] ?? 0)
+  if (inverted)
+    for (let i = 0; i < data.length; i += 4)
+      for (let c = 0; c < 3; c++) data[i + c] = 255 - (data[i + c] ?? 0)
   return jsQR(data, image.width, image.height, { inversionAttempts: 'dontInvert' })?.data ?? null
 }
 
 /** @returns {Promise<import('playwright-core').Browser>} */
 export function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 20_000 })
-}
-
-/**
- * Box-filters an RGBA image down by an integer factor.
- * @param {{ width: number, height: number, data: Buffer | Uint8Array }} image
- * @param {number} factor
- */
-function shrinkImage(image, factor) {
-  if (factor <= 1) return image
-  const width = Math.floor(image.width / factor)
-  const height = Math.floor(image.height / factor)
-  const data = new Uint8Array(width * height * 4)
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 4; c++) {
-        let sum = 0
-        for (let dy = 0; dy < factor; dy++)
-          for (let dx = 0; dx < factor; dx++)
-            sum += image.data[((y * factor + dy) * image.width + x * factor + dx) * 4 + c] ?? 0
-        data[(y * width + x) * 4 + c] = Math.round(sum / (factor * factor))
-      }
-  return { width, height, data }
 }

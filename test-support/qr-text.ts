@@ -23,8 +23,14 @@ export function decodeHalfBlockText(lines: readonly string[], pixelsPerModule = 
   const data = new Uint8ClampedArray(width * height * 4)
   lines.forEach((line, row) => {
     ;[...line].forEach((char, column) => {
-      const halves = { ' ': [false, false], '▀': [true, false], '▄': [false, true], '█': [true, true] }[char]
-      if (!halves) throw new Error(`"${char}" at line ${row + 1}, column ${column + 1} is not a half block`)
+      const halves = {
+        ' ': [false, false],
+        '▀': [true, false],
+        '▄': [false, true],
+        '█': [true, true]
+      }[char]
+      if (!halves)
+        throw new Error(`"${char}" at line ${row + 1}, column ${column + 1} is not a half block`)
       halves.forEach((lit, half) => {
         for (let dy = 0; dy < pixelsPerModule; dy++)
           for (let dx = 0; dx < pixelsPerModule; dx++) {

@@ -19,10 +19,12 @@ afterAll(async () => {
   await Promise.all([idp.close(), receiver.close()])
 })
 
-describe.each([
+const MODES: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'normal', env: {} },
   { name: 'debug (RUNNER_DEBUG=1)', env: { RUNNER_DEBUG: '1' } }
-])('dist/index.js with notify-webhook ($name)', ({ env }) => {
+]
+
+describe.each(MODES)('dist/index.js with notify-webhook ($name)', ({ env }) => {
   it('notifies, draws the QR code, reports the outcome, and leaks neither secrets nor the webhook URL', async () => {
     const before = receiver.received.length
     const { clientId, clientSecret } = idp.clients.post
@@ -53,13 +55,17 @@ describe.each([
 
     // The outcome notice and the warning for the failing webhook, which names its line only.
     expect(result.stdout).toMatch(/^::notice title=Approved by bob::Approved by bob at /m)
-    expect(result.stdout).toMatch(/^::warning::Could not send the \w[\w-]* notification to notify-webhook line 2 \(JSON, 127\.0\.0\.1:\d+\): HTTP 500/m)
+    expect(result.stdout).toMatch(
+      /^::warning::Could not send the \w[\w-]* notification to notify-webhook line 2 \(JSON, 127\.0\.0\.1:\d+\): HTTP 500/m
+    )
 
     // The webhook URLs are masked first and printed nowhere else; no body holds a secret.
     for (const url of [webhook, failing]) expect(result.stdout).toContain(`::add-mask::${url}`)
     const deviceCode = /::add-mask::(\S+)\n/g
     const masked = [...result.stdout.matchAll(deviceCode)].map((match) => match[1] as string)
-    const tokens = ['access-token', 'refresh-token', 'id-token'].map((name) => result.outputs[name] as string)
+    const tokens = ['access-token', 'refresh-token', 'id-token'].map(
+      (name) => result.outputs[name] as string
+    )
     const secrets = [...masked, clientSecret, ...tokens]
     const streams = { stdout: result.stdout, stderr: result.stderr, summary: result.raw.summary }
     expect(findLeaks(streams, [webhook, failing, clientSecret])).toEqual([])
@@ -73,7 +79,10 @@ describe.each([
     // The QR code, as the runner would show it, reads back as the link with the code.
     const lines = result.stdout.split('\n')
     const from = lines.findIndex((line) => line.startsWith('Or scan this')) + 1
-    const drawing = lines.slice(from, lines.findIndex((line, i) => i >= from && !/^[ ▀▄█]+$/.test(line)))
+    const drawing = lines.slice(
+      from,
+      lines.findIndex((line, i) => i >= from && !/^[ ▀▄█]+$/.test(line))
+    )
     expect(decodeHalfBlockText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
   }, 60_000)
 })

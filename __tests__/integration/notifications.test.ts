@@ -64,10 +64,17 @@ describe('notifications during a real device flow', () => {
       {
         'client-id': clientId,
         'client-secret': clientSecret,
-        'notify-webhook': [receiver.url('/ok/a'), receiver.url('/fail/b'), receiver.url('/hang/c')].join('\n')
+        'notify-webhook': [
+          receiver.url('/ok/a'),
+          receiver.url('/fail/b'),
+          receiver.url('/hang/c')
+        ].join('\n')
       },
       // Approve a little after the code is out, so the webhooks are in flight meanwhile.
-      (code) => new Promise((resolve) => setTimeout(resolve, 300)).then(() => idp.approve(code, { user: 'alice' }))
+      (code) =>
+        new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+          idp.approve(code, { user: 'alice' })
+        )
     )
     expect(await ending).toBe('approved')
     const elapsedMs = Date.now() - started
@@ -99,9 +106,12 @@ describe('notifications during a real device flow', () => {
     // The hanging one got the code and never answered (after its 5 s timeout, the outcome
     // waiting behind it goes instead of a retry, if it is there by then); the flow went on.
     const hung = receiver.to('/hang/c')
-    expect(['code-ready', 'code-ready,ended']).toContain(hung.map((hook) => hook.json.event).join(','))
+    expect(['code-ready', 'code-ready,ended']).toContain(
+      hung.map((hook) => hook.json.event).join(',')
+    )
     const approvedPoll = idp.tokenRequests.find(
-      (request) => request.status === 200 && request.at >= started && request.grantType.endsWith('device_code')
+      (request) =>
+        request.status === 200 && request.at >= started && request.grantType.endsWith('device_code')
     )
     expect(approvedPoll).toBeDefined()
     // The approval was picked up while the hanging webhook was still unanswered (its 5 s timeout).
@@ -117,14 +127,18 @@ describe('notifications during a real device flow', () => {
       expect(runner.secrets).toContain(receiver.url(path))
 
     // No secret in any body: not the device code, the client secret or any token.
-    const deviceCode = runner.secrets.find((secret) => /^[\w-]{20,}$/.test(secret) && !secret.startsWith('basic-'))
+    const deviceCode = runner.secrets.find(
+      (secret) => /^[\w-]{20,}$/.test(secret) && !secret.startsWith('basic-')
+    )
     expect(deviceCode).toBeDefined()
     const secrets = [
       clientSecret,
       deviceCode as string,
       ...['access-token', 'refresh-token', 'id-token'].map((name) => runner.outputs[name] as string)
     ]
-    const bodies = Object.fromEntries(receiver.received.map((hook, i) => [`webhook ${i} ${hook.path}`, hook.body]))
+    const bodies = Object.fromEntries(
+      receiver.received.map((hook, i) => [`webhook ${i} ${hook.path}`, hook.body])
+    )
     expect(findLeaks(bodies, secrets)).toEqual([])
 
     // The outcome on the run page, and the QR code in the log reads back as the link.
@@ -133,14 +147,21 @@ describe('notifications during a real device flow', () => {
     })
     const info = runner.logs.filter((entry) => entry.level === 'info').map((entry) => entry.message)
     const from = info.findIndex((line) => line.startsWith('Or scan this')) + 1
-    const drawing = info.slice(from, info.findIndex((line, i) => i >= from && !/^[ ▀▄█]+$/.test(line)))
+    const drawing = info.slice(
+      from,
+      info.findIndex((line, i) => i >= from && !/^[ ▀▄█]+$/.test(line))
+    )
     expect(decodeHalfBlockText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
   }, 30_000)
 
   it('reports a denial to the webhook and on the run page', async () => {
     const before = receiver.received.length
     const { runner, ending } = start(
-      { 'client-id': idp.clients.public.clientId, 'notify-webhook': receiver.url('/ok/denied'), 'qr-code': 'false' },
+      {
+        'client-id': idp.clients.public.clientId,
+        'notify-webhook': receiver.url('/ok/denied'),
+        'qr-code': 'false'
+      },
       (code) => idp.approve(code, { deny: true })
     )
     expect(await ending).toBe('denied')
@@ -149,7 +170,9 @@ describe('notifications during a real device flow', () => {
       ['code-ready', null],
       ['ended', 'denied']
     ])
-    expect(runner.logs.filter((entry) => entry.level === 'notice').at(-1)?.title).toBe('Approval denied')
+    expect(runner.logs.filter((entry) => entry.level === 'notice').at(-1)?.title).toBe(
+      'Approval denied'
+    )
     expect(runner.text('info')).not.toContain('Or scan this')
   }, 30_000)
 

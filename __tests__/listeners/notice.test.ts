@@ -21,12 +21,17 @@ describe('the outcome notice', () => {
 
   it('says why it ended otherwise, with the message the step fails with', () => {
     expect(
-      outcomeNoticeOf({ ending: 'denied', atMs: SHOWN + 5000, detail: 'The request was denied.' }, SHOWN)
+      outcomeNoticeOf(
+        { ending: 'denied', atMs: SHOWN + 5000, detail: 'The request was denied.' },
+        SHOWN
+      )
     ).toEqual({
       title: 'Approval denied',
       message: 'The request was denied. (at 10:00:05 UTC, 5 s after the code was shown)'
     })
-    expect(outcomeNoticeOf({ ending: 'timed-out', atMs: SHOWN }, SHOWN).title).toBe('Approval timed out')
+    expect(outcomeNoticeOf({ ending: 'timed-out', atMs: SHOWN }, SHOWN).title).toBe(
+      'Approval timed out'
+    )
   })
 
   it('comes after the code notice, and only if a code was shown', () => {
@@ -41,7 +46,13 @@ describe('the outcome notice', () => {
       origin: {}
     } as unknown as PromptContext
     void listener.on({ type: 'code-ready', prompt, atMs: SHOWN })
-    void listener.on({ type: 'ended', outcome: { ending: 'expired', atMs: SHOWN + 600_000, detail: 'The code expired.' } })
-    expect(runner.logs.map((entry) => entry.title)).toEqual(['Approval needed: enter code ABCD-EFGH', 'Approval code expired'])
+    void listener.on({
+      type: 'ended',
+      outcome: { ending: 'expired', atMs: SHOWN + 600_000, detail: 'The code expired.' }
+    })
+    expect(runner.logs.map((entry) => entry.title)).toEqual([
+      'Approval needed: enter code ABCD-EFGH',
+      'Approval code expired'
+    ])
   })
 })

@@ -31,7 +31,9 @@ describe('the QR code in the log', () => {
   it('encodes the link with the code filled in', async () => {
     const runner = new RecordingRunner()
     await qrListener(runner, () => true).on(codeReady(PROMPT))
-    expect(runner.text('info')).toContain('Or scan this with a phone (it opens the link with the code filled in):')
+    expect(runner.text('info')).toContain(
+      'Or scan this with a phone (it opens the link with the code filled in):'
+    )
     expect(decodeHalfBlockText(drawingIn(runner))).toBe(PROMPT.device.verificationUriComplete)
   })
 
@@ -51,7 +53,10 @@ describe('the QR code in the log', () => {
   })
 
   it('skips a link too long to scan off a screen', async () => {
-    const long = { ...PROMPT.device, verificationUriComplete: `https://x.example/${'a'.repeat(400)}` }
+    const long = {
+      ...PROMPT.device,
+      verificationUriComplete: `https://x.example/${'a'.repeat(400)}`
+    }
     const runner = new RecordingRunner()
     await qrListener(runner, () => true).on(codeReady({ ...PROMPT, device: long }))
     expect(runner.text('info')).toBe('')

@@ -66,7 +66,11 @@ describe('the webhook listener', () => {
     ])
     const withReminders = await listen(json(true))(...sequence)
     expect(withReminders.map((body) => body['event'])).toEqual(['code-ready', 'reminder', 'ended'])
-    expect(withReminders[2]).toMatchObject({ outcome: 'approved', approver: 'alice', user_code: 'WDJB-MJHT' })
+    expect(withReminders[2]).toMatchObject({
+      outcome: 'approved',
+      approver: 'alice',
+      user_code: 'WDJB-MJHT'
+    })
     expect(JSON.stringify(withReminders)).not.toContain('DEVICE-CODE-SECRET')
   })
 
@@ -75,6 +79,11 @@ describe('the webhook listener', () => {
   })
 
   it('sends nothing without webhooks', async () => {
-    expect(await listen({ webhooks: [], reminders: true })({ type: 'code-ready', prompt: PROMPT, atMs: AT }, ended)).toEqual([])
+    expect(
+      await listen({ webhooks: [], reminders: true })(
+        { type: 'code-ready', prompt: PROMPT, atMs: AT },
+        ended
+      )
+    ).toEqual([])
   })
 })

@@ -93,9 +93,12 @@ describe('notify-webhook', () => {
 })
 
 describe('qr-code and notify-reminders', () => {
-  it.each(['qr-code', 'notify-reminders'])('%s refuses a value that is not true or false', (input) => {
-    const { error } = inputErrorOf({ [input]: 'maybe' })
-    expect(error.input).toBe(input)
-    expect(error.message).toBe(`Input '${input}': "maybe" is not true or false.`)
-  })
+  it.each(['qr-code', 'notify-reminders'])(
+    '%s refuses a value that is not true or false',
+    (input) => {
+      const { error } = inputErrorOf({ [input]: 'maybe' })
+      expect(error.input).toBe(input)
+      expect(error.message).toBe(`Input '${input}': "maybe" is not true or false.`)
+    }
+  )
 })

@@ -46,7 +46,8 @@ const HOSTILE: Notification = {
   ...APPROVED,
   origin: {
     ...CODE_READY.origin,
-    workflow: 'Rel <!channel> <https://evil.example|click> *bold* [x](https://evil.example) @everyone\u202e\n::warning::x'
+    workflow:
+      'Rel <!channel> <https://evil.example|click> *bold* [x](https://evil.example) @everyone\u202e\n::warning::x'
   },
   outcome: { ending: 'approved', approver: '<@U123> **eve** [me](https://evil.example)' }
 }
@@ -57,8 +58,14 @@ describe('which body a webhook URL gets', () => {
   it.each([
     ['https://hooks.slack.com/services/T0/B0/x', 'slack'],
     ['https://hooks.slack.com/triggers/T0/1/x', 'json'],
-    ['https://prod-1.westus.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=x', 'teams'],
-    ['https://default1.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke?sig=x', 'teams'],
+    [
+      'https://prod-1.westus.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=x',
+      'teams'
+    ],
+    [
+      'https://default1.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke?sig=x',
+      'teams'
+    ],
     ['https://discord.com/api/webhooks/1/x', 'discord'],
     ['https://discordapp.com/api/webhooks/1/x', 'discord'],
     ['https://discord.com/channels/1', 'json'],
@@ -76,7 +83,9 @@ describe('Slack (Block Kit)', () => {
     expect(message.text).toBe(
       'Approval needed: open https://login.example.com/device?user_code=WDJB-MJHT and enter WDJB-MJHT (expires 10:10:00 UTC (in 10 min)).'
     )
-    const actions = message.blocks.find((block) => (block as { type: string }).type === 'actions') as {
+    const actions = message.blocks.find(
+      (block) => (block as { type: string }).type === 'actions'
+    ) as {
       elements: Array<{ url: string; text: { text: string }; style?: string }>
     }
     expect(actions.elements.map((button) => [button.text.text, button.url, button.style])).toEqual([
@@ -86,7 +95,9 @@ describe('Slack (Block Kit)', () => {
     const all = stringsOf(message.blocks)
     expect(all).toContain('WDJB-MJHT')
     expect(all).toContain('10:10:00 UTC (in 10 min)')
-    expect(all).toContain('Asked by octo/release · workflow "Release" · run 4242 · started by octocat')
+    expect(all).toContain(
+      'Asked by octo/release · workflow "Release" · run 4242 · started by octocat'
+    )
     expect(message).toMatchSnapshot()
   })
 
@@ -124,7 +135,15 @@ describe('Microsoft Teams (Adaptive Card)', () => {
   it('sends one Adaptive Card with the link as an action and the code, expiry and run', () => {
     const message = teamsMessage(CODE_READY) as {
       type: string
-      attachments: Array<{ contentType: string; content: { type: string; version: string; body: object[]; actions: Array<{ type: string; url: string; title: string }> } }>
+      attachments: Array<{
+        contentType: string
+        content: {
+          type: string
+          version: string
+          body: object[]
+          actions: Array<{ type: string; url: string; title: string }>
+        }
+      }>
     }
     expect(message.type).toBe('message')
     expect(message.attachments).toHaveLength(1)
@@ -142,7 +161,9 @@ describe('Microsoft Teams (Adaptive Card)', () => {
   })
 
   it('carries foreign text only in TextRuns, which Adaptive Cards never read as Markdown', () => {
-    const message = teamsMessage(HOSTILE) as { attachments: Array<{ content: { body: Array<{ type: string; text?: string }> } }> }
+    const message = teamsMessage(HOSTILE) as {
+      attachments: Array<{ content: { body: Array<{ type: string; text?: string }> } }>
+    }
     const body = message.attachments[0]?.content.body ?? []
     const textBlocks = body.filter((element) => element.type === 'TextBlock')
     expect(textBlocks.map((block) => block.text)).toEqual(['Approved'])
@@ -153,13 +174,20 @@ describe('Microsoft Teams (Adaptive Card)', () => {
 describe('Discord', () => {
   it('sends an embed whose title links to the sign-in page, and pings nobody', () => {
     const message = discordMessage(CODE_READY) as {
-      embeds: Array<{ title: string; url: string; description: string; fields: Array<{ name: string; value: string }> }>
+      embeds: Array<{
+        title: string
+        url: string
+        description: string
+        fields: Array<{ name: string; value: string }>
+      }>
       allowed_mentions: { parse: string[] }
     }
     expect(message.allowed_mentions).toEqual({ parse: [] })
     const [embed] = message.embeds
     expect(embed?.url).toBe(CODE_READY.verificationUriComplete)
-    expect(embed?.description).toContain(`[Open the sign\\-in page](${CODE_READY.verificationUriComplete})`)
+    expect(embed?.description).toContain(
+      `[Open the sign\\-in page](${CODE_READY.verificationUriComplete})`
+    )
     expect(embed?.fields.find((field) => field.name === 'Code')?.value).toBe('WDJB\\-MJHT')
     expect(message).toMatchSnapshot()
   })
@@ -194,8 +222,16 @@ describe('the generic JSON object', () => {
       text: expect.stringMatching(/^Approval needed\. /),
       sent_at: '2026-11-24T10:00:00Z'
     })
-    expect(genericMessage(APPROVED)).toMatchObject({ event: 'ended', outcome: 'approved', approver: 'alice' })
-    expect(genericMessage({ ...CODE_READY, origin: {} })).toMatchObject({ repository: null, run_url: null, actor: null })
+    expect(genericMessage(APPROVED)).toMatchObject({
+      event: 'ended',
+      outcome: 'approved',
+      approver: 'alice'
+    })
+    expect(genericMessage({ ...CODE_READY, origin: {} })).toMatchObject({
+      repository: null,
+      run_url: null,
+      actor: null
+    })
   })
 
   it('keeps foreign text on one line without invisible characters', () => {
@@ -210,12 +246,15 @@ describe('what no body may hold', () => {
     ['Teams', teamsMessage],
     ['Discord', discordMessage],
     ['JSON', genericMessage]
-  ])('%s: nothing but what the notification gives (no token or device code field exists)', (_name, build) => {
-    for (const notification of [CODE_READY, APPROVED, DENIED, HOSTILE, HOSTILE_WAITING]) {
-      const json = JSON.stringify(build(notification))
-      expect(json).not.toMatch(/device_code|access_token|refresh_token|client_secret/)
-      // One line per string: no raw line break from outside survives.
-      for (const text of stringsOf(build(notification))) expect(text).not.toMatch(/\n::/)
+  ])(
+    '%s: nothing but what the notification gives (no token or device code field exists)',
+    (_name, build) => {
+      for (const notification of [CODE_READY, APPROVED, DENIED, HOSTILE, HOSTILE_WAITING]) {
+        const json = JSON.stringify(build(notification))
+        expect(json).not.toMatch(/device_code|access_token|refresh_token|client_secret/)
+        // One line per string: no raw line break from outside survives.
+        for (const text of stringsOf(build(notification))) expect(text).not.toMatch(/\n::/)
+      }
     }
-  })
+  )
 })

@@ -19,7 +19,9 @@ function scripted(answers: Answer[]) {
     const answer = answers.shift() ?? { status: 200, headers: {}, body: 'ok' }
     if (answer === 'hang')
       return new Promise((_, reject) =>
-        request.signal?.addEventListener('abort', () => reject(new TransportFailure('aborted', true, 'cancelled')))
+        request.signal?.addEventListener('abort', () =>
+          reject(new TransportFailure('aborted', true, 'cancelled'))
+        )
       )
     return answer instanceof TransportFailure ? Promise.reject(answer) : Promise.resolve(answer)
   }
@@ -63,7 +65,11 @@ describe('the webhook sender', () => {
   })
 
   it('retries a 5xx after 1 s, then 2 s, and warns once after three tries', async () => {
-    const { sender, requests, clock, warnings } = senderWith([status(500), status(502), status(503)])
+    const { sender, requests, clock, warnings } = senderWith([
+      status(500),
+      status(502),
+      status(503)
+    ])
     sender.send(TARGET, {}, 'code-ready')
     await sender.close(1000)
     expect(requests).toHaveLength(3)
@@ -104,8 +110,14 @@ describe('the webhook sender', () => {
   })
 
   it.each([
-    [new TransportFailure('timeout', true, 'no complete answer within 5000 ms'), 'no answer within 5 s'],
-    [new TransportFailure('connection', false, 'ENOTFOUND'), 'the host name did not resolve (ENOTFOUND)'],
+    [
+      new TransportFailure('timeout', true, 'no complete answer within 5000 ms'),
+      'no answer within 5 s'
+    ],
+    [
+      new TransportFailure('connection', false, 'ENOTFOUND'),
+      'the host name did not resolve (ENOTFOUND)'
+    ],
     [new TransportFailure('connection', false, 'ECONNREFUSED'), 'connection (ECONNREFUSED)']
   ])('retries %s and then says so', async (failure, said) => {
     const { sender, requests, warnings } = senderWith([failure, failure, failure])
@@ -116,7 +128,12 @@ describe('the webhook sender', () => {
   })
 
   it('never names the URL, which is a secret', async () => {
-    const { sender, warnings, infos } = senderWith([status(500), status(500), status(500), status(403)])
+    const { sender, warnings, infos } = senderWith([
+      status(500),
+      status(500),
+      status(500),
+      status(403)
+    ])
     sender.send(TARGET, {}, 'code-ready')
     sender.send(TARGET, {}, 'outcome')
     await sender.close(1000)

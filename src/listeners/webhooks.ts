@@ -39,7 +39,11 @@ export function webhookListener(deps: WebhookListenerDeps): FlowListener {
     if (!prompt || !config) return
     const notification = notificationOf(prompt, event, atMs, outcome)
     for (const target of config.webhooks)
-      sender.send(target, webhookBody(target.kind, notification), event === 'ended' ? 'outcome' : event)
+      sender.send(
+        target,
+        webhookBody(target.kind, notification),
+        event === 'ended' ? 'outcome' : event
+      )
   }
   return {
     on(event: FlowEvent): void {

@@ -18,7 +18,10 @@ export function readWebhooks(value: string, setSecret: (value: string) => void):
     .filter(({ url }) => url !== '' && !url.startsWith('#'))
   for (const { url } of lines) setSecret(url)
   if (lines.length > MAX_WEBHOOKS)
-    throw new InputError('notify-webhook', `has ${lines.length} URLs; at most ${MAX_WEBHOOKS} are allowed.`)
+    throw new InputError(
+      'notify-webhook',
+      `has ${lines.length} URLs; at most ${MAX_WEBHOOKS} are allowed.`
+    )
   const seen = new Map<string, number>()
   return lines.map(({ url, line }) => {
     const check = checkSecureUrl(url)
@@ -31,9 +34,16 @@ export function readWebhooks(value: string, setSecret: (value: string) => void):
     }
     const earlier = seen.get(check.url.href)
     if (earlier !== undefined)
-      throw new InputError('notify-webhook', `line ${line} repeats line ${earlier}; give each webhook once.`)
+      throw new InputError(
+        'notify-webhook',
+        `line ${line} repeats line ${earlier}; give each webhook once.`
+      )
     seen.set(check.url.href, line)
     const kind = webhookKind(check.url)
-    return { url, kind, label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})` }
+    return {
+      url,
+      kind,
+      label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
+    }
   })
 }

@@ -23,14 +23,16 @@ export function teamsMessage(notification: Notification): object {
   ]
   if (waiting) {
     body.push(
-      richText([run('Code: ', { weight: 'Bolder' }), run(words.userCode, { fontType: 'Monospace', size: 'Large' })]),
+      richText([
+        run('Code: ', { weight: 'Bolder' }),
+        run(words.userCode, { fontType: 'Monospace', size: 'Large' })
+      ]),
       richText([run('Expires: ', { weight: 'Bolder' }), run(words.expires)]),
       richText([run('Client: ', { weight: 'Bolder' }), run(words.clientId)])
     )
     if (words.scope) body.push(richText([run('Scope: ', { weight: 'Bolder' }), run(words.scope)]))
   }
-  if (words.askedBy)
-    body.push(richText([run(`Asked by ${words.askedBy}`, { isSubtle: true })]))
+  if (words.askedBy) body.push(richText([run(`Asked by ${words.askedBy}`, { isSubtle: true })]))
   const actions = [
     ...(waiting ? [openUrl('Open the sign-in page', words.link, 'positive')] : []),
     ...(words.runUrl ? [openUrl('Open the run', words.runUrl)] : [])

@@ -19,7 +19,10 @@ export function webhookKind(url: URL): WebhookKind {
   const path = url.pathname
   // Slack incoming webhooks: hooks.slack.com/services/T…/B…/…; Workflow Builder triggers
   // (/triggers/…) take their own variables, which the generic object serves better.
-  if ((host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') && path.startsWith('/services/'))
+  if (
+    (host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') &&
+    path.startsWith('/services/')
+  )
     return 'slack'
   // Teams workflows (Power Automate): the Logic Apps and Power Platform trigger hosts, and the
   // retiring Office 365 connector host, which takes the same Adaptive Card attachment.

@@ -14,7 +14,8 @@ export async function encodeQr(
   // The encoder alone: the package's entry also loads its PNG, SVG and terminal renderers.
   const encoder = await import('qrcode/lib/core/qrcode.js')
   // A CommonJS module: its exports arrive as named exports or under default, by bundler.
-  const create = encoder.create ?? (encoder as unknown as { default: typeof encoder }).default.create
+  const create =
+    encoder.create ?? (encoder as unknown as { default: typeof encoder }).default.create
   const symbol = create(text, { errorCorrectionLevel: errorCorrection })
   const { size } = symbol.modules
   return { size, isDark: (x, y) => symbol.modules.get(y, x) === 1 }

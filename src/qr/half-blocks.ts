@@ -19,12 +19,6 @@ export interface HalfBlockOptions {
   /** Light modules around the code; ISO/IEC 18004 asks for 4. */
   readonly quietZone?: number
   readonly drawn?: DrawnModules
-  /**
-   * half: two module rows a line (▀ ▄ █), square on a terminal; full: one module row a line,
-   * `width` full blocks a module, for viewers whose lines are much taller than the glyphs.
-   */
-  readonly rows?: 'half' | 'full'
-  readonly width?: number
 }
 
 const CELLS = [' ', '▄', '▀', '█'] as const
@@ -41,15 +35,6 @@ export function drawHalfBlocks(matrix: ModuleMatrix, options: HalfBlockOptions =
   }
   const inked = (x: number, y: number): boolean => (drawn === 'dark') === dark(x, y)
   const lines: string[] = []
-  if (options.rows === 'full') {
-    const width = options.width ?? 2
-    for (let y = 0; y < side; y++) {
-      let line = ''
-      for (let x = 0; x < side; x++) line += (inked(x, y) ? '█' : ' ').repeat(width)
-      lines.push(line)
-    }
-    return lines
-  }
   for (let y = 0; y < side; y += 2) {
     let line = ''
     for (let x = 0; x < side; x++) {
