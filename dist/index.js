@@ -31546,7 +31546,10 @@ function teamsMessage(notification) {
         teams_richText([run(sentenceOf(notification))])
     ];
     if (waiting) {
-        body.push(teams_richText([run('Code: ', { weight: 'Bolder' }), run(words.userCode, { fontType: 'Monospace', size: 'Large' })]), teams_richText([run('Expires: ', { weight: 'Bolder' }), run(words.expires)]), teams_richText([run('Client: ', { weight: 'Bolder' }), run(words.clientId)]));
+        body.push(teams_richText([
+            run('Code: ', { weight: 'Bolder' }),
+            run(words.userCode, { fontType: 'Monospace', size: 'Large' })
+        ]), teams_richText([run('Expires: ', { weight: 'Bolder' }), run(words.expires)]), teams_richText([run('Client: ', { weight: 'Bolder' }), run(words.clientId)]));
         if (words.scope)
             body.push(teams_richText([run('Scope: ', { weight: 'Bolder' }), run(words.scope)]));
     }
@@ -31599,7 +31602,8 @@ function webhookKind(url) {
     const path = url.pathname;
     // Slack incoming webhooks: hooks.slack.com/services/T…/B…/…; Workflow Builder triggers
     // (/triggers/…) take their own variables, which the generic object serves better.
-    if ((host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') && path.startsWith('/services/'))
+    if ((host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') &&
+        path.startsWith('/services/'))
         return 'slack';
     // Teams workflows (Power Automate): the Logic Apps and Power Platform trigger hosts, and the
     // retiring Office 365 connector host, which takes the same Adaptive Card attachment.
@@ -31657,7 +31661,11 @@ function readWebhooks(value, setSecret) {
             throw new errors/* InputError */.dz('notify-webhook', `line ${line} repeats line ${earlier}; give each webhook once.`);
         seen.set(check.url.href, line);
         const kind = webhookKind(check.url);
-        return { url, kind, label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})` };
+        return {
+            url,
+            kind,
+            label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
+        };
     });
 }
 
@@ -32540,16 +32548,6 @@ function drawHalfBlocks(matrix, options = {}) {
     };
     const inked = (x, y) => (drawn === 'dark') === dark(x, y);
     const lines = [];
-    if (options.rows === 'full') {
-        const width = options.width ?? 2;
-        for (let y = 0; y < side; y++) {
-            let line = '';
-            for (let x = 0; x < side; x++)
-                line += (inked(x, y) ? '█' : ' ').repeat(width);
-            lines.push(line);
-        }
-        return lines;
-    }
     for (let y = 0; y < side; y += 2) {
         let line = '';
         for (let x = 0; x < side; x++) {
