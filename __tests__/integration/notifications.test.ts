@@ -48,13 +48,14 @@ function start(inputs: Record<string, string>, approver?: (userCode: string) => 
     }
   )
   const started = Date.now()
+  const controller = new AbortController()
   const ending = run({
     runner,
     http: createHttpTransport('device-flow-action-test'),
     clock: systemClock,
-    signal: new AbortController().signal
+    signal: controller.signal
   })
-  return { runner, ending, started }
+  return { runner, ending, started, controller }
 }
 
 describe('notifications during a real device flow', () => {
@@ -188,6 +189,25 @@ describe('notifications during a real device flow', () => {
     expect(hooks.map((hook) => [hook.json.event, hook.json.outcome])).toEqual([
       ['code-ready', null],
       ['ended', 'timed-out']
+    ])
+  }, 30_000)
+
+  it('still tells the webhook when the run is cancelled (the cancel stops the wait, not the message)', async () => {
+    const before = receiver.received.length
+    const { runner, ending, controller } = start({
+      'client-id': idp.clients.public.clientId,
+      'notify-webhook': receiver.url('/ok/cancelled')
+    })
+    // Cancel once the code is out, as the runner's SIGINT would.
+    const deadline = Date.now() + 10_000
+    while (!runner.text('info').includes('2. Enter') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    controller.abort()
+    expect(await ending).toBe('cancelled')
+    const hooks = receiver.received.slice(before)
+    expect(hooks.map((hook) => [hook.json.event, hook.json.outcome])).toEqual([
+      ['code-ready', null],
+      ['ended', 'cancelled']
     ])
   }, 30_000)
 })
