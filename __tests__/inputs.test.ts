@@ -122,6 +122,16 @@ describe('readConfig: issuer and endpoints', () => {
     })
   })
 
+  it('reads revocation-endpoint and checks it like the other endpoints', () => {
+    expect(
+      configOf({ 'revocation-endpoint': 'https://id.example.com/revoke' }).endpoints
+        .revocationEndpoint
+    ).toBe('https://id.example.com/revoke')
+    expect(errorOf({ 'revocation-endpoint': 'http://id.example.com/revoke' }).input).toBe(
+      'revocation-endpoint'
+    )
+  })
+
   it('accepts a discovery-url without an issuer', () => {
     const discoveryUrl = 'https://id.example.com/.well-known/openid-configuration'
     expect(configOf({ issuer: '', 'discovery-url': discoveryUrl }).endpoints).toEqual({
@@ -361,6 +371,17 @@ describe('readConfig: scope, audience and resource', () => {
     expect(error.message).toContain('RFC 6749 §3.3')
   })
 
+  it('refuses comma-separated scopes for an OIDC provider and gives the spaced form', () => {
+    const error = errorOf({ scope: 'openid,profile, email' })
+    expect(error.input).toBe('scope')
+    expect(error.message).toContain('separated by spaces (RFC 6749 §3.3)')
+    expect(error.message).toContain('scope: openid profile email')
+  })
+
+  it("accepts GitHub's comma-separated scopes with provider: github", () => {
+    expect(configOf({ provider: 'github', issuer: '', scope: 'repo,gist' }).scope).toBe('repo,gist')
+  })
+
   it('refuses a scope with a backslash (RFC 6749 §3.3)', () => {
     expect(errorOf({ scope: 'read\\write' }).input).toBe('scope')
   })
@@ -429,6 +450,18 @@ describe('readConfig: extra-params', () => {
     expect(errorOf({ 'extra-params': 'a b=c' }).message).toContain('is not a parameter name')
   })
 
+  it('refuses a=1&b=2, which would send one parameter a with the value 1&b=2', () => {
+    const error = errorOf({ 'extra-params': 'prompt=login\na=1&b=2' })
+    expect(error.input).toBe('extra-params')
+    expect(error.message).toContain('line 2')
+    expect(error.message).toContain('"&b="')
+    expect(error.message).toContain('one parameter a line')
+  })
+
+  it('keeps an & that does not start another key=value', () => {
+    expect(parseExtraParams('note=salt & pepper')).toEqual([['note', 'salt & pepper']])
+  })
+
   it('refuses a value with control characters', () => {
     expect(errorOf({ 'extra-params': 'a=b\tc' }).message).toContain('control characters')
   })
@@ -467,17 +500,25 @@ describe('readConfig: timeout', () => {
     ['2.5m', 150],
     [' 30s ', 30],
     ['6h', 21600],
-    ['1s', 1]
+    ['1s', 1],
+    ['1h30m', 5400],
+    ['2m30s', 150],
+    ['1h 5m 10s', 3910],
+    ['1H30M', 5400],
+    ['5h60m', 21600]
   ])('reads %j as %d seconds', (text, seconds) => {
     expect(parseTimeout(text)).toBe(seconds)
     expect(configOf({ timeout: text }).timeoutSeconds).toBe(seconds)
   })
 
-  it.each(['0', '-1', 'abc', '7h', '1d', '0.5s', '15 minutes'])('refuses %j', (text) => {
-    const error = errorOf({ timeout: text })
-    expect(error.input).toBe('timeout')
-    expect(error.message).toContain('between 1 second and 6 hours')
-  })
+  it.each(['0', '-1', 'abc', '7h', '1d', '0.5s', '15 minutes', '30m1h', '1.5h30m', '6h1s', 'h'])(
+    'refuses %j',
+    (text) => {
+      const error = errorOf({ timeout: text })
+      expect(error.input).toBe('timeout')
+      expect(error.message).toContain('between 1 second and 6 hours')
+    }
+  )
 
   it('leaves the timeout unset when the input is empty', () => {
     expect(parseTimeout('')).toBeUndefined()
@@ -485,10 +526,79 @@ describe('readConfig: timeout', () => {
   })
 })
 
+describe('readConfig: mode, and an empty refresh-token (a missing or misspelt secret)', () => {
+  it('defaults to auto: the device flow without a refresh token, nothing said to be missing', () => {
+    const config = configOf()
+    expect(config.mode).toBe('auto')
+    expect(config).not.toHaveProperty('refreshToken')
+    expect(config.refreshTokenMissing).toBe(false)
+  })
+
+  it('accepts refresh and device, and refuses another mode with the choices', () => {
+    expect(configOf({ mode: 'refresh', 'refresh-token': 'rt' }).mode).toBe('refresh')
+    expect(configOf({ mode: 'device' }).mode).toBe('device')
+    const error = errorOf({ mode: 'interactive' })
+    expect(error.input).toBe('mode')
+    expect(error.message).toContain('auto, refresh, device')
+  })
+
+  it('fails with mode: refresh and an empty refresh-token, naming the secret as the cause', () => {
+    const error = errorOf({ mode: 'refresh', 'refresh-token': '' })
+    expect(error.input).toBe('refresh-token')
+    expect(error.message).toContain('mode: refresh never asks a person')
+    expect(error.message).toContain('the secret is empty or missing')
+    expect(error.message).toContain('check its name')
+  })
+
+  it('refuses on-refresh-failure: device with mode: refresh, which never asks a person', () => {
+    const error = errorOf({
+      mode: 'refresh',
+      'refresh-token': 'rt',
+      'on-refresh-failure': 'device'
+    })
+    expect(error.input).toBe('on-refresh-failure')
+    expect(error.message).toContain('never asks a person')
+  })
+
+  it('fails with on-refresh-failure: fail set and an empty refresh-token: the step meant to refresh', () => {
+    const error = errorOf({ 'refresh-token': '', 'on-refresh-failure': 'fail' })
+    expect(error.input).toBe('refresh-token')
+    expect(error.message).toContain('is empty')
+    expect(error.message).toContain('check its name')
+    expect(error.message).toContain('on-refresh-failure: device')
+  })
+
+  it('marks the refresh token missing with on-refresh-failure: device and an empty refresh-token', () => {
+    const config = configOf({ 'refresh-token': '', 'on-refresh-failure': 'device' })
+    expect(config.refreshTokenMissing).toBe(true)
+    expect(config).not.toHaveProperty('refreshToken')
+  })
+
+  it('does not mark it missing when the refresh token is there', () => {
+    expect(
+      configOf({ 'refresh-token': 'rt', 'on-refresh-failure': 'device' }).refreshTokenMissing
+    ).toBe(false)
+  })
+
+  it('refuses on-refresh-failure with mode: device, where it could never apply', () => {
+    const error = errorOf({ mode: 'device', 'on-refresh-failure': 'device' })
+    expect(error.input).toBe('on-refresh-failure')
+    expect(error.message).toContain('mode: device')
+  })
+
+  it('keeps a refresh-token with mode: device, to compare the new refresh token with', () => {
+    const config = configOf({ mode: 'device', 'refresh-token': 'old-rt' })
+    expect(config.refreshToken).toBe('old-rt')
+    expect(config.refreshTokenMissing).toBe(false)
+  })
+})
+
 describe('readConfig: on-refresh-failure and summary', () => {
   it('defaults on-refresh-failure to fail and accepts device', () => {
     expect(configOf().onRefreshFailure).toBe('fail')
-    expect(configOf({ 'on-refresh-failure': 'fail' }).onRefreshFailure).toBe('fail')
+    expect(configOf({ 'refresh-token': 'rt', 'on-refresh-failure': 'fail' }).onRefreshFailure).toBe(
+      'fail'
+    )
     expect(configOf({ 'on-refresh-failure': 'device' }).onRefreshFailure).toBe('device')
   })
 
@@ -618,7 +728,12 @@ describe('readConfig: a complete configuration', () => {
       'refresh-token': 'rt-1',
       'on-refresh-failure': 'device',
       timeout: '10m',
-      summary: 'false'
+      summary: 'false',
+      revoke: 'all',
+      'store-refresh-token': 'environment/production/OAUTH_REFRESH_TOKEN',
+      'secrets-token': 'github_pat_1',
+      'refresh-token-expires-at': '2027-05-01T12:00:00Z',
+      'refresh-token-expiry-warning-days': '14'
     })
     expect(config).toEqual({
       provider: expect.objectContaining({ name: 'oidc' }),
@@ -630,12 +745,64 @@ describe('readConfig: a complete configuration', () => {
       audience: 'https://api.example.com',
       resources: ['https://api.example.com/'],
       extraParams: [['prompt', 'consent']],
+      mode: 'auto',
       refreshToken: 'rt-1',
       onRefreshFailure: 'device',
+      refreshTokenMissing: false,
       timeoutSeconds: 600,
       summary: false,
+      revoke: 'all',
+      storeRefreshToken: {
+        target: { scope: 'environment', environment: 'production', name: 'OAUTH_REFRESH_TOKEN' },
+        token: 'github_pat_1'
+      },
+      refreshTokenExpiresAtMs: Date.UTC(2027, 4, 1, 12),
+      expiryWarningDays: 14,
       notify: { webhooks: [], reminders: false },
       qrCode: true
     })
+  })
+})
+
+describe('readConfig: the token after the job (issue 9)', () => {
+  it('revokes the access token by default, and reads all and none', () => {
+    expect(configOf({}).revoke).toBe('access-token')
+    expect(configOf({ revoke: 'all' }).revoke).toBe('all')
+    expect(configOf({ revoke: 'none' }).revoke).toBe('none')
+    const error = errorOf({ revoke: 'refresh-token' })
+    expect(error.input).toBe('revoke')
+    expect(error.message).toContain('access-token, all, none')
+  })
+
+  it('requires secrets-token with store-refresh-token, and says GITHUB_TOKEN cannot write secrets', () => {
+    const error = errorOf({ 'store-refresh-token': 'OAUTH_REFRESH_TOKEN' })
+    expect(error.input).toBe('secrets-token')
+    expect(error.message).toContain('GITHUB_TOKEN cannot write secrets')
+    expect(error.message).toContain('"Secrets" permission')
+  })
+
+  it('masks secrets-token before anything else can print it', () => {
+    const runner = new RecordingRunner({ ...BASE, 'secrets-token': 'github_pat_xyz' })
+    readConfig(runner)
+    expect(runner.secrets).toContain('github_pat_xyz')
+  })
+
+  it('reads the warning window and refuses anything but whole days', () => {
+    expect(configOf({}).expiryWarningDays).toBe(7)
+    expect(configOf({ 'refresh-token-expiry-warning-days': '0' }).expiryWarningDays).toBe(0)
+    for (const bad of ['-1', '1.5', 'week', '99999']) {
+      expect(errorOf({ 'refresh-token-expiry-warning-days': bad }).input).toBe(
+        'refresh-token-expiry-warning-days'
+      )
+    }
+  })
+
+  it('reads refresh-token-expires-at as the output writes it, and refuses a time without a zone', () => {
+    expect(
+      configOf({ 'refresh-token-expires-at': '2027-05-01T14:00:00+02:00' }).refreshTokenExpiresAtMs
+    ).toBe(Date.UTC(2027, 4, 1, 12))
+    const error = errorOf({ 'refresh-token-expires-at': '2027-05-01 12:00' })
+    expect(error.input).toBe('refresh-token-expires-at')
+    expect(error.message).toContain('2027-05-01T12:00:00Z')
   })
 })

@@ -28505,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5225);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9976);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28547,7 +28547,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5225:
+/***/ 9976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29628,7 +29628,7 @@ async function importJWK(jwk, alg, options) {
 
 
 
-const CLIENT_AUTH_METHODS = [
+const client_auth_CLIENT_AUTH_METHODS = [
     'none',
     'client_secret_basic',
     'client_secret_post',
@@ -29858,72 +29858,28 @@ function idTokenIssuerFor(configured, claimed) {
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
 const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
 // EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
 var http = __nccwpck_require__(6466);
 // EXTERNAL MODULE: ./src/oauth/response.ts
 var oauth_response = __nccwpck_require__(2612);
-;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
-const MAX_URL_LENGTH = 2048;
-function checkSecureUrl(value) {
-    if (value.length > MAX_URL_LENGTH)
-        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return {
-            ok: false,
-            problem: 'is not an absolute URL (expected something like https://id.example.com)'
-        };
-    }
-    if (url.username || url.password) {
-        return {
-            ok: false,
-            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
-        };
-    }
-    if (url.hash)
-        return {
-            ok: false,
-            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
-        };
-    if (url.protocol === 'https:')
-        return { ok: true, url };
-    if (url.protocol === 'http:') {
-        if (isLoopbackHost(url.hostname))
-            return { ok: true, url };
-        return {
-            ok: false,
-            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
-        };
-    }
-    return {
-        ok: false,
-        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
-    };
+;// CONCATENATED MODULE: ./src/oauth/wording.ts
+
+
+/** The error for a response that is neither the expected answer nor an OAuth error. */
+function unusableResponse(endpoint, read, expected) {
+    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
+    const hint = read.kind === 'html'
+        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
+        : (0,oauth_response/* isTransientStatus */.Dm)(read.status)
+            ? ' The provider seems to be failing; try again later.'
+            : '';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
 }
-/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
 
 
 
@@ -29937,33 +29893,21 @@ const FORM_HEADERS = {
 async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
     return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
 }
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+async function sendJson(ctx, endpoint, method, headers, body) {
+    return send(ctx, endpoint, {
+        method,
+        headers: {
+            Accept: 'application/json',
+            ...(body !== undefined && { 'Content-Type': 'application/json' }),
+            ...headers
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) })
+    });
 }
 async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
     if (ctx.signal?.aborted)
@@ -30005,10 +29949,20 @@ function networkError(endpoint, failure, timeoutMs) {
         }
     }
 }
-/** A status that says "try again later" rather than "no". */
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
+
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
+
+;// CONCATENATED MODULE: ./src/oauth/retry.ts
+
+
+
+
 /**
  * Runs a request again after network failures and transient statuses (with backoff, or as long as
  * Retry-After says). Used for discovery and the device authorization request; the poll loop has
@@ -30018,10 +29972,12 @@ async function withRetries(ctx, endpoint, attempt, options) {
     for (let n = 1;; n++) {
         let reason;
         let retryAfterMs;
+        let lastRead;
         try {
             const read = await attempt();
+            lastRead = read;
             // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
-            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
+            if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
                 return read;
             reason = `HTTP ${read.status}`;
             retryAfterMs = read.retryAfterMs;
@@ -30035,23 +29991,13 @@ async function withRetries(ctx, endpoint, attempt, options) {
             reason = error.message;
         }
         const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+            return lastRead;
         const onRetry = options.onRetry ?? ctx.onRetry;
         onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
-}
-/** The error for a response that is neither the expected answer nor an OAuth error. */
-function unusableResponse(endpoint, read, expected) {
-    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
-    const hint = read.kind === 'html'
-        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
-        : isTransientStatus(read.status)
-            ? ' The provider seems to be failing; try again later.'
-            : '';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/explain.ts
@@ -30086,6 +30032,8 @@ function errorPageOf(body) {
 
 
 
+
+
 /**
  * A form POST with client authentication, retried on transient failures, whose answer is either
  * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
@@ -30093,10 +30041,29 @@ function errorPageOf(body) {
  * a private_key_jwt assertion may be used once only.
  */
 async function postAuthenticated(ctx, endpoint, client, params, options) {
+    const read = await sendAuthenticated(ctx, endpoint, client, params, {
+        retryMaybeDelivered: options.retryMaybeDelivered
+    });
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, options.kind);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, options.expected);
+    return read.fields;
+}
+/**
+ * The same request, with the answer as it came: for a caller that decides on statuses and OAuth
+ * errors itself (token revocation, whose failures are results, not thrown errors).
+ */
+async function sendAuthenticated(ctx, endpoint, client, params, options) {
     const send = () => withRetries(ctx, endpoint, async () => {
         const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
         return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    }, {
+        attempts: 3,
+        retryMaybeDelivered: options.retryMaybeDelivered,
+        ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
+    });
     let read = await send();
     const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (refused &&
@@ -30108,15 +30075,12 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
         if ((0,oauth_response/* oauthErrorOf */.zi)(read))
             client.audienceFallback.addressToCalledUrl = false;
     }
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, options.kind);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, options.expected);
-    return read.fields;
+    return read;
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
+
+
 
 
 
@@ -30154,7 +30118,7 @@ async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
     }
     if (read.status === 200 && read.fields)
         return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
-    if (isTransientStatus(read.status)) {
+    if ((0,oauth_response/* isTransientStatus */.Dm)(read.status)) {
         return {
             kind: 'transient',
             status: read.status,
@@ -30240,6 +30204,58 @@ async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
 /** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
 class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
     name = 'RefreshRefusedError';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
+const MAX_URL_LENGTH = 2048;
+function checkSecureUrl(value) {
+    if (value.length > MAX_URL_LENGTH)
+        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return {
+            ok: false,
+            problem: 'is not an absolute URL (expected something like https://id.example.com)'
+        };
+    }
+    if (url.username || url.password) {
+        return {
+            ok: false,
+            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
+        };
+    }
+    if (url.hash)
+        return {
+            ok: false,
+            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
+        };
+    if (url.protocol === 'https:')
+        return { ok: true, url };
+    if (url.protocol === 'http:') {
+        if (isLoopbackHost(url.hostname))
+            return { ok: true, url };
+        return {
+            ok: false,
+            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
+        };
+    }
+    return {
+        ok: false,
+        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
+    };
+}
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
@@ -30517,6 +30533,7 @@ function runOrigin(env) {
     const server = read('GITHUB_SERVER_URL') || 'https://github.com';
     const repository = read('GITHUB_REPOSITORY');
     const runId = read('GITHUB_RUN_ID');
+    const runNumber = read('GITHUB_RUN_NUMBER');
     const workflow = read('GITHUB_WORKFLOW');
     const runAttempt = read('GITHUB_RUN_ATTEMPT');
     const actor = read('GITHUB_ACTOR');
@@ -30524,9 +30541,14 @@ function runOrigin(env) {
         ...(repository && { repository }),
         ...(workflow && { workflow }),
         ...(runId && { runId }),
+        ...(runNumber && { runNumber }),
         ...(runAttempt && { runAttempt }),
         ...(actor && { actor }),
-        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+        ...(repository &&
+            runId && {
+            // The attempt's own page when the run was re-run: the one the approver sees in the log.
+            runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+        })
     };
 }
 function describeOrigin(origin) {
@@ -30535,8 +30557,10 @@ function describeOrigin(origin) {
     const parts = [origin.repository];
     if (origin.workflow)
         parts.push(`workflow "${origin.workflow}"`);
-    if (origin.runId)
-        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
+    // The run number is what the Actions page shows (#17); the run id only appears in URLs.
+    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
+    if (run)
+        parts.push(`run ${run}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
     if (origin.actor)
         parts.push(`started by ${origin.actor}`);
     return parts.join(' · ');
@@ -30561,11 +30585,17 @@ function promptLines(ctx, nowMs) {
         lines.push(`│   Asked by ${origin}`);
     if (ctx.origin.runUrl)
         lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
     if (device.message)
         lines.push('│', `│   The provider says: ${device.message}`);
     lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
     return lines;
+}
+/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
+function timeoutNote(ctx, nowMs) {
+    return ctx.codeExpiresAtMs === undefined
+        ? ''
+        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
 }
 function noticeOf(ctx, nowMs) {
     const { device } = ctx;
@@ -30599,6 +30629,9 @@ class ReminderSchedule {
 }
 
 ;// CONCATENATED MODULE: ./src/flow/deadlines.ts
+
+
+
 /** Without expires_in from the provider and without the timeout input, wait this long. */
 const FALLBACK_WAIT_SECONDS = 15 * 60;
 /** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
@@ -30616,6 +30649,26 @@ function deadlinesOf(device, config, startMs) {
         deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
         ...(note && { note })
     };
+}
+/** A timeout shorter than this is allowed, but rarely leaves a person time to approve. */
+const SHORT_TIMEOUT_SECONDS = 60;
+/**
+ * Checks the timeout input against the code: refuses one that ends the wait before the first
+ * poll (RFC 8628 §3.5: the client waits the interval before polling), since the prompt would ask
+ * for an approval nobody could give; returns a warning for one shorter than a minute.
+ */
+function checkTimeout(config, device, deadlines) {
+    const { timeoutSeconds } = config;
+    if (timeoutSeconds === undefined || deadlines.timeoutAtMs !== deadlines.deadlineMs)
+        return undefined;
+    const shown = formatDuration(timeoutSeconds * 1000);
+    if (timeoutSeconds * 1000 <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
+        throw new errors/* InputError */.dz('timeout', `is ${shown}, but the provider's polling interval is ${device.intervalSeconds} s: the wait would end before the first poll, so nobody could approve. The code was not shown. Give the person minutes (for example 10m).`);
+    }
+    if (timeoutSeconds < SHORT_TIMEOUT_SECONDS) {
+        return `The timeout input is ${shown} (a number without a unit is seconds: 10m is ten minutes); a person rarely opens the link, signs in and approves that fast.`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/device-login.ts
@@ -30644,11 +30697,16 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
     const deadlines = deadlinesOf(device, config, shownAtMs);
     if (deadlines.note)
         runner.warning(deadlines.note);
+    const timeoutWarning = checkTimeout(config, device, deadlines);
+    if (timeoutWarning)
+        runner.warning(timeoutWarning);
     const prompt = {
         device,
         clientId: config.clientId,
         ...(config.scope && { scope: config.scope }),
         deadlineMs: deadlines.deadlineMs,
+        ...(deadlines.expiresAtMs !== undefined &&
+            deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
         origin: runOrigin(runner.env)
     };
     await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
@@ -30998,7 +31056,42 @@ function decodeJwt(jwt) {
 }
 
 
+;// CONCATENATED MODULE: ./src/oauth/redirects.ts
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
+async function getJson(ctx, endpoint, headers = {}) {
+    let url = endpoint.url;
+    for (let hop = 0;; hop++) {
+        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
+        if (![301, 302, 303, 307, 308].includes(read.status))
+            return { ...read, finalUrl: url };
+        const location = read.location;
+        if (!location || hop >= MAX_REDIRECTS) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
+        }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
+        const next = new URL(location, url);
+        // A bearer token goes only where it was sent: never follow it to another origin.
+        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+        if (carriesToken && next.origin !== new URL(url).origin) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
+        }
+        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+        }
+        url = next.href;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
 
 
 
@@ -31103,6 +31196,7 @@ function describeJoseError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/identity.ts
+
 
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
@@ -31258,16 +31352,201 @@ function normalizeTokens(config, received) {
     return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
 }
 
+;// CONCATENATED MODULE: ./src/oauth/github-api.ts
+/** GitHub's REST API, for the requests the action makes to it outside OAuth: revocation, secrets. */
+/** Where the API is: the runner's GITHUB_API_URL (a GitHub Enterprise Server's /api/v3 too), else github.com's. */
+function gitHubApiUrl(env) {
+    return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
+}
+/** https://docs.github.com/en/rest/about-the-rest-api/api-versions */
+const GITHUB_API_HEADERS = {
+    Accept: 'application/vnd.github+json',
+    'X-GitHub-Api-Version': '2022-11-28'
+};
+
+;// CONCATENATED MODULE: ./src/flow/revocation-plan.ts
+
+/**
+ * Decides, as soon as tokens arrive, what the post step will revoke.
+ *
+ * A refresh token that outlives the job puts the access token out of reach too: RFC 7009 §2.1
+ * lets a provider revoke the refresh token along with its access token, and some do (Google;
+ * servers built on oidc-provider revoke the whole grant). So the access token is revoked only
+ * when no refresh token survives the job: none was issued, or revoke: all revokes it as well,
+ * which it never does to one that later jobs use.
+ */
+function planRevocation(tokens, inputs) {
+    if (inputs.revoke === 'none')
+        return {};
+    const { refreshToken } = inputs;
+    if (refreshToken && (inputs.revoke !== 'all' || inputs.refreshTokenKept)) {
+        return {
+            note: inputs.refreshTokenKept
+                ? 'The tokens are not revoked when the job ends: the refresh token is kept for later jobs, and revoking the access token could revoke it as well (RFC 7009 §2.1 allows a provider to).'
+                : 'The tokens are not revoked when the job ends: the provider also issued a refresh token, and revoking the access token could revoke it as well (RFC 7009 §2.1 allows a provider to). Set revoke: all to revoke both, or revoke: none to skip this.'
+        };
+    }
+    const common = {
+        clientId: inputs.client.clientId,
+        clientAuthMethod: inputs.client.method,
+        tokenEndpoint: inputs.metadata.tokenEndpoint,
+        ...(tokens.expiresInSeconds !== undefined && {
+            accessTokenExpiresAtMs: inputs.nowMs + tokens.expiresInSeconds * 1000
+        })
+    };
+    if (inputs.github) {
+        if (!inputs.client.clientSecret) {
+            return {
+                note: "The access token is not revoked when the job ends: GitHub's API revokes a token only with the app's client secret. Set client-secret to revoke it, or revoke: none to skip this."
+            };
+        }
+        return {
+            state: {
+                plan: {
+                    api: 'github',
+                    url: gitHubApiFor(inputs.metadata.tokenEndpoint, inputs.env),
+                    ...common
+                },
+                accessToken: tokens.accessToken
+            },
+            ...(refreshToken && {
+                note: "GitHub cannot revoke a refresh token on its own (only the app's whole authorization for the user, which the action never does): the post step revokes the access token only."
+            })
+        };
+    }
+    if (!inputs.metadata.revocationEndpoint) {
+        return {
+            note: 'The provider publishes no revocation_endpoint (RFC 7009), so the token is not revoked when the job ends. Set revocation-endpoint if it has one, or revoke: none to skip this.'
+        };
+    }
+    return {
+        state: {
+            plan: { api: 'rfc7009', url: inputs.metadata.revocationEndpoint, ...common },
+            accessToken: tokens.accessToken,
+            ...(refreshToken && { refreshToken })
+        }
+    };
+}
+/**
+ * The API of the GitHub server that issued the token. The runner's GITHUB_API_URL when the token
+ * came from the runner's own server (github.com, GHES or a GHE.com subdomain); otherwise, for a
+ * github-server-url pointing elsewhere, that server's API by GitHub's rules.
+ */
+function gitHubApiFor(tokenEndpoint, env) {
+    const issued = new URL(tokenEndpoint);
+    const runnerServer = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    if (URL.canParse(runnerServer) && new URL(runnerServer).origin === issued.origin)
+        return gitHubApiUrl(env);
+    return issued.hostname === 'github.com' ? 'https://api.github.com' : `${issued.origin}/api/v3`;
+}
+
+;// CONCATENATED MODULE: ./src/flow/revocation-state.ts
+
+const STATE_PLAN = 'revocation-plan';
+const STATE_ACCESS_TOKEN = 'revoke-access-token';
+const STATE_REFRESH_TOKEN = 'revoke-refresh-token';
+/** The main step's side: saves what the post step should revoke (the tokens already masked). */
+function saveRevocationState(save, state) {
+    save(STATE_PLAN, JSON.stringify(state.plan));
+    if (state.accessToken)
+        save(STATE_ACCESS_TOKEN, state.accessToken);
+    if (state.refreshToken)
+        save(STATE_REFRESH_TOKEN, state.refreshToken);
+}
+/**
+ * The post step's side: the saved state, or undefined when there is nothing to revoke (the main
+ * step ended before tokens arrived, or revoke: none) or the state is not the action's own.
+ */
+function readRevocationState(read) {
+    const text = read(STATE_PLAN);
+    if (!text)
+        return undefined;
+    let plan;
+    try {
+        plan = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (!isPlan(plan))
+        return undefined;
+    const accessToken = read(STATE_ACCESS_TOKEN);
+    const refreshToken = read(STATE_REFRESH_TOKEN);
+    if (!accessToken && !refreshToken)
+        return undefined;
+    return {
+        plan,
+        ...(accessToken && { accessToken }),
+        ...(refreshToken && { refreshToken })
+    };
+}
+function isPlan(value) {
+    if (value === null || typeof value !== 'object')
+        return false;
+    const plan = value;
+    return ((plan['api'] === 'rfc7009' || plan['api'] === 'github') &&
+        typeof plan['url'] === 'string' &&
+        /^https?:\/\//.test(plan['url']) &&
+        typeof plan['clientId'] === 'string' &&
+        typeof plan['tokenEndpoint'] === 'string' &&
+        CLIENT_AUTH_METHODS.includes(plan['clientAuthMethod']) &&
+        (plan['accessTokenExpiresAtMs'] === undefined ||
+            typeof plan['accessTokenExpiresAtMs'] === 'number'));
+}
+
+;// CONCATENATED MODULE: ./src/flow/post-state.ts
+
+
+/**
+ * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
+ * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
+ * tokens are masked already (they are masked as they arrive); the client secret is not saved.
+ */
+function saveForPostStep(runner, config, metadata, client, tokens, refreshed, nowMs) {
+    // After a refresh without rotation, the input is the refresh token that lives on.
+    const refreshToken = tokens.refreshToken ?? (refreshed ? config.refreshToken : undefined);
+    const plan = planRevocation(tokens, {
+        revoke: config.revoke,
+        github: config.provider.name === 'github',
+        client,
+        metadata,
+        ...(refreshToken && { refreshToken }),
+        refreshTokenKept: refreshToken !== undefined &&
+            (config.storeRefreshToken !== undefined || refreshToken === config.refreshToken),
+        env: runner.env,
+        nowMs
+    });
+    if (plan.note)
+        runner.info(plan.note);
+    if (!plan.state)
+        return;
+    // Masked again here: what goes into the state file must be masked whoever masked it first.
+    for (const token of [plan.state.accessToken, plan.state.refreshToken])
+        if (token)
+            runner.setSecret(token);
+    saveRevocationState((name, value) => runner.saveState(name, value), plan.state);
+}
+
 ;// CONCATENATED MODULE: ./src/flow/refresh.ts
 
 
 
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
- * person must be asked instead (no refresh token to use, or a dead one with
- * on-refresh-failure: device). Every other failure is thrown.
+ * person must be asked instead (mode: device, no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown. An empty refresh-token where the
+ * workflow meant to refresh was refused in readConfig, or arrives here as refreshTokenMissing.
  */
 async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
+    if (config.mode === 'device') {
+        if (config.refreshToken !== undefined)
+            runner.info('mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).');
+        return undefined;
+    }
+    if (config.refreshTokenMissing) {
+        runner.warning('The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.');
+        return undefined;
+    }
     if (config.refreshToken === undefined)
         return undefined;
     try {
@@ -31287,6 +31566,347 @@ function isDeadRefreshToken(error, quirks) {
     if (error instanceof RefreshRefusedError)
         return true;
     return error instanceof errors/* OAuthError */.W5 && quirks.deadRefreshTokenErrors.has(error.error);
+}
+
+;// CONCATENATED MODULE: ./src/runner/escape.ts
+/**
+ * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
+ * from outside is escaped so that a provider cannot add a link, an image or markup to it.
+ */
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '(': '&#40;',
+    ')': '&#41;',
+    '*': '&#42;',
+    _: '&#95;',
+    '`': '&#96;',
+    '|': '&#124;',
+    '\\': '&#92;',
+    '!': '&#33;',
+    '~': '&#126;',
+    '#': '&#35;'
+};
+function escapeHtml(text) {
+    return text
+        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
+        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
+}
+/** A link to a URL already checked to be https (or loopback http). */
+function escape_link(url, text = url) {
+    return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
+}
+
+;// CONCATENATED MODULE: ./src/flow/refresh-token-expiry.ts
+
+
+const DAY_MS = 24 * 3600 * 1000;
+/**
+ * When the refresh token later jobs will use expires, if anyone says: the provider, for the one
+ * it just issued (GitHub Apps: refresh_token_expires_in), or the refresh-token-expires-at input
+ * for the stored one, while it is still the one in use (not rotated).
+ */
+function refreshTokenExpiresAtMs(config, tokens, nowMs) {
+    if (tokens.refreshTokenExpiresInSeconds !== undefined)
+        return nowMs + tokens.refreshTokenExpiresInSeconds * 1000;
+    const stillTheStoredOne = tokens.refreshToken === undefined || tokens.refreshToken === config.refreshToken;
+    return stillTheStoredOne ? config.refreshTokenExpiresAtMs : undefined;
+}
+/**
+ * A warning when the refresh token expires within the warning window
+ * (refresh-token-expiry-warning-days), so the team approves again before the nightly job fails.
+ */
+function expiryWarning(expiresAtMs, warningDays, nowMs) {
+    if (expiresAtMs === undefined || warningDays <= 0)
+        return undefined;
+    const leftMs = expiresAtMs - nowMs;
+    if (leftMs > warningDays * DAY_MS)
+        return undefined;
+    const when = leftMs <= 0
+        ? 'has expired'
+        : `expires at ${isoSeconds(expiresAtMs)}, in ${leftMs < DAY_MS ? 'less than a day' : `${Math.floor(leftMs / DAY_MS)} day${leftMs < 2 * DAY_MS ? '' : 's'}`}`;
+    return `The refresh token ${when}. Run the workflow with the device flow before then (on-refresh-failure: device, or without refresh-token) so that a person approves again and the new refresh token is stored; jobs that start from the old one will fail.`;
+}
+/**
+ * The stage after the outputs: warns in the log and the summary when the refresh token later
+ * jobs use expires within refresh-token-expiry-warning-days.
+ */
+async function warnIfRefreshTokenExpires(runner, config, tokens, nowMs) {
+    const warning = expiryWarning(refreshTokenExpiresAtMs(config, tokens, nowMs), config.expiryWarningDays, nowMs);
+    if (!warning)
+        return;
+    runner.warning(warning);
+    if (!config.summary)
+        return;
+    try {
+        await runner.appendSummary(`<p>⚠️ ${escapeHtml(warning)}</p>\n`);
+    }
+    catch (error) {
+        runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/seal.ts
+/**
+ * libsodium's sealed box (crypto_box_seal), as GitHub's REST API requires for secret values:
+ * https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api
+ * Loaded with import() only when a secret is stored, so the bundle's first chunk stays small and
+ * the prompt reaches the log without waiting for half a megabyte of WebAssembly-free JavaScript.
+ */
+async function sealForGitHub(value, publicKeyBase64) {
+    const { default: sodium } = await __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.bind(__nccwpck_require__, 4768));
+    await sodium.ready;
+    const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
+    if (publicKey.length !== sodium.crypto_box_PUBLICKEYBYTES) {
+        throw new Error(`the public key is ${publicKey.length} bytes, not the ${sodium.crypto_box_PUBLICKEYBYTES} of a Curve25519 key`);
+    }
+    const sealed = sodium.crypto_box_seal(value, publicKey);
+    return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/target.ts
+
+const INPUT = 'store-refresh-token';
+const FORMS = 'Write NAME (a repository secret), environment/ENVIRONMENT/NAME or org/NAME (a secret of the organization that owns the repository).';
+/**
+ * Reads store-refresh-token: `NAME`, `environment/ENVIRONMENT/NAME` or `org/NAME`. The
+ * environment is named, because a job's environment is not in any variable the runner sets; it
+ * is what lies between the prefix and the last slash (a secret name has no slash).
+ */
+function parseSecretTarget(value) {
+    const text = value.trim();
+    const environment = /^environment\/(.+)\/([^/]*)$/.exec(text);
+    if (environment) {
+        const env = environment[1].trim();
+        if (env === '' || /[\u0000-\u001F\u007F]/.test(env) || env.length > 255) {
+            throw new errors/* InputError */.dz(INPUT, `"${shown(text)}" names no usable environment. ${FORMS}`);
+        }
+        return { scope: 'environment', environment: env, name: secretName(environment[2]) };
+    }
+    if (/^environment\//.test(text)) {
+        throw new errors/* InputError */.dz(INPUT, `"${shown(text)}" needs the environment and the secret name. ${FORMS}`);
+    }
+    const org = /^org\/([^/]*)$/.exec(text);
+    if (org)
+        return { scope: 'organization', name: secretName(org[1]) };
+    const repository = /^(?:repo\/)?([^/]*)$/.exec(text);
+    if (repository)
+        return { scope: 'repository', name: secretName(repository[1]) };
+    throw new errors/* InputError */.dz(INPUT, `"${shown(text)}" is not a secret name. ${FORMS}`);
+}
+/**
+ * GitHub's rules for secret names: letters, digits and underscores, not starting with a digit or
+ * with GITHUB_ (https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#naming-your-secrets).
+ */
+function secretName(name) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,199}$/.test(name)) {
+        throw new errors/* InputError */.dz(INPUT, `"${shown(name)}" is not a secret name GitHub accepts: letters, digits and _ only, not starting with a digit. ${FORMS}`);
+    }
+    if (/^GITHUB_/i.test(name)) {
+        throw new errors/* InputError */.dz(INPUT, `"${name}": secret names may not start with GITHUB_.`);
+    }
+    return name;
+}
+function shown(text) {
+    return text.replace(/[\u0000-\u001F\u007F]/g, ' ').slice(0, 100);
+}
+/** For messages: "the repository secret NAME of owner/repo". */
+function describeTarget(target, repository, owner) {
+    switch (target.scope) {
+        case 'repository':
+            return `the repository secret ${target.name} of ${repository}`;
+        case 'environment':
+            return `the secret ${target.name} of the environment "${target.environment}" of ${repository}`;
+        case 'organization':
+            return `the organization secret ${target.name} of ${owner}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/github-secrets.ts
+
+
+
+
+
+
+
+
+
+/** Storing the secret failed; the message says why and what to change. */
+class SecretStoreError extends errors/* ActionError */.lZ {
+    status;
+    name = 'SecretStoreError';
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/**
+ * Writes `value` into the secret: reads the store's public key, seals the value with it
+ * (libsodium sealed box) and PUTs the result with the key's id. GitHub never sees the value
+ * unsealed in transit to the API, and neither does anything that logs requests.
+ * https://docs.github.com/en/rest/actions/secrets
+ */
+async function storeSecret(ctx, store, target, value) {
+    const description = describeTarget(target, store.repository, store.owner);
+    const paths = pathsOf(store, target);
+    const headers = { ...GITHUB_API_HEADERS, Authorization: `Bearer ${store.token}` };
+    const keyEndpoint = { name: 'GitHub secrets API', url: paths.publicKey };
+    const keyRead = await withRetries(ctx, keyEndpoint, () => getJson(ctx, keyEndpoint, headers), {
+        attempts: 3,
+        retryMaybeDelivered: true
+    });
+    if (keyRead.status !== 200)
+        throw apiError(keyRead, keyEndpoint, target, description, 'read the public key of');
+    const key = keyRead.fields?.['key'];
+    const keyId = keyRead.fields?.['key_id'];
+    if (typeof key !== 'string' || typeof keyId !== 'string' || key === '' || keyId === '') {
+        throw new SecretStoreError(200, unusableResponse(keyEndpoint, keyRead, 'a JSON object with key and key_id').message);
+    }
+    let encrypted;
+    try {
+        encrypted = await sealForGitHub(value, key);
+    }
+    catch (error) {
+        throw new SecretStoreError(200, `${capitalize((0,errors/* describeEndpoint */.N2)(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? (0,oauth_response/* printable */.g$)(error.message).slice(0, 200) : 'unknown error'}.`);
+    }
+    const secretEndpoint = { name: 'GitHub secrets API', url: paths.secret };
+    const body = { encrypted_value: encrypted, key_id: keyId };
+    if (target.scope === 'organization')
+        Object.assign(body, await organizationVisibility(ctx, store, secretEndpoint, headers));
+    // The same sealed value PUT twice is the same secret: safe to retry.
+    const put = await withRetries(ctx, secretEndpoint, () => sendJson(ctx, secretEndpoint, 'PUT', headers, body), { attempts: 3, retryMaybeDelivered: true });
+    if (put.status === 201 || put.status === 204)
+        return { description, created: put.status === 201 };
+    throw apiError(put, secretEndpoint, target, description, 'write');
+}
+function pathsOf(store, target) {
+    const api = store.apiUrl.replace(/\/+$/, '');
+    const repo = store.repository.split('/').map(encodeURIComponent).join('/');
+    const base = target.scope === 'repository'
+        ? `${api}/repos/${repo}/actions/secrets`
+        : target.scope === 'environment'
+            ? `${api}/repos/${repo}/environments/${encodeURIComponent(target.environment)}/secrets`
+            : `${api}/orgs/${encodeURIComponent(store.owner)}/actions/secrets`;
+    return { publicKey: `${base}/public-key`, secret: `${base}/${target.name}` };
+}
+/**
+ * An organization secret's PUT must say who may read it. An existing secret keeps its
+ * visibility (and, for "selected", its repositories: the list is left out); a new one is visible
+ * to this repository only, the least a stored refresh token should be.
+ */
+async function organizationVisibility(ctx, store, endpoint, headers) {
+    const read = await withRetries(ctx, endpoint, () => getJson(ctx, endpoint, headers), {
+        attempts: 3,
+        retryMaybeDelivered: true
+    });
+    const visibility = read.fields?.['visibility'];
+    if (read.status === 200 && typeof visibility === 'string')
+        return { visibility };
+    if (store.repositoryId === undefined) {
+        throw new SecretStoreError(read.status, 'Cannot create a new organization secret without GITHUB_REPOSITORY_ID, the repository it would be visible to. Create the secret once by hand (Organization settings → Secrets and variables → Actions), then the action keeps it up to date.');
+    }
+    return { visibility: 'selected', selected_repository_ids: [store.repositoryId] };
+}
+/** The permission secrets-token needs, as GitHub names it, for the target's scope. */
+function permissionFor(target) {
+    switch (target.scope) {
+        case 'repository':
+            return 'the "Secrets" repository permission set to "Read and write" (a classic personal access token: the repo scope)';
+        case 'environment':
+            return 'the "Environments" and "Secrets" repository permissions set to "Read and write" (a classic personal access token: the repo scope)';
+        case 'organization':
+            return 'the "Secrets" organization permission set to "Read and write" (a classic personal access token: the admin:org scope)';
+    }
+}
+function apiError(read, endpoint, target, description, action) {
+    const message = read.fields?.['message'];
+    const said = typeof message === 'string' && message !== '' ? ` ("${(0,oauth_response/* printable */.g$)(message).slice(0, 300)}")` : '';
+    const failed = `Could not ${action} ${description}: GitHub answered HTTP ${read.status}${said}.`;
+    const advice = (() => {
+        switch (read.status) {
+            case 401:
+                return 'GitHub did not accept secrets-token: it is expired, revoked or mistyped. Give a current token.';
+            case 403:
+                return `secrets-token may not write this secret. The workflow's GITHUB_TOKEN never can (no permissions: setting grants access to secrets): set secrets-token to a fine-grained personal access token or a GitHub App token with ${permissionFor(target)}.`;
+            case 404:
+                return target.scope === 'environment'
+                    ? `Either the environment "${target.environment}" does not exist (create it under Settings → Environments), or secrets-token cannot see the repository (a fine-grained token must list it under Repository access) or lacks ${permissionFor(target)}.`
+                    : target.scope === 'organization'
+                        ? `secrets-token cannot see the organization's secrets: it needs ${permissionFor(target)}, and the repository must belong to an organization, not a personal account.`
+                        : `secrets-token cannot see the repository (a fine-grained token must list it under Repository access) or lacks ${permissionFor(target)}.`;
+            case 422:
+                return `GitHub rejected the request: check the secret name in store-refresh-token (letters, digits and _), and run the job again if the store's key changed meanwhile.`;
+            default:
+                return read.status >= 500 ? 'GitHub is failing; run the job again later.' : undefined;
+        }
+    })();
+    if (advice) {
+        return new SecretStoreError(read.status, `${failed} ${advice} The new refresh token is still in the refresh-token output (masked).`);
+    }
+    return new SecretStoreError(read.status, `${unusableResponse(endpoint, read, 'HTTP 201 or 204').message} The new refresh token is still in the refresh-token output (masked).`);
+}
+
+;// CONCATENATED MODULE: ./src/flow/store-refresh-token.ts
+
+
+
+
+
+/**
+ * The stage after the outputs: writes the refresh token back into the secret
+ * (store-refresh-token) when it differs from the one the job started from
+ * (refreshTokenToStore in src/runner/outputs.ts decides). Failing to store
+ * fails the step, since the next job would start from a dead token; the token stays in the
+ * refresh-token output (masked) either way.
+ */
+async function storeRefreshToken(ctx, runner, config, toStore, nowMs) {
+    const store = config.storeRefreshToken;
+    if (!store)
+        return;
+    const where = secretStoreOf(runner.env, store.token);
+    const description = describeTarget(store.target, where.repository, where.owner);
+    if (!toStore.value) {
+        runner.warning(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`);
+        return;
+    }
+    if (!toStore.mustStore) {
+        runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`);
+        runner.setOutput('refresh-token-stored', 'false');
+        return;
+    }
+    const stored = await storeSecret(ctx, where, store.target, toStore.value);
+    const at = isoSeconds(nowMs());
+    runner.setOutput('refresh-token-stored', 'true');
+    runner.info(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`);
+    if (config.summary) {
+        try {
+            await runner.appendSummary(`<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`);
+        }
+        catch (error) {
+            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+}
+/** The repository and API from the runner's variables; GitHub Enterprise Server included. */
+function secretStoreOf(env, token) {
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+        throw new SecretStoreError(undefined, 'store-refresh-token needs GITHUB_REPOSITORY (owner/repo), which the runner sets in every job; it is missing or malformed here.');
+    }
+    const id = Number(env['GITHUB_REPOSITORY_ID']);
+    return {
+        apiUrl: gitHubApiUrl(env),
+        repository,
+        owner: env['GITHUB_REPOSITORY_OWNER'] || repository.split('/')[0],
+        ...(Number.isSafeInteger(id) && id > 0 && { repositoryId: id }),
+        token
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/notify/foreign-text.ts
@@ -31826,6 +32446,7 @@ const github = {
             tokenEndpoint: `${base}/login/oauth/access_token`
         };
     },
+    commaSeparatedScopes: true,
     // GitHub documents client_id and client_secret as form parameters.
     secretAuthMethod: 'client_secret_post',
     normalizeTokens: (tokens) => tokens.scope === undefined
@@ -32000,6 +32621,8 @@ function quirksFor(preset, endpoints) {
 
 
 
+
+const MODES = ['auto', 'refresh', 'device'];
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
     client_id: 'use the client-id input',
@@ -32019,6 +32642,9 @@ function readConfig(source) {
     const clientSecret = optional(source.getInput('client-secret'));
     const refreshToken = optional(source.getInput('refresh-token'));
     const clientPrivateKey = optional(source.getInput('client-private-key'));
+    const secretsToken = optional(source.getInput('secrets-token'));
+    if (secretsToken)
+        source.setSecret(secretsToken);
     if (clientSecret)
         source.setSecret(clientSecret);
     if (refreshToken)
@@ -32040,6 +32666,8 @@ function readConfig(source) {
         checkPrivateKey(clientPrivateKey);
     const audience = optional(source.getInput('audience'));
     const timeoutSeconds = parseTimeout(source.getInput('timeout'));
+    const storeRefreshToken = readSecretStore(source.getInput('store-refresh-token'), secretsToken);
+    const refreshTokenExpiresAtMs = readInstant('refresh-token-expires-at', source.getInput('refresh-token-expires-at'));
     return {
         provider,
         endpoints,
@@ -32047,14 +32675,21 @@ function readConfig(source) {
         ...(clientSecret && { clientSecret }),
         ...(clientPrivateKey && { clientPrivateKey }),
         clientAuthMethod,
-        ...optionalField('scope', readScope(source.getInput('scope'))),
+        ...optionalField('scope', readScope(source.getInput('scope'), provider)),
         ...(audience && { audience: singleLine('audience', audience) }),
         resources: readResources(source.getInput('resource')),
         extraParams: parseExtraParams(source.getInput('extra-params')),
-        ...(refreshToken && { refreshToken }),
-        onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
+        ...readRefresh(source, refreshToken),
         ...(timeoutSeconds !== undefined && { timeoutSeconds }),
         summary: readBoolean('summary', source.getInput('summary'), true),
+        revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
+            'access-token',
+            'all',
+            'none'
+        ]),
+        ...(storeRefreshToken && { storeRefreshToken }),
+        expiryWarningDays: readDays('refresh-token-expiry-warning-days', source.getInput('refresh-token-expiry-warning-days'), 7),
+        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs }),
         notify: {
             webhooks,
             reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
@@ -32062,11 +32697,72 @@ function readConfig(source) {
         qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
     };
 }
+function readSecretStore(value, token) {
+    if (value === '')
+        return undefined;
+    const target = parseSecretTarget(value);
+    if (!token) {
+        throw new errors/* InputError */.dz('secrets-token', 'is required with store-refresh-token: a token that may write the secret. The workflow\'s GITHUB_TOKEN cannot write secrets; use a fine-grained personal access token or a GitHub App token with the "Secrets" permission set to "Read and write", passed from a secret.');
+    }
+    return { target, token };
+}
+/** A whole number of days from 0 to 3650. */
+function readDays(input, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (!/^\d{1,4}$/.test(value) || Number(value) > 3650)
+        throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not a number of days (0 to 3650; 0 turns the warning off).`);
+    return Number(value);
+}
+/** An ISO 8601 date and time with a zone, as the refresh-token-expires-at output writes it. */
+function readInstant(input, value) {
+    if (value === '')
+        return undefined;
+    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+        ? Date.parse(value)
+        : NaN;
+    if (Number.isNaN(ms))
+        throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not an ISO 8601 time with a zone, such as 2027-05-01T12:00:00Z (what the refresh-token-expires-at output holds).`);
+    return ms;
+}
 function optional(value) {
     return value === '' ? undefined : value;
 }
 function optionalField(key, value) {
     return (value === undefined ? {} : { [key]: value });
+}
+/**
+ * mode, refresh-token and on-refresh-failure together. The runner passes a secret that does not
+ * exist (a misspelt name, a fork, Dependabot) as an empty string, exactly like an input not set at
+ * all; so an empty refresh-token is taken as "no refresh wanted" only when nothing else says the
+ * workflow meant to refresh: mode: refresh, or on-refresh-failure set (action.yml gives it no
+ * default, so that setting it is a statement).
+ */
+function readRefresh(source, refreshToken) {
+    const mode = readChoice('mode', source.getInput('mode') || 'auto', MODES);
+    const onFailureInput = source.getInput('on-refresh-failure');
+    const onRefreshFailure = readChoice('on-refresh-failure', onFailureInput || 'fail', ['fail', 'device']);
+    const emptySecret = 'the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets)';
+    if (mode === 'refresh') {
+        if (onRefreshFailure === 'device') {
+            throw new errors/* InputError */.dz('on-refresh-failure', 'is device, but mode: refresh never asks a person. Remove on-refresh-failure, or use mode: auto to fall back to the device flow.');
+        }
+        if (!refreshToken) {
+            throw new errors/* InputError */.dz('refresh-token', `is empty, and mode: refresh never asks a person; ${emptySecret}. For a first run that asks a person, use mode: device once and store the refresh token it returns.`);
+        }
+    }
+    if (mode === 'device' && onFailureInput !== '') {
+        throw new errors/* InputError */.dz('on-refresh-failure', 'has no effect with mode: device, which always asks a person and never refreshes. Remove it.');
+    }
+    if (mode === 'auto' && !refreshToken && onFailureInput === 'fail') {
+        throw new errors/* InputError */.dz('refresh-token', `is empty, but on-refresh-failure: fail says this step is meant to refresh, so ${emptySecret}. To ask a person when there is no refresh token yet, set on-refresh-failure: device.`);
+    }
+    return {
+        mode,
+        ...(refreshToken && { refreshToken }),
+        onRefreshFailure,
+        refreshTokenMissing: mode === 'auto' && !refreshToken && onFailureInput === 'device'
+    };
 }
 function readProvider(value) {
     const name = (value || 'oidc').toLowerCase();
@@ -32095,6 +32791,7 @@ function readEndpoints(source, provider) {
     const discoveryUrl = url('discovery-url');
     let deviceAuthorizationEndpoint = url('device-authorization-endpoint');
     let tokenEndpoint = url('token-endpoint');
+    const revocationEndpoint = url('revocation-endpoint');
     if (provider.fixedEndpoints) {
         const serverInput = optional(source.getInput('github-server-url'));
         // An empty GITHUB_SERVER_URL is as good as none.
@@ -32117,7 +32814,8 @@ function readEndpoints(source, provider) {
         ...(issuer && { issuer }),
         ...(discoveryUrl && { discoveryUrl }),
         ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-        ...(tokenEndpoint && { tokenEndpoint })
+        ...(tokenEndpoint && { tokenEndpoint }),
+        ...(revocationEndpoint && { revocationEndpoint })
     };
 }
 /** A URL as a message may quote it: a user:password@ part is never repeated. */
@@ -32125,7 +32823,7 @@ function shownUrl(value) {
     return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, '$1…@').slice(0, 200);
 }
 function readClientAuthMethod(value, secret, privateKey) {
-    const method = readChoice('client-auth-method', value || 'auto', ['auto', ...CLIENT_AUTH_METHODS]);
+    const method = readChoice('client-auth-method', value || 'auto', ['auto', ...client_auth_CLIENT_AUTH_METHODS]);
     if (secret && privateKey) {
         throw new errors/* InputError */.dz('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.');
     }
@@ -32195,10 +32893,19 @@ function maskKey(key, source) {
             source.setSecret(value);
     }
 }
-function readScope(value) {
+function readScope(value, provider) {
     const scope = value.split(/\s+/).filter(Boolean).join(' ');
     if (scope === '')
         return undefined;
+    // RFC 6749 §3.3 separates scopes with spaces; a comma is a character of one scope, so
+    // "openid,profile" is a single scope nobody defined, which a provider may answer with a denial.
+    if (scope.includes(',') && !provider.commaSeparatedScopes) {
+        throw new errors/* InputError */.dz('scope', `"${scope.slice(0, 200)}" has commas, but scopes are separated by spaces (RFC 6749 §3.3): write scope: ${scope
+            .split(/\s*,\s*|\s+/)
+            .filter(Boolean)
+            .join(' ')
+            .slice(0, 200)}`);
+    }
     // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
     if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
         throw new errors/* InputError */.dz('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.');
@@ -32255,6 +32962,12 @@ function parseExtraParams(value) {
             throw new errors/* InputError */.dz('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`);
         if (/[\u0000-\u001F\u007F]/.test(paramValue))
             throw new errors/* InputError */.dz('extra-params', `${where} has control characters in its value.`);
+        // Each line is one parameter whose value is sent encoded, & included: "a=1&b=2" would send
+        // a single parameter a with the value "1&b=2", never a parameter b.
+        const joined = /&([A-Za-z0-9_.\-:[\]]{1,100})=/.exec(paramValue);
+        if (joined) {
+            throw new errors/* InputError */.dz('extra-params', `${where}: the value of ${key} contains "&${joined[1]}=", as if several parameters were joined with &; each line is one parameter, and & is sent as part of its value. Write one parameter a line (${key}=…, then ${joined[1]}=…).`);
+        }
         params.push([key, paramValue]);
     });
     return params;
@@ -32262,15 +32975,24 @@ function parseExtraParams(value) {
 const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600 };
 /** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
 const MAX_TIMEOUT_SECONDS = 6 * 3600;
-/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
+/**
+ * timeout: seconds, a number with s, m or h ("900", "15m", "1.5h"), or whole hours, minutes and
+ * seconds in that order ("1h30m", "2m30s", "1h 5m 10s").
+ */
 function parseTimeout(value) {
     const text = value.trim().toLowerCase();
     if (text === '')
         return undefined;
-    const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
-    const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]] : NaN;
+    const single = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
+    const compound = /^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/.exec(text);
+    let seconds = NaN;
+    if (single)
+        seconds = Number(single[1]) * UNIT_SECONDS[single[2]];
+    else if (compound)
+        seconds =
+            Number(compound[1] ?? 0) * 3600 + Number(compound[2] ?? 0) * 60 + Number(compound[3] ?? 0);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`);
+        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900), a number with s, m or h (15m), or both (1h30m).`);
     }
     return seconds;
 }
@@ -32296,17 +33018,20 @@ function readBoolean(input, value, fallback) {
 
 
 
+
+
 /**
  * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
  * document, with any endpoint given by hand taking precedence over the one it lists.
  */
 async function resolveEndpoints(ctx, inputs) {
-    const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs;
+    const { deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint } = inputs;
     if (deviceAuthorizationEndpoint && tokenEndpoint) {
         return {
             ...(inputs.issuer && { issuer: inputs.issuer }),
             deviceAuthorizationEndpoint,
             tokenEndpoint,
+            ...(revocationEndpoint && { revocationEndpoint }),
             source: 'the device-authorization-endpoint and token-endpoint inputs'
         };
     }
@@ -32315,7 +33040,8 @@ async function resolveEndpoints(ctx, inputs) {
     return {
         ...metadata,
         ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-        ...(tokenEndpoint && { tokenEndpoint })
+        ...(tokenEndpoint && { tokenEndpoint }),
+        ...(revocationEndpoint && { revocationEndpoint })
     };
 }
 /**
@@ -32392,7 +33118,9 @@ function readDiscoveryDocument(document, url, inputs) {
     const tokenEndpoint = inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.');
     const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
     const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
-    const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.');
+    // RFC 8414 §2 / RFC 7009: where the post step revokes tokens.
+    const revocationEndpoint = inputs.revocationEndpoint ||
+        endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider, or set the revocation-endpoint input.');
     const methods = document['token_endpoint_auth_methods_supported'];
     return {
         issuer: inputs.issuer ?? published,
@@ -32593,40 +33321,6 @@ function qrListener(runner, enabled) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/runner/escape.ts
-/**
- * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
- * from outside is escaped so that a provider cannot add a link, an image or markup to it.
- */
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '(': '&#40;',
-    ')': '&#41;',
-    '*': '&#42;',
-    _: '&#95;',
-    '`': '&#96;',
-    '|': '&#124;',
-    '\\': '&#92;',
-    '!': '&#33;',
-    '~': '&#126;',
-    '#': '&#35;'
-};
-function escapeHtml(text) {
-    return text
-        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
-        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
-}
-/** A link to a URL already checked to be https (or loopback http). */
-function escape_link(url, text = url) {
-    return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
-}
-
 ;// CONCATENATED MODULE: ./src/runner/summary.ts
 
 
@@ -32655,7 +33349,7 @@ function requestSection(ctx, nowMs) {
         row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
         ...originRows(ctx.origin),
         row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs))
+        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs)))
     ];
     return `<h2>Device authorization</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
@@ -32718,7 +33412,8 @@ function recordOf(outcome, shownAtMs) {
         atMs: outcome.atMs,
         ...(shownAtMs !== undefined && { shownAtMs }),
         ...(outcome.detail && { detail: outcome.detail }),
-        ...(outcome.clientId && { clientId: outcome.clientId }),
+        // The request section names the client already when a code was shown.
+        ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
         ...(outcome.scope && { scope: outcome.scope }),
         ...(outcome.approver && { approver: describeApprover(outcome.approver) })
     };
@@ -32950,6 +33645,9 @@ function notificationOf(prompt, event, atMs, outcome) {
 
 
 
+
+
+
 /**
  * inputs → endpoints → (refresh | device code → prompt → poll) → identity → outputs → record.
  * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
@@ -32976,15 +33674,21 @@ async function main_run(deps) {
                 tokens: login.tokens,
                 atMs: login.approvedAtMs
             }));
-        const { tokens, approver } = await identify(ctx, runner, config, metadata, normalizeTokens(config, granted.tokens));
+        const received = normalizeTokens(config, granted.tokens);
+        // At once, before anything can fail or be cancelled: the post step revokes from this.
+        saveForPostStep(runner, config, metadata, client, received, refreshed !== undefined, granted.atMs);
+        const { tokens, approver } = await identify(ctx, runner, config, metadata, received);
         const ending = refreshed ? 'refreshed' : 'approved';
         if (refreshed)
             await events.emit({ type: 'refreshed', atMs: granted.atMs, ...(approver && { approver }) });
+        const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined);
         publishTokens(runner, tokens, {
             nowMs: granted.atMs,
             ...(approver && { approver }),
-            refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
+            refreshToken: toStore
         });
+        await warnIfRefreshTokenExpires(runner, config, tokens, clock.now());
+        await storeRefreshToken(ctx, runner, config, toStore, () => clock.now());
         await events.emit({
             type: 'ended',
             outcome: {
@@ -33177,6 +33881,7 @@ function lowerCaseHeaders(headers) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
@@ -33293,6 +33998,10 @@ function describeSize(text) {
 function printable(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
 }
+/** A status that says "try again later" rather than "no". */
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
+}
 
 
 /***/ }),
@@ -33312,9 +34021,7 @@ function printable(text) {
  */
 function traceHttp(transport, debug, now) {
     return async (request) => {
-        const sent = request.body === undefined
-            ? ''
-            : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`;
+        const sent = request.body === undefined ? '' : ` sending [${fieldNames(request.body).join(', ')}]`;
         const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization')
             ? ' with Authorization'
             : '';
@@ -33331,6 +34038,21 @@ function traceHttp(transport, debug, now) {
             throw error;
         }
     };
+}
+/**
+ * The names in a form or JSON body. A JSON body read as a form would make its whole text one
+ * "name", token included (GitHub's DELETE …/token and the secrets API send JSON).
+ */
+function fieldNames(body) {
+    if (body.trimStart().startsWith('{')) {
+        try {
+            return Object.keys(JSON.parse(body));
+        }
+        catch {
+            return ['(unreadable JSON)'];
+        }
+    }
+    return [...new URLSearchParams(body).keys()];
 }
 /** Query strings can carry codes; the trace shows the path only. */
 function urlForLog(url) {

@@ -18,14 +18,28 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   oauth: ['base', 'text'],
   runner: ['base', 'text', 'oauth'],
   providers: ['base', 'text', 'oauth'],
+  secrets: ['base', 'text', 'oauth'],
   // The QR drawing and the webhook messages and sender: pure, below the inputs that name them.
   qr: ['base'],
   notify: ['base', 'text', 'oauth', 'runner'],
-  inputs: ['base', 'text', 'oauth', 'runner', 'providers', 'notify'],
-  flow: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs'],
+  // secrets: store-refresh-token is parsed (secrets/target.ts) where the inputs are read.
+  inputs: ['base', 'text', 'oauth', 'runner', 'providers', 'secrets', 'notify'],
+  flow: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'secrets', 'policy'],
   listeners: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow', 'notify', 'qr'],
   policy: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs'],
   lifecycle: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow'],
+  post: [
+    'base',
+    'text',
+    'oauth',
+    'runner',
+    'providers',
+    'inputs',
+    'secrets',
+    'policy',
+    'flow',
+    'listeners'
+  ],
   top: [
     'base',
     'text',
@@ -38,7 +52,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'policy',
     'lifecycle',
     'notify',
-    'qr'
+    'qr',
+    // post.ts, the post step's entry, runs src/post.
+    'post'
   ]
 }
 
@@ -98,7 +114,8 @@ describe('the layers of src/', () => {
     const users = files
       .filter((file) => importsOf(file).some((specifier) => specifier.startsWith('@actions/')))
       .map((file) => relative(SRC, file))
-    // http.ts takes only the proxy-aware agent from @actions/http-client.
-    expect(users.sort()).toEqual(['index.ts', 'oauth/http.ts'].sort())
+    // http.ts takes only the proxy-aware agent from @actions/http-client; post.ts is the post
+    // step's entry.
+    expect(users.sort()).toEqual(['index.ts', 'oauth/http.ts', 'post.ts'].sort())
   })
 })
