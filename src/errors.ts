@@ -1,6 +1,9 @@
+import { safeText } from './text/safe-text.js'
+
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
- * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
+ * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret,
+ * and any provider text in it went through safeText where it was quoted.
  */
 export class ActionError extends Error {
   override name = 'ActionError'
@@ -24,7 +27,8 @@ export interface EndpointRef {
 }
 
 export function describeEndpoint(endpoint: EndpointRef): string {
-  return `the ${endpoint.name} (${endpoint.url})`
+  // Endpoints from discovery or a redirect are the provider's text too.
+  return `the ${endpoint.name} (${safeText(endpoint.url, { maxLength: 2048 })})`
 }
 
 /** The provider answered, but with something the action cannot use (HTML, bad JSON, a missing field). */

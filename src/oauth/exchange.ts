@@ -7,9 +7,15 @@ import {
   type EndpointRef
 } from '../errors.js'
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
-import { TransportFailure, type HttpTransport, MAX_RESPONSE_BYTES } from './http.js'
-import { oauthErrorOf, printable, readResponse, type ReadResponse } from './response.js'
+import {
+  HEADERS_TOO_LARGE,
+  TransportFailure,
+  type HttpTransport,
+  MAX_RESPONSE_BYTES
+} from './http.js'
+import { oauthErrorOf, readResponse, type ReadResponse } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
+import { redact, safeText } from '../text/safe-text.js'
 
 /** What every protocol request needs: the way out, the time, and the cancel switch. */
 export interface OAuthContext {
@@ -18,6 +24,15 @@ export interface OAuthContext {
   readonly signal?: AbortSignal
   /** Limit for a single request. */
   readonly requestTimeoutMs: number
+  /**
+   * Every secret known so far (client secret, refresh token, device code, tokens): cut out of
+   * any provider text that is quoted, before it is made log-safe (see redactQuotable).
+   */
+  readonly secrets?: () => Iterable<string>
+  /** No wait between retries goes past this moment (the timeout input, from the start). */
+  readonly retriesEndAtMs?: number
+  /** Told of every retry and its wait, for the log: a silent minute looks like a hang. */
+  readonly onRetry?: (reason: string, delayMs: number) => void
 }
 
 const FORM_HEADERS = {
@@ -34,15 +49,37 @@ export async function postForm(
   headers: Readonly<Record<string, string>> = {},
   timeoutMs = ctx.requestTimeoutMs
 ): Promise<ReadResponse> {
-  return send(
+  const read = await send(
     ctx,
     endpoint,
     { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() },
     timeoutMs
   )
+  if (REDIRECT_STATUSES.includes(read.status)) throw postRedirected(endpoint, read)
+  return read
 }
 
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 const MAX_REDIRECTS = 5
+
+/**
+ * A 307/308 would resend the body (client secret, device code, refresh token) to wherever the
+ * provider points; a 301-303 would turn the POST into a GET. Neither is followed: the endpoint is
+ * configured wrong, and the message says where it points.
+ */
+function postRedirected(endpoint: EndpointRef, read: ReadResponse & { location?: string }): Error {
+  const target =
+    read.location && URL.canParse(read.location, endpoint.url)
+      ? `to ${safeText(new URL(read.location, endpoint.url).href, { maxLength: 300 })}`
+      : read.location
+        ? 'to a Location that is not a URL'
+        : 'without a Location header'
+  return new ProviderResponseError(
+    endpoint,
+    read.status,
+    `${capitalize(describeEndpoint(endpoint))} redirected (HTTP ${read.status}) ${target}, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`
+  )
+}
 
 /** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
 export async function getJson(
@@ -57,7 +94,7 @@ export async function getJson(
       { ...endpoint, url },
       { method: 'GET', headers: { Accept: 'application/json', ...headers } }
     )
-    if (![301, 302, 303, 307, 308].includes(read.status)) return { ...read, finalUrl: url }
+    if (!REDIRECT_STATUSES.includes(read.status)) return { ...read, finalUrl: url }
     const location = read.location
     if (!location || hop >= MAX_REDIRECTS) {
       throw new ProviderResponseError(
@@ -81,14 +118,14 @@ export async function getJson(
       throw new ProviderResponseError(
         endpoint,
         read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`
+        `${capitalize(describeEndpoint(endpoint))} redirected to another site (${safeText(next.host)}); the access token is not sent there.`
       )
     }
     if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
       throw new ProviderResponseError(
         endpoint,
         read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`
+        `${capitalize(describeEndpoint(endpoint))} redirected to ${safeText(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`
       )
     }
     url = next.href
@@ -115,13 +152,84 @@ async function send(
       timeoutMs,
       ...(ctx.signal && { signal: ctx.signal })
     })
-    const read = readResponse(response, ctx.clock.now())
+    const read = redactQuotable(readResponse(response, ctx.clock.now()), [
+      ...secretsSent(request),
+      ...(ctx.secrets?.() ?? [])
+    ])
     const location = response.headers['location']
     return location ? { ...read, location } : read
   } catch (error) {
     if (ctx.signal?.aborted) throw new CancelledError()
     if (error instanceof TransportFailure) throw networkError(endpoint, error, timeoutMs)
     throw error
+  }
+}
+
+/** The members of an answer that messages quote (RFC 6749 §5.2, Entra's message, a mismatched issuer), and the HTML title. */
+const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer']
+/** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
+const SECRET_PARAMS = [
+  'client_secret',
+  'client_assertion',
+  'device_code',
+  'refresh_token',
+  'code',
+  'code_verifier',
+  'assertion'
+]
+
+/** What this request carries that must never come back in a message. */
+function secretsSent(request: SendRequest): string[] {
+  const secrets: string[] = []
+  if (request.body !== undefined) {
+    const params = new URLSearchParams(request.body)
+    for (const name of SECRET_PARAMS) secrets.push(...params.getAll(name))
+  }
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name.toLowerCase() !== 'authorization') continue
+    const [scheme, credentials = ''] = value.split(' ', 2)
+    secrets.push(credentials)
+    if (scheme?.toLowerCase() === 'basic') {
+      // RFC 6749 §2.3.1: form-encoded id and secret, base64 of "id:secret".
+      const decoded = Buffer.from(credentials, 'base64').toString('utf8')
+      const secret = decoded.slice(decoded.indexOf(':') + 1)
+      secrets.push(secret, decodeFormComponent(secret))
+    }
+  }
+  return secrets.filter((secret) => secret.length > 0)
+}
+
+function decodeFormComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Cuts every known secret out of the parts of an answer that a message may quote, before any of
+ * it is escaped for the log: a provider echoing the client secret or the device code in
+ * error_description must not get it printed, even where the escaping changed it so that the
+ * runner's mask no longer matches. The token fields are left alone (a refresh token may rightly
+ * come back unchanged).
+ */
+function redactQuotable(read: ReadResponse, secrets: readonly string[]): ReadResponse {
+  if (secrets.length === 0) return read
+  const fields = read.fields
+  let redactedFields = fields
+  if (fields) {
+    for (const name of QUOTED_FIELDS) {
+      const value = fields[name]
+      if (typeof value !== 'string') continue
+      const cut = redact(value, secrets)
+      if (cut !== value) redactedFields = { ...redactedFields, [name]: cut }
+    }
+  }
+  return {
+    ...read,
+    ...(redactedFields && { fields: redactedFields }),
+    ...(read.unreadable !== undefined && { unreadable: redact(read.unreadable, secrets) })
   }
 }
 
@@ -132,7 +240,9 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
       return new ProviderResponseError(
         endpoint,
         undefined,
-        `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
+        failure.detail === HEADERS_TOO_LARGE
+          ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
+          : `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
       )
     case 'timeout':
       return new NetworkError(
@@ -149,7 +259,7 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
         `The connection to ${where} was reset before a complete answer arrived.`
       )
     default: {
-      const detail = printable(failure.detail)
+      const detail = safeText(failure.detail, { maxLength: 300 })
       const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
         ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
         : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).'
@@ -167,6 +277,9 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500
 }
+
+/** The longest single wait between retries before the prompt, whatever Retry-After says. */
+export const MAX_RETRY_WAIT_MS = 60_000
 
 export interface RetryOptions {
   readonly attempts: number
@@ -189,8 +302,11 @@ export async function withRetries(
   for (let n = 1; ; n++) {
     let reason: string
     let retryAfterMs: number | undefined
+    let lastRead: ReadResponse | undefined
+    let lastError: unknown
     try {
       const read = await attempt()
+      lastRead = read
       // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
       if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
         return read
@@ -202,10 +318,24 @@ export async function withRetries(
         (options.retryMaybeDelivered || !error.maybeDelivered) &&
         n < options.attempts
       if (!retryable) throw error
+      lastError = error
       reason = error.message
     }
-    const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
-    options.onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
+    // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
+    // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
+    const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now()
+    if (leftMs <= 0) {
+      if (lastRead) return lastRead
+      throw lastError
+    }
+    const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs)
+    const said =
+      retryAfterMs !== undefined && delayMs < retryAfterMs
+        ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
+        : ''
+    const message = `${capitalize(describeEndpoint(endpoint))}: ${reason}${said}`
+    ;(options.onRetry ?? ctx.onRetry)?.(message, delayMs)
     await ctx.clock.sleep(delayMs, ctx.signal)
   }
 }

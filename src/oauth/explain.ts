@@ -1,6 +1,6 @@
 import { describeEndpoint, OAuthError, type EndpointRef, type OAuthErrorBody } from '../errors.js'
 import { capitalize } from './exchange.js'
-import { printable } from './response.js'
+import { safeText } from '../text/safe-text.js'
 
 /** Which request an OAuth error came back from: the advice differs. */
 export type RequestKind = 'device-authorization' | 'device-token' | 'refresh'
@@ -47,13 +47,17 @@ export function oauthError(
   kind: RequestKind,
   advisors: readonly ErrorAdvisor[] = []
 ): OAuthError {
-  const said = body.errorDescription ? `: ${printable(body.errorDescription).slice(0, 500)}` : ''
+  // Quoted provider text: secrets were cut out as the answer was read (exchange.ts), and safeText
+  // keeps it to one line that no runner command can be read from.
+  const said = body.errorDescription
+    ? `: ${safeText(body.errorDescription, { maxLength: 500 })}`
+    : ''
   const advice =
     advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind)
   const more =
     body.errorUri && /^https:\/\//.test(body.errorUri)
-      ? ` More: ${printable(body.errorUri).slice(0, 300)}`
+      ? ` More: ${safeText(body.errorUri, { maxLength: 300 })}`
       : ''
-  const message = `${capitalize(describeEndpoint(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`
+  const message = `${capitalize(describeEndpoint(endpoint))} answered "${safeText(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`
   return new OAuthError(endpoint, status, body, message)
 }

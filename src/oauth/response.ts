@@ -1,4 +1,5 @@
 import type { OAuthErrorBody } from '../errors.js'
+import { safeText } from '../text/safe-text.js'
 import type { HttpResponse } from './http.js'
 
 /** What a response body turned out to be. */
@@ -117,14 +118,9 @@ function htmlTitle(text: string): string {
   // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
   // quadratic in a 1 MiB page (minutes of a blocked event loop).
   const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text)
-  return match?.[1] ? ` titled "${printable(match[1].trim())}"` : ''
+  return match?.[1] ? ` titled "${safeText(match[1], { maxLength: 120 })}"` : ''
 }
 
 function describeSize(text: string): string {
   return `${Buffer.byteLength(text)} bytes`
-}
-
-/** Keeps provider text that reaches the log to one line of visible characters. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ')
 }

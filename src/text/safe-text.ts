@@ -124,10 +124,13 @@ export function redact(text: string, secrets: Iterable<string>): string {
 /**
  * Composes safe text from the action's own literals and safe values:
  * safe`workflow "${workflow}"`. The literals are code written here, which never holds `#[` and
- * never starts with `::`; the values must already be SafeText (or numbers), so a raw string
- * does not compile.
+ * never starts with `::`; the values must already be SafeText (or numbers, or nothing: ''), so
+ * a raw string does not compile.
  */
-export function safe(literals: TemplateStringsArray, ...values: Array<SafeText | number>): SafeText {
+export function safe(
+  literals: TemplateStringsArray,
+  ...values: Array<SafeText | number | ''>
+): SafeText {
   let result = literals[0] ?? ''
   values.forEach((value, index) => {
     result += String(value) + (literals[index + 1] ?? '')
