@@ -285,6 +285,7 @@ export interface RetryOptions {
   readonly attempts: number
   /** Retry a request that may have reached the server before the connection failed. */
   readonly retryMaybeDelivered: boolean
+  /** Told before each retry; without it, the context's onRetry is. */
   readonly onRetry?: (reason: string, delayMs: number) => void
 }
 

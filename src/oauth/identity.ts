@@ -10,8 +10,6 @@ export interface Approver {
   readonly subject: string
   /** The sub as it may be shown. */
   readonly shownSubject: SafeText
-  /** Where it came from, for the log. */
-  readonly source: string
   /** Why the name is not the one the provider offered (an unverified email), for the log. */
   readonly note?: string
 }
@@ -32,7 +30,8 @@ export class ApproverError extends ActionError {
  */
 export function approverFromClaims(
   claims: Readonly<Record<string, unknown>>,
-  source: string
+  /** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
+  source = 'ID token'
 ): Approver | undefined {
   const subject = claims['sub']
   if (typeof subject !== 'string' || subject === '') return undefined
@@ -50,7 +49,6 @@ export function approverFromClaims(
     name: name ? safeText(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
     subject,
     shownSubject,
-    source,
     ...(note && { note })
   }
 }

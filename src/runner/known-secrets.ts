@@ -22,7 +22,6 @@ export class KnownSecrets {
       setSecret: remember,
       info: (message) => inner.info(message),
       debug: (message) => inner.debug(message),
-      isDebug: () => inner.isDebug(),
       notice: (message, title) => inner.notice(message, title),
       warning: (message) => inner.warning(message),
       setOutput: (name, value) => inner.setOutput(name, value),

@@ -24,6 +24,11 @@ export type SafeText = string & { readonly [safeTextBrand]: true }
 
 /** The default bound: a name, a title, a short description. */
 export const DEFAULT_MAX_LENGTH = 200
+/**
+ * For the action's own messages, which quote foreign text already made safe (and bounded) piece
+ * by piece where it was quoted: passing them again changes nothing but proves it to the type.
+ */
+export const MESSAGE_MAX_LENGTH = 4000
 const ELLIPSIS = '…'
 /** What a redacted secret is replaced by: the runner's own mask, so a log reads the same either way. */
 export const REDACTED = '***'
