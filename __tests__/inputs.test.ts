@@ -615,7 +615,7 @@ describe('readConfig: a complete configuration', () => {
       audience: 'https://api.example.com',
       resource: 'https://api.example.com/',
       'extra-params': 'prompt=consent',
-      'refresh-token': 'rt-1',
+      'refresh-token': 'rt-1-0123456789abcdef',
       'on-refresh-failure': 'device',
       timeout: '10m',
       summary: 'false'
@@ -630,7 +630,7 @@ describe('readConfig: a complete configuration', () => {
       audience: 'https://api.example.com',
       resources: ['https://api.example.com/'],
       extraParams: [['prompt', 'consent']],
-      refreshToken: 'rt-1',
+      refreshToken: 'rt-1-0123456789abcdef',
       onRefreshFailure: 'device',
       timeoutSeconds: 600,
       summary: false

@@ -19,7 +19,7 @@ const pending: TokenAttempt = {
 const slowDown: TokenAttempt = { kind: 'oauth-error', status: 400, body: { error: 'slow_down' } }
 const tokens: TokenAttempt = {
   kind: 'tokens',
-  tokens: { accessToken: 'at-1', tokenType: 'Bearer' }
+  tokens: { accessToken: 'at-1-0123456789abcdef', tokenType: 'Bearer' }
 }
 
 /** Runs the loop with scripted answers; records when each poll happened. */
@@ -63,7 +63,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
   it('keeps polling on authorization_pending, never faster than the interval', async () => {
     const h = harness([pending, pending, pending, tokens])
     const result = await h.run()
-    expect(result.accessToken).toBe('at-1')
+    expect(result.accessToken).toBe('at-1-0123456789abcdef')
     expect(h.pollTimes).toHaveLength(4)
     for (const gap of gaps(h.pollTimes)) expect(gap).toBeGreaterThanOrEqual(5000)
   })
@@ -132,7 +132,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     }
     const h = harness([failure, failure, failure, failure, tokens])
     const result = await h.run()
-    expect(result.accessToken).toBe('at-1')
+    expect(result.accessToken).toBe('at-1-0123456789abcdef')
     const waits = gaps(h.pollTimes)
     expect(waits[1]).toBeGreaterThan(waits[0] as number)
     expect(waits[3]).toBeGreaterThan(waits[2] as number)
@@ -229,7 +229,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
       expiresAtMs: new FakeClock().now() + 900_000
     })
     const result = await h.run()
-    expect(result.accessToken).toBe('at-1')
+    expect(result.accessToken).toBe('at-1-0123456789abcdef')
     expect(h.pollTimes[0]).toBeGreaterThanOrEqual(600_000)
     expect(h.pollTimes[1]).toBeGreaterThan(890_000)
     expect(h.pollTimes[1]).toBeLessThan(900_000)

@@ -91,7 +91,8 @@ async function auth0(token: (granted: Route) => Route, extra: Record<string, str
           aud: CLIENT_ID,
           sub: 'github|583231',
           nickname: 'mona',
-          email: 'mona@example.com'
+          email: 'mona@example.com',
+          email_verified: true
         },
         t.clock.now()
       ),
@@ -159,21 +160,21 @@ describe('Auth0', () => {
     const t = await auth0(
       () => () =>
         json(200, {
-          access_token: 'eyJ.refreshed',
-          refresh_token: 'v1.MRrT-rotated',
+          access_token: 'eyJ.refreshed-0123456789abcdef',
+          refresh_token: 'v1.MRrT-rotated-0123456789abcdef',
           expires_in: 86400,
           scope: 'deploy:staging offline_access',
           token_type: 'Bearer'
         }),
-      { 'refresh-token': 'v1.MRrT-stored', scope: '' }
+      { 'refresh-token': 'v1.MRrT-stored-0123456789abcdef', scope: '' }
     )
     await expect(t.run()).resolves.toBe('refreshed')
     expect(Object.fromEntries(t.to(TOKEN)[0]!.form)).toEqual({
       grant_type: 'refresh_token',
-      refresh_token: 'v1.MRrT-stored',
+      refresh_token: 'v1.MRrT-stored-0123456789abcdef',
       client_id: CLIENT_ID
     })
-    expect(t.runner.outputs['refresh-token']).toBe('v1.MRrT-rotated')
+    expect(t.runner.outputs['refresh-token']).toBe('v1.MRrT-rotated-0123456789abcdef')
     expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
   })
 

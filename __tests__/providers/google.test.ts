@@ -67,7 +67,12 @@ async function google(token: (granted: Route) => Route, extra: Record<string, st
       [DEVICE]: () => json(200, deviceCode),
       [TOKEN]: (request) => tokenRoute(request),
       [JWKS]: key.jwks,
-      [USERINFO]: () => json(200, { sub: '110248495921238986420', email: 'approver@example.com' })
+      [USERINFO]: () =>
+        json(200, {
+          sub: '110248495921238986420',
+          email: 'approver@example.com',
+          email_verified: true
+        })
     }
   )
   // Source: step 6, "Access granted": access_token, expires_in, scope, token_type, refresh_token,
@@ -86,7 +91,8 @@ async function google(token: (granted: Route) => Route, extra: Record<string, st
           aud: CLIENT_ID,
           azp: CLIENT_ID,
           sub: '110248495921238986420',
-          email: 'approver@example.com'
+          email: 'approver@example.com',
+          email_verified: true
         },
         t.clock.now()
       )
@@ -135,7 +141,7 @@ describe('Google (limited-input device flow)', () => {
     const t = await google(
       () => () =>
         json(200, {
-          access_token: 'ya29.refreshed',
+          access_token: 'ya29.refreshed-0123456789abcdef',
           expires_in: 3599,
           scope: 'https://www.googleapis.com/auth/drive.file',
           token_type: 'Bearer'

@@ -8,8 +8,8 @@ export const MIN_SECRET_LENGTH = 16
 
 /** Why the value cannot be a secret, or undefined when it may be one. */
 export function secretShapeProblem(value: string): string | undefined {
+  if (/\s/.test(value)) return 'contains a space'
   if (value.length < MIN_SECRET_LENGTH)
     return `is ${value.length} characters long, too short to be unguessable (at least ${MIN_SECRET_LENGTH} expected)`
-  if (/\s/.test(value)) return 'contains a space'
   return undefined
 }
