@@ -102,6 +102,18 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     expect(gaps(h.pollTimes)[1]).toBeGreaterThanOrEqual(30_000)
   })
 
+  it('caps an absurd interval sent with slow_down (1e308) at the time left, and still polls once more before the deadline', async () => {
+    const h = harness([{ ...slowDown, intervalSeconds: 1e308 } as TokenAttempt, tokens])
+    await h.run()
+    const slowed = h.events.find((event) => event.type === 'slow-down')
+    expect(slowed).toMatchObject({ type: 'slow-down' })
+    const seconds = (slowed as { intervalSeconds: number }).intervalSeconds
+    expect(Number.isFinite(seconds)).toBe(true)
+    expect(seconds).toBeLessThanOrEqual(600)
+    expect(h.pollTimes).toHaveLength(2)
+    expect(h.pollTimes[1]).toBeLessThan(600_000)
+  })
+
   it('ignores a smaller interval sent with slow_down: +5 s still applies', async () => {
     const h = harness([{ ...slowDown, intervalSeconds: 1 } as TokenAttempt, tokens])
     await h.run()

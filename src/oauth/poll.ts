@@ -115,7 +115,10 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
           result.kind === 'oauth-error' && result.intervalSeconds
             ? result.intervalSeconds * 1000
             : 0
-        intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered)
+        // A provider's interval (1e308, say) is capped at the time left: past the deadline there
+        // is nothing to wait for, and "every Infinity s" helps nobody.
+        const leftMs = Math.max(1000, Math.ceil((deadlineMs - clock.now()) / 1000) * 1000)
+        intervalMs = Math.min(Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered), leftMs)
         emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns })
         break
       }
