@@ -9,7 +9,12 @@ import {
   withRetries,
   type OAuthContext
 } from '../../src/oauth/exchange.js'
-import { TransportFailure, type HttpResponse, type HttpTransport } from '../../src/oauth/http.js'
+import {
+  HEADERS_TOO_LARGE,
+  TransportFailure,
+  type HttpResponse,
+  type HttpTransport
+} from '../../src/oauth/http.js'
 import { readResponse } from '../../src/oauth/response.js'
 import { FakeClock, json, scriptedHttp, type Route } from '../../test-support/fakes.js'
 
@@ -83,9 +88,11 @@ describe('postForm', () => {
         [TOKEN_URL]: () => redirect(status, '/v2/token?x=##[stop-commands]y')
       })
       const { ctx } = context(http)
-      const error = await postForm(ctx, token, new URLSearchParams({ client_secret: 's' })).catch(
-        (e: unknown) => e
-      )
+      const error = await postForm(
+        ctx,
+        token,
+        new URLSearchParams({ client_secret: 'cs-0123456789abcdef' })
+      ).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ProviderResponseError)
       expect((error as Error).message).toBe(
         `The token endpoint (${TOKEN_URL}) redirected (HTTP ${status}) to https://id.example.com/v2/token?x=##\\[stop-commands]y, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`
@@ -136,6 +143,18 @@ describe('postForm', () => {
       Authorization: `Basic ${basic}`
     })
     expect(read.fields?.['error_description']).toBe('bad *** and ***')
+  })
+
+  it('explains response headers too large for node (HPE_HEADER_OVERFLOW) in words', async () => {
+    const http = scriptedHttp({
+      [TOKEN_URL]: () => {
+        throw new TransportFailure('too-large', true, HEADERS_TOO_LARGE)
+      }
+    })
+    const { ctx } = context(http)
+    await expect(postForm(ctx, token, new URLSearchParams())).rejects.toThrow(
+      `The token endpoint (${TOKEN_URL}) sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW)`
+    )
   })
 
   it('turns a timeout into a NetworkError naming the endpoint and the limit', async () => {

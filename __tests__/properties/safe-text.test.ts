@@ -24,7 +24,9 @@ describe('safeText on anything', () => {
       fc.property(commandInjection, fc.integer({ min: 1, max: 300 }), (text, maxLength) => {
         const shown = safeText(text, { maxLength })
         expect(shown).not.toMatch(MODEL_LINE_BREAK)
-        expect(shown).not.toMatch(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u)
+        expect(shown).not.toMatch(
+          /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u
+        )
         expect([...shown].length).toBeLessThanOrEqual(maxLength)
         expect(safeText(shown, { maxLength })).toBe(shown)
       }),

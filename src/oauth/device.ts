@@ -157,7 +157,10 @@ export function parseDeviceAuthorization(
     notes,
     deviceCode as string
   )
-  for (const [name, value] of [['user_code', shownUserCode], ['verification_uri', verificationUri]])
+  for (const [name, value] of [
+    ['user_code', shownUserCode],
+    ['verification_uri', verificationUri]
+  ])
     if ((value as string).includes(deviceCode as string))
       fail(`device_code appears in ${name}; masking it would hide what the person must see`)
   return {

@@ -152,12 +152,11 @@ async function send(
       timeoutMs,
       ...(ctx.signal && { signal: ctx.signal })
     })
-    const read = redactQuotable(readResponse(response, ctx.clock.now()), [
-      ...secretsSent(request),
-      ...(ctx.secrets?.() ?? [])
-    ])
+    const secrets = [...secretsSent(request), ...(ctx.secrets?.() ?? [])]
+    const read = redactQuotable(readResponse(response, ctx.clock.now(), secrets), secrets)
+    // A Location is quoted in messages too (a redirected POST): no secret in it either.
     const location = response.headers['location']
-    return location ? { ...read, location } : read
+    return location ? { ...read, location: redact(location, secrets) } : read
   } catch (error) {
     if (ctx.signal?.aborted) throw new CancelledError()
     if (error instanceof TransportFailure) throw networkError(endpoint, error, timeoutMs)
@@ -208,8 +207,8 @@ function decodeFormComponent(text: string): string {
 }
 
 /**
- * Cuts every known secret out of the parts of an answer that a message may quote, before any of
- * it is escaped for the log: a provider echoing the client secret or the device code in
+ * Cuts every known secret out of the fields of an answer that a message may quote (the HTML
+ * title is done as it is read), before any of it is escaped for the log: a provider echoing the client secret or the device code in
  * error_description must not get it printed, even where the escaping changed it so that the
  * runner's mask no longer matches. The token fields are left alone (a refresh token may rightly
  * come back unchanged).
@@ -226,11 +225,9 @@ function redactQuotable(read: ReadResponse, secrets: readonly string[]): ReadRes
       if (cut !== value) redactedFields = { ...redactedFields, [name]: cut }
     }
   }
-  return {
-    ...read,
-    ...(redactedFields && { fields: redactedFields }),
-    ...(read.unreadable !== undefined && { unreadable: redact(read.unreadable, secrets) })
-  }
+  return redactedFields === fields
+    ? read
+    : { ...read, ...(redactedFields && { fields: redactedFields }) }
 }
 
 function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutMs: number): Error {

@@ -143,7 +143,8 @@ function failureOf(error: Error & { code?: string }, responseStarted: boolean): 
     return new TransportFailure('connection', false, code ? `${code}` : error.message)
   }
   // llhttp refuses headers beyond --max-http-header-size (16 KiB): the answer is not an OAuth one.
-  if (code === 'HPE_HEADER_OVERFLOW') return new TransportFailure('too-large', true, HEADERS_TOO_LARGE)
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new TransportFailure('too-large', true, HEADERS_TOO_LARGE)
   if (code.startsWith('HPE_'))
     return new TransportFailure('connection', true, `the answer is not valid HTTP (${code})`)
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {

@@ -110,9 +110,7 @@ export function promptLines(ctx: PromptContext, nowMs: number): SafeText[] {
   const origin = describeOrigin(ctx.origin)
   if (origin) lines.push(safe`│   Asked by ${origin}`)
   if (ctx.origin.runUrl) lines.push(safe`│            ${ctx.origin.runUrl}`)
-  lines.push(
-    safe`│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)})`
-  )
+  lines.push(safe`│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)})`)
   if (device.message) lines.push(safe`│`, safe`│   The provider says: ${device.message}`)
   lines.push(
     safe`│`,

@@ -93,7 +93,8 @@ export function safeText(text: unknown, options: SafeTextOptions = {}): SafeText
     if (unit !== ' ') seenVisible = true
     const unitLength = [...unit].length
     if (length + unitLength > maxLength) {
-      while (length + 1 > maxLength && units.length > 0) length -= [...(units.pop() as string)].length
+      while (length + 1 > maxLength && units.length > 0)
+        length -= [...(units.pop() as string)].length
       units.push(ELLIPSIS)
       return units.join('').replace(/ +…$/, ELLIPSIS) as SafeText
     }
@@ -113,14 +114,14 @@ function shown(char: string): string {
 
 function escapeOf(char: string): string {
   const code = char.codePointAt(0) as number
-  return code > 0xffff
-    ? `\\u{${code.toString(16)}}`
-    : `\\u${code.toString(16).padStart(4, '0')}`
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
 /** Cuts every secret out of `text`, longest first (so that one secret inside another goes whole). */
 export function redact(text: string, secrets: Iterable<string>): string {
-  const sorted = [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)
+  const sorted = [...new Set(secrets)]
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length)
   let result = text
   for (const secret of sorted) result = result.split(secret).join(REDACTED)
   return result
