@@ -48,9 +48,16 @@ export function commandsIn(text: string): SeenCommand[] {
  */
 export const OWN_COMMANDS = new Set(['add-mask', 'debug', 'notice', 'warning', 'error'])
 
-/** Commands in the action's stdout that the action did not mean to write. */
+/**
+ * Commands in the action's stdout that the action did not mean to write. One exception to the
+ * strict model: an `::add-mask::` line carries a secret as it is, which may hold `##[` (tokens are
+ * any visible ASCII, RFC 6749 Appendix A); the runner reads such a line as add-mask (TryParseV2
+ * comes first) and never looks for the legacy syntax in it.
+ */
 export function foreignCommandsIn(stdout: string): SeenCommand[] {
   return commandsIn(stdout).filter(
-    (command) => command.syntax === '##[' || !OWN_COMMANDS.has(command.name)
+    (command) =>
+      !(command.syntax === '##[' && command.line.startsWith('::add-mask::')) &&
+      (command.syntax === '##[' || !OWN_COMMANDS.has(command.name))
   )
 }
