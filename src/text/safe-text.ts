@@ -79,33 +79,48 @@ const OTHER_SPACE = /[\t\p{Zs}]/u
 export function safeText(text: unknown, options: SafeTextOptions = {}): SafeText {
   const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH)
   let raw = typeof text === 'string' ? text : text === undefined ? '' : String(text)
+  // Redacted first and whole: a secret cut in two by the bound below would print its first half.
   if (options.redact) raw = redact(raw, options.redact)
+  // Nothing past this can be shown (each shown character takes at least one of the text's; more
+  // only for ANSI sequences, which are removed), so a 1 MiB body costs what its start costs.
+  const scanned = maxLength * 4 + 64
+  const cut = raw.length > scanned
+  if (cut) raw = raw.slice(0, scanned)
   raw = raw.replace(ANSI, '')
-  const units: string[] = []
+  let out = ''
+  let lastUnit = ''
   let length = 0
-  let previous = ''
   let seenVisible = false
   for (const char of raw) {
     let unit = shown(char)
-    if (unit === ' ' && !seenVisible) continue // leading spaces: the start of the text is its first visible character
-    if (unit === '[' && (previous === '#' || !seenVisible)) unit = '\\['
+    if (unit === ' ' && !seenVisible) continue // the text starts at its first visible character
+    if (unit === '[' && (lastUnit.endsWith('#') || !seenVisible)) unit = '\\['
     else if (unit === ':' && !seenVisible) unit = '\\:'
     if (unit !== ' ') seenVisible = true
-    const unitLength = [...unit].length
-    if (length + unitLength > maxLength) {
-      while (length + 1 > maxLength && units.length > 0)
-        length -= [...(units.pop() as string)].length
-      units.push(ELLIPSIS)
-      return units.join('').replace(/ +…$/, ELLIPSIS) as SafeText
-    }
-    units.push(unit)
+    // An escape is ASCII; anything else is one code point.
+    const unitLength = unit === char ? 1 : unit.length
+    if (length + unitLength > maxLength) return withEllipsis(out, lastUnit, length, maxLength)
+    out += unit
+    lastUnit = unit
     length += unitLength
-    previous = unit.at(-1) ?? ''
   }
-  return units.join('').trimEnd() as SafeText
+  if (cut) return withEllipsis(out, lastUnit, length, maxLength)
+  return out.trimEnd() as SafeText
+}
+
+/**
+ * Ends the text with an ellipsis within maxLength. At most the last unit must go to make room,
+ * and it goes whole: never half an escape.
+ */
+function withEllipsis(out: string, lastUnit: string, length: number, maxLength: number): SafeText {
+  const kept = length + 1 > maxLength ? out.slice(0, out.length - lastUnit.length) : out
+  return `${kept.trimEnd()}${ELLIPSIS}` as SafeText
 }
 
 function shown(char: string): string {
+  const code = char.charCodeAt(0)
+  // Printable ASCII, the common case, without a regular expression.
+  if (code >= 0x20 && code < 0x7f) return char
   if (LINE_BREAK.test(char)) return LINE_BREAKS[char] ?? escapeOf(char)
   if (OTHER_SPACE.test(char)) return ' '
   if (INVISIBLE.test(char)) return escapeOf(char)
