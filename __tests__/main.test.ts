@@ -1,38 +1,20 @@
 import { describe, expect, it } from '@jest/globals'
-import { run } from '../src/main.js'
 import type { HttpRequest } from '../src/oauth/http.js'
+import { json, type Route } from '../test-support/fakes.js'
 import {
-  FakeClock,
-  json,
-  RecordingRunner,
-  scriptedHttp,
-  type Route
-} from '../test-support/fakes.js'
+  EXAMPLE,
+  errorAnswer,
+  exampleDeviceCode,
+  exampleDiscovery,
+  flow
+} from '../test-support/replay.js'
 
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
-const DEVICE = `${ISSUER}/device/code`
-const TOKEN = `${ISSUER}/token`
-const ENV = {
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'octo/release',
-  GITHUB_WORKFLOW: 'Release',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_ACTOR: 'octocat'
-}
+const { issuer: ISSUER, discovery: DISCOVERY, device: DEVICE, token: TOKEN } = EXAMPLE
 
-const discovery: Route = () =>
-  json(200, { issuer: ISSUER, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
-const deviceCode: Route = () =>
-  json(200, {
-    device_code: 'dc-secret-123-0123456789abcdef',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${ISSUER}/device`,
-    verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`,
-    expires_in: 600,
-    interval: 5
-  })
+const discovery = exampleDiscovery()
+const deviceCode = exampleDeviceCode({
+  verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`
+})
 const issued = {
   access_token: 'at-secret-456-0123456789abcdef',
   token_type: 'Bearer',
@@ -51,22 +33,9 @@ function tokenEndpoint(pendingPolls: number, answer: Route = () => json(200, iss
   }
 }
 
-function setup(
-  inputs: Record<string, string>,
-  routes: Record<string, Route>,
-  env: Record<string, string> = ENV
-) {
-  const runner = new RecordingRunner({ 'client-id': 'release-bot', issuer: ISSUER, ...inputs }, env)
-  const http = scriptedHttp(routes)
-  const clock = new FakeClock()
-  const controller = new AbortController()
-  return {
-    runner,
-    http,
-    clock,
-    controller,
-    run: () => run({ runner, http, clock, signal: controller.signal })
-  }
+/** A run of the action for client release-bot at the example provider. */
+function setup(inputs: Record<string, string>, routes: Record<string, Route>) {
+  return flow({ 'client-id': 'release-bot', issuer: ISSUER, ...inputs }, routes)
 }
 
 function formOf(request: HttpRequest | undefined): URLSearchParams {
@@ -170,9 +139,10 @@ describe('run: the device flow end to end (in memory)', () => {
     await expect(t.run()).resolves.toBe('denied')
     expect(t.runner.failed).toMatch(/denied/)
     expect(t.runner.summary).toContain('Outcome: 🚫 Denied')
-    expect(t.runner.summary).toMatch(
-      /Outcome: 🚫 Denied[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
-    )
+    // The client is named once: in the request section, which the outcome follows.
+    expect(
+      t.runner.summary.match(/<th align="left">Client<\/th><td><code>release-bot<\/code>/g)
+    ).toHaveLength(1)
     expect(t.runner.outputs).toEqual({})
   })
 
@@ -222,6 +192,17 @@ describe('run: the device flow end to end (in memory)', () => {
     expect(t.http.requests.filter((r) => r.url === TOKEN)).toHaveLength(1)
   })
 
+  it('names the client in the outcome when no code was shown (a failure before the prompt)', async () => {
+    const t = setup(
+      {},
+      { [DISCOVERY]: discovery, [DEVICE]: () => json(400, { error: 'invalid_client' }) }
+    )
+    await expect(t.run()).resolves.toBe('failed')
+    expect(t.runner.summary).toMatch(
+      /Outcome: ❌ Failed[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
+    )
+  })
+
   it('fails with the input named when client-id is missing, before any request', async () => {
     const t = setup({ 'client-id': '' }, {})
     await expect(t.run()).resolves.toBe('failed')
@@ -241,9 +222,7 @@ describe('run: the device flow end to end (in memory)', () => {
         })
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('device authorization endpoint')
-    expect(t.runner.failed).toContain('HTML page')
+    await t.failsSaying('device authorization endpoint', 'HTML page')
     expect(t.runner.failed).not.toMatch(/\n\s+at /) // no stack trace
   })
 
@@ -308,8 +287,7 @@ describe('run: refresh from a stored refresh token', () => {
     )
     await expect(t.run()).resolves.toBe('refreshed')
     expect(t.runner.outputs['access-token']).toBe('fresh-at-0123456789abcdef')
-    expect(t.runner.outputs['refresh-token']).toBe('rotated-rt-0123456789abcdef')
-    expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
+    t.expectStored('rotated-rt-0123456789abcdef', 'true')
     expect(t.runner.secrets).toEqual(
       expect.arrayContaining([
         'stored-rt-0123456789abcdef',
@@ -326,13 +304,10 @@ describe('run: refresh from a stored refresh token', () => {
       { 'refresh-token': 'dead-rt-0123456789abcdef' },
       {
         [DISCOVERY]: discovery,
-        [TOKEN]: () =>
-          json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
+        [TOKEN]: () => errorAnswer(400, 'invalid_grant', 'grant request is invalid')
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('invalid_grant')
-    expect(t.runner.failed).toContain('on-refresh-failure: device')
+    await t.failsSaying('invalid_grant', 'on-refresh-failure: device')
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
   })
 
@@ -364,8 +339,7 @@ describe('run: refresh from a stored refresh token', () => {
         [TOKEN]: () => json(401, { error: 'invalid_client' })
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('invalid_client')
+    await t.failsSaying('invalid_client')
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
   })
 })

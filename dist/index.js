@@ -28376,7 +28376,6 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ systemClock)
 /* harmony export */ });
-/* unused harmony export throwIfCancelled */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 const systemClock = {
@@ -28396,10 +28395,6 @@ const systemClock = {
     }),
     random: () => Math.random()
 };
-function throwIfCancelled(signal) {
-    if (signal?.aborted)
-        throw new CancelledError();
-}
 
 
 /***/ }),
@@ -28510,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8970);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28530,7 +28525,6 @@ const runner = {
     setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    isDebug: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o(),
     notice: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, { title }),
     warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
     setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
@@ -28552,7 +28546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6706:
+/***/ 8970:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28574,7 +28568,8 @@ function clientCredentials(config, metadata) {
         ...(config.clientPrivateKey && {
             privateKey: config.clientPrivateKey,
             // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
-            assertionAudience: metadata.tokenEndpoint
+            assertionAudience: metadata.tokenEndpoint,
+            audienceFallback: { addressToCalledUrl: false }
         })
     };
 }
@@ -29665,10 +29660,16 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, assertionAudienceOf(client, audience), nowMs));
             break;
     }
     return { params: body, headers };
+}
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+function assertionAudienceOf(client, calledUrl) {
+    if (client.audienceFallback?.addressToCalledUrl)
+        return calledUrl;
+    return client.assertionAudience ?? calledUrl;
 }
 function requireSecret(client) {
     if (client.clientSecret === undefined)
@@ -29747,252 +29748,6 @@ function algorithmForPem(pem) {
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
 }
 
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oauth/response.ts
-var oauth_response = __nccwpck_require__(2612);
-;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
-const MAX_URL_LENGTH = 2048;
-function checkSecureUrl(value) {
-    if (value.length > MAX_URL_LENGTH)
-        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return {
-            ok: false,
-            problem: 'is not an absolute URL (expected something like https://id.example.com)'
-        };
-    }
-    if (url.username || url.password) {
-        return {
-            ok: false,
-            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
-        };
-    }
-    if (url.hash)
-        return {
-            ok: false,
-            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
-        };
-    if (url.protocol === 'https:')
-        return { ok: true, url };
-    if (url.protocol === 'http:') {
-        if (isLoopbackHost(url.hostname))
-            return { ok: true, url };
-        return {
-            ok: false,
-            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
-        };
-    }
-    return {
-        ok: false,
-        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
-    };
-}
-/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-
-;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
-
-
-
-
-const FORM_HEADERS = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    // Deviation (GitHub): without this it answers form-encoded.
-    Accept: 'application/json'
-};
-/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
-async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
-}
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
-}
-async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
-    if (ctx.signal?.aborted)
-        throw new errors/* CancelledError */.cc();
-    try {
-        const response = await ctx.http({
-            ...request,
-            url: endpoint.url,
-            timeoutMs,
-            ...(ctx.signal && { signal: ctx.signal })
-        });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
-        const location = response.headers['location'];
-        return location ? { ...read, location } : read;
-    }
-    catch (error) {
-        if (ctx.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (error instanceof http/* TransportFailure */.Az)
-            throw networkError(endpoint, error, timeoutMs);
-        throw error;
-    }
-}
-function networkError(endpoint, failure, timeoutMs) {
-    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
-    switch (failure.kind) {
-        case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-        case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
-        default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
-        }
-    }
-}
-/** A status that says "try again later" rather than "no". */
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/**
- * Runs a request again after network failures and transient statuses (with backoff, or as long as
- * Retry-After says). Used for discovery and the device authorization request; the poll loop has
- * its own policy, bounded by the code's lifetime.
- */
-async function withRetries(ctx, endpoint, attempt, options) {
-    for (let n = 1;; n++) {
-        let reason;
-        let retryAfterMs;
-        try {
-            const read = await attempt();
-            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
-            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
-                return read;
-            reason = `HTTP ${read.status}`;
-            retryAfterMs = read.retryAfterMs;
-        }
-        catch (error) {
-            const retryable = error instanceof errors/* NetworkError */.Dr &&
-                (options.retryMaybeDelivered || !error.maybeDelivered) &&
-                n < options.attempts;
-            if (!retryable)
-                throw error;
-            reason = error.message;
-        }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-        const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
-        await ctx.clock.sleep(delayMs, ctx.signal);
-    }
-}
-/** The error for a response that is neither the expected answer nor an OAuth error. */
-function unusableResponse(endpoint, read, expected) {
-    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
-    const hint = read.kind === 'html'
-        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
-        : isTransientStatus(read.status)
-            ? ' The provider seems to be failing; try again later.'
-            : '';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/explain.ts
-
-
-
-/**
- * The OAuthError for an error response: what the provider said and where, as data and as a
- * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
- * knows the provider and the inputs; the protocol code knows neither.
- */
-function oauthError(endpoint, status, body, request) {
-    // The description's own closing full stop is dropped: the sentence ends with ours.
-    const said = body.errorDescription
-        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
-            .slice(0, 500)
-            .replace(/[.\s]+$/, '')}`
-        : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
-    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
-}
-/** The provider's error_uri, when it is one a person can safely open (https). */
-function errorPageOf(body) {
-    return body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
-
-
-
-
-/**
- * A form POST with client authentication, retried on transient failures, whose answer is either
- * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
- * advice, or a description of the unusable answer). The assertion is signed anew for every try:
- * a private_key_jwt assertion may be used once only.
- */
-async function postAuthenticated(ctx, endpoint, client, params, options) {
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, options.kind);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, options.expected);
-    return read.fields;
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/deviations.ts
 /**
  * Known departures from the RFCs that the action tolerates, each named for the providers that
@@ -30008,6 +29763,23 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
  * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
  *   names for a denial or a dead refresh token: providers/*.ts.
  */
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+function shouldRetryAssertionAudience(client, calledUrl, error) {
+    return (client.method === 'private_key_jwt' &&
+        client.audienceFallback !== undefined &&
+        !client.audienceFallback.addressToCalledUrl &&
+        client.assertionAudience !== undefined &&
+        client.assertionAudience !== calledUrl &&
+        (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
+}
 /**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
  * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
@@ -30085,7 +29857,194 @@ function idTokenIssuerFor(configured, claimed) {
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
 const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
+// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
+var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
+;// CONCATENATED MODULE: ./src/oauth/wording.ts
+
+
+/** The error for a response that is neither the expected answer nor an OAuth error. */
+function unusableResponse(endpoint, read, expected) {
+    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
+    const hint = read.kind === 'html'
+        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
+        : (0,oauth_response/* isTransientStatus */.Dm)(read.status)
+            ? ' The provider seems to be failing; try again later.'
+            : '';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
+
+
+
+const FORM_HEADERS = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    // Deviation (GitHub): without this it answers form-encoded.
+    Accept: 'application/json'
+};
+/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
+async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
+    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+}
+async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
+    if (ctx.signal?.aborted)
+        throw new errors/* CancelledError */.cc();
+    try {
+        const response = await ctx.http({
+            ...request,
+            url: endpoint.url,
+            timeoutMs,
+            ...(ctx.signal && { signal: ctx.signal })
+        });
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const location = response.headers['location'];
+        return location ? { ...read, location } : read;
+    }
+    catch (error) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        if (error instanceof http/* TransportFailure */.Az)
+            throw networkError(endpoint, error, timeoutMs);
+        throw error;
+    }
+}
+function networkError(endpoint, failure, timeoutMs) {
+    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
+    switch (failure.kind) {
+        case 'too-large':
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+        case 'timeout':
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'reset':
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+        default: {
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
+                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
+                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/retry.ts
+
+
+
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+async function withRetries(ctx, endpoint, attempt, options) {
+    for (let n = 1;; n++) {
+        let reason;
+        let retryAfterMs;
+        try {
+            const read = await attempt();
+            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+            if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
+                return read;
+            reason = `HTTP ${read.status}`;
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            const retryable = error instanceof errors/* NetworkError */.Dr &&
+                (options.retryMaybeDelivered || !error.maybeDelivered) &&
+                n < options.attempts;
+            if (!retryable)
+                throw error;
+            reason = error.message;
+        }
+        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        const onRetry = options.onRetry ?? ctx.onRetry;
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/explain.ts
+
+
+
+/**
+ * The OAuthError for an error response: what the provider said and where, as data and as a
+ * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
+ * knows the provider and the inputs; the protocol code knows neither.
+ */
+function oauthError(endpoint, status, body, request) {
+    // The description's own closing full stop is dropped: the sentence ends with ours.
+    const said = body.errorDescription
+        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
+        : '';
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
+    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
+}
+/** The provider's error_uri, when it is one a person can safely open (https). */
+function errorPageOf(body) {
+    return body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
+
+
+
+
+
+
+
+/**
+ * A form POST with client authentication, retried on transient failures, whose answer is either
+ * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
+ * advice, or a description of the unusable answer). The assertion is signed anew for every try:
+ * a private_key_jwt assertion may be used once only.
+ */
+async function postAuthenticated(ctx, endpoint, client, params, options) {
+    const send = () => withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    let read = await send();
+    const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (refused &&
+        client.audienceFallback &&
+        shouldRetryAssertionAudience(client, endpoint.url, refused)) {
+        // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+        client.audienceFallback.addressToCalledUrl = true;
+        read = await send();
+        if ((0,oauth_response/* oauthErrorOf */.zi)(read))
+            client.audienceFallback.addressToCalledUrl = false;
+    }
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, options.kind);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, options.expected);
+    return read.fields;
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
+
+
 
 
 
@@ -30123,7 +30082,7 @@ async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
     }
     if (read.status === 200 && read.fields)
         return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
-    if (isTransientStatus(read.status)) {
+    if ((0,oauth_response/* isTransientStatus */.Dm)(read.status)) {
         return {
             kind: 'transient',
             status: read.status,
@@ -30209,6 +30168,58 @@ async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
 /** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
 class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
     name = 'RefreshRefusedError';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
+const MAX_URL_LENGTH = 2048;
+function checkSecureUrl(value) {
+    if (value.length > MAX_URL_LENGTH)
+        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return {
+            ok: false,
+            problem: 'is not an absolute URL (expected something like https://id.example.com)'
+        };
+    }
+    if (url.username || url.password) {
+        return {
+            ok: false,
+            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
+        };
+    }
+    if (url.hash)
+        return {
+            ok: false,
+            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
+        };
+    if (url.protocol === 'https:')
+        return { ok: true, url };
+    if (url.protocol === 'http:') {
+        if (isLoopbackHost(url.hostname))
+            return { ok: true, url };
+        return {
+            ok: false,
+            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
+        };
+    }
+    return {
+        ok: false,
+        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
+    };
+}
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
@@ -30486,6 +30497,7 @@ function runOrigin(env) {
     const server = read('GITHUB_SERVER_URL') || 'https://github.com';
     const repository = read('GITHUB_REPOSITORY');
     const runId = read('GITHUB_RUN_ID');
+    const runNumber = read('GITHUB_RUN_NUMBER');
     const workflow = read('GITHUB_WORKFLOW');
     const runAttempt = read('GITHUB_RUN_ATTEMPT');
     const actor = read('GITHUB_ACTOR');
@@ -30493,9 +30505,14 @@ function runOrigin(env) {
         ...(repository && { repository }),
         ...(workflow && { workflow }),
         ...(runId && { runId }),
+        ...(runNumber && { runNumber }),
         ...(runAttempt && { runAttempt }),
         ...(actor && { actor }),
-        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+        ...(repository &&
+            runId && {
+            // The attempt's own page when the run was re-run: the one the approver sees in the log.
+            runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+        })
     };
 }
 function describeOrigin(origin) {
@@ -30504,8 +30521,10 @@ function describeOrigin(origin) {
     const parts = [origin.repository];
     if (origin.workflow)
         parts.push(`workflow "${origin.workflow}"`);
-    if (origin.runId)
-        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
+    // The run number is what the Actions page shows (#17); the run id only appears in URLs.
+    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
+    if (run)
+        parts.push(`run ${run}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
     if (origin.actor)
         parts.push(`started by ${origin.actor}`);
     return parts.join(' · ');
@@ -30530,11 +30549,17 @@ function promptLines(ctx, nowMs) {
         lines.push(`│   Asked by ${origin}`);
     if (ctx.origin.runUrl)
         lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
     if (device.message)
         lines.push('│', `│   The provider says: ${device.message}`);
     lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
     return lines;
+}
+/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
+function timeoutNote(ctx, nowMs) {
+    return ctx.codeExpiresAtMs === undefined
+        ? ''
+        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
 }
 function noticeOf(ctx, nowMs) {
     const { device } = ctx;
@@ -30568,6 +30593,9 @@ class ReminderSchedule {
 }
 
 ;// CONCATENATED MODULE: ./src/flow/deadlines.ts
+
+
+
 /** Without expires_in from the provider and without the timeout input, wait this long. */
 const FALLBACK_WAIT_SECONDS = 15 * 60;
 /** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
@@ -30585,6 +30613,26 @@ function deadlinesOf(device, config, startMs) {
         deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
         ...(note && { note })
     };
+}
+/** A timeout shorter than this is allowed, but rarely leaves a person time to approve. */
+const SHORT_TIMEOUT_SECONDS = 60;
+/**
+ * Checks the timeout input against the code: refuses one that ends the wait before the first
+ * poll (RFC 8628 §3.5: the client waits the interval before polling), since the prompt would ask
+ * for an approval nobody could give; returns a warning for one shorter than a minute.
+ */
+function checkTimeout(config, device, deadlines) {
+    const { timeoutSeconds } = config;
+    if (timeoutSeconds === undefined || deadlines.timeoutAtMs !== deadlines.deadlineMs)
+        return undefined;
+    const shown = formatDuration(timeoutSeconds * 1000);
+    if (timeoutSeconds * 1000 <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
+        throw new errors/* InputError */.dz('timeout', `is ${shown}, but the provider's polling interval is ${device.intervalSeconds} s: the wait would end before the first poll, so nobody could approve. The code was not shown. Give the person minutes (for example 10m).`);
+    }
+    if (timeoutSeconds < SHORT_TIMEOUT_SECONDS) {
+        return `The timeout input is ${shown} (a number without a unit is seconds: 10m is ten minutes); a person rarely opens the link, signs in and approves that fast.`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/device-login.ts
@@ -30613,11 +30661,16 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
     const deadlines = deadlinesOf(device, config, shownAtMs);
     if (deadlines.note)
         runner.warning(deadlines.note);
+    const timeoutWarning = checkTimeout(config, device, deadlines);
+    if (timeoutWarning)
+        runner.warning(timeoutWarning);
     const prompt = {
         device,
         clientId: config.clientId,
         ...(config.scope && { scope: config.scope }),
         deadlineMs: deadlines.deadlineMs,
+        ...(deadlines.expiresAtMs !== undefined &&
+            deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
         origin: runOrigin(runner.env)
     };
     await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
@@ -30967,7 +31020,42 @@ function decodeJwt(jwt) {
 }
 
 
+;// CONCATENATED MODULE: ./src/oauth/redirects.ts
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
+async function getJson(ctx, endpoint, headers = {}) {
+    let url = endpoint.url;
+    for (let hop = 0;; hop++) {
+        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
+        if (![301, 302, 303, 307, 308].includes(read.status))
+            return { ...read, finalUrl: url };
+        const location = read.location;
+        if (!location || hop >= MAX_REDIRECTS) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
+        }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
+        const next = new URL(location, url);
+        // A bearer token goes only where it was sent: never follow it to another origin.
+        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+        if (carriesToken && next.origin !== new URL(url).origin) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
+        }
+        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+        }
+        url = next.href;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
 
 
 
@@ -31072,6 +31160,7 @@ function describeJoseError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/identity.ts
+
 
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
@@ -31233,10 +31322,20 @@ function normalizeTokens(config, received) {
 
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
- * person must be asked instead (no refresh token to use, or a dead one with
- * on-refresh-failure: device). Every other failure is thrown.
+ * person must be asked instead (mode: device, no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown. An empty refresh-token where the
+ * workflow meant to refresh was refused in readConfig, or arrives here as refreshTokenMissing.
  */
 async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
+    if (config.mode === 'device') {
+        if (config.refreshToken !== undefined)
+            runner.info('mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).');
+        return undefined;
+    }
+    if (config.refreshTokenMissing) {
+        runner.warning('The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.');
+        return undefined;
+    }
     if (config.refreshToken === undefined)
         return undefined;
     try {
@@ -31415,6 +31514,7 @@ const github = {
             tokenEndpoint: `${base}/login/oauth/access_token`
         };
     },
+    commaSeparatedScopes: true,
     // GitHub documents client_id and client_secret as form parameters.
     secretAuthMethod: 'client_secret_post',
     normalizeTokens: (tokens) => tokens.scope === undefined
@@ -31588,6 +31688,7 @@ function quirksFor(preset, endpoints) {
 
 
 
+const MODES = ['auto', 'refresh', 'device'];
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
     client_id: 'use the client-id input',
@@ -31634,12 +31735,11 @@ function readConfig(source) {
         ...(clientSecret && { clientSecret }),
         ...(clientPrivateKey && { clientPrivateKey }),
         clientAuthMethod,
-        ...optionalField('scope', readScope(source.getInput('scope'))),
+        ...optionalField('scope', readScope(source.getInput('scope'), provider)),
         ...(audience && { audience: singleLine('audience', audience) }),
         resources: readResources(source.getInput('resource')),
         extraParams: parseExtraParams(source.getInput('extra-params')),
-        ...(refreshToken && { refreshToken }),
-        onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
+        ...readRefresh(source, refreshToken),
         ...(timeoutSeconds !== undefined && { timeoutSeconds }),
         summary: readBoolean('summary', source.getInput('summary'), true)
     };
@@ -31649,6 +31749,39 @@ function optional(value) {
 }
 function optionalField(key, value) {
     return (value === undefined ? {} : { [key]: value });
+}
+/**
+ * mode, refresh-token and on-refresh-failure together. The runner passes a secret that does not
+ * exist (a misspelt name, a fork, Dependabot) as an empty string, exactly like an input not set at
+ * all; so an empty refresh-token is taken as "no refresh wanted" only when nothing else says the
+ * workflow meant to refresh: mode: refresh, or on-refresh-failure set (action.yml gives it no
+ * default, so that setting it is a statement).
+ */
+function readRefresh(source, refreshToken) {
+    const mode = readChoice('mode', source.getInput('mode') || 'auto', MODES);
+    const onFailureInput = source.getInput('on-refresh-failure');
+    const onRefreshFailure = readChoice('on-refresh-failure', onFailureInput || 'fail', ['fail', 'device']);
+    const emptySecret = 'the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets)';
+    if (mode === 'refresh') {
+        if (onRefreshFailure === 'device') {
+            throw new errors/* InputError */.dz('on-refresh-failure', 'is device, but mode: refresh never asks a person. Remove on-refresh-failure, or use mode: auto to fall back to the device flow.');
+        }
+        if (!refreshToken) {
+            throw new errors/* InputError */.dz('refresh-token', `is empty, and mode: refresh never asks a person; ${emptySecret}. For a first run that asks a person, use mode: device once and store the refresh token it returns.`);
+        }
+    }
+    if (mode === 'device' && onFailureInput !== '') {
+        throw new errors/* InputError */.dz('on-refresh-failure', 'has no effect with mode: device, which always asks a person and never refreshes. Remove it.');
+    }
+    if (mode === 'auto' && !refreshToken && onFailureInput === 'fail') {
+        throw new errors/* InputError */.dz('refresh-token', `is empty, but on-refresh-failure: fail says this step is meant to refresh, so ${emptySecret}. To ask a person when there is no refresh token yet, set on-refresh-failure: device.`);
+    }
+    return {
+        mode,
+        ...(refreshToken && { refreshToken }),
+        onRefreshFailure,
+        refreshTokenMissing: mode === 'auto' && !refreshToken && onFailureInput === 'device'
+    };
 }
 function readProvider(value) {
     const name = (value || 'oidc').toLowerCase();
@@ -31777,10 +31910,19 @@ function maskKey(key, source) {
             source.setSecret(value);
     }
 }
-function readScope(value) {
+function readScope(value, provider) {
     const scope = value.split(/\s+/).filter(Boolean).join(' ');
     if (scope === '')
         return undefined;
+    // RFC 6749 §3.3 separates scopes with spaces; a comma is a character of one scope, so
+    // "openid,profile" is a single scope nobody defined, which a provider may answer with a denial.
+    if (scope.includes(',') && !provider.commaSeparatedScopes) {
+        throw new errors/* InputError */.dz('scope', `"${scope.slice(0, 200)}" has commas, but scopes are separated by spaces (RFC 6749 §3.3): write scope: ${scope
+            .split(/\s*,\s*|\s+/)
+            .filter(Boolean)
+            .join(' ')
+            .slice(0, 200)}`);
+    }
     // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
     if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
         throw new errors/* InputError */.dz('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.');
@@ -31837,6 +31979,12 @@ function parseExtraParams(value) {
             throw new errors/* InputError */.dz('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`);
         if (/[\u0000-\u001F\u007F]/.test(paramValue))
             throw new errors/* InputError */.dz('extra-params', `${where} has control characters in its value.`);
+        // Each line is one parameter whose value is sent encoded, & included: "a=1&b=2" would send
+        // a single parameter a with the value "1&b=2", never a parameter b.
+        const joined = /&([A-Za-z0-9_.\-:[\]]{1,100})=/.exec(paramValue);
+        if (joined) {
+            throw new errors/* InputError */.dz('extra-params', `${where}: the value of ${key} contains "&${joined[1]}=", as if several parameters were joined with &; each line is one parameter, and & is sent as part of its value. Write one parameter a line (${key}=…, then ${joined[1]}=…).`);
+        }
         params.push([key, paramValue]);
     });
     return params;
@@ -31844,15 +31992,24 @@ function parseExtraParams(value) {
 const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600 };
 /** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
 const MAX_TIMEOUT_SECONDS = 6 * 3600;
-/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
+/**
+ * timeout: seconds, a number with s, m or h ("900", "15m", "1.5h"), or whole hours, minutes and
+ * seconds in that order ("1h30m", "2m30s", "1h 5m 10s").
+ */
 function parseTimeout(value) {
     const text = value.trim().toLowerCase();
     if (text === '')
         return undefined;
-    const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
-    const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]] : NaN;
+    const single = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
+    const compound = /^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/.exec(text);
+    let seconds = NaN;
+    if (single)
+        seconds = Number(single[1]) * UNIT_SECONDS[single[2]];
+    else if (compound)
+        seconds =
+            Number(compound[1] ?? 0) * 3600 + Number(compound[2] ?? 0) * 60 + Number(compound[3] ?? 0);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`);
+        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900), a number with s, m or h (15m), or both (1h30m).`);
     }
     return seconds;
 }
@@ -31873,6 +32030,8 @@ function readBoolean(input, value, fallback) {
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
+
+
 
 
 
@@ -32124,7 +32283,7 @@ function requestSection(ctx, nowMs) {
         row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
         ...originRows(ctx.origin),
         row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs))
+        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs)))
     ];
     return `<h2>Device authorization</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
@@ -32187,7 +32346,8 @@ function recordOf(outcome, shownAtMs) {
         atMs: outcome.atMs,
         ...(shownAtMs !== undefined && { shownAtMs }),
         ...(outcome.detail && { detail: outcome.detail }),
-        ...(outcome.clientId && { clientId: outcome.clientId }),
+        // The request section names the client already when a code was shown.
+        ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
         ...(outcome.scope && { scope: outcome.scope }),
         ...(outcome.approver && { approver: describeApprover(outcome.approver) })
     };
@@ -32429,6 +32589,7 @@ function lowerCaseHeaders(headers) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
@@ -32544,6 +32705,10 @@ function describeSize(text) {
 /** Keeps provider text that reaches the log to one line of visible characters. */
 function printable(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+}
+/** A status that says "try again later" rather than "no". */
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
 }
 
 
@@ -32798,7 +32963,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
@@ -32808,7 +32972,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

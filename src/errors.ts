@@ -1,5 +1,3 @@
-import { safeText } from './text/safe-text.js'
-
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
  * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret,
@@ -27,8 +25,9 @@ export interface EndpointRef {
 }
 
 export function describeEndpoint(endpoint: EndpointRef): string {
-  // Endpoints from discovery or a redirect are the provider's text too.
-  return `the ${endpoint.name} (${safeText(endpoint.url, { maxLength: 2048 })})`
+  // Log-safe as it is: every endpoint URL passed checkSecureUrl (inputs, discovery, redirects),
+  // and a parsed https URL holds no line break, space, fragment or bidi character.
+  return `the ${endpoint.name} (${endpoint.url})`
 }
 
 /** The provider answered, but with something the action cannot use (HTML, bad JSON, a missing field). */

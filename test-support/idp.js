@@ -321,6 +321,7 @@ export async function startIdp(options = {}) {
     interval,
     slowDownPolls = 0,
     accessTokenTtlSeconds = 3600,
+    deviceAssertionAudience = 'any',
     onDeviceAuthorization
   } = options
   const issuerPath = normalizeIssuerPath(options.issuerPath ?? '')
@@ -366,6 +367,7 @@ export async function startIdp(options = {}) {
   /** @type {(TokenFault & { remaining: number }) | undefined} */
   let fault
   let slowDownRemaining = slowDownPolls
+  let deviceAssertionRefusals = 0
   let closed = false
   /** @type {any} */
   let provider
@@ -547,7 +549,32 @@ export async function startIdp(options = {}) {
     if (inner.startsWith('/interaction/')) return handleInteraction(req, res, inner)
     if (inner === '/token' && req.method === 'POST')
       return handleToken(req, res, `${inner}${url.search}`)
+    if (inner === '/device/auth' && req.method === 'POST' && deviceAssertionAudience === 'endpoint')
+      return handleStrictDeviceAuth(req, res, `${origin}${path}`, `${inner}${url.search}`)
     return forward(req, res, `${inner}${url.search}`)
+  }
+
+  /**
+   * Like Glewlwyd 2.7: the device endpoint accepts a private_key_jwt assertion only when its aud
+   * is the URL being called, and answers 401 unauthorized_client otherwise. (oidc-provider itself
+   * accepts the issuer, the token endpoint or the called URL.)
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   * @param {string} calledUrl @param {string} innerUrl
+   */
+  async function handleStrictDeviceAuth(req, res, calledUrl, innerUrl) {
+    const body = await readBody(req)
+    const assertion = new URLSearchParams(body.toString('utf8')).get('client_assertion')
+    if (assertion) {
+      const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString())
+      if (payload.aud !== calledUrl) {
+        deviceAssertionRefusals += 1
+        return sendJson(res, 401, {
+          error: 'unauthorized_client',
+          error_description: 'client authentication failed (test IdP: aud must be this endpoint)'
+        })
+      }
+    }
+    return forward(replayRequest(req, body), res, innerUrl)
   }
 
   /**
@@ -857,6 +884,9 @@ export async function startIdp(options = {}) {
     clients,
     tokenRequests,
     approve,
+    get deviceAssertionRefusals() {
+      return deviceAssertionRefusals
+    },
     /** @param {TokenFault | undefined} next */
     setFault(next) {
       if (next === undefined) {

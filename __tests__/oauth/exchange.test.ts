@@ -1,14 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { CancelledError, NetworkError, ProviderResponseError } from '../../src/errors.js'
-import {
-  getJson,
-  isTransientStatus,
-  postForm,
-  unusableResponse,
-  MAX_RETRY_WAIT_MS,
-  withRetries,
-  type OAuthContext
-} from '../../src/oauth/exchange.js'
+import { postForm, type OAuthContext } from '../../src/oauth/exchange.js'
+import { getJson } from '../../src/oauth/redirects.js'
+import { isTransientStatus } from '../../src/oauth/response.js'
+import { MAX_RETRY_WAIT_MS, withRetries } from '../../src/oauth/retry.js'
+import { unusableResponse } from '../../src/oauth/wording.js'
 import {
   HEADERS_TOO_LARGE,
   TransportFailure,

@@ -9,7 +9,7 @@ import type { ProviderQuirks } from '../providers/index.js'
 import { ReminderSchedule, runOrigin, type PromptContext } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
 import { MESSAGE_MAX_LENGTH, safeText } from '../text/safe-text.js'
-import { deadlinesOf } from './deadlines.js'
+import { checkTimeout, deadlinesOf } from './deadlines.js'
 import type { FlowEvents } from './events.js'
 
 const LONG = { maxLength: MESSAGE_MAX_LENGTH }
@@ -54,11 +54,15 @@ export async function deviceLogin(
   const shownAtMs = clock.now()
   const deadlines = deadlinesOf(device, config, shownAtMs)
   if (deadlines.note) runner.warning(safeText(deadlines.note, LONG))
+  const timeoutWarning = checkTimeout(config, device, deadlines)
+  if (timeoutWarning) runner.warning(safeText(timeoutWarning, LONG))
   const prompt: PromptContext = {
     device,
     clientId: safeText(config.clientId),
     ...(config.scope && { scope: safeText(config.scope, { maxLength: 500 }) }),
     deadlineMs: deadlines.deadlineMs,
+    ...(deadlines.expiresAtMs !== undefined &&
+      deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
     origin: runOrigin(runner.env)
   }
   await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs })

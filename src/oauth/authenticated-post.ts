@@ -1,8 +1,11 @@
 import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
-import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import { shouldRetryAssertionAudience } from './deviations.js'
+import { postForm, type OAuthContext } from './exchange.js'
+import { withRetries } from './retry.js'
+import { unusableResponse } from './wording.js'
 import { oauthError, type RequestKind } from './explain.js'
-import { oauthErrorOf } from './response.js'
+import { oauthErrorOf, type ReadResponse } from './response.js'
 
 export interface AuthenticatedPostOptions {
   readonly kind: RequestKind
@@ -25,15 +28,28 @@ export async function postAuthenticated(
   params: URLSearchParams,
   options: AuthenticatedPostOptions
 ): Promise<Readonly<Record<string, unknown>>> {
-  const read = await withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
-      return postForm(ctx, endpoint, auth.params, auth.headers)
-    },
-    { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
-  )
+  const send = (): Promise<ReadResponse> =>
+    withRetries(
+      ctx,
+      endpoint,
+      async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
+        return postForm(ctx, endpoint, auth.params, auth.headers)
+      },
+      { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
+    )
+  let read = await send()
+  const refused = oauthErrorOf(read)
+  if (
+    refused &&
+    client.audienceFallback &&
+    shouldRetryAssertionAudience(client, endpoint.url, refused)
+  ) {
+    // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+    client.audienceFallback.addressToCalledUrl = true
+    read = await send()
+    if (oauthErrorOf(read)) client.audienceFallback.addressToCalledUrl = false
+  }
   const error = oauthErrorOf(read)
   if (error) throw oauthError(endpoint, read.status, error, options.kind)
   if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)

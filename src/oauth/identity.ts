@@ -1,5 +1,7 @@
 import { ActionError, ProviderResponseError, type EndpointRef } from '../errors.js'
-import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
+import { type OAuthContext } from './exchange.js'
+import { getJson } from './redirects.js'
+import { unusableResponse } from './wording.js'
 import { safeText, type SafeText } from '../text/safe-text.js'
 
 /** Who approved, for the log, the summary, the non-secret outputs and any policy. */

@@ -129,3 +129,8 @@ function htmlTitle(text: string, secrets: readonly string[]): string {
 function describeSize(text: string): string {
   return `${Buffer.byteLength(text)} bytes`
 }
+
+/** A status that says "try again later" rather than "no". */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
+}

@@ -13,6 +13,8 @@ export interface RunOrigin {
   readonly repository?: SafeText
   readonly workflow?: SafeText
   readonly runId?: SafeText
+  /** GITHUB_RUN_NUMBER: the "#17" the Actions page shows, which the approver can match. */
+  readonly runNumber?: SafeText
   readonly runAttempt?: SafeText
   readonly actor?: SafeText
   readonly runUrl?: SafeText
@@ -32,19 +34,23 @@ export function runOrigin(env: Readonly<Record<string, string | undefined>>): Ru
   const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
   const repository = read('GITHUB_REPOSITORY')
   const runId = read('GITHUB_RUN_ID')
+  const runNumber = read('GITHUB_RUN_NUMBER')
   const workflow = read('GITHUB_WORKFLOW')
   const runAttempt = read('GITHUB_RUN_ATTEMPT')
   const actor = read('GITHUB_ACTOR')
+  const attempt = env['GITHUB_RUN_ATTEMPT']
   return {
     ...(repository && { repository }),
     ...(workflow && { workflow }),
     ...(runId && { runId }),
+    ...(runNumber && { runNumber }),
     ...(runAttempt && { runAttempt }),
     ...(actor && { actor }),
     ...(repository &&
       runId && {
+        // The attempt's own page when the run was re-run: the one the approver sees in the log.
         runUrl: safeText(
-          `${server}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`,
+          `${server}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`,
           { maxLength: 2048 }
         )
       })
@@ -55,10 +61,12 @@ export function describeOrigin(origin: RunOrigin): SafeText | undefined {
   if (!origin.repository) return undefined
   const parts: SafeText[] = [origin.repository]
   if (origin.workflow) parts.push(safe`workflow "${origin.workflow}"`)
-  if (origin.runId) {
+  // The run number is what the Actions page shows (#17); the run id only appears in URLs.
+  const run = origin.runNumber ? safe`#${origin.runNumber}` : origin.runId
+  if (run) {
     const attempt =
       origin.runAttempt && origin.runAttempt !== '1' ? safe` (attempt ${origin.runAttempt})` : ''
-    parts.push(safe`run ${origin.runId}${attempt}`)
+    parts.push(safe`run ${run}${attempt}`)
   }
   if (origin.actor) parts.push(safe`started by ${origin.actor}`)
   return joinSafe(parts, ' · ')
@@ -71,6 +79,8 @@ export interface PromptContext {
   readonly scope?: SafeText
   /** When the wait ends, whichever comes first: code expiry or the timeout input. */
   readonly deadlineMs: number
+  /** When the code itself expires, set only when the timeout input ends the wait before that. */
+  readonly codeExpiresAtMs?: number
   readonly origin: RunOrigin
 }
 
@@ -110,7 +120,9 @@ export function promptLines(ctx: PromptContext, nowMs: number): SafeText[] {
   const origin = describeOrigin(ctx.origin)
   if (origin) lines.push(safe`│   Asked by ${origin}`)
   if (ctx.origin.runUrl) lines.push(safe`│            ${ctx.origin.runUrl}`)
-  lines.push(safe`│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)})`)
+  lines.push(
+    safe`│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`
+  )
   if (device.message) lines.push(safe`│`, safe`│   The provider says: ${device.message}`)
   lines.push(
     safe`│`,
@@ -118,6 +130,13 @@ export function promptLines(ctx: PromptContext, nowMs: number): SafeText[] {
     safe`└${RULE}`
   )
   return lines
+}
+
+/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
+export function timeoutNote(ctx: PromptContext, nowMs: number): SafeText | '' {
+  return ctx.codeExpiresAtMs === undefined
+    ? ''
+    : safe`, when this step stops waiting; the code itself expires ${when(ctx.codeExpiresAtMs, nowMs)}`
 }
 
 export function noticeOf(

@@ -1,0 +1,68 @@
+import { NetworkError, describeEndpoint, type EndpointRef } from '../errors.js'
+import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
+import type { OAuthContext } from './exchange.js'
+import { isTransientStatus, oauthErrorOf, type ReadResponse } from './response.js'
+import { capitalize } from './wording.js'
+
+/** The longest single wait between retries before the prompt, whatever Retry-After says. */
+export const MAX_RETRY_WAIT_MS = 60_000
+
+export interface RetryOptions {
+  readonly attempts: number
+  /** Retry a request that may have reached the server before the connection failed. */
+  readonly retryMaybeDelivered: boolean
+  /** Told before each retry; without it, the context's onRetry is. */
+  readonly onRetry?: (reason: string, delayMs: number) => void
+}
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+export async function withRetries(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  attempt: () => Promise<ReadResponse>,
+  options: RetryOptions
+): Promise<ReadResponse> {
+  for (let n = 1; ; n++) {
+    let reason: string
+    let retryAfterMs: number | undefined
+    let lastRead: ReadResponse | undefined
+    let lastError: unknown
+    try {
+      const read = await attempt()
+      lastRead = read
+      // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+      if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
+        return read
+      reason = `HTTP ${read.status}`
+      retryAfterMs = read.retryAfterMs
+    } catch (error) {
+      const retryable =
+        error instanceof NetworkError &&
+        (options.retryMaybeDelivered || !error.maybeDelivered) &&
+        n < options.attempts
+      if (!retryable) throw error
+      lastError = error
+      reason = error.message
+    }
+    // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
+    // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
+    const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now()
+    if (leftMs <= 0) {
+      if (lastRead) return lastRead
+      throw lastError
+    }
+    const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs)
+    const said =
+      retryAfterMs !== undefined && delayMs < retryAfterMs
+        ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
+        : ''
+    const onRetry = options.onRetry ?? ctx.onRetry
+    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}${said}`, delayMs)
+    await ctx.clock.sleep(delayMs, ctx.signal)
+  }
+}
