@@ -5,7 +5,10 @@ import { FlowEvents, type FlowListener } from './flow/events.js'
 import { failureOf } from './flow/failure.js'
 import { identify } from './flow/identify.js'
 import { normalizeTokens } from './flow/normalize.js'
+import { saveForPostStep } from './flow/post-state.js'
 import { refreshIfPossible } from './flow/refresh.js'
+import { warnIfRefreshTokenExpires } from './flow/refresh-token-expiry.js'
+import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { readConfig, type Config } from './inputs.js'
 import { resolveEndpoints } from './oauth/endpoints.js'
 import type { OAuthContext } from './oauth/exchange.js'
@@ -71,22 +74,30 @@ export async function run(deps: Deps): Promise<Ending> {
           tokens: login.tokens,
           atMs: login.approvedAtMs
         }))
-    const { tokens, approver } = await identify(
-      ctx,
+    const received = normalizeTokens(config, granted.tokens)
+    // At once, before anything can fail or be cancelled: the post step revokes from this.
+    saveForPostStep(
       runner,
       config,
       metadata,
-      normalizeTokens(config, granted.tokens)
+      client,
+      received,
+      refreshed !== undefined,
+      granted.atMs
     )
+    const { tokens, approver } = await identify(ctx, runner, config, metadata, received)
     const ending: Ending = refreshed ? 'refreshed' : 'approved'
     if (refreshed)
       await events.emit({ type: 'refreshed', atMs: granted.atMs, ...(approver && { approver }) })
 
+    const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
     publishTokens(runner, tokens, {
       nowMs: granted.atMs,
       ...(approver && { approver }),
-      refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
+      refreshToken: toStore
     })
+    await warnIfRefreshTokenExpires(runner, config, tokens, clock.now())
+    await storeRefreshToken(ctx, runner, config, toStore, () => clock.now())
     await events.emit({
       type: 'ended',
       outcome: {

@@ -66,6 +66,8 @@ export interface Idp {
     basic: { clientId: string; clientSecret: string }
     /** client_secret_post */
     post: { clientId: string; clientSecret: string }
+    /** client_secret_basic, without the refresh_token grant: no refresh token is issued */
+    noRefresh: { clientId: string; clientSecret: string }
     /** private_key_jwt; an RS256 key generated at start. privateKeyPem is PKCS#8. */
     privateKeyJwt: {
       clientId: string

@@ -349,6 +349,10 @@ export async function startIdp(options = {}) {
     public: { clientId: 'device-public' },
     basic: { clientId: 'device-basic', clientSecret: `basic-${randomBytes(16).toString('hex')}` },
     post: { clientId: 'device-post', clientSecret: `post-${randomBytes(16).toString('hex')}` },
+    noRefresh: {
+      clientId: 'device-no-refresh',
+      clientSecret: `norefresh-${randomBytes(16).toString('hex')}`
+    },
     privateKeyJwt: {
       clientId: 'device-pkjwt',
       privateKeyPem: clientPrivateKeyPem,
@@ -422,6 +426,14 @@ export async function startIdp(options = {}) {
         token_endpoint_auth_method: 'client_secret_post'
       },
       {
+        // Without the refresh_token grant: issued an access token only.
+        ...clientCommon,
+        grant_types: [DEVICE_CODE_GRANT],
+        client_id: clients.noRefresh.clientId,
+        client_secret: clients.noRefresh.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic'
+      },
+      {
         ...clientCommon,
         client_id: clients.privateKeyJwt.clientId,
         token_endpoint_auth_method: 'private_key_jwt',
@@ -464,7 +476,20 @@ export async function startIdp(options = {}) {
         userCodeConfirmSource,
         successSource
       },
-      revocation: { enabled: true },
+      // RFC 7009 revocation, and RFC 7662 introspection so that tests can see a token is dead.
+      revocation: {
+        enabled: true,
+        // RFC 7009 §2.1: a client revokes only the tokens issued to it.
+        /** @param {any} _ctx @param {any} client @param {any} token */
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId
+      },
+      // The tests introspect other clients' tokens with the basic client, as a resource server
+      // would; public clients may not introspect.
+      introspection: {
+        enabled: true,
+        /** @param {any} _ctx @param {any} client */
+        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none'
+      },
       userinfo: { enabled: true }
     },
     interactions: {

@@ -25,6 +25,8 @@ export interface EndpointInputs {
   readonly discoveryUrl?: string
   readonly deviceAuthorizationEndpoint?: string
   readonly tokenEndpoint?: string
+  /** RFC 7009 §2: for the post step; takes precedence over the discovered one. */
+  readonly revocationEndpoint?: string
 }
 
 /**
@@ -35,12 +37,13 @@ export async function resolveEndpoints(
   ctx: OAuthContext,
   inputs: EndpointInputs
 ): Promise<ProviderMetadata> {
-  const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs
+  const { deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint } = inputs
   if (deviceAuthorizationEndpoint && tokenEndpoint) {
     return {
       ...(inputs.issuer && { issuer: inputs.issuer }),
       deviceAuthorizationEndpoint,
       tokenEndpoint,
+      ...(revocationEndpoint && { revocationEndpoint }),
       source: safe`the device-authorization-endpoint and token-endpoint inputs`
     }
   }
@@ -49,7 +52,8 @@ export async function resolveEndpoints(
   return {
     ...metadata,
     ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-    ...(tokenEndpoint && { tokenEndpoint })
+    ...(tokenEndpoint && { tokenEndpoint }),
+    ...(revocationEndpoint && { revocationEndpoint })
   }
 }
 
@@ -163,11 +167,14 @@ export function readDiscoveryDocument(
     false,
     'Fix userinfo_endpoint at the provider.'
   )
-  const revocationEndpoint = endpointField(
-    'revocation_endpoint',
-    false,
-    'Fix revocation_endpoint at the provider.'
-  )
+  // RFC 8414 §2 / RFC 7009: where the post step revokes tokens.
+  const revocationEndpoint =
+    inputs.revocationEndpoint ||
+    endpointField(
+      'revocation_endpoint',
+      false,
+      'Fix revocation_endpoint at the provider, or set the revocation-endpoint input.'
+    )
   const methods = document['token_endpoint_auth_methods_supported']
   return {
     issuer: inputs.issuer ?? published,

@@ -9,6 +9,7 @@ import {
 import {
   HEADERS_TOO_LARGE,
   TransportFailure,
+  type HttpMethod,
   type HttpTransport,
   MAX_RESPONSE_BYTES
 } from './http.js'
@@ -79,8 +80,31 @@ function postRedirected(endpoint: EndpointRef, read: ReadResponse & { location?:
   )
 }
 
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+export async function sendJson(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  method: HttpMethod,
+  headers: Readonly<Record<string, string>>,
+  body?: unknown
+): Promise<ReadResponse> {
+  return send(ctx, endpoint, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      ...headers
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) })
+  })
+}
+
 export interface SendRequest {
-  readonly method: 'GET' | 'POST'
+  readonly method: HttpMethod
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
 }

@@ -11,6 +11,11 @@ export interface RetryOptions {
   readonly attempts: number
   /** Retry a request that may have reached the server before the connection failed. */
   readonly retryMaybeDelivered: boolean
+  /**
+   * The longest wait before another try. A Retry-After beyond it ends the retries with the answer
+   * as it is, for a caller that cannot wait long (the post step at the end of a job).
+   */
+  readonly maxDelayMs?: number
   /** Told before each retry; without it, the context's onRetry is. */
   readonly onRetry?: (reason: string, delayMs: number) => void
 }
@@ -51,6 +56,9 @@ export async function withRetries(
     // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
     // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
     const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+    if (lastRead && options.maxDelayMs !== undefined && wantedMs > options.maxDelayMs)
+      return lastRead
     const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now()
     if (leftMs <= 0) {
       if (lastRead) return lastRead
