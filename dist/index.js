@@ -28414,8 +28414,7 @@ const systemClock = {
 /* harmony export */ });
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
- * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret,
- * and any provider text in it went through safeText where it was quoted.
+ * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
  */
 class ActionError extends Error {
     name = 'ActionError';
@@ -28430,8 +28429,6 @@ class InputError extends ActionError {
     }
 }
 function describeEndpoint(endpoint) {
-    // Log-safe as it is: every endpoint URL passed checkSecureUrl (inputs, discovery, redirects),
-    // and a parsed https URL holds no line break, space, fragment or bidi character.
     return `the ${endpoint.name} (${endpoint.url})`;
 }
 /** The provider answered, but with something the action cannot use (HTML, bad JSON, a missing field). */
@@ -28508,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7047);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9976);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28539,8 +28536,9 @@ const runner = {
         await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
     }
 };
-const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)((0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_3__/* .createHttpTransport */ .St)('device-flow-action'), (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message), Date.now);
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ runner, http, clock: _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, signal: controller.signal });
+const transport = (0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_3__/* .createHttpTransport */ .St)('device-flow-action');
+const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)(transport, (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message), Date.now);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ runner, http, webhookHttp: transport, clock: _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, signal: controller.signal });
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref();
 
@@ -28549,13 +28547,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7047:
+/***/ 9976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 ;// CONCATENATED MODULE: ./src/flow/client.ts
@@ -29881,10 +29879,7 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-// EXTERNAL MODULE: ./src/text/safe-text.ts
-var safe_text = __nccwpck_require__(8844);
 ;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
 
 
 
@@ -29896,24 +29891,7 @@ const FORM_HEADERS = {
 };
 /** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
 async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    const read = await send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
-    if (REDIRECT_STATUSES.includes(read.status))
-        throw postRedirected(endpoint, read);
-    return read;
-}
-const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-/**
- * A 307/308 would resend the body (client secret, device code, refresh token) to wherever the
- * provider points; a 301-303 would turn the POST into a GET. Neither is followed: the endpoint is
- * configured wrong, and the message says where it points.
- */
-function postRedirected(endpoint, read) {
-    const target = read.location && URL.canParse(read.location, endpoint.url)
-        ? `to ${(0,safe_text/* safeText */.Hk)(new URL(read.location, endpoint.url).href, { maxLength: 300 })}`
-        : read.location
-            ? 'to a Location that is not a URL'
-            : 'without a Location header';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected (HTTP ${read.status}) ${target}, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`);
+    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
 }
 /**
  * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
@@ -29941,11 +29919,9 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
             timeoutMs,
             ...(ctx.signal && { signal: ctx.signal })
         });
-        const secrets = [...secretsSent(request), ...(ctx.secrets?.() ?? [])];
-        const read = redactQuotable((0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now(), secrets), secrets);
-        // A Location is quoted in messages too (a redirected POST): no secret in it either.
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
         const location = response.headers['location'];
-        return location ? { ...read, location: (0,safe_text/* redact */.E$)(location, secrets) } : read;
+        return location ? { ...read, location } : read;
     }
     catch (error) {
         if (ctx.signal?.aborted)
@@ -29955,87 +29931,17 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
         throw error;
     }
 }
-/** The members of an answer that messages quote (RFC 6749 §5.2, Entra's message, a mismatched issuer), and the HTML title. */
-const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer'];
-/** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
-const SECRET_PARAMS = [
-    'client_secret',
-    'client_assertion',
-    'device_code',
-    'refresh_token',
-    'code',
-    'code_verifier',
-    'assertion'
-];
-/** What this request carries that must never come back in a message. */
-function secretsSent(request) {
-    const secrets = [];
-    if (request.body !== undefined) {
-        const params = new URLSearchParams(request.body);
-        for (const name of SECRET_PARAMS)
-            secrets.push(...params.getAll(name));
-    }
-    for (const [name, value] of Object.entries(request.headers)) {
-        if (name.toLowerCase() !== 'authorization')
-            continue;
-        const [scheme, credentials = ''] = value.split(' ', 2);
-        secrets.push(credentials);
-        if (scheme?.toLowerCase() === 'basic') {
-            // RFC 6749 §2.3.1: form-encoded id and secret, base64 of "id:secret".
-            const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-            const secret = decoded.slice(decoded.indexOf(':') + 1);
-            secrets.push(secret, decodeFormComponent(secret));
-        }
-    }
-    return secrets.filter((secret) => secret.length > 0);
-}
-function decodeFormComponent(text) {
-    try {
-        return decodeURIComponent(text.replace(/\+/g, ' '));
-    }
-    catch {
-        return text;
-    }
-}
-/**
- * Cuts every known secret out of the fields of an answer that a message may quote (the HTML
- * title is done as it is read), before any of it is escaped for the log: a provider echoing the client secret or the device code in
- * error_description must not get it printed, even where the escaping changed it so that the
- * runner's mask no longer matches. The token fields are left alone (a refresh token may rightly
- * come back unchanged).
- */
-function redactQuotable(read, secrets) {
-    if (secrets.length === 0)
-        return read;
-    const fields = read.fields;
-    let redactedFields = fields;
-    if (fields) {
-        for (const name of QUOTED_FIELDS) {
-            const value = fields[name];
-            if (typeof value !== 'string')
-                continue;
-            const cut = (0,safe_text/* redact */.E$)(value, secrets);
-            if (cut !== value)
-                redactedFields = { ...redactedFields, [name]: cut };
-        }
-    }
-    return redactedFields === fields
-        ? read
-        : { ...read, ...(redactedFields && { fields: redactedFields }) };
-}
 function networkError(endpoint, failure, timeoutMs) {
     const where = (0,errors/* describeEndpoint */.N2)(endpoint);
     switch (failure.kind) {
         case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, failure.detail === http/* HEADERS_TOO_LARGE */.kB
-                ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
-                : `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
         case 'timeout':
             return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
         case 'reset':
             return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
         default: {
-            const detail = (0,safe_text/* safeText */.Hk)(failure.detail, { maxLength: 300 });
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
             const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
                 ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
                 : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
@@ -30057,8 +29963,6 @@ function backoffDelayMs(attempt, policy, random) {
 
 
 
-/** The longest single wait between retries before the prompt, whatever Retry-After says. */
-const MAX_RETRY_WAIT_MS = 60_000;
 /**
  * Runs a request again after network failures and transient statuses (with backoff, or as long as
  * Retry-After says). Used for discovery and the device authorization request; the poll loop has
@@ -30069,7 +29973,6 @@ async function withRetries(ctx, endpoint, attempt, options) {
         let reason;
         let retryAfterMs;
         let lastRead;
-        let lastError;
         try {
             const read = await attempt();
             lastRead = read;
@@ -30085,27 +29988,14 @@ async function withRetries(ctx, endpoint, attempt, options) {
                 n < options.attempts;
             if (!retryable)
                 throw error;
-            lastError = error;
             reason = error.message;
         }
-        // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
-        // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
-        const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
         // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
-        if (lastRead && options.maxDelayMs !== undefined && wantedMs > options.maxDelayMs)
+        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
             return lastRead;
-        const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now();
-        if (leftMs <= 0) {
-            if (lastRead)
-                return lastRead;
-            throw lastError;
-        }
-        const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs);
-        const said = retryAfterMs !== undefined && delayMs < retryAfterMs
-            ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
-            : '';
         const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}${said}`, delayMs);
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
 }
@@ -30120,19 +30010,19 @@ async function withRetries(ctx, endpoint, attempt, options) {
  * knows the provider and the inputs; the protocol code knows neither.
  */
 function oauthError(endpoint, status, body, request) {
-    // Quoted provider text: known secrets were cut out as the answer was read (exchange.ts), and
-    // safeText keeps it to one line that no runner command can be read from. The description's own
-    // closing full stop is dropped: the sentence ends with ours.
+    // The description's own closing full stop is dropped: the sentence ends with ours.
     const said = body.errorDescription
-        ? `: ${(0,safe_text/* safeText */.Hk)(body.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
+        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
         : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,safe_text/* safeText */.Hk)(body.error)}" (HTTP ${status})${said}.`;
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
     return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
 }
 /** The provider's error_uri, when it is one a person can safely open (https). */
 function errorPageOf(body) {
     return body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? (0,safe_text/* safeText */.Hk)(body.errorUri, { maxLength: 300 })
+        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
         : undefined;
 }
 
@@ -30188,58 +30078,6 @@ async function sendAuthenticated(ctx, endpoint, client, params, options) {
     return read;
 }
 
-;// CONCATENATED MODULE: ./src/oauth/named-urls.ts
-// Only the start of the text is looked at: what is shown is cut to a few hundred characters.
-const SCANNED_LENGTH = 4000;
-// Dots as people and browsers read them in a host name: ASCII, ideographic and fullwidth.
-const DOT = '[.\u3002\uff0e\uff61]';
-/**
- * scheme://anything up to a space or quote; or a host (labels of letters, digits and hyphens,
- * then a top-level label of two or more letters) with an optional port and path. Each
- * alternative moves forward on every character it matches, so the scan stays linear in practice
- * on the bounded text.
- */
-const NAMED = new RegExp(`[a-z][a-z0-9+.-]{0,30}://[^\\s"'<>]+|(?<![\\p{L}\\p{N}-])[\\p{L}\\p{N}-]{1,63}(?:${DOT}[\\p{L}\\p{N}-]{1,63}){0,10}${DOT}\\p{L}{2,63}(?::\\d{1,5})?(?:/[^\\s"'<>]*)?`, 'giu');
-/** Every URL or host the text names, in order. */
-function namedUrlsOf(text) {
-    const found = [];
-    for (const match of text.slice(0, SCANNED_LENGTH).matchAll(NAMED)) {
-        // Trailing punctuation belongs to the sentence, not the URL.
-        const display = match[0].replace(/[.,;:!?)\]}'"\u3002]+$/u, '');
-        const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(display)
-            ? display
-            : `https://${display.replace(new RegExp(DOT, 'gu'), '.')}`;
-        if (!URL.canParse(absolute)) {
-            // Not even a URL, yet it looks like one to a reader: count it as somewhere else.
-            found.push({ display, url: new URL('https://invalid.invalid/') });
-            continue;
-        }
-        found.push({ display, url: new URL(absolute) });
-    }
-    return found;
-}
-/** Same scheme, host and port: where a browser would keep the same cookies and origin. */
-function sameSite(a, b) {
-    return a.origin === b.origin;
-}
-
-;// CONCATENATED MODULE: ./src/oauth/secret-shape.ts
-/**
- * RFC 6749 §10.10 and RFC 8628 §5.2 ask for tokens and device codes that cannot be guessed. The
- * action cannot measure entropy, but a value that is tiny ("e", "https") or holds a space is
- * surely not one; masking it would also censor every log line that contains those letters
- * ("***://github.com"). Such values are refused with a message saying which field it was.
- */
-const MIN_SECRET_LENGTH = 16;
-/** Why the value cannot be a secret, or undefined when it may be one. */
-function secretShapeProblem(value) {
-    if (/\s/.test(value))
-        return 'contains a space';
-    if (value.length < MIN_SECRET_LENGTH)
-        return `is ${value.length} characters long, too short to be unguessable (at least ${MIN_SECRET_LENGTH} expected)`;
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
 
 
@@ -30249,14 +30087,6 @@ function secretShapeProblem(value) {
 
 
 
-
-/**
- * RFC 6749 §7.1: a client must not use a token whose type it does not understand; §5.1 makes
- * token_type required, and RFC 6750 §4 names it Bearer (compared without case, RFC 6749 §5.1).
- */
-function usableAsBearer(tokens) {
-    return tokens.tokenType?.toLowerCase() === 'bearer';
-}
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const MAX_TOKEN_LENGTH = 64 * 1024;
 /** The longest lifetime read as one: a hundred years. */
@@ -30308,16 +30138,11 @@ function parseTokenResponse(fields, endpoint) {
         if (value === undefined || value === null || (value === '' && !required)) {
             return required ? fail(`${name} is missing`) : undefined;
         }
-        if (value === '')
-            return fail(`${name} is empty`);
-        if (typeof value !== 'string')
-            return fail(`${name} is a ${typeof value}, not a string`);
-        if (value.length > MAX_TOKEN_LENGTH || !/^[\x20-\x7E]+$/.test(value)) {
+        if (typeof value !== 'string' || value === '')
+            return fail(`${name} is not a string`);
+        if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
             return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`);
         }
-        const shape = secretShapeProblem(value);
-        if (shape)
-            fail(`${name} ${shape} (RFC 6749 §10.10 asks for tokens that cannot be guessed)`);
         return value;
     };
     const text = (name) => {
@@ -30441,15 +30266,10 @@ function isLoopbackHost(hostname) {
 
 
 
-
-
 /** RFC 8628 §3.5: without an interval from the provider, poll every 5 seconds. */
 const DEFAULT_INTERVAL_SECONDS = 5;
 const MAX_USER_CODE_LENGTH = 64;
-/** A code a person types still needs a few characters to be guessed at all (RFC 8628 §6.1). */
-const MIN_USER_CODE_CHARACTERS = 4;
 const MAX_DEVICE_CODE_LENGTH = 4096;
-const MAX_MESSAGE_LENGTH = 500;
 /** RFC 8628 §3.1: asks for a device code and user code. */
 async function requestDeviceAuthorization(ctx, endpoint, client, request) {
     const params = new URLSearchParams();
@@ -30482,9 +30302,6 @@ function parseDeviceAuthorization(fields, endpoint) {
         !/^[\x20-\x7E]+$/.test(deviceCode)) {
         fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`);
     }
-    const shape = secretShapeProblem(deviceCode);
-    if (shape)
-        fail(`device_code ${shape} (RFC 8628 §5.2 asks for a high-entropy device code)`);
     const userCode = fields['user_code'];
     if (typeof userCode !== 'string' || userCode.trim() === '')
         fail('user_code is missing or not a string');
@@ -30494,29 +30311,15 @@ function parseDeviceAuthorization(fields, endpoint) {
     if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode)) {
         fail('user_code contains control characters or markup');
     }
-    const shownUserCode = (0,safe_text/* safeText */.Hk)(userCode.trim(), { maxLength: MAX_USER_CODE_LENGTH });
-    if (shownUserCode !== userCode.trim()) {
-        fail('user_code contains characters that cannot be shown as they are (line breaks, invisible or bidirectional-text characters, or workflow command syntax)');
-    }
-    if ((shownUserCode.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < MIN_USER_CODE_CHARACTERS) {
-        fail(`user_code ${JSON.stringify(shownUserCode)} has fewer than ${MIN_USER_CODE_CHARACTERS} letters or digits, too few to be a code`);
-    }
     const verificationUri = verifiedUrl(verificationUriOf(fields), 'verification_uri', fail);
     let verificationUriComplete;
     const complete = verificationUriCompleteOf(fields);
     if (complete !== undefined) {
         const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined;
-        if (check && !check.ok)
-            notes.push(`ignored verification_uri_complete: it ${check.problem}`);
-        else if (!check)
-            notes.push('ignored verification_uri_complete: it is not a string');
-        else if (!sameSite(check.url, new URL(verificationUri))) {
-            // A link "which fills in the code" on another site is a phishing page until proven
-            // otherwise: the person is told to open verification_uri and type the code instead.
-            notes.push(`ignored verification_uri_complete: it is on another site (${(0,safe_text/* safeText */.Hk)(check.url.origin)}) than verification_uri (${(0,safe_text/* safeText */.Hk)(new URL(verificationUri).origin)}), so it is not shown as a link to follow`);
-        }
+        if (check?.ok)
+            verificationUriComplete = check.url.href;
         else
-            verificationUriComplete = (0,safe_text/* safeText */.Hk)(check.url.href, { maxLength: 2048 });
+            notes.push(`ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`);
     }
     const expires = secondsOf(fields['expires_in']);
     let expiresInSeconds;
@@ -30530,23 +30333,17 @@ function parseDeviceAuthorization(fields, endpoint) {
         expiresInSeconds = expires.seconds;
     }
     else if (expires.kind === 'invalid') {
-        // safeText: JSON.stringify leaves C1 controls (\u0085, \u009B) and U+2028 as they are.
-        fail(`expires_in is ${(0,safe_text/* safeText */.Hk)(expires.shown)}, not a number of seconds`);
+        // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
+        fail(`expires_in is ${(0,oauth_response/* printable */.g$)(expires.shown)}, not a number of seconds`);
     }
     else {
         notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input');
     }
     const intervalSeconds = parseInterval(fields['interval'], notes);
-    const message = shownMessage(fields['message'], [verificationUri, ...(verificationUriComplete ? [verificationUriComplete] : [])], notes, deviceCode);
-    for (const [name, value] of [
-        ['user_code', shownUserCode],
-        ['verification_uri', verificationUri]
-    ])
-        if (value.includes(deviceCode))
-            fail(`device_code appears in ${name}; masking it would hide what the person must see`);
+    const message = typeof fields['message'] === 'string' ? (0,oauth_response/* printable */.g$)(fields['message']).slice(0, 500) : undefined;
     return {
         deviceCode: deviceCode,
-        userCode: shownUserCode,
+        userCode: userCode.trim(),
         verificationUri,
         ...(verificationUriComplete !== undefined && { verificationUriComplete }),
         ...(expiresInSeconds !== undefined && { expiresInSeconds }),
@@ -30559,36 +30356,7 @@ function verifiedUrl(value, name, fail) {
     if (typeof value !== 'string' || value === '')
         return fail(`${name} is missing or not a string`);
     const check = checkSecureUrl(value);
-    if (!check.ok)
-        return fail(`${name} ${check.problem}`);
-    // A parsed https URL has no line break, space, fragment or bidi character left (WHATWG URL
-    // percent-encodes them), so this is the URL unchanged; the type says it was checked.
-    const shown = (0,safe_text/* safeText */.Hk)(check.url.href, { maxLength: 2048 });
-    return shown === check.url.href ? shown : fail(`${name} cannot be shown as it is`);
-}
-/**
- * Entra ID's `message` repeats the URL and the code in words. It is shown only when every URL or
- * host it names is the verification URI: a message pointing elsewhere ("or sign in at
- * evil.example") would be the provider's text contradicting the prompt, so it is left out and
- * the log says why.
- */
-function shownMessage(value, allowed, notes, deviceCode) {
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const allowedUrls = allowed.map((url) => new URL(url));
-    const other = namedUrlsOf(value).find((named) => !allowedUrls.some((url) => sameDestination(named, url)));
-    if (other) {
-        notes.push(`left out the provider's message: it names ${(0,safe_text/* safeText */.Hk)(other.display, { maxLength: 100 })}, which is not the verification_uri`);
-        return undefined;
-    }
-    // The device code is masked, but escaping could change it so that the mask misses: cut it out.
-    return (0,safe_text/* safeText */.Hk)(value, { maxLength: MAX_MESSAGE_LENGTH, redact: [deviceCode] });
-}
-function sameDestination(named, allowed) {
-    const path = (url) => url.pathname.replace(/\/+$/, '');
-    return (named.url.hostname === allowed.hostname &&
-        (named.url.port === '' || named.url.port === allowed.port) &&
-        path(named.url) === path(allowed));
+    return check.ok ? check.url.href : fail(`${name} ${check.problem}`);
 }
 /**
  * RFC 8628 §3.2: interval is OPTIONAL, default 5. A value that cannot be a polling interval
@@ -30600,7 +30368,7 @@ function parseInterval(value, notes) {
     if (interval.kind === 'absent')
         return DEFAULT_INTERVAL_SECONDS;
     if (interval.kind === 'invalid' || interval.seconds < 1) {
-        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,safe_text/* safeText */.Hk)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
+        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,oauth_response/* printable */.g$)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
         return DEFAULT_INTERVAL_SECONDS;
     }
     if (interval.seconds > SUSPICIOUS_INTERVAL_SECONDS) {
@@ -30685,12 +30453,7 @@ async function pollForTokens(options) {
                 const offered = result.kind === 'oauth-error' && result.intervalSeconds
                     ? result.intervalSeconds * 1000
                     : 0;
-                // An interval the provider offers (1e308, say) is capped at the time left: past the
-                // deadline there is nothing to wait for, and "every Infinity s" helps nobody. The RFC's
-                // own +5 s is never cut.
-                const raisedMs = intervalMs + SLOW_DOWN_STEP_MS;
-                const leftMs = Math.ceil((deadlineMs - clock.now()) / 1000) * 1000;
-                intervalMs = Math.min(Math.max(raisedMs, offered), Math.max(raisedMs, leftMs));
+                intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
                 emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
                 break;
             }
@@ -30762,25 +30525,18 @@ function isoSeconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/runner/prompt.ts
 
-
-/** How much of a run detail is shown: a 20 kB workflow name must not make a 20 kB line. */
-const MAX_ORIGIN_LENGTH = 100;
 function runOrigin(env) {
-    // The workflow name is free text from a YAML file, and actors and repositories are names
-    // people choose: none of it may fake or hide a line of the prompt, or be read as a command.
-    const read = (name) => {
-        const value = env[name];
-        return value ? (0,safe_text/* safeText */.Hk)(value, { maxLength: MAX_ORIGIN_LENGTH }) : undefined;
-    };
+    // The workflow name is free text from a YAML file: no line break or escape sequence from it
+    // (or any of these) may reach the prompt, where it could fake or hide a line.
+    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
     // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
-    const server = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
     const repository = read('GITHUB_REPOSITORY');
     const runId = read('GITHUB_RUN_ID');
     const runNumber = read('GITHUB_RUN_NUMBER');
     const workflow = read('GITHUB_WORKFLOW');
     const runAttempt = read('GITHUB_RUN_ATTEMPT');
     const actor = read('GITHUB_ACTOR');
-    const attempt = env['GITHUB_RUN_ATTEMPT'];
     return {
         ...(repository && { repository }),
         ...(workflow && { workflow }),
@@ -30791,7 +30547,7 @@ function runOrigin(env) {
         ...(repository &&
             runId && {
             // The attempt's own page when the run was re-run: the one the approver sees in the log.
-            runUrl: (0,safe_text/* safeText */.Hk)(`${server}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`, { maxLength: 2048 })
+            runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
         })
     };
 }
@@ -30800,71 +30556,61 @@ function describeOrigin(origin) {
         return undefined;
     const parts = [origin.repository];
     if (origin.workflow)
-        parts.push((0,safe_text/* safe */.gB) `workflow "${origin.workflow}"`);
+        parts.push(`workflow "${origin.workflow}"`);
     // The run number is what the Actions page shows (#17); the run id only appears in URLs.
-    const run = origin.runNumber ? (0,safe_text/* safe */.gB) `#${origin.runNumber}` : origin.runId;
-    if (run) {
-        const attempt = origin.runAttempt && origin.runAttempt !== '1' ? (0,safe_text/* safe */.gB) ` (attempt ${origin.runAttempt})` : '';
-        parts.push((0,safe_text/* safe */.gB) `run ${run}${attempt}`);
-    }
+    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
+    if (run)
+        parts.push(`run ${run}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
     if (origin.actor)
-        parts.push((0,safe_text/* safe */.gB) `started by ${origin.actor}`);
-    return (0,safe_text/* joinSafe */.e)(parts, ' · ');
+        parts.push(`started by ${origin.actor}`);
+    return parts.join(' · ');
 }
-/** The action's own text. */
 const RULE = '─'.repeat(64);
-/** Times the action formats itself: its own text. */
-function when(ms, nowMs) {
-    return formatUtc(ms, nowMs);
-}
-function left(ms) {
-    return formatDuration(ms);
-}
 /** The block printed the moment the code exists; the log is live, the summary is not. */
 function promptLines(ctx, nowMs) {
     const { device } = ctx;
     const lines = [
-        (0,safe_text/* safe */.gB) `┌${RULE}`,
-        (0,safe_text/* safe */.gB) `│ Approval needed: sign in at the provider and enter the code.`,
-        (0,safe_text/* safe */.gB) `│`,
-        (0,safe_text/* safe */.gB) `│   1. Open   ${device.verificationUri}`,
-        (0,safe_text/* safe */.gB) `│   2. Enter  ${device.userCode}`
+        `┌${RULE}`,
+        '│ Approval needed: sign in at the provider and enter the code.',
+        '│',
+        `│   1. Open   ${device.verificationUri}`,
+        `│   2. Enter  ${device.userCode}`
     ];
     if (device.verificationUriComplete) {
-        lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Or open this link, which fills in the code:`, (0,safe_text/* safe */.gB) `│     ${device.verificationUriComplete}`);
+        lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
     }
-    lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Client   ${ctx.clientId}`, ctx.scope ? (0,safe_text/* safe */.gB) `│   Scope    ${ctx.scope}` : (0,safe_text/* safe */.gB) `│   Scope    (the provider's default)`);
+    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
     const origin = describeOrigin(ctx.origin);
     if (origin)
-        lines.push((0,safe_text/* safe */.gB) `│   Asked by ${origin}`);
+        lines.push(`│   Asked by ${origin}`);
     if (ctx.origin.runUrl)
-        lines.push((0,safe_text/* safe */.gB) `│            ${ctx.origin.runUrl}`);
-    lines.push((0,safe_text/* safe */.gB) `│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
+        lines.push(`│            ${ctx.origin.runUrl}`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
     if (device.message)
-        lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   The provider says: ${device.message}`);
-    lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Approve only if you expected this request from this run.`, (0,safe_text/* safe */.gB) `└${RULE}`);
+        lines.push('│', `│   The provider says: ${device.message}`);
+    lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
     return lines;
 }
 /** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
 function timeoutNote(ctx, nowMs) {
     return ctx.codeExpiresAtMs === undefined
         ? ''
-        : (0,safe_text/* safe */.gB) `, when this step stops waiting; the code itself expires ${when(ctx.codeExpiresAtMs, nowMs)}`;
+        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
 }
 function noticeOf(ctx, nowMs) {
     const { device } = ctx;
     const where = device.verificationUriComplete ?? device.verificationUri;
     const origin = describeOrigin(ctx.origin);
-    const scope = ctx.scope ? (0,safe_text/* safe */.gB) ` (scope: ${ctx.scope})` : '';
-    const asked = origin ? (0,safe_text/* safe */.gB) ` Asked by ${origin}.` : '';
     return {
-        title: (0,safe_text/* safe */.gB) `Approval needed: enter code ${device.userCode}`,
-        message: (0,safe_text/* safe */.gB) `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
+        title: `Approval needed: enter code ${device.userCode}`,
+        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
+            `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
+            `${origin ? ` Asked by ${origin}.` : ''}`
     };
 }
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 function reminderLine(ctx, nowMs) {
-    return (0,safe_text/* safe */.gB) `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`;
+    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
 }
 /** Says when a reminder is due: once a minute. */
 class ReminderSchedule {
@@ -30931,8 +30677,6 @@ function checkTimeout(config, device, deadlines) {
 
 
 
-
-const LONG = { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic };
 /**
  * RFC 8628 from the device code to the tokens: ask for a code (§3.1), show it (code-ready, then a
  * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
@@ -30948,18 +30692,18 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
     });
     runner.setSecret(device.deviceCode);
     for (const note of device.notes)
-        runner.warning((0,safe_text/* safeText */.Hk)(`The provider's device authorization response: ${note}.`, LONG));
+        runner.warning(`The provider's device authorization response: ${note}.`);
     const shownAtMs = clock.now();
     const deadlines = deadlinesOf(device, config, shownAtMs);
     if (deadlines.note)
-        runner.warning((0,safe_text/* safeText */.Hk)(deadlines.note, LONG));
+        runner.warning(deadlines.note);
     const timeoutWarning = checkTimeout(config, device, deadlines);
     if (timeoutWarning)
-        runner.warning((0,safe_text/* safeText */.Hk)(timeoutWarning, LONG));
+        runner.warning(timeoutWarning);
     const prompt = {
         device,
-        clientId: (0,safe_text/* safeText */.Hk)(config.clientId),
-        ...(config.scope && { scope: (0,safe_text/* safeText */.Hk)(config.scope, { maxLength: 500 }) }),
+        clientId: config.clientId,
+        ...(config.scope && { scope: config.scope }),
         deadlineMs: deadlines.deadlineMs,
         ...(deadlines.expiresAtMs !== undefined &&
             deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
@@ -31071,7 +30815,6 @@ function adviceFor(body, kind, advisors) {
 
 
 
-
 /** Turns whatever ended the run into how it ended and what the person reading the log is told. */
 function failureOf(error, quirks) {
     if (error instanceof errors/* CancelledError */.cc)
@@ -31082,7 +30825,7 @@ function failureOf(error, quirks) {
         return { ending: 'failed', message: explainError(error, quirks) };
     return {
         ending: 'failed',
-        message: `Unexpected error: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
+        message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
         ...(error instanceof Error && error.stack && { stack: error.stack })
     };
 }
@@ -31318,14 +31061,13 @@ function decodeJwt(jwt) {
 
 
 
-
 const MAX_REDIRECTS = 5;
 /** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
 async function getJson(ctx, endpoint, headers = {}) {
     let url = endpoint.url;
     for (let hop = 0;; hop++) {
         const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (!REDIRECT_STATUSES.includes(read.status))
+        if (![301, 302, 303, 307, 308].includes(read.status))
             return { ...read, finalUrl: url };
         const location = read.location;
         if (!location || hop >= MAX_REDIRECTS) {
@@ -31339,17 +31081,16 @@ async function getJson(ctx, endpoint, headers = {}) {
         // A bearer token goes only where it was sent: never follow it to another origin.
         const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
         if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${(0,safe_text/* safeText */.Hk)(next.host)}); the access token is not sent there.`);
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
         }
         if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${(0,safe_text/* safeText */.Hk)(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
         }
         url = next.href;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
-
 
 
 
@@ -31414,11 +31155,6 @@ async function verifyIdToken(ctx, idToken, expected) {
         payload['azp'] !== expected.clientId) {
         fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
     }
-    // OpenID Connect Core §3.1.3.7 step 5: an azp present must be this client. A token issued to
-    // another client that lists this one as an audience was not issued to this request.
-    if (payload['azp'] !== undefined && payload['azp'] !== expected.clientId) {
-        fail(`its azp (authorized party) is ${(0,safe_text/* safeText */.Hk)(JSON.stringify(payload['azp']), { maxLength: 100 })}, not the client-id (OpenID Connect Core §3.1.3.7)`);
-    }
     if (typeof payload.sub !== 'string' || payload.sub === '')
         fail('it has no sub claim');
     return payload;
@@ -31450,8 +31186,6 @@ function describeJoseError(error) {
         return "its signature does not match the provider's keys";
     if (error instanceof JWKSNoMatchingKey)
         return "no key in the provider's key set matches its signature";
-    if (error instanceof JWKSMultipleMatchingKeys)
-        return "it names no key (no kid in its header), and the provider's key set has several keys it could be signed with; OpenID Connect Core §10.1 requires a kid then. Ask the provider to set kid, or publish one signing key";
     if (error instanceof JOSEAlgNotAllowed ||
         error instanceof errors_JOSENotSupported) {
         return 'it uses a signing algorithm that cannot be verified';
@@ -31465,57 +31199,13 @@ function describeJoseError(error) {
 
 
 
-
-/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
-const MAX_SUBJECT_LENGTH = 255;
-const MAX_NAME_LENGTH = 200;
-class ApproverError extends errors/* ActionError */.lZ {
-    name = 'ApproverError';
-}
-/**
- * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
- * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
- * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
- * identifier (too long, not ASCII, or a workflow command the next step could echo).
- */
-function approverFromClaims(claims, 
-/** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
-source = 'ID token') {
+/** Picks the name a person recognises: preferred_username, then email, then sub. */
+function approverFromClaims(claims) {
     const subject = claims['sub'];
     if (typeof subject !== 'string' || subject === '')
         return undefined;
-    checkSubject(subject, source);
-    const username = nonEmptyString(claims['preferred_username']);
-    const email = nonEmptyString(claims['email']);
-    const emailVerified = claims['email_verified'] === true;
-    const shownSubject = (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH });
-    let note;
-    if (!username && email && !emailVerified) {
-        note = `The ${source} names the email ${(0,safe_text/* safeText */.Hk)(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : (0,safe_text/* safeText */.Hk)(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`;
-    }
-    const name = username ?? (emailVerified ? email : undefined);
-    return {
-        name: name ? (0,safe_text/* safeText */.Hk)(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
-        subject,
-        shownSubject,
-        ...(note && { note })
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-/** The subject is output whole, so it must be one that can be output and compared whole. */
-function checkSubject(subject, source) {
-    const problem = subject.length > MAX_SUBJECT_LENGTH
-        ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
-        : !/^[\x20-\x7E]+$/.test(subject)
-            ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
-            : (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
-                ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
-                : undefined;
-    if (problem) {
-        throw new ApproverError(`The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`);
-    }
+    const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
+    return { name: clean(name ?? subject), subject: clean(subject) };
 }
 /**
  * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
@@ -31540,7 +31230,11 @@ async function fetchApprover(ctx, api, accessToken, expectedSubject) {
     const claims = api.nameField === 'preferred_username'
         ? fields
         : { ...fields, preferred_username: fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name);
+    return approverFromClaims({ ...claims, sub: subjectText });
+}
+/** Names reach the log and outputs: one printable line, bounded. */
+function clean(text) {
+    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
 }
 
 ;// CONCATENATED MODULE: ./src/runner/outputs.ts
@@ -31597,8 +31291,6 @@ function publishTokens(runner, tokens, options) {
 
 
 
-
-
 /**
  * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
  * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
@@ -31616,36 +31308,27 @@ async function identify(ctx, runner, config, metadata, received) {
                 jwksUri: metadata.jwksUri,
                 ...(config.clientSecret && { clientSecret: config.clientSecret })
             });
-            approver = approverFromClaims(claims, 'ID token');
+            approver = approverFromClaims(claims);
         }
         else {
             const { idToken: _withheld, ...rest } = tokens;
             tokens = rest;
-            runner.warning((0,safe_text/* safe */.gB) `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`);
+            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
         }
     }
     const api = userApiOf(config, metadata);
-    if (!approver && api && !usableAsBearer(tokens)) {
-        // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
-        const type = tokens.tokenType === undefined
-            ? (0,safe_text/* safe */.gB) `no token_type`
-            : (0,safe_text/* safe */.gB) `token_type "${(0,safe_text/* safeText */.Hk)(tokens.tokenType, { maxLength: 40 })}"`;
-        runner.warning((0,safe_text/* safe */.gB) `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${(0,safe_text/* safeText */.Hk)(api.endpoint.name)} who approved. The token is output as it came.`);
-    }
-    else if (!approver && api) {
+    if (!approver && api) {
         try {
             approver = await fetchApprover(ctx, api, tokens.accessToken);
         }
         catch (error) {
             if (error instanceof errors/* CancelledError */.cc)
                 throw error;
-            runner.warning((0,safe_text/* safe */.gB) `Could not find out who approved: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
+            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
         }
     }
-    if (approver?.note)
-        runner.warning((0,safe_text/* safeText */.Hk)(approver.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
     if (!approver && !api) {
-        runner.notice((0,safe_text/* safe */.gB) `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`, (0,safe_text/* safe */.gB) `Approver unknown`);
+        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
     }
     return { tokens, ...(approver && { approver }) };
 }
@@ -31814,7 +31497,6 @@ function isPlan(value) {
 ;// CONCATENATED MODULE: ./src/flow/post-state.ts
 
 
-
 /**
  * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
  * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
@@ -31835,7 +31517,7 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
         nowMs
     });
     if (plan.note)
-        runner.info((0,safe_text/* safeText */.Hk)(plan.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+        runner.info(plan.note);
     if (!plan.state)
         return;
     // Masked again here: what goes into the state file must be masked whoever masked it first.
@@ -31849,7 +31531,6 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
 
 
 
-
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
  * person must be asked instead (mode: device, no refresh token to use, or a dead one with
@@ -31859,11 +31540,11 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
 async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
     if (config.mode === 'device') {
         if (config.refreshToken !== undefined)
-            runner.info((0,safe_text/* safe */.gB) `mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).`);
+            runner.info('mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).');
         return undefined;
     }
     if (config.refreshTokenMissing) {
-        runner.warning((0,safe_text/* safe */.gB) `The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt \${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.`);
+        runner.warning('The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.');
         return undefined;
     }
     if (config.refreshToken === undefined)
@@ -31876,7 +31557,7 @@ async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, qui
     catch (error) {
         if (!isDeadRefreshToken(error, quirks) || config.onRefreshFailure !== 'device')
             throw error;
-        runner.warning((0,safe_text/* safeText */.Hk)(`${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+        runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`);
         return undefined;
     }
 }
@@ -31888,12 +31569,9 @@ function isDeadRefreshToken(error, quirks) {
 }
 
 ;// CONCATENATED MODULE: ./src/runner/escape.ts
-
 /**
  * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
- * from outside is first made log-safe (one line, no invisible or bidi characters, bounded: the
- * summary is also masked and read line by line by the runner), then escaped so that a provider
- * cannot add a link, an image or markup to it.
+ * from outside is escaped so that a provider cannot add a link, an image or markup to it.
  */
 const ENTITIES = {
     '&': '&amp;',
@@ -31914,18 +31592,17 @@ const ENTITIES = {
     '~': '&#126;',
     '#': '&#35;'
 };
-/** The longest value a summary cell shows: an error message with a quoted description fits. */
-const MAX_SUMMARY_TEXT_LENGTH = 2000;
-function escapeHtml(text, maxLength = MAX_SUMMARY_TEXT_LENGTH) {
-    return (0,safe_text/* safeText */.Hk)(text, { maxLength }).replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
+function escapeHtml(text) {
+    return text
+        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
+        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
 }
 /** A link to a URL already checked to be https (or loopback http). */
 function escape_link(url, text = url) {
-    return `<a href="${escapeHtml(url, 2048)}">${escapeHtml(text)}</a>`;
+    return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/refresh-token-expiry.ts
-
 
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -31963,14 +31640,14 @@ async function warnIfRefreshTokenExpires(runner, config, tokens, nowMs) {
     const warning = expiryWarning(refreshTokenExpiresAtMs(config, tokens, nowMs), config.expiryWarningDays, nowMs);
     if (!warning)
         return;
-    runner.warning((0,safe_text/* safeText */.Hk)(warning, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+    runner.warning(warning);
     if (!config.summary)
         return;
     try {
         await runner.appendSummary(`<p>⚠️ ${escapeHtml(warning)}</p>\n`);
     }
     catch (error) {
-        runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
+        runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -32096,7 +31773,7 @@ async function storeSecret(ctx, store, target, value) {
         encrypted = await sealForGitHub(value, key);
     }
     catch (error) {
-        throw new SecretStoreError(200, `${capitalize((0,errors/* describeEndpoint */.N2)(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? (0,safe_text/* safeText */.Hk)(error.message) : 'unknown error'}.`);
+        throw new SecretStoreError(200, `${capitalize((0,errors/* describeEndpoint */.N2)(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? (0,oauth_response/* printable */.g$)(error.message).slice(0, 200) : 'unknown error'}.`);
     }
     const secretEndpoint = { name: 'GitHub secrets API', url: paths.secret };
     const body = { encrypted_value: encrypted, key_id: keyId };
@@ -32149,9 +31826,7 @@ function permissionFor(target) {
 }
 function apiError(read, endpoint, target, description, action) {
     const message = read.fields?.['message'];
-    const said = typeof message === 'string' && message !== ''
-        ? ` ("${(0,safe_text/* safeText */.Hk)(message, { maxLength: 300 })}")`
-        : '';
+    const said = typeof message === 'string' && message !== '' ? ` ("${(0,oauth_response/* printable */.g$)(message).slice(0, 300)}")` : '';
     const failed = `Could not ${action} ${description}: GitHub answered HTTP ${read.status}${said}.`;
     const advice = (() => {
         switch (read.status) {
@@ -32183,7 +31858,6 @@ function apiError(read, endpoint, target, description, action) {
 
 
 
-
 /**
  * The stage after the outputs: writes the refresh token back into the secret
  * (store-refresh-token) when it differs from the one the job started from
@@ -32198,26 +31872,24 @@ async function storeRefreshToken(ctx, runner, config, toStore, nowMs) {
     const where = secretStoreOf(runner.env, store.token);
     const description = describeTarget(store.target, where.repository, where.owner);
     if (!toStore.value) {
-        runner.warning((0,safe_text/* safeText */.Hk)(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+        runner.warning(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`);
         return;
     }
     if (!toStore.mustStore) {
-        runner.info((0,safe_text/* safeText */.Hk)(`The refresh token was not rotated: ${description} still holds the one in use.`, {
-            maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic
-        }));
+        runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`);
         runner.setOutput('refresh-token-stored', 'false');
         return;
     }
     const stored = await storeSecret(ctx, where, store.target, toStore.value);
     const at = isoSeconds(nowMs());
     runner.setOutput('refresh-token-stored', 'true');
-    runner.info((0,safe_text/* safeText */.Hk)(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+    runner.info(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`);
     if (config.summary) {
         try {
             await runner.appendSummary(`<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`);
         }
         catch (error) {
-            runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
+            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
         }
     }
 }
@@ -32235,6 +31907,386 @@ function secretStoreOf(env, token) {
         ...(Number.isSafeInteger(id) && id > 0 && { repositoryId: id }),
         token
     };
+}
+
+;// CONCATENATED MODULE: ./src/notify/foreign-text.ts
+/**
+ * Text from outside the action (provider fields, claims, names from the environment) as a
+ * message may carry it: one line, no control or invisible characters, bounded. Each format then
+ * escapes its own markup on top (see slack.ts, teams.ts, discord.ts).
+ *
+ * TODO(issue 12): this is the webhook side of what src/text/safe-text.ts (branch safe-text) does
+ * for the log; once that lands, this becomes `safeText(text, { maxLength })` and this file goes.
+ */
+const NOT_PLAIN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]+/gu;
+function plainText(text, maxLength = 200) {
+    const plain = text.replace(NOT_PLAIN, ' ').replace(/\s+/g, ' ').trim();
+    const chars = [...plain];
+    return chars.length <= maxLength ? plain : `${chars.slice(0, maxLength - 1).join('')}…`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/notification.ts
+
+/** The headline of a message: what happened, in a few words. */
+function headlineOf(notification) {
+    if (notification.event === 'code-ready')
+        return 'Approval needed';
+    if (notification.event === 'reminder')
+        return 'Still waiting for approval';
+    const ending = notification.outcome?.ending ?? 'failed';
+    return OUTCOME_HEADLINES[ending];
+}
+const OUTCOME_HEADLINES = {
+    approved: 'Approved',
+    refreshed: 'Refreshed without asking',
+    denied: 'Denied',
+    expired: 'The code expired',
+    'timed-out': 'Timed out',
+    cancelled: 'Cancelled',
+    failed: 'Failed'
+};
+/**
+ * One sentence for the body. No provider or error text: an outcome's details stay in the run's
+ * log, where they are masked; the message links there.
+ */
+function sentenceOf(notification) {
+    const outcome = notification.outcome;
+    switch (notification.event) {
+        case 'code-ready':
+            return 'A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.';
+        case 'reminder':
+            return 'The run is still waiting. Open the link and enter the code before it expires.';
+        case 'ended':
+            switch (outcome?.ending) {
+                case 'approved':
+                    return outcome.approver
+                        ? `Approved by ${plainText(outcome.approver, 100)}. The run goes on with that token.`
+                        : 'Approved. The run goes on with that token.';
+                case 'denied':
+                    return 'The request was denied at the sign-in page. The run stopped.';
+                case 'expired':
+                    return 'Nobody approved before the code expired. The run stopped.';
+                case 'timed-out':
+                    return 'Nobody approved within the timeout. The run stopped.';
+                case 'cancelled':
+                    return 'The run was cancelled. The code can no longer be used.';
+                case 'refreshed':
+                    return 'A stored refresh token was used; nobody needed to approve.';
+                default:
+                    return 'The run failed; its log says why. The code can no longer be used.';
+            }
+    }
+}
+/** Whether the code is still worth opening: only while the run waits. */
+function isWaiting(notification) {
+    return notification.event !== 'ended';
+}
+
+;// CONCATENATED MODULE: ./src/notify/wording.ts
+
+
+
+
+function wordingOf(notification) {
+    const { origin } = notification;
+    const askedBy = describeOrigin(origin);
+    return {
+        link: notification.verificationUriComplete ?? notification.verificationUri,
+        userCode: plainText(notification.userCode, 64),
+        expires: `${formatUtc(notification.expiresAtMs, notification.atMs)} (in ${formatDuration(notification.expiresAtMs - notification.atMs)})`,
+        ...(askedBy && { askedBy: plainText(askedBy, 300) }),
+        // A link the message makes clickable must be one the action would open itself.
+        ...(origin.runUrl && checkSecureUrl(origin.runUrl).ok && { runUrl: origin.runUrl }),
+        clientId: plainText(notification.clientId, 200),
+        ...(notification.scope && { scope: plainText(notification.scope, 300) })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/discord.ts
+
+
+/**
+ * A Discord webhook message: one embed whose title links to the sign-in page. Discord renders
+ * Markdown in descriptions and field values, so every piece of text gets a backslash before each
+ * ASCII punctuation character (Discord shows the character itself, unformatted): no link, mention,
+ * heading, spoiler or auto-linked URL can come from a name. `allowed_mentions` with no `parse`
+ * entries means nobody is pinged whatever the text says.
+ */
+const COLORS = { waiting: 0x1f6feb, approved: 0x1a7f37, ended: 0xcf222e };
+function discordMessage(notification) {
+    const words = wordingOf(notification);
+    const waiting = isWaiting(notification);
+    const approved = notification.outcome?.ending === 'approved';
+    const fields = [
+        ...(waiting
+            ? [
+                { name: 'Code', value: escapeMarkdown(words.userCode), inline: true },
+                { name: 'Expires', value: escapeMarkdown(words.expires), inline: true },
+                { name: 'Client', value: escapeMarkdown(words.clientId), inline: true }
+            ]
+            : []),
+        ...(words.askedBy ? [{ name: 'Asked by', value: escapeMarkdown(words.askedBy) }] : []),
+        ...(words.runUrl ? [{ name: 'Run', value: markdownLink('Open the run', words.runUrl) }] : [])
+    ];
+    const description = waiting
+        ? `${escapeMarkdown(sentenceOf(notification))}\n\n${markdownLink('Open the sign-in page', words.link)}`
+        : escapeMarkdown(sentenceOf(notification));
+    return {
+        content: escapeMarkdown(waiting ? `${headlineOf(notification)}: enter ${words.userCode}` : headlineOf(notification)),
+        embeds: [
+            {
+                title: headlineOf(notification),
+                ...(waiting && { url: words.link }),
+                description,
+                color: waiting ? COLORS.waiting : approved ? COLORS.approved : COLORS.ended,
+                fields,
+                timestamp: new Date(notification.atMs).toISOString()
+            }
+        ],
+        allowed_mentions: { parse: [] }
+    };
+}
+function escapeMarkdown(text) {
+    return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+/** A URL the action already accepted (https); parentheses and spaces encoded so the link holds. */
+function markdownLink(label, url) {
+    const target = url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/ /g, '%20');
+    return `[${escapeMarkdown(label)}](${target})`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/generic-json.ts
+
+
+
+function genericMessage(notification) {
+    const { origin, outcome } = notification;
+    const text = (value, max = 200) => value === undefined ? null : plainText(value, max);
+    return {
+        event: notification.event,
+        user_code: plainText(notification.userCode, 64),
+        verification_uri: notification.verificationUri,
+        verification_uri_complete: notification.verificationUriComplete ?? null,
+        expires_at: isoSeconds(notification.expiresAtMs),
+        repository: text(origin.repository),
+        workflow: text(origin.workflow),
+        run_id: text(origin.runId),
+        run_url: text(origin.runUrl, 2048),
+        actor: text(origin.actor),
+        client_id: plainText(notification.clientId),
+        scope: text(notification.scope, 1000),
+        outcome: outcome?.ending ?? null,
+        approver: text(outcome?.approver),
+        text: `${headlineOf(notification)}. ${sentenceOf(notification)}`,
+        sent_at: isoSeconds(notification.atMs)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack.ts
+
+
+/** Slack's limits: header text 150 characters, button text 75, button url 3000. */
+const HEADER_MAX = 150;
+function slackMessage(notification) {
+    const words = wordingOf(notification);
+    const headline = headlineOf(notification);
+    const waiting = isWaiting(notification);
+    const blocks = [
+        { type: 'header', text: plain(`${emojiOf(notification)} ${headline}`.slice(0, HEADER_MAX)) },
+        richText([[slack_text(sentenceOf(notification))]])
+    ];
+    if (waiting) {
+        blocks.push(richText([
+            [slack_text('Code: ', { bold: true }), slack_text(words.userCode, { code: true })],
+            [slack_text('Expires: ', { bold: true }), slack_text(words.expires)],
+            [slack_text('Client: ', { bold: true }), slack_text(words.clientId)],
+            ...(words.scope ? [[slack_text('Scope: ', { bold: true }), slack_text(words.scope)]] : [])
+        ]));
+    }
+    const buttons = [
+        ...(waiting
+            ? [{ ...slack_button('Open the sign-in page', words.link, 'open-sign-in'), style: 'primary' }]
+            : []),
+        ...(words.runUrl ? [slack_button('Open the run', words.runUrl, 'open-run')] : [])
+    ];
+    if (buttons.length > 0)
+        blocks.push({ type: 'actions', elements: buttons });
+    if (words.askedBy)
+        blocks.push({ type: 'context', elements: [plain(`Asked by ${words.askedBy}`)] });
+    const fallback = waiting
+        ? `${headline}: open ${words.link} and enter ${words.userCode} (expires ${words.expires}).`
+        : `${headline}. ${sentenceOf(notification)}`;
+    return { text: escapeControl(fallback), mrkdwn: false, blocks };
+}
+function emojiOf(notification) {
+    if (notification.event !== 'ended')
+        return '🔐';
+    return notification.outcome?.ending === 'approved' ? '✅' : '⛔';
+}
+function plain(value) {
+    return { type: 'plain_text', text: value, emoji: false };
+}
+function slack_text(value, style) {
+    return { type: 'text', text: value, ...(style && { style }) };
+}
+/** Each row its own line: rich_text sections joined by a newline text element. */
+function richText(rows) {
+    const elements = rows.flatMap((row, index) => (index === 0 ? row : [slack_text('\n'), ...row]));
+    return { type: 'rich_text', elements: [{ type: 'rich_text_section', elements }] };
+}
+function slack_button(label, url, actionId) {
+    return { type: 'button', text: plain(label), url, action_id: actionId };
+}
+/** https://api.slack.com/reference/surfaces/formatting#escaping: &, < and > are control characters. */
+function escapeControl(value) {
+    return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/notify/teams.ts
+
+
+/**
+ * A message for a Microsoft Teams workflow webhook ("Post to a channel when a webhook request is
+ * received"): one Adaptive Card attachment. Foreign text goes only into RichTextBlock TextRuns,
+ * which Adaptive Cards render literally (no Markdown), so a workflow or user name cannot add a
+ * link or formatting; TextBlocks (which do render Markdown) carry only the action's own words.
+ */
+function teamsMessage(notification) {
+    const words = wordingOf(notification);
+    const waiting = isWaiting(notification);
+    const body = [
+        {
+            type: 'TextBlock',
+            text: headlineOf(notification),
+            size: 'Large',
+            weight: 'Bolder',
+            wrap: true,
+            style: 'heading'
+        },
+        teams_richText([run(sentenceOf(notification))])
+    ];
+    if (waiting) {
+        body.push(teams_richText([
+            run('Code: ', { weight: 'Bolder' }),
+            run(words.userCode, { fontType: 'Monospace', size: 'Large' })
+        ]), teams_richText([run('Expires: ', { weight: 'Bolder' }), run(words.expires)]), teams_richText([run('Client: ', { weight: 'Bolder' }), run(words.clientId)]));
+        if (words.scope)
+            body.push(teams_richText([run('Scope: ', { weight: 'Bolder' }), run(words.scope)]));
+    }
+    if (words.askedBy)
+        body.push(teams_richText([run(`Asked by ${words.askedBy}`, { isSubtle: true })]));
+    const actions = [
+        ...(waiting ? [openUrl('Open the sign-in page', words.link, 'positive')] : []),
+        ...(words.runUrl ? [openUrl('Open the run', words.runUrl)] : [])
+    ];
+    return {
+        type: 'message',
+        attachments: [
+            {
+                contentType: 'application/vnd.microsoft.card.adaptive',
+                contentUrl: null,
+                content: {
+                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                    type: 'AdaptiveCard',
+                    version: '1.4',
+                    body,
+                    ...(actions.length > 0 && { actions })
+                }
+            }
+        ]
+    };
+}
+function run(text, style = {}) {
+    return { type: 'TextRun', text, ...style };
+}
+function teams_richText(inlines) {
+    return { type: 'RichTextBlock', inlines };
+}
+function openUrl(title, url, style) {
+    return { type: 'Action.OpenUrl', title, url, ...(style && { style }) };
+}
+
+;// CONCATENATED MODULE: ./src/notify/webhook-kind.ts
+
+
+
+
+const KIND_NAMES = {
+    slack: 'Slack',
+    teams: 'Microsoft Teams',
+    discord: 'Discord',
+    json: 'JSON'
+};
+function webhookKind(url) {
+    const host = url.hostname.toLowerCase();
+    const path = url.pathname;
+    // Slack incoming webhooks: hooks.slack.com/services/T…/B…/…; Workflow Builder triggers
+    // (/triggers/…) take their own variables, which the generic object serves better.
+    if ((host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') &&
+        path.startsWith('/services/'))
+        return 'slack';
+    // Teams workflows (Power Automate): the Logic Apps and Power Platform trigger hosts, and the
+    // retiring Office 365 connector host, which takes the same Adaptive Card attachment.
+    if ((host.endsWith('.logic.azure.com') && path.includes('/workflows/')) ||
+        host.endsWith('.api.powerplatform.com') ||
+        host.endsWith('.webhook.office.com'))
+        return 'teams';
+    if (['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com'].includes(host) &&
+        path.startsWith('/api/webhooks/'))
+        return 'discord';
+    return 'json';
+}
+function webhookBody(kind, notification) {
+    switch (kind) {
+        case 'slack':
+            return slackMessage(notification);
+        case 'teams':
+            return teamsMessage(notification);
+        case 'discord':
+            return discordMessage(notification);
+        case 'json':
+            return genericMessage(notification);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/inputs.ts
+
+
+
+/** More would be a mistake, and each one is a POST at every event. */
+const MAX_WEBHOOKS = 10;
+/**
+ * notify-webhook: one URL a line. Each is masked before it is checked: a Slack or Discord
+ * webhook URL is a credential (whoever has it can post), so no message ever repeats one; a
+ * problem is named by its line number.
+ */
+function readWebhooks(value, setSecret) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line, index) => ({ url: line.trim(), line: index + 1 }))
+        .filter(({ url }) => url !== '' && !url.startsWith('#'));
+    for (const { url } of lines)
+        setSecret(url);
+    if (lines.length > MAX_WEBHOOKS)
+        throw new errors/* InputError */.dz('notify-webhook', `has ${lines.length} URLs; at most ${MAX_WEBHOOKS} are allowed.`);
+    const seen = new Map();
+    return lines.map(({ url, line }) => {
+        const check = checkSecureUrl(url);
+        if (!check.ok) {
+            // The problem, never the URL: it is a secret.
+            throw new errors/* InputError */.dz('notify-webhook', `line ${line} ${check.problem.replace('which would send tokens in clear text', 'which would send the notification in clear text')}. Give the webhook's https:// URL, from a secret.`);
+        }
+        const earlier = seen.get(check.url.href);
+        if (earlier !== undefined)
+            throw new errors/* InputError */.dz('notify-webhook', `line ${line} repeats line ${earlier}; give each webhook once.`);
+        seen.set(check.url.href, line);
+        const kind = webhookKind(check.url);
+        return {
+            url,
+            kind,
+            label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
+        };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/providers/preset.ts
@@ -32569,6 +32621,7 @@ function quirksFor(preset, endpoints) {
 
 
 
+
 const MODES = ['auto', 'refresh', 'device'];
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
@@ -32598,6 +32651,7 @@ function readConfig(source) {
         source.setSecret(refreshToken);
     if (clientPrivateKey)
         maskKey(clientPrivateKey, source);
+    const webhooks = readWebhooks(source.getInput('notify-webhook'), (url) => source.setSecret(url));
     const provider = readProvider(source.getInput('provider'));
     const clientId = source.getInput('client-id');
     if (!clientId) {
@@ -32635,7 +32689,12 @@ function readConfig(source) {
         ]),
         ...(storeRefreshToken && { storeRefreshToken }),
         expiryWarningDays: readDays('refresh-token-expiry-warning-days', source.getInput('refresh-token-expiry-warning-days'), 7),
-        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs })
+        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs }),
+        notify: {
+            webhooks,
+            reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
+        },
+        qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
     };
 }
 function readSecretStore(value, token) {
@@ -32973,7 +33032,7 @@ async function resolveEndpoints(ctx, inputs) {
             deviceAuthorizationEndpoint,
             tokenEndpoint,
             ...(revocationEndpoint && { revocationEndpoint }),
-            source: (0,safe_text/* safe */.gB) `the device-authorization-endpoint and token-endpoint inputs`
+            source: 'the device-authorization-endpoint and token-endpoint inputs'
         };
     }
     const { document, url } = await fetchDiscoveryDocument(ctx, inputs);
@@ -33041,7 +33100,7 @@ function readDiscoveryDocument(document, url, inputs) {
     if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
         fail(
         // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
-        `names the issuer ${(0,safe_text/* safeText */.Hk)(published, { maxLength: 300 })}, but the issuer input is ${(0,safe_text/* safeText */.Hk)(inputs.issuer, { maxLength: 300 })}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
+        `names the issuer ${(0,oauth_response/* printable */.g$)(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
     }
     const endpointField = (name, required, fix) => {
         const value = document[name];
@@ -33073,12 +33132,11 @@ function readDiscoveryDocument(document, url, inputs) {
         ...(Array.isArray(methods) && {
             tokenEndpointAuthMethods: methods.filter((m) => typeof m === 'string')
         }),
-        source: (0,safe_text/* safe */.gB) `discovery at ${(0,safe_text/* safeText */.Hk)(url, { maxLength: 2048 })}`
+        source: `discovery at ${url}`
     };
 }
 
 ;// CONCATENATED MODULE: ./src/listeners/log.ts
-
 
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
@@ -33099,18 +33157,18 @@ function logListener(runner) {
                     logPoll(runner, event.event);
                     break;
                 case 'refreshed':
-                    runner.info((0,safe_text/* safe */.gB) `Exchanged the refresh token for a new access token.`);
+                    runner.info('Exchanged the refresh token for a new access token.');
                     break;
                 case 'refused':
-                    runner.info((0,safe_text/* safe */.gB) `The approval was refused: ${(0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
+                    runner.info(`The approval was refused: ${event.reason}`);
                     break;
                 case 'ended': {
                     const { outcome } = event;
                     if (outcome.ending !== 'approved')
                         break;
-                    const by = outcome.approver ? (0,safe_text/* safe */.gB) ` by ${outcome.approver.name}` : '';
-                    const after = shownAtMs !== undefined ? (0,safe_text/* safe */.gB) ` after ${duration(outcome.atMs - shownAtMs)}` : '';
-                    runner.info((0,safe_text/* safe */.gB) `Approved${by}${after}. The tokens are in this step's outputs (masked).`);
+                    const by = outcome.approver ? ` by ${outcome.approver.name}` : '';
+                    const after = shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : '';
+                    runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`);
                     break;
                 }
                 case 'approved':
@@ -33122,34 +33180,143 @@ function logListener(runner) {
 function logPoll(runner, event) {
     switch (event.type) {
         case 'pending':
-            runner.debug((0,safe_text/* safe */.gB) `Poll ${event.poll}: authorization_pending.`);
+            runner.debug(`Poll ${event.poll}: authorization_pending.`);
             break;
         case 'slow-down':
-            runner.info((0,safe_text/* safe */.gB) `The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
+            runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
             if (event.count === 3) {
-                runner.warning((0,safe_text/* safe */.gB) `The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.`);
+                runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.');
             }
             break;
         case 'transient':
-            runner.info((0,safe_text/* safe */.gB) `${(0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
+            runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
             break;
     }
-}
-/** A duration the action formats itself: its own text. */
-function duration(ms) {
-    return formatDuration(ms);
 }
 
 ;// CONCATENATED MODULE: ./src/listeners/notice.ts
 
-/** Annotations on the run page, pushed while the step runs: where the approver may look first. */
+
+/**
+ * Annotations on the run page, pushed while the step runs: where the approver may look first.
+ * The code when it is ready, and once the wait is over, the outcome: who approved, or why it
+ * ended. A run that never showed a code (a refresh, a failure before it) gets no outcome notice;
+ * its error annotation says it all.
+ */
 function noticeListener(runner) {
+    let shownAtMs;
     return {
         on(event) {
-            if (event.type !== 'code-ready')
+            if (event.type === 'code-ready') {
+                shownAtMs ??= event.atMs;
+                const notice = noticeOf(event.prompt, event.atMs);
+                runner.notice(notice.message, notice.title);
+            }
+            else if (event.type === 'ended' && shownAtMs !== undefined) {
+                const notice = outcomeNoticeOf(event.outcome, shownAtMs);
+                runner.notice(notice.message, notice.title);
+            }
+        }
+    };
+}
+const ENDING_TITLES = {
+    refreshed: 'Refreshed',
+    denied: 'Approval denied',
+    expired: 'Approval code expired',
+    'timed-out': 'Approval timed out',
+    cancelled: 'Approval cancelled',
+    failed: 'Approval failed'
+};
+function outcomeNoticeOf(outcome, shownAtMs) {
+    const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`;
+    if (outcome.ending === 'approved') {
+        const approver = outcome.approver;
+        const who = approver
+            ? approver.subject === approver.name
+                ? approver.name
+                : `${approver.name} (subject ${approver.subject})`
+            : undefined;
+        return {
+            title: who ? `Approved by ${approver?.name}` : 'Approved',
+            message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+        };
+    }
+    return {
+        title: ENDING_TITLES[outcome.ending],
+        message: `${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/qr/encode.ts
+/**
+ * The QR symbol for a text, from the maintained `qrcode` library. Loaded on first use with
+ * import(), so the bundler puts it in a chunk of its own, off the path to the first log line.
+ */
+async function encodeQr(text, errorCorrection = 'M') {
+    // The encoder alone: the package's entry also loads its PNG, SVG and terminal renderers.
+    const encoder = await __nccwpck_require__.e(/* import() */ 24).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4024, 19));
+    // A CommonJS module: its exports arrive as named exports or under default, by bundler.
+    const create = encoder.create ?? encoder.default.create;
+    const symbol = create(text, { errorCorrectionLevel: errorCorrection });
+    const { size } = symbol.modules;
+    return { size, isDark: (x, y) => symbol.modules.get(y, x) === 1 };
+}
+
+;// CONCATENATED MODULE: ./src/qr/half-blocks.ts
+const CELLS = [' ', '▄', '▀', '█'];
+function drawHalfBlocks(matrix, options = {}) {
+    const quietZone = options.quietZone ?? 4;
+    const drawn = options.drawn ?? 'light';
+    const side = matrix.size + 2 * quietZone;
+    // Outside the matrix is the quiet zone, which is light.
+    const dark = (x, y) => {
+        const mx = x - quietZone;
+        const my = y - quietZone;
+        return mx >= 0 && my >= 0 && mx < matrix.size && my < matrix.size && matrix.isDark(mx, my);
+    };
+    const inked = (x, y) => (drawn === 'dark') === dark(x, y);
+    const lines = [];
+    for (let y = 0; y < side; y += 2) {
+        let line = '';
+        for (let x = 0; x < side; x++) {
+            // An odd last row has no partner below: the quiet zone continues there.
+            const top = inked(x, y);
+            const bottom = y + 1 < side ? inked(x, y + 1) : drawn === 'light';
+            line += CELLS[(top ? 2 : 0) + (bottom ? 1 : 0)];
+        }
+        lines.push(line);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/listeners/qr.ts
+
+
+/** Longer links make a code too dense to scan off a screen; the link is in the log anyway. */
+const MAX_QR_TEXT_LENGTH = 300;
+/**
+ * A QR code of the link with the code filled in (else of the verification page) in the log,
+ * right after the prompt: the approver points a phone at the screen instead of typing. The
+ * summary appears only after the step, so it gets none.
+ */
+function qrListener(runner, enabled) {
+    return {
+        async on(event) {
+            if (event.type !== 'code-ready' || !enabled())
                 return;
-            const notice = noticeOf(event.prompt, event.atMs);
-            runner.notice(notice.message, notice.title);
+            const { device } = event.prompt;
+            const link = device.verificationUriComplete ?? device.verificationUri;
+            if (link.length > MAX_QR_TEXT_LENGTH) {
+                runner.debug(`No QR code: the link is longer than ${MAX_QR_TEXT_LENGTH} characters.`);
+                return;
+            }
+            // L: the fewest modules, so each is as large as the log's font allows; a screen is clean.
+            const lines = drawHalfBlocks(await encodeQr(link, 'L'), { quietZone: 4, drawn: 'light' });
+            runner.info(device.verificationUriComplete
+                ? 'Or scan this with a phone (it opens the link with the code filled in):'
+                : 'Or scan this with a phone to open the page (then enter the code):');
+            for (const line of lines)
+                runner.info(line);
         }
     };
 }
@@ -33210,7 +33377,6 @@ function outcomeSection(outcome) {
 
 ;// CONCATENATED MODULE: ./src/listeners/summary.ts
 
-
 /**
  * The job summary, the record shown once the step ends: what was asked and how it ended. A
  * failed write is only a warning. `enabled` is read at each write: the summary input is known
@@ -33225,7 +33391,7 @@ function summaryListener(runner, enabled) {
             await runner.appendSummary(html);
         }
         catch (error) {
-            runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
+            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
         }
     };
     return {
@@ -33254,46 +33420,212 @@ function recordOf(outcome, shownAtMs) {
 }
 /** "alice (248289761001)", or the one name when the subject is the name. */
 function describeApprover(approver) {
-    return approver.shownSubject === approver.name
+    return approver.subject === approver.name
         ? approver.name
-        : `${approver.name} (${approver.shownSubject})`;
+        : `${approver.name} (${approver.subject})`;
 }
 
-;// CONCATENATED MODULE: ./src/runner/known-secrets.ts
+;// CONCATENATED MODULE: ./src/notify/sender.ts
+
+const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000;
+const DEFAULT_WEBHOOK_RETRIES = 2;
+const DEFAULT_RETRY_DELAY_MS = 1000;
+/** A Retry-After longer than this is not waited for: the message would arrive too late to help. */
+const MAX_RETRY_AFTER_MS = 5000;
 /**
- * Remembers every value the action masks, so that provider text quoted in a message can have
- * them cut out before it is escaped (src/oauth/exchange.ts): escaping can change a secret so that
- * the runner's mask no longer matches it.
+ * Posts notifications without ever holding up the flow: `send` queues and returns at once. The
+ * messages to one target go in order (the outcome never overtakes the code); a failure is
+ * reported and dropped, never thrown. `close` waits, bounded, for what is still on its way.
  */
-class KnownSecrets {
-    values = new Set();
-    /** The runner, with setSecret also remembering the value. */
-    runner;
-    constructor(inner) {
-        const remember = (value) => {
-            this.values.add(value);
-            inner.setSecret(value);
-        };
-        this.runner = {
-            get env() {
-                return inner.env;
-            },
-            getInput: (name) => inner.getInput(name),
-            setSecret: remember,
-            info: (message) => inner.info(message),
-            debug: (message) => inner.debug(message),
-            notice: (message, title) => inner.notice(message, title),
-            warning: (message) => inner.warning(message),
-            setOutput: (name, value) => inner.setOutput(name, value),
-            setFailed: (message) => inner.setFailed(message),
-            saveState: (name, value) => inner.saveState(name, value),
-            appendSummary: (markdown) => inner.appendSummary(markdown)
+class WebhookSender {
+    options;
+    queues = new Map();
+    queued = new Map();
+    warned = new Set();
+    stop = new AbortController();
+    timeoutMs;
+    retries;
+    retryDelayMs;
+    constructor(options) {
+        this.options = options;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+        this.retries = options.retries ?? DEFAULT_WEBHOOK_RETRIES;
+        this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    }
+    send(target, body, what) {
+        if (this.stop.signal.aborted)
+            return;
+        const json = JSON.stringify(body);
+        this.queued.set(target, (this.queued.get(target) ?? 0) + 1);
+        const previous = this.queues.get(target) ?? Promise.resolve();
+        const next = previous.then(() => this.deliver(target, json, what));
+        this.queues.set(target, next);
+    }
+    /** Waits for every queued message, at most `maxWaitMs`; then gives up on the rest. */
+    async close(maxWaitMs) {
+        const pending = [...this.queues.entries()];
+        let timer;
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve('late'), maxWaitMs);
+        });
+        const settled = new Set();
+        const all = Promise.all(pending.map(([target, queue]) => queue.then(() => settled.add(target))));
+        const result = await Promise.race([all.then(() => 'done'), deadline]);
+        clearTimeout(timer);
+        this.stop.abort();
+        if (result === 'done')
+            return;
+        for (const [target] of pending) {
+            if (!settled.has(target))
+                this.report(target, `Gave up on the notification to ${target.label}: it was still being sent ${Number((maxWaitMs / 1000).toFixed(1))} s after the run ended.`);
+        }
+    }
+    async deliver(target, json, what) {
+        try {
+            for (let attempt = 0;; attempt++) {
+                if (this.stop.signal.aborted)
+                    return;
+                const result = await this.attempt(target, json);
+                if (result.ok)
+                    return;
+                const superseded = (this.queued.get(target) ?? 0) > 1;
+                if (!result.retry || attempt >= this.retries || superseded) {
+                    this.report(target, `Could not send the ${what} notification to ${target.label}: ${result.problem}${attempt > 0 ? ` (after ${attempt + 1} tries)` : ''}. The run goes on without it.`);
+                    return;
+                }
+                await this.options.clock.sleep(result.retryAfterMs ?? this.retryDelayMs * 2 ** attempt, this.stop.signal);
+            }
+        }
+        catch {
+            // Stopped by close(): reported there.
+        }
+        finally {
+            this.queued.set(target, (this.queued.get(target) ?? 1) - 1);
+        }
+    }
+    async attempt(target, json) {
+        let response;
+        try {
+            response = await this.options.http({
+                method: 'POST',
+                url: target.url,
+                headers: { 'Content-Type': 'application/json; charset=utf-8', Accept: '*/*' },
+                body: json,
+                timeoutMs: this.timeoutMs,
+                signal: this.stop.signal
+            });
+        }
+        catch (error) {
+            const problem = error instanceof http/* TransportFailure */.Az
+                ? error.kind === 'timeout'
+                    ? `no answer within ${this.timeoutMs / 1000} s`
+                    : error.kind === 'connection' && /^E(NOTFOUND|AI_AGAIN)$/.test(error.detail)
+                        ? `the host name did not resolve (${error.detail})`
+                        : `${error.kind} (${error.detail})`
+                : 'the request failed';
+            return { ok: false, retry: true, problem };
+        }
+        if (response.status >= 200 && response.status < 300)
+            return { ok: true };
+        const retryAfterMs = retryAfterOf(response);
+        return {
+            ok: false,
+            retry: response.status === 429 || response.status >= 500,
+            problem: `HTTP ${response.status}${answerOf(response)}`,
+            ...(retryAfterMs !== undefined && { retryAfterMs })
         };
     }
-    /** Every value masked so far; private-key lines included. */
-    all() {
-        return [...this.values];
+    report(target, message) {
+        if (this.warned.has(target))
+            this.options.info(message);
+        else {
+            this.warned.add(target);
+            this.options.warn(message);
+        }
     }
+}
+function retryAfterOf(response) {
+    const value = response.headers['retry-after'];
+    if (!value || !/^\d{1,4}$/.test(value.trim()))
+        return undefined;
+    const ms = Number(value.trim()) * 1000;
+    return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+/** Slack and Discord answer errors with a short code ("invalid_blocks", "no_service"); quote only that. */
+function answerOf(response) {
+    const body = response.body.trim();
+    return /^[\w .,:-]{1,80}$/.test(body) ? ` "${body}"` : '';
+}
+
+;// CONCATENATED MODULE: ./src/listeners/webhooks.ts
+
+
+/** At the end, how long the step waits for notifications still on their way (the outcome, mostly). */
+const WEBHOOK_CLOSE_WAIT_MS = 5000;
+/**
+ * The approver's chat: a POST to each notify-webhook when the code is ready, at each reminder if
+ * notify-reminders asks, and once with the outcome. `on` only queues; the wait for approval goes
+ * on while the POSTs are in flight, and a failing webhook is a warning (see WebhookSender).
+ * A run that never showed a code (a refresh, or a failure before it) sends nothing: nobody was asked.
+ */
+function webhookListener(deps) {
+    const sender = new WebhookSender({
+        http: deps.http,
+        clock: deps.clock,
+        warn: (message) => deps.runner.warning(message),
+        info: (message) => deps.runner.info(message)
+    });
+    let prompt;
+    const notify = (event, atMs, outcome) => {
+        const config = deps.config();
+        if (!prompt || !config)
+            return;
+        const notification = notificationOf(prompt, event, atMs, outcome);
+        for (const target of config.webhooks)
+            sender.send(target, webhookBody(target.kind, notification), event === 'ended' ? 'outcome' : event);
+    };
+    return {
+        on(event) {
+            switch (event.type) {
+                case 'code-ready':
+                    prompt = event.prompt;
+                    notify('code-ready', event.atMs);
+                    break;
+                case 'reminder':
+                    if (deps.config()?.reminders)
+                        notify('reminder', event.atMs);
+                    break;
+                case 'ended':
+                    notify('ended', event.outcome.atMs, event.outcome);
+                    break;
+                default:
+                    break;
+            }
+        },
+        close: () => sender.close(deps.closeWaitMs ?? WEBHOOK_CLOSE_WAIT_MS)
+    };
+}
+function notificationOf(prompt, event, atMs, outcome) {
+    const { device } = prompt;
+    return {
+        event,
+        atMs,
+        userCode: device.userCode,
+        verificationUri: device.verificationUri,
+        ...(device.verificationUriComplete && {
+            verificationUriComplete: device.verificationUriComplete
+        }),
+        expiresAtMs: prompt.deadlineMs,
+        clientId: prompt.clientId,
+        ...(prompt.scope && { scope: prompt.scope }),
+        origin: prompt.origin,
+        ...(outcome && {
+            outcome: {
+                ending: outcome.ending,
+                ...(outcome.approver && { approver: outcome.approver.name })
+            }
+        })
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -33321,28 +33653,17 @@ class KnownSecrets {
  * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
-async function run(deps) {
-    const { clock } = deps;
-    // Every value masked is remembered, to be cut out of provider text before it is quoted.
-    const known = new KnownSecrets(deps.runner);
-    const runner = known.runner;
-    const startedMs = clock.now();
+async function main_run(deps) {
+    const { runner, clock } = deps;
     let config;
     let quirks;
-    const events = new FlowEvents((error) => runner.warning((0,safe_text/* safe */.gB) `A listener failed: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`));
-    events.subscribe(...listenersFor(runner, () => config?.summary ?? true));
+    const events = new FlowEvents((error) => runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`));
+    events.subscribe(...listenersFor(deps, () => config));
     try {
         config = readConfig(runner);
-        const ctx = oauthContext(deps, runner, {
-            secrets: () => known.all(),
-            // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
-            // the timeout input too: nobody sits silent past it.
-            ...(config.timeoutSeconds !== undefined && {
-                retriesEndAtMs: startedMs + config.timeoutSeconds * 1000
-            })
-        });
+        const ctx = oauthContext(deps);
         const metadata = await resolveEndpoints(ctx, config.endpoints);
-        runner.info((0,safe_text/* safe */.gB) `Using the endpoints from ${metadata.source}.`);
+        runner.info(`Using the endpoints from ${metadata.source}.`);
         quirks = quirksFor(config.provider, metadata);
         const client = clientCredentials(config, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
@@ -33383,9 +33704,8 @@ async function run(deps) {
     catch (error) {
         const failure = failureOf(error, quirks);
         if (failure.stack)
-            for (const line of failure.stack.split('\n'))
-                runner.debug((0,safe_text/* safeText */.Hk)(line, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
-        runner.setFailed((0,safe_text/* safeText */.Hk)(failure.message, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+            runner.debug(failure.stack);
+        runner.setFailed(failure.message);
         await events.emit({
             type: 'ended',
             outcome: {
@@ -33401,19 +33721,30 @@ async function run(deps) {
         await events.close();
     }
 }
-function oauthContext(deps, runner, extra) {
+function oauthContext(deps) {
     return {
         http: deps.http,
         clock: deps.clock,
         signal: deps.signal,
         requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
-        ...extra,
-        onRetry: (reason, delayMs) => runner.info((0,safe_text/* safe */.gB) `${(0,safe_text/* safeText */.Hk)(reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
+        onRetry: (reason, delayMs) => deps.runner.info(`${reason}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
     };
 }
 /** Everything the person sees: one listener per way of reaching them. */
-function listenersFor(runner, summaryEnabled) {
-    return [logListener(runner), noticeListener(runner), summaryListener(runner, summaryEnabled)];
+function listenersFor(deps, config) {
+    const { runner } = deps;
+    return [
+        logListener(runner),
+        qrListener(runner, () => config()?.qrCode ?? true),
+        noticeListener(runner),
+        summaryListener(runner, () => config()?.summary ?? true),
+        webhookListener({
+            runner,
+            http: deps.webhookHttp ?? deps.http,
+            clock: deps.clock,
+            config: () => config()?.notify
+        })
+    ];
 }
 
 
@@ -33425,7 +33756,6 @@ function listenersFor(runner, summaryEnabled) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  kB: () => (/* binding */ HEADERS_TOO_LARGE),
   nB: () => (/* binding */ MAX_RESPONSE_BYTES),
   Az: () => (/* binding */ TransportFailure),
   St: () => (/* binding */ createHttpTransport)
@@ -33443,8 +33773,6 @@ var lib = __nccwpck_require__(4942);
 
 /** Responses larger than this are refused: no legitimate OAuth response comes close. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-/** The detail of a 'too-large' failure for headers beyond node's limit (HPE_HEADER_OVERFLOW). */
-const HEADERS_TOO_LARGE = 'the response headers are larger than 16 KiB';
 class TransportFailure extends Error {
     kind;
     maybeDelivered;
@@ -33533,11 +33861,6 @@ function failureOf(error, responseStarted) {
     if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
         return new TransportFailure('connection', false, code ? `${code}` : error.message);
     }
-    // llhttp refuses headers beyond --max-http-header-size (16 KiB): the answer is not an OAuth one.
-    if (code === 'HPE_HEADER_OVERFLOW')
-        return new TransportFailure('too-large', true, HEADERS_TOO_LARGE);
-    if (code.startsWith('HPE_'))
-        return new TransportFailure('connection', true, `the answer is not valid HTTP (${code})`);
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
         return new TransportFailure('reset', true, 'the connection was reset');
     }
@@ -33560,18 +33883,15 @@ function lowerCaseHeaders(headers) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
+/* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
 /* harmony export */ });
 /* unused harmony export parseRetryAfter */
-/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8844);
-
 /**
  * Reads a response body as OAuth fields without trusting its Content-Type: providers send JSON as
  * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
  */
-function readResponse(response, nowMs, 
-/** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
-secrets = []) {
+function readResponse(response, nowMs) {
     const base = {
         status: response.status,
         retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
@@ -33595,7 +33915,7 @@ secrets = []) {
         return {
             ...base,
             kind: 'html',
-            unreadable: `the body is an HTML page${htmlTitle(text, secrets)}, not JSON`
+            unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON`
         };
     }
     return {
@@ -33665,14 +33985,18 @@ function parseRetryAfter(value, nowMs) {
     }
     return Math.min(Math.max(ms, 0), 3600_000);
 }
-function htmlTitle(text, secrets) {
+function htmlTitle(text) {
     // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
     // quadratic in a 1 MiB page (minutes of a blocked event loop).
     const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text);
-    return match?.[1] ? ` titled "${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(match[1], { maxLength: 120, redact: secrets })}"` : '';
+    return match?.[1] ? ` titled "${printable(match[1].trim())}"` : '';
 }
 function describeSize(text) {
     return `${Buffer.byteLength(text)} bytes`;
+}
+/** Keeps provider text that reaches the log to one line of visible characters. */
+function printable(text) {
+    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
 }
 /** A status that says "try again later" rather than "no". */
 function isTransientStatus(status) {
@@ -33689,8 +34013,6 @@ function isTransientStatus(status) {
 /* harmony export */   q: () => (/* binding */ traceHttp)
 /* harmony export */ });
 /* harmony import */ var _oauth_response_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2612);
-/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8844);
-
 
 /**
  * Wraps the transport to trace each exchange in the debug log: method, URL, status, timing and
@@ -33707,10 +34029,7 @@ function traceHttp(transport, debug, now) {
         try {
             const response = await transport(request);
             const read = (0,_oauth_response_js__WEBPACK_IMPORTED_MODULE_0__/* .readResponse */ .Uk)(response, now());
-            // The names are the provider's text too: a member named "##[stop-commands]x" is possible.
-            const fields = read.fields
-                ? `[${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(Object.keys(read.fields).join(', '), { maxLength: 500 })}]`
-                : `(${read.kind})`;
+            const fields = read.fields ? `[${Object.keys(read.fields).join(', ')}]` : `(${read.kind})`;
             debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`);
             return response;
         }
@@ -33738,154 +34057,7 @@ function fieldNames(body) {
 /** Query strings can carry codes; the trace shows the path only. */
 function urlForLog(url) {
     const parsed = new URL(url);
-    return (0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(`${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`, {
-        maxLength: 2048
-    });
-}
-
-
-/***/ }),
-
-/***/ 8844:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E$: () => (/* binding */ redact),
-/* harmony export */   Hk: () => (/* binding */ safeText),
-/* harmony export */   Ic: () => (/* binding */ MESSAGE_MAX_LENGTH),
-/* harmony export */   e: () => (/* binding */ joinSafe),
-/* harmony export */   gB: () => (/* binding */ safe)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_MAX_LENGTH, REDACTED */
-/** The default bound: a name, a title, a short description. */
-const DEFAULT_MAX_LENGTH = 200;
-/**
- * For the action's own messages, which quote foreign text already made safe (and bounded) piece
- * by piece where it was quoted: passing them again changes nothing but proves it to the type.
- */
-const MESSAGE_MAX_LENGTH = 4000;
-const ELLIPSIS = '…';
-/** What a redacted secret is replaced by: the runner's own mask, so a log reads the same either way. */
-const REDACTED = '***';
-// ANSI escape sequences (ECMA-48): CSI (ESC [ or the 8-bit U+009B) with parameters and a final
-// byte, OSC (ESC ]) up to BEL or ST or the end, and the two-character escapes. Each pattern is a
-// single pass without nested repetition: linear on any input.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]?|\u009b[0-?]*[ -/]*[@-~]?|\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
-/** Characters that end a line somewhere (the runner, a browser, Unicode's line breaking). */
-const LINE_BREAKS = {
-    '\n': '\\n',
-    '\r': '\\r'
-};
-const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/u;
-/**
- * Shown as \u escapes: control characters (C0, C1, DEL), format characters (Cf: bidi embeddings,
- * overrides and isolates, zero-width spaces and joiners, the BOM, the soft hyphen, tags), every
- * default-ignorable code point (fillers, variation selectors) and lone surrogates.
- */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
-/** Spaces other than U+0020 (NBSP, en quad, ideographic space...) and tab: one plain space. */
-const OTHER_SPACE = /[\t\p{Zs}]/u;
-/**
- * Makes foreign text safe to print on a log line, on its own or inside the action's own text:
- * - no workflow command: the first character that is not a space, if it is `:`, and every `[`
- *   that would follow a `#` (or starts the text, where the action's text before it might end in
- *   `#`) get a backslash in front, so neither `::` at the start of a line nor `##[` anywhere can
- *   form, even where two safe texts are joined;
- * - one line: CR and LF shown as \r and \n, every other line break and every invisible or
- *   control character as a \u escape, other spaces as a space, ANSI escapes removed;
- * - bounded: at most `maxLength` code points, the last one an ellipsis when cut.
- * The result is idempotent: safe text passed again comes back the same.
- */
-function safeText(text, options = {}) {
-    const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH);
-    let raw = typeof text === 'string' ? text : text === undefined ? '' : String(text);
-    // Redacted first and whole: a secret cut in two by the bound below would print its first half.
-    if (options.redact)
-        raw = redact(raw, options.redact);
-    // Nothing past this can be shown (each shown character takes at least one of the text's; more
-    // only for ANSI sequences, which are removed), so a 1 MiB body costs what its start costs.
-    const scanned = maxLength * 4 + 64;
-    const cut = raw.length > scanned;
-    if (cut)
-        raw = raw.slice(0, scanned);
-    raw = raw.replace(ANSI, '');
-    let out = '';
-    let lastUnit = '';
-    let length = 0;
-    let seenVisible = false;
-    for (const char of raw) {
-        let unit = shown(char);
-        if (unit === ' ' && !seenVisible)
-            continue; // the text starts at its first visible character
-        if (unit === '[' && (lastUnit.endsWith('#') || !seenVisible))
-            unit = '\\[';
-        else if (unit === ':' && !seenVisible)
-            unit = '\\:';
-        if (unit !== ' ')
-            seenVisible = true;
-        // An escape is ASCII; anything else is one code point.
-        const unitLength = unit === char ? 1 : unit.length;
-        if (length + unitLength > maxLength)
-            return withEllipsis(out, lastUnit, length, maxLength);
-        out += unit;
-        lastUnit = unit;
-        length += unitLength;
-    }
-    if (cut)
-        return withEllipsis(out, lastUnit, length, maxLength);
-    return out.trimEnd();
-}
-/**
- * Ends the text with an ellipsis within maxLength. At most the last unit must go to make room,
- * and it goes whole: never half an escape.
- */
-function withEllipsis(out, lastUnit, length, maxLength) {
-    const kept = length + 1 > maxLength ? out.slice(0, out.length - lastUnit.length) : out;
-    return `${kept.trimEnd()}${ELLIPSIS}`;
-}
-function shown(char) {
-    const code = char.charCodeAt(0);
-    // Printable ASCII, the common case, without a regular expression.
-    if (code >= 0x20 && code < 0x7f)
-        return char;
-    if (LINE_BREAK.test(char))
-        return LINE_BREAKS[char] ?? escapeOf(char);
-    if (OTHER_SPACE.test(char))
-        return ' ';
-    if (INVISIBLE.test(char))
-        return escapeOf(char);
-    return char;
-}
-function escapeOf(char) {
-    const code = char.codePointAt(0);
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-/** Cuts every secret out of `text`, longest first (so that one secret inside another goes whole). */
-function redact(text, secrets) {
-    const sorted = [...new Set(secrets)]
-        .filter((s) => s.length > 0)
-        .sort((a, b) => b.length - a.length);
-    let result = text;
-    for (const secret of sorted)
-        result = result.split(secret).join(REDACTED);
-    return result;
-}
-/**
- * Composes safe text from the action's own literals and safe values:
- * safe`workflow "${workflow}"`. The literals are code written here, which never holds `#[` and
- * never starts with `::`; the values must already be SafeText (or numbers, or nothing: ''), so
- * a raw string does not compile.
- */
-function safe(literals, ...values) {
-    let result = literals[0] ?? '';
-    values.forEach((value, index) => {
-        result += String(value) + (literals[index + 1] ?? '');
-    });
-    return result;
-}
-/** Joins safe texts with the action's own separator. */
-function joinSafe(parts, separator) {
-    return parts.join(separator);
+    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
 }
 
 

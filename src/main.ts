@@ -16,7 +16,9 @@ import type { HttpTransport } from './oauth/http.js'
 import { quirksFor, type ProviderQuirks } from './providers/index.js'
 import { logListener } from './listeners/log.js'
 import { noticeListener } from './listeners/notice.js'
+import { qrListener } from './listeners/qr.js'
 import { summaryListener } from './listeners/summary.js'
+import { webhookListener } from './listeners/webhooks.js'
 import { publishTokens, refreshTokenToStore } from './runner/outputs.js'
 import { KnownSecrets } from './runner/known-secrets.js'
 import type { Runner } from './runner/runner.js'
@@ -30,6 +32,8 @@ export interface Deps {
   /** Aborted on SIGINT/SIGTERM: every wait and request stops. */
   readonly signal: AbortSignal
   readonly requestTimeoutMs?: number
+  /** For the notify-webhook POSTs: untraced, since a webhook URL's path is its secret. Default: http. */
+  readonly webhookHttp?: HttpTransport
 }
 
 /**
@@ -50,7 +54,7 @@ export async function run(deps: Deps): Promise<Ending> {
       safe`A listener failed: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
     )
   )
-  events.subscribe(...listenersFor(runner, () => config?.summary ?? true))
+  events.subscribe(...listenersFor(deps, () => config))
   try {
     config = readConfig(runner)
     const ctx = oauthContext(deps, runner, {
@@ -149,6 +153,18 @@ function oauthContext(
 }
 
 /** Everything the person sees: one listener per way of reaching them. */
-function listenersFor(runner: Runner, summaryEnabled: () => boolean): FlowListener[] {
-  return [logListener(runner), noticeListener(runner), summaryListener(runner, summaryEnabled)]
+function listenersFor(deps: Deps, config: () => Config | undefined): FlowListener[] {
+  const { runner } = deps
+  return [
+    logListener(runner),
+    qrListener(runner, () => config()?.qrCode ?? true),
+    noticeListener(runner),
+    summaryListener(runner, () => config()?.summary ?? true),
+    webhookListener({
+      runner,
+      http: deps.webhookHttp ?? deps.http,
+      clock: deps.clock,
+      config: () => config()?.notify
+    })
+  ]
 }
