@@ -535,7 +535,9 @@ describe('readConfig: mode, and an empty refresh-token (a missing or misspelt se
   })
 
   it('accepts refresh and device, and refuses another mode with the choices', () => {
-    expect(configOf({ mode: 'refresh', 'refresh-token': 'rt' }).mode).toBe('refresh')
+    expect(configOf({ mode: 'refresh', 'refresh-token': 'rt-0123456789abcdef' }).mode).toBe(
+      'refresh'
+    )
     expect(configOf({ mode: 'device' }).mode).toBe('device')
     const error = errorOf({ mode: 'interactive' })
     expect(error.input).toBe('mode')
@@ -553,7 +555,7 @@ describe('readConfig: mode, and an empty refresh-token (a missing or misspelt se
   it('refuses on-refresh-failure: device with mode: refresh, which never asks a person', () => {
     const error = errorOf({
       mode: 'refresh',
-      'refresh-token': 'rt',
+      'refresh-token': 'rt-0123456789abcdef',
       'on-refresh-failure': 'device'
     })
     expect(error.input).toBe('on-refresh-failure')
@@ -576,7 +578,8 @@ describe('readConfig: mode, and an empty refresh-token (a missing or misspelt se
 
   it('does not mark it missing when the refresh token is there', () => {
     expect(
-      configOf({ 'refresh-token': 'rt', 'on-refresh-failure': 'device' }).refreshTokenMissing
+      configOf({ 'refresh-token': 'rt-0123456789abcdef', 'on-refresh-failure': 'device' })
+        .refreshTokenMissing
     ).toBe(false)
   })
 
@@ -596,9 +599,10 @@ describe('readConfig: mode, and an empty refresh-token (a missing or misspelt se
 describe('readConfig: on-refresh-failure and summary', () => {
   it('defaults on-refresh-failure to fail and accepts device', () => {
     expect(configOf().onRefreshFailure).toBe('fail')
-    expect(configOf({ 'refresh-token': 'rt', 'on-refresh-failure': 'fail' }).onRefreshFailure).toBe(
-      'fail'
-    )
+    expect(
+      configOf({ 'refresh-token': 'rt-0123456789abcdef', 'on-refresh-failure': 'fail' })
+        .onRefreshFailure
+    ).toBe('fail')
     expect(configOf({ 'on-refresh-failure': 'device' }).onRefreshFailure).toBe('device')
   })
 
@@ -725,7 +729,7 @@ describe('readConfig: a complete configuration', () => {
       audience: 'https://api.example.com',
       resource: 'https://api.example.com/',
       'extra-params': 'prompt=consent',
-      'refresh-token': 'rt-1',
+      'refresh-token': 'rt-1-0123456789abcdef',
       'on-refresh-failure': 'device',
       timeout: '10m',
       summary: 'false',
@@ -746,7 +750,7 @@ describe('readConfig: a complete configuration', () => {
       resources: ['https://api.example.com/'],
       extraParams: [['prompt', 'consent']],
       mode: 'auto',
-      refreshToken: 'rt-1',
+      refreshToken: 'rt-1-0123456789abcdef',
       onRefreshFailure: 'device',
       refreshTokenMissing: false,
       timeoutSeconds: 600,

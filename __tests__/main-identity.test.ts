@@ -60,9 +60,9 @@ const deviceCode = exampleDeviceCode()
 function tokens(idTokenValue?: string): Route {
   return () =>
     json(200, {
-      access_token: 'at-secret-456',
+      access_token: 'at-secret-456-0123456789abcdef',
       token_type: 'Bearer',
-      refresh_token: 'rt-secret-789',
+      refresh_token: 'rt-secret-789-0123456789abcdef',
       ...(idTokenValue && { id_token: idTokenValue })
     })
 }
@@ -148,7 +148,7 @@ describe('run: a provider with no way to tell who approved', () => {
     )
     expect(notice?.message).toMatch(/no ID token and has no userinfo endpoint/)
     expect(runner.outputs['approver']).toBeUndefined()
-    expect(runner.outputs['access-token']).toBe('at-secret-456')
+    expect(runner.outputs['access-token']).toBe('at-secret-456-0123456789abcdef')
   })
 
   it('asks the userinfo endpoint instead when there is one, and gives no such notice', async () => {

@@ -22,7 +22,7 @@ const discovery: Route = () =>
   json(200, { issuer: ISSUER, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
 const deviceCode: Route = () =>
   json(200, {
-    device_code: 'dc-secret',
+    device_code: 'dc-secret-0123456789abcdef',
     user_code: 'WDJB-MJHT',
     verification_uri: `${ISSUER}/device`,
     expires_in: 600,
@@ -33,7 +33,11 @@ function tokenEndpoint(refreshAnswer: Route = () => json(400, { error: 'invalid_
   return (request: HttpRequest) =>
     new URLSearchParams(request.body ?? '').get('grant_type') === 'refresh_token'
       ? refreshAnswer(request)
-      : json(200, { access_token: 'at-new', token_type: 'Bearer', refresh_token: 'rt-new' })
+      : json(200, {
+          access_token: 'at-new-0123456789abcdef',
+          token_type: 'Bearer',
+          refresh_token: 'rt-new-0123456789abcdef'
+        })
 }
 
 function setup(inputs: Record<string, string>) {
@@ -73,7 +77,7 @@ describe('run: an empty refresh-token where the workflow meant to refresh', () =
     expect(warning).toContain('check its name')
     expect(t.http.requests.map((r) => r.url)).toEqual([DISCOVERY, DEVICE, TOKEN])
     // The new refresh token differs from the empty input: it must be stored.
-    expect(t.runner.outputs['refresh-token']).toBe('rt-new')
+    expect(t.runner.outputs['refresh-token']).toBe('rt-new-0123456789abcdef')
     expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
   })
 
@@ -86,14 +90,14 @@ describe('run: an empty refresh-token where the workflow meant to refresh', () =
 
 describe('run: mode', () => {
   it('mode: refresh fails on a dead refresh token and never shows a code', async () => {
-    const t = setup({ mode: 'refresh', 'refresh-token': 'dead-rt' })
+    const t = setup({ mode: 'refresh', 'refresh-token': 'dead-rt-0123456789abcdef' })
     await expect(t.run()).resolves.toBe('failed')
     expect(t.runner.failed).toContain('invalid_grant')
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
   })
 
   it('mode: device asks a person even with a refresh token, and compares the new one with it', async () => {
-    const t = setup({ mode: 'device', 'refresh-token': 'rt-new' })
+    const t = setup({ mode: 'device', 'refresh-token': 'rt-new-0123456789abcdef' })
     await expect(t.run()).resolves.toBe('approved')
     const grants = t.http.requests
       .filter((r) => r.url === TOKEN)

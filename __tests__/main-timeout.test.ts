@@ -15,7 +15,7 @@ const TOKEN = 'https://id.example.com/token'
 function deviceCode(intervalSeconds: number): Route {
   return () =>
     json(200, {
-      device_code: 'dc-secret',
+      device_code: 'dc-secret-0123456789abcdef',
       user_code: 'WDJB-MJHT',
       verification_uri: 'https://id.example.com/device',
       expires_in: 600,
@@ -28,7 +28,7 @@ function tokenEndpoint(): Route {
   return () =>
     ++polls <= 2
       ? json(400, { error: 'authorization_pending' })
-      : json(200, { access_token: 'at', token_type: 'Bearer' })
+      : json(200, { access_token: 'at-0123456789abcdef', token_type: 'Bearer' })
 }
 
 function setup(timeout: string, intervalSeconds = 5) {

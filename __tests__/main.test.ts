@@ -16,10 +16,10 @@ const deviceCode = exampleDeviceCode({
   verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`
 })
 const issued = {
-  access_token: 'at-secret-456',
+  access_token: 'at-secret-456-0123456789abcdef',
   token_type: 'Bearer',
   expires_in: 3600,
-  refresh_token: 'rt-secret-789',
+  refresh_token: 'rt-secret-789-0123456789abcdef',
   id_token: 'eyJ.idtoken.secret',
   scope: 'openid profile'
 }
@@ -51,8 +51,8 @@ describe('run: the device flow end to end (in memory)', () => {
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.failed).toBeUndefined()
     expect(t.runner.outputs).toEqual({
-      'access-token': 'at-secret-456',
-      'refresh-token': 'rt-secret-789',
+      'access-token': 'at-secret-456-0123456789abcdef',
+      'refresh-token': 'rt-secret-789-0123456789abcdef',
       // A first run: the new refresh token must be stored.
       'refresh-token-rotated': 'true',
       'token-type': 'Bearer',
@@ -84,9 +84,9 @@ describe('run: the device flow end to end (in memory)', () => {
     const t = setup({}, { [DISCOVERY]: discovery, [DEVICE]: deviceCode, [TOKEN]: tokenEndpoint(1) })
     await t.run()
     for (const secret of [
-      'dc-secret-123',
-      'at-secret-456',
-      'rt-secret-789',
+      'dc-secret-123-0123456789abcdef',
+      'at-secret-456-0123456789abcdef',
+      'rt-secret-789-0123456789abcdef',
       'eyJ.idtoken.secret'
     ]) {
       expect(t.runner.secrets).toContain(secret)
@@ -113,7 +113,7 @@ describe('run: the device flow end to end (in memory)', () => {
     const poll = t.http.requests.find((r) => r.url === TOKEN)
     expect(Object.fromEntries(formOf(poll))).toEqual({
       grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
-      device_code: 'dc-secret-123',
+      device_code: 'dc-secret-123-0123456789abcdef',
       client_id: 'release-bot'
     })
   })
@@ -252,7 +252,7 @@ describe('run: the device flow end to end (in memory)', () => {
   it('warns about a polling interval the provider set absurdly high, and honours it', async () => {
     const slowDevice: Route = () =>
       json(200, {
-        device_code: 'dc',
+        device_code: 'dc-0123456789abcdef',
         user_code: 'ABCD',
         verification_uri: `${ISSUER}/device`,
         expires_in: 900,
@@ -268,28 +268,32 @@ describe('run: the device flow end to end (in memory)', () => {
 describe('run: refresh from a stored refresh token', () => {
   it('trades the refresh token for new tokens without asking anyone', async () => {
     const t = setup(
-      { 'refresh-token': 'stored-rt' },
+      { 'refresh-token': 'stored-rt-0123456789abcdef' },
       {
         [DISCOVERY]: discovery,
         [TOKEN]: (request) => {
           expect(Object.fromEntries(formOf(request))).toMatchObject({
             grant_type: 'refresh_token',
-            refresh_token: 'stored-rt'
+            refresh_token: 'stored-rt-0123456789abcdef'
           })
           return json(200, {
-            access_token: 'fresh-at',
+            access_token: 'fresh-at-0123456789abcdef',
             token_type: 'Bearer',
             expires_in: 60,
-            refresh_token: 'rotated-rt'
+            refresh_token: 'rotated-rt-0123456789abcdef'
           })
         }
       }
     )
     await expect(t.run()).resolves.toBe('refreshed')
-    expect(t.runner.outputs['access-token']).toBe('fresh-at')
-    t.expectStored('rotated-rt', 'true')
+    expect(t.runner.outputs['access-token']).toBe('fresh-at-0123456789abcdef')
+    t.expectStored('rotated-rt-0123456789abcdef', 'true')
     expect(t.runner.secrets).toEqual(
-      expect.arrayContaining(['stored-rt', 'fresh-at', 'rotated-rt'])
+      expect.arrayContaining([
+        'stored-rt-0123456789abcdef',
+        'fresh-at-0123456789abcdef',
+        'rotated-rt-0123456789abcdef'
+      ])
     )
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
     expect(t.runner.summary).toContain('Refreshed')
@@ -297,7 +301,7 @@ describe('run: refresh from a stored refresh token', () => {
 
   it('fails on a dead refresh token by default, saying what to do', async () => {
     const t = setup(
-      { 'refresh-token': 'dead-rt' },
+      { 'refresh-token': 'dead-rt-0123456789abcdef' },
       {
         [DISCOVERY]: discovery,
         [TOKEN]: () => errorAnswer(400, 'invalid_grant', 'grant request is invalid')
@@ -310,7 +314,7 @@ describe('run: refresh from a stored refresh token', () => {
   it('falls back to the device flow on a dead refresh token with on-refresh-failure: device', async () => {
     let calls = 0
     const t = setup(
-      { 'refresh-token': 'dead-rt', 'on-refresh-failure': 'device' },
+      { 'refresh-token': 'dead-rt-0123456789abcdef', 'on-refresh-failure': 'device' },
       {
         [DISCOVERY]: discovery,
         [DEVICE]: deviceCode,
@@ -324,12 +328,12 @@ describe('run: refresh from a stored refresh token', () => {
     )
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.text('warning')).toMatch(/Starting the device flow instead/)
-    expect(t.runner.outputs['access-token']).toBe('at-secret-456')
+    expect(t.runner.outputs['access-token']).toBe('at-secret-456-0123456789abcdef')
   })
 
   it('does not fall back to the device flow for errors other than a dead token', async () => {
     const t = setup(
-      { 'refresh-token': 'rt', 'on-refresh-failure': 'device' },
+      { 'refresh-token': 'rt-0123456789abcdef', 'on-refresh-failure': 'device' },
       {
         [DISCOVERY]: discovery,
         [TOKEN]: () => json(401, { error: 'invalid_client' })

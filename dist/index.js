@@ -45,7 +45,8 @@ const systemClock = {
 /* harmony export */ });
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
- * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
+ * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret,
+ * and any provider text in it went through safeText where it was quoted.
  */
 class ActionError extends Error {
     name = 'ActionError';
@@ -60,6 +61,8 @@ class InputError extends ActionError {
     }
 }
 function describeEndpoint(endpoint) {
+    // Log-safe as it is: every endpoint URL passed checkSecureUrl (inputs, discovery, redirects),
+    // and a parsed https URL holds no line break, space, fragment or bidi character.
     return `the ${endpoint.name} (${endpoint.url})`;
 }
 /** The provider answered, but with something the action cannot use (HTML, bad JSON, a missing field). */
@@ -135,10 +138,12 @@ class WaitEndedError extends ActionError {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6505);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6513);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5277);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
+/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8844);
+
 
 
 
@@ -152,7 +157,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 const runner = (0,_runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionsRunner */ .A)();
 const transport = (0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_2__/* .createHttpTransport */ .St)('device-flow-action');
-const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)(transport, (message) => runner.debug(message), Date.now);
+const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)(transport, (message) => runner.debug((0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_5__/* .safeText */ .Hk)(message, { maxLength: _text_safe_text_js__WEBPACK_IMPORTED_MODULE_5__/* .MESSAGE_MAX_LENGTH */ .Ic })), Date.now);
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)({ runner, http, webhookHttp: transport, clock: _clock_js__WEBPACK_IMPORTED_MODULE_0__/* .systemClock */ .m, signal: controller.signal });
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref();
@@ -162,7 +167,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6505:
+/***/ 6513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -472,7 +477,10 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// EXTERNAL MODULE: ./src/text/safe-text.ts
+var safe_text = __nccwpck_require__(8844);
 ;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
 
 
 
@@ -484,7 +492,24 @@ const FORM_HEADERS = {
 };
 /** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
 async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+    const read = await send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+    if (REDIRECT_STATUSES.includes(read.status))
+        throw postRedirected(endpoint, read);
+    return read;
+}
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/**
+ * A 307/308 would resend the body (client secret, device code, refresh token) to wherever the
+ * provider points; a 301-303 would turn the POST into a GET. Neither is followed: the endpoint is
+ * configured wrong, and the message says where it points.
+ */
+function postRedirected(endpoint, read) {
+    const target = read.location && URL.canParse(read.location, endpoint.url)
+        ? `to ${(0,safe_text/* safeText */.Hk)(new URL(read.location, endpoint.url).href, { maxLength: 300 })}`
+        : read.location
+            ? 'to a Location that is not a URL'
+            : 'without a Location header';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected (HTTP ${read.status}) ${target}, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`);
 }
 /**
  * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
@@ -512,9 +537,11 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
             timeoutMs,
             ...(ctx.signal && { signal: ctx.signal })
         });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const secrets = [...secretsSent(request), ...(ctx.secrets?.() ?? [])];
+        const read = redactQuotable((0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now(), secrets), secrets);
+        // A Location is quoted in messages too (a redirected POST): no secret in it either.
         const location = response.headers['location'];
-        return location ? { ...read, location } : read;
+        return location ? { ...read, location: (0,safe_text/* redact */.E$)(location, secrets) } : read;
     }
     catch (error) {
         if (ctx.signal?.aborted)
@@ -524,17 +551,87 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
         throw error;
     }
 }
+/** The members of an answer that messages quote (RFC 6749 §5.2, Entra's message, a mismatched issuer), and the HTML title. */
+const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer'];
+/** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
+const SECRET_PARAMS = [
+    'client_secret',
+    'client_assertion',
+    'device_code',
+    'refresh_token',
+    'code',
+    'code_verifier',
+    'assertion'
+];
+/** What this request carries that must never come back in a message. */
+function secretsSent(request) {
+    const secrets = [];
+    if (request.body !== undefined) {
+        const params = new URLSearchParams(request.body);
+        for (const name of SECRET_PARAMS)
+            secrets.push(...params.getAll(name));
+    }
+    for (const [name, value] of Object.entries(request.headers)) {
+        if (name.toLowerCase() !== 'authorization')
+            continue;
+        const [scheme, credentials = ''] = value.split(' ', 2);
+        secrets.push(credentials);
+        if (scheme?.toLowerCase() === 'basic') {
+            // RFC 6749 §2.3.1: form-encoded id and secret, base64 of "id:secret".
+            const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+            const secret = decoded.slice(decoded.indexOf(':') + 1);
+            secrets.push(secret, decodeFormComponent(secret));
+        }
+    }
+    return secrets.filter((secret) => secret.length > 0);
+}
+function decodeFormComponent(text) {
+    try {
+        return decodeURIComponent(text.replace(/\+/g, ' '));
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * Cuts every known secret out of the fields of an answer that a message may quote (the HTML
+ * title is done as it is read), before any of it is escaped for the log: a provider echoing the client secret or the device code in
+ * error_description must not get it printed, even where the escaping changed it so that the
+ * runner's mask no longer matches. The token fields are left alone (a refresh token may rightly
+ * come back unchanged).
+ */
+function redactQuotable(read, secrets) {
+    if (secrets.length === 0)
+        return read;
+    const fields = read.fields;
+    let redactedFields = fields;
+    if (fields) {
+        for (const name of QUOTED_FIELDS) {
+            const value = fields[name];
+            if (typeof value !== 'string')
+                continue;
+            const cut = (0,safe_text/* redact */.E$)(value, secrets);
+            if (cut !== value)
+                redactedFields = { ...redactedFields, [name]: cut };
+        }
+    }
+    return redactedFields === fields
+        ? read
+        : { ...read, ...(redactedFields && { fields: redactedFields }) };
+}
 function networkError(endpoint, failure, timeoutMs) {
     const where = (0,errors/* describeEndpoint */.N2)(endpoint);
     switch (failure.kind) {
         case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, failure.detail === http/* HEADERS_TOO_LARGE */.kB
+                ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
+                : `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
         case 'timeout':
             return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
         case 'reset':
             return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
         default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const detail = (0,safe_text/* safeText */.Hk)(failure.detail, { maxLength: 300 });
             const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
                 ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
                 : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
@@ -556,6 +653,8 @@ function backoffDelayMs(attempt, policy, random) {
 
 
 
+/** The longest single wait between retries before the prompt, whatever Retry-After says. */
+const MAX_RETRY_WAIT_MS = 60_000;
 /**
  * Runs a request again after network failures and transient statuses (with backoff, or as long as
  * Retry-After says). Used for discovery and the device authorization request; the poll loop has
@@ -566,6 +665,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
         let reason;
         let retryAfterMs;
         let lastRead;
+        let lastError;
         try {
             const read = await attempt();
             lastRead = read;
@@ -581,14 +681,27 @@ async function withRetries(ctx, endpoint, attempt, options) {
                 n < options.attempts;
             if (!retryable)
                 throw error;
+            lastError = error;
             reason = error.message;
         }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
+        // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
+        const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
         // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
-        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+        if (lastRead && options.maxDelayMs !== undefined && wantedMs > options.maxDelayMs)
             return lastRead;
+        const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now();
+        if (leftMs <= 0) {
+            if (lastRead)
+                return lastRead;
+            throw lastError;
+        }
+        const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs);
+        const said = retryAfterMs !== undefined && delayMs < retryAfterMs
+            ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
+            : '';
         const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}${said}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
 }
@@ -603,19 +716,19 @@ async function withRetries(ctx, endpoint, attempt, options) {
  * knows the provider and the inputs; the protocol code knows neither.
  */
 function oauthError(endpoint, status, body, request) {
-    // The description's own closing full stop is dropped: the sentence ends with ours.
+    // Quoted provider text: known secrets were cut out as the answer was read (exchange.ts), and
+    // safeText keeps it to one line that no runner command can be read from. The description's own
+    // closing full stop is dropped: the sentence ends with ours.
     const said = body.errorDescription
-        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
-            .slice(0, 500)
-            .replace(/[.\s]+$/, '')}`
+        ? `: ${(0,safe_text/* safeText */.Hk)(body.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
         : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,safe_text/* safeText */.Hk)(body.error)}" (HTTP ${status})${said}.`;
     return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
 }
 /** The provider's error_uri, when it is one a person can safely open (https). */
 function errorPageOf(body) {
     return body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
+        ? (0,safe_text/* safeText */.Hk)(body.errorUri, { maxLength: 300 })
         : undefined;
 }
 
@@ -671,6 +784,58 @@ async function sendAuthenticated(ctx, endpoint, client, params, options) {
     return read;
 }
 
+;// CONCATENATED MODULE: ./src/oauth/named-urls.ts
+// Only the start of the text is looked at: what is shown is cut to a few hundred characters.
+const SCANNED_LENGTH = 4000;
+// Dots as people and browsers read them in a host name: ASCII, ideographic and fullwidth.
+const DOT = '[.\u3002\uff0e\uff61]';
+/**
+ * scheme://anything up to a space or quote; or a host (labels of letters, digits and hyphens,
+ * then a top-level label of two or more letters) with an optional port and path. Each
+ * alternative moves forward on every character it matches, so the scan stays linear in practice
+ * on the bounded text.
+ */
+const NAMED = new RegExp(`[a-z][a-z0-9+.-]{0,30}://[^\\s"'<>]+|(?<![\\p{L}\\p{N}-])[\\p{L}\\p{N}-]{1,63}(?:${DOT}[\\p{L}\\p{N}-]{1,63}){0,10}${DOT}\\p{L}{2,63}(?::\\d{1,5})?(?:/[^\\s"'<>]*)?`, 'giu');
+/** Every URL or host the text names, in order. */
+function namedUrlsOf(text) {
+    const found = [];
+    for (const match of text.slice(0, SCANNED_LENGTH).matchAll(NAMED)) {
+        // Trailing punctuation belongs to the sentence, not the URL.
+        const display = match[0].replace(/[.,;:!?)\]}'"\u3002]+$/u, '');
+        const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(display)
+            ? display
+            : `https://${display.replace(new RegExp(DOT, 'gu'), '.')}`;
+        if (!URL.canParse(absolute)) {
+            // Not even a URL, yet it looks like one to a reader: count it as somewhere else.
+            found.push({ display, url: new URL('https://invalid.invalid/') });
+            continue;
+        }
+        found.push({ display, url: new URL(absolute) });
+    }
+    return found;
+}
+/** Same scheme, host and port: where a browser would keep the same cookies and origin. */
+function sameSite(a, b) {
+    return a.origin === b.origin;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/secret-shape.ts
+/**
+ * RFC 6749 §10.10 and RFC 8628 §5.2 ask for tokens and device codes that cannot be guessed. The
+ * action cannot measure entropy, but a value that is tiny ("e", "https") or holds a space is
+ * surely not one; masking it would also censor every log line that contains those letters
+ * ("***://github.com"). Such values are refused with a message saying which field it was.
+ */
+const MIN_SECRET_LENGTH = 16;
+/** Why the value cannot be a secret, or undefined when it may be one. */
+function secretShapeProblem(value) {
+    if (/\s/.test(value))
+        return 'contains a space';
+    if (value.length < MIN_SECRET_LENGTH)
+        return `is ${value.length} characters long, too short to be unguessable (at least ${MIN_SECRET_LENGTH} expected)`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
 
 
@@ -680,6 +845,14 @@ async function sendAuthenticated(ctx, endpoint, client, params, options) {
 
 
 
+
+/**
+ * RFC 6749 §7.1: a client must not use a token whose type it does not understand; §5.1 makes
+ * token_type required, and RFC 6750 §4 names it Bearer (compared without case, RFC 6749 §5.1).
+ */
+function usableAsBearer(tokens) {
+    return tokens.tokenType?.toLowerCase() === 'bearer';
+}
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const MAX_TOKEN_LENGTH = 64 * 1024;
 /** The longest lifetime read as one: a hundred years. */
@@ -731,11 +904,16 @@ function parseTokenResponse(fields, endpoint) {
         if (value === undefined || value === null || (value === '' && !required)) {
             return required ? fail(`${name} is missing`) : undefined;
         }
-        if (typeof value !== 'string' || value === '')
-            return fail(`${name} is not a string`);
-        if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
+        if (value === '')
+            return fail(`${name} is empty`);
+        if (typeof value !== 'string')
+            return fail(`${name} is a ${typeof value}, not a string`);
+        if (value.length > MAX_TOKEN_LENGTH || !/^[\x20-\x7E]+$/.test(value)) {
             return fail(`${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`);
         }
+        const shape = secretShapeProblem(value);
+        if (shape)
+            fail(`${name} ${shape} (RFC 6749 §10.10 asks for tokens that cannot be guessed)`);
         return value;
     };
     const text = (name) => {
@@ -859,10 +1037,15 @@ function isLoopbackHost(hostname) {
 
 
 
+
+
 /** RFC 8628 §3.5: without an interval from the provider, poll every 5 seconds. */
 const DEFAULT_INTERVAL_SECONDS = 5;
 const MAX_USER_CODE_LENGTH = 64;
+/** A code a person types still needs a few characters to be guessed at all (RFC 8628 §6.1). */
+const MIN_USER_CODE_CHARACTERS = 4;
 const MAX_DEVICE_CODE_LENGTH = 4096;
+const MAX_MESSAGE_LENGTH = 500;
 /** RFC 8628 §3.1: asks for a device code and user code. */
 async function requestDeviceAuthorization(ctx, endpoint, client, request) {
     const params = new URLSearchParams();
@@ -895,6 +1078,9 @@ function parseDeviceAuthorization(fields, endpoint) {
         !/^[\x20-\x7E]+$/.test(deviceCode)) {
         fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`);
     }
+    const shape = secretShapeProblem(deviceCode);
+    if (shape)
+        fail(`device_code ${shape} (RFC 8628 §5.2 asks for a high-entropy device code)`);
     const userCode = fields['user_code'];
     if (typeof userCode !== 'string' || userCode.trim() === '')
         fail('user_code is missing or not a string');
@@ -904,15 +1090,29 @@ function parseDeviceAuthorization(fields, endpoint) {
     if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode)) {
         fail('user_code contains control characters or markup');
     }
+    const shownUserCode = (0,safe_text/* safeText */.Hk)(userCode.trim(), { maxLength: MAX_USER_CODE_LENGTH });
+    if (shownUserCode !== userCode.trim()) {
+        fail('user_code contains characters that cannot be shown as they are (line breaks, invisible or bidirectional-text characters, or workflow command syntax)');
+    }
+    if ((shownUserCode.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < MIN_USER_CODE_CHARACTERS) {
+        fail(`user_code ${JSON.stringify(shownUserCode)} has fewer than ${MIN_USER_CODE_CHARACTERS} letters or digits, too few to be a code`);
+    }
     const verificationUri = verifiedUrl(verificationUriOf(fields), 'verification_uri', fail);
     let verificationUriComplete;
     const complete = verificationUriCompleteOf(fields);
     if (complete !== undefined) {
         const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined;
-        if (check?.ok)
-            verificationUriComplete = check.url.href;
+        if (check && !check.ok)
+            notes.push(`ignored verification_uri_complete: it ${check.problem}`);
+        else if (!check)
+            notes.push('ignored verification_uri_complete: it is not a string');
+        else if (!sameSite(check.url, new URL(verificationUri))) {
+            // A link "which fills in the code" on another site is a phishing page until proven
+            // otherwise: the person is told to open verification_uri and type the code instead.
+            notes.push(`ignored verification_uri_complete: it is on another site (${(0,safe_text/* safeText */.Hk)(check.url.origin)}) than verification_uri (${(0,safe_text/* safeText */.Hk)(new URL(verificationUri).origin)}), so it is not shown as a link to follow`);
+        }
         else
-            notes.push(`ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`);
+            verificationUriComplete = (0,safe_text/* safeText */.Hk)(check.url.href, { maxLength: 2048 });
     }
     const expires = secondsOf(fields['expires_in']);
     let expiresInSeconds;
@@ -926,17 +1126,23 @@ function parseDeviceAuthorization(fields, endpoint) {
         expiresInSeconds = expires.seconds;
     }
     else if (expires.kind === 'invalid') {
-        // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
-        fail(`expires_in is ${(0,oauth_response/* printable */.g$)(expires.shown)}, not a number of seconds`);
+        // safeText: JSON.stringify leaves C1 controls (\u0085, \u009B) and U+2028 as they are.
+        fail(`expires_in is ${(0,safe_text/* safeText */.Hk)(expires.shown)}, not a number of seconds`);
     }
     else {
         notes.push('the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input');
     }
     const intervalSeconds = parseInterval(fields['interval'], notes);
-    const message = typeof fields['message'] === 'string' ? (0,oauth_response/* printable */.g$)(fields['message']).slice(0, 500) : undefined;
+    const message = shownMessage(fields['message'], [verificationUri, ...(verificationUriComplete ? [verificationUriComplete] : [])], notes, deviceCode);
+    for (const [name, value] of [
+        ['user_code', shownUserCode],
+        ['verification_uri', verificationUri]
+    ])
+        if (value.includes(deviceCode))
+            fail(`device_code appears in ${name}; masking it would hide what the person must see`);
     return {
         deviceCode: deviceCode,
-        userCode: userCode.trim(),
+        userCode: shownUserCode,
         verificationUri,
         ...(verificationUriComplete !== undefined && { verificationUriComplete }),
         ...(expiresInSeconds !== undefined && { expiresInSeconds }),
@@ -949,7 +1155,36 @@ function verifiedUrl(value, name, fail) {
     if (typeof value !== 'string' || value === '')
         return fail(`${name} is missing or not a string`);
     const check = checkSecureUrl(value);
-    return check.ok ? check.url.href : fail(`${name} ${check.problem}`);
+    if (!check.ok)
+        return fail(`${name} ${check.problem}`);
+    // A parsed https URL has no line break, space, fragment or bidi character left (WHATWG URL
+    // percent-encodes them), so this is the URL unchanged; the type says it was checked.
+    const shown = (0,safe_text/* safeText */.Hk)(check.url.href, { maxLength: 2048 });
+    return shown === check.url.href ? shown : fail(`${name} cannot be shown as it is`);
+}
+/**
+ * Entra ID's `message` repeats the URL and the code in words. It is shown only when every URL or
+ * host it names is the verification URI: a message pointing elsewhere ("or sign in at
+ * evil.example") would be the provider's text contradicting the prompt, so it is left out and
+ * the log says why.
+ */
+function shownMessage(value, allowed, notes, deviceCode) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const allowedUrls = allowed.map((url) => new URL(url));
+    const other = namedUrlsOf(value).find((named) => !allowedUrls.some((url) => sameDestination(named, url)));
+    if (other) {
+        notes.push(`left out the provider's message: it names ${(0,safe_text/* safeText */.Hk)(other.display, { maxLength: 100 })}, which is not the verification_uri`);
+        return undefined;
+    }
+    // The device code is masked, but escaping could change it so that the mask misses: cut it out.
+    return (0,safe_text/* safeText */.Hk)(value, { maxLength: MAX_MESSAGE_LENGTH, redact: [deviceCode] });
+}
+function sameDestination(named, allowed) {
+    const path = (url) => url.pathname.replace(/\/+$/, '');
+    return (named.url.hostname === allowed.hostname &&
+        (named.url.port === '' || named.url.port === allowed.port) &&
+        path(named.url) === path(allowed));
 }
 /**
  * RFC 8628 §3.2: interval is OPTIONAL, default 5. A value that cannot be a polling interval
@@ -961,7 +1196,7 @@ function parseInterval(value, notes) {
     if (interval.kind === 'absent')
         return DEFAULT_INTERVAL_SECONDS;
     if (interval.kind === 'invalid' || interval.seconds < 1) {
-        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,oauth_response/* printable */.g$)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
+        notes.push(`the provider's polling interval (${interval.kind === 'invalid' ? (0,safe_text/* safeText */.Hk)(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`);
         return DEFAULT_INTERVAL_SECONDS;
     }
     if (interval.seconds > SUSPICIOUS_INTERVAL_SECONDS) {
@@ -975,13 +1210,14 @@ function parseInterval(value, notes) {
 
 
 
+
 const MAX_REDIRECTS = 5;
 /** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
 async function getJson(ctx, endpoint, headers = {}) {
     let url = endpoint.url;
     for (let hop = 0;; hop++) {
         const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
+        if (!REDIRECT_STATUSES.includes(read.status))
             return { ...read, finalUrl: url };
         const location = read.location;
         if (!location || hop >= MAX_REDIRECTS) {
@@ -995,16 +1231,17 @@ async function getJson(ctx, endpoint, headers = {}) {
         // A bearer token goes only where it was sent: never follow it to another origin.
         const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
         if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${(0,safe_text/* safeText */.Hk)(next.host)}); the access token is not sent there.`);
         }
         if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${(0,safe_text/* safeText */.Hk)(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
         }
         url = next.href;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
 
 
 
@@ -1077,6 +1314,11 @@ async function verifyIdToken(ctx, idToken, expected) {
         payload['azp'] !== expected.clientId) {
         fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
     }
+    // OpenID Connect Core §3.1.3.7 step 5: an azp present must be this client. A token issued to
+    // another client that lists this one as an audience was not issued to this request.
+    if (payload['azp'] !== undefined && payload['azp'] !== expected.clientId) {
+        fail(`its azp (authorized party) is ${(0,safe_text/* safeText */.Hk)(JSON.stringify(payload['azp']), { maxLength: 100 })}, not the client-id (OpenID Connect Core §3.1.3.7)`);
+    }
     if (typeof payload.sub !== 'string' || payload.sub === '')
         fail('it has no sub claim');
     return payload;
@@ -1108,6 +1350,8 @@ function describeJoseError(joseErrors, error) {
         return "its signature does not match the provider's keys";
     if (error instanceof joseErrors.JWKSNoMatchingKey)
         return "no key in the provider's key set matches its signature";
+    if (error instanceof joseErrors.JWKSMultipleMatchingKeys)
+        return "it names no key (no kid in its header), and the provider's key set has several keys it could be signed with; OpenID Connect Core §10.1 requires a kid then. Ask the provider to set kid, or publish one signing key";
     if (error instanceof joseErrors.JOSEAlgNotAllowed ||
         error instanceof joseErrors.JOSENotSupported) {
         return 'it uses a signing algorithm that cannot be verified';
@@ -1209,7 +1453,12 @@ async function pollForTokens(options) {
                 const offered = result.kind === 'oauth-error' && result.intervalSeconds
                     ? result.intervalSeconds * 1000
                     : 0;
-                intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
+                // An interval the provider offers (1e308, say) is capped at the time left: past the
+                // deadline there is nothing to wait for, and "every Infinity s" helps nobody. The RFC's
+                // own +5 s is never cut.
+                const raisedMs = intervalMs + SLOW_DOWN_STEP_MS;
+                const leftMs = Math.ceil((deadlineMs - clock.now()) / 1000) * 1000;
+                intervalMs = Math.min(Math.max(raisedMs, offered), Math.max(raisedMs, leftMs));
                 emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
                 if (waitedFullInterval && marginMs < WIDENED_POLL_MARGIN_MS) {
                     marginMs = WIDENED_POLL_MARGIN_MS;
@@ -1285,18 +1534,25 @@ function isoSeconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/runner/prompt.ts
 
+
+/** How much of a run detail is shown: a 20 kB workflow name must not make a 20 kB line. */
+const MAX_ORIGIN_LENGTH = 100;
 function runOrigin(env) {
-    // The workflow name is free text from a YAML file: no line break or escape sequence from it
-    // (or any of these) may reach the prompt, where it could fake or hide a line.
-    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+    // The workflow name is free text from a YAML file, and actors and repositories are names
+    // people choose: none of it may fake or hide a line of the prompt, or be read as a command.
+    const read = (name) => {
+        const value = env[name];
+        return value ? (0,safe_text/* safeText */.Hk)(value, { maxLength: MAX_ORIGIN_LENGTH }) : undefined;
+    };
     // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
-    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
+    const server = env['GITHUB_SERVER_URL'] || 'https://github.com';
     const repository = read('GITHUB_REPOSITORY');
     const runId = read('GITHUB_RUN_ID');
     const runNumber = read('GITHUB_RUN_NUMBER');
     const workflow = read('GITHUB_WORKFLOW');
     const runAttempt = read('GITHUB_RUN_ATTEMPT');
     const actor = read('GITHUB_ACTOR');
+    const attempt = env['GITHUB_RUN_ATTEMPT'];
     return {
         ...(repository && { repository }),
         ...(workflow && { workflow }),
@@ -1307,7 +1563,7 @@ function runOrigin(env) {
         ...(repository &&
             runId && {
             // The attempt's own page when the run was re-run: the one the approver sees in the log.
-            runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+            runUrl: (0,safe_text/* safeText */.Hk)(`${server}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`, { maxLength: 2048 })
         })
     };
 }
@@ -1316,61 +1572,71 @@ function describeOrigin(origin) {
         return undefined;
     const parts = [origin.repository];
     if (origin.workflow)
-        parts.push(`workflow "${origin.workflow}"`);
+        parts.push((0,safe_text/* safe */.gB) `workflow "${origin.workflow}"`);
     // The run number is what the Actions page shows (#17); the run id only appears in URLs.
-    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
-    if (run)
-        parts.push(`run ${run}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
+    const run = origin.runNumber ? (0,safe_text/* safe */.gB) `#${origin.runNumber}` : origin.runId;
+    if (run) {
+        const attempt = origin.runAttempt && origin.runAttempt !== '1' ? (0,safe_text/* safe */.gB) ` (attempt ${origin.runAttempt})` : '';
+        parts.push((0,safe_text/* safe */.gB) `run ${run}${attempt}`);
+    }
     if (origin.actor)
-        parts.push(`started by ${origin.actor}`);
-    return parts.join(' · ');
+        parts.push((0,safe_text/* safe */.gB) `started by ${origin.actor}`);
+    return (0,safe_text/* joinSafe */.e)(parts, ' · ');
 }
+/** The action's own text. */
 const RULE = '─'.repeat(64);
+/** Times the action formats itself: its own text. */
+function when(ms, nowMs) {
+    return formatUtc(ms, nowMs);
+}
+function left(ms) {
+    return formatDuration(ms);
+}
 /** The block printed the moment the code exists; the log is live, the summary is not. */
 function promptLines(ctx, nowMs) {
     const { device } = ctx;
     const lines = [
-        `┌${RULE}`,
-        '│ Approval needed: sign in at the provider and enter the code.',
-        '│',
-        `│   1. Open   ${device.verificationUri}`,
-        `│   2. Enter  ${device.userCode}`
+        (0,safe_text/* safe */.gB) `┌${RULE}`,
+        (0,safe_text/* safe */.gB) `│ Approval needed: sign in at the provider and enter the code.`,
+        (0,safe_text/* safe */.gB) `│`,
+        (0,safe_text/* safe */.gB) `│   1. Open   ${device.verificationUri}`,
+        (0,safe_text/* safe */.gB) `│   2. Enter  ${device.userCode}`
     ];
     if (device.verificationUriComplete) {
-        lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
+        lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Or open this link, which fills in the code:`, (0,safe_text/* safe */.gB) `│     ${device.verificationUriComplete}`);
     }
-    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
+    lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Client   ${ctx.clientId}`, ctx.scope ? (0,safe_text/* safe */.gB) `│   Scope    ${ctx.scope}` : (0,safe_text/* safe */.gB) `│   Scope    (the provider's default)`);
     const origin = describeOrigin(ctx.origin);
     if (origin)
-        lines.push(`│   Asked by ${origin}`);
+        lines.push((0,safe_text/* safe */.gB) `│   Asked by ${origin}`);
     if (ctx.origin.runUrl)
-        lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
+        lines.push((0,safe_text/* safe */.gB) `│            ${ctx.origin.runUrl}`);
+    lines.push((0,safe_text/* safe */.gB) `│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
     if (device.message)
-        lines.push('│', `│   The provider says: ${device.message}`);
-    lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
+        lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   The provider says: ${device.message}`);
+    lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Approve only if you expected this request from this run.`, (0,safe_text/* safe */.gB) `└${RULE}`);
     return lines;
 }
 /** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
 function timeoutNote(ctx, nowMs) {
     return ctx.codeExpiresAtMs === undefined
         ? ''
-        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
+        : (0,safe_text/* safe */.gB) `, when this step stops waiting; the code itself expires ${when(ctx.codeExpiresAtMs, nowMs)}`;
 }
 function noticeOf(ctx, nowMs) {
     const { device } = ctx;
     const where = device.verificationUriComplete ?? device.verificationUri;
     const origin = describeOrigin(ctx.origin);
+    const scope = ctx.scope ? (0,safe_text/* safe */.gB) ` (scope: ${ctx.scope})` : '';
+    const asked = origin ? (0,safe_text/* safe */.gB) ` Asked by ${origin}.` : '';
     return {
-        title: `Approval needed: enter code ${device.userCode}`,
-        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
-            `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
-            `${origin ? ` Asked by ${origin}.` : ''}`
+        title: (0,safe_text/* safe */.gB) `Approval needed: enter code ${device.userCode}`,
+        message: (0,safe_text/* safe */.gB) `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
     };
 }
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 function reminderLine(ctx, nowMs) {
-    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
+    return (0,safe_text/* safe */.gB) `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`;
 }
 /** Says when a reminder is due: once a minute. */
 class ReminderSchedule {
@@ -1438,6 +1704,8 @@ function checkTimeout(config, device, deadlines) {
 
 
 
+
+const LONG = { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic };
 /**
  * RFC 8628 from the device code to the tokens: ask for a code (§3.1), show it (code-ready, then a
  * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
@@ -1453,18 +1721,18 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
     });
     runner.setSecret(device.deviceCode);
     for (const note of device.notes)
-        runner.warning(`The provider's device authorization response: ${note}.`);
+        runner.warning((0,safe_text/* safeText */.Hk)(`The provider's device authorization response: ${note}.`, LONG));
     const shownAtMs = clock.now();
     const deadlines = deadlinesOf(device, config, shownAtMs);
     if (deadlines.note)
-        runner.warning(deadlines.note);
+        runner.warning((0,safe_text/* safeText */.Hk)(deadlines.note, LONG));
     const timeoutWarning = checkTimeout(config, device, deadlines);
     if (timeoutWarning)
-        runner.warning(timeoutWarning);
+        runner.warning((0,safe_text/* safeText */.Hk)(timeoutWarning, LONG));
     const prompt = {
         device,
-        clientId: config.clientId,
-        ...(config.scope && { scope: config.scope }),
+        clientId: (0,safe_text/* safeText */.Hk)(config.clientId),
+        ...(config.scope && { scope: (0,safe_text/* safeText */.Hk)(config.scope, { maxLength: 500 }) }),
         deadlineMs: deadlines.deadlineMs,
         ...(deadlines.expiresAtMs !== undefined &&
             deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
@@ -1579,6 +1847,7 @@ function adviceFor(body, kind, advisors) {
 
 
 
+
 /** Turns whatever ended the run into how it ended and what the person reading the log is told. */
 function failureOf(error, quirks) {
     if (error instanceof errors/* CancelledError */.cc)
@@ -1589,7 +1858,7 @@ function failureOf(error, quirks) {
         return { ending: 'failed', message: explainError(error, quirks) };
     return {
         ending: 'failed',
-        message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
+        message: `Unexpected error: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
         ...(error instanceof Error && error.stack && { stack: error.stack })
     };
 }
@@ -1615,13 +1884,57 @@ function explainError(error, quirks) {
 
 
 
-/** Picks the name a person recognises: preferred_username, then email, then sub. */
-function approverFromClaims(claims) {
+
+/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
+const MAX_SUBJECT_LENGTH = 255;
+const MAX_NAME_LENGTH = 200;
+class ApproverError extends errors/* ActionError */.lZ {
+    name = 'ApproverError';
+}
+/**
+ * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
+ * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
+ * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
+ * identifier (too long, not ASCII, or a workflow command the next step could echo).
+ */
+function approverFromClaims(claims, 
+/** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
+source = 'ID token') {
     const subject = claims['sub'];
     if (typeof subject !== 'string' || subject === '')
         return undefined;
-    const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
-    return { name: clean(name ?? subject), subject: clean(subject) };
+    checkSubject(subject, source);
+    const username = nonEmptyString(claims['preferred_username']);
+    const email = nonEmptyString(claims['email']);
+    const emailVerified = claims['email_verified'] === true;
+    const shownSubject = (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH });
+    let note;
+    if (!username && email && !emailVerified) {
+        note = `The ${source} names the email ${(0,safe_text/* safeText */.Hk)(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : (0,safe_text/* safeText */.Hk)(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`;
+    }
+    const name = username ?? (emailVerified ? email : undefined);
+    return {
+        name: name ? (0,safe_text/* safeText */.Hk)(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
+        subject,
+        shownSubject,
+        ...(note && { note })
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/** The subject is output whole, so it must be one that can be output and compared whole. */
+function checkSubject(subject, source) {
+    const problem = subject.length > MAX_SUBJECT_LENGTH
+        ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
+        : !/^[\x20-\x7E]+$/.test(subject)
+            ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
+            : (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
+                ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
+                : undefined;
+    if (problem) {
+        throw new ApproverError(`The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`);
+    }
 }
 /**
  * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
@@ -1646,11 +1959,7 @@ async function fetchApprover(ctx, api, accessToken, expectedSubject) {
     const claims = api.nameField === 'preferred_username'
         ? fields
         : { ...fields, preferred_username: fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: subjectText });
-}
-/** Names reach the log and outputs: one printable line, bounded. */
-function clean(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
+    return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name);
 }
 
 ;// CONCATENATED MODULE: ./src/runner/outputs.ts
@@ -1707,6 +2016,8 @@ function publishTokens(runner, tokens, options) {
 
 
 
+
+
 /**
  * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
  * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
@@ -1724,27 +2035,36 @@ async function identify(ctx, runner, config, metadata, received) {
                 jwksUri: metadata.jwksUri,
                 ...(config.clientSecret && { clientSecret: config.clientSecret })
             });
-            approver = approverFromClaims(claims);
+            approver = approverFromClaims(claims, 'ID token');
         }
         else {
             const { idToken: _withheld, ...rest } = tokens;
             tokens = rest;
-            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
+            runner.warning((0,safe_text/* safe */.gB) `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`);
         }
     }
     const api = userApiOf(config, metadata);
-    if (!approver && api) {
+    if (!approver && api && !usableAsBearer(tokens)) {
+        // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
+        const type = tokens.tokenType === undefined
+            ? (0,safe_text/* safe */.gB) `no token_type`
+            : (0,safe_text/* safe */.gB) `token_type "${(0,safe_text/* safeText */.Hk)(tokens.tokenType, { maxLength: 40 })}"`;
+        runner.warning((0,safe_text/* safe */.gB) `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${(0,safe_text/* safeText */.Hk)(api.endpoint.name)} who approved. The token is output as it came.`);
+    }
+    else if (!approver && api) {
         try {
             approver = await fetchApprover(ctx, api, tokens.accessToken);
         }
         catch (error) {
             if (error instanceof errors/* CancelledError */.cc)
                 throw error;
-            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
+            runner.warning((0,safe_text/* safe */.gB) `Could not find out who approved: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
         }
     }
+    if (approver?.note)
+        runner.warning((0,safe_text/* safeText */.Hk)(approver.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
     if (!approver && !api) {
-        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
+        runner.notice((0,safe_text/* safe */.gB) `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`, (0,safe_text/* safe */.gB) `Approver unknown`);
     }
     return { tokens, ...(approver && { approver }) };
 }
@@ -1913,6 +2233,7 @@ function isPlan(value) {
 ;// CONCATENATED MODULE: ./src/flow/post-state.ts
 
 
+
 /**
  * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
  * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
@@ -1933,7 +2254,7 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
         nowMs
     });
     if (plan.note)
-        runner.info(plan.note);
+        runner.info((0,safe_text/* safeText */.Hk)(plan.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
     if (!plan.state)
         return;
     // Masked again here: what goes into the state file must be masked whoever masked it first.
@@ -1947,6 +2268,7 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
 
 
 
+
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
  * person must be asked instead (mode: device, no refresh token to use, or a dead one with
@@ -1956,11 +2278,11 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
 async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
     if (config.mode === 'device') {
         if (config.refreshToken !== undefined)
-            runner.info('mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).');
+            runner.info((0,safe_text/* safe */.gB) `mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).`);
         return undefined;
     }
     if (config.refreshTokenMissing) {
-        runner.warning('The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.');
+        runner.warning((0,safe_text/* safe */.gB) `The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt \${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.`);
         return undefined;
     }
     if (config.refreshToken === undefined)
@@ -1973,7 +2295,7 @@ async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, qui
     catch (error) {
         if (!isDeadRefreshToken(error, quirks) || config.onRefreshFailure !== 'device')
             throw error;
-        runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`);
+        runner.warning((0,safe_text/* safeText */.Hk)(`${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
         return undefined;
     }
 }
@@ -1985,9 +2307,12 @@ function isDeadRefreshToken(error, quirks) {
 }
 
 ;// CONCATENATED MODULE: ./src/runner/escape.ts
+
 /**
  * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
- * from outside is escaped so that a provider cannot add a link, an image or markup to it.
+ * from outside is first made log-safe (one line, no invisible or bidi characters, bounded: the
+ * summary is also masked and read line by line by the runner), then escaped so that a provider
+ * cannot add a link, an image or markup to it.
  */
 const ENTITIES = {
     '&': '&amp;',
@@ -2008,17 +2333,18 @@ const ENTITIES = {
     '~': '&#126;',
     '#': '&#35;'
 };
-function escapeHtml(text) {
-    return text
-        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
-        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
+/** The longest value a summary cell shows: an error message with a quoted description fits. */
+const MAX_SUMMARY_TEXT_LENGTH = 2000;
+function escapeHtml(text, maxLength = MAX_SUMMARY_TEXT_LENGTH) {
+    return (0,safe_text/* safeText */.Hk)(text, { maxLength }).replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
 }
 /** A link to a URL already checked to be https (or loopback http). */
 function escape_link(url, text = url) {
-    return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
+    return `<a href="${escapeHtml(url, 2048)}">${escapeHtml(text)}</a>`;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/refresh-token-expiry.ts
+
 
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -2056,14 +2382,14 @@ async function warnIfRefreshTokenExpires(runner, config, tokens, nowMs) {
     const warning = expiryWarning(refreshTokenExpiresAtMs(config, tokens, nowMs), config.expiryWarningDays, nowMs);
     if (!warning)
         return;
-    runner.warning(warning);
+    runner.warning((0,safe_text/* safeText */.Hk)(warning, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
     if (!config.summary)
         return;
     try {
         await runner.appendSummary(`<p>⚠️ ${escapeHtml(warning)}</p>\n`);
     }
     catch (error) {
-        runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
     }
 }
 
@@ -2189,7 +2515,7 @@ async function storeSecret(ctx, store, target, value) {
         encrypted = await sealForGitHub(value, key);
     }
     catch (error) {
-        throw new SecretStoreError(200, `${capitalize((0,errors/* describeEndpoint */.N2)(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? (0,oauth_response/* printable */.g$)(error.message).slice(0, 200) : 'unknown error'}.`);
+        throw new SecretStoreError(200, `${capitalize((0,errors/* describeEndpoint */.N2)(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? (0,safe_text/* safeText */.Hk)(error.message) : 'unknown error'}.`);
     }
     const secretEndpoint = { name: 'GitHub secrets API', url: paths.secret };
     const body = { encrypted_value: encrypted, key_id: keyId };
@@ -2242,7 +2568,9 @@ function permissionFor(target) {
 }
 function apiError(read, endpoint, target, description, action) {
     const message = read.fields?.['message'];
-    const said = typeof message === 'string' && message !== '' ? ` ("${(0,oauth_response/* printable */.g$)(message).slice(0, 300)}")` : '';
+    const said = typeof message === 'string' && message !== ''
+        ? ` ("${(0,safe_text/* safeText */.Hk)(message, { maxLength: 300 })}")`
+        : '';
     const failed = `Could not ${action} ${description}: GitHub answered HTTP ${read.status}${said}.`;
     const advice = (() => {
         switch (read.status) {
@@ -2274,6 +2602,7 @@ function apiError(read, endpoint, target, description, action) {
 
 
 
+
 /**
  * The stage after the outputs: writes the refresh token back into the secret
  * (store-refresh-token) when it differs from the one the job started from
@@ -2288,24 +2617,26 @@ async function storeRefreshToken(ctx, runner, config, toStore, nowMs) {
     const where = secretStoreOf(runner.env, store.token);
     const description = describeTarget(store.target, where.repository, where.owner);
     if (!toStore.value) {
-        runner.warning(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`);
+        runner.warning((0,safe_text/* safeText */.Hk)(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
         return;
     }
     if (!toStore.mustStore) {
-        runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`);
+        runner.info((0,safe_text/* safeText */.Hk)(`The refresh token was not rotated: ${description} still holds the one in use.`, {
+            maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic
+        }));
         runner.setOutput('refresh-token-stored', 'false');
         return;
     }
     const stored = await storeSecret(ctx, where, store.target, toStore.value);
     const at = isoSeconds(nowMs());
     runner.setOutput('refresh-token-stored', 'true');
-    runner.info(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`);
+    runner.info((0,safe_text/* safeText */.Hk)(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
     if (config.summary) {
         try {
             await runner.appendSummary(`<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`);
         }
         catch (error) {
-            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+            runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
         }
     }
 }
@@ -2326,19 +2657,15 @@ function secretStoreOf(env, token) {
 }
 
 ;// CONCATENATED MODULE: ./src/notify/foreign-text.ts
+
 /**
  * Text from outside the action (provider fields, claims, names from the environment) as a
- * message may carry it: one line, no control or invisible characters, bounded. Each format then
- * escapes its own markup on top (see slack.ts, teams.ts, discord.ts).
- *
- * TODO(issue 12): this is the webhook side of what src/text/safe-text.ts (branch safe-text) does
- * for the log; once that lands, this becomes `safeText(text, { maxLength })` and this file goes.
+ * message may carry it: the one safe-text rule of the log (one line, breaks and invisible
+ * characters shown, no command syntax, bounded). Each format then escapes its own markup on top
+ * (see slack.ts, teams.ts, discord.ts).
  */
-const NOT_PLAIN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]+/gu;
 function plainText(text, maxLength = 200) {
-    const plain = text.replace(NOT_PLAIN, ' ').replace(/\s+/g, ' ').trim();
-    const chars = [...plain];
-    return chars.length <= maxLength ? plain : `${chars.slice(0, maxLength - 1).join('')}…`;
+    return (0,safe_text/* safeText */.Hk)(text, { maxLength });
 }
 
 ;// CONCATENATED MODULE: ./src/notify/notification.ts
@@ -3448,7 +3775,7 @@ async function resolveEndpoints(ctx, inputs) {
             deviceAuthorizationEndpoint,
             tokenEndpoint,
             ...(revocationEndpoint && { revocationEndpoint }),
-            source: 'the device-authorization-endpoint and token-endpoint inputs'
+            source: (0,safe_text/* safe */.gB) `the device-authorization-endpoint and token-endpoint inputs`
         };
     }
     const { document, url } = await fetchDiscoveryDocument(ctx, inputs);
@@ -3516,7 +3843,7 @@ function readDiscoveryDocument(document, url, inputs) {
     if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
         fail(
         // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
-        `names the issuer ${(0,oauth_response/* printable */.g$)(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
+        `names the issuer ${(0,safe_text/* safeText */.Hk)(published, { maxLength: 300 })}, but the issuer input is ${(0,safe_text/* safeText */.Hk)(inputs.issuer, { maxLength: 300 })}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
     }
     const endpointField = (name, required, fix) => {
         const value = document[name];
@@ -3548,11 +3875,12 @@ function readDiscoveryDocument(document, url, inputs) {
         ...(Array.isArray(methods) && {
             tokenEndpointAuthMethods: methods.filter((m) => typeof m === 'string')
         }),
-        source: `discovery at ${url}`
+        source: (0,safe_text/* safe */.gB) `discovery at ${(0,safe_text/* safeText */.Hk)(url, { maxLength: 2048 })}`
     };
 }
 
 ;// CONCATENATED MODULE: ./src/listeners/log.ts
+
 
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
@@ -3573,18 +3901,18 @@ function logListener(runner) {
                     logPoll(runner, event.event);
                     break;
                 case 'refreshed':
-                    runner.info('Exchanged the refresh token for a new access token.');
+                    runner.info((0,safe_text/* safe */.gB) `Exchanged the refresh token for a new access token.`);
                     break;
                 case 'refused':
-                    runner.info(`The approval was refused: ${event.reason}`);
+                    runner.info((0,safe_text/* safe */.gB) `The approval was refused: ${(0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
                     break;
                 case 'ended': {
                     const { outcome } = event;
                     if (outcome.ending !== 'approved')
                         break;
-                    const by = outcome.approver ? ` by ${outcome.approver.name}` : '';
-                    const after = shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : '';
-                    runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`);
+                    const by = outcome.approver ? (0,safe_text/* safe */.gB) ` by ${outcome.approver.name}` : '';
+                    const after = shownAtMs !== undefined ? (0,safe_text/* safe */.gB) ` after ${duration(outcome.atMs - shownAtMs)}` : '';
+                    runner.info((0,safe_text/* safe */.gB) `Approved${by}${after}. The tokens are in this step's outputs (masked).`);
                     break;
                 }
                 case 'approved':
@@ -3596,24 +3924,29 @@ function logListener(runner) {
 function logPoll(runner, event) {
     switch (event.type) {
         case 'pending':
-            runner.debug(`Poll ${event.poll}: authorization_pending.`);
+            runner.debug((0,safe_text/* safe */.gB) `Poll ${event.poll}: authorization_pending.`);
             break;
         case 'slow-down':
-            runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
+            runner.info((0,safe_text/* safe */.gB) `The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
             if (event.count === 3) {
-                runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.');
+                runner.warning((0,safe_text/* safe */.gB) `The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.`);
             }
             break;
         case 'margin-widened':
-            runner.info(`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${formatDuration(event.marginMs)} more between polls from now on.`);
+            runner.info((0,safe_text/* safe */.gB) `The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${duration(event.marginMs)} more between polls from now on.`);
             break;
         case 'transient':
-            runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
+            runner.info((0,safe_text/* safe */.gB) `${(0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
             break;
     }
 }
+/** A duration the action formats itself: its own text. */
+function duration(ms) {
+    return formatDuration(ms);
+}
 
 ;// CONCATENATED MODULE: ./src/listeners/notice.ts
+
 
 
 /**
@@ -3647,22 +3980,24 @@ const ENDING_TITLES = {
     failed: 'Approval failed'
 };
 function outcomeNoticeOf(outcome, shownAtMs) {
+    // Composed from safe parts (names, the failure message), and proven so once more.
+    const shown = (text) => (0,safe_text/* safeText */.Hk)(text, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic });
     const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`;
     if (outcome.ending === 'approved') {
         const approver = outcome.approver;
         const who = approver
-            ? approver.subject === approver.name
+            ? approver.shownSubject === approver.name
                 ? approver.name
-                : `${approver.name} (subject ${approver.subject})`
+                : `${approver.name} (subject ${approver.shownSubject})`
             : undefined;
         return {
-            title: who ? `Approved by ${approver?.name}` : 'Approved',
-            message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+            title: shown(who ? `Approved by ${approver?.name}` : 'Approved'),
+            message: shown(`${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`)
         };
     }
     return {
-        title: ENDING_TITLES[outcome.ending],
-        message: `${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`
+        title: shown(ENDING_TITLES[outcome.ending]),
+        message: shown(`${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`)
     };
 }
 
@@ -3711,6 +4046,7 @@ function drawHalfBlocks(matrix, options = {}) {
 ;// CONCATENATED MODULE: ./src/listeners/qr.ts
 
 
+
 /** Longer links make a code too dense to scan off a screen; the link is in the log anyway. */
 const MAX_QR_TEXT_LENGTH = 300;
 /**
@@ -3726,14 +4062,15 @@ function qrListener(runner, enabled) {
             const { device } = event.prompt;
             const link = device.verificationUriComplete ?? device.verificationUri;
             if (link.length > MAX_QR_TEXT_LENGTH) {
-                runner.debug(`No QR code: the link is longer than ${MAX_QR_TEXT_LENGTH} characters.`);
+                runner.debug((0,safe_text/* safe */.gB) `No QR code: the link is longer than ${MAX_QR_TEXT_LENGTH} characters.`);
                 return;
             }
             // L: the fewest modules, so each is as large as the log's font allows; a screen is clean.
             const lines = drawHalfBlocks(await encodeQr(link, 'L'), { quietZone: 4, drawn: 'light' });
             runner.info(device.verificationUriComplete
-                ? 'Or scan this with a phone (it opens the link with the code filled in):'
-                : 'Or scan this with a phone to open the page (then enter the code):');
+                ? (0,safe_text/* safe */.gB) `Or scan this with a phone (it opens the link with the code filled in):`
+                : (0,safe_text/* safe */.gB) `Or scan this with a phone to open the page (then enter the code):`);
+            // Drawn by the action: block characters and spaces only (safeText would trim the quiet zone).
             for (const line of lines)
                 runner.info(line);
         }
@@ -3796,6 +4133,7 @@ function outcomeSection(outcome) {
 
 ;// CONCATENATED MODULE: ./src/listeners/summary.ts
 
+
 /**
  * The job summary, the record shown once the step ends: what was asked and how it ended. A
  * failed write is only a warning. `enabled` is read at each write: the summary input is known
@@ -3810,7 +4148,7 @@ function summaryListener(runner, enabled) {
             await runner.appendSummary(html);
         }
         catch (error) {
-            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+            runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
         }
     };
     return {
@@ -3839,9 +4177,9 @@ function recordOf(outcome, shownAtMs) {
 }
 /** "alice (248289761001)", or the one name when the subject is the name. */
 function describeApprover(approver) {
-    return approver.subject === approver.name
+    return approver.shownSubject === approver.name
         ? approver.name
-        : `${approver.name} (${approver.subject})`;
+        : `${approver.name} (${approver.shownSubject})`;
 }
 
 ;// CONCATENATED MODULE: ./src/notify/sender.ts
@@ -3979,6 +4317,7 @@ function answerOf(response) {
 ;// CONCATENATED MODULE: ./src/listeners/webhooks.ts
 
 
+
 /** At the end, how long the step waits for notifications still on their way (the outcome, mostly). */
 const WEBHOOK_CLOSE_WAIT_MS = 5000;
 /**
@@ -3991,8 +4330,9 @@ function webhookListener(deps) {
     const sender = new WebhookSender({
         http: deps.http,
         clock: deps.clock,
-        warn: (message) => deps.runner.warning(message),
-        info: (message) => deps.runner.info(message)
+        // A webhook's answer is foreign text too.
+        warn: (message) => deps.runner.warning((0,safe_text/* safeText */.Hk)(message, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })),
+        info: (message) => deps.runner.info((0,safe_text/* safeText */.Hk)(message, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }))
     });
     let prompt;
     const notify = (event, atMs, outcome) => {
@@ -4047,7 +4387,46 @@ function notificationOf(prompt, event, atMs, outcome) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/runner/known-secrets.ts
+/**
+ * Remembers every value the action masks, so that provider text quoted in a message can have
+ * them cut out before it is escaped (src/oauth/exchange.ts): escaping can change a secret so that
+ * the runner's mask no longer matches it.
+ */
+class KnownSecrets {
+    values = new Set();
+    /** The runner, with setSecret also remembering the value. */
+    runner;
+    constructor(inner) {
+        const remember = (value) => {
+            this.values.add(value);
+            inner.setSecret(value);
+        };
+        this.runner = {
+            get env() {
+                return inner.env;
+            },
+            getInput: (name) => inner.getInput(name),
+            setSecret: remember,
+            info: (message) => inner.info(message),
+            debug: (message) => inner.debug(message),
+            notice: (message, title) => inner.notice(message, title),
+            warning: (message) => inner.warning(message),
+            setOutput: (name, value) => inner.setOutput(name, value),
+            setFailed: (message) => inner.setFailed(message),
+            saveState: (name, value) => inner.saveState(name, value),
+            appendSummary: (markdown) => inner.appendSummary(markdown)
+        };
+    }
+    /** Every value masked so far; private-key lines included. */
+    all() {
+        return [...this.values];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -4073,16 +4452,27 @@ function notificationOf(prompt, event, atMs, outcome) {
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
 async function main_run(deps) {
-    const { runner, clock } = deps;
+    const { clock } = deps;
+    // Every value masked is remembered, to be cut out of provider text before it is quoted.
+    const known = new KnownSecrets(deps.runner);
+    const runner = known.runner;
+    const startedMs = clock.now();
     let config;
     let quirks;
-    const events = new FlowEvents((error) => runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`));
+    const events = new FlowEvents((error) => runner.warning((0,safe_text/* safe */.gB) `A listener failed: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`));
     events.subscribe(...listenersFor(deps, () => config));
     try {
         config = readConfig(runner);
-        const ctx = oauthContext(deps);
+        const ctx = oauthContext(deps, runner, {
+            secrets: () => known.all(),
+            // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
+            // the timeout input too: nobody sits silent past it.
+            ...(config.timeoutSeconds !== undefined && {
+                retriesEndAtMs: startedMs + config.timeoutSeconds * 1000
+            })
+        });
         const metadata = await resolveEndpoints(ctx, config.endpoints);
-        runner.info(`Using the endpoints from ${metadata.source}.`);
+        runner.info((0,safe_text/* safe */.gB) `Using the endpoints from ${metadata.source}.`);
         quirks = quirksFor(config.provider, metadata);
         const client = clientCredentials(config, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
@@ -4123,8 +4513,9 @@ async function main_run(deps) {
     catch (error) {
         const failure = failureOf(error, quirks);
         if (failure.stack)
-            runner.debug(failure.stack);
-        runner.setFailed(failure.message);
+            for (const line of failure.stack.split('\n'))
+                runner.debug((0,safe_text/* safeText */.Hk)(line, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+        runner.setFailed((0,safe_text/* safeText */.Hk)(failure.message, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
         await events.emit({
             type: 'ended',
             outcome: {
@@ -4140,13 +4531,14 @@ async function main_run(deps) {
         await events.close();
     }
 }
-function oauthContext(deps) {
+function oauthContext(deps, runner, extra) {
     return {
         http: deps.http,
         clock: deps.clock,
         signal: deps.signal,
         requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
-        onRetry: (reason, delayMs) => deps.runner.info(`${reason}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
+        ...extra,
+        onRetry: (reason, delayMs) => runner.info((0,safe_text/* safe */.gB) `${(0,safe_text/* safeText */.Hk)(reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
     };
 }
 /** Everything the person sees: one listener per way of reaching them. */
@@ -4175,6 +4567,7 @@ function listenersFor(deps, config) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Az: () => (/* binding */ TransportFailure),
 /* harmony export */   St: () => (/* binding */ createHttpTransport),
+/* harmony export */   kB: () => (/* binding */ HEADERS_TOO_LARGE),
 /* harmony export */   nB: () => (/* binding */ MAX_RESPONSE_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
@@ -4184,6 +4577,8 @@ function listenersFor(deps, config) {
 
 /** Responses larger than this are refused: no legitimate OAuth response comes close. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** The detail of a 'too-large' failure for headers beyond node's limit (HPE_HEADER_OVERFLOW). */
+const HEADERS_TOO_LARGE = 'the response headers are larger than 16 KiB';
 class TransportFailure extends Error {
     kind;
     maybeDelivered;
@@ -4298,6 +4693,11 @@ function failureOf(error, responseStarted) {
     if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
         return new TransportFailure('connection', false, code ? `${code}` : error.message);
     }
+    // llhttp refuses headers beyond --max-http-header-size (16 KiB): the answer is not an OAuth one.
+    if (code === 'HPE_HEADER_OVERFLOW')
+        return new TransportFailure('too-large', true, HEADERS_TOO_LARGE);
+    if (code.startsWith('HPE_'))
+        return new TransportFailure('connection', true, `the answer is not valid HTTP (${code})`);
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
         return new TransportFailure('reset', true, 'the connection was reset');
     }
@@ -4320,15 +4720,18 @@ function lowerCaseHeaders(headers) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
-/* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
 /* harmony export */ });
 /* unused harmony export parseRetryAfter */
+/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8844);
+
 /**
  * Reads a response body as OAuth fields without trusting its Content-Type: providers send JSON as
  * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
  */
-function readResponse(response, nowMs) {
+function readResponse(response, nowMs, 
+/** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
+secrets = []) {
     const base = {
         status: response.status,
         retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
@@ -4352,7 +4755,7 @@ function readResponse(response, nowMs) {
         return {
             ...base,
             kind: 'html',
-            unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON`
+            unreadable: `the body is an HTML page${htmlTitle(text, secrets)}, not JSON`
         };
     }
     return {
@@ -4422,18 +4825,14 @@ function parseRetryAfter(value, nowMs) {
     }
     return Math.min(Math.max(ms, 0), 3600_000);
 }
-function htmlTitle(text) {
+function htmlTitle(text, secrets) {
     // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
     // quadratic in a 1 MiB page (minutes of a blocked event loop).
     const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text);
-    return match?.[1] ? ` titled "${printable(match[1].trim())}"` : '';
+    return match?.[1] ? ` titled "${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(match[1], { maxLength: 120, redact: secrets })}"` : '';
 }
 function describeSize(text) {
     return `${Buffer.byteLength(text)} bytes`;
-}
-/** Keeps provider text that reaches the log to one line of visible characters. */
-function printable(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
 }
 /** A status that says "try again later" rather than "no". */
 function isTransientStatus(status) {
@@ -4551,6 +4950,8 @@ function escapeProperty(text) {
 /* harmony export */   q: () => (/* binding */ traceHttp)
 /* harmony export */ });
 /* harmony import */ var _oauth_response_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2612);
+/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8844);
+
 
 /**
  * Wraps the transport to trace each exchange in the debug log: method, URL, status, timing and
@@ -4567,7 +4968,10 @@ function traceHttp(transport, debug, now) {
         try {
             const response = await transport(request);
             const read = (0,_oauth_response_js__WEBPACK_IMPORTED_MODULE_0__/* .readResponse */ .Uk)(response, now());
-            const fields = read.fields ? `[${Object.keys(read.fields).join(', ')}]` : `(${read.kind})`;
+            // The names are the provider's text too: a member named "##[stop-commands]x" is possible.
+            const fields = read.fields
+                ? `[${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(Object.keys(read.fields).join(', '), { maxLength: 500 })}]`
+                : `(${read.kind})`;
             debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`);
             return response;
         }
@@ -4595,7 +4999,154 @@ function fieldNames(body) {
 /** Query strings can carry codes; the trace shows the path only. */
 function urlForLog(url) {
     const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+    return (0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(`${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`, {
+        maxLength: 2048
+    });
+}
+
+
+/***/ }),
+
+/***/ 8844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Hk: () => (/* binding */ safeText),
+/* harmony export */   Ic: () => (/* binding */ MESSAGE_MAX_LENGTH),
+/* harmony export */   e: () => (/* binding */ joinSafe),
+/* harmony export */   gB: () => (/* binding */ safe)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_MAX_LENGTH, REDACTED */
+/** The default bound: a name, a title, a short description. */
+const DEFAULT_MAX_LENGTH = 200;
+/**
+ * For the action's own messages, which quote foreign text already made safe (and bounded) piece
+ * by piece where it was quoted: passing them again changes nothing but proves it to the type.
+ */
+const MESSAGE_MAX_LENGTH = 4000;
+const ELLIPSIS = '…';
+/** What a redacted secret is replaced by: the runner's own mask, so a log reads the same either way. */
+const REDACTED = '***';
+// ANSI escape sequences (ECMA-48): CSI (ESC [ or the 8-bit U+009B) with parameters and a final
+// byte, OSC (ESC ]) up to BEL or ST or the end, and the two-character escapes. Each pattern is a
+// single pass without nested repetition: linear on any input.
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]?|\u009b[0-?]*[ -/]*[@-~]?|\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
+/** Characters that end a line somewhere (the runner, a browser, Unicode's line breaking). */
+const LINE_BREAKS = {
+    '\n': '\\n',
+    '\r': '\\r'
+};
+const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/u;
+/**
+ * Shown as \u escapes: control characters (C0, C1, DEL), format characters (Cf: bidi embeddings,
+ * overrides and isolates, zero-width spaces and joiners, the BOM, the soft hyphen, tags), every
+ * default-ignorable code point (fillers, variation selectors) and lone surrogates.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
+/** Spaces other than U+0020 (NBSP, en quad, ideographic space...) and tab: one plain space. */
+const OTHER_SPACE = /[\t\p{Zs}]/u;
+/**
+ * Makes foreign text safe to print on a log line, on its own or inside the action's own text:
+ * - no workflow command: the first character that is not a space, if it is `:`, and every `[`
+ *   that would follow a `#` (or starts the text, where the action's text before it might end in
+ *   `#`) get a backslash in front, so neither `::` at the start of a line nor `##[` anywhere can
+ *   form, even where two safe texts are joined;
+ * - one line: CR and LF shown as \r and \n, every other line break and every invisible or
+ *   control character as a \u escape, other spaces as a space, ANSI escapes removed;
+ * - bounded: at most `maxLength` code points, the last one an ellipsis when cut.
+ * The result is idempotent: safe text passed again comes back the same.
+ */
+function safeText(text, options = {}) {
+    const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH);
+    let raw = typeof text === 'string' ? text : text === undefined ? '' : String(text);
+    // Redacted first and whole: a secret cut in two by the bound below would print its first half.
+    if (options.redact)
+        raw = redact(raw, options.redact);
+    // Nothing past this can be shown (each shown character takes at least one of the text's; more
+    // only for ANSI sequences, which are removed), so a 1 MiB body costs what its start costs.
+    const scanned = maxLength * 4 + 64;
+    const cut = raw.length > scanned;
+    if (cut)
+        raw = raw.slice(0, scanned);
+    raw = raw.replace(ANSI, '');
+    let out = '';
+    let lastUnit = '';
+    let length = 0;
+    let seenVisible = false;
+    for (const char of raw) {
+        let unit = shown(char);
+        if (unit === ' ' && !seenVisible)
+            continue; // the text starts at its first visible character
+        if (unit === '[' && (lastUnit.endsWith('#') || !seenVisible))
+            unit = '\\[';
+        else if (unit === ':' && !seenVisible)
+            unit = '\\:';
+        if (unit !== ' ')
+            seenVisible = true;
+        // An escape is ASCII; anything else is one code point.
+        const unitLength = unit === char ? 1 : unit.length;
+        if (length + unitLength > maxLength)
+            return withEllipsis(out, lastUnit, length, maxLength);
+        out += unit;
+        lastUnit = unit;
+        length += unitLength;
+    }
+    if (cut)
+        return withEllipsis(out, lastUnit, length, maxLength);
+    return out.trimEnd();
+}
+/**
+ * Ends the text with an ellipsis within maxLength. At most the last unit must go to make room,
+ * and it goes whole: never half an escape.
+ */
+function withEllipsis(out, lastUnit, length, maxLength) {
+    const kept = length + 1 > maxLength ? out.slice(0, out.length - lastUnit.length) : out;
+    return `${kept.trimEnd()}${ELLIPSIS}`;
+}
+function shown(char) {
+    const code = char.charCodeAt(0);
+    // Printable ASCII, the common case, without a regular expression.
+    if (code >= 0x20 && code < 0x7f)
+        return char;
+    if (LINE_BREAK.test(char))
+        return LINE_BREAKS[char] ?? escapeOf(char);
+    if (OTHER_SPACE.test(char))
+        return ' ';
+    if (INVISIBLE.test(char))
+        return escapeOf(char);
+    return char;
+}
+function escapeOf(char) {
+    const code = char.codePointAt(0);
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Cuts every secret out of `text`, longest first (so that one secret inside another goes whole). */
+function redact(text, secrets) {
+    const sorted = [...new Set(secrets)]
+        .filter((s) => s.length > 0)
+        .sort((a, b) => b.length - a.length);
+    let result = text;
+    for (const secret of sorted)
+        result = result.split(secret).join(REDACTED);
+    return result;
+}
+/**
+ * Composes safe text from the action's own literals and safe values:
+ * safe`workflow "${workflow}"`. The literals are code written here, which never holds `#[` and
+ * never starts with `::`; the values must already be SafeText (or numbers, or nothing: ''), so
+ * a raw string does not compile.
+ */
+function safe(literals, ...values) {
+    let result = literals[0] ?? '';
+    values.forEach((value, index) => {
+        result += String(value) + (literals[index + 1] ?? '');
+    });
+    return result;
+}
+/** Joins safe texts with the action's own separator. */
+function joinSafe(parts, separator) {
+    return parts.join(separator);
 }
 
 

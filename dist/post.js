@@ -28412,7 +28412,8 @@ const systemClock = {
 /* unused harmony exports InputError, OAuthError, WaitEndedError */
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
- * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
+ * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret,
+ * and any provider text in it went through safeText where it was quoted.
  */
 class ActionError extends Error {
     name = 'ActionError';
@@ -28427,6 +28428,8 @@ class InputError extends ActionError {
     }
 }
 function describeEndpoint(endpoint) {
+    // Log-safe as it is: every endpoint URL passed checkSecureUrl (inputs, discovery, redirects),
+    // and a parsed https URL holds no line break, space, fragment or bidi character.
     return `the ${endpoint.name} (${endpoint.url})`;
 }
 /** The provider answered, but with something the action cannot use (HTML, bad JSON, a missing field). */
@@ -28503,6 +28506,7 @@ class WaitEndedError extends ActionError {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Az: () => (/* binding */ TransportFailure),
 /* harmony export */   St: () => (/* binding */ createHttpTransport),
+/* harmony export */   kB: () => (/* binding */ HEADERS_TOO_LARGE),
 /* harmony export */   nB: () => (/* binding */ MAX_RESPONSE_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
@@ -28512,6 +28516,8 @@ class WaitEndedError extends ActionError {
 
 /** Responses larger than this are refused: no legitimate OAuth response comes close. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** The detail of a 'too-large' failure for headers beyond node's limit (HPE_HEADER_OVERFLOW). */
+const HEADERS_TOO_LARGE = 'the response headers are larger than 16 KiB';
 class TransportFailure extends Error {
     kind;
     maybeDelivered;
@@ -28626,6 +28632,11 @@ function failureOf(error, responseStarted) {
     if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
         return new TransportFailure('connection', false, code ? `${code}` : error.message);
     }
+    // llhttp refuses headers beyond --max-http-header-size (16 KiB): the answer is not an OAuth one.
+    if (code === 'HPE_HEADER_OVERFLOW')
+        return new TransportFailure('too-large', true, HEADERS_TOO_LARGE);
+    if (code.startsWith('HPE_'))
+        return new TransportFailure('connection', true, `the answer is not valid HTTP (${code})`);
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
         return new TransportFailure('reset', true, 'the connection was reset');
     }
@@ -28648,15 +28659,18 @@ function lowerCaseHeaders(headers) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
-/* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
 /* harmony export */ });
 /* unused harmony export parseRetryAfter */
+/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8844);
+
 /**
  * Reads a response body as OAuth fields without trusting its Content-Type: providers send JSON as
  * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
  */
-function readResponse(response, nowMs) {
+function readResponse(response, nowMs, 
+/** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
+secrets = []) {
     const base = {
         status: response.status,
         retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
@@ -28680,7 +28694,7 @@ function readResponse(response, nowMs) {
         return {
             ...base,
             kind: 'html',
-            unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON`
+            unreadable: `the body is an HTML page${htmlTitle(text, secrets)}, not JSON`
         };
     }
     return {
@@ -28750,18 +28764,14 @@ function parseRetryAfter(value, nowMs) {
     }
     return Math.min(Math.max(ms, 0), 3600_000);
 }
-function htmlTitle(text) {
+function htmlTitle(text, secrets) {
     // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
     // quadratic in a 1 MiB page (minutes of a blocked event loop).
     const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text);
-    return match?.[1] ? ` titled "${printable(match[1].trim())}"` : '';
+    return match?.[1] ? ` titled "${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_0__/* .safeText */ .Hk)(match[1], { maxLength: 120, redact: secrets })}"` : '';
 }
 function describeSize(text) {
     return `${Buffer.byteLength(text)} bytes`;
-}
-/** Keeps provider text that reaches the log to one line of visible characters. */
-function printable(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
 }
 /** A status that says "try again later" rather than "no". */
 function isTransientStatus(status) {
@@ -28780,6 +28790,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2075);
 /* harmony import */ var _post_run_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(135);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
+/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8844);
+
 
 
 
@@ -28810,7 +28822,7 @@ try {
 }
 catch (error) {
     // Never a failed job for a token that could not be revoked: it expires anyway.
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The post step could not revoke the token: ${error instanceof Error ? error.message : String(error)}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The post step could not revoke the token: ${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_5__/* .safeText */ .Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
 }
 setTimeout(() => process.exit(), 200).unref();
 
@@ -28851,7 +28863,10 @@ function wording_capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// EXTERNAL MODULE: ./src/text/safe-text.ts
+var safe_text = __nccwpck_require__(8844);
 ;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
 
 
 
@@ -28863,7 +28878,24 @@ const FORM_HEADERS = {
 };
 /** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
 async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+    const read = await send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+    if (REDIRECT_STATUSES.includes(read.status))
+        throw postRedirected(endpoint, read);
+    return read;
+}
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+/**
+ * A 307/308 would resend the body (client secret, device code, refresh token) to wherever the
+ * provider points; a 301-303 would turn the POST into a GET. Neither is followed: the endpoint is
+ * configured wrong, and the message says where it points.
+ */
+function postRedirected(endpoint, read) {
+    const target = read.location && URL.canParse(read.location, endpoint.url)
+        ? `to ${(0,safe_text/* safeText */.Hk)(new URL(read.location, endpoint.url).href, { maxLength: 300 })}`
+        : read.location
+            ? 'to a Location that is not a URL'
+            : 'without a Location header';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected (HTTP ${read.status}) ${target}, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`);
 }
 /**
  * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
@@ -28891,9 +28923,11 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
             timeoutMs,
             ...(ctx.signal && { signal: ctx.signal })
         });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const secrets = [...secretsSent(request), ...(ctx.secrets?.() ?? [])];
+        const read = redactQuotable((0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now(), secrets), secrets);
+        // A Location is quoted in messages too (a redirected POST): no secret in it either.
         const location = response.headers['location'];
-        return location ? { ...read, location } : read;
+        return location ? { ...read, location: (0,safe_text/* redact */.E$)(location, secrets) } : read;
     }
     catch (error) {
         if (ctx.signal?.aborted)
@@ -28903,17 +28937,87 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
         throw error;
     }
 }
+/** The members of an answer that messages quote (RFC 6749 §5.2, Entra's message, a mismatched issuer), and the HTML title. */
+const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer'];
+/** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
+const SECRET_PARAMS = [
+    'client_secret',
+    'client_assertion',
+    'device_code',
+    'refresh_token',
+    'code',
+    'code_verifier',
+    'assertion'
+];
+/** What this request carries that must never come back in a message. */
+function secretsSent(request) {
+    const secrets = [];
+    if (request.body !== undefined) {
+        const params = new URLSearchParams(request.body);
+        for (const name of SECRET_PARAMS)
+            secrets.push(...params.getAll(name));
+    }
+    for (const [name, value] of Object.entries(request.headers)) {
+        if (name.toLowerCase() !== 'authorization')
+            continue;
+        const [scheme, credentials = ''] = value.split(' ', 2);
+        secrets.push(credentials);
+        if (scheme?.toLowerCase() === 'basic') {
+            // RFC 6749 §2.3.1: form-encoded id and secret, base64 of "id:secret".
+            const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+            const secret = decoded.slice(decoded.indexOf(':') + 1);
+            secrets.push(secret, decodeFormComponent(secret));
+        }
+    }
+    return secrets.filter((secret) => secret.length > 0);
+}
+function decodeFormComponent(text) {
+    try {
+        return decodeURIComponent(text.replace(/\+/g, ' '));
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * Cuts every known secret out of the fields of an answer that a message may quote (the HTML
+ * title is done as it is read), before any of it is escaped for the log: a provider echoing the client secret or the device code in
+ * error_description must not get it printed, even where the escaping changed it so that the
+ * runner's mask no longer matches. The token fields are left alone (a refresh token may rightly
+ * come back unchanged).
+ */
+function redactQuotable(read, secrets) {
+    if (secrets.length === 0)
+        return read;
+    const fields = read.fields;
+    let redactedFields = fields;
+    if (fields) {
+        for (const name of QUOTED_FIELDS) {
+            const value = fields[name];
+            if (typeof value !== 'string')
+                continue;
+            const cut = (0,safe_text/* redact */.E$)(value, secrets);
+            if (cut !== value)
+                redactedFields = { ...redactedFields, [name]: cut };
+        }
+    }
+    return redactedFields === fields
+        ? read
+        : { ...read, ...(redactedFields && { fields: redactedFields }) };
+}
 function networkError(endpoint, failure, timeoutMs) {
     const where = (0,errors/* describeEndpoint */.N2)(endpoint);
     switch (failure.kind) {
         case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${wording_capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, failure.detail === http/* HEADERS_TOO_LARGE */.kB
+                ? `${wording_capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
+                : `${wording_capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
         case 'timeout':
             return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${wording_capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
         case 'reset':
             return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
         default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const detail = (0,safe_text/* safeText */.Hk)(failure.detail, { maxLength: 300 });
             const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
                 ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
                 : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
@@ -28935,6 +29039,8 @@ function backoffDelayMs(attempt, policy, random) {
 
 
 
+/** The longest single wait between retries before the prompt, whatever Retry-After says. */
+const MAX_RETRY_WAIT_MS = 60_000;
 /**
  * Runs a request again after network failures and transient statuses (with backoff, or as long as
  * Retry-After says). Used for discovery and the device authorization request; the poll loop has
@@ -28945,6 +29051,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
         let reason;
         let retryAfterMs;
         let lastRead;
+        let lastError;
         try {
             const read = await attempt();
             lastRead = read;
@@ -28960,14 +29067,27 @@ async function withRetries(ctx, endpoint, attempt, options) {
                 n < options.attempts;
             if (!retryable)
                 throw error;
+            lastError = error;
             reason = error.message;
         }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
+        // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
+        const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
         // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
-        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+        if (lastRead && options.maxDelayMs !== undefined && wantedMs > options.maxDelayMs)
             return lastRead;
+        const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now();
+        if (leftMs <= 0) {
+            if (lastRead)
+                return lastRead;
+            throw lastError;
+        }
+        const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs);
+        const said = retryAfterMs !== undefined && delayMs < retryAfterMs
+            ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
+            : '';
         const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        onRetry?.(`${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}${said}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
 }
@@ -29226,19 +29346,19 @@ const SUSPICIOUS_INTERVAL_SECONDS = 60;
  * knows the provider and the inputs; the protocol code knows neither.
  */
 function explain_oauthError(endpoint, status, body, request) {
-    // The description's own closing full stop is dropped: the sentence ends with ours.
+    // Quoted provider text: known secrets were cut out as the answer was read (exchange.ts), and
+    // safeText keeps it to one line that no runner command can be read from. The description's own
+    // closing full stop is dropped: the sentence ends with ours.
     const said = body.errorDescription
-        ? `: ${printable(body.errorDescription)
-            .slice(0, 500)
-            .replace(/[.\s]+$/, '')}`
+        ? `: ${safeText(body.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
         : '';
-    const message = `${capitalize(describeEndpoint(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.`;
+    const message = `${capitalize(describeEndpoint(endpoint))} answered "${safeText(body.error)}" (HTTP ${status})${said}.`;
     return new OAuthError(endpoint, status, body, request, message);
 }
 /** The provider's error_uri, when it is one a person can safely open (https). */
 function errorPageOf(body) {
     return body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? printable(body.errorUri).slice(0, 300)
+        ? safeText(body.errorUri, { maxLength: 300 })
         : undefined;
 }
 
@@ -29307,6 +29427,7 @@ const GITHUB_API_HEADERS = {
 };
 
 ;// CONCATENATED MODULE: ./src/oauth/revoke.ts
+
 
 
 
@@ -29393,24 +29514,22 @@ async function revokeGitHubToken(ctx, apiUrl, clientId, clientSecret, accessToke
  */
 function providerSaid(endpoint, status, error) {
     const said = error.errorDescription
-        ? `: ${(0,oauth_response/* printable */.g$)(error.errorDescription)
-            .slice(0, 500)
-            .replace(/[.\s]+$/, '')}`
+        ? `: ${(0,safe_text/* safeText */.Hk)(error.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
         : '';
-    return `${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(error.error).slice(0, 200)}" (HTTP ${status})${said}.`;
+    return `${wording_capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,safe_text/* safeText */.Hk)(error.error)}" (HTTP ${status})${said}.`;
 }
 /** GitHub's error bodies are {"message": …, "documentation_url": …}. */
 function gitHubMessage(read) {
     const message = read.fields?.['message'];
     return typeof message === 'string' && message !== ''
-        ? ` ("${(0,oauth_response/* printable */.g$)(message).slice(0, 300)}")`
+        ? ` ("${(0,safe_text/* safeText */.Hk)(message, { maxLength: 300 })}")`
         : '';
 }
 function unavailable(endpoint, read, error) {
     const later = read.retryAfterMs !== undefined
         ? ` and asked to try again in ${Math.ceil(read.retryAfterMs / 1000)} s`
         : '';
-    const said = error ? ` "${(0,oauth_response/* printable */.g$)(error.error)}"` : '';
+    const said = error ? ` "${(0,safe_text/* safeText */.Hk)(error.error)}"` : '';
     return {
         kind: 'unavailable',
         status: read.status,
@@ -29433,7 +29552,7 @@ async function settle(attempt) {
         const why = error instanceof Error ? error.message : String(error);
         return {
             kind: 'failed',
-            message: `Unexpected error during revocation: ${(0,oauth_response/* printable */.g$)(why).slice(0, 300)}. Please report this.`
+            message: `Unexpected error during revocation: ${(0,safe_text/* safeText */.Hk)(why, { maxLength: 300 })}. Please report this.`
         };
     }
 }
@@ -29523,6 +29642,8 @@ function isPlan(value) {
 
 
 
+
+const LONG = { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic };
 /**
  * The post step: revokes the tokens the main step saved for it, and nothing else. A failure is
  * a warning with the provider's words: the job's work is done, and a token that could not be
@@ -29532,7 +29653,7 @@ async function runPost(deps) {
     const { runner, clock } = deps;
     const state = readRevocationState((name) => runner.getState(name));
     if (!state) {
-        runner.debug('Nothing to revoke: the main step left no token for the post step.');
+        runner.debug((0,safe_text/* safe */.gB) `Nothing to revoke: the main step left no token for the post step.`);
         return [];
     }
     // Masked in this process too, before anything could print them.
@@ -29558,16 +29679,16 @@ async function runPost(deps) {
         const what = hint === 'access_token' ? 'access token' : 'refresh token';
         const expiresAtMs = state.plan.accessTokenExpiresAtMs;
         if (hint === 'access_token' && expiresAtMs !== undefined && expiresAtMs <= clock.now()) {
-            runner.info(`The ${what} expired at ${isoSeconds(expiresAtMs)}; nothing to revoke.`);
+            runner.info((0,safe_text/* safeText */.Hk)(`The ${what} expired at ${isoSeconds(expiresAtMs)}; nothing to revoke.`, LONG));
             outcome.push({ token: hint, result: { kind: 'expired' } });
             continue;
         }
         const result = await revoke(ctx, state.plan, client, token, hint);
         outcome.push({ token: hint, result });
         if (result.kind === 'revoked')
-            runner.info(`Revoked the ${what} (${where(state.plan)}).`);
+            runner.info((0,safe_text/* safeText */.Hk)(`Revoked the ${what} (${where(state.plan)}).`, LONG));
         else
-            runner.warning(`The ${what} was not revoked. ${result.message}${adviceFor(result, state.plan)}`);
+            runner.warning((0,safe_text/* safeText */.Hk)(`The ${what} was not revoked. ${result.message}${adviceFor(result, state.plan)}`, LONG));
     }
     await summarize(runner, outcome, clock.now());
     return outcome;
@@ -29646,7 +29767,7 @@ async function summarize(runner, outcome, nowMs) {
         await runner.appendSummary(`<p>At the end of the job (${isoSeconds(nowMs)}): ${parts.join('; ')}.</p>\n`);
     }
     catch (error) {
-        runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        runner.warning((0,safe_text/* safe */.gB) `Could not write the job summary: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}`);
     }
 }
 
@@ -29660,6 +29781,8 @@ async function summarize(runner, outcome, nowMs) {
 /* harmony export */   q: () => (/* binding */ traceHttp)
 /* harmony export */ });
 /* harmony import */ var _oauth_response_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2612);
+/* harmony import */ var _text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8844);
+
 
 /**
  * Wraps the transport to trace each exchange in the debug log: method, URL, status, timing and
@@ -29676,7 +29799,10 @@ function traceHttp(transport, debug, now) {
         try {
             const response = await transport(request);
             const read = (0,_oauth_response_js__WEBPACK_IMPORTED_MODULE_0__/* .readResponse */ .Uk)(response, now());
-            const fields = read.fields ? `[${Object.keys(read.fields).join(', ')}]` : `(${read.kind})`;
+            // The names are the provider's text too: a member named "##[stop-commands]x" is possible.
+            const fields = read.fields
+                ? `[${(0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(Object.keys(read.fields).join(', '), { maxLength: 500 })}]`
+                : `(${read.kind})`;
             debug(`${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`);
             return response;
         }
@@ -29704,7 +29830,153 @@ function fieldNames(body) {
 /** Query strings can carry codes; the trace shows the path only. */
 function urlForLog(url) {
     const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+    return (0,_text_safe_text_js__WEBPACK_IMPORTED_MODULE_1__/* .safeText */ .Hk)(`${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`, {
+        maxLength: 2048
+    });
+}
+
+
+/***/ }),
+
+/***/ 8844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Hk: () => (/* binding */ safeText),
+/* harmony export */   Ic: () => (/* binding */ MESSAGE_MAX_LENGTH),
+/* harmony export */   gB: () => (/* binding */ safe)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_MAX_LENGTH, REDACTED, joinSafe */
+/** The default bound: a name, a title, a short description. */
+const DEFAULT_MAX_LENGTH = 200;
+/**
+ * For the action's own messages, which quote foreign text already made safe (and bounded) piece
+ * by piece where it was quoted: passing them again changes nothing but proves it to the type.
+ */
+const MESSAGE_MAX_LENGTH = 4000;
+const ELLIPSIS = '…';
+/** What a redacted secret is replaced by: the runner's own mask, so a log reads the same either way. */
+const REDACTED = '***';
+// ANSI escape sequences (ECMA-48): CSI (ESC [ or the 8-bit U+009B) with parameters and a final
+// byte, OSC (ESC ]) up to BEL or ST or the end, and the two-character escapes. Each pattern is a
+// single pass without nested repetition: linear on any input.
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]?|\u009b[0-?]*[ -/]*[@-~]?|\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
+/** Characters that end a line somewhere (the runner, a browser, Unicode's line breaking). */
+const LINE_BREAKS = {
+    '\n': '\\n',
+    '\r': '\\r'
+};
+const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/u;
+/**
+ * Shown as \u escapes: control characters (C0, C1, DEL), format characters (Cf: bidi embeddings,
+ * overrides and isolates, zero-width spaces and joiners, the BOM, the soft hyphen, tags), every
+ * default-ignorable code point (fillers, variation selectors) and lone surrogates.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
+/** Spaces other than U+0020 (NBSP, en quad, ideographic space...) and tab: one plain space. */
+const OTHER_SPACE = /[\t\p{Zs}]/u;
+/**
+ * Makes foreign text safe to print on a log line, on its own or inside the action's own text:
+ * - no workflow command: the first character that is not a space, if it is `:`, and every `[`
+ *   that would follow a `#` (or starts the text, where the action's text before it might end in
+ *   `#`) get a backslash in front, so neither `::` at the start of a line nor `##[` anywhere can
+ *   form, even where two safe texts are joined;
+ * - one line: CR and LF shown as \r and \n, every other line break and every invisible or
+ *   control character as a \u escape, other spaces as a space, ANSI escapes removed;
+ * - bounded: at most `maxLength` code points, the last one an ellipsis when cut.
+ * The result is idempotent: safe text passed again comes back the same.
+ */
+function safeText(text, options = {}) {
+    const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH);
+    let raw = typeof text === 'string' ? text : text === undefined ? '' : String(text);
+    // Redacted first and whole: a secret cut in two by the bound below would print its first half.
+    if (options.redact)
+        raw = redact(raw, options.redact);
+    // Nothing past this can be shown (each shown character takes at least one of the text's; more
+    // only for ANSI sequences, which are removed), so a 1 MiB body costs what its start costs.
+    const scanned = maxLength * 4 + 64;
+    const cut = raw.length > scanned;
+    if (cut)
+        raw = raw.slice(0, scanned);
+    raw = raw.replace(ANSI, '');
+    let out = '';
+    let lastUnit = '';
+    let length = 0;
+    let seenVisible = false;
+    for (const char of raw) {
+        let unit = shown(char);
+        if (unit === ' ' && !seenVisible)
+            continue; // the text starts at its first visible character
+        if (unit === '[' && (lastUnit.endsWith('#') || !seenVisible))
+            unit = '\\[';
+        else if (unit === ':' && !seenVisible)
+            unit = '\\:';
+        if (unit !== ' ')
+            seenVisible = true;
+        // An escape is ASCII; anything else is one code point.
+        const unitLength = unit === char ? 1 : unit.length;
+        if (length + unitLength > maxLength)
+            return withEllipsis(out, lastUnit, length, maxLength);
+        out += unit;
+        lastUnit = unit;
+        length += unitLength;
+    }
+    if (cut)
+        return withEllipsis(out, lastUnit, length, maxLength);
+    return out.trimEnd();
+}
+/**
+ * Ends the text with an ellipsis within maxLength. At most the last unit must go to make room,
+ * and it goes whole: never half an escape.
+ */
+function withEllipsis(out, lastUnit, length, maxLength) {
+    const kept = length + 1 > maxLength ? out.slice(0, out.length - lastUnit.length) : out;
+    return `${kept.trimEnd()}${ELLIPSIS}`;
+}
+function shown(char) {
+    const code = char.charCodeAt(0);
+    // Printable ASCII, the common case, without a regular expression.
+    if (code >= 0x20 && code < 0x7f)
+        return char;
+    if (LINE_BREAK.test(char))
+        return LINE_BREAKS[char] ?? escapeOf(char);
+    if (OTHER_SPACE.test(char))
+        return ' ';
+    if (INVISIBLE.test(char))
+        return escapeOf(char);
+    return char;
+}
+function escapeOf(char) {
+    const code = char.codePointAt(0);
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Cuts every secret out of `text`, longest first (so that one secret inside another goes whole). */
+function redact(text, secrets) {
+    const sorted = [...new Set(secrets)]
+        .filter((s) => s.length > 0)
+        .sort((a, b) => b.length - a.length);
+    let result = text;
+    for (const secret of sorted)
+        result = result.split(secret).join(REDACTED);
+    return result;
+}
+/**
+ * Composes safe text from the action's own literals and safe values:
+ * safe`workflow "${workflow}"`. The literals are code written here, which never holds `#[` and
+ * never starts with `::`; the values must already be SafeText (or numbers, or nothing: ''), so
+ * a raw string does not compile.
+ */
+function safe(literals, ...values) {
+    let result = literals[0] ?? '';
+    values.forEach((value, index) => {
+        result += String(value) + (literals[index + 1] ?? '');
+    });
+    return result;
+}
+/** Joins safe texts with the action's own separator. */
+function joinSafe(parts, separator) {
+    return parts.join(separator);
 }
 
 

@@ -117,6 +117,7 @@ const { parseDeviceAuthorization } = await load('src/oauth/device.js')
 const { parseTokenResponse } = await load('src/oauth/token.js')
 const { pollForTokens } = await load('src/oauth/poll.js')
 const { FakeClock } = await load('test-support/fakes.js')
+const { safeText } = await load('src/text/safe-text.js')
 const { encodeQr } = await load('src/qr/encode.js')
 const { drawHalfBlocks } = await load('src/qr/half-blocks.js')
 const { webhookBody } = await load('src/notify/webhook-kind.js')
@@ -147,6 +148,31 @@ function opsPerSecond(fn, iterations = 50_000) {
   }
   return samples
 }
+// safeText: what every piece of foreign text costs on its way to the log (issue 12).
+const entraMessage =
+  'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code WDJB-MJHT to authenticate.'
+const hostileName = `##[stop-commands]x\u2028::add-mask::y\u202e${'w'.repeat(20_000)}`
+const hostileMiB = '##[a]\u2028\u202e\u001b[31mx '.repeat((1024 * 1024) / 16)
+record(
+  'safeText: an approver name (alice@example.com)',
+  opsPerSecond(() => safeText('alice@example.com')),
+  'ops/s'
+)
+record(
+  'safeText: an Entra message (125 chars, bound 500)',
+  opsPerSecond(() => safeText(entraMessage, { maxLength: 500 })),
+  'ops/s'
+)
+record(
+  'safeText: a hostile 20 kB workflow name (bound 100)',
+  opsPerSecond(() => safeText(hostileName, { maxLength: 100 })),
+  'ops/s'
+)
+record(
+  'safeText: 1 MiB of hostile text, unbounded',
+  opsPerSecond(() => safeText(hostileMiB, { maxLength: 4_000_000 }), 1),
+  'ops/s'
+)
 record(
   'device response: read + parse',
   opsPerSecond(() =>

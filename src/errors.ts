@@ -1,6 +1,7 @@
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
- * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
+ * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret,
+ * and any provider text in it went through safeText where it was quoted.
  */
 export class ActionError extends Error {
   override name = 'ActionError'
@@ -24,6 +25,8 @@ export interface EndpointRef {
 }
 
 export function describeEndpoint(endpoint: EndpointRef): string {
+  // Log-safe as it is: every endpoint URL passed checkSecureUrl (inputs, discovery, redirects),
+  // and a parsed https URL holds no line break, space, fragment or bidi character.
   return `the ${endpoint.name} (${endpoint.url})`
 }
 

@@ -3,6 +3,7 @@ import { run } from './main.js'
 import { createHttpTransport } from './oauth/http.js'
 import { actionsRunner } from './runner/actions-runner.js'
 import { traceHttp } from './runner/http-trace.js'
+import { MESSAGE_MAX_LENGTH, safeText } from './text/safe-text.js'
 
 /** The entry the runner starts: real runner, real network, real clock, and the cancel switch. */
 const controller = new AbortController()
@@ -14,7 +15,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const runner = actionsRunner()
 
 const transport = createHttpTransport('device-flow-action')
-const http = traceHttp(transport, (message) => runner.debug(message), Date.now)
+const http = traceHttp(
+  transport,
+  (message) => runner.debug(safeText(message, { maxLength: MESSAGE_MAX_LENGTH })),
+  Date.now
+)
 await run({ runner, http, webhookHttp: transport, clock: systemClock, signal: controller.signal })
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref()

@@ -20,7 +20,9 @@ import { qrListener } from './listeners/qr.js'
 import { summaryListener } from './listeners/summary.js'
 import { webhookListener } from './listeners/webhooks.js'
 import { publishTokens, refreshTokenToStore } from './runner/outputs.js'
+import { KnownSecrets } from './runner/known-secrets.js'
 import type { Runner } from './runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from './text/safe-text.js'
 import type { Ending } from './runner/summary.js'
 
 export interface Deps {
@@ -40,18 +42,31 @@ export interface Deps {
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
 export async function run(deps: Deps): Promise<Ending> {
-  const { runner, clock } = deps
+  const { clock } = deps
+  // Every value masked is remembered, to be cut out of provider text before it is quoted.
+  const known = new KnownSecrets(deps.runner)
+  const runner = known.runner
+  const startedMs = clock.now()
   let config: Config | undefined
   let quirks: ProviderQuirks | undefined
   const events = new FlowEvents((error) =>
-    runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`)
+    runner.warning(
+      safe`A listener failed: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
+    )
   )
   events.subscribe(...listenersFor(deps, () => config))
   try {
     config = readConfig(runner)
-    const ctx = oauthContext(deps)
+    const ctx = oauthContext(deps, runner, {
+      secrets: () => known.all(),
+      // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
+      // the timeout input too: nobody sits silent past it.
+      ...(config.timeoutSeconds !== undefined && {
+        retriesEndAtMs: startedMs + config.timeoutSeconds * 1000
+      })
+    })
     const metadata = await resolveEndpoints(ctx, config.endpoints)
-    runner.info(`Using the endpoints from ${metadata.source}.`)
+    runner.info(safe`Using the endpoints from ${metadata.source}.`)
     quirks = quirksFor(config.provider, metadata)
     const client = clientCredentials(config, metadata)
     const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint }
@@ -100,8 +115,10 @@ export async function run(deps: Deps): Promise<Ending> {
     return ending
   } catch (error) {
     const failure = failureOf(error, quirks)
-    if (failure.stack) runner.debug(failure.stack)
-    runner.setFailed(failure.message)
+    if (failure.stack)
+      for (const line of failure.stack.split('\n'))
+        runner.debug(safeText(line, { maxLength: MESSAGE_MAX_LENGTH }))
+    runner.setFailed(safeText(failure.message, { maxLength: MESSAGE_MAX_LENGTH }))
     await events.emit({
       type: 'ended',
       outcome: {
@@ -117,14 +134,21 @@ export async function run(deps: Deps): Promise<Ending> {
   }
 }
 
-function oauthContext(deps: Deps): OAuthContext {
+function oauthContext(
+  deps: Deps,
+  runner: Runner,
+  extra: Pick<OAuthContext, 'secrets' | 'retriesEndAtMs'>
+): OAuthContext {
   return {
     http: deps.http,
     clock: deps.clock,
     signal: deps.signal,
     requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
+    ...extra,
     onRetry: (reason, delayMs) =>
-      deps.runner.info(`${reason}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
+      runner.info(
+        safe`${safeText(reason, { maxLength: MESSAGE_MAX_LENGTH })}; trying again in ${Math.ceil(delayMs / 1000)} s.`
+      )
   }
 }
 

@@ -3,6 +3,7 @@ import { systemClock } from './clock.js'
 import { createHttpTransport } from './oauth/http.js'
 import { runPost, type PostRunner } from './post/run.js'
 import { traceHttp } from './runner/http-trace.js'
+import { safeText } from './text/safe-text.js'
 
 /** The post step's entry (action.yml `post:`): real runner, network and clock, as in index.ts. */
 const controller = new AbortController()
@@ -34,7 +35,7 @@ try {
 } catch (error) {
   // Never a failed job for a token that could not be revoked: it expires anyway.
   core.warning(
-    `The post step could not revoke the token: ${error instanceof Error ? error.message : String(error)}`
+    `The post step could not revoke the token: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
   )
 }
 setTimeout(() => process.exit(), 200).unref()

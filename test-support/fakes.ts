@@ -47,6 +47,8 @@ export class RecordingRunner implements Runner {
   readonly state: Record<string, string> = {}
   /** Every event in order, to check that a value was masked before it was output. */
   readonly events: string[] = []
+  /** Masks and log lines in the order they happened: was a secret masked before a line? */
+  readonly timeline: string[] = []
   summary = ''
   failed: string | undefined
 
@@ -61,18 +63,23 @@ export class RecordingRunner implements Runner {
   setSecret(value: string): void {
     this.secrets.push(value)
     this.events.push(`mask:${value}`)
+    this.timeline.push(`mask:${value}`)
   }
   info(message: string): void {
-    this.logs.push({ level: 'info', message })
+    this.log({ level: 'info', message })
   }
   debug(message: string): void {
-    this.logs.push({ level: 'debug', message })
+    this.log({ level: 'debug', message })
   }
   notice(message: string, title: string): void {
-    this.logs.push({ level: 'notice', message, title })
+    this.log({ level: 'notice', message, title })
   }
   warning(message: string): void {
-    this.logs.push({ level: 'warning', message })
+    this.log({ level: 'warning', message })
+  }
+  private log(entry: LogEntry): void {
+    this.logs.push(entry)
+    this.timeline.push(`${entry.level}:${entry.title ? `${entry.title}: ` : ''}${entry.message}`)
   }
   setOutput(name: string, value: string): void {
     this.outputs[name] = value
@@ -80,6 +87,7 @@ export class RecordingRunner implements Runner {
   }
   setFailed(message: string): void {
     this.failed = message
+    this.timeline.push(`error:${message}`)
   }
   saveState(name: string, value: string): void {
     this.state[name] = value

@@ -70,6 +70,36 @@ export const HOSTILE_FRAGMENTS = [
   '\r\n::add-mask::x',
   '::set-output name=access-token::x',
   '%0A::error::x',
+  '##[set-output name=approver]ceo',
+  '##[stop-commands]pwned',
+  'x ##[add-mask]y',
+  '  ::stop-commands::pwned',
+  '\u00a0::warning::x',
+  '\u2003::debug::x',
+  '#',
+  '##',
+  '[',
+  ':',
+  '\r',
+  '\n',
+  '\r\n',
+  '\u000b',
+  '\u000c',
+  '\u2028',
+  '\u2029',
+  '\u200b\u200c\u200d\u200e\u200f',
+  '\u202a\u202b\u202c\u202d',
+  '\u2066\u2067\u2068\u2069',
+  '\u061c',
+  '\u00ad',
+  '\u180e',
+  '\u2060\u2061\u2062\u2063\u2064',
+  '\u{e0041}',
+  '\u{1d173}',
+  '\ufe0f',
+  '\u3164',
+  '\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007',
+  '\u001b[2K\u001b[1A',
   '`code`',
   '*bold* _it_ ~~s~~',
   '| a | b |',
@@ -144,4 +174,57 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     ['a'],
     { toString: 'x' }
   )
+)
+
+/** The pieces the runner's command syntaxes are made of, and every line break and invisible character. */
+export const COMMAND_PIECES = [
+  '::',
+  ':',
+  '##[',
+  '#',
+  '[',
+  ']',
+  '::set-output name=x::',
+  'set-output name=approver]',
+  'stop-commands]',
+  'add-mask::',
+  ' ',
+  '\t',
+  '\u00a0',
+  '\u2003',
+  '\u3000',
+  '\r',
+  '\n',
+  '\r\n',
+  '\u000b',
+  '\u000c',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u200b',
+  '\u200e',
+  '\u202e',
+  '\u2066',
+  '\ufeff',
+  '\u00ad',
+  '\u001b[',
+  '\u001b]',
+  '\u0007',
+  '\u009b',
+  '\\',
+  '…',
+  'x'
+]
+
+/** Strings built to form a workflow command, alone or where joined to other text. */
+export const commandInjection: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .array(fc.constantFrom(...COMMAND_PIECES), { minLength: 1, maxLength: 12 })
+    .map((parts) => parts.join('')),
+  fc
+    .array(fc.oneof(fc.constantFrom(...COMMAND_PIECES), fc.string({ maxLength: 4 })), {
+      maxLength: 8
+    })
+    .map((parts) => parts.join('')),
+  hostileString
 )

@@ -46,7 +46,7 @@ export function exampleDiscovery(more: Record<string, unknown> = {}): Route {
 export function exampleDeviceCode(more: Record<string, unknown> = {}): Route {
   return () =>
     json(200, {
-      device_code: 'dc-secret-123',
+      device_code: 'dc-secret-123-0123456789abcdef',
       user_code: 'WDJB-MJHT',
       verification_uri: `${EXAMPLE.issuer}/device`,
       expires_in: 600,

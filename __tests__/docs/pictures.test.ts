@@ -14,6 +14,7 @@ import {
   renderLogLines
 } from '../../test-support/log-render.js'
 import { slackPreviewHtml } from '../../test-support/slack-preview.js'
+import { safeText } from '../../src/text/safe-text.js'
 
 /**
  * The QR code as a browser draws it in a monospace font, read back from the picture with jsQR;
@@ -65,18 +66,18 @@ describe('the picture of the Slack message', () => {
       const notification: Notification = {
         event: 'code-ready',
         atMs: at,
-        userCode: 'WDJB-MJHT',
-        verificationUri: 'https://login.example.com/device',
-        verificationUriComplete: LINK,
+        userCode: safeText('WDJB-MJHT', { maxLength: 4000 }),
+        verificationUri: safeText('https://login.example.com/device', { maxLength: 4000 }),
+        verificationUriComplete: safeText(LINK, { maxLength: 4000 }),
         expiresAtMs: at + 10 * 60_000,
-        clientId: 'release-bot',
-        scope: 'openid profile',
+        clientId: safeText('release-bot', { maxLength: 4000 }),
+        scope: safeText('openid profile', { maxLength: 4000 }),
         origin: {
-          repository: 'octo/release',
-          workflow: 'Release',
-          runId: '4242',
-          actor: 'octocat',
-          runUrl: 'https://github.com/octo/release/actions/runs/4242'
+          repository: safeText('octo/release', { maxLength: 4000 }),
+          workflow: safeText('Release', { maxLength: 4000 }),
+          runId: safeText('4242', { maxLength: 4000 }),
+          actor: safeText('octocat', { maxLength: 4000 }),
+          runUrl: safeText('https://github.com/octo/release/actions/runs/4242', { maxLength: 4000 })
         }
       }
       const page = await (browser as Browser).newPage({ viewport: { width: 620, height: 300 } })

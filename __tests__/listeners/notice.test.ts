@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { noticeListener, outcomeNoticeOf } from '../../src/listeners/notice.js'
 import type { PromptContext } from '../../src/runner/prompt.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
+import { safeText } from '../../src/text/safe-text.js'
 
 const SHOWN = Date.UTC(2026, 10, 24, 10, 0, 0)
 
@@ -9,7 +10,11 @@ describe('the outcome notice', () => {
   it('says who approved, when, and how long after the code was shown', () => {
     expect(
       outcomeNoticeOf(
-        { ending: 'approved', atMs: SHOWN + 95_000, approver: { name: 'alice', subject: '00u1' } },
+        {
+          ending: 'approved',
+          atMs: SHOWN + 95_000,
+          approver: { name: safeText('alice'), subject: '00u1', shownSubject: safeText('00u1') }
+        },
         SHOWN
       )
     ).toEqual({
@@ -27,7 +32,9 @@ describe('the outcome notice', () => {
       )
     ).toEqual({
       title: 'Approval denied',
-      message: 'The request was denied. (at 10:00:05 UTC, 5 s after the code was shown)'
+      message: safeText('The request was denied. (at 10:00:05 UTC, 5 s after the code was shown)', {
+        maxLength: 4000
+      })
     })
     expect(outcomeNoticeOf({ ending: 'timed-out', atMs: SHOWN }, SHOWN).title).toBe(
       'Approval timed out'
@@ -41,7 +48,7 @@ describe('the outcome notice', () => {
     expect(runner.logs).toEqual([])
     const prompt = {
       device: { userCode: 'ABCD-EFGH', verificationUri: 'https://id.example/device' },
-      clientId: 'c',
+      clientId: safeText('c', { maxLength: 4000 }),
       deadlineMs: SHOWN + 600_000,
       origin: {}
     } as unknown as PromptContext

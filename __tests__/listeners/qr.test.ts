@@ -4,17 +4,20 @@ import { qrListener } from '../../src/listeners/qr.js'
 import type { PromptContext } from '../../src/runner/prompt.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 import { decodeHalfBlockText } from '../../test-support/qr-text.js'
+import { safeText } from '../../src/text/safe-text.js'
 
 const PROMPT = {
   device: {
     deviceCode: 'dc',
-    userCode: 'WDJB-MJHT',
-    verificationUri: 'https://login.example.com/device',
-    verificationUriComplete: 'https://login.example.com/device?user_code=WDJB-MJHT',
+    userCode: safeText('WDJB-MJHT', { maxLength: 4000 }),
+    verificationUri: safeText('https://login.example.com/device', { maxLength: 4000 }),
+    verificationUriComplete: safeText('https://login.example.com/device?user_code=WDJB-MJHT', {
+      maxLength: 4000
+    }),
     intervalSeconds: 5,
     notes: []
   },
-  clientId: 'c',
+  clientId: safeText('c', { maxLength: 4000 }),
   deadlineMs: 600_000,
   origin: {}
 } as unknown as PromptContext
@@ -55,7 +58,7 @@ describe('the QR code in the log', () => {
   it('skips a link too long to scan off a screen', async () => {
     const long = {
       ...PROMPT.device,
-      verificationUriComplete: `https://x.example/${'a'.repeat(400)}`
+      verificationUriComplete: safeText(`https://x.example/${'a'.repeat(400)}`, { maxLength: 4000 })
     }
     const runner = new RecordingRunner()
     await qrListener(runner, () => true).on(codeReady({ ...PROMPT, device: long }))

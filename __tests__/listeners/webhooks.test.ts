@@ -5,16 +5,17 @@ import type { NotifyConfig } from '../../src/inputs.js'
 import type { HttpRequest, HttpResponse } from '../../src/oauth/http.js'
 import type { PromptContext } from '../../src/runner/prompt.js'
 import { FakeClock, RecordingRunner } from '../../test-support/fakes.js'
+import { safeText } from '../../src/text/safe-text.js'
 
 const PROMPT = {
   device: {
     deviceCode: 'DEVICE-CODE-SECRET',
-    userCode: 'WDJB-MJHT',
-    verificationUri: 'https://login.example.com/device',
+    userCode: safeText('WDJB-MJHT', { maxLength: 4000 }),
+    verificationUri: safeText('https://login.example.com/device', { maxLength: 4000 }),
     intervalSeconds: 5,
     notes: []
   },
-  clientId: 'release-bot',
+  clientId: safeText('release-bot', { maxLength: 4000 }),
   deadlineMs: Date.UTC(2026, 10, 24, 10, 10),
   origin: { repository: 'octo/release' }
 } as unknown as PromptContext
@@ -49,7 +50,7 @@ const ended: FlowEvent = {
   outcome: {
     ending: 'approved',
     atMs: AT + 60_000,
-    approver: { name: 'alice', subject: 'alice' }
+    approver: { name: safeText('alice'), subject: 'alice', shownSubject: safeText('alice') }
   }
 }
 

@@ -5,24 +5,27 @@ import type { Notification } from '../../src/notify/notification.js'
 import { slackMessage } from '../../src/notify/slack.js'
 import { teamsMessage } from '../../src/notify/teams.js'
 import { webhookKind } from '../../src/notify/webhook-kind.js'
+import { safeText, type SafeText } from '../../src/text/safe-text.js'
 
 const AT = Date.UTC(2026, 10, 24, 10, 0, 0)
 const CODE_READY: Notification = {
   event: 'code-ready',
   atMs: AT,
-  userCode: 'WDJB-MJHT',
-  verificationUri: 'https://login.example.com/device',
-  verificationUriComplete: 'https://login.example.com/device?user_code=WDJB-MJHT',
+  userCode: safeText('WDJB-MJHT', { maxLength: 4000 }),
+  verificationUri: safeText('https://login.example.com/device', { maxLength: 4000 }),
+  verificationUriComplete: safeText('https://login.example.com/device?user_code=WDJB-MJHT', {
+    maxLength: 4000
+  }),
   expiresAtMs: AT + 10 * 60_000,
-  clientId: 'release-bot',
-  scope: 'openid profile',
+  clientId: safeText('release-bot', { maxLength: 4000 }),
+  scope: safeText('openid profile', { maxLength: 4000 }),
   origin: {
-    repository: 'octo/release',
-    workflow: 'Release',
-    runId: '4242',
-    runAttempt: '1',
-    actor: 'octocat',
-    runUrl: 'https://github.com/octo/release/actions/runs/4242'
+    repository: safeText('octo/release', { maxLength: 4000 }),
+    workflow: safeText('Release', { maxLength: 4000 }),
+    runId: safeText('4242', { maxLength: 4000 }),
+    runAttempt: safeText('1', { maxLength: 4000 }),
+    actor: safeText('octocat', { maxLength: 4000 }),
+    runUrl: safeText('https://github.com/octo/release/actions/runs/4242', { maxLength: 4000 })
   }
 }
 const APPROVED: Notification = {
@@ -46,8 +49,9 @@ const HOSTILE: Notification = {
   ...APPROVED,
   origin: {
     ...CODE_READY.origin,
+    // Raw, as if it had bypassed safeText: the body's own escaping must hold on its own.
     workflow:
-      'Rel <!channel> <https://evil.example|click> *bold* [x](https://evil.example) @everyone\u202e\n::warning::x'
+      'Rel <!channel> <https://evil.example|click> *bold* [x](https://evil.example) @everyone\u202e\n::warning::x' as SafeText
   },
   outcome: { ending: 'approved', approver: '<@U123> **eve** [me](https://evil.example)' }
 }
@@ -127,7 +131,8 @@ describe('Slack (Block Kit)', () => {
     // Every block element holding foreign text is plain_text or a rich_text "text" element.
     const json = JSON.stringify(message.blocks)
     expect(json).not.toContain('"mrkdwn"')
-    expect(json).not.toMatch(/\u202e|\\n::warning/)
+    // No real line break or bidi override reaches Slack (safeText shows them as \n and \u202e).
+    for (const text of stringsOf(message.blocks)) expect(text).not.toMatch(/[\n\u202e]/)
   })
 })
 
@@ -210,13 +215,13 @@ describe('the generic JSON object', () => {
       verification_uri: 'https://login.example.com/device',
       verification_uri_complete: 'https://login.example.com/device?user_code=WDJB-MJHT',
       expires_at: '2026-11-24T10:10:00Z',
-      repository: 'octo/release',
-      workflow: 'Release',
+      repository: safeText('octo/release', { maxLength: 4000 }),
+      workflow: safeText('Release', { maxLength: 4000 }),
       run_id: '4242',
       run_url: 'https://github.com/octo/release/actions/runs/4242',
-      actor: 'octocat',
+      actor: safeText('octocat', { maxLength: 4000 }),
       client_id: 'release-bot',
-      scope: 'openid profile',
+      scope: safeText('openid profile', { maxLength: 4000 }),
       outcome: null,
       approver: null,
       text: expect.stringMatching(/^Approval needed\. /),

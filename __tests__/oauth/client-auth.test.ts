@@ -23,7 +23,7 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 function request(): URLSearchParams {
   return new URLSearchParams({
     grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
-    device_code: 'dc'
+    device_code: 'dc-0123456789abcdef'
   })
 }
 
@@ -42,7 +42,7 @@ describe('authenticate: none', () => {
       NOW
     )
     expect(auth.params.get('client_id')).toBe('public-app')
-    expect(auth.params.get('device_code')).toBe('dc')
+    expect(auth.params.get('device_code')).toBe('dc-0123456789abcdef')
     expect(auth.params.has('client_secret')).toBe(false)
     expect(auth.headers).toEqual({})
     // The caller's params are not changed: a retry authenticates afresh.
@@ -73,7 +73,7 @@ describe('authenticate: client_secret_basic (RFC 6749 §2.3.1)', () => {
     const auth = await authenticate(client, request(), TOKEN_URL, NOW)
     expect(auth.params.has('client_id')).toBe(false)
     expect(auth.params.has('client_secret')).toBe(false)
-    expect(auth.params.get('device_code')).toBe('dc')
+    expect(auth.params.get('device_code')).toBe('dc-0123456789abcdef')
   })
 
   it('refuses to authenticate without a secret', async () => {

@@ -20,7 +20,10 @@ import {
 const { issuer: ISSUER, discovery: DISCOVERY, token: TOKEN } = EXAMPLE
 const DEVICE = `${ISSUER}/device_authorization`
 const discovery = exampleDiscovery({ device_authorization_endpoint: DEVICE })
-const deviceCode = exampleDeviceCode({ device_code: 'dc-conformance', user_code: 'BDWP-HQPK' })
+const deviceCode = exampleDeviceCode({
+  device_code: 'dc-conformance-0123456789abcdef',
+  user_code: 'BDWP-HQPK'
+})
 const pending = errorAnswer(400, 'authorization_pending')
 const endpoint = { name: 'token endpoint', url: TOKEN }
 
@@ -31,7 +34,11 @@ describe('RFC 8628 §3.4: a client with credentials authenticates every token re
       {
         [DISCOVERY]: discovery,
         [DEVICE]: deviceCode,
-        [TOKEN]: inTurn(pending, pending, json(200, { access_token: 'at', token_type: 'Bearer' }))
+        [TOKEN]: inTurn(
+          pending,
+          pending,
+          json(200, { access_token: 'at-0123456789abcdef', token_type: 'Bearer' })
+        )
       }
     )
     await expect(t.run()).resolves.toBe('approved')
@@ -67,7 +74,7 @@ describe('RFC 6749 §5.1: the successful token response', () => {
   it('ignores value names it does not recognize (the client MUST)', () => {
     const tokens = parseTokenResponse(
       {
-        access_token: 'at-1',
+        access_token: 'at-1-0123456789abcdef',
         token_type: 'Bearer',
         expires_in: 300,
         ext_expires_in: 3599, // Entra ID
@@ -78,7 +85,11 @@ describe('RFC 6749 §5.1: the successful token response', () => {
       },
       endpoint
     )
-    expect(tokens).toEqual({ accessToken: 'at-1', tokenType: 'Bearer', expiresInSeconds: 300 })
+    expect(tokens).toEqual({
+      accessToken: 'at-1-0123456789abcdef',
+      tokenType: 'Bearer',
+      expiresInSeconds: 300
+    })
   })
 
   it('makes no assumption about token sizes: takes a 16 KiB access token', () => {
@@ -94,11 +105,11 @@ describe('RFC 6749 §5.1: the successful token response', () => {
       {
         [DISCOVERY]: discovery,
         [DEVICE]: deviceCode,
-        [TOKEN]: () => json(200, { access_token: 'at-no-type' })
+        [TOKEN]: () => json(200, { access_token: 'at-no-type-0123456789abcdef' })
       }
     )
     await expect(t.run()).resolves.toBe('approved')
-    expect(t.runner.outputs['access-token']).toBe('at-no-type')
+    expect(t.runner.outputs['access-token']).toBe('at-no-type-0123456789abcdef')
     expect(t.runner.outputs['token-type']).toBeUndefined()
   })
 })
@@ -115,7 +126,7 @@ describe('RFC 6749 §5.2: the error response', () => {
       },
       'device-token'
     )
-    expect(withUri.message).toContain('"invalid_grant" (HTTP 400): The code expired.')
+    expect(withUri.message).toContain('"invalid_grant" (HTTP 400): The code\\r\\nexpired.')
     expect(explainError(withUri)).toContain('More: https://id.example.com/errors#invalid_grant')
     expect(withUri.body).toEqual({
       error: 'invalid_grant',

@@ -16,7 +16,7 @@ import {
 
 const endpoint = { name: 'device authorization endpoint', url: 'https://id.example.com/device' }
 const base = {
-  device_code: 'dc-1',
+  device_code: 'dc-1-0123456789abcdef',
   user_code: 'ABCD-EFGH',
   verification_uri: 'https://id.example.com/device'
 }

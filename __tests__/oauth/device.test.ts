@@ -71,6 +71,124 @@ describe('parseDeviceAuthorization (RFC 8628 §3.2)', () => {
   })
 
   it.each([
+    ['tiny', 'e', 'is 1 characters long, too short to be unguessable (at least 16 expected)'],
+    ['a common word', 'https', 'is 5 characters long, too short'],
+    ['spaced', 'device code 0123456789', 'contains a space']
+  ])(
+    'refuses a %s device_code, which masking would also censor the log with (RFC 8628 §5.2)',
+    (_what, code, problem) => {
+      expect(problemOf({ device_code: code })).toContain(`device_code ${problem}`)
+    }
+  )
+
+  it('refuses a device_code that appears in what the person must see', () => {
+    expect(
+      problemOf({
+        device_code: 'id.example.com/device',
+        verification_uri: 'https://id.example.com/device'
+      })
+    ).toContain('device_code appears in verification_uri')
+  })
+
+  it.each([
+    ['tiny', 'A1', 'user_code "A1" has fewer than 4 letters or digits'],
+    [
+      'a bidi trick',
+      'WDJB\u202eTHJM',
+      'user_code contains characters that cannot be shown as they are'
+    ],
+    [
+      'invisible',
+      'WDJB\u200b-MJHT',
+      'user_code contains characters that cannot be shown as they are'
+    ],
+    [
+      'split by a line separator',
+      'WDJB\u2028MJHT',
+      'user_code contains characters that cannot be shown as they are'
+    ],
+    [
+      'a legacy workflow command',
+      'AB##[stop-commands]',
+      'user_code contains control characters or markup'
+    ],
+    [
+      'a workflow command',
+      '::stop-commands::ABCD',
+      'user_code contains characters that cannot be shown as they are'
+    ]
+  ])('refuses a user_code that is %s', (_what, code, problem) => {
+    expect(problemOf({ user_code: code })).toContain(problem)
+  })
+
+  it('does not show a verification_uri_complete on another site than verification_uri, and says why', () => {
+    const result = parse({
+      verification_uri: 'https://id.example.com/device',
+      verification_uri_complete: 'https://id-example.com.evil.example/device?user_code=WDJB-MJHT'
+    })
+    expect(result).not.toHaveProperty('verificationUriComplete')
+    expect(result.notes).toEqual([
+      'ignored verification_uri_complete: it is on another site (https://id-example.com.evil.example) than verification_uri (https://id.example.com), so it is not shown as a link to follow'
+    ])
+    expect(
+      parse({
+        verification_uri: 'https://id.example.com/device',
+        verification_uri_complete: 'https://id.example.com/device?user_code=WDJB-MJHT'
+      }).verificationUriComplete
+    ).toBe('https://id.example.com/device?user_code=WDJB-MJHT')
+  })
+
+  it.each([
+    [
+      'another URL',
+      'Open https://evil.example/login and enter WDJB-MJHT.',
+      'https://evil.example/login'
+    ],
+    ['a bare host', 'Or sign in at evil.example/device instead.', 'evil.example/device'],
+    [
+      'a look-alike host with ideographic dots',
+      'Go to microsoft\u3002com\u3002evil\u3002example',
+      'microsoft\u3002com\u3002evil\u3002example'
+    ],
+    [
+      'another path on the same host',
+      'Open https://microsoft.com/other-login now',
+      'https://microsoft.com/other-login'
+    ]
+  ])('leaves out a provider message that names %s, and says why', (_what, message, named) => {
+    const result = parse({
+      verification_uri: 'https://microsoft.com/devicelogin',
+      verification_uri_complete: undefined,
+      message
+    })
+    expect(result).not.toHaveProperty('message')
+    expect(result.notes).toEqual([
+      `left out the provider's message: it names ${named}, which is not the verification_uri`
+    ])
+  })
+
+  it('keeps a message that names only the verification URI, with or without its scheme', () => {
+    for (const message of [
+      'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code WDJB-MJHT to authenticate.',
+      'Open microsoft.com/devicelogin, then enter WDJB-MJHT.',
+      'Enter the code WDJB-MJHT on the page you were given.'
+    ])
+      expect(
+        parse({
+          verification_uri: 'https://microsoft.com/devicelogin',
+          verification_uri_complete: undefined,
+          message
+        }).message
+      ).toBe(message)
+  })
+
+  it('cuts the device code out of the message: masked, but escaping could change it', () => {
+    const deviceCode = 'dc-#[0123456789abcdef'
+    const result = parse({ device_code: deviceCode, message: `debug: ${deviceCode}` })
+    expect(result.message).toBe('debug: ***')
+  })
+
+  it.each([
     ['missing', undefined],
     ['empty', ''],
     ['blank', '   '],
@@ -213,8 +331,14 @@ describe('parseDeviceAuthorization (RFC 8628 §3.2)', () => {
   it('keeps Entra ID’s message, on one line', () => {
     const message =
       'To sign in, use a web browser to open the page https://microsoft.com/devicelogin\r\nand enter the code WDJB-MJHT.'
-    expect(parse({ message }).message).toBe(
-      'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code WDJB-MJHT.'
+    expect(
+      parse({
+        message,
+        verification_uri: 'https://microsoft.com/devicelogin',
+        verification_uri_complete: undefined
+      }).message
+    ).toBe(
+      'To sign in, use a web browser to open the page https://microsoft.com/devicelogin\\r\\nand enter the code WDJB-MJHT.'
     )
     expect(parse({ message: 42 })).not.toHaveProperty('message')
   })

@@ -3,9 +3,14 @@ import { CancelledError, NetworkError, ProviderResponseError } from '../../src/e
 import { postForm, type OAuthContext } from '../../src/oauth/exchange.js'
 import { getJson } from '../../src/oauth/redirects.js'
 import { isTransientStatus } from '../../src/oauth/response.js'
-import { withRetries } from '../../src/oauth/retry.js'
+import { MAX_RETRY_WAIT_MS, withRetries } from '../../src/oauth/retry.js'
 import { unusableResponse } from '../../src/oauth/wording.js'
-import { TransportFailure, type HttpResponse, type HttpTransport } from '../../src/oauth/http.js'
+import {
+  HEADERS_TOO_LARGE,
+  TransportFailure,
+  type HttpResponse,
+  type HttpTransport
+} from '../../src/oauth/http.js'
 import { readResponse } from '../../src/oauth/response.js'
 import { FakeClock, json, scriptedHttp, type Route } from '../../test-support/fakes.js'
 
@@ -44,11 +49,13 @@ function sequence(...answers: Array<HttpResponse | TransportFailure>): Route {
 
 describe('postForm', () => {
   it('POSTs the form body with Content-Type form and Accept: application/json', async () => {
-    const http = scriptedHttp({ [TOKEN_URL]: () => json(200, { access_token: 'at' }) })
+    const http = scriptedHttp({
+      [TOKEN_URL]: () => json(200, { access_token: 'at-0123456789abcdef' })
+    })
     const { ctx } = context(http)
     const params = new URLSearchParams({ grant_type: 'refresh_token', scope: 'a b' })
     const read = await postForm(ctx, token, params, { Authorization: 'Basic eA==' })
-    expect(read.fields).toEqual({ access_token: 'at' })
+    expect(read.fields).toEqual({ access_token: 'at-0123456789abcdef' })
     const [request] = http.requests
     expect(request?.method).toBe('POST')
     expect(request?.url).toBe(TOKEN_URL)
@@ -70,14 +77,80 @@ describe('postForm', () => {
     expect(http.requests[0]?.timeoutMs).toBe(1234)
   })
 
-  it('does not follow a redirect: the 307 comes back as it is', async () => {
+  it.each([301, 302, 303, 307, 308])(
+    'does not follow a %i, and says where it pointed and what to set',
+    async (status) => {
+      const http = scriptedHttp({
+        [TOKEN_URL]: () => redirect(status, '/v2/token?x=##[stop-commands]y')
+      })
+      const { ctx } = context(http)
+      const error = await postForm(
+        ctx,
+        token,
+        new URLSearchParams({ client_secret: 'cs-0123456789abcdef' })
+      ).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ProviderResponseError)
+      expect((error as Error).message).toBe(
+        `The token endpoint (${TOKEN_URL}) redirected (HTTP ${status}) to https://id.example.com/v2/token?x=##\\[stop-commands]y, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`
+      )
+      expect(http.requests).toHaveLength(1)
+    }
+  )
+
+  it('says so when a POST is redirected without a Location', async () => {
+    const http = scriptedHttp({ [TOKEN_URL]: () => ({ status: 307, headers: {}, body: '' }) })
+    const { ctx } = context(http)
+    await expect(postForm(ctx, token, new URLSearchParams())).rejects.toThrow(
+      'redirected (HTTP 307) without a Location header, and the action does not follow redirects for POSTs'
+    )
+  })
+
+  it('cuts the secrets it sent out of quoted provider text before anything can escape them', async () => {
+    const secret = 'cs-#[with-brackets-0123456789'
     const http = scriptedHttp({
-      [TOKEN_URL]: () => redirect(307, 'https://elsewhere.example.com/token')
+      [TOKEN_URL]: () =>
+        json(400, {
+          error: 'invalid_client',
+          error_description: `client_secret ${secret} is wrong for device_code dc-0123456789abcdef`
+        })
     })
     const { ctx } = context(http)
-    const read = await postForm(ctx, token, new URLSearchParams({ client_secret: 's' }))
-    expect(read.status).toBe(307)
-    expect(http.requests).toHaveLength(1)
+    const read = await postForm(
+      ctx,
+      token,
+      new URLSearchParams({ client_secret: secret, device_code: 'dc-0123456789abcdef' })
+    )
+    expect(read.fields?.['error_description']).toBe(
+      'client_secret *** is wrong for device_code ***'
+    )
+  })
+
+  it('cuts a secret from HTTP Basic credentials and the known secrets out too', async () => {
+    const http = scriptedHttp({
+      [TOKEN_URL]: () =>
+        json(400, {
+          error: 'invalid_client',
+          error_description: 'bad s3cr3t+/= and rt-known-0123456789'
+        })
+    })
+    const { ctx } = context(http, { secrets: () => ['rt-known-0123456789'] })
+    const basic = Buffer.from(`client:${encodeURIComponent('s3cr3t+/=')}`).toString('base64')
+    const read = await postForm(ctx, token, new URLSearchParams(), {
+      Authorization: `Basic ${basic}`
+    })
+    expect(read.fields?.['error_description']).toBe('bad *** and ***')
+  })
+
+  it('explains response headers too large for node (HPE_HEADER_OVERFLOW) in words', async () => {
+    const http = scriptedHttp({
+      [TOKEN_URL]: () => {
+        throw new TransportFailure('too-large', true, HEADERS_TOO_LARGE)
+      }
+    })
+    const { ctx } = context(http)
+    await expect(postForm(ctx, token, new URLSearchParams())).rejects.toThrow(
+      `The token endpoint (${TOKEN_URL}) sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW)`
+    )
   })
 
   it('turns a timeout into a NetworkError naming the endpoint and the limit', async () => {
@@ -305,6 +378,40 @@ describe('withRetries', () => {
     const t = retrying(sequence(json(503, {}, { 'retry-after': '12' }), json(200, {})))
     await t.run()
     expect(t.clock.sleeps).toEqual([12_000])
+  })
+
+  it('caps a Retry-After before the prompt at a minute, and says so (it is advice, RFC 9110 §10.2.3)', async () => {
+    const t = retrying(sequence(json(503, {}, { 'retry-after': '3600' }), json(200, {})))
+    await t.run()
+    expect(t.clock.sleeps).toEqual([MAX_RETRY_WAIT_MS])
+    expect(t.reasons).toEqual([
+      `The token endpoint (${TOKEN_URL}): HTTP 503 (the provider asked for 3600 s with Retry-After; waiting at most 60 s)`
+    ])
+  })
+
+  it('never waits past the end the context sets (the timeout input), and then answers with what it has', async () => {
+    const http = scriptedHttp({
+      [TOKEN_URL]: sequence(
+        json(503, { n: 1 }, { 'retry-after': '50' }),
+        json(503, { n: 2 }, { 'retry-after': '50' }),
+        json(503, { n: 3 }, { 'retry-after': '50' }),
+        json(200, {})
+      )
+    })
+    const clock = new FakeClock()
+    const ctx: OAuthContext = {
+      http,
+      clock,
+      requestTimeoutMs: 10_000,
+      retriesEndAtMs: clock.now() + 70_000
+    }
+    const read = await withRetries(ctx, token, () => postForm(ctx, token, new URLSearchParams()), {
+      ...options,
+      attempts: 5
+    })
+    expect(clock.sleeps).toEqual([50_000, 20_000])
+    expect(read.status).toBe(503)
+    expect(read.fields).toEqual({ n: 3 })
   })
 
   it('gives up after `attempts` and returns the last answer', async () => {

@@ -3,6 +3,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   createHttpTransport,
+  HEADERS_TOO_LARGE,
   MAX_RESPONSE_BYTES,
   TransportFailure,
   type HttpRequest
@@ -151,6 +152,15 @@ describe('createHttpTransport (the real transport)', () => {
     const { failure } = await failureOf(get('/huge'))
     expect(failure.kind).toBe('too-large')
     expect(failure.detail).toContain(String(MAX_RESPONSE_BYTES))
+  })
+
+  it('refuses response headers beyond what node parses (80 KB: HPE_HEADER_OVERFLOW) as too-large headers', async () => {
+    handlers.set('/huge-headers', (_req, res) =>
+      res.writeHead(200, { 'x-padding': 'a'.repeat(80 * 1024) }).end('{}')
+    )
+    const { failure } = await failureOf(get('/huge-headers'))
+    expect(failure.kind).toBe('too-large')
+    expect(failure.detail).toBe(HEADERS_TOO_LARGE)
   })
 
   it('gives up when the server never answers (timeout), within about timeoutMs', async () => {

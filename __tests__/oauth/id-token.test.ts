@@ -215,6 +215,23 @@ describe('verifyIdToken: tokens it refuses, saying why', () => {
     )
   })
 
+  it('refuses a single-audience token whose azp names another client (OpenID Connect Core §3.1.3.7)', async () => {
+    expect(await refusal(await sign(claims({ azp: 'some-other-client' })))).toMatch(
+      /its azp \(authorized party\) is "some-other-client", not the client-id/
+    )
+  })
+
+  it('says what is wrong when the token names no key and the key set has several that fit (OIDC Core §10.1)', async () => {
+    const second = await signingKey('RS256', 'rsa-2')
+    const noKid = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+      .sign(rsa.privateKey)
+    const twoKeys: Route = () => json(200, { keys: [rsa.publicJwk, second.publicJwk] })
+    expect(await refusal(noKid, context(twoKeys).ctx)).toMatch(
+      /it names no key \(no kid in its header\), and the provider's key set has several keys it could be signed with; OpenID Connect Core §10\.1 requires a kid then/
+    )
+  })
+
   it('refuses an HS256 token when no client secret is configured', async () => {
     const message = await refusal(await signHs256(claims()))
     expect(message).toMatch(/HS256, which needs the client secret, and none is configured/)

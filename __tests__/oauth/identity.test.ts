@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { ProviderResponseError } from '../../src/errors.js'
 import type { OAuthContext } from '../../src/oauth/exchange.js'
 import type { HttpResponse } from '../../src/oauth/http.js'
-import { approverFromClaims, fetchApprover, type UserApi } from '../../src/oauth/identity.js'
+import {
+  ApproverError,
+  approverFromClaims,
+  fetchApprover,
+  type UserApi
+} from '../../src/oauth/identity.js'
 import { github } from '../../src/providers/github.js'
 import { FakeClock, json, scriptedHttp, type Route } from '../../test-support/fakes.js'
 
@@ -29,15 +34,55 @@ describe('approverFromClaims', () => {
     const claims = { sub: 's-1', preferred_username: 'alice', email: 'alice@example.com' }
     expect(approverFromClaims(claims)).toEqual({
       name: 'alice',
-      subject: 's-1'
+      subject: 's-1',
+      shownSubject: 's-1'
     })
   })
 
-  it('falls back to email, then to sub', () => {
-    expect(approverFromClaims({ sub: 's-1', email: 'alice@example.com' })?.name).toBe(
-      'alice@example.com'
-    )
+  it('falls back to a verified email, then to sub', () => {
+    expect(
+      approverFromClaims({ sub: 's-1', email: 'alice@example.com', email_verified: true })?.name
+    ).toBe('alice@example.com')
     expect(approverFromClaims({ sub: 's-1' })?.name).toBe('s-1')
+  })
+
+  it.each([undefined, false, 'true', 1])(
+    'names the approver by sub, and says why, when the email is not marked verified (email_verified %j)',
+    (verified) => {
+      const approver = approverFromClaims({
+        sub: 's-1',
+        email: 'ceo@victim.example',
+        ...(verified !== undefined && { email_verified: verified })
+      })
+      expect(approver?.name).toBe('s-1')
+      expect(approver?.note).toContain(
+        'names the email ceo@victim.example, but does not say it is verified'
+      )
+      expect(approver?.note).toContain('so the approver is named by sub instead')
+    }
+  )
+
+  it('outputs the whole sub, up to the 255 characters OpenID Connect allows', () => {
+    const sub = `auth0|${'x'.repeat(249)}`
+    expect(approverFromClaims({ sub })?.subject).toBe(sub)
+    expect(() => approverFromClaims({ sub: `${sub}y` })).toThrow(
+      'is 256 characters long; OpenID Connect allows at most 255'
+    )
+  })
+
+  it('refuses a sub that a later step printing it would run as a workflow command', () => {
+    for (const sub of ['x##[set-output name=a]b', '::stop-commands::x'])
+      expect(() => approverFromClaims({ sub })).toThrow(ApproverError)
+  })
+
+  it('makes a name log-safe: neither command syntax, no line break, bidi character or 20 kB', () => {
+    const approver = approverFromClaims({
+      sub: 's-1',
+      preferred_username: `##[set-output name=approver]ceo\u2028\u202e${'y'.repeat(20_000)}`
+    })
+    expect(approver?.name).not.toContain('##[')
+    expect(approver?.name).toContain('\\u2028\\u202e')
+    expect([...(approver?.name ?? '')].length).toBeLessThanOrEqual(200)
   })
 
   it('skips names that are empty or not strings', () => {
@@ -51,16 +96,6 @@ describe('approverFromClaims', () => {
     expect(approverFromClaims({ sub: '' })).toBeUndefined()
     expect(approverFromClaims({ sub: 7 })).toBeUndefined()
   })
-
-  it('keeps a name to one line of at most 200 characters: it reaches the log and outputs', () => {
-    const approver = approverFromClaims({
-      sub: 'a\nb',
-      preferred_username: `eve\r\n::add-mask::x${'y'.repeat(300)}`
-    })
-    expect(approver?.name).not.toMatch(/[\r\n]/)
-    expect(approver?.name.length).toBeLessThanOrEqual(200)
-    expect(approver?.subject).toBe('a b')
-  })
 })
 
 describe('fetchApprover', () => {
@@ -70,7 +105,7 @@ describe('fetchApprover', () => {
         json(200, { sub: 's-1', preferred_username: 'alice', email: 'alice@example.com' })
     })
     const approver = await fetchApprover(ctx, userinfo, ACCESS_TOKEN)
-    expect(approver).toEqual({ name: 'alice', subject: 's-1' })
+    expect(approver).toEqual({ name: 'alice', subject: 's-1', shownSubject: 's-1' })
     expect(http.requests).toHaveLength(1)
     expect(http.requests[0]?.method).toBe('GET')
     expect(http.requests[0]?.headers['Authorization']).toBe(`Bearer ${ACCESS_TOKEN}`)
@@ -85,7 +120,8 @@ describe('fetchApprover', () => {
     })
     expect(await fetchApprover(ctx, api, ACCESS_TOKEN)).toEqual({
       name: 'octocat',
-      subject: '583231'
+      subject: '583231',
+      shownSubject: '583231'
     })
     expect(http.requests[0]?.headers).toMatchObject({
       Accept: 'application/vnd.github+json',

@@ -20,7 +20,7 @@ const pending: TokenAttempt = {
 const slowDown: TokenAttempt = { kind: 'oauth-error', status: 400, body: { error: 'slow_down' } }
 const tokens: TokenAttempt = {
   kind: 'tokens',
-  tokens: { accessToken: 'at-1', tokenType: 'Bearer' }
+  tokens: { accessToken: 'at-1-0123456789abcdef', tokenType: 'Bearer' }
 }
 
 /**
@@ -76,7 +76,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
   it('keeps polling on authorization_pending, never faster than the interval', async () => {
     const h = harness([pending, pending, pending, tokens])
     const result = await h.run()
-    expect(result.accessToken).toBe('at-1')
+    expect(result.accessToken).toBe('at-1-0123456789abcdef')
     expect(h.pollTimes).toHaveLength(4)
     for (const gap of gaps(h.pollTimes)) expect(gap).toBeGreaterThanOrEqual(5000)
   })
@@ -115,6 +115,18 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     expect(gaps(h.pollTimes)[1]).toBeGreaterThanOrEqual(30_000)
   })
 
+  it('caps an absurd interval sent with slow_down (1e308) at the time left, and still polls once more before the deadline', async () => {
+    const h = harness([{ ...slowDown, intervalSeconds: 1e308 } as TokenAttempt, tokens])
+    await h.run()
+    const slowed = h.events.find((event) => event.type === 'slow-down')
+    expect(slowed).toMatchObject({ type: 'slow-down' })
+    const seconds = (slowed as { intervalSeconds: number }).intervalSeconds
+    expect(Number.isFinite(seconds)).toBe(true)
+    expect(seconds).toBeLessThanOrEqual(600)
+    expect(h.pollTimes).toHaveLength(2)
+    expect(h.pollTimes[1]).toBeLessThan(600_000)
+  })
+
   it('ignores a smaller interval sent with slow_down: +5 s still applies', async () => {
     const h = harness([{ ...slowDown, intervalSeconds: 1 } as TokenAttempt, tokens])
     await h.run()
@@ -145,7 +157,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     }
     const h = harness([failure, failure, failure, failure, tokens])
     const result = await h.run()
-    expect(result.accessToken).toBe('at-1')
+    expect(result.accessToken).toBe('at-1-0123456789abcdef')
     const waits = gaps(h.pollTimes)
     expect(waits[1]).toBeGreaterThan(waits[0] as number)
     expect(waits[3]).toBeGreaterThan(waits[2] as number)
@@ -266,7 +278,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
       expiresAtMs: new FakeClock().now() + 900_000
     })
     const result = await h.run()
-    expect(result.accessToken).toBe('at-1')
+    expect(result.accessToken).toBe('at-1-0123456789abcdef')
     expect(h.pollTimes[0]).toBeGreaterThanOrEqual(600_000)
     expect(h.pollTimes[1]).toBeGreaterThan(890_000)
     expect(h.pollTimes[1]).toBeLessThan(900_000)

@@ -17,12 +17,12 @@ const jsonType = { 'content-type': 'application/json' }
 describe('readResponse', () => {
   it('reads a JSON object into fields', () => {
     const read = readResponse(
-      response(200, '{"access_token":"at","expires_in":3600}', jsonType),
+      response(200, '{"access_token":"at-0123456789abcdef","expires_in":3600}', jsonType),
       NOW
     )
     expect(read.kind).toBe('json')
     expect(read.status).toBe(200)
-    expect(read.fields).toEqual({ access_token: 'at', expires_in: 3600 })
+    expect(read.fields).toEqual({ access_token: 'at-0123456789abcdef', expires_in: 3600 })
     expect(read.unreadable).toBeUndefined()
   })
 
@@ -34,9 +34,12 @@ describe('readResponse', () => {
   })
 
   it('skips a UTF-8 byte order mark before JSON', () => {
-    const read = readResponse(response(200, '\uFEFF{"device_code":"dc"}', jsonType), NOW)
+    const read = readResponse(
+      response(200, '\uFEFF{"device_code":"dc-0123456789abcdef"}', jsonType),
+      NOW
+    )
     expect(read.kind).toBe('json')
-    expect(read.fields).toEqual({ device_code: 'dc' })
+    expect(read.fields).toEqual({ device_code: 'dc-0123456789abcdef' })
   })
 
   it('reads a form-encoded body as fields (GitHub without Accept: application/json)', () => {
@@ -83,9 +86,9 @@ describe('readResponse', () => {
     expect(read.unreadable).not.toContain('proxy-7')
   })
 
-  it('keeps an HTML title to one line of visible characters', () => {
+  it('keeps an HTML title to one line, its line breaks shown', () => {
     const read = readResponse(response(200, '<html><title>Access\r\n\tdenied</title></html>'), NOW)
-    expect(read.unreadable).toContain('titled "Access denied"')
+    expect(read.unreadable).toContain('titled "Access\\r\\n denied"')
   })
 
   it('reports an empty body, also when it is only whitespace or a BOM', () => {
@@ -115,7 +118,12 @@ describe('readResponse', () => {
   })
 
   it('reports a JSON array or scalar as JSON that is not an object', () => {
-    for (const body of ['[{"access_token":"at"}]', '"at"', 'null', '42']) {
+    for (const body of [
+      '[{"access_token":"at-0123456789abcdef"}]',
+      '"at-0123456789abcdef"',
+      'null',
+      '42'
+    ]) {
       const read = readResponse(response(200, body, jsonType), NOW)
       expect(read.kind).toBe('json')
       expect(read.fields).toBeUndefined()
@@ -210,7 +218,9 @@ describe('oauthErrorOf', () => {
 
   it('finds no OAuth error in a response without fields, or without error', () => {
     expect(oauthErrorOf(readResponse(response(400, '<html></html>'), NOW))).toBeUndefined()
-    expect(oauthErrorOf(readResponse(response(200, '{"access_token":"at"}'), NOW))).toBeUndefined()
+    expect(
+      oauthErrorOf(readResponse(response(200, '{"access_token":"at-0123456789abcdef"}'), NOW))
+    ).toBeUndefined()
     expect(oauthErrorOf(readResponse(response(400, '[{"error":"x"}]'), NOW))).toBeUndefined()
   })
 })

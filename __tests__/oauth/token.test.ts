@@ -9,6 +9,7 @@ import {
   parseTokenResponse,
   refreshTokens,
   requestToken,
+  usableAsBearer,
   type TokenAttempt
 } from '../../src/oauth/token.js'
 import { FakeClock } from '../../test-support/fakes.js'
@@ -32,7 +33,10 @@ function context(): OAuthContext {
 }
 
 function deviceGrant(): URLSearchParams {
-  return new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: 'dc-1' })
+  return new URLSearchParams({
+    grant_type: DEVICE_CODE_GRANT,
+    device_code: 'dc-1-0123456789abcdef'
+  })
 }
 
 function problemOf(fields: Record<string, unknown>): string {
@@ -50,10 +54,10 @@ describe('parseTokenResponse (RFC 6749 §5.1)', () => {
     expect(
       parseTokenResponse(
         {
-          access_token: 'at-1',
+          access_token: 'at-1-0123456789abcdef',
           token_type: 'Bearer',
-          refresh_token: 'rt-1',
-          id_token: 'h.p.s',
+          refresh_token: 'rt-1-0123456789abcdef',
+          id_token: 'h.p.s-0123456789abcdef',
           expires_in: 3600,
           scope: 'openid profile',
           refresh_token_expires_in: 15897600
@@ -61,10 +65,10 @@ describe('parseTokenResponse (RFC 6749 §5.1)', () => {
         endpoint
       )
     ).toEqual({
-      accessToken: 'at-1',
+      accessToken: 'at-1-0123456789abcdef',
       tokenType: 'Bearer',
-      refreshToken: 'rt-1',
-      idToken: 'h.p.s',
+      refreshToken: 'rt-1-0123456789abcdef',
+      idToken: 'h.p.s-0123456789abcdef',
       expiresInSeconds: 3600,
       scope: 'openid profile',
       refreshTokenExpiresInSeconds: 15897600
@@ -72,8 +76,8 @@ describe('parseTokenResponse (RFC 6749 §5.1)', () => {
   })
 
   it('leaves every optional field undefined when absent', () => {
-    const tokens = parseTokenResponse({ access_token: 'at-1' }, endpoint)
-    expect(tokens).toEqual({ accessToken: 'at-1' })
+    const tokens = parseTokenResponse({ access_token: 'at-1-0123456789abcdef' }, endpoint)
+    expect(tokens).toEqual({ accessToken: 'at-1-0123456789abcdef' })
     expect(Object.keys(tokens)).toEqual(['accessToken'])
   })
 
@@ -81,19 +85,41 @@ describe('parseTokenResponse (RFC 6749 §5.1)', () => {
     expect(problemOf({ token_type: 'Bearer' })).toBe(
       `The token endpoint (${endpoint.url}) answered without usable tokens: access_token is missing.`
     )
-    expect(problemOf({ access_token: '' })).toContain('access_token is not a string')
-    expect(problemOf({ access_token: 42 })).toContain('access_token is not a string')
+    expect(problemOf({ access_token: '' })).toContain('access_token is empty')
+    expect(problemOf({ access_token: 42 })).toContain('access_token is a number, not a string')
   })
 
-  it.each(['at 1', 'at\n1', 'at\u00001', 'at\t1', 'töken'])(
-    'refuses a token with spaces, control or non-ASCII characters: %j',
+  it.each([
+    ['at\n1-0123456789abcdef', 'has characters a token cannot have'],
+    ['at\u00001-0123456789abcdef', 'has characters a token cannot have'],
+    ['töken-0123456789abcdef', 'has characters a token cannot have'],
+    ['at 1-0123456789abcdef', 'contains a space'],
+    ['at\t1-0123456789abcdef', 'has characters a token cannot have']
+  ])('refuses a token with spaces, control or non-ASCII characters: %j', (token, problem) => {
+    expect(problemOf({ access_token: token })).toMatch(new RegExp(`access_token .*${problem}`))
+    expect(problemOf({ access_token: 'at-0123456789abcdef', refresh_token: token })).toMatch(
+      new RegExp(`refresh_token .*${problem}`)
+    )
+  })
+
+  it.each(['e', 'https', 'at-1', '0123456789abcde'])(
+    'refuses a token too short to be unguessable, which masking would also censor the log with: %j (RFC 6749 §10.10)',
     (token) => {
-      expect(problemOf({ access_token: token })).toContain('has characters a token cannot have')
-      expect(problemOf({ access_token: 'ok', refresh_token: token })).toContain(
-        'refresh_token is longer than'
+      expect(problemOf({ access_token: token })).toContain(
+        `access_token is ${token.length} characters long, too short to be unguessable (at least 16 expected) (RFC 6749 §10.10`
+      )
+      expect(problemOf({ access_token: 'at-0123456789abcdef', id_token: token })).toContain(
+        'id_token is'
       )
     }
   )
+
+  it('accepts Bearer in any case as a type it may use itself, and nothing else (RFC 6749 §7.1)', () => {
+    for (const type of ['Bearer', 'bearer', 'BEARER'])
+      expect(usableAsBearer({ tokenType: type })).toBe(true)
+    for (const type of ['mac', 'DPoP', 'N_A', undefined])
+      expect(usableAsBearer(type === undefined ? {} : { tokenType: type })).toBe(false)
+  })
 
   it('never quotes a token in its messages', () => {
     expect(problemOf({ access_token: 'secret value' })).not.toContain('secret')
@@ -101,14 +127,16 @@ describe('parseTokenResponse (RFC 6749 §5.1)', () => {
 
   it('ignores an empty optional token but refuses a malformed one', () => {
     expect(
-      parseTokenResponse({ access_token: 'at', refresh_token: '' }, endpoint)
+      parseTokenResponse({ access_token: 'at-0123456789abcdef', refresh_token: '' }, endpoint)
     ).not.toHaveProperty('refreshToken')
-    expect(problemOf({ access_token: 'at', id_token: 12 })).toContain('id_token is not a string')
+    expect(problemOf({ access_token: 'at-0123456789abcdef', id_token: 12 })).toContain(
+      'id_token is a number, not a string'
+    )
   })
 
   it('accepts expires_in and refresh_token_expires_in as numeric strings', () => {
     const tokens = parseTokenResponse(
-      { access_token: 'at', expires_in: '3599', refresh_token_expires_in: '7200' },
+      { access_token: 'at-0123456789abcdef', expires_in: '3599', refresh_token_expires_in: '7200' },
       endpoint
     )
     expect(tokens.expiresInSeconds).toBe(3599)
@@ -118,17 +146,17 @@ describe('parseTokenResponse (RFC 6749 §5.1)', () => {
   it('drops an expires_in that is zero, negative or not a number', () => {
     for (const expiresIn of [0, -5, 'soon', {}]) {
       expect(
-        parseTokenResponse({ access_token: 'at', expires_in: expiresIn }, endpoint)
+        parseTokenResponse({ access_token: 'at-0123456789abcdef', expires_in: expiresIn }, endpoint)
       ).not.toHaveProperty('expiresInSeconds')
     }
   })
 
   it('drops a token_type or scope with control characters', () => {
     const tokens = parseTokenResponse(
-      { access_token: 'at', token_type: 'Bearer\n', scope: 'a\u0007b' },
+      { access_token: 'at-0123456789abcdef', token_type: 'Bearer\n', scope: 'a\u0007b' },
       endpoint
     )
-    expect(tokens).toEqual({ accessToken: 'at' })
+    expect(tokens).toEqual({ accessToken: 'at-0123456789abcdef' })
   })
 })
 
@@ -151,15 +179,15 @@ describe('token endpoint requests', () => {
         .post('/oauth/token')
         .reply(200, (_uri, raw) => {
           body = String(raw)
-          return { access_token: 'at-1', token_type: 'Bearer' }
+          return { access_token: 'at-1-0123456789abcdef', token_type: 'Bearer' }
         })
       expect(await attempt()).toEqual({
         kind: 'tokens',
-        tokens: { accessToken: 'at-1', tokenType: 'Bearer' }
+        tokens: { accessToken: 'at-1-0123456789abcdef', tokenType: 'Bearer' }
       })
       expect(Object.fromEntries(new URLSearchParams(body))).toEqual({
         grant_type: DEVICE_CODE_GRANT,
-        device_code: 'dc-1',
+        device_code: 'dc-1-0123456789abcdef',
         client_id: 'cli-app'
       })
       expect(scope.isDone()).toBe(true)
@@ -240,13 +268,13 @@ describe('token endpoint requests', () => {
 
     it('throws for a 200 JSON answer whose access_token is malformed', async () => {
       nock(ORIGIN).post('/oauth/token').reply(200, { access_token: 'two words' })
-      await expect(attempt()).rejects.toThrow('has characters a token cannot have')
+      await expect(attempt()).rejects.toThrow('access_token contains a space')
     })
   })
 
   describe('refreshTokens (RFC 6749 §6)', () => {
     function refresh(scope?: string) {
-      return refreshTokens(context(), endpoint, confidential, 'rt-old', scope)
+      return refreshTokens(context(), endpoint, confidential, 'rt-old-0123456789abcdef', scope)
     }
 
     it('sends grant_type=refresh_token, the refresh token, the scope and the client credentials', async () => {
@@ -255,17 +283,21 @@ describe('token endpoint requests', () => {
         .post('/oauth/token')
         .reply(200, (_uri, raw) => {
           body = String(raw)
-          return { access_token: 'at-2', refresh_token: 'rt-new', expires_in: 3600 }
+          return {
+            access_token: 'at-2-0123456789abcdef',
+            refresh_token: 'rt-new-0123456789abcdef',
+            expires_in: 3600
+          }
         })
       const tokens = await refresh('openid offline_access')
       expect(tokens).toEqual({
-        accessToken: 'at-2',
-        refreshToken: 'rt-new',
+        accessToken: 'at-2-0123456789abcdef',
+        refreshToken: 'rt-new-0123456789abcdef',
         expiresInSeconds: 3600
       })
       expect(Object.fromEntries(new URLSearchParams(body))).toEqual({
         grant_type: 'refresh_token',
-        refresh_token: 'rt-old',
+        refresh_token: 'rt-old-0123456789abcdef',
         scope: 'openid offline_access',
         client_id: 'conf-app',
         client_secret: 's3cret'
@@ -279,7 +311,7 @@ describe('token endpoint requests', () => {
         .post('/oauth/token')
         .reply(200, (_uri, raw) => {
           body = String(raw)
-          return { access_token: 'at-2' }
+          return { access_token: 'at-2-0123456789abcdef' }
         })
       await refresh()
       expect(new URLSearchParams(body).has('scope')).toBe(false)
@@ -294,7 +326,7 @@ describe('token endpoint requests', () => {
       expect(error.error).toBe('invalid_grant')
       expect(error.message).toContain('"invalid_grant" (HTTP 400): Token is not active.')
       expect(explainError(error)).toContain('Run the device flow again')
-      expect(error.message).not.toContain('rt-old')
+      expect(error.message).not.toContain('rt-old-0123456789abcdef')
       expect(scope.isDone()).toBe(true)
     })
 
@@ -303,8 +335,8 @@ describe('token endpoint requests', () => {
         .post('/oauth/token')
         .reply(503)
         .post('/oauth/token')
-        .reply(200, { access_token: 'at-2' })
-      expect((await refresh()).accessToken).toBe('at-2')
+        .reply(200, { access_token: 'at-2-0123456789abcdef' })
+      expect((await refresh()).accessToken).toBe('at-2-0123456789abcdef')
       expect(scope.isDone()).toBe(true)
     })
 
@@ -313,7 +345,7 @@ describe('token endpoint requests', () => {
         .post('/oauth/token')
         .replyWithError(connectionReset())
         .post('/oauth/token')
-        .reply(200, { access_token: 'at-2' })
+        .reply(200, { access_token: 'at-2-0123456789abcdef' })
       const error = await refresh().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(NetworkError)
       expect((error as NetworkError).failure).toBe('reset')

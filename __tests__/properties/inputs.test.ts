@@ -71,9 +71,26 @@ describe('parseExtraParams on anything', () => {
     fc.assert(
       fc.property(paramName, fc.stringMatching(/^[\x20-\x7E]{0,40}$/), (key, value) => {
         fc.pre(!RESERVED.includes(key.toLowerCase()))
+        // A value holding "&name=" reads as parameters joined with & and is refused (below).
+        fc.pre(!/&[A-Za-z0-9_.\-:[\]]{1,100}=/.test(value))
         expect(parseExtraParams(`${key}=${value}`)).toEqual([[key, value.trim()]])
       }),
       { numRuns: 500 }
+    )
+  })
+
+  it('refuses a value that holds "&name=", as parameters joined with & would', () => {
+    fc.assert(
+      fc.property(
+        paramName,
+        paramName,
+        fc.stringMatching(/^[\x20-\x7E]{0,20}$/),
+        (key, next, rest) => {
+          fc.pre(!RESERVED.includes(key.toLowerCase()))
+          expect(() => parseExtraParams(`${key}=1&${next}=${rest}`)).toThrow(/joined with &/)
+        }
+      ),
+      { numRuns: 200 }
     )
   })
 
@@ -194,7 +211,7 @@ const plausible: Record<string, fc.Arbitrary<string>> = {
   scope: fc.constantFrom('openid profile', 'repo read:org', 'a"b', ''),
   'on-refresh-failure': fc.constantFrom('fail', 'device', 'retry', ''),
   mode: fc.constantFrom('auto', 'refresh', 'device', 'interactive', ''),
-  'refresh-token': fc.constantFrom('stored-rt', ''),
+  'refresh-token': fc.constantFrom('stored-rt-0123456789abcdef', ''),
   timeout: fc.constantFrom('900', '15m', '0', '7h', 'soon'),
   summary: fc.constantFrom('true', 'false', 'False', 'yes')
 }

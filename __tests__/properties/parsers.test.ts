@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { safeText } from '../../src/text/safe-text.js'
 import fc from 'fast-check'
 import { ProviderResponseError } from '../../src/errors.js'
 import { parseDeviceAuthorization, type DeviceAuthorization } from '../../src/oauth/device.js'
@@ -75,7 +76,12 @@ const deviceFields = fc.oneof(
 /** What the action does with an accepted device response: show it in the log and the summary. */
 function show(device: DeviceAuthorization): void {
   const deadlineMs = NOW + (device.expiresInSeconds ?? 900) * 1000
-  const ctx: PromptContext = { device, clientId: 'release-bot', deadlineMs, origin: {} }
+  const ctx: PromptContext = {
+    device,
+    clientId: safeText('release-bot'),
+    deadlineMs,
+    origin: {}
+  }
   promptLines(ctx, NOW)
   requestSection(ctx, NOW)
 }
@@ -119,16 +125,22 @@ describe('parseDeviceAuthorization on anything', () => {
 
   it('round-trips a valid response: what was sent is what is used', () => {
     const valid = fc.record({
-      device_code: fc.stringMatching(/^[\x21-\x7E]{1,200}$/),
-      user_code: fc.stringMatching(/^[A-Za-z0-9 -]{0,10}[A-Za-z0-9]$/),
+      device_code: fc.stringMatching(/^[\x21-\x7E]{16,200}$/),
+      user_code: fc.stringMatching(/^[A-Za-z0-9 -]{0,10}[A-Za-z0-9]{4}$/),
       verification_uri: httpsUrl,
-      verification_uri_complete: fc.option(httpsUrl, { nil: undefined }),
+      // On the same site as verification_uri: one elsewhere is not shown (a phishing link).
+      complete_path: fc.option(fc.stringMatching(/^[a-z0-9]{1,10}$/), { nil: undefined }),
       expires_in: fc.integer({ min: 1, max: 86_400 }),
       interval: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
       numbersAsStrings: fc.boolean()
     })
     fc.assert(
-      fc.property(valid, ({ numbersAsStrings, ...sent }) => {
+      fc.property(valid, ({ numbersAsStrings, complete_path, ...fields }) => {
+        const sent = {
+          ...fields,
+          verification_uri_complete:
+            complete_path && `${new URL(fields.verification_uri).origin}/c/${complete_path}`
+        }
         const asSent = (n: number | undefined) =>
           n === undefined ? undefined : numbersAsStrings ? String(n) : n
         const wire = JSON.parse(

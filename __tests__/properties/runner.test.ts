@@ -11,7 +11,14 @@ import {
   type RunOrigin
 } from '../../src/runner/prompt.js'
 import { outcomeSection, requestSection, type Ending } from '../../src/runner/summary.js'
-import { CONTROL, hostileString, outcomeOf } from '../../test-support/properties.js'
+import { safeText, type SafeText } from '../../src/text/safe-text.js'
+import {
+  commandInjection,
+  CONTROL,
+  hostileString,
+  outcomeOf
+} from '../../test-support/properties.js'
+import { commandsIn } from '../../test-support/runner-commands.js'
 
 /**
  * What the person sees. The summary is Markdown with HTML, rendered by GitHub: provider text must
@@ -39,7 +46,8 @@ describe('escapeHtml on anything', () => {
         // Outside the entities it writes, nothing that HTML or Markdown gives a meaning to.
         expect(escaped.replace(/&(#\d+|amp|lt|gt|quot);/g, '')).not.toMatch(/[<>"'[\]()`*_|\\!~#&]/)
         expect(escaped).not.toMatch(CONTROL)
-        expect(decodeEntities(escaped)).toBe(text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' '))
+        // What is left is the log-safe text: safeText, then entities.
+        expect(decodeEntities(escaped)).toBe(safeText(text, { maxLength: 2000 }))
       }),
       { numRuns: 2000 }
     )
@@ -51,8 +59,8 @@ const httpsUrl = fc.webUrl({ validSchemes: ['https'], withQueryParameters: true 
 /** A device response as the parser lets it through, from provider fields full of hostile text. */
 const parsedDevice: fc.Arbitrary<DeviceAuthorization> = fc
   .record({
-    device_code: fc.stringMatching(/^[\x21-\x7E]{1,40}$/),
-    user_code: fc.oneof(fc.stringMatching(/^[A-Z0-9-]{4,12}$/), hostileString),
+    device_code: fc.stringMatching(/^[\x21-\x7E]{16,40}$/),
+    user_code: fc.oneof(fc.stringMatching(/^[A-Z0-9-]{4,12}$/), hostileString, commandInjection),
     verification_uri: fc.oneof(
       httpsUrl,
       hostileString.map((s) => `https://id.example.com/${s}`)
@@ -64,36 +72,41 @@ const parsedDevice: fc.Arbitrary<DeviceAuthorization> = fc
       )
     ),
     expires_in: fc.integer({ min: 1, max: 7200 }),
-    message: fc.option(hostileString)
+    message: fc.option(fc.oneof(hostileString, commandInjection))
   })
   .map((fields) => outcomeOf(() => parseDeviceAuthorization(fields, endpoint)))
   .filter((outcome) => outcome.ok)
   .map((outcome) => (outcome as { ok: true; value: DeviceAuthorization }).value)
 
-/** The same shape, but with hostile text put straight in: the summary must escape it all. */
-const rawDevice: fc.Arbitrary<DeviceAuthorization> = fc.record(
-  {
-    deviceCode: hostileString,
-    userCode: hostileString,
-    verificationUri: fc.oneof(httpsUrl, hostileString),
-    verificationUriComplete: fc.oneof(httpsUrl, hostileString),
-    expiresInSeconds: fc.integer({ min: 1, max: 7200 }),
-    intervalSeconds: fc.constant(5),
-    message: hostileString,
-    notes: fc.constant([])
-  },
-  { requiredKeys: ['deviceCode', 'userCode', 'verificationUri', 'intervalSeconds', 'notes'] }
-)
+/**
+ * The same shape, but with hostile text put straight in, as if it had bypassed safeText: the
+ * summary must still escape it all.
+ */
+const rawDevice: fc.Arbitrary<DeviceAuthorization> = fc
+  .record(
+    {
+      deviceCode: hostileString,
+      userCode: hostileString,
+      verificationUri: fc.oneof(httpsUrl, hostileString),
+      verificationUriComplete: fc.oneof(httpsUrl, hostileString),
+      expiresInSeconds: fc.integer({ min: 1, max: 7200 }),
+      intervalSeconds: fc.constant(5),
+      message: hostileString,
+      notes: fc.constant([])
+    },
+    { requiredKeys: ['deviceCode', 'userCode', 'verificationUri', 'intervalSeconds', 'notes'] }
+  )
+  .map((device) => device as unknown as DeviceAuthorization)
 
 const origin: fc.Arbitrary<RunOrigin> = fc
   .record(
     {
       GITHUB_SERVER_URL: fc.oneof(fc.constant('https://github.com'), httpsUrl),
       GITHUB_REPOSITORY: fc.oneof(fc.constant('octo/release'), hostileString),
-      GITHUB_WORKFLOW: hostileString,
+      GITHUB_WORKFLOW: fc.oneof(hostileString, commandInjection),
       GITHUB_RUN_ID: fc.oneof(fc.nat().map(String), hostileString),
       GITHUB_RUN_ATTEMPT: fc.oneof(fc.constant('2'), hostileString),
-      GITHUB_ACTOR: hostileString
+      GITHUB_ACTOR: fc.oneof(hostileString, commandInjection)
     },
     { requiredKeys: [] }
   )
@@ -107,17 +120,20 @@ const scope = fc.option(
   }
 )
 
+/** The context as the flow builds it: the inputs through safeText, or raw (bypassing it) for the summary. */
 function promptContext(
   device: DeviceAuthorization,
   id: string,
   scopeValue: string | undefined,
-  from: RunOrigin
+  from: RunOrigin,
+  asGiven = false
 ): PromptContext {
   const deadlineMs = NOW + (device.expiresInSeconds ?? 900) * 1000
+  const shown = (text: string): SafeText => (asGiven ? (text as SafeText) : safeText(text))
   return {
     device,
-    clientId: id,
-    ...(scopeValue && { scope: scopeValue }),
+    clientId: shown(id),
+    ...(scopeValue && { scope: shown(scopeValue) }),
     deadlineMs,
     origin: from
   }
@@ -131,8 +147,8 @@ function expectInertSummary(html: string, urls: ReadonlyArray<string | undefined
   expect(html).not.toContain('](')
   // A blank line would end the HTML block, and Markdown would render what follows.
   expect(html).not.toContain('\n\n')
-  // The URLs as escapeHtml writes them: a control character (only in a raw test URL) as a space.
-  const given = urls.map((url) => url?.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' '))
+  // The URLs as escapeHtml writes them: through safeText (which changes only a raw test URL).
+  const given = urls.map((url) => url && safeText(url, { maxLength: 2048 }))
   for (const [, href] of html.matchAll(/href="([^"]*)"/g)) {
     expect(given).toContain(decodeEntities(href as string))
   }
@@ -147,7 +163,7 @@ describe('summary sections on anything', () => {
         fc.option(hostileString, { nil: undefined }),
         origin,
         (device, id, scopeValue, from) => {
-          const ctx = promptContext(device, id, scopeValue, from)
+          const ctx = promptContext(device, id, scopeValue, from, true)
           const outcome = outcomeOf(() => requestSection(ctx, NOW))
           expect(outcome.ok).toBe(true)
           if (outcome.ok)
@@ -214,6 +230,31 @@ describe('the prompt in the log on anything the parsers let through', () => {
         // Every block line is framed, so no provider text can start a line (a ::workflow-command::).
         for (const line of promptLines(ctx, NOW)) expect(line).toMatch(/^[┌│└]/)
       }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it('holds no workflow command of either syntax, as the runner would read it', () => {
+    fc.assert(
+      fc.property(
+        parsedDevice,
+        fc.oneof(clientId, commandInjection),
+        fc.option(commandInjection, { nil: undefined }),
+        origin,
+        (device, id, scopeValue, from) => {
+          const ctx = promptContext(device, id, scopeValue, from)
+          const notice = noticeOf(ctx, NOW)
+          const printed = [
+            ...promptLines(ctx, NOW),
+            reminderLine(ctx, NOW + 60_000),
+            notice.title,
+            notice.message
+          ]
+          for (const line of printed) expect(commandsIn(line)).toEqual([])
+          // The summary is read by the runner too (masked line by line): the same holds there.
+          expect(commandsIn(requestSection(ctx, NOW))).toEqual([])
+        }
+      ),
       { numRuns: 1000 }
     )
   })

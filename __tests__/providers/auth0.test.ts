@@ -69,7 +69,8 @@ const auth0 = provider({
         aud: CLIENT_ID,
         sub: 'github|583231',
         nickname: 'mona',
-        email: 'mona@example.com'
+        email: 'mona@example.com',
+        email_verified: true
       }),
       refresh_token: 'v1.MRrT-test-refresh-token',
       scope: 'openid profile offline_access deploy:staging',
@@ -131,20 +132,20 @@ describe('Auth0', () => {
     const t = await auth0.run(
       () => () =>
         json(200, {
-          access_token: 'eyJ.refreshed',
-          refresh_token: 'v1.MRrT-rotated',
+          access_token: 'eyJ.refreshed-0123456789abcdef',
+          refresh_token: 'v1.MRrT-rotated-0123456789abcdef',
           expires_in: 86400,
           scope: 'deploy:staging offline_access',
           token_type: 'Bearer'
         }),
-      { 'refresh-token': 'v1.MRrT-stored', scope: '' }
+      { 'refresh-token': 'v1.MRrT-stored-0123456789abcdef', scope: '' }
     )
     await t.refreshesWith(TOKEN, {
       grant_type: 'refresh_token',
-      refresh_token: 'v1.MRrT-stored',
+      refresh_token: 'v1.MRrT-stored-0123456789abcdef',
       client_id: CLIENT_ID
     })
-    t.expectStored('v1.MRrT-rotated', 'true')
+    t.expectStored('v1.MRrT-rotated-0123456789abcdef', 'true')
   })
 
   it('explains a reused rotated refresh token: Auth0 revokes the whole family', async () => {

@@ -206,7 +206,11 @@ describe('GitHub (provider: github)', () => {
         { error_uri: 'https://docs.github.com' }
       )
       const failing = flow(
-        { provider: 'github', 'client-id': 'Iv23liAppClient00001', 'refresh-token': 'ghr_Used' },
+        {
+          provider: 'github',
+          'client-id': 'Iv23liAppClient00001',
+          'refresh-token': 'ghr_Used-0123456789abcdef'
+        },
         { [TOKEN]: () => dead }
       )
       await failing.failsSaying(
@@ -218,7 +222,7 @@ describe('GitHub (provider: github)', () => {
         {
           provider: 'github',
           'client-id': 'Iv23liAppClient00001',
-          'refresh-token': 'ghr_Used',
+          'refresh-token': 'ghr_Used-0123456789abcdef',
           'on-refresh-failure': 'device'
         },
         {

@@ -54,7 +54,12 @@ const google = provider({
   },
   inputs,
   routes: {
-    [USERINFO]: () => json(200, { sub: '110248495921238986420', email: 'approver@example.com' })
+    [USERINFO]: () =>
+      json(200, {
+        sub: '110248495921238986420',
+        email: 'approver@example.com',
+        email_verified: true
+      })
   },
   // Source: step 6, "Access granted": access_token, expires_in, scope, token_type, refresh_token,
   // and id_token when openid was asked for.
@@ -71,7 +76,8 @@ const google = provider({
         aud: CLIENT_ID,
         azp: CLIENT_ID,
         sub: '110248495921238986420',
-        email: 'approver@example.com'
+        email: 'approver@example.com',
+        email_verified: true
       })
     })
 })
@@ -114,7 +120,7 @@ describe('Google (limited-input device flow)', () => {
     const t = await google.run(
       () => () =>
         json(200, {
-          access_token: 'ya29.refreshed',
+          access_token: 'ya29.refreshed-0123456789abcdef',
           expires_in: 3599,
           scope: 'https://www.googleapis.com/auth/drive.file',
           token_type: 'Bearer'

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actionsRunner } from '../../src/runner/actions-runner.js'
 import type { Runner } from '../../src/runner/runner.js'
+import { safe, type SafeText } from '../../src/text/safe-text.js'
 
 /** The same calls, through our Runner and through @actions/core, must reach the runner alike. */
 const TRICKY = [
@@ -31,14 +32,18 @@ function runnerFiles() {
   return { dir, files, read }
 }
 
-/** Every call a step makes, with every tricky text. */
+/**
+ * Every call a step makes, with every tricky text. The texts go in raw (cast to SafeText): what
+ * is compared here is the runner protocol's own escaping against @actions/core's.
+ */
 async function script(runner: Runner): Promise<void> {
-  for (const text of TRICKY) {
+  for (const tricky of TRICKY) {
+    const text = tricky as SafeText
     runner.info(text)
     runner.debug(text)
     runner.setSecret(text)
     runner.warning(text)
-    runner.notice(text, `Title: ${text || 'none'}, really`)
+    runner.notice(text, `Title: ${text || 'none'}, really` as SafeText)
     runner.setOutput('access-token', text)
     runner.saveState('token', text)
     runner.setFailed(text)
@@ -148,7 +153,7 @@ describe('actionsRunner: the runner protocol without @actions/core', () => {
   it('marks the step failed with an error annotation', async () => {
     const stdout = await capture(
       () => actionsRunner({}),
-      async (runner) => runner.setFailed('100% done: a, b, c')
+      async (runner) => runner.setFailed(safe`100% done: a, b, c`)
     )
     expect(process.exitCode).toBe(1)
     expect(stdout).toBe('::error::100%25 done: a, b, c\n')

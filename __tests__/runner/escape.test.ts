@@ -13,16 +13,23 @@ describe('escapeHtml', () => {
   })
 
   it('escapes every character that starts Markdown syntax', () => {
-    const escaped = escapeHtml('[a](b) ![c](d) *e* _f_ `g` h|i \\j ~k~ #l')
+    const escaped = escapeHtml('x [a](b) ![c](d) *e* _f_ `g` h|i \\j ~k~ #l')
     // '#' stays, but only inside the entities (&#91;).
     expect(escaped.replace(/&#\d+;/g, '')).not.toMatch(/[[\]()*_`|\\!~#]/)
     expect(escaped).toBe(
-      '&#91;a&#93;&#40;b&#41; &#33;&#91;c&#93;&#40;d&#41; &#42;e&#42; &#95;f&#95; &#96;g&#96; h&#124;i &#92;j &#126;k&#126; &#35;l'
+      'x &#91;a&#93;&#40;b&#41; &#33;&#91;c&#93;&#40;d&#41; &#42;e&#42; &#95;f&#95; &#96;g&#96; h&#124;i &#92;j &#126;k&#126; &#35;l'
     )
   })
 
-  it('turns line breaks and other control characters into spaces', () => {
-    expect(escapeHtml('a\nb\r\nc\td\u0000e\u007Ff\u0085g')).toBe('a b  c d e f g')
+  it('is safeText first: line breaks and control characters shown as escapes, commands neutralized', () => {
+    expect(escapeHtml('a\nb\r\nc\td\u0000e\u007Ff\u0085g\u202eh')).toBe(
+      'a&#92;nb&#92;r&#92;nc d&#92;u0000e&#92;u007ff&#92;u0085g&#92;u202eh'
+    )
+    expect(escapeHtml('##[stop-commands]x')).toBe('&#35;&#35;&#92;&#91;stop-commands&#93;x')
+  })
+
+  it('bounds what it shows', () => {
+    expect(escapeHtml('x'.repeat(20_000))).toBe(`${'x'.repeat(1999)}…`)
   })
 
   it('leaves plain text, digits, dots, slashes and non-ASCII letters alone', () => {

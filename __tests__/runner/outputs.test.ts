@@ -45,10 +45,14 @@ describe('publishTokens', () => {
     const runner = new RecordingRunner()
     publishTokens(
       runner,
-      { accessToken: 'at-2' },
+      { accessToken: 'at-2-0123456789abcdef' },
       {
         nowMs: NOW,
-        refreshToken: refreshTokenToStore({ accessToken: 'at-2' }, 'rt-used-1', true)
+        refreshToken: refreshTokenToStore(
+          { accessToken: 'at-2-0123456789abcdef' },
+          'rt-used-1',
+          true
+        )
       }
     )
     expect(runner.outputs['refresh-token']).toBe('rt-used-1')
@@ -73,11 +77,14 @@ describe('publishTokens', () => {
 
   it('does not set the outputs the provider did not return', () => {
     const runner = new RecordingRunner()
-    publishTokens(runner, { accessToken: 'at-only' }, { nowMs: NOW })
-    expect(runner.outputs).toEqual({ 'access-token': 'at-only', 'refresh-token-rotated': 'false' })
+    publishTokens(runner, { accessToken: 'at-only-0123456789abcdef' }, { nowMs: NOW })
+    expect(runner.outputs).toEqual({
+      'access-token': 'at-only-0123456789abcdef',
+      'refresh-token-rotated': 'false'
+    })
     expect(runner.events).toEqual([
-      'mask:at-only',
-      'output:access-token=at-only',
+      'mask:at-only-0123456789abcdef',
+      'output:access-token=at-only-0123456789abcdef',
       'output:refresh-token-rotated=false'
     ])
   })
@@ -90,20 +97,32 @@ describe('publishTokens', () => {
 
   it('sets expires-at to now + expires_in, in ISO 8601 without milliseconds', () => {
     const runner = new RecordingRunner()
-    publishTokens(runner, { accessToken: 'at', expiresInSeconds: 299 }, { nowMs: NOW + 750 })
+    publishTokens(
+      runner,
+      { accessToken: 'at-0123456789abcdef', expiresInSeconds: 299 },
+      { nowMs: NOW + 750 }
+    )
     expect(runner.outputs['expires-at']).toBe('2026-11-24T10:04:59Z')
     expect(runner.outputs['expires-in']).toBe('299')
   })
 
   it('gives expires-in as whole seconds', () => {
     const runner = new RecordingRunner()
-    publishTokens(runner, { accessToken: 'at', expiresInSeconds: 3599.9 }, { nowMs: NOW })
+    publishTokens(
+      runner,
+      { accessToken: 'at-0123456789abcdef', expiresInSeconds: 3599.9 },
+      { nowMs: NOW }
+    )
     expect(runner.outputs['expires-in']).toBe('3599')
   })
 
   it('sets refresh-token-expires-at from refresh_token_expires_in (GitHub Apps)', () => {
     const runner = new RecordingRunner()
-    const tokens = { accessToken: 'at', refreshToken: 'rt', refreshTokenExpiresInSeconds: 86_400 }
+    const tokens = {
+      accessToken: 'at-0123456789abcdef',
+      refreshToken: 'rt-0123456789abcdef',
+      refreshTokenExpiresInSeconds: 86_400
+    }
     publishTokens(runner, tokens, { nowMs: NOW })
     expect(runner.outputs['refresh-token-expires-at']).toBe('2026-11-25T10:00:00Z')
     expect(runner.outputs).not.toHaveProperty('expires-at')
@@ -113,35 +132,39 @@ describe('publishTokens', () => {
     const runner = new RecordingRunner()
     publishTokens(
       runner,
-      { accessToken: 'at-2' },
+      { accessToken: 'at-2-0123456789abcdef' },
       {
         nowMs: NOW,
-        refreshToken: refreshTokenToStore({ accessToken: 'at-2' }, 'rt-1', true)
+        refreshToken: refreshTokenToStore(
+          { accessToken: 'at-2-0123456789abcdef' },
+          'rt-1-0123456789abcdef',
+          true
+        )
       }
     )
-    expect(runner.outputs['refresh-token']).toBe('rt-1')
+    expect(runner.outputs['refresh-token']).toBe('rt-1-0123456789abcdef')
     expect(runner.outputs['refresh-token-rotated']).toBe('false')
   })
 
   it('says not rotated when the provider sent the same refresh token back', () => {
     const runner = new RecordingRunner()
-    const tokens = { accessToken: 'at-2', refreshToken: 'rt-1' }
+    const tokens = { accessToken: 'at-2-0123456789abcdef', refreshToken: 'rt-1-0123456789abcdef' }
     publishTokens(runner, tokens, {
       nowMs: NOW,
-      refreshToken: refreshTokenToStore(tokens, 'rt-1', true)
+      refreshToken: refreshTokenToStore(tokens, 'rt-1-0123456789abcdef', true)
     })
-    expect(runner.outputs['refresh-token']).toBe('rt-1')
+    expect(runner.outputs['refresh-token']).toBe('rt-1-0123456789abcdef')
     expect(runner.outputs['refresh-token-rotated']).toBe('false')
   })
 
   it('hands out the new refresh token, rotated, when the provider rotated it', () => {
     const runner = new RecordingRunner()
-    const tokens = { accessToken: 'at-2', refreshToken: 'rt-2' }
+    const tokens = { accessToken: 'at-2-0123456789abcdef', refreshToken: 'rt-2-0123456789abcdef' }
     publishTokens(runner, tokens, {
       nowMs: NOW,
-      refreshToken: refreshTokenToStore(tokens, 'rt-1', true)
+      refreshToken: refreshTokenToStore(tokens, 'rt-1-0123456789abcdef', true)
     })
-    expect(runner.outputs['refresh-token']).toBe('rt-2')
+    expect(runner.outputs['refresh-token']).toBe('rt-2-0123456789abcdef')
     expect(runner.outputs['refresh-token-rotated']).toBe('true')
     expectMaskedBeforeOutput(runner)
   })
@@ -149,52 +172,74 @@ describe('publishTokens', () => {
 
 describe('refreshTokenToStore: "a new refresh token must be stored", on every path', () => {
   it('refresh without rotation: keeps the input, nothing to store', () => {
-    expect(refreshTokenToStore({ accessToken: 'at' }, 'rt-1', true)).toEqual({
-      value: 'rt-1',
+    expect(
+      refreshTokenToStore({ accessToken: 'at-0123456789abcdef' }, 'rt-1-0123456789abcdef', true)
+    ).toEqual({
+      value: 'rt-1-0123456789abcdef',
       mustStore: false
     })
   })
 
   it('refresh with rotation: the new one, to store', () => {
-    expect(refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-2' }, 'rt-1', true)).toEqual({
-      value: 'rt-2',
+    expect(
+      refreshTokenToStore(
+        { accessToken: 'at-0123456789abcdef', refreshToken: 'rt-2-0123456789abcdef' },
+        'rt-1-0123456789abcdef',
+        true
+      )
+    ).toEqual({
+      value: 'rt-2-0123456789abcdef',
       mustStore: true
     })
   })
 
   it('refresh that returns the same token: nothing to store', () => {
-    expect(refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-1' }, 'rt-1', true)).toEqual({
-      value: 'rt-1',
+    expect(
+      refreshTokenToStore(
+        { accessToken: 'at-0123456789abcdef', refreshToken: 'rt-1-0123456789abcdef' },
+        'rt-1-0123456789abcdef',
+        true
+      )
+    ).toEqual({
+      value: 'rt-1-0123456789abcdef',
       mustStore: false
     })
   })
 
   it('device flow after a dead refresh token (on-refresh-failure: device): the new one, to store', () => {
     expect(
-      refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-new' }, 'rt-dead', false)
+      refreshTokenToStore(
+        { accessToken: 'at-0123456789abcdef', refreshToken: 'rt-new-0123456789abcdef' },
+        'rt-dead',
+        false
+      )
     ).toEqual({
-      value: 'rt-new',
+      value: 'rt-new-0123456789abcdef',
       mustStore: true
     })
   })
 
   it('device flow after a dead refresh token, with no new one: never hands back the dead one', () => {
-    expect(refreshTokenToStore({ accessToken: 'at' }, 'rt-dead', false)).toEqual({
+    expect(refreshTokenToStore({ accessToken: 'at-0123456789abcdef' }, 'rt-dead', false)).toEqual({
       mustStore: false
     })
   })
 
   it('first run from an empty secret: the new one, to store', () => {
     expect(
-      refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-new' }, undefined, false)
+      refreshTokenToStore(
+        { accessToken: 'at-0123456789abcdef', refreshToken: 'rt-new-0123456789abcdef' },
+        undefined,
+        false
+      )
     ).toEqual({
-      value: 'rt-new',
+      value: 'rt-new-0123456789abcdef',
       mustStore: true
     })
   })
 
   it('device flow without any refresh token: nothing to store', () => {
-    expect(refreshTokenToStore({ accessToken: 'at' }, undefined, false)).toEqual({
+    expect(refreshTokenToStore({ accessToken: 'at-0123456789abcdef' }, undefined, false)).toEqual({
       mustStore: false
     })
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { safeText } from '../../src/text/safe-text.js'
 import type { DeviceAuthorization } from '../../src/oauth/device.js'
 import {
   describeOrigin,
@@ -23,8 +24,8 @@ const RUN_URL = 'https://github.com/octo-org/deploy/actions/runs/123456789'
 
 const device: DeviceAuthorization = {
   deviceCode: 'device-code-secret',
-  userCode: 'WDJB-MJHT',
-  verificationUri: 'https://id.example.com/device',
+  userCode: safeText('WDJB-MJHT'),
+  verificationUri: safeText('https://id.example.com/device'),
   expiresInSeconds: 900,
   intervalSeconds: 5,
   notes: []
@@ -33,8 +34,8 @@ const device: DeviceAuthorization = {
 function context(overrides: Partial<PromptContext> = {}): PromptContext {
   return {
     device,
-    clientId: 'deploy-bot',
-    scope: 'openid offline_access',
+    clientId: safeText('deploy-bot'),
+    scope: safeText('openid offline_access'),
     deadlineMs: NOW + 14 * 60_000 + 30_000,
     origin: runOrigin(ENV),
     ...overrides
@@ -43,7 +44,7 @@ function context(overrides: Partial<PromptContext> = {}): PromptContext {
 
 const withComplete: DeviceAuthorization = {
   ...device,
-  verificationUriComplete: 'https://id.example.com/device?user_code=WDJB-MJHT'
+  verificationUriComplete: safeText('https://id.example.com/device?user_code=WDJB-MJHT')
 }
 
 describe('runOrigin', () => {
@@ -172,7 +173,10 @@ describe('promptLines', () => {
   it("shows the provider's own message (Entra ID)", () => {
     const message =
       'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code WDJB-MJHT to authenticate.'
-    const text = promptLines(context({ device: { ...device, message } }), NOW).join('\n')
+    const text = promptLines(
+      context({ device: { ...device, message: safeText(message) } }),
+      NOW
+    ).join('\n')
     expect(text).toContain(`The provider says: ${message}`)
   })
 
@@ -187,7 +191,10 @@ describe('promptLines', () => {
   })
 
   it('writes one log line per element, none with a line break inside', () => {
-    const lines = promptLines(context({ device: { ...withComplete, message: 'Hello.' } }), NOW)
+    const lines = promptLines(
+      context({ device: { ...withComplete, message: safeText('Hello.') } }),
+      NOW
+    )
     for (const line of lines) expect(line).not.toMatch(/[\r\n]/)
   })
 })

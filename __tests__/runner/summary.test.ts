@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { safeText, type SafeText } from '../../src/text/safe-text.js'
 import type { DeviceAuthorization } from '../../src/oauth/device.js'
 import { runOrigin, type PromptContext, type RunOrigin } from '../../src/runner/prompt.js'
 import {
@@ -18,11 +19,14 @@ const ENV = {
   GITHUB_ACTOR: 'mona'
 }
 
+/** Text that bypassed safeText: the summary must still make it inert. */
+const raw = (text: string): SafeText => text as SafeText
+
 const device: DeviceAuthorization = {
   deviceCode: 'device-code-secret',
-  userCode: 'WDJB-MJHT',
-  verificationUri: 'https://id.example.com/device',
-  verificationUriComplete: 'https://id.example.com/device?user_code=WDJB-MJHT',
+  userCode: safeText('WDJB-MJHT'),
+  verificationUri: safeText('https://id.example.com/device'),
+  verificationUriComplete: safeText('https://id.example.com/device?user_code=WDJB-MJHT'),
   expiresInSeconds: 900,
   intervalSeconds: 5,
   notes: []
@@ -31,8 +35,8 @@ const device: DeviceAuthorization = {
 function context(overrides: Partial<PromptContext> = {}): PromptContext {
   return {
     device,
-    clientId: 'deploy-bot',
-    scope: 'openid offline_access',
+    clientId: safeText('deploy-bot'),
+    scope: safeText('openid offline_access'),
     deadlineMs: NOW + 15 * 60_000,
     origin: runOrigin(ENV),
     ...overrides
@@ -146,7 +150,11 @@ describe('requestSection', () => {
 
   it('escapes a hostile user code, client id and scope', () => {
     const html = requestSection(
-      context({ device: { ...device, userCode: HOSTILE }, clientId: HOSTILE, scope: HOSTILE }),
+      context({
+        device: { ...device, userCode: raw(HOSTILE) },
+        clientId: raw(HOSTILE),
+        scope: raw(HOSTILE)
+      }),
       NOW
     )
     expectInert(html)
@@ -157,11 +165,11 @@ describe('requestSection', () => {
 
   it('escapes a hostile origin (workflow name, actor, repository)', () => {
     const origin: RunOrigin = {
-      repository: HOSTILE,
-      workflow: HOSTILE,
-      runId: '42',
-      actor: HOSTILE,
-      runUrl: 'https://github.com/octo-org/deploy/actions/runs/42'
+      repository: raw(HOSTILE),
+      workflow: raw(HOSTILE),
+      runId: safeText('42'),
+      actor: raw(HOSTILE),
+      runUrl: safeText('https://github.com/octo-org/deploy/actions/runs/42')
     }
     const html = requestSection(context({ origin }), NOW)
     expectInert(html)
@@ -170,7 +178,7 @@ describe('requestSection', () => {
   })
 
   it('escapes the origin text when there is no run URL to link', () => {
-    const html = requestSection(context({ origin: { repository: HOSTILE } }), NOW)
+    const html = requestSection(context({ origin: { repository: raw(HOSTILE) } }), NOW)
     expectInert(html)
     expect(html).toContain(HOSTILE_ENTITY_SHOWN)
     expect(html).toContain('<th align="left">Asked by</th>')
@@ -179,8 +187,12 @@ describe('requestSection', () => {
   it('keeps a URL with a quote inside its href attribute', () => {
     const html = requestSection(
       context({
-        device: { ...device, verificationUri: HOSTILE_URL, verificationUriComplete: HOSTILE_URL },
-        origin: { ...runOrigin(ENV), runUrl: HOSTILE_URL }
+        device: {
+          ...device,
+          verificationUri: raw(HOSTILE_URL),
+          verificationUriComplete: raw(HOSTILE_URL)
+        },
+        origin: { ...runOrigin(ENV), runUrl: raw(HOSTILE_URL) }
       }),
       NOW
     )

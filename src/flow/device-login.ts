@@ -9,8 +9,11 @@ import { DEVICE_CODE_GRANT, requestToken, type TokenSet } from '../oauth/token.j
 import type { ProviderQuirks } from '../providers/index.js'
 import { ReminderSchedule, runOrigin, type PromptContext } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safeText } from '../text/safe-text.js'
 import { checkTimeout, deadlinesOf } from './deadlines.js'
 import type { FlowEvents } from './events.js'
+
+const LONG = { maxLength: MESSAGE_MAX_LENGTH }
 
 export interface DeviceLogin {
   /** Masked already; not yet output. */
@@ -47,17 +50,17 @@ export async function deviceLogin(
   )
   runner.setSecret(device.deviceCode)
   for (const note of device.notes)
-    runner.warning(`The provider's device authorization response: ${note}.`)
+    runner.warning(safeText(`The provider's device authorization response: ${note}.`, LONG))
 
   const shownAtMs = clock.now()
   const deadlines = deadlinesOf(device, config, shownAtMs)
-  if (deadlines.note) runner.warning(deadlines.note)
+  if (deadlines.note) runner.warning(safeText(deadlines.note, LONG))
   const timeoutWarning = checkTimeout(config, device, deadlines)
-  if (timeoutWarning) runner.warning(timeoutWarning)
+  if (timeoutWarning) runner.warning(safeText(timeoutWarning, LONG))
   const prompt: PromptContext = {
     device,
-    clientId: config.clientId,
-    ...(config.scope && { scope: config.scope }),
+    clientId: safeText(config.clientId),
+    ...(config.scope && { scope: safeText(config.scope, { maxLength: 500 }) }),
     deadlineMs: deadlines.deadlineMs,
     ...(deadlines.expiresAtMs !== undefined &&
       deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),

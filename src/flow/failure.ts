@@ -4,6 +4,7 @@ import { errorPageOf } from '../oauth/explain.js'
 import { RefreshRefusedError } from '../oauth/token.js'
 import type { ProviderQuirks } from '../providers/index.js'
 import type { Ending } from '../runner/summary.js'
+import { safeText } from '../text/safe-text.js'
 import { adviceFor } from './advice.js'
 
 export interface Failure {
@@ -22,7 +23,7 @@ export function failureOf(error: unknown, quirks?: ProviderQuirks): Failure {
     return { ending: 'failed', message: explainError(error, quirks) }
   return {
     ending: 'failed',
-    message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
+    message: `Unexpected error: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
     ...(error instanceof Error && error.stack && { stack: error.stack })
   }
 }

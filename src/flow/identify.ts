@@ -9,7 +9,8 @@ import {
   type Approver,
   type UserApi
 } from '../oauth/identity.js'
-import type { TokenSet } from '../oauth/token.js'
+import { usableAsBearer, type TokenSet } from '../oauth/token.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
 import { maskTokens } from '../runner/outputs.js'
 import type { Runner } from '../runner/runner.js'
 
@@ -42,30 +43,40 @@ export async function identify(
         jwksUri: metadata.jwksUri,
         ...(config.clientSecret && { clientSecret: config.clientSecret })
       })
-      approver = approverFromClaims(claims)
+      approver = approverFromClaims(claims, 'ID token')
     } else {
       const { idToken: _withheld, ...rest } = tokens
       tokens = rest
       runner.warning(
-        "The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs."
+        safe`The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`
       )
     }
   }
   const api = userApiOf(config, metadata)
-  if (!approver && api) {
+  if (!approver && api && !usableAsBearer(tokens)) {
+    // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
+    const type =
+      tokens.tokenType === undefined
+        ? safe`no token_type`
+        : safe`token_type "${safeText(tokens.tokenType, { maxLength: 40 })}"`
+    runner.warning(
+      safe`The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${safeText(api.endpoint.name)} who approved. The token is output as it came.`
+    )
+  } else if (!approver && api) {
     try {
       approver = await fetchApprover(ctx, api, tokens.accessToken)
     } catch (error) {
       if (error instanceof CancelledError) throw error
       runner.warning(
-        `Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`
+        safe`Could not find out who approved: ${safeText(error instanceof Error ? error.message : error, { maxLength: MESSAGE_MAX_LENGTH })}`
       )
     }
   }
+  if (approver?.note) runner.warning(safeText(approver.note, { maxLength: MESSAGE_MAX_LENGTH }))
   if (!approver && !api) {
     runner.notice(
-      'The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.',
-      'Approver unknown'
+      safe`The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`,
+      safe`Approver unknown`
     )
   }
   return { tokens, ...(approver && { approver }) }

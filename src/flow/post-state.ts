@@ -5,6 +5,7 @@ import type { TokenSet } from '../oauth/token.js'
 import { planRevocation } from './revocation-plan.js'
 import { saveRevocationState } from './revocation-state.js'
 import type { Runner } from '../runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safeText } from '../text/safe-text.js'
 
 /**
  * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
@@ -34,7 +35,7 @@ export function saveForPostStep(
     env: runner.env,
     nowMs
   })
-  if (plan.note) runner.info(plan.note)
+  if (plan.note) runner.info(safeText(plan.note, { maxLength: MESSAGE_MAX_LENGTH }))
   if (!plan.state) return
   // Masked again here: what goes into the state file must be masked whoever masked it first.
   for (const token of [plan.state.accessToken, plan.state.refreshToken])

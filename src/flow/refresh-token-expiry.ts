@@ -3,6 +3,7 @@ import type { TokenSet } from '../oauth/token.js'
 import { escapeHtml } from '../runner/escape.js'
 import { isoSeconds } from '../runner/format.js'
 import type { Runner } from '../runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -61,13 +62,13 @@ export async function warnIfRefreshTokenExpires(
     nowMs
   )
   if (!warning) return
-  runner.warning(warning)
+  runner.warning(safeText(warning, { maxLength: MESSAGE_MAX_LENGTH }))
   if (!config.summary) return
   try {
     await runner.appendSummary(`<p>⚠️ ${escapeHtml(warning)}</p>\n`)
   } catch (error) {
     runner.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+      safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
     )
   }
 }

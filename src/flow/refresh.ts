@@ -6,6 +6,7 @@ import { refreshTokens, RefreshRefusedError, type TokenSet } from '../oauth/toke
 import type { ProviderQuirks } from '../providers/index.js'
 import { maskTokens } from '../runner/outputs.js'
 import type { Runner } from '../runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
 
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
@@ -24,13 +25,13 @@ export async function refreshIfPossible(
   if (config.mode === 'device') {
     if (config.refreshToken !== undefined)
       runner.info(
-        'mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).'
+        safe`mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).`
       )
     return undefined
   }
   if (config.refreshTokenMissing) {
     runner.warning(
-      'The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.'
+      safe`The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt \${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.`
     )
     return undefined
   }
@@ -48,7 +49,10 @@ export async function refreshIfPossible(
   } catch (error) {
     if (!isDeadRefreshToken(error, quirks) || config.onRefreshFailure !== 'device') throw error
     runner.warning(
-      `${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`
+      safeText(
+        `${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`,
+        { maxLength: MESSAGE_MAX_LENGTH }
+      )
     )
     return undefined
   }

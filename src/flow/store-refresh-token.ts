@@ -7,6 +7,7 @@ import type { StoredRefreshToken } from '../runner/outputs.js'
 import type { Runner } from '../runner/runner.js'
 import { SecretStoreError, storeSecret, type SecretStore } from '../secrets/github-secrets.js'
 import { describeTarget } from '../secrets/target.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
 
 /**
  * The stage after the outputs: writes the refresh token back into the secret
@@ -28,12 +29,19 @@ export async function storeRefreshToken(
   const description = describeTarget(store.target, where.repository, where.owner)
   if (!toStore.value) {
     runner.warning(
-      `The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`
+      safeText(
+        `The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`,
+        { maxLength: MESSAGE_MAX_LENGTH }
+      )
     )
     return
   }
   if (!toStore.mustStore) {
-    runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`)
+    runner.info(
+      safeText(`The refresh token was not rotated: ${description} still holds the one in use.`, {
+        maxLength: MESSAGE_MAX_LENGTH
+      })
+    )
     runner.setOutput('refresh-token-stored', 'false')
     return
   }
@@ -41,7 +49,10 @@ export async function storeRefreshToken(
   const at = isoSeconds(nowMs())
   runner.setOutput('refresh-token-stored', 'true')
   runner.info(
-    `${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`
+    safeText(
+      `${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`,
+      { maxLength: MESSAGE_MAX_LENGTH }
+    )
   )
   if (config.summary) {
     try {
@@ -50,7 +61,7 @@ export async function storeRefreshToken(
       )
     } catch (error) {
       runner.warning(
-        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+        safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
       )
     }
   }

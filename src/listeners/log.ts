@@ -2,6 +2,7 @@ import type { FlowEvent, FlowListener } from '../flow/events.js'
 import { formatDuration } from '../runner/format.js'
 import { promptLines, reminderLine } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../text/safe-text.js'
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
@@ -20,18 +21,20 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           logPoll(runner, event.event)
           break
         case 'refreshed':
-          runner.info('Exchanged the refresh token for a new access token.')
+          runner.info(safe`Exchanged the refresh token for a new access token.`)
           break
         case 'refused':
-          runner.info(`The approval was refused: ${event.reason}`)
+          runner.info(
+            safe`The approval was refused: ${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })}`
+          )
           break
         case 'ended': {
           const { outcome } = event
           if (outcome.ending !== 'approved') break
-          const by = outcome.approver ? ` by ${outcome.approver.name}` : ''
+          const by = outcome.approver ? safe` by ${outcome.approver.name}` : ''
           const after =
-            shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : ''
-          runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
+            shownAtMs !== undefined ? safe` after ${duration(outcome.atMs - shownAtMs)}` : ''
+          runner.info(safe`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
           break
         }
         case 'approved':
@@ -47,27 +50,32 @@ function logPoll(
 ): void {
   switch (event.type) {
     case 'pending':
-      runner.debug(`Poll ${event.poll}: authorization_pending.`)
+      runner.debug(safe`Poll ${event.poll}: authorization_pending.`)
       break
     case 'slow-down':
       runner.info(
-        `The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
+        safe`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
       )
       if (event.count === 3) {
         runner.warning(
-          'The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.'
+          safe`The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.`
         )
       }
       break
     case 'margin-widened':
       runner.info(
-        `The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${formatDuration(event.marginMs)} more between polls from now on.`
+        safe`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${duration(event.marginMs)} more between polls from now on.`
       )
       break
     case 'transient':
       runner.info(
-        `${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
+        safe`${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
       )
       break
   }
+}
+
+/** A duration the action formats itself: its own text. */
+function duration(ms: number): SafeText {
+  return formatDuration(ms) as SafeText
 }

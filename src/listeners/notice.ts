@@ -3,6 +3,7 @@ import { formatDuration, formatUtc } from '../runner/format.js'
 import { noticeOf } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
 import type { Ending } from '../runner/summary.js'
+import { MESSAGE_MAX_LENGTH, safeText, type SafeText } from '../text/safe-text.js'
 
 /**
  * Annotations on the run page, pushed while the step runs: where the approver may look first.
@@ -38,22 +39,26 @@ const ENDING_TITLES: Readonly<Record<Exclude<Ending, 'approved'>, string>> = {
 export function outcomeNoticeOf(
   outcome: Outcome,
   shownAtMs: number
-): { title: string; message: string } {
+): { title: SafeText; message: SafeText } {
+  // Composed from safe parts (names, the failure message), and proven so once more.
+  const shown = (text: string): SafeText => safeText(text, { maxLength: MESSAGE_MAX_LENGTH })
   const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`
   if (outcome.ending === 'approved') {
     const approver = outcome.approver
     const who = approver
-      ? approver.subject === approver.name
+      ? approver.shownSubject === approver.name
         ? approver.name
-        : `${approver.name} (subject ${approver.subject})`
+        : `${approver.name} (subject ${approver.shownSubject})`
       : undefined
     return {
-      title: who ? `Approved by ${approver?.name}` : 'Approved',
-      message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+      title: shown(who ? `Approved by ${approver?.name}` : 'Approved'),
+      message: shown(
+        `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+      )
     }
   }
   return {
-    title: ENDING_TITLES[outcome.ending],
-    message: `${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`
+    title: shown(ENDING_TITLES[outcome.ending]),
+    message: shown(`${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`)
   }
 }

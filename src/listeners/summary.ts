@@ -1,6 +1,7 @@
 import type { FlowEvent, FlowListener, Outcome } from '../flow/events.js'
 import type { Approver } from '../oauth/identity.js'
 import type { Runner } from '../runner/runner.js'
+import { safe, safeText } from '../text/safe-text.js'
 import { outcomeSection, requestSection, type OutcomeRecord } from '../runner/summary.js'
 
 /**
@@ -19,7 +20,7 @@ export function summaryListener(
       await runner.appendSummary(html)
     } catch (error) {
       runner.warning(
-        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+        safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
       )
     }
   }
@@ -50,7 +51,7 @@ function recordOf(outcome: Outcome, shownAtMs: number | undefined): OutcomeRecor
 
 /** "alice (248289761001)", or the one name when the subject is the name. */
 function describeApprover(approver: Approver): string {
-  return approver.subject === approver.name
+  return approver.shownSubject === approver.name
     ? approver.name
-    : `${approver.name} (${approver.subject})`
+    : `${approver.name} (${approver.shownSubject})`
 }

@@ -7,6 +7,7 @@ import { webhookBody } from '../notify/webhook-kind.js'
 import type { HttpTransport } from '../oauth/http.js'
 import type { PromptContext } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
+import { MESSAGE_MAX_LENGTH, safeText } from '../text/safe-text.js'
 
 /** At the end, how long the step waits for notifications still on their way (the outcome, mostly). */
 export const WEBHOOK_CLOSE_WAIT_MS = 5000
@@ -30,8 +31,9 @@ export function webhookListener(deps: WebhookListenerDeps): FlowListener {
   const sender = new WebhookSender({
     http: deps.http,
     clock: deps.clock,
-    warn: (message) => deps.runner.warning(message),
-    info: (message) => deps.runner.info(message)
+    // A webhook's answer is foreign text too.
+    warn: (message) => deps.runner.warning(safeText(message, { maxLength: MESSAGE_MAX_LENGTH })),
+    info: (message) => deps.runner.info(safeText(message, { maxLength: MESSAGE_MAX_LENGTH }))
   })
   let prompt: PromptContext | undefined
   const notify = (event: NotificationEvent, atMs: number, outcome?: Outcome): void => {

@@ -9,21 +9,26 @@ import {
 } from './deviations.js'
 import { type OAuthContext } from './exchange.js'
 import { capitalize } from './wording.js'
-import { printable } from './response.js'
+import { namedUrlsOf, sameSite } from './named-urls.js'
+import { secretShapeProblem } from './secret-shape.js'
 import { MAX_LIFETIME_SECONDS } from './token.js'
 import { checkSecureUrl } from './url-policy.js'
+import { safeText, type SafeText } from '../text/safe-text.js'
 
-/** RFC 8628 §3.2, normalized. */
+/**
+ * RFC 8628 §3.2, normalized. What the person is shown is SafeText: the user code and the URLs
+ * are refused unless they are already log-safe as they are, and the message is made so.
+ */
 export interface DeviceAuthorization {
   readonly deviceCode: string
-  readonly userCode: string
-  readonly verificationUri: string
-  readonly verificationUriComplete?: string
+  readonly userCode: SafeText
+  readonly verificationUri: SafeText
+  readonly verificationUriComplete?: SafeText
   /** Absent only when the provider left out the REQUIRED expires_in (reported in `notes`). */
   readonly expiresInSeconds?: number
   readonly intervalSeconds: number
-  /** Entra ID's ready-made instruction text. */
-  readonly message?: string
+  /** Entra ID's ready-made instruction text, only when it names no other site (see below). */
+  readonly message?: SafeText
   /** Departures from the RFC worth a warning in the log. */
   readonly notes: readonly string[]
 }
@@ -38,7 +43,10 @@ export interface DeviceAuthorizationRequest {
 /** RFC 8628 §3.5: without an interval from the provider, poll every 5 seconds. */
 export const DEFAULT_INTERVAL_SECONDS = 5
 export const MAX_USER_CODE_LENGTH = 64
+/** A code a person types still needs a few characters to be guessed at all (RFC 8628 §6.1). */
+export const MIN_USER_CODE_CHARACTERS = 4
 const MAX_DEVICE_CODE_LENGTH = 4096
+const MAX_MESSAGE_LENGTH = 500
 
 /** RFC 8628 §3.1: asks for a device code and user code. */
 export async function requestDeviceAuthorization(
@@ -85,6 +93,8 @@ export function parseDeviceAuthorization(
       `device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`
     )
   }
+  const shape = secretShapeProblem(deviceCode as string)
+  if (shape) fail(`device_code ${shape} (RFC 8628 §5.2 asks for a high-entropy device code)`)
   const userCode = fields['user_code']
   if (typeof userCode !== 'string' || userCode.trim() === '')
     fail('user_code is missing or not a string')
@@ -96,16 +106,31 @@ export function parseDeviceAuthorization(
   if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode as string)) {
     fail('user_code contains control characters or markup')
   }
+  const shownUserCode = safeText((userCode as string).trim(), { maxLength: MAX_USER_CODE_LENGTH })
+  if (shownUserCode !== (userCode as string).trim()) {
+    fail(
+      'user_code contains characters that cannot be shown as they are (line breaks, invisible or bidirectional-text characters, or workflow command syntax)'
+    )
+  }
+  if ((shownUserCode.match(/[\p{L}\p{N}]/gu)?.length ?? 0) < MIN_USER_CODE_CHARACTERS) {
+    fail(
+      `user_code ${JSON.stringify(shownUserCode)} has fewer than ${MIN_USER_CODE_CHARACTERS} letters or digits, too few to be a code`
+    )
+  }
   const verificationUri = verifiedUrl(verificationUriOf(fields), 'verification_uri', fail)
-  let verificationUriComplete: string | undefined
+  let verificationUriComplete: SafeText | undefined
   const complete = verificationUriCompleteOf(fields)
   if (complete !== undefined) {
     const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined
-    if (check?.ok) verificationUriComplete = check.url.href
-    else
+    if (check && !check.ok) notes.push(`ignored verification_uri_complete: it ${check.problem}`)
+    else if (!check) notes.push('ignored verification_uri_complete: it is not a string')
+    else if (!sameSite(check.url, new URL(verificationUri))) {
+      // A link "which fills in the code" on another site is a phishing page until proven
+      // otherwise: the person is told to open verification_uri and type the code instead.
       notes.push(
-        `ignored verification_uri_complete: it ${check && !check.ok ? check.problem : 'is not a string'}`
+        `ignored verification_uri_complete: it is on another site (${safeText(check.url.origin)}) than verification_uri (${safeText(new URL(verificationUri).origin)}), so it is not shown as a link to follow`
       )
+    } else verificationUriComplete = safeText(check.url.href, { maxLength: 2048 })
   }
   const expires = secondsOf(fields['expires_in'])
   let expiresInSeconds: number | undefined
@@ -119,19 +144,29 @@ export function parseDeviceAuthorization(
       fail(`expires_in is ${expires.seconds}: the code would be expired already`)
     expiresInSeconds = expires.seconds
   } else if (expires.kind === 'invalid') {
-    // printable: JSON.stringify leaves C1 controls (\u0085, \u009B) as they are.
-    fail(`expires_in is ${printable(expires.shown)}, not a number of seconds`)
+    // safeText: JSON.stringify leaves C1 controls (\u0085, \u009B) and U+2028 as they are.
+    fail(`expires_in is ${safeText(expires.shown)}, not a number of seconds`)
   } else {
     notes.push(
       'the provider did not say when the code expires (expires_in is missing); the wait is bounded by the timeout input'
     )
   }
   const intervalSeconds = parseInterval(fields['interval'], notes)
-  const message =
-    typeof fields['message'] === 'string' ? printable(fields['message']).slice(0, 500) : undefined
+  const message = shownMessage(
+    fields['message'],
+    [verificationUri, ...(verificationUriComplete ? [verificationUriComplete] : [])],
+    notes,
+    deviceCode as string
+  )
+  for (const [name, value] of [
+    ['user_code', shownUserCode],
+    ['verification_uri', verificationUri]
+  ])
+    if ((value as string).includes(deviceCode as string))
+      fail(`device_code appears in ${name}; masking it would hide what the person must see`)
   return {
     deviceCode: deviceCode as string,
-    userCode: (userCode as string).trim(),
+    userCode: shownUserCode,
     verificationUri,
     ...(verificationUriComplete !== undefined && { verificationUriComplete }),
     ...(expiresInSeconds !== undefined && { expiresInSeconds }),
@@ -141,10 +176,50 @@ export function parseDeviceAuthorization(
   }
 }
 
-function verifiedUrl(value: unknown, name: string, fail: (problem: string) => never): string {
+function verifiedUrl(value: unknown, name: string, fail: (problem: string) => never): SafeText {
   if (typeof value !== 'string' || value === '') return fail(`${name} is missing or not a string`)
   const check = checkSecureUrl(value)
-  return check.ok ? check.url.href : fail(`${name} ${check.problem}`)
+  if (!check.ok) return fail(`${name} ${check.problem}`)
+  // A parsed https URL has no line break, space, fragment or bidi character left (WHATWG URL
+  // percent-encodes them), so this is the URL unchanged; the type says it was checked.
+  const shown = safeText(check.url.href, { maxLength: 2048 })
+  return shown === check.url.href ? shown : fail(`${name} cannot be shown as it is`)
+}
+
+/**
+ * Entra ID's `message` repeats the URL and the code in words. It is shown only when every URL or
+ * host it names is the verification URI: a message pointing elsewhere ("or sign in at
+ * evil.example") would be the provider's text contradicting the prompt, so it is left out and
+ * the log says why.
+ */
+function shownMessage(
+  value: unknown,
+  allowed: readonly string[],
+  notes: string[],
+  deviceCode: string
+): SafeText | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const allowedUrls = allowed.map((url) => new URL(url))
+  const other = namedUrlsOf(value).find(
+    (named) => !allowedUrls.some((url) => sameDestination(named, url))
+  )
+  if (other) {
+    notes.push(
+      `left out the provider's message: it names ${safeText(other.display, { maxLength: 100 })}, which is not the verification_uri`
+    )
+    return undefined
+  }
+  // The device code is masked, but escaping could change it so that the mask misses: cut it out.
+  return safeText(value, { maxLength: MAX_MESSAGE_LENGTH, redact: [deviceCode] })
+}
+
+function sameDestination(named: { url: URL }, allowed: URL): boolean {
+  const path = (url: URL): string => url.pathname.replace(/\/+$/, '')
+  return (
+    named.url.hostname === allowed.hostname &&
+    (named.url.port === '' || named.url.port === allowed.port) &&
+    path(named.url) === path(allowed)
+  )
 }
 
 /**
@@ -157,7 +232,7 @@ function parseInterval(value: unknown, notes: string[]): number {
   if (interval.kind === 'absent') return DEFAULT_INTERVAL_SECONDS
   if (interval.kind === 'invalid' || interval.seconds < 1) {
     notes.push(
-      `the provider's polling interval (${interval.kind === 'invalid' ? printable(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`
+      `the provider's polling interval (${interval.kind === 'invalid' ? safeText(interval.shown) : interval.seconds}) is not usable; polling every ${DEFAULT_INTERVAL_SECONDS} s as RFC 8628 says`
     )
     return DEFAULT_INTERVAL_SECONDS
   }

@@ -4,8 +4,8 @@ import { type OAuthContext } from './exchange.js'
 import { getJson } from './redirects.js'
 import { withRetries } from './retry.js'
 import { capitalize, unusableResponse } from './wording.js'
-import { printable } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
+import { safe, safeText, type SafeText } from '../text/safe-text.js'
 
 /** What the action needs to know about the provider, wherever it came from. */
 export interface ProviderMetadata {
@@ -16,8 +16,8 @@ export interface ProviderMetadata {
   readonly userinfoEndpoint?: string
   readonly revocationEndpoint?: string
   readonly tokenEndpointAuthMethods?: readonly string[]
-  /** For the log: where the endpoints were found. */
-  readonly source: string
+  /** For the log: where the endpoints were found (a discovery URL may come from a redirect). */
+  readonly source: SafeText
 }
 
 export interface EndpointInputs {
@@ -44,7 +44,7 @@ export async function resolveEndpoints(
       deviceAuthorizationEndpoint,
       tokenEndpoint,
       ...(revocationEndpoint && { revocationEndpoint }),
-      source: 'the device-authorization-endpoint and token-endpoint inputs'
+      source: safe`the device-authorization-endpoint and token-endpoint inputs`
     }
   }
   const { document, url } = await fetchDiscoveryDocument(ctx, inputs)
@@ -137,7 +137,7 @@ export function readDiscoveryDocument(
   if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
     fail(
       // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
-      `names the issuer ${printable(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`,
+      `names the issuer ${safeText(published, { maxLength: 300 })}, but the issuer input is ${safeText(inputs.issuer, { maxLength: 300 })}`,
       'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.'
     )
   }
@@ -186,6 +186,6 @@ export function readDiscoveryDocument(
     ...(Array.isArray(methods) && {
       tokenEndpointAuthMethods: methods.filter((m): m is string => typeof m === 'string')
     }),
-    source: `discovery at ${url}`
+    source: safe`discovery at ${safeText(url, { maxLength: 2048 })}`
   }
 }

@@ -7,13 +7,15 @@ import {
   type EndpointRef
 } from '../errors.js'
 import {
+  HEADERS_TOO_LARGE,
   TransportFailure,
   type HttpMethod,
   type HttpTransport,
   MAX_RESPONSE_BYTES
 } from './http.js'
-import { printable, readResponse, type ReadResponse } from './response.js'
+import { readResponse, type ReadResponse } from './response.js'
 import { capitalize } from './wording.js'
+import { redact, safeText } from '../text/safe-text.js'
 
 /** What every protocol request needs: the way out, the time, and the cancel switch. */
 export interface OAuthContext {
@@ -22,6 +24,13 @@ export interface OAuthContext {
   readonly signal?: AbortSignal
   /** Limit for a single request. */
   readonly requestTimeoutMs: number
+  /**
+   * Every secret known so far (client secret, refresh token, device code, tokens): cut out of
+   * any provider text that is quoted, before it is made log-safe (see redactQuotable).
+   */
+  readonly secrets?: () => Iterable<string>
+  /** No wait between retries goes past this moment (the timeout input, from the start). */
+  readonly retriesEndAtMs?: number
   /** Told before a request is tried again, so the log can say why the action is waiting. */
   readonly onRetry?: (reason: string, delayMs: number) => void
 }
@@ -40,11 +49,34 @@ export async function postForm(
   headers: Readonly<Record<string, string>> = {},
   timeoutMs = ctx.requestTimeoutMs
 ): Promise<ReadResponse> {
-  return send(
+  const read = await send(
     ctx,
     endpoint,
     { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() },
     timeoutMs
+  )
+  if (REDIRECT_STATUSES.includes(read.status)) throw postRedirected(endpoint, read)
+  return read
+}
+
+export const REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+
+/**
+ * A 307/308 would resend the body (client secret, device code, refresh token) to wherever the
+ * provider points; a 301-303 would turn the POST into a GET. Neither is followed: the endpoint is
+ * configured wrong, and the message says where it points.
+ */
+function postRedirected(endpoint: EndpointRef, read: ReadResponse & { location?: string }): Error {
+  const target =
+    read.location && URL.canParse(read.location, endpoint.url)
+      ? `to ${safeText(new URL(read.location, endpoint.url).href, { maxLength: 300 })}`
+      : read.location
+        ? 'to a Location that is not a URL'
+        : 'without a Location header'
+  return new ProviderResponseError(
+    endpoint,
+    read.status,
+    `${capitalize(describeEndpoint(endpoint))} redirected (HTTP ${read.status}) ${target}, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`
   )
 }
 
@@ -91,14 +123,82 @@ export async function send(
       timeoutMs,
       ...(ctx.signal && { signal: ctx.signal })
     })
-    const read = readResponse(response, ctx.clock.now())
+    const secrets = [...secretsSent(request), ...(ctx.secrets?.() ?? [])]
+    const read = redactQuotable(readResponse(response, ctx.clock.now(), secrets), secrets)
+    // A Location is quoted in messages too (a redirected POST): no secret in it either.
     const location = response.headers['location']
-    return location ? { ...read, location } : read
+    return location ? { ...read, location: redact(location, secrets) } : read
   } catch (error) {
     if (ctx.signal?.aborted) throw new CancelledError()
     if (error instanceof TransportFailure) throw networkError(endpoint, error, timeoutMs)
     throw error
   }
+}
+
+/** The members of an answer that messages quote (RFC 6749 §5.2, Entra's message, a mismatched issuer), and the HTML title. */
+const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer']
+/** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
+const SECRET_PARAMS = [
+  'client_secret',
+  'client_assertion',
+  'device_code',
+  'refresh_token',
+  'code',
+  'code_verifier',
+  'assertion'
+]
+
+/** What this request carries that must never come back in a message. */
+function secretsSent(request: SendRequest): string[] {
+  const secrets: string[] = []
+  if (request.body !== undefined) {
+    const params = new URLSearchParams(request.body)
+    for (const name of SECRET_PARAMS) secrets.push(...params.getAll(name))
+  }
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name.toLowerCase() !== 'authorization') continue
+    const [scheme, credentials = ''] = value.split(' ', 2)
+    secrets.push(credentials)
+    if (scheme?.toLowerCase() === 'basic') {
+      // RFC 6749 §2.3.1: form-encoded id and secret, base64 of "id:secret".
+      const decoded = Buffer.from(credentials, 'base64').toString('utf8')
+      const secret = decoded.slice(decoded.indexOf(':') + 1)
+      secrets.push(secret, decodeFormComponent(secret))
+    }
+  }
+  return secrets.filter((secret) => secret.length > 0)
+}
+
+function decodeFormComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Cuts every known secret out of the fields of an answer that a message may quote (the HTML
+ * title is done as it is read), before any of it is escaped for the log: a provider echoing the client secret or the device code in
+ * error_description must not get it printed, even where the escaping changed it so that the
+ * runner's mask no longer matches. The token fields are left alone (a refresh token may rightly
+ * come back unchanged).
+ */
+function redactQuotable(read: ReadResponse, secrets: readonly string[]): ReadResponse {
+  if (secrets.length === 0) return read
+  const fields = read.fields
+  let redactedFields = fields
+  if (fields) {
+    for (const name of QUOTED_FIELDS) {
+      const value = fields[name]
+      if (typeof value !== 'string') continue
+      const cut = redact(value, secrets)
+      if (cut !== value) redactedFields = { ...redactedFields, [name]: cut }
+    }
+  }
+  return redactedFields === fields
+    ? read
+    : { ...read, ...(redactedFields && { fields: redactedFields }) }
 }
 
 function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutMs: number): Error {
@@ -108,7 +208,9 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
       return new ProviderResponseError(
         endpoint,
         undefined,
-        `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
+        failure.detail === HEADERS_TOO_LARGE
+          ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
+          : `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
       )
     case 'timeout':
       return new NetworkError(
@@ -125,7 +227,7 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
         `The connection to ${where} was reset before a complete answer arrived.`
       )
     default: {
-      const detail = printable(failure.detail)
+      const detail = safeText(failure.detail, { maxLength: 300 })
       const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
         ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
         : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).'

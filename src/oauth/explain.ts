@@ -6,7 +6,7 @@ import {
   type RequestKind
 } from '../errors.js'
 import { capitalize } from './wording.js'
-import { printable } from './response.js'
+import { safeText } from '../text/safe-text.js'
 
 export type { RequestKind } from '../errors.js'
 
@@ -21,19 +21,19 @@ export function oauthError(
   body: OAuthErrorBody,
   request: RequestKind
 ): OAuthError {
-  // The description's own closing full stop is dropped: the sentence ends with ours.
+  // Quoted provider text: known secrets were cut out as the answer was read (exchange.ts), and
+  // safeText keeps it to one line that no runner command can be read from. The description's own
+  // closing full stop is dropped: the sentence ends with ours.
   const said = body.errorDescription
-    ? `: ${printable(body.errorDescription)
-        .slice(0, 500)
-        .replace(/[.\s]+$/, '')}`
+    ? `: ${safeText(body.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
     : ''
-  const message = `${capitalize(describeEndpoint(endpoint))} answered "${printable(body.error)}" (HTTP ${status})${said}.`
+  const message = `${capitalize(describeEndpoint(endpoint))} answered "${safeText(body.error)}" (HTTP ${status})${said}.`
   return new OAuthError(endpoint, status, body, request, message)
 }
 
 /** The provider's error_uri, when it is one a person can safely open (https). */
 export function errorPageOf(body: OAuthErrorBody): string | undefined {
   return body.errorUri && /^https:\/\//.test(body.errorUri)
-    ? printable(body.errorUri).slice(0, 300)
+    ? safeText(body.errorUri, { maxLength: 300 })
     : undefined
 }

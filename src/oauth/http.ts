@@ -28,6 +28,9 @@ export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>
 /** Responses larger than this are refused: no legitimate OAuth response comes close. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024
 
+/** The detail of a 'too-large' failure for headers beyond node's limit (HPE_HEADER_OVERFLOW). */
+export const HEADERS_TOO_LARGE = 'the response headers are larger than 16 KiB'
+
 export type TransportFailureKind = 'timeout' | 'connection' | 'reset' | 'too-large' | 'aborted'
 
 export class TransportFailure extends Error {
@@ -171,6 +174,11 @@ function failureOf(error: Error & { code?: string }, responseStarted: boolean): 
   if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
     return new TransportFailure('connection', false, code ? `${code}` : error.message)
   }
+  // llhttp refuses headers beyond --max-http-header-size (16 KiB): the answer is not an OAuth one.
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new TransportFailure('too-large', true, HEADERS_TOO_LARGE)
+  if (code.startsWith('HPE_'))
+    return new TransportFailure('connection', true, `the answer is not valid HTTP (${code})`)
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
     return new TransportFailure('reset', true, 'the connection was reset')
   }

@@ -5,6 +5,7 @@ import { type OAuthContext } from './exchange.js'
 import { loadJose, type Jose } from './load-jose.js'
 import { getJson } from './redirects.js'
 import { unusableResponse } from './wording.js'
+import { safeText } from '../text/safe-text.js'
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
 export class IdTokenError extends ActionError {
@@ -87,6 +88,13 @@ export async function verifyIdToken(
   ) {
     fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`)
   }
+  // OpenID Connect Core §3.1.3.7 step 5: an azp present must be this client. A token issued to
+  // another client that lists this one as an audience was not issued to this request.
+  if (payload['azp'] !== undefined && payload['azp'] !== expected.clientId) {
+    fail(
+      `its azp (authorized party) is ${safeText(JSON.stringify(payload['azp']), { maxLength: 100 })}, not the client-id (OpenID Connect Core §3.1.3.7)`
+    )
+  }
   if (typeof payload.sub !== 'string' || payload.sub === '') fail('it has no sub claim')
   return payload as JWTPayload & { sub: string }
 }
@@ -119,6 +127,8 @@ function describeJoseError(joseErrors: Jose['errors'], error: unknown): string {
     return "its signature does not match the provider's keys"
   if (error instanceof joseErrors.JWKSNoMatchingKey)
     return "no key in the provider's key set matches its signature"
+  if (error instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return "it names no key (no kid in its header), and the provider's key set has several keys it could be signed with; OpenID Connect Core §10.1 requires a kid then. Ask the provider to set kid, or publish one signing key"
   if (
     error instanceof joseErrors.JOSEAlgNotAllowed ||
     error instanceof joseErrors.JOSENotSupported

@@ -1,25 +1,79 @@
-import { ProviderResponseError, type EndpointRef } from '../errors.js'
+import { ActionError, ProviderResponseError, type EndpointRef } from '../errors.js'
 import { type OAuthContext } from './exchange.js'
 import { getJson } from './redirects.js'
 import { unusableResponse } from './wording.js'
+import { safeText, type SafeText } from '../text/safe-text.js'
 
-/** Who approved, for the log, the summary and the non-secret outputs. */
+/** Who approved, for the log, the summary, the non-secret outputs and any policy. */
 export interface Approver {
-  /** preferred_username, else email, else sub. */
-  readonly name: string
+  /** preferred_username, else a verified email, else sub: log-safe, bounded. */
+  readonly name: SafeText
+  /** The whole sub, exactly as the provider sent it: what a policy compares. */
   readonly subject: string
+  /** The sub as it may be shown. */
+  readonly shownSubject: SafeText
+  /** Why the name is not the one the provider offered (an unverified email), for the log. */
+  readonly note?: string
 }
 
-/** Picks the name a person recognises: preferred_username, then email, then sub. */
+/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
+export const MAX_SUBJECT_LENGTH = 255
+const MAX_NAME_LENGTH = 200
+
+export class ApproverError extends ActionError {
+  override name = 'ApproverError'
+}
+
+/**
+ * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
+ * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
+ * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
+ * identifier (too long, not ASCII, or a workflow command the next step could echo).
+ */
 export function approverFromClaims(
-  claims: Readonly<Record<string, unknown>>
+  claims: Readonly<Record<string, unknown>>,
+  /** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
+  source = 'ID token'
 ): Approver | undefined {
   const subject = claims['sub']
   if (typeof subject !== 'string' || subject === '') return undefined
-  const name = [claims['preferred_username'], claims['email']].find(
-    (v): v is string => typeof v === 'string' && v !== ''
-  )
-  return { name: clean(name ?? subject), subject: clean(subject) }
+  checkSubject(subject, source)
+  const username = nonEmptyString(claims['preferred_username'])
+  const email = nonEmptyString(claims['email'])
+  const emailVerified = claims['email_verified'] === true
+  const shownSubject = safeText(subject, { maxLength: MAX_SUBJECT_LENGTH })
+  let note: string | undefined
+  if (!username && email && !emailVerified) {
+    note = `The ${source} names the email ${safeText(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : safeText(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`
+  }
+  const name = username ?? (emailVerified ? email : undefined)
+  return {
+    name: name ? safeText(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
+    subject,
+    shownSubject,
+    ...(note && { note })
+  }
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined
+}
+
+/** The subject is output whole, so it must be one that can be output and compared whole. */
+function checkSubject(subject: string, source: string): void {
+  const problem =
+    subject.length > MAX_SUBJECT_LENGTH
+      ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
+      : !/^[\x20-\x7E]+$/.test(subject)
+        ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
+        : safeText(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
+          ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
+          : undefined
+  if (problem) {
+    throw new ApproverError(
+      `The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`
+    )
+  }
 }
 
 /** A user API answering JSON about the token's owner: OIDC userinfo, or a provider's own (GitHub /user). */
@@ -68,10 +122,5 @@ export async function fetchApprover(
     api.nameField === 'preferred_username'
       ? fields
       : { ...fields, preferred_username: fields[api.nameField] }
-  return approverFromClaims({ ...claims, sub: subjectText }) as Approver
-}
-
-/** Names reach the log and outputs: one printable line, bounded. */
-function clean(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200)
+  return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name) as Approver
 }

@@ -133,7 +133,12 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
           result.kind === 'oauth-error' && result.intervalSeconds
             ? result.intervalSeconds * 1000
             : 0
-        intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered)
+        // An interval the provider offers (1e308, say) is capped at the time left: past the
+        // deadline there is nothing to wait for, and "every Infinity s" helps nobody. The RFC's
+        // own +5 s is never cut.
+        const raisedMs = intervalMs + SLOW_DOWN_STEP_MS
+        const leftMs = Math.ceil((deadlineMs - clock.now()) / 1000) * 1000
+        intervalMs = Math.min(Math.max(raisedMs, offered), Math.max(raisedMs, leftMs))
         emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns })
         if (waitedFullInterval && marginMs < WIDENED_POLL_MARGIN_MS) {
           marginMs = WIDENED_POLL_MARGIN_MS

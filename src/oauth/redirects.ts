@@ -1,8 +1,9 @@
 import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../errors.js'
-import { send, type OAuthContext } from './exchange.js'
+import { REDIRECT_STATUSES, send, type OAuthContext } from './exchange.js'
 import type { ReadResponse } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
 import { capitalize } from './wording.js'
+import { safeText } from '../text/safe-text.js'
 
 const MAX_REDIRECTS = 5
 
@@ -19,7 +20,7 @@ export async function getJson(
       { ...endpoint, url },
       { method: 'GET', headers: { Accept: 'application/json', ...headers } }
     )
-    if (![301, 302, 303, 307, 308].includes(read.status)) return { ...read, finalUrl: url }
+    if (!REDIRECT_STATUSES.includes(read.status)) return { ...read, finalUrl: url }
     const location = read.location
     if (!location || hop >= MAX_REDIRECTS) {
       throw new ProviderResponseError(
@@ -43,14 +44,14 @@ export async function getJson(
       throw new ProviderResponseError(
         endpoint,
         read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`
+        `${capitalize(describeEndpoint(endpoint))} redirected to another site (${safeText(next.host)}); the access token is not sent there.`
       )
     }
     if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
       throw new ProviderResponseError(
         endpoint,
         read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`
+        `${capitalize(describeEndpoint(endpoint))} redirected to ${safeText(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`
       )
     }
     url = next.href

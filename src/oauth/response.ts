@@ -1,4 +1,5 @@
 import type { OAuthErrorBody } from '../errors.js'
+import { safeText } from '../text/safe-text.js'
 import type { HttpResponse } from './http.js'
 
 /** What a response body turned out to be. */
@@ -19,7 +20,12 @@ export interface ReadResponse {
  * Reads a response body as OAuth fields without trusting its Content-Type: providers send JSON as
  * text/plain, GitHub answers form-encoded unless asked for JSON, and proxies answer with HTML.
  */
-export function readResponse(response: HttpResponse, nowMs: number): ReadResponse {
+export function readResponse(
+  response: HttpResponse,
+  nowMs: number,
+  /** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
+  secrets: readonly string[] = []
+): ReadResponse {
   const base = {
     status: response.status,
     retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
@@ -44,7 +50,7 @@ export function readResponse(response: HttpResponse, nowMs: number): ReadRespons
     return {
       ...base,
       kind: 'html',
-      unreadable: `the body is an HTML page${htmlTitle(text)}, not JSON`
+      unreadable: `the body is an HTML page${htmlTitle(text, secrets)}, not JSON`
     }
   }
   return {
@@ -113,20 +119,15 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Math.min(Math.max(ms, 0), 3600_000)
 }
 
-function htmlTitle(text: string): string {
+function htmlTitle(text: string, secrets: readonly string[]): string {
   // Bounded attributes: with [^>]* every unclosed "<title" scanned to the end of the body,
   // quadratic in a 1 MiB page (minutes of a blocked event loop).
   const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text)
-  return match?.[1] ? ` titled "${printable(match[1].trim())}"` : ''
+  return match?.[1] ? ` titled "${safeText(match[1], { maxLength: 120, redact: secrets })}"` : ''
 }
 
 function describeSize(text: string): string {
   return `${Buffer.byteLength(text)} bytes`
-}
-
-/** Keeps provider text that reaches the log to one line of visible characters. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ')
 }
 
 /** A status that says "try again later" rather than "no". */

@@ -4,6 +4,9 @@ import type { OAuthContext } from './exchange.js'
 import { isTransientStatus, oauthErrorOf, type ReadResponse } from './response.js'
 import { capitalize } from './wording.js'
 
+/** The longest single wait between retries before the prompt, whatever Retry-After says. */
+export const MAX_RETRY_WAIT_MS = 60_000
+
 export interface RetryOptions {
   readonly attempts: number
   /** Retry a request that may have reached the server before the connection failed. */
@@ -32,6 +35,7 @@ export async function withRetries(
     let reason: string
     let retryAfterMs: number | undefined
     let lastRead: ReadResponse | undefined
+    let lastError: unknown
     try {
       const read = await attempt()
       lastRead = read
@@ -46,14 +50,27 @@ export async function withRetries(
         (options.retryMaybeDelivered || !error.maybeDelivered) &&
         n < options.attempts
       if (!retryable) throw error
+      lastError = error
       reason = error.message
     }
-    const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
+    // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
+    const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
     // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
-    if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+    if (lastRead && options.maxDelayMs !== undefined && wantedMs > options.maxDelayMs)
       return lastRead
+    const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now()
+    if (leftMs <= 0) {
+      if (lastRead) return lastRead
+      throw lastError
+    }
+    const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs)
+    const said =
+      retryAfterMs !== undefined && delayMs < retryAfterMs
+        ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
+        : ''
     const onRetry = options.onRetry ?? ctx.onRetry
-    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
+    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}${said}`, delayMs)
     await ctx.clock.sleep(delayMs, ctx.signal)
   }
 }

@@ -11,7 +11,8 @@ import { capitalize, unusableResponse } from './wording.js'
 import { sendAuthenticated } from './authenticated-post.js'
 import { ClientKeyError, type ClientCredentials } from './client-auth.js'
 import { GITHUB_API_HEADERS } from './github-api.js'
-import { oauthErrorOf, printable, type ReadResponse } from './response.js'
+import { oauthErrorOf, type ReadResponse } from './response.js'
+import { safeText } from '../text/safe-text.js'
 
 /**
  * Token revocation: RFC 7009 at the provider's revocation_endpoint, and GitHub's own API, which
@@ -166,18 +167,16 @@ export async function revokeGitHubToken(
  */
 function providerSaid(endpoint: EndpointRef, status: number, error: OAuthErrorBody): string {
   const said = error.errorDescription
-    ? `: ${printable(error.errorDescription)
-        .slice(0, 500)
-        .replace(/[.\s]+$/, '')}`
+    ? `: ${safeText(error.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
     : ''
-  return `${capitalize(describeEndpoint(endpoint))} answered "${printable(error.error).slice(0, 200)}" (HTTP ${status})${said}.`
+  return `${capitalize(describeEndpoint(endpoint))} answered "${safeText(error.error)}" (HTTP ${status})${said}.`
 }
 
 /** GitHub's error bodies are {"message": …, "documentation_url": …}. */
 function gitHubMessage(read: ReadResponse): string {
   const message = read.fields?.['message']
   return typeof message === 'string' && message !== ''
-    ? ` ("${printable(message).slice(0, 300)}")`
+    ? ` ("${safeText(message, { maxLength: 300 })}")`
     : ''
 }
 
@@ -190,7 +189,7 @@ function unavailable(
     read.retryAfterMs !== undefined
       ? ` and asked to try again in ${Math.ceil(read.retryAfterMs / 1000)} s`
       : ''
-  const said = error ? ` "${printable(error.error)}"` : ''
+  const said = error ? ` "${safeText(error.error)}"` : ''
   return {
     kind: 'unavailable',
     status: read.status,
@@ -212,7 +211,7 @@ async function settle(attempt: () => Promise<RevocationResult>): Promise<Revocat
     const why = error instanceof Error ? error.message : String(error)
     return {
       kind: 'failed',
-      message: `Unexpected error during revocation: ${printable(why).slice(0, 300)}. Please report this.`
+      message: `Unexpected error during revocation: ${safeText(why, { maxLength: 300 })}. Please report this.`
     }
   }
 }

@@ -12,10 +12,12 @@ import { postForm, type OAuthContext } from './exchange.js'
 import { isTransientStatus } from './response.js'
 import { capitalize, unusableResponse } from './wording.js'
 import { oauthErrorOf } from './response.js'
+import { secretShapeProblem } from './secret-shape.js'
 
 /** RFC 6749 §5.1, normalized. Every string here except tokenType and scope is a secret. */
 export interface TokenSet {
   readonly accessToken: string
+  /** As sent; `usableAsBearer` says whether the action may present the token itself. */
   readonly tokenType?: string
   readonly refreshToken?: string
   readonly idToken?: string
@@ -43,6 +45,14 @@ export type TokenAttempt =
       readonly reason: string
       readonly retryAfterMs?: number
     }
+
+/**
+ * RFC 6749 §7.1: a client must not use a token whose type it does not understand; §5.1 makes
+ * token_type required, and RFC 6750 §4 names it Bearer (compared without case, RFC 6749 §5.1).
+ */
+export function usableAsBearer(tokens: Pick<TokenSet, 'tokenType'>): boolean {
+  return tokens.tokenType?.toLowerCase() === 'bearer'
+}
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const MAX_TOKEN_LENGTH = 64 * 1024
@@ -110,12 +120,15 @@ export function parseTokenResponse(
     if (value === undefined || value === null || (value === '' && !required)) {
       return required ? fail(`${name} is missing`) : undefined
     }
-    if (typeof value !== 'string' || value === '') return fail(`${name} is not a string`)
-    if (value.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7E]+$/.test(value)) {
+    if (value === '') return fail(`${name} is empty`)
+    if (typeof value !== 'string') return fail(`${name} is a ${typeof value}, not a string`)
+    if (value.length > MAX_TOKEN_LENGTH || !/^[\x20-\x7E]+$/.test(value)) {
       return fail(
         `${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`
       )
     }
+    const shape = secretShapeProblem(value)
+    if (shape) fail(`${name} ${shape} (RFC 6749 §10.10 asks for tokens that cannot be guessed)`)
     return value
   }
   const text = (name: string): string | undefined => {

@@ -11,14 +11,20 @@ import {
 import { isoSeconds } from '../runner/format.js'
 import type { InputSource } from '../runner/runner.js'
 import { readRevocationState, type RevocationPlan } from '../flow/revocation-state.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../text/safe-text.js'
 
-/** What the post step does to the runner: log lines and the state the main step left. */
+const LONG = { maxLength: MESSAGE_MAX_LENGTH }
+
+/**
+ * What the post step does to the runner: log lines and the state the main step left. Log lines
+ * take SafeText, as in the main step (src/runner/runner.ts): provider text reaches them.
+ */
 export interface PostRunner extends InputSource {
   /** The value the main step saved under `name` (STATE_<name>), '' when none. */
   getState(name: string): string
-  info(message: string): void
-  debug(message: string): void
-  warning(message: string): void
+  info(message: SafeText): void
+  debug(message: SafeText): void
+  warning(message: SafeText): void
   appendSummary(html: string): Promise<void>
 }
 
@@ -46,7 +52,7 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
   const { runner, clock } = deps
   const state = readRevocationState((name) => runner.getState(name))
   if (!state) {
-    runner.debug('Nothing to revoke: the main step left no token for the post step.')
+    runner.debug(safe`Nothing to revoke: the main step left no token for the post step.`)
     return []
   }
   // Masked in this process too, before anything could print them.
@@ -69,16 +75,22 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
     const what = hint === 'access_token' ? 'access token' : 'refresh token'
     const expiresAtMs = state.plan.accessTokenExpiresAtMs
     if (hint === 'access_token' && expiresAtMs !== undefined && expiresAtMs <= clock.now()) {
-      runner.info(`The ${what} expired at ${isoSeconds(expiresAtMs)}; nothing to revoke.`)
+      runner.info(
+        safeText(`The ${what} expired at ${isoSeconds(expiresAtMs)}; nothing to revoke.`, LONG)
+      )
       outcome.push({ token: hint, result: { kind: 'expired' } })
       continue
     }
     const result = await revoke(ctx, state.plan, client, token, hint)
     outcome.push({ token: hint, result })
-    if (result.kind === 'revoked') runner.info(`Revoked the ${what} (${where(state.plan)}).`)
+    if (result.kind === 'revoked')
+      runner.info(safeText(`Revoked the ${what} (${where(state.plan)}).`, LONG))
     else
       runner.warning(
-        `The ${what} was not revoked. ${result.message}${adviceFor(result, state.plan)}`
+        safeText(
+          `The ${what} was not revoked. ${result.message}${adviceFor(result, state.plan)}`,
+          LONG
+        )
       )
   }
   await summarize(runner, outcome, clock.now())
@@ -167,7 +179,7 @@ async function summarize(runner: PostRunner, outcome: PostOutcome, nowMs: number
     )
   } catch (error) {
     runner.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+      safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
     )
   }
 }

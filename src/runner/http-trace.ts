@@ -1,5 +1,6 @@
 import type { HttpTransport } from '../oauth/http.js'
 import { readResponse } from '../oauth/response.js'
+import { safeText } from '../text/safe-text.js'
 
 /**
  * Wraps the transport to trace each exchange in the debug log: method, URL, status, timing and
@@ -21,7 +22,10 @@ export function traceHttp(
     try {
       const response = await transport(request)
       const read = readResponse(response, now())
-      const fields = read.fields ? `[${Object.keys(read.fields).join(', ')}]` : `(${read.kind})`
+      // The names are the provider's text too: a member named "##[stop-commands]x" is possible.
+      const fields = read.fields
+        ? `[${safeText(Object.keys(read.fields).join(', '), { maxLength: 500 })}]`
+        : `(${read.kind})`
       debug(
         `${request.method} ${urlForLog(request.url)}${sent}${auth} → HTTP ${response.status} ${fields} in ${now() - started} ms`
       )
@@ -53,5 +57,7 @@ function fieldNames(body: string): string[] {
 /** Query strings can carry codes; the trace shows the path only. */
 function urlForLog(url: string): string {
   const parsed = new URL(url)
-  return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`
+  return safeText(`${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`, {
+    maxLength: 2048
+  })
 }

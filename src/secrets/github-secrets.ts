@@ -3,10 +3,11 @@ import { getJson } from '../oauth/redirects.js'
 import { sendJson, type OAuthContext } from '../oauth/exchange.js'
 import { withRetries } from '../oauth/retry.js'
 import { capitalize, unusableResponse } from '../oauth/wording.js'
-import { printable, type ReadResponse } from '../oauth/response.js'
+import { type ReadResponse } from '../oauth/response.js'
 import { GITHUB_API_HEADERS } from '../oauth/github-api.js'
 import { sealForGitHub } from './seal.js'
 import { describeTarget, type SecretTarget } from './target.js'
+import { safeText } from '../text/safe-text.js'
 
 /** Where the secret goes and with what right: from the runner's variables and secrets-token. */
 export interface SecretStore {
@@ -76,7 +77,7 @@ export async function storeSecret(
   } catch (error) {
     throw new SecretStoreError(
       200,
-      `${capitalize(describeEndpoint(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? printable(error.message).slice(0, 200) : 'unknown error'}.`
+      `${capitalize(describeEndpoint(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? safeText(error.message) : 'unknown error'}.`
     )
   }
   const secretEndpoint: EndpointRef = { name: 'GitHub secrets API', url: paths.secret }
@@ -153,7 +154,9 @@ function apiError(
 ): SecretStoreError {
   const message = read.fields?.['message']
   const said =
-    typeof message === 'string' && message !== '' ? ` ("${printable(message).slice(0, 300)}")` : ''
+    typeof message === 'string' && message !== ''
+      ? ` ("${safeText(message, { maxLength: 300 })}")`
+      : ''
   const failed = `Could not ${action} ${description}: GitHub answered HTTP ${read.status}${said}.`
   const advice = (() => {
     switch (read.status) {
