@@ -84,6 +84,8 @@ describe('run: the device flow end to end (in memory)', () => {
     expect(t.runner.outputs).toEqual({
       'access-token': 'at-secret-456',
       'refresh-token': 'rt-secret-789',
+      // A first run: the new refresh token must be stored.
+      'refresh-token-rotated': 'true',
       'token-type': 'Bearer',
       'expires-in': '3600',
       'expires-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),

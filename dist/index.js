@@ -28417,7 +28417,6 @@ function throwIfCancelled(signal) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   lZ: () => (/* binding */ ActionError)
 /* harmony export */ });
-/* unused harmony export isCancelled */
 /**
  * Errors written for the person reading the job log: each says what happened, where, and what to
  * do about it. The runner prints `message` as it is; nothing here ever holds a token or a secret.
@@ -28463,17 +28462,22 @@ class NetworkError extends ActionError {
         this.maybeDelivered = maybeDelivered;
     }
 }
-/** The provider answered with an OAuth error that ends the request. */
+/**
+ * The provider answered with an OAuth error that ends the request. `message` says what the
+ * provider said; the advice for the person is added where the error is reported.
+ */
 class OAuthError extends ActionError {
     endpoint;
     status;
     body;
+    request;
     name = 'OAuthError';
-    constructor(endpoint, status, body, message) {
+    constructor(endpoint, status, body, request, message) {
         super(message);
         this.endpoint = endpoint;
         this.status = status;
         this.body = body;
+        this.request = request;
     }
     get error() {
         return this.body.error;
@@ -28496,9 +28500,6 @@ class WaitEndedError extends ActionError {
         this.oauthError = oauthError;
     }
 }
-function isCancelled(error) {
-    return error instanceof CancelledError;
-}
 
 
 /***/ }),
@@ -28509,7 +28510,7 @@ function isCancelled(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7008);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28551,7 +28552,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7008:
+/***/ 6706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28560,7 +28561,38 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: FALLBACK_WAIT_SECONDS
+;// CONCATENATED MODULE: ./src/flow/client.ts
+/**
+ * How the client authenticates. `auto`: a key means private_key_jwt, no secret a public client;
+ * with a secret, the preset's choice, else what the provider supports, Basic first (RFC 6749 §2.3.1).
+ */
+function clientCredentials(config, metadata) {
+    return {
+        clientId: config.clientId,
+        method: authMethodOf(config, metadata),
+        ...(config.clientSecret && { clientSecret: config.clientSecret }),
+        ...(config.clientPrivateKey && {
+            privateKey: config.clientPrivateKey,
+            // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
+            assertionAudience: metadata.tokenEndpoint
+        })
+    };
+}
+function authMethodOf(config, metadata) {
+    if (config.clientAuthMethod !== 'auto')
+        return config.clientAuthMethod;
+    if (config.clientPrivateKey)
+        return 'private_key_jwt';
+    if (!config.clientSecret)
+        return 'none';
+    if (config.provider.secretAuthMethod)
+        return config.provider.secretAuthMethod;
+    // RFC 8414 §2: the default for token_endpoint_auth_methods_supported is client_secret_basic.
+    const supported = metadata.tokenEndpointAuthMethods ?? ['client_secret_basic'];
+    return !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
+        ? 'client_secret_post'
+        : 'client_secret_basic';
+}
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -29606,6 +29638,10 @@ const CLIENT_AUTH_METHODS = [
     'client_secret_post',
     'private_key_jwt'
 ];
+/** The client's private key cannot sign an assertion. */
+class ClientKeyError extends errors/* ActionError */.lZ {
+    name = 'ClientKeyError';
+}
 /**
  * Adds client authentication to a form request. `audience` is the URL of the endpoint being
  * called, which is what a private_key_jwt assertion is addressed to (RFC 7523 §3).
@@ -29660,10 +29696,10 @@ async function clientAssertion(client, audience, nowMs) {
             .sign(key);
     }
     catch (error) {
-        // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
-        // other error as "Unexpected error, please report this").
+        // A key that cannot sign is a wrong key, not a bug (the runner reports any other error as
+        // "Unexpected error, please report this"); the flow names the input it came from.
         const why = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz('client-private-key', `cannot sign the client assertion (RFC 7523): ${why}.`);
+        throw new ClientKeyError(`cannot sign the client assertion (RFC 7523): ${why}.`);
     }
 }
 /** Reads a PKCS#8 PEM or a private JWK and picks the algorithm the key implies. */
@@ -29711,6 +29747,18 @@ function algorithmForPem(pem) {
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
 }
 
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
+var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
 ;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
 const MAX_URL_LENGTH = 2048;
 function checkSecureUrl(value) {
@@ -29763,619 +29811,6 @@ function isLoopbackHost(hostname) {
         octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
 
-;// CONCATENATED MODULE: ./src/providers/preset.ts
-/** True when any of the endpoints has a host the test accepts. */
-function anyHost(endpoints, test) {
-    return [endpoints.issuer, endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some((url) => {
-        if (!url || !URL.canParse(url))
-            return false;
-        return test(new URL(url).hostname.toLowerCase());
-    });
-}
-
-;// CONCATENATED MODULE: ./src/providers/auth0.ts
-
-/**
- * Auth0's Device Authorization Flow. Departures the protocol code already tolerates: pending comes
- * with HTTP 403 and slow_down with 429 (response.ts, poll.ts), and `audience` names the API (the
- * audience input). Auth0 answers `expired_token` exactly once and `invalid_grant` after that; the
- * action stops at the first. Refresh tokens come only with the `offline_access` scope and "Allow
- * Offline Access" on the API; the flow runs only for Native apps whose Token Endpoint
- * Authentication Method is None.
- *
- * Sources:
- * - https://auth0.com/docs/api/authentication/device-authorization-flow/authorize-device
- * - https://auth0.com/docs/get-started/authentication-and-authorization-flow/device-authorization-flow/call-your-api-using-the-device-authorization-flow
- *   (request tokens: the expired_token note; troubleshooting: limitations)
- */
-const advise = (body, kind) => {
-    switch (body.error) {
-        case 'unauthorized_client':
-            return 'Auth0 runs the device flow only for an application of type Native with Device Code ticked (Applications → your app → Advanced Settings → Grant Types), the OIDC Conformant toggle on, and Token Endpoint Authentication Method None (so give no client-secret).';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'Auth0 no longer accepts this refresh token: it expired, was revoked, or (with refresh token rotation) was already used, in which case Auth0 revokes the whole family. Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
-                : 'Auth0 answers expired_token once and invalid_grant after that: the device code has expired or was already used. Run the job again.';
-        case 'access_denied':
-            return kind === 'device-authorization' &&
-                /service not found/i.test(body.errorDescription ?? '')
-                ? 'Auth0 does not know the audience: set it to the Identifier of an API registered in the tenant (Applications → APIs).'
-                : undefined;
-        default:
-            return undefined;
-    }
-};
-const auth0 = {
-    name: 'Auth0',
-    // Tenants on a custom domain are not recognized; the protocol works the same, without this advice.
-    recognizes: (endpoints) => anyHost(endpoints, (host) => host.endsWith('.auth0.com')),
-    advisor: advise
-};
-
-;// CONCATENATED MODULE: ./src/providers/entra.ts
-
-/**
- * Microsoft Entra ID puts an AADSTS code at the start of error_description. The description is
- * shown as it is; these add what to do for the codes people meet with the device flow.
- *
- * Sources:
- * - https://learn.microsoft.com/entra/identity-platform/reference-error-codes (the codes)
- * - https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code (the flow, its
- *   errors authorization_declined, bad_verification_code, expired_token)
- */
-const ADVICE = {
-    '53003': 'Conditional Access blocked the sign-in. Many tenants block the device code flow on purpose (device code phishing); ask your Entra administrator for a Conditional Access exception for this app, or use another flow.',
-    '530032': 'A Conditional Access security policy of the tenant blocked the sign-in; tenants often block the device code flow on purpose. Ask your Entra administrator.',
-    '50131': 'Conditional Access refused the sign-in (device state, risk or policy); tenants often block the device code flow on purpose. Ask your Entra administrator.',
-    '50097': 'Conditional Access requires a compliant or registered device; ask your Entra administrator.',
-    '50076': 'Multi-factor authentication is required: the approver must complete it when signing in.',
-    '65001': 'Nobody has consented to the requested scopes for this app: an administrator can grant consent in the app registration (API permissions).',
-    '700016': 'The app (client-id) was not found in this tenant: check client-id and the tenant in the issuer URL.',
-    '7000218': 'The app registration is confidential: turn on "Allow public client flows" in its Authentication settings, or give client-secret.',
-    '700025': 'The app registration is a public client, so it must not send a secret or key: remove client-secret (or client-private-key).',
-    '7000215': "The client-secret is wrong: use the secret's Value, not its Secret ID.",
-    '7000222': 'The client secret has expired: create a new one in the app registration (Certificates & secrets).',
-    '50194': 'The app registration is single-tenant, so the common endpoint cannot be used: put the tenant ID in the issuer (https://login.microsoftonline.com/<tenant-id>/v2.0).',
-    '70019': 'The code expired before it was approved; run the job again.',
-    '70018': 'The approver typed a wrong code; run the job again and enter the code exactly as shown.',
-    '50196': 'Entra detected a request loop (too many identical requests): wait a few minutes before running the job again.',
-    '700082': 'The refresh token expired after a period without use. Run the device flow again (on-refresh-failure: device) and store the new refresh token.',
-    '50173': 'The refresh token was revoked (password change or an administrator). Run the device flow again (on-refresh-failure: device).',
-    '90002': 'The tenant in the issuer URL does not exist: check it.',
-    '50020': "The approver's account is not in this tenant: use the organizations or common tenant, or invite the account."
-};
-/** Applies to any provider: an AADSTS code in error_description is unmistakable. */
-const entraAdvisor = (body) => {
-    const code = /AADSTS(\d+)/.exec(body.errorDescription ?? '')?.[1];
-    return code ? ADVICE[code] : undefined;
-};
-/** The Microsoft clouds' sign-in hosts. */
-const ENTRA_HOSTS = new Set([
-    'login.microsoftonline.com',
-    'login.microsoftonline.us',
-    'login.chinacloudapi.cn',
-    'login.partner.microsoftonline.cn'
-]);
-/** Entra ID's own error codes for the device flow (v2-oauth2-device-code, "Expected errors"). */
-const entra = {
-    name: 'Microsoft Entra ID',
-    recognizes: (endpoints) => anyHost(endpoints, (host) => ENTRA_HOSTS.has(host)),
-    advisor: (body, kind) => {
-        if (body.error === 'bad_verification_code' && kind === 'device-token') {
-            return 'Entra ID did not recognize the device code. This is not something to fix in the workflow: run the job again.';
-        }
-        return undefined;
-    }
-};
-
-;// CONCATENATED MODULE: ./src/providers/github.ts
-/**
- * GitHub's device flow: no discovery, fixed paths on the server (github.com or a GitHub
- * Enterprise Server), errors answered with HTTP 200, its own error codes, and the granted scopes
- * comma-separated. GitHub App user tokens expire and come with a refresh token that rotates.
- *
- * Sources:
- * - https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow
- *   (endpoints, parameters, error codes, `slow_down` with a new `interval`, scope `repo,gist`)
- * - https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
- *   (refresh: client_secret required unless the token came from the device flow; rotation)
- * - https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors
- *   (incorrect_client_credentials, unverified_user_email)
- */
-const github_advise = (body, kind) => {
-    switch (body.error) {
-        case 'device_flow_disabled':
-            return 'The device flow is not enabled for this app. In the app\'s settings on GitHub (Settings → Developer settings → OAuth Apps or GitHub Apps → your app), tick "Enable Device Flow" and save.';
-        case 'incorrect_client_credentials':
-            return "GitHub does not know this client-id (or the client-secret is wrong). Use the Client ID shown on the app's settings page (not the App ID), and a current client secret.";
-        case 'incorrect_device_code':
-            return 'GitHub did not recognize the device code. This is not something to fix in the workflow: run the job again.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? "GitHub issues refresh tokens only to GitHub Apps with expiring user tokens; an OAuth App's token does not expire and cannot be refreshed."
-                : 'GitHub rejected the grant type; this is a bug in the action, please report it.';
-        case 'bad_refresh_token':
-            return 'The refresh token is expired, revoked, or was already used (GitHub rotates it on every refresh). Run the device flow again (on-refresh-failure: device) and store the new refresh token.';
-        case 'unverified_user_email':
-            return "The approver's GitHub account has no verified primary email address; they must verify it (GitHub → Settings → Emails) and approve again.";
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'GitHub refused the refresh. A refresh token from the web flow needs the client-secret as well as the client-id; one from the device flow needs only the client-id.'
-                : "The app may not use this grant: check that the device flow is enabled in the app's settings.";
-        default:
-            return undefined;
-    }
-};
-const github = {
-    name: 'github',
-    fixedEndpoints: (serverUrl) => {
-        const base = serverUrl.replace(/\/+$/, '');
-        return {
-            deviceAuthorizationEndpoint: `${base}/login/device/code`,
-            tokenEndpoint: `${base}/login/oauth/access_token`
-        };
-    },
-    // GitHub documents client_id and client_secret as form parameters.
-    secretAuthMethod: 'client_secret_post',
-    normalizeTokens: (tokens) => tokens.scope === undefined
-        ? tokens
-        : {
-            ...tokens,
-            scope: tokens.scope
-                .split(/[,\s]+/)
-                .filter(Boolean)
-                .join(' ')
-        },
-    advisors: [github_advise],
-    // GitHub issues no id_token; its REST API names the token's owner (GET /user).
-    userApi: (tokenEndpoint) => {
-        const server = new URL(tokenEndpoint);
-        const api = server.hostname === 'github.com' ? 'https://api.github.com' : `${server.origin}/api/v3`;
-        return {
-            endpoint: { name: 'GitHub user API', url: `${api}/user` },
-            headers: { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' },
-            nameField: 'login',
-            subjectField: 'id'
-        };
-    }
-};
-
-;// CONCATENATED MODULE: ./src/providers/google.ts
-
-/**
- * Google's "OAuth 2.0 for TV and Limited-Input Device Applications". Departures from RFC 8628 that
- * the protocol code already tolerates: the device response names the URL `verification_url`
- * (deviations.ts), the token endpoint wants the client secret (give client-secret), and errors
- * come with HTTP 428 (pending) and 403 (slow_down, access_denied) rather than 400 (response.ts
- * reads `error` from any status). What is left is advice about Google's console.
- *
- * Source: https://developers.google.com/identity/protocols/oauth2/limited-input-device
- */
-const google_advise = (body, kind) => {
-    const said = body.errorDescription ?? '';
-    switch (body.error) {
-        case 'invalid_client':
-        case 'unauthorized_client':
-            return 'Google runs the device flow only for an OAuth client of the type "TVs and Limited Input devices" (Google Cloud console → APIs & Services → Credentials → Create credentials → OAuth client ID). Use that client\'s ID as client-id and its secret as client-secret.';
-        case 'invalid_scope':
-            return 'Google allows only a short list of scopes in the device flow (openid, email, profile, drive.file, youtube and a few more): see https://developers.google.com/identity/protocols/oauth2/limited-input-device#allowedscopes';
-        case 'invalid_request':
-            return kind !== 'device-authorization' && /secret/i.test(said)
-                ? 'Google\'s token endpoint wants the client secret, even for a "TVs and Limited Input devices" client: set client-secret (and client-auth-method: client_secret_post).'
-                : undefined;
-        case 'admin_policy_enforced':
-            return "The approver's Google Workspace administrator does not allow one or more of the requested scopes for this app; ask them to allow the app (Admin console → Security → API controls), or ask for fewer scopes.";
-        case 'org_internal':
-            return 'The OAuth client belongs to a project whose consent screen is limited to one Google Cloud organization (user type Internal): approve with an account of that organization, or make the consent screen External.';
-        default:
-            return undefined;
-    }
-};
-const google = {
-    name: 'Google',
-    recognizes: (endpoints) => anyHost(endpoints, (host) => host === 'accounts.google.com' || host.endsWith('.googleapis.com')),
-    advisor: google_advise
-};
-
-;// CONCATENATED MODULE: ./src/providers/keycloak.ts
-/**
- * Keycloak follows RFC 8628 (every error with HTTP 400). The realm is part of the issuer
- * (https://{host}/realms/{realm}), so discovery appends /.well-known/openid-configuration to it.
- * The grant is switched on per client; the code lifespan and polling interval are set per realm
- * and per client. Keycloak 17 initialized the default polling interval with the lifespan, 600 s
- * (keycloak#12327, fixed by PR #11893): such an interval is honoured and reported (device.ts).
- *
- * Sources:
- * - https://www.keycloak.org/docs/latest/server_admin/#con-oauth2-device-authorization-grant_server_administration_guide
- * - keycloak/keycloak services/.../DeviceGrantType.java and DeviceEndpoint.java (the error codes
- *   and descriptions), https://github.com/keycloak/keycloak/issues/12327
- */
-const keycloak_advise = (body) => {
-    const said = body.errorDescription ?? '';
-    if (body.error === 'unauthorized_client' && /device authorization grant/i.test(said)) {
-        return 'Switch the grant on for this client in the Keycloak admin console: Clients → your client → Settings → Capability config → OAuth 2.0 Device Authorization Grant.';
-    }
-    if ((body.error === 'unauthorized_client' || body.error === 'invalid_client') &&
-        /invalid client/i.test(said)) {
-        return 'Keycloak did not accept the client: check client-id and the realm in the issuer. A client with Client authentication on is confidential and needs client-secret; turn Client authentication off for a public client.';
-    }
-    return undefined;
-};
-/** /realms/{realm}/protocol/openid-connect/ is Keycloak's own path layout. */
-function isKeycloak(endpoints) {
-    return [endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some((url) => /\/realms\/[^/]+\/protocol\/openid-connect\//.test(url));
-}
-const keycloak = {
-    name: 'Keycloak',
-    recognizes: isKeycloak,
-    advisor: keycloak_advise
-};
-
-;// CONCATENATED MODULE: ./src/providers/okta.ts
-
-/**
- * Okta follows RFC 8628; what differs is where the switches are. The org authorization server
- * (issuer https://{org}.okta.com, endpoints under /oauth2/v1/) and custom authorization servers
- * (issuer https://{org}.okta.com/oauth2/{id}, endpoints under /oauth2/{id}/v1/) both run the
- * flow, for Native apps with the Device Authorization grant; a custom server's access policy rule
- * must allow the grant too. Discovery works for both: the issuer with
- * /.well-known/openid-configuration appended.
- *
- * Source: https://developer.okta.com/docs/guides/device-authorization-grant/main/
- */
-const SWITCHES = 'The app must be a Native (OIDC) app with Device Authorization ticked under Grant type (Admin Console → Applications → your app → General); for a custom authorization server, its access policy rule must include Device Authorization too (Security → API → your server → Access Policies).';
-const okta_advise = (body, kind) => {
-    switch (body.error) {
-        case 'unauthorized_client':
-            return `Okta does not allow this client the device flow. ${SWITCHES}`;
-        case 'access_denied':
-            // During polling a denial is the approver's; before, it is the authorization server's policy.
-            return kind === 'device-authorization'
-                ? `Okta's authorization server policy refused the request. ${SWITCHES}`
-                : undefined;
-        case 'invalid_client':
-            return 'Okta did not accept the client: check client-id, and give client-secret only when the app\'s Client authentication is "Client secret".';
-        default:
-            return undefined;
-    }
-};
-const OKTA_DOMAINS = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com'];
-const okta = {
-    name: 'Okta',
-    // Orgs on a custom domain are not recognized; the protocol works the same, without this advice.
-    recognizes: (endpoints) => anyHost(endpoints, (host) => OKTA_DOMAINS.some((domain) => host.endsWith(domain))),
-    advisor: okta_advise
-};
-
-;// CONCATENATED MODULE: ./src/providers/index.ts
-
-
-
-
-
-
-/** Any standards-following provider: endpoints from discovery or inputs. */
-const oidc = { name: 'oidc', advisors: [] };
-const PROVIDERS = { oidc, github: github };
-/**
- * Providers that need no preset (discovery finds them, the protocol code tolerates their
- * departures) but whose errors deserve advice about their own consoles. Devolutions Server needs
- * nothing here: it follows RFC 8628 as its documentation describes it (see docs/providers.md).
- */
-const RECOGNIZED = [entra, google, auth0, okta, keycloak];
-/**
- * The advice for errors: the preset's, then that of the provider the endpoints belong to, then
- * Entra's AADSTS codes, which are unmistakable wherever they appear (an Entra tenant is configured
- * as a plain OIDC provider, possibly behind a proxy or custom domain).
- */
-function advisorsFor(preset, endpoints) {
-    const recognized = endpoints
-        ? RECOGNIZED.filter((provider) => provider.recognizes(endpoints))
-        : [];
-    return [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor];
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-/** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
-const RESERVED_PARAMS = {
-    client_id: 'use the client-id input',
-    client_secret: 'use the client-secret input',
-    client_assertion: 'use client-private-key with client-auth-method: private_key_jwt',
-    client_assertion_type: 'use client-private-key with client-auth-method: private_key_jwt',
-    grant_type: 'the action sets it',
-    device_code: 'the action sets it',
-    refresh_token: 'use the refresh-token input',
-    scope: 'use the scope input',
-    audience: 'use the audience input',
-    resource: 'use the resource input'
-};
-/** Reads and checks every input; each problem is an InputError naming the input. */
-function readConfig(source) {
-    // Masked first, before anything could print them.
-    const clientSecret = optional(source.getInput('client-secret'));
-    const refreshToken = optional(source.getInput('refresh-token'));
-    const clientPrivateKey = optional(source.getInput('client-private-key'));
-    if (clientSecret)
-        source.setSecret(clientSecret);
-    if (refreshToken)
-        source.setSecret(refreshToken);
-    if (clientPrivateKey)
-        maskKey(clientPrivateKey, source);
-    const provider = readProvider(source.getInput('provider'));
-    const clientId = source.getInput('client-id');
-    if (!clientId) {
-        throw new errors/* InputError */.dz('client-id', 'is required. Set it to the OAuth client ID registered at your identity provider.');
-    }
-    if (!/^[\x21-\x7E]{1,512}$/.test(clientId)) {
-        throw new errors/* InputError */.dz('client-id', 'must be printable ASCII without spaces, at most 512 characters.');
-    }
-    const endpoints = readEndpoints(source, provider);
-    const clientAuthMethod = readClientAuthMethod(source.getInput('client-auth-method'), clientSecret, clientPrivateKey);
-    if (clientPrivateKey)
-        checkPrivateKey(clientPrivateKey);
-    const audience = optional(source.getInput('audience'));
-    const timeoutSeconds = parseTimeout(source.getInput('timeout'));
-    return {
-        provider,
-        endpoints,
-        clientId,
-        ...(clientSecret && { clientSecret }),
-        ...(clientPrivateKey && { clientPrivateKey }),
-        clientAuthMethod,
-        ...optionalField('scope', readScope(source.getInput('scope'))),
-        ...(audience && { audience: singleLine('audience', audience) }),
-        resources: readResources(source.getInput('resource')),
-        extraParams: parseExtraParams(source.getInput('extra-params')),
-        ...(refreshToken && { refreshToken }),
-        onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
-        ...(timeoutSeconds !== undefined && { timeoutSeconds }),
-        summary: readBoolean('summary', source.getInput('summary'), true)
-    };
-}
-function optional(value) {
-    return value === '' ? undefined : value;
-}
-function optionalField(key, value) {
-    return (value === undefined ? {} : { [key]: value });
-}
-function readProvider(value) {
-    const name = (value || 'oidc').toLowerCase();
-    // hasOwn: "constructor" or "__proto__" would otherwise find Object's members and pass.
-    const preset = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
-    if (!preset) {
-        throw new errors/* InputError */.dz('provider', `"${value}" is not a known provider. Use one of: ${Object.keys(PROVIDERS).join(', ')}.`);
-    }
-    return preset;
-}
-function readEndpoints(source, provider) {
-    const url = (name) => {
-        const value = optional(source.getInput(name));
-        if (value === undefined)
-            return undefined;
-        const check = checkSecureUrl(value);
-        if (!check.ok)
-            throw new errors/* InputError */.dz(name, `"${shownUrl(value)}" ${check.problem}.`);
-        return value;
-    };
-    const issuer = url('issuer');
-    // Any '?' starts a query, even an empty one that URL.search reports as ''.
-    if (issuer?.includes('?')) {
-        throw new errors/* InputError */.dz('issuer', 'must not have a ?query part (RFC 8414 §2); give the issuer exactly as the provider publishes it.');
-    }
-    const discoveryUrl = url('discovery-url');
-    let deviceAuthorizationEndpoint = url('device-authorization-endpoint');
-    let tokenEndpoint = url('token-endpoint');
-    if (provider.fixedEndpoints) {
-        const serverInput = optional(source.getInput('github-server-url'));
-        // An empty GITHUB_SERVER_URL is as good as none.
-        const server = serverInput ?? (source.env['GITHUB_SERVER_URL'] || 'https://github.com');
-        const check = checkSecureUrl(server);
-        if (!check.ok)
-            throw new errors/* InputError */.dz('github-server-url', `"${shownUrl(server)}" ${check.problem}.`);
-        if (issuer || discoveryUrl) {
-            throw new errors/* InputError */.dz(issuer ? 'issuer' : 'discovery-url', `is not used with provider: ${provider.name}, which has no discovery; remove it (the server is set by github-server-url).`);
-        }
-        const fixed = provider.fixedEndpoints(check.url.origin + check.url.pathname);
-        deviceAuthorizationEndpoint ??= fixed.deviceAuthorizationEndpoint;
-        tokenEndpoint ??= fixed.tokenEndpoint;
-    }
-    else if (!issuer && !discoveryUrl && !(deviceAuthorizationEndpoint && tokenEndpoint)) {
-        throw new errors/* InputError */.dz('issuer', "is required: set it to your identity provider's issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint.");
-    }
-    return {
-        // Kept exactly as given: OIDC Discovery §4.3 compares issuers character for character.
-        ...(issuer && { issuer }),
-        ...(discoveryUrl && { discoveryUrl }),
-        ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-        ...(tokenEndpoint && { tokenEndpoint })
-    };
-}
-/** A URL as a message may quote it: a user:password@ part is never repeated. */
-function shownUrl(value) {
-    return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, '$1…@').slice(0, 200);
-}
-function readClientAuthMethod(value, secret, privateKey) {
-    const method = readChoice('client-auth-method', value || 'auto', ['auto', ...CLIENT_AUTH_METHODS]);
-    if (secret && privateKey) {
-        throw new errors/* InputError */.dz('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.');
-    }
-    const needsSecret = method === 'client_secret_basic' || method === 'client_secret_post';
-    // The wrong credential is reported before the missing one: asking for a secret when a key is
-    // given would only lead to the "both set" error next.
-    if (privateKey && needsSecret) {
-        throw new errors/* InputError */.dz('client-auth-method', `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`);
-    }
-    if (secret && method === 'private_key_jwt') {
-        throw new errors/* InputError */.dz('client-auth-method', 'is private_key_jwt, but client-secret is given instead of client-private-key.');
-    }
-    if (needsSecret && !secret) {
-        throw new errors/* InputError */.dz('client-secret', `is required with client-auth-method: ${method}. Set it from a secret, for example \${{ secrets.OAUTH_CLIENT_SECRET }}.`);
-    }
-    if (method === 'private_key_jwt' && !privateKey) {
-        throw new errors/* InputError */.dz('client-private-key', 'is required with client-auth-method: private_key_jwt. Set it to a PKCS#8 PEM or a private JWK, from a secret.');
-    }
-    if (method === 'none' && (secret || privateKey)) {
-        throw new errors/* InputError */.dz('client-auth-method', `is none, but ${secret ? 'client-secret' : 'client-private-key'} is set. Remove it, or choose a method that uses it (or auto).`);
-    }
-    return method;
-}
-function checkPrivateKey(key) {
-    if (key.startsWith('{')) {
-        try {
-            const jwk = JSON.parse(key);
-            if (typeof jwk['kty'] === 'string' && typeof jwk['d'] === 'string')
-                return;
-        }
-        catch {
-            // reported below
-        }
-        throw new errors/* InputError */.dz('client-private-key', 'looks like JSON but is not a private JWK (it needs "kty" and "d").');
-    }
-    if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(key)) {
-        throw new errors/* InputError */.dz('client-private-key', 'is a PKCS#1 or SEC1 PEM; convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem');
-    }
-    if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(key)) {
-        throw new errors/* InputError */.dz('client-private-key', 'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK as JSON.');
-    }
-}
-/**
- * A multi-line secret is masked line by line by the runner, armour lines, braces and short lines
- * included; so mask the key material line by line ourselves, the whole key only when it is one
- * line, and a JWK's private members by value (they may be printed apart from their line).
- */
-function maskKey(key, source) {
-    if (!/[\r\n]/.test(key))
-        source.setSecret(key);
-    for (const line of key.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (trimmed.length >= 8 && !trimmed.startsWith('-----'))
-            source.setSecret(trimmed);
-    }
-    let jwk;
-    try {
-        jwk = JSON.parse(key);
-    }
-    catch {
-        return;
-    }
-    // RFC 7518 §6.2.2, §6.3.2, §6.4: the private parameters of EC, RSA and oct keys.
-    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
-        const value = jwk?.[member];
-        if (typeof value === 'string' && value.length >= 8)
-            source.setSecret(value);
-    }
-}
-function readScope(value) {
-    const scope = value.split(/\s+/).filter(Boolean).join(' ');
-    if (scope === '')
-        return undefined;
-    // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-    if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
-        throw new errors/* InputError */.dz('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.');
-    }
-    return scope;
-}
-function readResources(value) {
-    return value
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .map((resource) => {
-        // RFC 8707 §2: an absolute URI without a fragment.
-        let url;
-        try {
-            url = new URL(resource);
-        }
-        catch {
-            url = undefined;
-        }
-        if (!url || url.hash) {
-            throw new errors/* InputError */.dz('resource', `"${resource.slice(0, 200)}" is not an absolute URI without a #fragment (RFC 8707 §2). Give one per line.`);
-        }
-        return resource;
-    });
-}
-function singleLine(input, value) {
-    if (/[\u0000-\u001F\u007F]/.test(value))
-        throw new errors/* InputError */.dz(input, 'must be a single line without control characters.');
-    return value;
-}
-/** extra-params: one key=value a line, added to the device authorization request. */
-function parseExtraParams(value) {
-    const params = [];
-    value.split(/\r?\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            return;
-        const where = `line ${index + 1}`;
-        const equals = line.indexOf('=');
-        if (equals <= 0) {
-            throw new errors/* InputError */.dz('extra-params', `${where} is not key=value (for example prompt=login). Write one parameter a line.`);
-        }
-        const key = line.slice(0, equals).trim();
-        const paramValue = line.slice(equals + 1).trim();
-        if (!/^[A-Za-z0-9_.\-:[\]]{1,100}$/.test(key)) {
-            throw new errors/* InputError */.dz('extra-params', `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`);
-        }
-        // hasOwn: "constructor" is a fine parameter name, not Object's constructor.
-        const reserved = Object.hasOwn(RESERVED_PARAMS, key.toLowerCase())
-            ? RESERVED_PARAMS[key.toLowerCase()]
-            : undefined;
-        if (reserved)
-            throw new errors/* InputError */.dz('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`);
-        if (/[\u0000-\u001F\u007F]/.test(paramValue))
-            throw new errors/* InputError */.dz('extra-params', `${where} has control characters in its value.`);
-        params.push([key, paramValue]);
-    });
-    return params;
-}
-const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600 };
-/** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
-const MAX_TIMEOUT_SECONDS = 6 * 3600;
-/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
-function parseTimeout(value) {
-    const text = value.trim().toLowerCase();
-    if (text === '')
-        return undefined;
-    const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
-    const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]] : NaN;
-    if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`);
-    }
-    return seconds;
-}
-function readChoice(input, value, choices) {
-    if (choices.includes(value))
-        return value;
-    throw new errors/* InputError */.dz(input, `"${value.slice(0, 60)}" is not one of: ${choices.join(', ')}.`);
-}
-/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them. */
-function readBoolean(input, value, fallback) {
-    if (value === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oauth/response.ts
-var oauth_response = __nccwpck_require__(2612);
 ;// CONCATENATED MODULE: ./src/oauth/exchange.ts
 
 
@@ -30489,7 +29924,8 @@ async function withRetries(ctx, endpoint, attempt, options) {
             reason = error.message;
         }
         const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-        options.onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        const onRetry = options.onRetry ?? ctx.onRetry;
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
 }
@@ -30511,45 +29947,26 @@ function capitalize(text) {
 
 
 
-/** Advice for the errors RFC 6749 §5.2, RFC 8628 §3.5 and RFC 8707 define. */
-function standardAdvice(body, kind) {
-    switch (body.error) {
-        case 'invalid_client':
-            return 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider.';
-        case 'invalid_scope':
-            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
-        case 'invalid_target':
-            return 'The provider does not know the requested resource: check the resource and audience inputs.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? 'The provider does not support refresh tokens for this client.'
-                : 'The provider does not support the device flow for this client.';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'The refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
-                : 'The device code is no longer valid: it expired, or was already used.';
-        case 'invalid_request':
-            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
-        case 'server_error':
-        case 'temporarily_unavailable':
-            return 'The provider is failing; try again later.';
-        default:
-            return undefined;
-    }
-}
-/** Builds the OAuthError a person can act on: what the provider said, where, and what to do. */
-function oauthError(endpoint, status, body, kind, advisors = []) {
-    const said = body.errorDescription ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription).slice(0, 500)}` : '';
-    const advice = advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-    const more = body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? ` More: ${(0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)}`
+/**
+ * The OAuthError for an error response: what the provider said and where, as data and as a
+ * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
+ * knows the provider and the inputs; the protocol code knows neither.
+ */
+function oauthError(endpoint, status, body, request) {
+    // The description's own closing full stop is dropped: the sentence ends with ours.
+    const said = body.errorDescription
+        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
         : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.${advice ? ` ${advice}` : ''}${more}`;
-    return new errors/* OAuthError */.W5(endpoint, status, body, message);
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
+    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
+}
+/** The provider's error_uri, when it is one a person can safely open (https). */
+function errorPageOf(body) {
+    return body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
+        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
@@ -30570,7 +29987,7 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
     }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
     const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (error)
-        throw oauthError(endpoint, read.status, error, options.kind, options.advisors);
+        throw oauthError(endpoint, read.status, error, options.kind);
     if (read.status !== 200 || !read.fields)
         throw unusableResponse(endpoint, read, options.expected);
     return read.fields;
@@ -30588,8 +30005,18 @@ async function postAuthenticated(ctx, endpoint, client, params, options) {
  *   status.
  * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
  * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
- * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
+ *   names for a denial or a dead refresh token: providers/*.ts.
  */
+/**
+ * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
+ * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
+ * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
+ * readable OAuth error is read as "the refresh token was refused".
+ */
+function isBareRefreshRefusal(status) {
+    return status === 400 || status === 401;
+}
 /** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
 function verificationUriOf(fields) {
     return fields['verification_uri'] ?? fields['verification_url'];
@@ -30757,18 +30184,31 @@ function parseTokenResponse(fields, endpoint) {
  * is retried; a connection lost mid-request is not, because the provider may already have
  * rotated the refresh token, and a retry with the old one could revoke the whole family.
  */
-async function refreshTokens(ctx, endpoint, client, refreshToken, scope, advisors = []) {
+async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
     const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
     if (scope)
         grant.set('scope', scope);
-    const fields = await postAuthenticated(ctx, endpoint, client, grant, {
-        kind: 'refresh',
-        // Not retried once it may have arrived: the provider may already have rotated the token.
-        retryMaybeDelivered: false,
-        expected: 'a JSON object with access_token',
-        advisors
-    });
+    let fields;
+    try {
+        fields = await postAuthenticated(ctx, endpoint, client, grant, {
+            kind: 'refresh',
+            // Not retried once it may have arrived: the provider may already have rotated the token.
+            retryMaybeDelivered: false,
+            expected: 'a JSON object with access_token'
+        });
+    }
+    catch (error) {
+        // Deviation (Glewlwyd and others): a refusal without RFC 6749 §5.2's error body.
+        if (error instanceof errors/* ProviderResponseError */.Zr && isBareRefreshRefusal(error.status)) {
+            throw new RefreshRefusedError(endpoint, error.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} refused the stored refresh token: it answered HTTP ${error.status} without an OAuth error (RFC 6749 §5.2 would say invalid_grant), which means the refresh token is expired, revoked or already used.`);
+        }
+        throw error;
+    }
     return parseTokenResponse(fields, endpoint);
+}
+/** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
+class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
+    name = 'RefreshRefusedError';
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
@@ -30784,7 +30224,7 @@ const DEFAULT_INTERVAL_SECONDS = 5;
 const MAX_USER_CODE_LENGTH = 64;
 const MAX_DEVICE_CODE_LENGTH = 4096;
 /** RFC 8628 §3.1: asks for a device code and user code. */
-async function requestDeviceAuthorization(ctx, endpoint, client, request, advisors = []) {
+async function requestDeviceAuthorization(ctx, endpoint, client, request) {
     const params = new URLSearchParams();
     if (request.scope)
         params.set('scope', request.scope);
@@ -30798,8 +30238,7 @@ async function requestDeviceAuthorization(ctx, endpoint, client, request, adviso
     const fields = await postAuthenticated(ctx, endpoint, client, params, {
         kind: 'device-authorization',
         retryMaybeDelivered: true,
-        expected: 'a JSON object with device_code, user_code and verification_uri',
-        advisors
+        expected: 'a JSON object with device_code, user_code and verification_uri'
     });
     return parseDeviceAuthorization(fields, endpoint);
 }
@@ -30891,122 +30330,432 @@ function parseInterval(value, notes) {
     return interval.seconds;
 }
 
-;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
+;// CONCATENATED MODULE: ./src/oauth/poll.ts
 
 
 
-
-
+/** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
+const SLOW_DOWN_STEP_MS = 5000;
+/** Added to every wait so that network jitter never makes a poll arrive before the interval. */
+const POLL_MARGIN_MS = 250;
+/** Waits are cut into slices this long, so the runner can remind the person while it waits. */
+const TICK_MS = 15_000;
+/** Longest single token request; shortened near the deadline. */
+const POLL_REQUEST_TIMEOUT_MS = 30_000;
 /**
- * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
- * document, with any endpoint given by hand taking precedence over the one it lists.
+ * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): waits the interval
+ * before the first poll and between polls, keeps waiting on authorization_pending, slows down
+ * for good on slow_down, stops on any other error, and stops at the deadline. Returns as soon as
+ * tokens arrive: a device code is never redeemed twice.
  */
-async function resolveEndpoints(ctx, inputs) {
-    const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs;
-    if (deviceAuthorizationEndpoint && tokenEndpoint) {
-        return {
-            ...(inputs.issuer && { issuer: inputs.issuer }),
-            deviceAuthorizationEndpoint,
-            tokenEndpoint,
-            source: 'the device-authorization-endpoint and token-endpoint inputs'
-        };
-    }
-    const { document, url } = await fetchDiscoveryDocument(ctx, inputs);
-    const metadata = readDiscoveryDocument(document, url, inputs);
-    return {
-        ...metadata,
-        ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-        ...(tokenEndpoint && { tokenEndpoint })
-    };
-}
-/**
- * Where to look for the document, in order: OpenID Connect Discovery §4 appends
- * /.well-known/openid-configuration to the issuer; RFC 8414 §3.1 inserts
- * /.well-known/oauth-authorization-server between host and path; some servers instead append that
- * suffix to an issuer with a path, as OIDC does.
- */
-function discoveryCandidates(issuer) {
-    const url = new URL(issuer);
-    const path = url.pathname.replace(/\/+$/, '');
-    const base = `${url.origin}${path}`;
-    const candidates = [
-        `${base}/.well-known/openid-configuration`,
-        `${url.origin}/.well-known/oauth-authorization-server${path}`
-    ];
-    if (path)
-        candidates.push(`${base}/.well-known/oauth-authorization-server`);
-    return candidates;
-}
-async function fetchDiscoveryDocument(ctx, inputs) {
-    const candidates = inputs.discoveryUrl
-        ? [inputs.discoveryUrl]
-        : discoveryCandidates(inputs.issuer);
-    const missing = [];
-    for (const url of candidates) {
-        const endpoint = { name: 'discovery document', url };
-        let finalUrl = url;
-        const read = await withRetries(ctx, endpoint, async () => {
-            const answer = await getJson(ctx, endpoint);
-            finalUrl = answer.finalUrl;
-            return answer;
-        }, { attempts: 3, retryMaybeDelivered: true });
-        // Only "not here" moves on to the next place; any other failure is reported as it is.
-        if ((read.status === 404 || read.status === 410) && !inputs.discoveryUrl) {
-            missing.push(url);
+async function pollForTokens(options) {
+    const { clock, signal } = options;
+    const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity);
+    if (!Number.isFinite(deadlineMs))
+        throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs');
+    const emit = (event) => options.onEvent?.(event);
+    let intervalMs = options.intervalSeconds * 1000;
+    const startedMs = clock.now();
+    let nextPollMs = startedMs + intervalMs + POLL_MARGIN_MS;
+    let lastPollMs;
+    let polls = 0;
+    let slowDowns = 0;
+    let failuresInARow = 0;
+    /** While the provider is failing, why: a deadline reached then is not "nobody approved". */
+    let lastFailure;
+    for (;;) {
+        if (nextPollMs >= deadlineMs) {
+            const last = finalPollTime(deadlineMs, lastPollMs ?? startedMs, intervalMs, clock.now());
+            if (last === undefined) {
+                // No poll fits before the deadline; the code stays valid until then, so report the end
+                // when it actually comes (the person may still be reading the prompt).
+                await sleepUntil(clock, deadlineMs, signal, emit);
+                throw deadlineReached(options, deadlineMs, lastFailure);
+            }
+            nextPollMs = last;
+        }
+        await sleepUntil(clock, nextPollMs, signal, emit);
+        polls++;
+        lastPollMs = clock.now();
+        const result = await options.attempt(Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - lastPollMs)));
+        if (result.kind === 'tokens')
+            return result.tokens;
+        if (result.kind === 'transient' && result.status !== 429) {
+            failuresInARow++;
+            lastFailure = result.reason;
+            // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
+            const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) };
+            const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()));
+            const waitMs = result.retryAfterMs ?? backoff;
+            emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs });
+            nextPollMs = lastPollMs + waitMs;
             continue;
         }
-        if (read.status !== 200 || !read.fields) {
-            throw unusableResponse({ ...endpoint, url: finalUrl }, read, 'a JSON discovery document');
+        failuresInARow = 0;
+        lastFailure = undefined;
+        const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down'; // a bare 429 means slow down
+        if (error === 'access_denied' || options.denialErrors?.has(error)) {
+            throw new errors/* WaitEndedError */.Ys('denied', `The request was denied (${error}). RFC 8628 §3.5 says only that the authorization request was denied: usually the person who signed in declined it, but the provider also answers so when it refused the request itself (the account may not use this client, was disabled or removed, or the request was revoked). Ask the approver which it was; run the job again if it was a mistake.`, result.kind === 'oauth-error' ? result.body : undefined);
         }
-        return { document: read.fields, url: finalUrl };
+        switch (error) {
+            case 'authorization_pending':
+                emit({ type: 'pending', poll: polls });
+                break;
+            case 'slow_down': {
+                slowDowns++;
+                const offered = result.kind === 'oauth-error' && result.intervalSeconds
+                    ? result.intervalSeconds * 1000
+                    : 0;
+                intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
+                emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
+                break;
+            }
+            case 'expired_token':
+                throw new errors/* WaitEndedError */.Ys('expired', 'The code expired before anyone approved it. Run the job again and approve within the time shown.', result.kind === 'oauth-error' ? result.body : undefined);
+            default:
+                if (result.kind === 'oauth-error') {
+                    throw oauthError(options.endpoint, result.status, result.body, 'device-token');
+                }
+        }
+        const retryAfterMs = result.retryAfterMs ?? 0;
+        nextPollMs = lastPollMs + Math.max(intervalMs, retryAfterMs) + POLL_MARGIN_MS;
     }
-    throw new errors/* ProviderResponseError */.Zr({ name: 'discovery document', url: candidates[0] }, 404, `No discovery document was found for the issuer ${inputs.issuer}: ${missing.join(' and ')} answered 404. Check the issuer input (it is the provider's base URL, without /.well-known/...), set discovery-url to the document's address, or give device-authorization-endpoint and token-endpoint.`);
 }
-/** Checks the discovery document (OIDC Discovery §3 and §4.3, RFC 8414 §2 and §3.3). */
-function readDiscoveryDocument(document, url, inputs) {
-    const endpoint = { name: 'discovery document', url };
-    const fail = (problem, fix) => {
-        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize(`the discovery document at ${url}`)} ${problem}. ${fix}`);
-    };
-    const published = document['issuer'];
-    if (typeof published !== 'string' || published === '') {
-        return fail('has no issuer', 'It is not a valid OpenID Connect or RFC 8414 document; check discovery-url.');
+/**
+ * When the next poll would fall after the deadline, one last poll just before it still catches
+ * an approval given in the meantime, provided it keeps a decent gap from the previous poll (or
+ * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
+ * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
+ */
+function finalPollTime(deadlineMs, lastPollMs, intervalMs, nowMs) {
+    const candidate = deadlineMs - 1000;
+    if (candidate <= nowMs)
+        return undefined;
+    return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined;
+}
+function deadlineReached(options, deadlineMs, lastFailure) {
+    const failing = lastFailure
+        ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}`
+        : '';
+    if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
+        return new errors/* WaitEndedError */.Ys('expired', `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing}`);
     }
-    if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
-        fail(
-        // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
-        `names the issuer ${(0,oauth_response/* printable */.g$)(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
+    return new errors/* WaitEndedError */.Ys('timed-out', `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing}`);
+}
+async function sleepUntil(clock, targetMs, signal, emit) {
+    for (let now = clock.now(); now < targetMs; now = clock.now()) {
+        await clock.sleep(Math.min(TICK_MS, targetMs - now), signal);
+        emit({ type: 'tick', nowMs: clock.now() });
     }
-    const endpointField = (name, required, fix) => {
-        const value = document[name];
-        if (value === undefined || value === null || value === '')
-            return required ? fail(`has no ${name}`, fix) : undefined;
-        const check = typeof value === 'string' ? checkSecureUrl(value) : undefined;
-        if (!check?.ok)
-            return fail(`lists a ${name} that ${check ? check.problem : 'is not a string'}`, fix);
-        return check.url.href;
-    };
-    // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
-    // not matter (setting the input is what the messages below advise).
-    const deviceAuthorizationEndpoint = inputs.deviceAuthorizationEndpoint ||
-        endpointField('device_authorization_endpoint', true, 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
-    const tokenEndpoint = inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.');
-    const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
-    const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
-    const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.');
-    const methods = document['token_endpoint_auth_methods_supported'];
+}
+
+;// CONCATENATED MODULE: ./src/runner/format.ts
+/** Times and durations as the person reading the log wants them. */
+/** "10:15:00 UTC" (with the date when it is not today's). */
+function formatUtc(ms, nowMs) {
+    const iso = new Date(ms).toISOString();
+    const time = `${iso.slice(11, 19)} UTC`;
+    return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)
+        ? time
+        : `${iso.slice(0, 10)} ${time}`;
+}
+/** "14 min 30 s", "45 s", "2 h 5 min". */
+function formatDuration(ms) {
+    const total = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = total % 60;
+    if (hours > 0)
+        return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+    if (minutes > 0)
+        return seconds > 0 ? `${minutes} min ${seconds} s` : `${minutes} min`;
+    return `${seconds} s`;
+}
+/** ISO 8601 without milliseconds: 2026-11-24T10:15:00Z. */
+function isoSeconds(ms) {
+    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/runner/prompt.ts
+
+function runOrigin(env) {
+    // The workflow name is free text from a YAML file: no line break or escape sequence from it
+    // (or any of these) may reach the prompt, where it could fake or hide a line.
+    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+    // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
+    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
+    const repository = read('GITHUB_REPOSITORY');
+    const runId = read('GITHUB_RUN_ID');
+    const workflow = read('GITHUB_WORKFLOW');
+    const runAttempt = read('GITHUB_RUN_ATTEMPT');
+    const actor = read('GITHUB_ACTOR');
     return {
-        issuer: inputs.issuer ?? published,
-        deviceAuthorizationEndpoint: deviceAuthorizationEndpoint,
-        tokenEndpoint: tokenEndpoint,
-        ...(jwksUri && { jwksUri }),
-        ...(userinfoEndpoint && { userinfoEndpoint }),
-        ...(revocationEndpoint && { revocationEndpoint }),
-        ...(Array.isArray(methods) && {
-            tokenEndpointAuthMethods: methods.filter((m) => typeof m === 'string')
-        }),
-        source: `discovery at ${url}`
+        ...(repository && { repository }),
+        ...(workflow && { workflow }),
+        ...(runId && { runId }),
+        ...(runAttempt && { runAttempt }),
+        ...(actor && { actor }),
+        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
     };
+}
+function describeOrigin(origin) {
+    if (!origin.repository)
+        return undefined;
+    const parts = [origin.repository];
+    if (origin.workflow)
+        parts.push(`workflow "${origin.workflow}"`);
+    if (origin.runId)
+        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
+    if (origin.actor)
+        parts.push(`started by ${origin.actor}`);
+    return parts.join(' · ');
+}
+const RULE = '─'.repeat(64);
+/** The block printed the moment the code exists; the log is live, the summary is not. */
+function promptLines(ctx, nowMs) {
+    const { device } = ctx;
+    const lines = [
+        `┌${RULE}`,
+        '│ Approval needed: sign in at the provider and enter the code.',
+        '│',
+        `│   1. Open   ${device.verificationUri}`,
+        `│   2. Enter  ${device.userCode}`
+    ];
+    if (device.verificationUriComplete) {
+        lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
+    }
+    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
+    const origin = describeOrigin(ctx.origin);
+    if (origin)
+        lines.push(`│   Asked by ${origin}`);
+    if (ctx.origin.runUrl)
+        lines.push(`│            ${ctx.origin.runUrl}`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
+    if (device.message)
+        lines.push('│', `│   The provider says: ${device.message}`);
+    lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
+    return lines;
+}
+function noticeOf(ctx, nowMs) {
+    const { device } = ctx;
+    const where = device.verificationUriComplete ?? device.verificationUri;
+    const origin = describeOrigin(ctx.origin);
+    return {
+        title: `Approval needed: enter code ${device.userCode}`,
+        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
+            `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
+            `${origin ? ` Asked by ${origin}.` : ''}`
+    };
+}
+/** Repeated while waiting: someone who opens the log late may not see the first block. */
+function reminderLine(ctx, nowMs) {
+    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
+}
+/** Says when a reminder is due: once a minute. */
+class ReminderSchedule {
+    everyMs;
+    lastMs;
+    constructor(shownAtMs, everyMs = 60_000) {
+        this.everyMs = everyMs;
+        this.lastMs = shownAtMs;
+    }
+    due(nowMs) {
+        if (nowMs - this.lastMs < this.everyMs)
+            return false;
+        this.lastMs = nowMs;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/deadlines.ts
+/** Without expires_in from the provider and without the timeout input, wait this long. */
+const FALLBACK_WAIT_SECONDS = 15 * 60;
+/** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
+function deadlinesOf(device, config, startMs) {
+    const expiresAtMs = device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined;
+    let timeoutAtMs = config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined;
+    let note;
+    if (expiresAtMs === undefined && timeoutAtMs === undefined) {
+        timeoutAtMs = startMs + FALLBACK_WAIT_SECONDS * 1000;
+        note = `The provider did not say when the code expires; waiting at most ${FALLBACK_WAIT_SECONDS / 60} minutes (set the timeout input to change this).`;
+    }
+    return {
+        ...(expiresAtMs !== undefined && { expiresAtMs }),
+        ...(timeoutAtMs !== undefined && { timeoutAtMs }),
+        deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
+        ...(note && { note })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/flow/device-login.ts
+
+
+
+
+
+/**
+ * RFC 8628 from the device code to the tokens: ask for a code (§3.1), show it (code-ready, then a
+ * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
+ * WaitEndedError (denied, expired, timed out), CancelledError or OAuthError.
+ */
+async function deviceLogin(ctx, runner, events, config, metadata, client, quirks) {
+    const { clock } = ctx;
+    const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
+        ...(config.scope && { scope: config.scope }),
+        ...(config.audience && { audience: config.audience }),
+        resources: config.resources,
+        extraParams: config.extraParams
+    });
+    runner.setSecret(device.deviceCode);
+    for (const note of device.notes)
+        runner.warning(`The provider's device authorization response: ${note}.`);
+    const shownAtMs = clock.now();
+    const deadlines = deadlinesOf(device, config, shownAtMs);
+    if (deadlines.note)
+        runner.warning(deadlines.note);
+    const prompt = {
+        device,
+        clientId: config.clientId,
+        ...(config.scope && { scope: config.scope }),
+        deadlineMs: deadlines.deadlineMs,
+        origin: runOrigin(runner.env)
+    };
+    await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
+    const reminders = new ReminderSchedule(shownAtMs);
+    const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
+    const grant = new URLSearchParams({
+        grant_type: DEVICE_CODE_GRANT,
+        device_code: device.deviceCode
+    });
+    const tokens = await pollForTokens({
+        clock,
+        ...(ctx.signal && { signal: ctx.signal }),
+        endpoint: tokenEndpoint,
+        intervalSeconds: device.intervalSeconds,
+        ...(deadlines.expiresAtMs !== undefined && { expiresAtMs: deadlines.expiresAtMs }),
+        ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
+        attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
+        denialErrors: quirks.denialErrors,
+        onEvent: (event) => {
+            // Listeners return at once for poll events; nothing here waits on them.
+            if (event.type !== 'tick')
+                void events.emit({ type: 'poll', event });
+            if (reminders.due(clock.now()))
+                void events.emit({ type: 'reminder', prompt, atMs: clock.now() });
+        }
+    });
+    return { tokens, shownAtMs, approvedAtMs: clock.now() };
+}
+
+;// CONCATENATED MODULE: ./src/flow/events.ts
+/**
+ * Hands every event to every listener, in the order they subscribed. A listener that fails is
+ * reported and the others still hear the event: a way of reaching the approver that breaks must
+ * not stop the flow.
+ */
+class FlowEvents {
+    onListenerError;
+    listeners = [];
+    constructor(onListenerError) {
+        this.onListenerError = onListenerError;
+    }
+    subscribe(...listeners) {
+        this.listeners.push(...listeners);
+    }
+    async emit(event) {
+        for (const listener of this.listeners) {
+            try {
+                await listener.on(event);
+            }
+            catch (error) {
+                this.onListenerError(error);
+            }
+        }
+    }
+    async close() {
+        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
+        for (const result of closed)
+            if (result.status === 'rejected')
+                this.onListenerError(result.reason);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/advice.ts
+/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
+function standardAdvice(body, kind) {
+    switch (body.error) {
+        case 'invalid_client':
+            return kind === 'device-authorization' || kind === 'device-token'
+                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
+                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
+        case 'unauthorized_client':
+            return kind === 'refresh'
+                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
+                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
+        case 'invalid_scope':
+            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
+        case 'invalid_target':
+            return 'The provider does not know the requested resource: check the resource and audience inputs.';
+        case 'unsupported_grant_type':
+            return kind === 'refresh'
+                ? 'The provider does not support refresh tokens for this client.'
+                : 'The provider does not support the device flow for this client.';
+        case 'unsupported_token_type':
+            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
+                : 'The device code is no longer valid: it expired, or was already used.';
+        case 'invalid_request':
+            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
+        case 'server_error':
+        case 'temporarily_unavailable':
+            return 'The provider is failing; try again later.';
+        default:
+            return undefined;
+    }
+}
+/** The provider's own advice first (its console, its codes), then the standard's. */
+function adviceFor(body, kind, advisors) {
+    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+}
+
+;// CONCATENATED MODULE: ./src/flow/failure.ts
+
+
+
+
+
+/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
+function failureOf(error, quirks) {
+    if (error instanceof errors/* CancelledError */.cc)
+        return { ending: 'cancelled', message: error.message };
+    if (error instanceof errors/* WaitEndedError */.Ys)
+        return { ending: error.ending, message: error.message };
+    if (error instanceof errors/* ActionError */.lZ)
+        return { ending: 'failed', message: explainError(error, quirks) };
+    return {
+        ending: 'failed',
+        message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
+        ...(error instanceof Error && error.stack && { stack: error.stack })
+    };
+}
+/**
+ * An error's message with what to do about it. The protocol code says what happened; the advice
+ * depends on the provider and the inputs, which only the flow knows.
+ */
+function explainError(error, quirks) {
+    if (error instanceof ClientKeyError)
+        return new errors/* InputError */.dz('client-private-key', error.message).message;
+    if (error instanceof RefreshRefusedError) {
+        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
+    }
+    if (error instanceof errors/* OAuthError */.W5) {
+        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
+        const page = errorPageOf(error.body);
+        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
+    }
+    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_protected_header.js
@@ -31326,12 +31075,12 @@ function describeJoseError(error) {
 
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
-function approverFromClaims(claims, source) {
+function approverFromClaims(claims) {
     const subject = claims['sub'];
     if (typeof subject !== 'string' || subject === '')
         return undefined;
     const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
-    return { name: clean(name ?? subject), subject: clean(subject), source };
+    return { name: clean(name ?? subject), subject: clean(subject) };
 }
 /**
  * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
@@ -31356,157 +31105,11 @@ async function fetchApprover(ctx, api, accessToken, expectedSubject) {
     const claims = api.nameField === 'preferred_username'
         ? fields
         : { ...fields, preferred_username: fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name);
+    return approverFromClaims({ ...claims, sub: subjectText });
 }
 /** Names reach the log and outputs: one printable line, bounded. */
 function clean(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/poll.ts
-
-
-
-/** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
-const SLOW_DOWN_STEP_MS = 5000;
-/** Added to every wait so that network jitter never makes a poll arrive before the interval. */
-const POLL_MARGIN_MS = 250;
-/** Waits are cut into slices this long, so the runner can remind the person while it waits. */
-const TICK_MS = 15_000;
-/** Longest single token request; shortened near the deadline. */
-const POLL_REQUEST_TIMEOUT_MS = 30_000;
-/**
- * Polls the token endpoint until the person approves (RFC 8628 §3.4–3.5): waits the interval
- * before the first poll and between polls, keeps waiting on authorization_pending, slows down
- * for good on slow_down, stops on any other error, and stops at the deadline. Returns as soon as
- * tokens arrive: a device code is never redeemed twice.
- */
-async function pollForTokens(options) {
-    const { clock, signal } = options;
-    const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity);
-    if (!Number.isFinite(deadlineMs))
-        throw new Error('pollForTokens needs expiresAtMs or timeoutAtMs');
-    const emit = (event) => options.onEvent?.(event);
-    let intervalMs = options.intervalSeconds * 1000;
-    const startedMs = clock.now();
-    let nextPollMs = startedMs + intervalMs + POLL_MARGIN_MS;
-    let lastPollMs;
-    let polls = 0;
-    let slowDowns = 0;
-    let failuresInARow = 0;
-    /** While the provider is failing, why: a deadline reached then is not "nobody approved". */
-    let lastFailure;
-    for (;;) {
-        if (nextPollMs >= deadlineMs) {
-            const last = finalPollTime(deadlineMs, lastPollMs ?? startedMs, intervalMs, clock.now());
-            if (last === undefined) {
-                // No poll fits before the deadline; the code stays valid until then, so report the end
-                // when it actually comes (the person may still be reading the prompt).
-                await sleepUntil(clock, deadlineMs, signal, emit);
-                throw deadlineReached(options, deadlineMs, lastFailure);
-            }
-            nextPollMs = last;
-        }
-        await sleepUntil(clock, nextPollMs, signal, emit);
-        polls++;
-        lastPollMs = clock.now();
-        const result = await options.attempt(Math.max(1000, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - lastPollMs)));
-        if (result.kind === 'tokens')
-            return result.tokens;
-        if (result.kind === 'transient' && result.status !== 429) {
-            failuresInARow++;
-            lastFailure = result.reason;
-            // RFC 8628 §3.5: back off exponentially, starting from the polling interval.
-            const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) };
-            const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()));
-            const waitMs = result.retryAfterMs ?? backoff;
-            emit({ type: 'transient', reason: result.reason, failuresInARow, retryInMs: waitMs });
-            nextPollMs = lastPollMs + waitMs;
-            continue;
-        }
-        failuresInARow = 0;
-        lastFailure = undefined;
-        const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down'; // a bare 429 means slow down
-        switch (error) {
-            case 'authorization_pending':
-                emit({ type: 'pending', poll: polls });
-                break;
-            case 'slow_down': {
-                slowDowns++;
-                const offered = result.kind === 'oauth-error' && result.intervalSeconds
-                    ? result.intervalSeconds * 1000
-                    : 0;
-                intervalMs = Math.max(intervalMs + SLOW_DOWN_STEP_MS, offered);
-                emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns });
-                break;
-            }
-            case 'access_denied':
-            case 'authorization_declined': // Entra ID's name for a refusal
-                throw new errors/* WaitEndedError */.Ys('denied', 'The request was denied: the person who signed in declined it at the provider. Run the job again if that was a mistake.', result.kind === 'oauth-error' ? result.body : undefined);
-            case 'expired_token':
-                throw new errors/* WaitEndedError */.Ys('expired', 'The code expired before anyone approved it. Run the job again and approve within the time shown.', result.kind === 'oauth-error' ? result.body : undefined);
-            default:
-                if (result.kind === 'oauth-error') {
-                    throw oauthError(options.endpoint, result.status, result.body, 'device-token', options.advisors);
-                }
-        }
-        const retryAfterMs = result.retryAfterMs ?? 0;
-        nextPollMs = lastPollMs + Math.max(intervalMs, retryAfterMs) + POLL_MARGIN_MS;
-    }
-}
-/**
- * When the next poll would fall after the deadline, one last poll just before it still catches
- * an approval given in the meantime, provided it keeps a decent gap from the previous poll (or
- * from the start, when there was none: an interval as long as the code's life, Keycloak 17's
- * 600 s for a 600 s code, keycloak#12327, still gets its one poll).
- */
-function finalPollTime(deadlineMs, lastPollMs, intervalMs, nowMs) {
-    const candidate = deadlineMs - 1000;
-    if (candidate <= nowMs)
-        return undefined;
-    return candidate - lastPollMs >= Math.min(intervalMs, 5000) ? candidate : undefined;
-}
-function deadlineReached(options, deadlineMs, lastFailure) {
-    const failing = lastFailure
-        ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}`
-        : '';
-    if (options.expiresAtMs !== undefined && deadlineMs >= options.expiresAtMs) {
-        return new errors/* WaitEndedError */.Ys('expired', `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing}`);
-    }
-    return new errors/* WaitEndedError */.Ys('timed-out', `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing}`);
-}
-async function sleepUntil(clock, targetMs, signal, emit) {
-    for (let now = clock.now(); now < targetMs; now = clock.now()) {
-        await clock.sleep(Math.min(TICK_MS, targetMs - now), signal);
-        emit({ type: 'tick', nowMs: clock.now() });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runner/format.ts
-/** Times and durations as the person reading the log wants them. */
-/** "10:15:00 UTC" (with the date when it is not today's). */
-function formatUtc(ms, nowMs) {
-    const iso = new Date(ms).toISOString();
-    const time = `${iso.slice(11, 19)} UTC`;
-    return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10)
-        ? time
-        : `${iso.slice(0, 10)} ${time}`;
-}
-/** "14 min 30 s", "45 s", "2 h 5 min". */
-function formatDuration(ms) {
-    const total = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(total / 3600);
-    const minutes = Math.floor((total % 3600) / 60);
-    const seconds = total % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes} min ${seconds} s` : `${minutes} min`;
-    return `${seconds} s`;
-}
-/** ISO 8601 without milliseconds: 2026-11-24T10:15:00Z. */
-function isoSeconds(ms) {
-    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 ;// CONCATENATED MODULE: ./src/runner/outputs.ts
@@ -31519,21 +31122,26 @@ function maskTokens(runner, tokens) {
     }
 }
 /**
- * Sets the step outputs. Values the provider did not return stay unset. refresh-token is the one
- * to store: the new one when the provider rotated it, otherwise the one that still works.
+ * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
+ * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
+ * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
+ * first run from an empty secret.
  */
+function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
+    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
+    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
+}
+/** Sets the step outputs. Values the provider did not return stay unset. */
 function publishTokens(runner, tokens, options) {
     maskTokens(runner, tokens);
-    // It may become the refresh-token output: masked here too, not only where it was read.
-    if (options.refreshTokenUsed)
-        runner.setSecret(options.refreshTokenUsed);
+    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
+    // It may be the refresh-token input: masked here too, not only where it was read.
+    if (refreshToken.value)
+        runner.setSecret(refreshToken.value);
     runner.setOutput('access-token', tokens.accessToken);
-    const refreshToken = tokens.refreshToken ?? options.refreshTokenUsed;
-    if (refreshToken)
-        runner.setOutput('refresh-token', refreshToken);
-    if (options.refreshTokenUsed !== undefined) {
-        runner.setOutput('refresh-token-rotated', String(tokens.refreshToken !== undefined && tokens.refreshToken !== options.refreshTokenUsed));
-    }
+    if (refreshToken.value)
+        runner.setOutput('refresh-token', refreshToken.value);
+    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
     if (tokens.idToken)
         runner.setOutput('id-token', tokens.idToken);
     if (tokens.tokenType)
@@ -31547,97 +31155,911 @@ function publishTokens(runner, tokens, options) {
     }
     if (tokens.scope)
         runner.setOutput('scope', tokens.scope);
+    if (options.approver) {
+        runner.setOutput('approver', options.approver.name);
+        runner.setOutput('approver-subject', options.approver.subject);
+    }
 }
 
-;// CONCATENATED MODULE: ./src/runner/prompt.ts
+;// CONCATENATED MODULE: ./src/flow/identify.ts
 
-function runOrigin(env) {
-    // The workflow name is free text from a YAML file: no line break or escape sequence from it
-    // (or any of these) may reach the prompt, where it could fake or hide a line.
-    const read = (name) => env[name]?.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
-    // || and not ??: an empty GITHUB_SERVER_URL would make the run URL relative.
-    const server = read('GITHUB_SERVER_URL') || 'https://github.com';
-    const repository = read('GITHUB_REPOSITORY');
-    const runId = read('GITHUB_RUN_ID');
-    const workflow = read('GITHUB_WORKFLOW');
-    const runAttempt = read('GITHUB_RUN_ATTEMPT');
-    const actor = read('GITHUB_ACTOR');
-    return {
-        ...(repository && { repository }),
-        ...(workflow && { workflow }),
-        ...(runId && { runId }),
-        ...(runAttempt && { runAttempt }),
-        ...(actor && { actor }),
-        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
-    };
+
+
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+async function identify(ctx, runner, config, metadata, received) {
+    maskTokens(runner, received);
+    let tokens = received;
+    let approver;
+    if (tokens.idToken) {
+        if (metadata.issuer && metadata.jwksUri) {
+            const claims = await verifyIdToken(ctx, tokens.idToken, {
+                issuer: metadata.issuer,
+                clientId: config.clientId,
+                jwksUri: metadata.jwksUri,
+                ...(config.clientSecret && { clientSecret: config.clientSecret })
+            });
+            approver = approverFromClaims(claims);
+        }
+        else {
+            const { idToken: _withheld, ...rest } = tokens;
+            tokens = rest;
+            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
+        }
+    }
+    const api = userApiOf(config, metadata);
+    if (!approver && api) {
+        try {
+            approver = await fetchApprover(ctx, api, tokens.accessToken);
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+    if (!approver && !api) {
+        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
+    }
+    return { tokens, ...(approver && { approver }) };
 }
-function describeOrigin(origin) {
-    if (!origin.repository)
+/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
+function userApiOf(config, metadata) {
+    if (metadata.userinfoEndpoint) {
+        return {
+            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        };
+    }
+    return config.provider.userApi?.(metadata.tokenEndpoint);
+}
+
+;// CONCATENATED MODULE: ./src/flow/normalize.ts
+/** Tokens as the provider sent them, in the RFC's form. */
+function normalizeTokens(config, received) {
+    const tokens = config.provider.normalizeTokens?.(received) ?? received;
+    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
+}
+
+;// CONCATENATED MODULE: ./src/flow/refresh.ts
+
+
+
+/**
+ * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
+ * person must be asked instead (no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown.
+ */
+async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
+    if (config.refreshToken === undefined)
         return undefined;
-    const parts = [origin.repository];
-    if (origin.workflow)
-        parts.push(`workflow "${origin.workflow}"`);
-    if (origin.runId)
-        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
-    if (origin.actor)
-        parts.push(`started by ${origin.actor}`);
-    return parts.join(' · ');
-}
-const RULE = '─'.repeat(64);
-/** The block printed the moment the code exists; the log is live, the summary is not. */
-function promptLines(ctx, nowMs) {
-    const { device } = ctx;
-    const lines = [
-        `┌${RULE}`,
-        '│ Approval needed: sign in at the provider and enter the code.',
-        '│',
-        `│   1. Open   ${device.verificationUri}`,
-        `│   2. Enter  ${device.userCode}`
-    ];
-    if (device.verificationUriComplete) {
-        lines.push('│', '│   Or open this link, which fills in the code:', `│     ${device.verificationUriComplete}`);
+    try {
+        const tokens = await refreshTokens(ctx, tokenEndpoint, client, config.refreshToken, config.scope);
+        maskTokens(runner, tokens);
+        return tokens;
     }
-    lines.push('│', `│   Client   ${ctx.clientId}`, `│   Scope    ${ctx.scope ?? "(the provider's default)"}`);
-    const origin = describeOrigin(ctx.origin);
-    if (origin)
-        lines.push(`│   Asked by ${origin}`);
-    if (ctx.origin.runUrl)
-        lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
-    if (device.message)
-        lines.push('│', `│   The provider says: ${device.message}`);
-    lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
-    return lines;
+    catch (error) {
+        if (!isDeadRefreshToken(error, quirks) || config.onRefreshFailure !== 'device')
+            throw error;
+        runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`);
+        return undefined;
+    }
 }
-function noticeOf(ctx, nowMs) {
-    const { device } = ctx;
-    const where = device.verificationUriComplete ?? device.verificationUri;
-    const origin = describeOrigin(ctx.origin);
+/** The provider says the refresh token is no good, as opposed to anything else going wrong. */
+function isDeadRefreshToken(error, quirks) {
+    if (error instanceof RefreshRefusedError)
+        return true;
+    return error instanceof errors/* OAuthError */.W5 && quirks.deadRefreshTokenErrors.has(error.error);
+}
+
+;// CONCATENATED MODULE: ./src/providers/preset.ts
+/** True when any of the endpoints has a host the test accepts. */
+function anyHost(endpoints, test) {
+    return [endpoints.issuer, endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some((url) => {
+        if (!url || !URL.canParse(url))
+            return false;
+        return test(new URL(url).hostname.toLowerCase());
+    });
+}
+
+;// CONCATENATED MODULE: ./src/providers/auth0.ts
+
+/**
+ * Auth0's Device Authorization Flow. Departures the protocol code already tolerates: pending comes
+ * with HTTP 403 and slow_down with 429 (response.ts, poll.ts), and `audience` names the API (the
+ * audience input). Auth0 answers `expired_token` exactly once and `invalid_grant` after that; the
+ * action stops at the first. Refresh tokens come only with the `offline_access` scope and "Allow
+ * Offline Access" on the API; the flow runs only for Native apps whose Token Endpoint
+ * Authentication Method is None.
+ *
+ * Sources:
+ * - https://auth0.com/docs/api/authentication/device-authorization-flow/authorize-device
+ * - https://auth0.com/docs/get-started/authentication-and-authorization-flow/device-authorization-flow/call-your-api-using-the-device-authorization-flow
+ *   (request tokens: the expired_token note; troubleshooting: limitations)
+ */
+const advise = (body, kind) => {
+    switch (body.error) {
+        case 'unauthorized_client':
+            return 'Auth0 runs the device flow only for an application of type Native with Device Code ticked (Applications → your app → Advanced Settings → Grant Types), the OIDC Conformant toggle on, and Token Endpoint Authentication Method None (so give no client-secret).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'Auth0 no longer accepts this refresh token: it expired, was revoked, or (with refresh token rotation) was already used, in which case Auth0 revokes the whole family. Run the device flow again (on-refresh-failure: device) and store the new refresh token.'
+                : 'Auth0 answers expired_token once and invalid_grant after that: the device code has expired or was already used. Run the job again.';
+        case 'access_denied':
+            return kind === 'device-authorization' &&
+                /service not found/i.test(body.errorDescription ?? '')
+                ? 'Auth0 does not know the audience: set it to the Identifier of an API registered in the tenant (Applications → APIs).'
+                : undefined;
+        default:
+            return undefined;
+    }
+};
+const auth0 = {
+    name: 'Auth0',
+    // Tenants on a custom domain are not recognized; the protocol works the same, without this advice.
+    recognizes: (endpoints) => anyHost(endpoints, (host) => host.endsWith('.auth0.com')),
+    advisor: advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/entra.ts
+
+/**
+ * Microsoft Entra ID puts an AADSTS code at the start of error_description. The description is
+ * shown as it is; these add what to do for the codes people meet with the device flow.
+ *
+ * Sources:
+ * - https://learn.microsoft.com/entra/identity-platform/reference-error-codes (the codes)
+ * - https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code (the flow, its
+ *   errors authorization_declined, bad_verification_code, expired_token)
+ */
+const ADVICE = {
+    '53003': 'Conditional Access blocked the sign-in. Many tenants block the device code flow on purpose (device code phishing); ask your Entra administrator for a Conditional Access exception for this app, or use another flow.',
+    '530032': 'A Conditional Access security policy of the tenant blocked the sign-in; tenants often block the device code flow on purpose. Ask your Entra administrator.',
+    '50131': 'Conditional Access refused the sign-in (device state, risk or policy); tenants often block the device code flow on purpose. Ask your Entra administrator.',
+    '50097': 'Conditional Access requires a compliant or registered device; ask your Entra administrator.',
+    '50076': 'Multi-factor authentication is required: the approver must complete it when signing in.',
+    '65001': 'Nobody has consented to the requested scopes for this app: an administrator can grant consent in the app registration (API permissions).',
+    '700016': 'The app (client-id) was not found in this tenant: check client-id and the tenant in the issuer URL.',
+    '7000218': 'The app registration is confidential: turn on "Allow public client flows" in its Authentication settings, or give client-secret.',
+    '700025': 'The app registration is a public client, so it must not send a secret or key: remove client-secret (or client-private-key).',
+    '7000215': "The client-secret is wrong: use the secret's Value, not its Secret ID.",
+    '7000222': 'The client secret has expired: create a new one in the app registration (Certificates & secrets).',
+    '50194': 'The app registration is single-tenant, so the common endpoint cannot be used: put the tenant ID in the issuer (https://login.microsoftonline.com/<tenant-id>/v2.0).',
+    '70019': 'The code expired before it was approved; run the job again.',
+    '70018': 'The approver typed a wrong code; run the job again and enter the code exactly as shown.',
+    '50196': 'Entra detected a request loop (too many identical requests): wait a few minutes before running the job again.',
+    '700082': 'The refresh token expired after a period without use. Run the device flow again (on-refresh-failure: device) and store the new refresh token.',
+    '50173': 'The refresh token was revoked (password change or an administrator). Run the device flow again (on-refresh-failure: device).',
+    '90002': 'The tenant in the issuer URL does not exist: check it.',
+    '50020': "The approver's account is not in this tenant: use the organizations or common tenant, or invite the account."
+};
+/** Applies to any provider: an AADSTS code in error_description is unmistakable. */
+const entraAdvisor = (body) => {
+    const code = /AADSTS(\d+)/.exec(body.errorDescription ?? '')?.[1];
+    return code ? ADVICE[code] : undefined;
+};
+/**
+ * Entra ID's name for access_denied (v2-oauth2-device-code, "Expected errors"). Unmistakable, so
+ * read as a denial wherever it appears, like the AADSTS codes.
+ */
+const ENTRA_DENIAL_ERRORS = ['authorization_declined'];
+/** The Microsoft clouds' sign-in hosts. */
+const ENTRA_HOSTS = new Set([
+    'login.microsoftonline.com',
+    'login.microsoftonline.us',
+    'login.chinacloudapi.cn',
+    'login.partner.microsoftonline.cn'
+]);
+/** Entra ID's own error codes for the device flow (v2-oauth2-device-code, "Expected errors"). */
+const entra = {
+    name: 'Microsoft Entra ID',
+    recognizes: (endpoints) => anyHost(endpoints, (host) => ENTRA_HOSTS.has(host)),
+    advisor: (body, kind) => {
+        if (body.error === 'bad_verification_code' && kind === 'device-token') {
+            return 'Entra ID did not recognize the device code. This is not something to fix in the workflow: run the job again.';
+        }
+        return undefined;
+    }
+};
+
+;// CONCATENATED MODULE: ./src/providers/github.ts
+/**
+ * GitHub's device flow: no discovery, fixed paths on the server (github.com or a GitHub
+ * Enterprise Server), errors answered with HTTP 200, its own error codes, and the granted scopes
+ * comma-separated. GitHub App user tokens expire and come with a refresh token that rotates.
+ *
+ * Sources:
+ * - https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow
+ *   (endpoints, parameters, error codes, `slow_down` with a new `interval`, scope `repo,gist`)
+ * - https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
+ *   (refresh: client_secret required unless the token came from the device flow; rotation)
+ * - https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors
+ *   (incorrect_client_credentials, unverified_user_email)
+ */
+const github_advise = (body, kind) => {
+    switch (body.error) {
+        case 'device_flow_disabled':
+            return 'The device flow is not enabled for this app. In the app\'s settings on GitHub (Settings → Developer settings → OAuth Apps or GitHub Apps → your app), tick "Enable Device Flow" and save.';
+        case 'incorrect_client_credentials':
+            return "GitHub does not know this client-id (or the client-secret is wrong). Use the Client ID shown on the app's settings page (not the App ID), and a current client secret.";
+        case 'incorrect_device_code':
+            return 'GitHub did not recognize the device code. This is not something to fix in the workflow: run the job again.';
+        case 'unsupported_grant_type':
+            return kind === 'refresh'
+                ? "GitHub issues refresh tokens only to GitHub Apps with expiring user tokens; an OAuth App's token does not expire and cannot be refreshed."
+                : 'GitHub rejected the grant type; this is a bug in the action, please report it.';
+        case 'bad_refresh_token':
+            return 'The refresh token is expired, revoked, or was already used (GitHub rotates it on every refresh). Run the device flow again (on-refresh-failure: device) and store the new refresh token.';
+        case 'unverified_user_email':
+            return "The approver's GitHub account has no verified primary email address; they must verify it (GitHub → Settings → Emails) and approve again.";
+        case 'unauthorized_client':
+            return kind === 'refresh'
+                ? 'GitHub refused the refresh. A refresh token from the web flow needs the client-secret as well as the client-id; one from the device flow needs only the client-id.'
+                : "The app may not use this grant: check that the device flow is enabled in the app's settings.";
+        default:
+            return undefined;
+    }
+};
+const github = {
+    name: 'github',
+    fixedEndpoints: (serverUrl) => {
+        const base = serverUrl.replace(/\/+$/, '');
+        return {
+            deviceAuthorizationEndpoint: `${base}/login/device/code`,
+            tokenEndpoint: `${base}/login/oauth/access_token`
+        };
+    },
+    // GitHub documents client_id and client_secret as form parameters.
+    secretAuthMethod: 'client_secret_post',
+    normalizeTokens: (tokens) => tokens.scope === undefined
+        ? tokens
+        : {
+            ...tokens,
+            scope: tokens.scope
+                .split(/[,\s]+/)
+                .filter(Boolean)
+                .join(' ')
+        },
+    advisors: [github_advise],
+    // GitHub's name for RFC 6749's invalid_grant on a refresh.
+    deadRefreshTokenErrors: ['bad_refresh_token'],
+    // GitHub issues no id_token; its REST API names the token's owner (GET /user).
+    userApi: (tokenEndpoint) => {
+        const server = new URL(tokenEndpoint);
+        const api = server.hostname === 'github.com' ? 'https://api.github.com' : `${server.origin}/api/v3`;
+        return {
+            endpoint: { name: 'GitHub user API', url: `${api}/user` },
+            headers: { Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28' },
+            nameField: 'login',
+            subjectField: 'id'
+        };
+    }
+};
+
+;// CONCATENATED MODULE: ./src/providers/google.ts
+
+/**
+ * Google's "OAuth 2.0 for TV and Limited-Input Device Applications". Departures from RFC 8628 that
+ * the protocol code already tolerates: the device response names the URL `verification_url`
+ * (deviations.ts), the token endpoint wants the client secret (give client-secret), and errors
+ * come with HTTP 428 (pending) and 403 (slow_down, access_denied) rather than 400 (response.ts
+ * reads `error` from any status). What is left is advice about Google's console.
+ *
+ * Source: https://developers.google.com/identity/protocols/oauth2/limited-input-device
+ */
+const google_advise = (body, kind) => {
+    const said = body.errorDescription ?? '';
+    switch (body.error) {
+        case 'invalid_client':
+        case 'unauthorized_client':
+            return 'Google runs the device flow only for an OAuth client of the type "TVs and Limited Input devices" (Google Cloud console → APIs & Services → Credentials → Create credentials → OAuth client ID). Use that client\'s ID as client-id and its secret as client-secret.';
+        case 'invalid_scope':
+            return 'Google allows only a short list of scopes in the device flow (openid, email, profile, drive.file, youtube and a few more): see https://developers.google.com/identity/protocols/oauth2/limited-input-device#allowedscopes';
+        case 'invalid_request':
+            return kind !== 'device-authorization' && /secret/i.test(said)
+                ? 'Google\'s token endpoint wants the client secret, even for a "TVs and Limited Input devices" client: set client-secret (and client-auth-method: client_secret_post).'
+                : undefined;
+        case 'admin_policy_enforced':
+            return "The approver's Google Workspace administrator does not allow one or more of the requested scopes for this app; ask them to allow the app (Admin console → Security → API controls), or ask for fewer scopes.";
+        case 'org_internal':
+            return 'The OAuth client belongs to a project whose consent screen is limited to one Google Cloud organization (user type Internal): approve with an account of that organization, or make the consent screen External.';
+        default:
+            return undefined;
+    }
+};
+const google = {
+    name: 'Google',
+    recognizes: (endpoints) => anyHost(endpoints, (host) => host === 'accounts.google.com' || host.endsWith('.googleapis.com')),
+    advisor: google_advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/keycloak.ts
+/**
+ * Keycloak follows RFC 8628 (every error with HTTP 400). The realm is part of the issuer
+ * (https://{host}/realms/{realm}), so discovery appends /.well-known/openid-configuration to it.
+ * The grant is switched on per client; the code lifespan and polling interval are set per realm
+ * and per client. Keycloak 17 initialized the default polling interval with the lifespan, 600 s
+ * (keycloak#12327, fixed by PR #11893): such an interval is honoured and reported (device.ts).
+ *
+ * Sources:
+ * - https://www.keycloak.org/docs/latest/server_admin/#con-oauth2-device-authorization-grant_server_administration_guide
+ * - keycloak/keycloak services/.../DeviceGrantType.java and DeviceEndpoint.java (the error codes
+ *   and descriptions), https://github.com/keycloak/keycloak/issues/12327
+ */
+const keycloak_advise = (body) => {
+    const said = body.errorDescription ?? '';
+    if (body.error === 'unauthorized_client' && /device authorization grant/i.test(said)) {
+        return 'Switch the grant on for this client in the Keycloak admin console: Clients → your client → Settings → Capability config → OAuth 2.0 Device Authorization Grant.';
+    }
+    if ((body.error === 'unauthorized_client' || body.error === 'invalid_client') &&
+        /invalid client/i.test(said)) {
+        return 'Keycloak did not accept the client: check client-id and the realm in the issuer. A client with Client authentication on is confidential and needs client-secret; turn Client authentication off for a public client.';
+    }
+    return undefined;
+};
+/** /realms/{realm}/protocol/openid-connect/ is Keycloak's own path layout. */
+function isKeycloak(endpoints) {
+    return [endpoints.deviceAuthorizationEndpoint, endpoints.tokenEndpoint].some((url) => /\/realms\/[^/]+\/protocol\/openid-connect\//.test(url));
+}
+const keycloak = {
+    name: 'Keycloak',
+    recognizes: isKeycloak,
+    advisor: keycloak_advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/okta.ts
+
+/**
+ * Okta follows RFC 8628; what differs is where the switches are. The org authorization server
+ * (issuer https://{org}.okta.com, endpoints under /oauth2/v1/) and custom authorization servers
+ * (issuer https://{org}.okta.com/oauth2/{id}, endpoints under /oauth2/{id}/v1/) both run the
+ * flow, for Native apps with the Device Authorization grant; a custom server's access policy rule
+ * must allow the grant too. Discovery works for both: the issuer with
+ * /.well-known/openid-configuration appended.
+ *
+ * Source: https://developer.okta.com/docs/guides/device-authorization-grant/main/
+ */
+const SWITCHES = 'The app must be a Native (OIDC) app with Device Authorization ticked under Grant type (Admin Console → Applications → your app → General); for a custom authorization server, its access policy rule must include Device Authorization too (Security → API → your server → Access Policies).';
+const okta_advise = (body, kind) => {
+    switch (body.error) {
+        case 'unauthorized_client':
+            return `Okta does not allow this client the device flow. ${SWITCHES}`;
+        case 'access_denied':
+            // During polling a denial is the approver's; before, it is the authorization server's policy.
+            return kind === 'device-authorization'
+                ? `Okta's authorization server policy refused the request. ${SWITCHES}`
+                : undefined;
+        case 'invalid_client':
+            return 'Okta did not accept the client: check client-id, and give client-secret only when the app\'s Client authentication is "Client secret".';
+        default:
+            return undefined;
+    }
+};
+const OKTA_DOMAINS = ['.okta.com', '.oktapreview.com', '.okta-emea.com', '.okta-gov.com'];
+const okta = {
+    name: 'Okta',
+    // Orgs on a custom domain are not recognized; the protocol works the same, without this advice.
+    recognizes: (endpoints) => anyHost(endpoints, (host) => OKTA_DOMAINS.some((domain) => host.endsWith(domain))),
+    advisor: okta_advise
+};
+
+;// CONCATENATED MODULE: ./src/providers/index.ts
+
+
+
+
+
+
+/** Any standards-following provider: endpoints from discovery or inputs. */
+const oidc = { name: 'oidc', advisors: [] };
+const PROVIDERS = { oidc, github: github };
+/**
+ * Providers that need no preset (discovery finds them, the protocol code tolerates their
+ * departures) but whose errors deserve advice about their own consoles. Devolutions Server needs
+ * nothing here: it follows RFC 8628 as its documentation describes it (see docs/providers.md).
+ */
+const RECOGNIZED = [entra, google, auth0, okta, keycloak];
+/**
+ * What the flow must know of the provider: the advice for errors (the preset's, then that of the
+ * provider the endpoints belong to, then Entra's AADSTS codes, which are unmistakable wherever
+ * they appear: an Entra tenant is configured as a plain OIDC provider, possibly behind a proxy or
+ * custom domain), and the provider's own names for a denial and for a dead refresh token.
+ */
+function quirksFor(preset, endpoints) {
+    const recognized = endpoints
+        ? RECOGNIZED.filter((provider) => provider.recognizes(endpoints))
+        : [];
     return {
-        title: `Approval needed: enter code ${device.userCode}`,
-        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
-            `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
-            `${origin ? ` Asked by ${origin}.` : ''}`
+        advisors: [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor],
+        denialErrors: new Set(ENTRA_DENIAL_ERRORS),
+        // RFC 6749 §5.2: invalid_grant is the standard's name for a refresh token that is no good.
+        deadRefreshTokenErrors: new Set(['invalid_grant', ...(preset.deadRefreshTokenErrors ?? [])])
     };
 }
-/** Repeated while waiting: someone who opens the log late may not see the first block. */
-function reminderLine(ctx, nowMs) {
-    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+/** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
+const RESERVED_PARAMS = {
+    client_id: 'use the client-id input',
+    client_secret: 'use the client-secret input',
+    client_assertion: 'use client-private-key with client-auth-method: private_key_jwt',
+    client_assertion_type: 'use client-private-key with client-auth-method: private_key_jwt',
+    grant_type: 'the action sets it',
+    device_code: 'the action sets it',
+    refresh_token: 'use the refresh-token input',
+    scope: 'use the scope input',
+    audience: 'use the audience input',
+    resource: 'use the resource input'
+};
+/** Reads and checks every input; each problem is an InputError naming the input. */
+function readConfig(source) {
+    // Masked first, before anything could print them.
+    const clientSecret = optional(source.getInput('client-secret'));
+    const refreshToken = optional(source.getInput('refresh-token'));
+    const clientPrivateKey = optional(source.getInput('client-private-key'));
+    if (clientSecret)
+        source.setSecret(clientSecret);
+    if (refreshToken)
+        source.setSecret(refreshToken);
+    if (clientPrivateKey)
+        maskKey(clientPrivateKey, source);
+    const provider = readProvider(source.getInput('provider'));
+    const clientId = source.getInput('client-id');
+    if (!clientId) {
+        throw new errors/* InputError */.dz('client-id', 'is required. Set it to the OAuth client ID registered at your identity provider.');
+    }
+    if (!/^[\x21-\x7E]{1,512}$/.test(clientId)) {
+        throw new errors/* InputError */.dz('client-id', 'must be printable ASCII without spaces, at most 512 characters.');
+    }
+    const endpoints = readEndpoints(source, provider);
+    const clientAuthMethod = readClientAuthMethod(source.getInput('client-auth-method'), clientSecret, clientPrivateKey);
+    if (clientPrivateKey)
+        checkPrivateKey(clientPrivateKey);
+    const audience = optional(source.getInput('audience'));
+    const timeoutSeconds = parseTimeout(source.getInput('timeout'));
+    return {
+        provider,
+        endpoints,
+        clientId,
+        ...(clientSecret && { clientSecret }),
+        ...(clientPrivateKey && { clientPrivateKey }),
+        clientAuthMethod,
+        ...optionalField('scope', readScope(source.getInput('scope'))),
+        ...(audience && { audience: singleLine('audience', audience) }),
+        resources: readResources(source.getInput('resource')),
+        extraParams: parseExtraParams(source.getInput('extra-params')),
+        ...(refreshToken && { refreshToken }),
+        onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
+        ...(timeoutSeconds !== undefined && { timeoutSeconds }),
+        summary: readBoolean('summary', source.getInput('summary'), true)
+    };
 }
-/** Says when a reminder is due: once a minute. */
-class ReminderSchedule {
-    everyMs;
-    lastMs;
-    constructor(shownAtMs, everyMs = 60_000) {
-        this.everyMs = everyMs;
-        this.lastMs = shownAtMs;
+function optional(value) {
+    return value === '' ? undefined : value;
+}
+function optionalField(key, value) {
+    return (value === undefined ? {} : { [key]: value });
+}
+function readProvider(value) {
+    const name = (value || 'oidc').toLowerCase();
+    // hasOwn: "constructor" or "__proto__" would otherwise find Object's members and pass.
+    const preset = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+    if (!preset) {
+        throw new errors/* InputError */.dz('provider', `"${value}" is not a known provider. Use one of: ${Object.keys(PROVIDERS).join(', ')}.`);
     }
-    due(nowMs) {
-        if (nowMs - this.lastMs < this.everyMs)
-            return false;
-        this.lastMs = nowMs;
+    return preset;
+}
+function readEndpoints(source, provider) {
+    const url = (name) => {
+        const value = optional(source.getInput(name));
+        if (value === undefined)
+            return undefined;
+        const check = checkSecureUrl(value);
+        if (!check.ok)
+            throw new errors/* InputError */.dz(name, `"${shownUrl(value)}" ${check.problem}.`);
+        return value;
+    };
+    const issuer = url('issuer');
+    // Any '?' starts a query, even an empty one that URL.search reports as ''.
+    if (issuer?.includes('?')) {
+        throw new errors/* InputError */.dz('issuer', 'must not have a ?query part (RFC 8414 §2); give the issuer exactly as the provider publishes it.');
+    }
+    const discoveryUrl = url('discovery-url');
+    let deviceAuthorizationEndpoint = url('device-authorization-endpoint');
+    let tokenEndpoint = url('token-endpoint');
+    if (provider.fixedEndpoints) {
+        const serverInput = optional(source.getInput('github-server-url'));
+        // An empty GITHUB_SERVER_URL is as good as none.
+        const server = serverInput ?? (source.env['GITHUB_SERVER_URL'] || 'https://github.com');
+        const check = checkSecureUrl(server);
+        if (!check.ok)
+            throw new errors/* InputError */.dz('github-server-url', `"${shownUrl(server)}" ${check.problem}.`);
+        if (issuer || discoveryUrl) {
+            throw new errors/* InputError */.dz(issuer ? 'issuer' : 'discovery-url', `is not used with provider: ${provider.name}, which has no discovery; remove it (the server is set by github-server-url).`);
+        }
+        const fixed = provider.fixedEndpoints(check.url.origin + check.url.pathname);
+        deviceAuthorizationEndpoint ??= fixed.deviceAuthorizationEndpoint;
+        tokenEndpoint ??= fixed.tokenEndpoint;
+    }
+    else if (!issuer && !discoveryUrl && !(deviceAuthorizationEndpoint && tokenEndpoint)) {
+        throw new errors/* InputError */.dz('issuer', "is required: set it to your identity provider's issuer URL (for example https://login.example.com), or set discovery-url, or set both device-authorization-endpoint and token-endpoint.");
+    }
+    return {
+        // Kept exactly as given: OIDC Discovery §4.3 compares issuers character for character.
+        ...(issuer && { issuer }),
+        ...(discoveryUrl && { discoveryUrl }),
+        ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
+        ...(tokenEndpoint && { tokenEndpoint })
+    };
+}
+/** A URL as a message may quote it: a user:password@ part is never repeated. */
+function shownUrl(value) {
+    return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, '$1…@').slice(0, 200);
+}
+function readClientAuthMethod(value, secret, privateKey) {
+    const method = readChoice('client-auth-method', value || 'auto', ['auto', ...CLIENT_AUTH_METHODS]);
+    if (secret && privateKey) {
+        throw new errors/* InputError */.dz('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.');
+    }
+    const needsSecret = method === 'client_secret_basic' || method === 'client_secret_post';
+    // The wrong credential is reported before the missing one: asking for a secret when a key is
+    // given would only lead to the "both set" error next.
+    if (privateKey && needsSecret) {
+        throw new errors/* InputError */.dz('client-auth-method', `is ${method}, but a client-private-key is given; use private_key_jwt or auto.`);
+    }
+    if (secret && method === 'private_key_jwt') {
+        throw new errors/* InputError */.dz('client-auth-method', 'is private_key_jwt, but client-secret is given instead of client-private-key.');
+    }
+    if (needsSecret && !secret) {
+        throw new errors/* InputError */.dz('client-secret', `is required with client-auth-method: ${method}. Set it from a secret, for example \${{ secrets.OAUTH_CLIENT_SECRET }}.`);
+    }
+    if (method === 'private_key_jwt' && !privateKey) {
+        throw new errors/* InputError */.dz('client-private-key', 'is required with client-auth-method: private_key_jwt. Set it to a PKCS#8 PEM or a private JWK, from a secret.');
+    }
+    if (method === 'none' && (secret || privateKey)) {
+        throw new errors/* InputError */.dz('client-auth-method', `is none, but ${secret ? 'client-secret' : 'client-private-key'} is set. Remove it, or choose a method that uses it (or auto).`);
+    }
+    return method;
+}
+function checkPrivateKey(key) {
+    if (key.startsWith('{')) {
+        try {
+            const jwk = JSON.parse(key);
+            if (typeof jwk['kty'] === 'string' && typeof jwk['d'] === 'string')
+                return;
+        }
+        catch {
+            // reported below
+        }
+        throw new errors/* InputError */.dz('client-private-key', 'looks like JSON but is not a private JWK (it needs "kty" and "d").');
+    }
+    if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(key)) {
+        throw new errors/* InputError */.dz('client-private-key', 'is a PKCS#1 or SEC1 PEM; convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem');
+    }
+    if (!/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/.test(key)) {
+        throw new errors/* InputError */.dz('client-private-key', 'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a private JWK as JSON.');
+    }
+}
+/**
+ * A multi-line secret is masked line by line by the runner, armour lines, braces and short lines
+ * included; so mask the key material line by line ourselves, the whole key only when it is one
+ * line, and a JWK's private members by value (they may be printed apart from their line).
+ */
+function maskKey(key, source) {
+    if (!/[\r\n]/.test(key))
+        source.setSecret(key);
+    for (const line of key.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (trimmed.length >= 8 && !trimmed.startsWith('-----'))
+            source.setSecret(trimmed);
+    }
+    let jwk;
+    try {
+        jwk = JSON.parse(key);
+    }
+    catch {
+        return;
+    }
+    // RFC 7518 §6.2.2, §6.3.2, §6.4: the private parameters of EC, RSA and oct keys.
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+        const value = jwk?.[member];
+        if (typeof value === 'string' && value.length >= 8)
+            source.setSecret(value);
+    }
+}
+function readScope(value) {
+    const scope = value.split(/\s+/).filter(Boolean).join(' ');
+    if (scope === '')
+        return undefined;
+    // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+    if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
+        throw new errors/* InputError */.dz('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.');
+    }
+    return scope;
+}
+function readResources(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((resource) => {
+        // RFC 8707 §2: an absolute URI without a fragment.
+        let url;
+        try {
+            url = new URL(resource);
+        }
+        catch {
+            url = undefined;
+        }
+        if (!url || url.hash) {
+            throw new errors/* InputError */.dz('resource', `"${resource.slice(0, 200)}" is not an absolute URI without a #fragment (RFC 8707 §2). Give one per line.`);
+        }
+        return resource;
+    });
+}
+function singleLine(input, value) {
+    if (/[\u0000-\u001F\u007F]/.test(value))
+        throw new errors/* InputError */.dz(input, 'must be a single line without control characters.');
+    return value;
+}
+/** extra-params: one key=value a line, added to the device authorization request. */
+function parseExtraParams(value) {
+    const params = [];
+    value.split(/\r?\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const where = `line ${index + 1}`;
+        const equals = line.indexOf('=');
+        if (equals <= 0) {
+            throw new errors/* InputError */.dz('extra-params', `${where} is not key=value (for example prompt=login). Write one parameter a line.`);
+        }
+        const key = line.slice(0, equals).trim();
+        const paramValue = line.slice(equals + 1).trim();
+        if (!/^[A-Za-z0-9_.\-:[\]]{1,100}$/.test(key)) {
+            throw new errors/* InputError */.dz('extra-params', `${where}: "${key.slice(0, 100)}" is not a parameter name (letters, digits, _ . - : [ ] only).`);
+        }
+        // hasOwn: "constructor" is a fine parameter name, not Object's constructor.
+        const reserved = Object.hasOwn(RESERVED_PARAMS, key.toLowerCase())
+            ? RESERVED_PARAMS[key.toLowerCase()]
+            : undefined;
+        if (reserved)
+            throw new errors/* InputError */.dz('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`);
+        if (/[\u0000-\u001F\u007F]/.test(paramValue))
+            throw new errors/* InputError */.dz('extra-params', `${where} has control characters in its value.`);
+        params.push([key, paramValue]);
+    });
+    return params;
+}
+const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600 };
+/** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
+const MAX_TIMEOUT_SECONDS = 6 * 3600;
+/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
+function parseTimeout(value) {
+    const text = value.trim().toLowerCase();
+    if (text === '')
+        return undefined;
+    const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
+    const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]] : NaN;
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`);
+    }
+    return seconds;
+}
+function readChoice(input, value, choices) {
+    if (choices.includes(value))
+        return value;
+    throw new errors/* InputError */.dz(input, `"${value.slice(0, 60)}" is not one of: ${choices.join(', ')}.`);
+}
+/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them. */
+function readBoolean(input, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(value))
         return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
+
+
+
+
+
+/**
+ * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
+ * document, with any endpoint given by hand taking precedence over the one it lists.
+ */
+async function resolveEndpoints(ctx, inputs) {
+    const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs;
+    if (deviceAuthorizationEndpoint && tokenEndpoint) {
+        return {
+            ...(inputs.issuer && { issuer: inputs.issuer }),
+            deviceAuthorizationEndpoint,
+            tokenEndpoint,
+            source: 'the device-authorization-endpoint and token-endpoint inputs'
+        };
     }
+    const { document, url } = await fetchDiscoveryDocument(ctx, inputs);
+    const metadata = readDiscoveryDocument(document, url, inputs);
+    return {
+        ...metadata,
+        ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
+        ...(tokenEndpoint && { tokenEndpoint })
+    };
+}
+/**
+ * Where to look for the document, in order: OpenID Connect Discovery §4 appends
+ * /.well-known/openid-configuration to the issuer; RFC 8414 §3.1 inserts
+ * /.well-known/oauth-authorization-server between host and path; some servers instead append that
+ * suffix to an issuer with a path, as OIDC does.
+ */
+function discoveryCandidates(issuer) {
+    const url = new URL(issuer);
+    const path = url.pathname.replace(/\/+$/, '');
+    const base = `${url.origin}${path}`;
+    const candidates = [
+        `${base}/.well-known/openid-configuration`,
+        `${url.origin}/.well-known/oauth-authorization-server${path}`
+    ];
+    if (path)
+        candidates.push(`${base}/.well-known/oauth-authorization-server`);
+    return candidates;
+}
+async function fetchDiscoveryDocument(ctx, inputs) {
+    const candidates = inputs.discoveryUrl
+        ? [inputs.discoveryUrl]
+        : discoveryCandidates(inputs.issuer);
+    const missing = [];
+    for (const url of candidates) {
+        const endpoint = { name: 'discovery document', url };
+        let finalUrl = url;
+        const read = await withRetries(ctx, endpoint, async () => {
+            const answer = await getJson(ctx, endpoint);
+            finalUrl = answer.finalUrl;
+            return answer;
+        }, { attempts: 3, retryMaybeDelivered: true });
+        // Only "not here" moves on to the next place; any other failure is reported as it is.
+        if ((read.status === 404 || read.status === 410) && !inputs.discoveryUrl) {
+            missing.push(url);
+            continue;
+        }
+        if (read.status !== 200 || !read.fields) {
+            throw unusableResponse({ ...endpoint, url: finalUrl }, read, 'a JSON discovery document');
+        }
+        return { document: read.fields, url: finalUrl };
+    }
+    throw new errors/* ProviderResponseError */.Zr({ name: 'discovery document', url: candidates[0] }, 404, `No discovery document was found for the issuer ${inputs.issuer}: ${missing.join(' and ')} answered 404. Check the issuer input (it is the provider's base URL, without /.well-known/...), set discovery-url to the document's address, or give device-authorization-endpoint and token-endpoint.`);
+}
+/** Checks the discovery document (OIDC Discovery §3 and §4.3, RFC 8414 §2 and §3.3). */
+function readDiscoveryDocument(document, url, inputs) {
+    const endpoint = { name: 'discovery document', url };
+    const fail = (problem, fix) => {
+        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize(`the discovery document at ${url}`)} ${problem}. ${fix}`);
+    };
+    const published = document['issuer'];
+    if (typeof published !== 'string' || published === '') {
+        return fail('has no issuer', 'It is not a valid OpenID Connect or RFC 8414 document; check discovery-url.');
+    }
+    if (inputs.issuer && !issuerMatches(inputs.issuer, published)) {
+        fail(
+        // Provider text in a failure message: one line, bounded (the document may be 1 MiB).
+        `names the issuer ${(0,oauth_response/* printable */.g$)(published).slice(0, 300)}, but the issuer input is ${inputs.issuer}`, 'They must be identical (OpenID Connect Discovery §4.3), or tokens from one provider could be taken for another. Set issuer to exactly the published value.');
+    }
+    const endpointField = (name, required, fix) => {
+        const value = document[name];
+        if (value === undefined || value === null || value === '')
+            return required ? fail(`has no ${name}`, fix) : undefined;
+        const check = typeof value === 'string' ? checkSecureUrl(value) : undefined;
+        if (!check?.ok)
+            return fail(`lists a ${name} that ${check ? check.problem : 'is not a string'}`, fix);
+        return check.url.href;
+    };
+    // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
+    // not matter (setting the input is what the messages below advise).
+    const deviceAuthorizationEndpoint = inputs.deviceAuthorizationEndpoint ||
+        endpointField('device_authorization_endpoint', true, 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
+    const tokenEndpoint = inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.');
+    const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
+    const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
+    const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.');
+    const methods = document['token_endpoint_auth_methods_supported'];
+    return {
+        issuer: inputs.issuer ?? published,
+        deviceAuthorizationEndpoint: deviceAuthorizationEndpoint,
+        tokenEndpoint: tokenEndpoint,
+        ...(jwksUri && { jwksUri }),
+        ...(userinfoEndpoint && { userinfoEndpoint }),
+        ...(revocationEndpoint && { revocationEndpoint }),
+        ...(Array.isArray(methods) && {
+            tokenEndpointAuthMethods: methods.filter((m) => typeof m === 'string')
+        }),
+        source: `discovery at ${url}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/listeners/log.ts
+
+
+/** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
+function logListener(runner) {
+    let shownAtMs;
+    return {
+        on(event) {
+            switch (event.type) {
+                case 'code-ready':
+                    shownAtMs ??= event.atMs;
+                    for (const line of promptLines(event.prompt, event.atMs))
+                        runner.info(line);
+                    break;
+                case 'reminder':
+                    runner.info(reminderLine(event.prompt, event.atMs));
+                    break;
+                case 'poll':
+                    logPoll(runner, event.event);
+                    break;
+                case 'refreshed':
+                    runner.info('Exchanged the refresh token for a new access token.');
+                    break;
+                case 'refused':
+                    runner.info(`The approval was refused: ${event.reason}`);
+                    break;
+                case 'ended': {
+                    const { outcome } = event;
+                    if (outcome.ending !== 'approved')
+                        break;
+                    const by = outcome.approver ? ` by ${outcome.approver.name}` : '';
+                    const after = shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : '';
+                    runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`);
+                    break;
+                }
+                case 'approved':
+                    break;
+            }
+        }
+    };
+}
+function logPoll(runner, event) {
+    switch (event.type) {
+        case 'pending':
+            runner.debug(`Poll ${event.poll}: authorization_pending.`);
+            break;
+        case 'slow-down':
+            runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
+            if (event.count === 3) {
+                runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.');
+            }
+            break;
+        case 'transient':
+            runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
+            break;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/listeners/notice.ts
+
+/** Annotations on the run page, pushed while the step runs: where the approver may look first. */
+function noticeListener(runner) {
+    return {
+        on(event) {
+            if (event.type !== 'code-ready')
+                return;
+            const notice = noticeOf(event.prompt, event.atMs);
+            runner.notice(notice.message, notice.title);
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/runner/escape.ts
@@ -31728,6 +32150,55 @@ function outcomeSection(outcome) {
     return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 
+;// CONCATENATED MODULE: ./src/listeners/summary.ts
+
+/**
+ * The job summary, the record shown once the step ends: what was asked and how it ended. A
+ * failed write is only a warning. `enabled` is read at each write: the summary input is known
+ * only once the inputs are read, and an input error is recorded too.
+ */
+function summaryListener(runner, enabled) {
+    let shownAtMs;
+    const write = async (html) => {
+        if (!enabled())
+            return;
+        try {
+            await runner.appendSummary(html);
+        }
+        catch (error) {
+            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    };
+    return {
+        async on(event) {
+            if (event.type === 'code-ready') {
+                shownAtMs ??= event.atMs;
+                await write(requestSection(event.prompt, event.atMs));
+            }
+            else if (event.type === 'ended') {
+                await write(outcomeSection(recordOf(event.outcome, shownAtMs)));
+            }
+        }
+    };
+}
+function recordOf(outcome, shownAtMs) {
+    return {
+        ending: outcome.ending,
+        atMs: outcome.atMs,
+        ...(shownAtMs !== undefined && { shownAtMs }),
+        ...(outcome.detail && { detail: outcome.detail }),
+        ...(outcome.clientId && { clientId: outcome.clientId }),
+        ...(outcome.scope && { scope: outcome.scope }),
+        ...(outcome.approver && { approver: describeApprover(outcome.approver) })
+    };
+}
+/** "alice (248289761001)", or the one name when the subject is the name. */
+function describeApprover(approver) {
+    return approver.subject === approver.name
+        ? approver.name
+        : `${approver.name} (${approver.subject})`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -31742,316 +32213,86 @@ function outcomeSection(outcome) {
 
 
 
-/** Without expires_in from the provider and without the timeout input, wait this long. */
-const FALLBACK_WAIT_SECONDS = 15 * 60;
-/** Refresh-token errors that mean the token is dead, not that something else is wrong. */
-const DEAD_REFRESH_TOKEN_ERRORS = new Set([
-    'invalid_grant', // RFC 6749 §5.2
-    'bad_refresh_token' // GitHub
-]);
+
 /**
- * inputs → endpoints → (refresh) → device code → live prompt → poll → masked outputs → record.
+ * inputs → endpoints → (refresh | device code → prompt → poll) → identity → outputs → record.
+ * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
 async function run(deps) {
     const { runner, clock } = deps;
-    const summary = new SummaryWriter(runner);
-    let shownAtMs;
+    let config;
+    let quirks;
+    const events = new FlowEvents((error) => runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`));
+    events.subscribe(...listenersFor(runner, () => config?.summary ?? true));
     try {
-        const config = readConfig(runner);
-        summary.enabled = config.summary;
-        summary.clientId = config.clientId;
-        const ctx = {
-            http: deps.http,
-            clock,
-            signal: deps.signal,
-            requestTimeoutMs: deps.requestTimeoutMs ?? 30_000
-        };
+        config = readConfig(runner);
+        const ctx = oauthContext(deps);
         const metadata = await resolveEndpoints(ctx, config.endpoints);
         runner.info(`Using the endpoints from ${metadata.source}.`);
+        quirks = quirksFor(config.provider, metadata);
         const client = clientCredentials(config, metadata);
-        const advisors = advisorsFor(config.provider, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
-        const normalize = (received) => {
-            const tokens = config.provider.normalizeTokens?.(received) ?? received;
-            // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
-            return tokens.scope === undefined && config.scope
-                ? { ...tokens, scope: config.scope }
-                : tokens;
-        };
-        if (config.refreshToken) {
-            const refreshed = await tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors);
-            if (refreshed) {
-                const { tokens, approver } = await identify(ctx, runner, config, metadata, normalize(refreshed));
-                publishTokens(runner, tokens, { nowMs: clock.now(), refreshTokenUsed: config.refreshToken });
-                runner.info('Exchanged the refresh token for a new access token.');
-                await summary.outcome({
-                    ending: 'refreshed',
-                    atMs: clock.now(),
-                    clientId: config.clientId,
-                    ...scopeOf(tokens),
-                    ...approverOf(approver)
-                });
-                return 'refreshed';
-            }
-        }
-        const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
-            ...(config.scope && { scope: config.scope }),
-            ...(config.audience && { audience: config.audience }),
-            resources: config.resources,
-            extraParams: config.extraParams
-        }, advisors);
-        runner.setSecret(device.deviceCode);
-        for (const note of device.notes)
-            runner.warning(`The provider's device authorization response: ${note}.`);
-        shownAtMs = clock.now();
-        const deadlines = deadlinesOf(device, config, shownAtMs);
-        if (deadlines.note)
-            runner.warning(deadlines.note);
-        const prompt = {
-            device,
-            clientId: config.clientId,
-            ...(config.scope && { scope: config.scope }),
-            deadlineMs: deadlines.deadlineMs,
-            origin: runOrigin(runner.env)
-        };
-        for (const line of promptLines(prompt, shownAtMs))
-            runner.info(line);
-        const notice = noticeOf(prompt, shownAtMs);
-        runner.notice(notice.message, notice.title);
-        await summary.request(prompt, shownAtMs);
-        const reminders = new ReminderSchedule(shownAtMs);
-        const grant = new URLSearchParams({
-            grant_type: DEVICE_CODE_GRANT,
-            device_code: device.deviceCode
+        const refreshed = await refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks);
+        const granted = refreshed
+            ? { tokens: refreshed, atMs: clock.now() }
+            : await deviceLogin(ctx, runner, events, config, metadata, client, quirks).then((login) => ({
+                tokens: login.tokens,
+                atMs: login.approvedAtMs
+            }));
+        const { tokens, approver } = await identify(ctx, runner, config, metadata, normalizeTokens(config, granted.tokens));
+        const ending = refreshed ? 'refreshed' : 'approved';
+        if (refreshed)
+            await events.emit({ type: 'refreshed', atMs: granted.atMs, ...(approver && { approver }) });
+        publishTokens(runner, tokens, {
+            nowMs: granted.atMs,
+            ...(approver && { approver }),
+            refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
         });
-        const granted = normalize(await pollForTokens({
-            clock,
-            signal: deps.signal,
-            endpoint: tokenEndpoint,
-            intervalSeconds: device.intervalSeconds,
-            ...(deadlines.expiresAtMs !== undefined && { expiresAtMs: deadlines.expiresAtMs }),
-            ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
-            attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
-            advisors,
-            onEvent: (event) => reportPollEvent(runner, event, () => reminders.due(clock.now()) ? reminderLine(prompt, clock.now()) : undefined)
-        }));
-        const approvedAtMs = clock.now();
-        const { tokens, approver } = await identify(ctx, runner, config, metadata, granted);
-        publishTokens(runner, tokens, { nowMs: approvedAtMs });
-        runner.info(`Approved${approver ? ` by ${approver.name}` : ''} after ${formatDuration(approvedAtMs - shownAtMs)}. The tokens are in this step's outputs (masked).`);
-        await summary.outcome({
-            ending: 'approved',
-            atMs: approvedAtMs,
-            shownAtMs,
-            clientId: config.clientId,
-            ...scopeOf(tokens),
-            ...approverOf(approver)
-        });
-        return 'approved';
-    }
-    catch (error) {
-        return fail(runner, summary, error, clock.now(), shownAtMs);
-    }
-}
-/** `auto`: no secret means a public client; with a secret, the preset's choice, else Basic (RFC 6749 §2.3.1). */
-function clientCredentials(config, metadata) {
-    let method;
-    if (config.clientAuthMethod !== 'auto')
-        method = config.clientAuthMethod;
-    else if (config.clientPrivateKey)
-        method = 'private_key_jwt';
-    else if (!config.clientSecret)
-        method = 'none';
-    else if (config.provider.secretAuthMethod)
-        method = config.provider.secretAuthMethod;
-    else {
-        // RFC 8414 §2: the default for token_endpoint_auth_methods_supported is client_secret_basic.
-        const supported = metadata.tokenEndpointAuthMethods ?? ['client_secret_basic'];
-        method =
-            !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
-                ? 'client_secret_post'
-                : 'client_secret_basic';
-    }
-    return {
-        clientId: config.clientId,
-        method,
-        ...(config.clientSecret && { clientSecret: config.clientSecret }),
-        ...(config.clientPrivateKey && {
-            privateKey: config.clientPrivateKey,
-            assertionAudience: metadata.tokenEndpoint
-        })
-    };
-}
-/** Returns new tokens, or undefined to fall through to the device flow. */
-async function tryRefresh(ctx, runner, config, client, tokenEndpoint, advisors) {
-    try {
-        const tokens = await refreshTokens(ctx, tokenEndpoint, client, config.refreshToken, config.scope, advisors);
-        maskTokens(runner, tokens);
-        return tokens;
-    }
-    catch (error) {
-        const dead = error instanceof errors/* OAuthError */.W5 && DEAD_REFRESH_TOKEN_ERRORS.has(error.error);
-        if (!dead || config.onRefreshFailure !== 'device')
-            throw error;
-        runner.warning(`${error.message} Starting the device flow instead (on-refresh-failure: device).`);
-        return undefined;
-    }
-}
-/** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
-function deadlinesOf(device, config, startMs) {
-    const expiresAtMs = device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined;
-    let timeoutAtMs = config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined;
-    let note;
-    if (expiresAtMs === undefined && timeoutAtMs === undefined) {
-        timeoutAtMs = startMs + FALLBACK_WAIT_SECONDS * 1000;
-        note = `The provider did not say when the code expires; waiting at most ${FALLBACK_WAIT_SECONDS / 60} minutes (set the timeout input to change this).`;
-    }
-    return {
-        ...(expiresAtMs !== undefined && { expiresAtMs }),
-        ...(timeoutAtMs !== undefined && { timeoutAtMs }),
-        deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
-        ...(note && { note })
-    };
-}
-function reportPollEvent(runner, event, reminder) {
-    switch (event.type) {
-        case 'pending':
-            runner.debug(`Poll ${event.poll}: authorization_pending.`);
-            break;
-        case 'slow-down':
-            runner.info(`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`);
-            if (event.count === 3) {
-                runner.warning('The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.');
-            }
-            break;
-        case 'transient':
-            runner.info(`${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
-            break;
-    }
-    const line = reminder();
-    if (line)
-        runner.info(line);
-}
-/**
- * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
- * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
- * (no keys known) is withheld from the outputs.
- */
-async function identify(ctx, runner, config, metadata, received) {
-    maskTokens(runner, received);
-    let tokens = received;
-    let approver;
-    if (tokens.idToken) {
-        if (metadata.issuer && metadata.jwksUri) {
-            const claims = await verifyIdToken(ctx, tokens.idToken, {
-                issuer: metadata.issuer,
+        await events.emit({
+            type: 'ended',
+            outcome: {
+                ending,
+                atMs: granted.atMs,
                 clientId: config.clientId,
-                jwksUri: metadata.jwksUri,
-                ...(config.clientSecret && { clientSecret: config.clientSecret })
-            });
-            approver = approverFromClaims(claims, 'ID token');
-        }
-        else {
-            const { idToken: _withheld, ...rest } = tokens;
-            tokens = rest;
-            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
-        }
+                ...(tokens.scope && { scope: tokens.scope }),
+                ...(approver && { approver })
+            }
+        });
+        return ending;
     }
-    const api = metadata.userinfoEndpoint
-        ? {
-            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
-            nameField: 'preferred_username',
-            subjectField: 'sub'
-        }
-        : config.provider.userApi?.(metadata.tokenEndpoint);
-    if (!approver && api) {
-        try {
-            approver = await fetchApprover(ctx, api, tokens.accessToken);
-        }
-        catch (error) {
-            if (error instanceof errors/* CancelledError */.cc)
-                throw error;
-            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
-        }
+    catch (error) {
+        const failure = failureOf(error, quirks);
+        if (failure.stack)
+            runner.debug(failure.stack);
+        runner.setFailed(failure.message);
+        await events.emit({
+            type: 'ended',
+            outcome: {
+                ending: failure.ending,
+                atMs: clock.now(),
+                detail: failure.message,
+                ...(config && { clientId: config.clientId })
+            }
+        });
+        return failure.ending;
     }
-    if (approver) {
-        runner.setOutput('approver', approver.name);
-        runner.setOutput('approver-subject', approver.subject);
+    finally {
+        await events.close();
     }
-    else if (!api) {
-        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
-    }
-    return { tokens, ...(approver && { approver }) };
 }
-function approverOf(approver) {
-    return approver
-        ? {
-            approver: approver.subject === approver.name
-                ? approver.name
-                : `${approver.name} (${approver.subject})`
-        }
-        : {};
+function oauthContext(deps) {
+    return {
+        http: deps.http,
+        clock: deps.clock,
+        signal: deps.signal,
+        requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
+        onRetry: (reason, delayMs) => deps.runner.info(`${reason}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
+    };
 }
-function scopeOf(tokens) {
-    return tokens.scope ? { scope: tokens.scope } : {};
-}
-function fail(runner, summary, error, nowMs, shownAtMs) {
-    let ending = 'failed';
-    let message;
-    if (error instanceof errors/* CancelledError */.cc) {
-        ending = 'cancelled';
-        message = error.message;
-    }
-    else if (error instanceof errors/* WaitEndedError */.Ys) {
-        ending = error.ending;
-        message = error.message;
-    }
-    else if (error instanceof errors/* ActionError */.lZ) {
-        message = error.message;
-    }
-    else {
-        // A bug: say so plainly; the stack only in debug mode.
-        message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`;
-        if (error instanceof Error && error.stack)
-            runner.debug(error.stack);
-    }
-    runner.setFailed(message);
-    return summary
-        .outcome({
-        ending,
-        atMs: nowMs,
-        ...(shownAtMs !== undefined && { shownAtMs }),
-        detail: message
-    })
-        .then(() => ending);
-}
-/** Writes the summary sections when the summary input allows; a failed write is only a warning. */
-class SummaryWriter {
-    runner;
-    enabled = true;
-    /** Once the inputs are read: every outcome names the client, failures included. */
-    clientId;
-    constructor(runner) {
-        this.runner = runner;
-    }
-    request(prompt, nowMs) {
-        return this.write(requestSection(prompt, nowMs));
-    }
-    outcome(record) {
-        const clientId = record.clientId ?? this.clientId;
-        return this.write(outcomeSection(clientId ? { ...record, clientId } : record));
-    }
-    async write(html) {
-        if (!this.enabled)
-            return;
-        try {
-            await this.runner.appendSummary(html);
-        }
-        catch (error) {
-            this.runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
-        }
-    }
+/** Everything the person sees: one listener per way of reaching them. */
+function listenersFor(runner, summaryEnabled) {
+    return [logListener(runner), noticeListener(runner), summaryListener(runner, summaryEnabled)];
 }
 
 

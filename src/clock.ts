@@ -33,7 +33,3 @@ export const systemClock: Clock = {
     }),
   random: () => Math.random()
 }
-
-export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError()
-}

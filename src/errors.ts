@@ -62,13 +62,20 @@ export interface OAuthErrorBody {
   readonly errorUri?: string
 }
 
-/** The provider answered with an OAuth error that ends the request. */
+/** Which request an error came back from (see src/oauth/explain.ts). */
+export type RequestKind = 'device-authorization' | 'device-token' | 'refresh' | 'revocation'
+
+/**
+ * The provider answered with an OAuth error that ends the request. `message` says what the
+ * provider said; the advice for the person is added where the error is reported.
+ */
 export class OAuthError extends ActionError {
   override name = 'OAuthError'
   constructor(
     readonly endpoint: EndpointRef,
     readonly status: number,
     readonly body: OAuthErrorBody,
+    readonly request: RequestKind,
     message: string
   ) {
     super(message)
@@ -98,8 +105,4 @@ export class WaitEndedError extends ActionError {
   ) {
     super(message)
   }
-}
-
-export function isCancelled(error: unknown): error is CancelledError {
-  return error instanceof CancelledError
 }

@@ -18,7 +18,6 @@ const runner: Runner = {
   setSecret: (value) => core.setSecret(value),
   info: (message) => core.info(message),
   debug: (message) => core.debug(message),
-  isDebug: () => core.isDebug(),
   notice: (message, title) => core.notice(message, { title }),
   warning: (message) => core.warning(message),
   setOutput: (name, value) => core.setOutput(name, value),

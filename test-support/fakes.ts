@@ -49,7 +49,6 @@ export class RecordingRunner implements Runner {
   readonly events: string[] = []
   summary = ''
   failed: string | undefined
-  debugMode = false
 
   constructor(
     readonly inputs: Record<string, string> = {},
@@ -68,9 +67,6 @@ export class RecordingRunner implements Runner {
   }
   debug(message: string): void {
     this.logs.push({ level: 'debug', message })
-  }
-  isDebug(): boolean {
-    return this.debugMode
   }
   notice(message: string, title: string): void {
     this.logs.push({ level: 'notice', message, title })

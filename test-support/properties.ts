@@ -6,8 +6,13 @@ import { ActionError } from '../src/errors.js'
  * input, and arbitraries for the hostile input itself.
  */
 
-/** The longest a single parser call may take on any input: a regex that backtracks would not fit. */
+/**
+ * The longest a single parser call may take on any input: a regex that backtracks would not fit.
+ * Backtracking is the same every time; a pause of the machine (GC, another process on a loaded
+ * CI host) is not, so a slow call is timed again and fails only when it is slow every time.
+ */
 export const MAX_CALL_MS = 250
+const TIMINGS = 3
 
 /**
  * Runs `parse` and returns what it gave, or the ActionError it threw. Anything else (a TypeError,
@@ -16,17 +21,21 @@ export const MAX_CALL_MS = 250
 export function outcomeOf<T>(
   parse: () => T
 ): { ok: true; value: T } | { ok: false; error: ActionError } {
-  const started = performance.now()
-  let result: { ok: true; value: T } | { ok: false; error: ActionError }
-  try {
-    result = { ok: true, value: parse() }
-  } catch (error) {
-    expectReadableError(error)
-    result = { ok: false, error: error as ActionError }
+  let fastest = Infinity
+  let result: { ok: true; value: T } | { ok: false; error: ActionError } | undefined
+  for (let timing = 0; timing < TIMINGS && fastest > MAX_CALL_MS; timing++) {
+    const started = performance.now()
+    try {
+      result = { ok: true, value: parse() }
+    } catch (error) {
+      expectReadableError(error)
+      result = { ok: false, error: error as ActionError }
+    }
+    fastest = Math.min(fastest, performance.now() - started)
   }
-  const elapsed = performance.now() - started
-  if (elapsed > MAX_CALL_MS) throw new Error(`the call took ${Math.round(elapsed)} ms`)
-  return result
+  if (fastest > MAX_CALL_MS)
+    throw new Error(`the call took ${Math.round(fastest)} ms, ${TIMINGS} times over`)
+  return result as { ok: true; value: T } | { ok: false; error: ActionError }
 }
 
 /** An ActionError (InputError, ProviderResponseError, …) with a message a person can read. */

@@ -9,8 +9,12 @@ import {
   type CryptoKey,
   type JWK
 } from 'jose'
-import { InputError } from '../../src/errors.js'
-import { authenticate, type ClientCredentials } from '../../src/oauth/client-auth.js'
+import { explainError } from '../../src/flow/failure.js'
+import {
+  authenticate,
+  ClientKeyError,
+  type ClientCredentials
+} from '../../src/oauth/client-auth.js'
 
 const TOKEN_URL = 'https://id.example.com/oauth2/token'
 const NOW = Date.UTC(2026, 10, 24, 10, 0, 0) + 789 // a fraction of a second, to check the rounding
@@ -197,15 +201,15 @@ describe('authenticate: private_key_jwt (RFC 7523 §2.2 and §3)', () => {
     expect(jti(first.assertion)).not.toBe(jti(second.assertion))
   })
 
-  /** The error a key that cannot sign ends in: the input named, the key never quoted. */
-  async function keyError(privateKey: string): Promise<InputError> {
+  /** The error a key that cannot sign ends in: the input named when reported, the key never quoted. */
+  async function keyError(privateKey: string): Promise<{ message: string }> {
     const error = await assertionFor(privateKey).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(InputError)
-    expect((error as InputError).input).toBe('client-private-key')
-    expect((error as Error).message).toMatch(
+    expect(error).toBeInstanceOf(ClientKeyError)
+    const message = explainError(error as ClientKeyError)
+    expect(message).toMatch(
       /^Input 'client-private-key': cannot sign the client assertion \(RFC 7523\): .+\.$/
     )
-    return error as InputError
+    return { message }
   }
 
   it('refuses a PKCS#1 PEM with an error that asks for PKCS#8', async () => {

@@ -2,6 +2,7 @@
  * Client-side requirements of RFC 8628 §3.1–3.5 and RFC 6749 §5.1–5.2 that no other test proves.
  * docs/conformance.md maps every requirement to the test that proves it.
  */
+import { explainError } from '../../src/flow/failure.js'
 import { describe, expect, it } from '@jest/globals'
 import { oauthError } from '../../src/oauth/explain.js'
 import { parseTokenResponse } from '../../src/oauth/token.js'
@@ -117,7 +118,7 @@ describe('RFC 6749 §5.2: the error response', () => {
       'device-token'
     )
     expect(withUri.message).toContain('"invalid_grant" (HTTP 400): The code expired.')
-    expect(withUri.message).toContain('More: https://id.example.com/errors#invalid_grant')
+    expect(explainError(withUri)).toContain('More: https://id.example.com/errors#invalid_grant')
     expect(withUri.body).toEqual({
       error: 'invalid_grant',
       errorDescription: 'The code\r\nexpired.',
@@ -130,7 +131,7 @@ describe('RFC 6749 §5.2: the error response', () => {
       { error: 'invalid_grant', errorUri: 'javascript:alert(1)' },
       'device-token'
     )
-    expect(unsafe.message).not.toContain('javascript:')
+    expect(explainError(unsafe)).not.toContain('javascript:')
     const relative = oauthError(
       endpoint,
       400,

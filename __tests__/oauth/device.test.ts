@@ -9,7 +9,8 @@ import {
 } from '../../src/oauth/device.js'
 import type { OAuthContext } from '../../src/oauth/exchange.js'
 import { createHttpTransport } from '../../src/oauth/http.js'
-import { entraAdvisor } from '../../src/providers/entra.js'
+import { explainError } from '../../src/flow/failure.js'
+import { oidc, quirksFor } from '../../src/providers/index.js'
 import { FakeClock } from '../../test-support/fakes.js'
 
 const ORIGIN = 'https://id.example.com'
@@ -325,7 +326,7 @@ describe('requestDeviceAuthorization (RFC 8628 §3.1)', () => {
     expect(error.message).toContain(
       'answered "invalid_client" (HTTP 400): Client authentication failed.'
     )
-    expect(error.message).toContain('check client-id, client-secret')
+    expect(explainError(error)).toContain('check client-id, client-secret')
     expect(scope.isDone()).toBe(true)
   })
 
@@ -341,7 +342,7 @@ describe('requestDeviceAuthorization (RFC 8628 §3.1)', () => {
     ).catch((e: unknown) => e)) as OAuthError
     expect(error).toBeInstanceOf(OAuthError)
     expect(error.status).toBe(403)
-    expect(error.message).toContain(
+    expect(explainError(error)).toContain(
       'enable the OAuth 2.0 Device Authorization Grant for it at the provider'
     )
     expect(scope.isDone()).toBe(true)
@@ -352,10 +353,15 @@ describe('requestDeviceAuthorization (RFC 8628 §3.1)', () => {
       error: 'invalid_client',
       error_description: 'AADSTS7000218: The request body must contain client_assertion'
     })
-    const error = await requestDeviceAuthorization(context(), endpoint, publicClient, request, [
-      entraAdvisor
-    ]).catch((e: unknown) => e as Error)
-    expect((error as Error).message).toContain('Allow public client flows')
+    const error = await requestDeviceAuthorization(
+      context(),
+      endpoint,
+      publicClient,
+      request
+    ).catch((e: unknown) => e as OAuthError)
+    expect(explainError(error as OAuthError, quirksFor(oidc))).toContain(
+      'Allow public client flows'
+    )
   })
 
   it('reports a 200 HTML page as a ProviderResponseError, with the wrong-URL hint', async () => {

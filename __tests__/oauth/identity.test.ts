@@ -27,37 +27,36 @@ function redirect(status: number, location: string): HttpResponse {
 describe('approverFromClaims', () => {
   it('names the approver by preferred_username first', () => {
     const claims = { sub: 's-1', preferred_username: 'alice', email: 'alice@example.com' }
-    expect(approverFromClaims(claims, 'ID token')).toEqual({
+    expect(approverFromClaims(claims)).toEqual({
       name: 'alice',
-      subject: 's-1',
-      source: 'ID token'
+      subject: 's-1'
     })
   })
 
   it('falls back to email, then to sub', () => {
-    expect(approverFromClaims({ sub: 's-1', email: 'alice@example.com' }, 'x')?.name).toBe(
+    expect(approverFromClaims({ sub: 's-1', email: 'alice@example.com' })?.name).toBe(
       'alice@example.com'
     )
-    expect(approverFromClaims({ sub: 's-1' }, 'x')?.name).toBe('s-1')
+    expect(approverFromClaims({ sub: 's-1' })?.name).toBe('s-1')
   })
 
   it('skips names that are empty or not strings', () => {
     const claims = { sub: 's-1', preferred_username: '', email: { address: 'a@b' } }
-    expect(approverFromClaims(claims, 'x')?.name).toBe('s-1')
-    expect(approverFromClaims({ sub: 's-1', preferred_username: 42 }, 'x')?.name).toBe('s-1')
+    expect(approverFromClaims(claims)?.name).toBe('s-1')
+    expect(approverFromClaims({ sub: 's-1', preferred_username: 42 })?.name).toBe('s-1')
   })
 
   it('knows no approver without a sub', () => {
-    expect(approverFromClaims({ preferred_username: 'alice' }, 'x')).toBeUndefined()
-    expect(approverFromClaims({ sub: '' }, 'x')).toBeUndefined()
-    expect(approverFromClaims({ sub: 7 }, 'x')).toBeUndefined()
+    expect(approverFromClaims({ preferred_username: 'alice' })).toBeUndefined()
+    expect(approverFromClaims({ sub: '' })).toBeUndefined()
+    expect(approverFromClaims({ sub: 7 })).toBeUndefined()
   })
 
   it('keeps a name to one line of at most 200 characters: it reaches the log and outputs', () => {
-    const approver = approverFromClaims(
-      { sub: 'a\nb', preferred_username: `eve\r\n::add-mask::x${'y'.repeat(300)}` },
-      'x'
-    )
+    const approver = approverFromClaims({
+      sub: 'a\nb',
+      preferred_username: `eve\r\n::add-mask::x${'y'.repeat(300)}`
+    })
     expect(approver?.name).not.toMatch(/[\r\n]/)
     expect(approver?.name.length).toBeLessThanOrEqual(200)
     expect(approver?.subject).toBe('a b')
@@ -71,7 +70,7 @@ describe('fetchApprover', () => {
         json(200, { sub: 's-1', preferred_username: 'alice', email: 'alice@example.com' })
     })
     const approver = await fetchApprover(ctx, userinfo, ACCESS_TOKEN)
-    expect(approver).toEqual({ name: 'alice', subject: 's-1', source: 'userinfo endpoint' })
+    expect(approver).toEqual({ name: 'alice', subject: 's-1' })
     expect(http.requests).toHaveLength(1)
     expect(http.requests[0]?.method).toBe('GET')
     expect(http.requests[0]?.headers['Authorization']).toBe(`Bearer ${ACCESS_TOKEN}`)
@@ -86,8 +85,7 @@ describe('fetchApprover', () => {
     })
     expect(await fetchApprover(ctx, api, ACCESS_TOKEN)).toEqual({
       name: 'octocat',
-      subject: '583231',
-      source: 'GitHub user API'
+      subject: '583231'
     })
     expect(http.requests[0]?.headers).toMatchObject({
       Accept: 'application/vnd.github+json',

@@ -1,3 +1,4 @@
+import { explainError } from '../../src/flow/failure.js'
 import { describe, expect, it } from '@jest/globals'
 import { CancelledError, OAuthError, WaitEndedError } from '../../src/errors.js'
 import {
@@ -188,7 +189,7 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     expect(error).toBeInstanceOf(OAuthError)
     expect((error as Error).message).toContain('invalid_client')
     expect((error as Error).message).toContain('client authentication failed')
-    expect((error as Error).message).toContain('client-id')
+    expect(explainError(error as OAuthError)).toContain('client-id')
     expect(h.pollTimes).toHaveLength(1)
   })
 

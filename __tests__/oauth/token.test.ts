@@ -1,3 +1,4 @@
+import { explainError } from '../../src/flow/failure.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { NetworkError, OAuthError, ProviderResponseError } from '../../src/errors.js'
@@ -292,7 +293,7 @@ describe('token endpoint requests', () => {
       expect(error).toBeInstanceOf(OAuthError)
       expect(error.error).toBe('invalid_grant')
       expect(error.message).toContain('"invalid_grant" (HTTP 400): Token is not active.')
-      expect(error.message).toContain('Run the device flow again')
+      expect(explainError(error)).toContain('Run the device flow again')
       expect(error.message).not.toContain('rt-old')
       expect(scope.isDone()).toBe(true)
     })

@@ -1,16 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import type { OAuthErrorBody } from '../../src/errors.js'
 import type { RequestKind } from '../../src/oauth/explain.js'
-import { advisorsFor, oidc, PROVIDERS, RECOGNIZED } from '../../src/providers/index.js'
+import { oidc, PROVIDERS, quirksFor, RECOGNIZED } from '../../src/providers/index.js'
 
 /** The first advice the advisors give, as oauthError picks it. */
 function advice(
-  endpoints: Parameters<typeof advisorsFor>[1],
+  endpoints: Parameters<typeof quirksFor>[1],
   body: OAuthErrorBody,
   kind: RequestKind = 'device-token'
 ) {
-  return advisorsFor(oidc, endpoints)
-    .map((advise) => advise(body, kind))
+  return quirksFor(oidc, endpoints)
+    .advisors.map((advise) => advise(body, kind))
     .find(Boolean)
 }
 
@@ -91,8 +91,8 @@ describe('providers recognized by their endpoints (provider: oidc)', () => {
 
   it("puts the preset's own advice first (GitHub)", () => {
     const github = PROVIDERS['github']!
-    const first = advisorsFor(github, at('https://github.com/login'))
-      .map((advise) => advise({ error: 'unauthorized_client' }, 'refresh'))
+    const first = quirksFor(github, at('https://github.com/login'))
+      .advisors.map((advise) => advise({ error: 'unauthorized_client' }, 'refresh'))
       .find(Boolean)
     expect(first).toMatch(/device flow needs only the client-id/)
   })

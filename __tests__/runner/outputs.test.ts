@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { TokenSet } from '../../src/oauth/token.js'
-import { maskTokens, publishTokens } from '../../src/runner/outputs.js'
+import { maskTokens, publishTokens, refreshTokenToStore } from '../../src/runner/outputs.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 
 const NOW = Date.UTC(2026, 10, 24, 10, 0, 0)
@@ -43,7 +43,14 @@ describe('publishTokens', () => {
 
   it('masks the refresh token it hands back after a refresh without rotation', () => {
     const runner = new RecordingRunner()
-    publishTokens(runner, { accessToken: 'at-2' }, { nowMs: NOW, refreshTokenUsed: 'rt-used-1' })
+    publishTokens(
+      runner,
+      { accessToken: 'at-2' },
+      {
+        nowMs: NOW,
+        refreshToken: refreshTokenToStore({ accessToken: 'at-2' }, 'rt-used-1', true)
+      }
+    )
     expect(runner.outputs['refresh-token']).toBe('rt-used-1')
     expectMaskedBeforeOutput(runner)
   })
@@ -59,6 +66,7 @@ describe('publishTokens', () => {
       'expires-in': '3600',
       'expires-at': '2026-11-24T11:00:00Z',
       'refresh-token-expires-at': '2027-05-27T10:00:00Z',
+      'refresh-token-rotated': 'true',
       scope: 'openid offline_access'
     })
   })
@@ -66,14 +74,18 @@ describe('publishTokens', () => {
   it('does not set the outputs the provider did not return', () => {
     const runner = new RecordingRunner()
     publishTokens(runner, { accessToken: 'at-only' }, { nowMs: NOW })
-    expect(runner.outputs).toEqual({ 'access-token': 'at-only' })
-    expect(runner.events).toEqual(['mask:at-only', 'output:access-token=at-only'])
+    expect(runner.outputs).toEqual({ 'access-token': 'at-only', 'refresh-token-rotated': 'false' })
+    expect(runner.events).toEqual([
+      'mask:at-only',
+      'output:access-token=at-only',
+      'output:refresh-token-rotated=false'
+    ])
   })
 
-  it('says nothing about rotation when this was not a refresh', () => {
+  it('says a new refresh token must be stored after a device flow that returned one', () => {
     const runner = new RecordingRunner()
     publishTokens(runner, FULL, { nowMs: NOW })
-    expect(runner.outputs).not.toHaveProperty('refresh-token-rotated')
+    expect(runner.outputs['refresh-token-rotated']).toBe('true')
   })
 
   it('sets expires-at to now + expires_in, in ISO 8601 without milliseconds', () => {
@@ -99,7 +111,14 @@ describe('publishTokens', () => {
 
   it('hands back the refresh token used, not rotated, when the provider sent none', () => {
     const runner = new RecordingRunner()
-    publishTokens(runner, { accessToken: 'at-2' }, { nowMs: NOW, refreshTokenUsed: 'rt-1' })
+    publishTokens(
+      runner,
+      { accessToken: 'at-2' },
+      {
+        nowMs: NOW,
+        refreshToken: refreshTokenToStore({ accessToken: 'at-2' }, 'rt-1', true)
+      }
+    )
     expect(runner.outputs['refresh-token']).toBe('rt-1')
     expect(runner.outputs['refresh-token-rotated']).toBe('false')
   })
@@ -107,7 +126,10 @@ describe('publishTokens', () => {
   it('says not rotated when the provider sent the same refresh token back', () => {
     const runner = new RecordingRunner()
     const tokens = { accessToken: 'at-2', refreshToken: 'rt-1' }
-    publishTokens(runner, tokens, { nowMs: NOW, refreshTokenUsed: 'rt-1' })
+    publishTokens(runner, tokens, {
+      nowMs: NOW,
+      refreshToken: refreshTokenToStore(tokens, 'rt-1', true)
+    })
     expect(runner.outputs['refresh-token']).toBe('rt-1')
     expect(runner.outputs['refresh-token-rotated']).toBe('false')
   })
@@ -115,10 +137,66 @@ describe('publishTokens', () => {
   it('hands out the new refresh token, rotated, when the provider rotated it', () => {
     const runner = new RecordingRunner()
     const tokens = { accessToken: 'at-2', refreshToken: 'rt-2' }
-    publishTokens(runner, tokens, { nowMs: NOW, refreshTokenUsed: 'rt-1' })
+    publishTokens(runner, tokens, {
+      nowMs: NOW,
+      refreshToken: refreshTokenToStore(tokens, 'rt-1', true)
+    })
     expect(runner.outputs['refresh-token']).toBe('rt-2')
     expect(runner.outputs['refresh-token-rotated']).toBe('true')
     expectMaskedBeforeOutput(runner)
+  })
+})
+
+describe('refreshTokenToStore: "a new refresh token must be stored", on every path', () => {
+  it('refresh without rotation: keeps the input, nothing to store', () => {
+    expect(refreshTokenToStore({ accessToken: 'at' }, 'rt-1', true)).toEqual({
+      value: 'rt-1',
+      mustStore: false
+    })
+  })
+
+  it('refresh with rotation: the new one, to store', () => {
+    expect(refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-2' }, 'rt-1', true)).toEqual({
+      value: 'rt-2',
+      mustStore: true
+    })
+  })
+
+  it('refresh that returns the same token: nothing to store', () => {
+    expect(refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-1' }, 'rt-1', true)).toEqual({
+      value: 'rt-1',
+      mustStore: false
+    })
+  })
+
+  it('device flow after a dead refresh token (on-refresh-failure: device): the new one, to store', () => {
+    expect(
+      refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-new' }, 'rt-dead', false)
+    ).toEqual({
+      value: 'rt-new',
+      mustStore: true
+    })
+  })
+
+  it('device flow after a dead refresh token, with no new one: never hands back the dead one', () => {
+    expect(refreshTokenToStore({ accessToken: 'at' }, 'rt-dead', false)).toEqual({
+      mustStore: false
+    })
+  })
+
+  it('first run from an empty secret: the new one, to store', () => {
+    expect(
+      refreshTokenToStore({ accessToken: 'at', refreshToken: 'rt-new' }, undefined, false)
+    ).toEqual({
+      value: 'rt-new',
+      mustStore: true
+    })
+  })
+
+  it('device flow without any refresh token: nothing to store', () => {
+    expect(refreshTokenToStore({ accessToken: 'at' }, undefined, false)).toEqual({
+      mustStore: false
+    })
   })
 })
 

@@ -1,7 +1,7 @@
 import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
-import { oauthError, type ErrorAdvisor, type RequestKind } from './explain.js'
+import { oauthError, type RequestKind } from './explain.js'
 import { oauthErrorOf } from './response.js'
 
 export interface AuthenticatedPostOptions {
@@ -10,7 +10,6 @@ export interface AuthenticatedPostOptions {
   readonly retryMaybeDelivered: boolean
   /** What a good answer holds, for the message when it is something else. */
   readonly expected: string
-  readonly advisors?: readonly ErrorAdvisor[]
 }
 
 /**
@@ -36,7 +35,7 @@ export async function postAuthenticated(
     { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
   )
   const error = oauthErrorOf(read)
-  if (error) throw oauthError(endpoint, read.status, error, options.kind, options.advisors)
+  if (error) throw oauthError(endpoint, read.status, error, options.kind)
   if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)
   return read.fields
 }

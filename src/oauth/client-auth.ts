@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
-import { InputError } from '../errors.js'
+import { ActionError } from '../errors.js'
 
 export type ClientAuthMethod =
   'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
@@ -26,6 +26,11 @@ export interface ClientCredentials {
    * nothing else); without it, the URL of the endpoint being called.
    */
   readonly assertionAudience?: string
+}
+
+/** The client's private key cannot sign an assertion. */
+export class ClientKeyError extends ActionError {
+  override name = 'ClientKeyError'
 }
 
 export interface AuthenticatedRequest {
@@ -102,13 +107,10 @@ async function clientAssertion(
       .setExpirationTime(issuedAt + 60)
       .sign(key)
   } catch (error) {
-    // A key that cannot sign is a wrong input, not a bug: name the input (the runner reports any
-    // other error as "Unexpected error, please report this").
+    // A key that cannot sign is a wrong key, not a bug (the runner reports any other error as
+    // "Unexpected error, please report this"); the flow names the input it came from.
     const why = error instanceof Error ? error.message : String(error)
-    throw new InputError(
-      'client-private-key',
-      `cannot sign the client assertion (RFC 7523): ${why}.`
-    )
+    throw new ClientKeyError(`cannot sign the client assertion (RFC 7523): ${why}.`)
   }
 }
 

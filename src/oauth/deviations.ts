@@ -9,8 +9,19 @@
  *   status.
  * - Form-encoded answers (GitHub): response.ts, and exchange.ts asks for JSON.
  * - GitHub's endpoints, error codes and comma-separated scopes: providers/github.ts.
- * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak: providers/*.ts.
+ * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
+ *   names for a denial or a dead refresh token: providers/*.ts.
  */
+
+/**
+ * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
+ * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
+ * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
+ * readable OAuth error is read as "the refresh token was refused".
+ */
+export function isBareRefreshRefusal(status: number | undefined): boolean {
+  return status === 400 || status === 401
+}
 
 /** RFC 8628 §3.2 names it verification_uri; Google and Entra ID v1 send verification_url. */
 export function verificationUriOf(fields: Readonly<Record<string, unknown>>): unknown {

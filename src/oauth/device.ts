@@ -8,7 +8,6 @@ import {
   verificationUriOf
 } from './deviations.js'
 import { capitalize, type OAuthContext } from './exchange.js'
-import type { ErrorAdvisor } from './explain.js'
 import { printable } from './response.js'
 import { MAX_LIFETIME_SECONDS } from './token.js'
 import { checkSecureUrl } from './url-policy.js'
@@ -45,8 +44,7 @@ export async function requestDeviceAuthorization(
   ctx: OAuthContext,
   endpoint: EndpointRef,
   client: ClientCredentials,
-  request: DeviceAuthorizationRequest,
-  advisors: readonly ErrorAdvisor[] = []
+  request: DeviceAuthorizationRequest
 ): Promise<DeviceAuthorization> {
   const params = new URLSearchParams()
   if (request.scope) params.set('scope', request.scope)
@@ -57,8 +55,7 @@ export async function requestDeviceAuthorization(
   const fields = await postAuthenticated(ctx, endpoint, client, params, {
     kind: 'device-authorization',
     retryMaybeDelivered: true,
-    expected: 'a JSON object with device_code, user_code and verification_uri',
-    advisors
+    expected: 'a JSON object with device_code, user_code and verification_uri'
   })
   return parseDeviceAuthorization(fields, endpoint)
 }

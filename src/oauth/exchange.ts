@@ -18,6 +18,8 @@ export interface OAuthContext {
   readonly signal?: AbortSignal
   /** Limit for a single request. */
   readonly requestTimeoutMs: number
+  /** Told before a request is tried again, so the log can say why the action is waiting. */
+  readonly onRetry?: (reason: string, delayMs: number) => void
 }
 
 const FORM_HEADERS = {
@@ -172,6 +174,7 @@ export interface RetryOptions {
   readonly attempts: number
   /** Retry a request that may have reached the server before the connection failed. */
   readonly retryMaybeDelivered: boolean
+  /** Told before each retry; without it, the context's onRetry is. */
   readonly onRetry?: (reason: string, delayMs: number) => void
 }
 
@@ -205,7 +208,8 @@ export async function withRetries(
       reason = error.message
     }
     const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
-    options.onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
+    const onRetry = options.onRetry ?? ctx.onRetry
+    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
     await ctx.clock.sleep(delayMs, ctx.signal)
   }
 }

@@ -6,21 +6,18 @@ export interface Approver {
   /** preferred_username, else email, else sub. */
   readonly name: string
   readonly subject: string
-  /** Where it came from, for the log. */
-  readonly source: string
 }
 
 /** Picks the name a person recognises: preferred_username, then email, then sub. */
 export function approverFromClaims(
-  claims: Readonly<Record<string, unknown>>,
-  source: string
+  claims: Readonly<Record<string, unknown>>
 ): Approver | undefined {
   const subject = claims['sub']
   if (typeof subject !== 'string' || subject === '') return undefined
   const name = [claims['preferred_username'], claims['email']].find(
     (v): v is string => typeof v === 'string' && v !== ''
   )
-  return { name: clean(name ?? subject), subject: clean(subject), source }
+  return { name: clean(name ?? subject), subject: clean(subject) }
 }
 
 /** A user API answering JSON about the token's owner: OIDC userinfo, or a provider's own (GitHub /user). */
@@ -69,7 +66,7 @@ export async function fetchApprover(
     api.nameField === 'preferred_username'
       ? fields
       : { ...fields, preferred_username: fields[api.nameField] }
-  return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name) as Approver
+  return approverFromClaims({ ...claims, sub: subjectText }) as Approver
 }
 
 /** Names reach the log and outputs: one printable line, bounded. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js'
 import { WaitEndedError, type EndpointRef } from '../errors.js'
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
-import { oauthError, type ErrorAdvisor } from './explain.js'
+import { oauthError } from './explain.js'
 import type { TokenAttempt, TokenSet } from './token.js'
 
 /** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
@@ -35,7 +35,8 @@ export interface PollOptions {
   readonly timeoutAtMs?: number
   /** One token request with the device code; given the time it may take. */
   readonly attempt: (timeoutMs: number) => Promise<TokenAttempt>
-  readonly advisors?: readonly ErrorAdvisor[]
+  /** Error codes besides access_denied that mean the request was refused (a provider's own names). */
+  readonly denialErrors?: ReadonlySet<string>
   readonly onEvent?: (event: PollEvent) => void
 }
 
@@ -97,6 +98,13 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
     lastFailure = undefined
 
     const error = result.kind === 'oauth-error' ? result.body.error : 'slow_down' // a bare 429 means slow down
+    if (error === 'access_denied' || options.denialErrors?.has(error)) {
+      throw new WaitEndedError(
+        'denied',
+        `The request was denied (${error}). RFC 8628 §3.5 says only that the authorization request was denied: usually the person who signed in declined it, but the provider also answers so when it refused the request itself (the account may not use this client, was disabled or removed, or the request was revoked). Ask the approver which it was; run the job again if it was a mistake.`,
+        result.kind === 'oauth-error' ? result.body : undefined
+      )
+    }
     switch (error) {
       case 'authorization_pending':
         emit({ type: 'pending', poll: polls })
@@ -111,13 +119,6 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
         emit({ type: 'slow-down', intervalSeconds: intervalMs / 1000, count: slowDowns })
         break
       }
-      case 'access_denied':
-      case 'authorization_declined': // Entra ID's name for a refusal
-        throw new WaitEndedError(
-          'denied',
-          'The request was denied: the person who signed in declined it at the provider. Run the job again if that was a mistake.',
-          result.kind === 'oauth-error' ? result.body : undefined
-        )
       case 'expired_token':
         throw new WaitEndedError(
           'expired',
@@ -126,13 +127,7 @@ export async function pollForTokens(options: PollOptions): Promise<TokenSet> {
         )
       default:
         if (result.kind === 'oauth-error') {
-          throw oauthError(
-            options.endpoint,
-            result.status,
-            result.body,
-            'device-token',
-            options.advisors
-          )
+          throw oauthError(options.endpoint, result.status, result.body, 'device-token')
         }
     }
     const retryAfterMs = result.retryAfterMs ?? 0

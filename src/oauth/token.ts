@@ -7,7 +7,7 @@ import {
 } from '../errors.js'
 import { postAuthenticated } from './authenticated-post.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
-import { secondsOf } from './deviations.js'
+import { isBareRefreshRefusal, secondsOf } from './deviations.js'
 import {
   capitalize,
   isTransientStatus,
@@ -15,7 +15,6 @@ import {
   unusableResponse,
   type OAuthContext
 } from './exchange.js'
-import type { ErrorAdvisor } from './explain.js'
 import { oauthErrorOf } from './response.js'
 
 /** RFC 6749 §5.1, normalized. Every string here except tokenType and scope is a secret. */
@@ -163,17 +162,33 @@ export async function refreshTokens(
   endpoint: EndpointRef,
   client: ClientCredentials,
   refreshToken: string,
-  scope: string | undefined,
-  advisors: readonly ErrorAdvisor[] = []
+  scope: string | undefined
 ): Promise<TokenSet> {
   const grant = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken })
   if (scope) grant.set('scope', scope)
-  const fields = await postAuthenticated(ctx, endpoint, client, grant, {
-    kind: 'refresh',
-    // Not retried once it may have arrived: the provider may already have rotated the token.
-    retryMaybeDelivered: false,
-    expected: 'a JSON object with access_token',
-    advisors
-  })
+  let fields
+  try {
+    fields = await postAuthenticated(ctx, endpoint, client, grant, {
+      kind: 'refresh',
+      // Not retried once it may have arrived: the provider may already have rotated the token.
+      retryMaybeDelivered: false,
+      expected: 'a JSON object with access_token'
+    })
+  } catch (error) {
+    // Deviation (Glewlwyd and others): a refusal without RFC 6749 §5.2's error body.
+    if (error instanceof ProviderResponseError && isBareRefreshRefusal(error.status)) {
+      throw new RefreshRefusedError(
+        endpoint,
+        error.status as number,
+        `${capitalize(describeEndpoint(endpoint))} refused the stored refresh token: it answered HTTP ${error.status} without an OAuth error (RFC 6749 §5.2 would say invalid_grant), which means the refresh token is expired, revoked or already used.`
+      )
+    }
+    throw error
+  }
   return parseTokenResponse(fields, endpoint)
+}
+
+/** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
+export class RefreshRefusedError extends ProviderResponseError {
+  override name = 'RefreshRefusedError'
 }

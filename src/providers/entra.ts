@@ -1,4 +1,4 @@
-import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { ErrorAdvisor } from './preset.js'
 import { anyHost, type RecognizedProvider } from './preset.js'
 
 /**
@@ -53,6 +53,12 @@ export const entraAdvisor: ErrorAdvisor = (body) => {
   const code = /AADSTS(\d+)/.exec(body.errorDescription ?? '')?.[1]
   return code ? ADVICE[code] : undefined
 }
+
+/**
+ * Entra ID's name for access_denied (v2-oauth2-device-code, "Expected errors"). Unmistakable, so
+ * read as a denial wherever it appears, like the AADSTS codes.
+ */
+export const ENTRA_DENIAL_ERRORS = ['authorization_declined']
 
 /** The Microsoft clouds' sign-in hosts. */
 const ENTRA_HOSTS = new Set([

@@ -1,4 +1,4 @@
-import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { ErrorAdvisor } from './preset.js'
 import type { ProviderPreset } from './preset.js'
 
 /**
@@ -61,6 +61,8 @@ export const github: ProviderPreset = {
             .join(' ')
         },
   advisors: [advise],
+  // GitHub's name for RFC 6749's invalid_grant on a refresh.
+  deadRefreshTokenErrors: ['bad_refresh_token'],
   // GitHub issues no id_token; its REST API names the token's owner (GET /user).
   userApi: (tokenEndpoint) => {
     const server = new URL(tokenEndpoint)

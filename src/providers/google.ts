@@ -1,4 +1,4 @@
-import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { ErrorAdvisor } from './preset.js'
 import { anyHost, type RecognizedProvider } from './preset.js'
 
 /**

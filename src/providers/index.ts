@@ -1,11 +1,15 @@
-import type { ErrorAdvisor } from '../oauth/explain.js'
 import { auth0 } from './auth0.js'
-import { entra, entraAdvisor } from './entra.js'
+import { ENTRA_DENIAL_ERRORS, entra, entraAdvisor } from './entra.js'
 import { github } from './github.js'
 import { google } from './google.js'
 import { keycloak } from './keycloak.js'
 import { okta } from './okta.js'
-import type { ProviderEndpoints, ProviderPreset, RecognizedProvider } from './preset.js'
+import type {
+  ProviderEndpoints,
+  ProviderPreset,
+  ProviderQuirks,
+  RecognizedProvider
+} from './preset.js'
 
 /** Any standards-following provider: endpoints from discovery or inputs. */
 export const oidc: ProviderPreset = { name: 'oidc', advisors: [] }
@@ -20,18 +24,27 @@ export const PROVIDERS: Readonly<Record<string, ProviderPreset>> = { oidc, githu
 export const RECOGNIZED: readonly RecognizedProvider[] = [entra, google, auth0, okta, keycloak]
 
 /**
- * The advice for errors: the preset's, then that of the provider the endpoints belong to, then
- * Entra's AADSTS codes, which are unmistakable wherever they appear (an Entra tenant is configured
- * as a plain OIDC provider, possibly behind a proxy or custom domain).
+ * What the flow must know of the provider: the advice for errors (the preset's, then that of the
+ * provider the endpoints belong to, then Entra's AADSTS codes, which are unmistakable wherever
+ * they appear: an Entra tenant is configured as a plain OIDC provider, possibly behind a proxy or
+ * custom domain), and the provider's own names for a denial and for a dead refresh token.
  */
-export function advisorsFor(
-  preset: ProviderPreset,
-  endpoints?: ProviderEndpoints
-): readonly ErrorAdvisor[] {
+export function quirksFor(preset: ProviderPreset, endpoints?: ProviderEndpoints): ProviderQuirks {
   const recognized = endpoints
     ? RECOGNIZED.filter((provider) => provider.recognizes(endpoints))
     : []
-  return [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor]
+  return {
+    advisors: [...preset.advisors, ...recognized.map((provider) => provider.advisor), entraAdvisor],
+    denialErrors: new Set(ENTRA_DENIAL_ERRORS),
+    // RFC 6749 §5.2: invalid_grant is the standard's name for a refresh token that is no good.
+    deadRefreshTokenErrors: new Set(['invalid_grant', ...(preset.deadRefreshTokenErrors ?? [])])
+  }
 }
 
-export type { ProviderEndpoints, ProviderPreset, RecognizedProvider } from './preset.js'
+export type {
+  ErrorAdvisor,
+  ProviderEndpoints,
+  ProviderPreset,
+  ProviderQuirks,
+  RecognizedProvider
+} from './preset.js'

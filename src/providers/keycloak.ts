@@ -1,4 +1,4 @@
-import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { ErrorAdvisor } from './preset.js'
 import type { ProviderEndpoints, RecognizedProvider } from './preset.js'
 
 /**

@@ -1,7 +1,10 @@
 import type { ClientAuthMethod } from '../oauth/client-auth.js'
-import type { ErrorAdvisor } from '../oauth/explain.js'
+import type { OAuthErrorBody, RequestKind } from '../errors.js'
 import type { UserApi } from '../oauth/identity.js'
 import type { TokenSet } from '../oauth/token.js'
+
+/** Extra advice for errors a particular provider defines, or for its console. */
+export type ErrorAdvisor = (body: OAuthErrorBody, kind: RequestKind) => string | undefined
 
 /** Endpoints a provider has at fixed places, so no discovery is needed. */
 export interface FixedEndpoints {
@@ -22,6 +25,8 @@ export interface ProviderPreset {
   /** Rewrites what the provider returns into the RFC's form. */
   readonly normalizeTokens?: (tokens: TokenSet) => TokenSet
   readonly advisors: readonly ErrorAdvisor[]
+  /** Error codes of its own that mean a refresh token is dead (besides RFC 6749's invalid_grant). */
+  readonly deadRefreshTokenErrors?: readonly string[]
   /** Where to ask who approved, for providers without id_token or userinfo. */
   readonly userApi?: (tokenEndpoint: string) => UserApi
 }
@@ -41,6 +46,15 @@ export interface RecognizedProvider {
   readonly name: string
   readonly recognizes: (endpoints: ProviderEndpoints) => boolean
   readonly advisor: ErrorAdvisor
+}
+
+/** What the flow needs to know of the provider it talks to; the protocol code needs none of it. */
+export interface ProviderQuirks {
+  readonly advisors: readonly ErrorAdvisor[]
+  /** Error codes at the token endpoint that mean the request was refused (besides access_denied). */
+  readonly denialErrors: ReadonlySet<string>
+  /** Error codes that mean the stored refresh token is dead, so a person may be asked instead. */
+  readonly deadRefreshTokenErrors: ReadonlySet<string>
 }
 
 /** True when any of the endpoints has a host the test accepts. */

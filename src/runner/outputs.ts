@@ -1,3 +1,4 @@
+import type { Approver } from '../oauth/identity.js'
 import type { TokenSet } from '../oauth/token.js'
 import { isoSeconds } from './format.js'
 import type { Runner } from './runner.js'
@@ -9,29 +10,44 @@ export function maskTokens(runner: Pick<Runner, 'setSecret'>, tokens: TokenSet):
   }
 }
 
-export interface PublishOptions {
-  readonly nowMs: number
-  /** The refresh token that was traded in, when this is a refresh: still valid if not rotated. */
-  readonly refreshTokenUsed?: string
+/** The refresh token later jobs should use, and whether it differs from the one they have. */
+export interface StoredRefreshToken {
+  readonly value?: string
+  /** True when `value` is not what the refresh-token input held: it must be stored. */
+  readonly mustStore: boolean
 }
 
 /**
- * Sets the step outputs. Values the provider did not return stay unset. refresh-token is the one
- * to store: the new one when the provider rotated it, otherwise the one that still works.
+ * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
+ * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
+ * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
+ * first run from an empty secret.
  */
+export function refreshTokenToStore(
+  tokens: TokenSet,
+  refreshTokenInput: string | undefined,
+  refreshed: boolean
+): StoredRefreshToken {
+  const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined)
+  return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput }
+}
+
+export interface PublishOptions {
+  readonly nowMs: number
+  readonly approver?: Approver
+  /** Default: the provider's refresh token, if any, as a new one (no refresh-token input). */
+  readonly refreshToken?: StoredRefreshToken
+}
+
+/** Sets the step outputs. Values the provider did not return stay unset. */
 export function publishTokens(runner: Runner, tokens: TokenSet, options: PublishOptions): void {
   maskTokens(runner, tokens)
-  // It may become the refresh-token output: masked here too, not only where it was read.
-  if (options.refreshTokenUsed) runner.setSecret(options.refreshTokenUsed)
+  const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false)
+  // It may be the refresh-token input: masked here too, not only where it was read.
+  if (refreshToken.value) runner.setSecret(refreshToken.value)
   runner.setOutput('access-token', tokens.accessToken)
-  const refreshToken = tokens.refreshToken ?? options.refreshTokenUsed
-  if (refreshToken) runner.setOutput('refresh-token', refreshToken)
-  if (options.refreshTokenUsed !== undefined) {
-    runner.setOutput(
-      'refresh-token-rotated',
-      String(tokens.refreshToken !== undefined && tokens.refreshToken !== options.refreshTokenUsed)
-    )
-  }
+  if (refreshToken.value) runner.setOutput('refresh-token', refreshToken.value)
+  runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore))
   if (tokens.idToken) runner.setOutput('id-token', tokens.idToken)
   if (tokens.tokenType) runner.setOutput('token-type', tokens.tokenType)
   if (tokens.expiresInSeconds !== undefined) {
@@ -45,4 +61,8 @@ export function publishTokens(runner: Runner, tokens: TokenSet, options: Publish
     )
   }
   if (tokens.scope) runner.setOutput('scope', tokens.scope)
+  if (options.approver) {
+    runner.setOutput('approver', options.approver.name)
+    runner.setOutput('approver-subject', options.approver.subject)
+  }
 }

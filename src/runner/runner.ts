@@ -7,7 +7,6 @@ import type { InputSource } from '../inputs.js'
 export interface Runner extends InputSource {
   info(message: string): void
   debug(message: string): void
-  isDebug(): boolean
   /** An annotation on the run page, pushed while the step runs. */
   notice(message: string, title: string): void
   warning(message: string): void

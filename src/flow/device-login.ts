@@ -1,0 +1,86 @@
+import type { Config } from '../inputs.js'
+import type { ClientCredentials } from '../oauth/client-auth.js'
+import { requestDeviceAuthorization } from '../oauth/device.js'
+import type { ProviderMetadata } from '../oauth/endpoints.js'
+import type { OAuthContext } from '../oauth/exchange.js'
+import { pollForTokens } from '../oauth/poll.js'
+import { DEVICE_CODE_GRANT, requestToken, type TokenSet } from '../oauth/token.js'
+import type { ProviderQuirks } from '../providers/index.js'
+import { ReminderSchedule, runOrigin, type PromptContext } from '../runner/prompt.js'
+import type { Runner } from '../runner/runner.js'
+import { deadlinesOf } from './deadlines.js'
+import type { FlowEvents } from './events.js'
+
+export interface DeviceLogin {
+  /** Masked already; not yet output. */
+  readonly tokens: TokenSet
+  readonly shownAtMs: number
+  readonly approvedAtMs: number
+}
+
+/**
+ * RFC 8628 from the device code to the tokens: ask for a code (§3.1), show it (code-ready, then a
+ * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
+ * WaitEndedError (denied, expired, timed out), CancelledError or OAuthError.
+ */
+export async function deviceLogin(
+  ctx: OAuthContext,
+  runner: Runner,
+  events: FlowEvents,
+  config: Config,
+  metadata: ProviderMetadata,
+  client: ClientCredentials,
+  quirks: ProviderQuirks
+): Promise<DeviceLogin> {
+  const { clock } = ctx
+  const device = await requestDeviceAuthorization(
+    ctx,
+    { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint },
+    client,
+    {
+      ...(config.scope && { scope: config.scope }),
+      ...(config.audience && { audience: config.audience }),
+      resources: config.resources,
+      extraParams: config.extraParams
+    }
+  )
+  runner.setSecret(device.deviceCode)
+  for (const note of device.notes)
+    runner.warning(`The provider's device authorization response: ${note}.`)
+
+  const shownAtMs = clock.now()
+  const deadlines = deadlinesOf(device, config, shownAtMs)
+  if (deadlines.note) runner.warning(deadlines.note)
+  const prompt: PromptContext = {
+    device,
+    clientId: config.clientId,
+    ...(config.scope && { scope: config.scope }),
+    deadlineMs: deadlines.deadlineMs,
+    origin: runOrigin(runner.env)
+  }
+  await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs })
+
+  const reminders = new ReminderSchedule(shownAtMs)
+  const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint }
+  const grant = new URLSearchParams({
+    grant_type: DEVICE_CODE_GRANT,
+    device_code: device.deviceCode
+  })
+  const tokens = await pollForTokens({
+    clock,
+    ...(ctx.signal && { signal: ctx.signal }),
+    endpoint: tokenEndpoint,
+    intervalSeconds: device.intervalSeconds,
+    ...(deadlines.expiresAtMs !== undefined && { expiresAtMs: deadlines.expiresAtMs }),
+    ...(deadlines.timeoutAtMs !== undefined && { timeoutAtMs: deadlines.timeoutAtMs }),
+    attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
+    denialErrors: quirks.denialErrors,
+    onEvent: (event) => {
+      // Listeners return at once for poll events; nothing here waits on them.
+      if (event.type !== 'tick') void events.emit({ type: 'poll', event })
+      if (reminders.due(clock.now()))
+        void events.emit({ type: 'reminder', prompt, atMs: clock.now() })
+    }
+  })
+  return { tokens, shownAtMs, approvedAtMs: clock.now() }
+}

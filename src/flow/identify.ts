@@ -1,0 +1,84 @@
+import { CancelledError } from '../errors.js'
+import type { Config } from '../inputs.js'
+import type { ProviderMetadata } from '../oauth/endpoints.js'
+import type { OAuthContext } from '../oauth/exchange.js'
+import { verifyIdToken } from '../oauth/id-token.js'
+import {
+  approverFromClaims,
+  fetchApprover,
+  type Approver,
+  type UserApi
+} from '../oauth/identity.js'
+import type { TokenSet } from '../oauth/token.js'
+import { maskTokens } from '../runner/outputs.js'
+import type { Runner } from '../runner/runner.js'
+
+export interface Identified {
+  /** The tokens to output: without an id_token that could not be verified. */
+  readonly tokens: TokenSet
+  readonly approver?: Approver
+}
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+export async function identify(
+  ctx: OAuthContext,
+  runner: Runner,
+  config: Config,
+  metadata: ProviderMetadata,
+  received: TokenSet
+): Promise<Identified> {
+  maskTokens(runner, received)
+  let tokens = received
+  let approver: Approver | undefined
+  if (tokens.idToken) {
+    if (metadata.issuer && metadata.jwksUri) {
+      const claims = await verifyIdToken(ctx, tokens.idToken, {
+        issuer: metadata.issuer,
+        clientId: config.clientId,
+        jwksUri: metadata.jwksUri,
+        ...(config.clientSecret && { clientSecret: config.clientSecret })
+      })
+      approver = approverFromClaims(claims)
+    } else {
+      const { idToken: _withheld, ...rest } = tokens
+      tokens = rest
+      runner.warning(
+        "The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs."
+      )
+    }
+  }
+  const api = userApiOf(config, metadata)
+  if (!approver && api) {
+    try {
+      approver = await fetchApprover(ctx, api, tokens.accessToken)
+    } catch (error) {
+      if (error instanceof CancelledError) throw error
+      runner.warning(
+        `Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`
+      )
+    }
+  }
+  if (!approver && !api) {
+    runner.notice(
+      'The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.',
+      'Approver unknown'
+    )
+  }
+  return { tokens, ...(approver && { approver }) }
+}
+
+/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
+function userApiOf(config: Config, metadata: ProviderMetadata): UserApi | undefined {
+  if (metadata.userinfoEndpoint) {
+    return {
+      endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+      nameField: 'preferred_username',
+      subjectField: 'sub'
+    }
+  }
+  return config.provider.userApi?.(metadata.tokenEndpoint)
+}

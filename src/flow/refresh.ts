@@ -1,0 +1,50 @@
+import { OAuthError, type EndpointRef } from '../errors.js'
+import type { Config } from '../inputs.js'
+import type { ClientCredentials } from '../oauth/client-auth.js'
+import type { OAuthContext } from '../oauth/exchange.js'
+import { refreshTokens, RefreshRefusedError, type TokenSet } from '../oauth/token.js'
+import type { ProviderQuirks } from '../providers/index.js'
+import { maskTokens } from '../runner/outputs.js'
+import type { Runner } from '../runner/runner.js'
+
+/**
+ * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
+ * person must be asked instead (no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown.
+ */
+export async function refreshIfPossible(
+  ctx: OAuthContext,
+  runner: Runner,
+  config: Config,
+  client: ClientCredentials,
+  tokenEndpoint: EndpointRef,
+  quirks: ProviderQuirks
+): Promise<TokenSet | undefined> {
+  if (config.refreshToken === undefined) return undefined
+  try {
+    const tokens = await refreshTokens(
+      ctx,
+      tokenEndpoint,
+      client,
+      config.refreshToken,
+      config.scope
+    )
+    maskTokens(runner, tokens)
+    return tokens
+  } catch (error) {
+    if (!isDeadRefreshToken(error, quirks) || config.onRefreshFailure !== 'device') throw error
+    runner.warning(
+      `${error.message} Starting the device flow instead (on-refresh-failure: device): store the new refresh token this run returns.`
+    )
+    return undefined
+  }
+}
+
+/** The provider says the refresh token is no good, as opposed to anything else going wrong. */
+export function isDeadRefreshToken(
+  error: unknown,
+  quirks: ProviderQuirks
+): error is OAuthError | RefreshRefusedError {
+  if (error instanceof RefreshRefusedError) return true
+  return error instanceof OAuthError && quirks.deadRefreshTokenErrors.has(error.error)
+}

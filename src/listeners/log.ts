@@ -1,0 +1,68 @@
+import type { FlowEvent, FlowListener } from '../flow/events.js'
+import { formatDuration } from '../runner/format.js'
+import { promptLines, reminderLine } from '../runner/prompt.js'
+import type { Runner } from '../runner/runner.js'
+
+/** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
+export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
+  let shownAtMs: number | undefined
+  return {
+    on(event: FlowEvent): void {
+      switch (event.type) {
+        case 'code-ready':
+          shownAtMs ??= event.atMs
+          for (const line of promptLines(event.prompt, event.atMs)) runner.info(line)
+          break
+        case 'reminder':
+          runner.info(reminderLine(event.prompt, event.atMs))
+          break
+        case 'poll':
+          logPoll(runner, event.event)
+          break
+        case 'refreshed':
+          runner.info('Exchanged the refresh token for a new access token.')
+          break
+        case 'refused':
+          runner.info(`The approval was refused: ${event.reason}`)
+          break
+        case 'ended': {
+          const { outcome } = event
+          if (outcome.ending !== 'approved') break
+          const by = outcome.approver ? ` by ${outcome.approver.name}` : ''
+          const after =
+            shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : ''
+          runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
+          break
+        }
+        case 'approved':
+          break
+      }
+    }
+  }
+}
+
+function logPoll(
+  runner: Pick<Runner, 'info' | 'debug' | 'warning'>,
+  event: Extract<FlowEvent, { type: 'poll' }>['event']
+): void {
+  switch (event.type) {
+    case 'pending':
+      runner.debug(`Poll ${event.poll}: authorization_pending.`)
+      break
+    case 'slow-down':
+      runner.info(
+        `The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
+      )
+      if (event.count === 3) {
+        runner.warning(
+          'The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.'
+        )
+      }
+      break
+    case 'transient':
+      runner.info(
+        `${event.reason} Trying again in ${formatDuration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
+      )
+      break
+  }
+}
