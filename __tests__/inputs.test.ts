@@ -122,6 +122,16 @@ describe('readConfig: issuer and endpoints', () => {
     })
   })
 
+  it('reads revocation-endpoint and checks it like the other endpoints', () => {
+    expect(
+      configOf({ 'revocation-endpoint': 'https://id.example.com/revoke' }).endpoints
+        .revocationEndpoint
+    ).toBe('https://id.example.com/revoke')
+    expect(errorOf({ 'revocation-endpoint': 'http://id.example.com/revoke' }).input).toBe(
+      'revocation-endpoint'
+    )
+  })
+
   it('accepts a discovery-url without an issuer', () => {
     const discoveryUrl = 'https://id.example.com/.well-known/openid-configuration'
     expect(configOf({ issuer: '', 'discovery-url': discoveryUrl }).endpoints).toEqual({

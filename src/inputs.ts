@@ -140,6 +140,7 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
   const discoveryUrl = url('discovery-url')
   let deviceAuthorizationEndpoint = url('device-authorization-endpoint')
   let tokenEndpoint = url('token-endpoint')
+  const revocationEndpoint = url('revocation-endpoint')
   if (provider.fixedEndpoints) {
     const serverInput = optional(source.getInput('github-server-url'))
     // An empty GITHUB_SERVER_URL is as good as none.
@@ -167,7 +168,8 @@ function readEndpoints(source: InputSource, provider: ProviderPreset): EndpointI
     ...(issuer && { issuer }),
     ...(discoveryUrl && { discoveryUrl }),
     ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-    ...(tokenEndpoint && { tokenEndpoint })
+    ...(tokenEndpoint && { tokenEndpoint }),
+    ...(revocationEndpoint && { revocationEndpoint })
   }
 }
 

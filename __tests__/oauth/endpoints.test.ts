@@ -236,6 +236,27 @@ describe('resolveEndpoints', () => {
     expect(scope.isDone()).toBe(true)
   })
 
+  it('lets revocation-endpoint override the discovered revocation_endpoint (RFC 7009)', async () => {
+    nock(ISSUER)
+      .get('/.well-known/openid-configuration')
+      .reply(200, documentFor(ISSUER, { revocation_endpoint: 'http://id.example.com/revoke' }))
+    const metadata = await resolveEndpoints(context(), {
+      issuer: ISSUER,
+      revocationEndpoint: 'https://gateway.example.com/revoke'
+    })
+    expect(metadata.revocationEndpoint).toBe('https://gateway.example.com/revoke')
+  })
+
+  it('keeps revocation-endpoint when both other endpoints are given and nothing is discovered', async () => {
+    const metadata = await resolveEndpoints(context(), {
+      deviceAuthorizationEndpoint: 'https://id.example.com/dev',
+      tokenEndpoint: 'https://id.example.com/tok',
+      revocationEndpoint: 'https://id.example.com/rev'
+    })
+    expect(metadata.revocationEndpoint).toBe('https://id.example.com/rev')
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
   it('accepts a document without device_authorization_endpoint when it is given by hand', async () => {
     const scope = nock(ISSUER)
       .get('/.well-known/openid-configuration')

@@ -2,7 +2,7 @@ import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
 import { oauthError, type RequestKind } from './explain.js'
-import { oauthErrorOf } from './response.js'
+import { oauthErrorOf, type ReadResponse } from './response.js'
 
 export interface AuthenticatedPostOptions {
   readonly kind: RequestKind
@@ -25,17 +25,43 @@ export async function postAuthenticated(
   params: URLSearchParams,
   options: AuthenticatedPostOptions
 ): Promise<Readonly<Record<string, unknown>>> {
-  const read = await withRetries(
+  const read = await sendAuthenticated(ctx, endpoint, client, params, {
+    retryMaybeDelivered: options.retryMaybeDelivered
+  })
+  const error = oauthErrorOf(read)
+  if (error) throw oauthError(endpoint, read.status, error, options.kind)
+  if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)
+  return read.fields
+}
+
+export interface SendAuthenticatedOptions {
+  readonly retryMaybeDelivered: boolean
+  /** The longest Retry-After worth waiting for; a longer one ends the tries (see withRetries). */
+  readonly maxDelayMs?: number
+}
+
+/**
+ * The same request, with the answer as it came: for a caller that decides on statuses and OAuth
+ * errors itself (token revocation, whose failures are results, not thrown errors).
+ */
+export async function sendAuthenticated(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  client: ClientCredentials,
+  params: URLSearchParams,
+  options: SendAuthenticatedOptions
+): Promise<ReadResponse> {
+  return withRetries(
     ctx,
     endpoint,
     async () => {
       const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
       return postForm(ctx, endpoint, auth.params, auth.headers)
     },
-    { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered }
+    {
+      attempts: 3,
+      retryMaybeDelivered: options.retryMaybeDelivered,
+      ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
+    }
   )
-  const error = oauthErrorOf(read)
-  if (error) throw oauthError(endpoint, read.status, error, options.kind)
-  if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected)
-  return read.fields
 }

@@ -28,6 +28,8 @@ export interface EndpointInputs {
   readonly discoveryUrl?: string
   readonly deviceAuthorizationEndpoint?: string
   readonly tokenEndpoint?: string
+  /** RFC 7009 §2: for the post step; takes precedence over the discovered one. */
+  readonly revocationEndpoint?: string
 }
 
 /**
@@ -38,12 +40,13 @@ export async function resolveEndpoints(
   ctx: OAuthContext,
   inputs: EndpointInputs
 ): Promise<ProviderMetadata> {
-  const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs
+  const { deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint } = inputs
   if (deviceAuthorizationEndpoint && tokenEndpoint) {
     return {
       ...(inputs.issuer && { issuer: inputs.issuer }),
       deviceAuthorizationEndpoint,
       tokenEndpoint,
+      ...(revocationEndpoint && { revocationEndpoint }),
       source: 'the device-authorization-endpoint and token-endpoint inputs'
     }
   }
@@ -52,7 +55,8 @@ export async function resolveEndpoints(
   return {
     ...metadata,
     ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-    ...(tokenEndpoint && { tokenEndpoint })
+    ...(tokenEndpoint && { tokenEndpoint }),
+    ...(revocationEndpoint && { revocationEndpoint })
   }
 }
 
@@ -166,11 +170,14 @@ export function readDiscoveryDocument(
     false,
     'Fix userinfo_endpoint at the provider.'
   )
-  const revocationEndpoint = endpointField(
-    'revocation_endpoint',
-    false,
-    'Fix revocation_endpoint at the provider.'
-  )
+  // RFC 8414 §2 / RFC 7009: where the post step revokes tokens.
+  const revocationEndpoint =
+    inputs.revocationEndpoint ||
+    endpointField(
+      'revocation_endpoint',
+      false,
+      'Fix revocation_endpoint at the provider, or set the revocation-endpoint input.'
+    )
   const methods = document['token_endpoint_auth_methods_supported']
   return {
     issuer: inputs.issuer ?? published,

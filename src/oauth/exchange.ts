@@ -7,7 +7,12 @@ import {
   type EndpointRef
 } from '../errors.js'
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
-import { TransportFailure, type HttpTransport, MAX_RESPONSE_BYTES } from './http.js'
+import {
+  TransportFailure,
+  type HttpMethod,
+  type HttpTransport,
+  MAX_RESPONSE_BYTES
+} from './http.js'
 import { oauthErrorOf, printable, readResponse, type ReadResponse } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
 
@@ -97,8 +102,31 @@ export async function getJson(
   }
 }
 
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+export async function sendJson(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  method: HttpMethod,
+  headers: Readonly<Record<string, string>>,
+  body?: unknown
+): Promise<ReadResponse> {
+  return send(ctx, endpoint, {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      ...headers
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) })
+  })
+}
+
 interface SendRequest {
-  readonly method: 'GET' | 'POST'
+  readonly method: HttpMethod
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string
 }
@@ -174,6 +202,11 @@ export interface RetryOptions {
   readonly attempts: number
   /** Retry a request that may have reached the server before the connection failed. */
   readonly retryMaybeDelivered: boolean
+  /**
+   * The longest wait before another try. A Retry-After beyond it ends the retries with the answer
+   * as it is, for a caller that cannot wait long (the post step at the end of a job).
+   */
+  readonly maxDelayMs?: number
   /** Told before each retry; without it, the context's onRetry is. */
   readonly onRetry?: (reason: string, delayMs: number) => void
 }
@@ -192,8 +225,10 @@ export async function withRetries(
   for (let n = 1; ; n++) {
     let reason: string
     let retryAfterMs: number | undefined
+    let lastRead: ReadResponse | undefined
     try {
       const read = await attempt()
+      lastRead = read
       // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
       if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
         return read
@@ -208,6 +243,9 @@ export async function withRetries(
       reason = error.message
     }
     const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+    if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+      return lastRead
     const onRetry = options.onRetry ?? ctx.onRetry
     onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
     await ctx.clock.sleep(delayMs, ctx.signal)

@@ -2,9 +2,11 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { HttpClient } from '@actions/http-client'
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
 /** One HTTP exchange. Redirects are never followed here: the caller decides (see discovery). */
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST'
+  readonly method: HttpMethod
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body?: string

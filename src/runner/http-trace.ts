@@ -13,9 +13,7 @@ export function traceHttp(
 ): HttpTransport {
   return async (request) => {
     const sent =
-      request.body === undefined
-        ? ''
-        : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`
+      request.body === undefined ? '' : ` sending [${fieldNames(request.body).join(', ')}]`
     const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization')
       ? ' with Authorization'
       : ''
@@ -35,6 +33,21 @@ export function traceHttp(
       throw error
     }
   }
+}
+
+/**
+ * The names in a form or JSON body. A JSON body read as a form would make its whole text one
+ * "name", token included (GitHub's DELETE …/token and the secrets API send JSON).
+ */
+function fieldNames(body: string): string[] {
+  if (body.trimStart().startsWith('{')) {
+    try {
+      return Object.keys(JSON.parse(body) as Record<string, unknown>)
+    } catch {
+      return ['(unreadable JSON)']
+    }
+  }
+  return [...new URLSearchParams(body).keys()]
 }
 
 /** Query strings can carry codes; the trace shows the path only. */
