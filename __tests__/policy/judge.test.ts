@@ -340,7 +340,9 @@ describe('judgeApproval: required-claims', () => {
     const { amr: _amr, ...claims } = alice.claims
     const verdict = await judged({ 'required-claims': 'amr=mfa' }, { ...alice, claims })
     expect(verdict.outcome).toBe('undecidable')
-    expect(verdict.reason).toContain('The ID token of alice@example.com has no amr claim')
+    expect(verdict.reason).toContain(
+      'alice@example.com has no amr claim (looked for in the ID token)'
+    )
     expect(verdict.reason).toContain('Auth0 sends it only after multi-factor sign-in')
   })
 

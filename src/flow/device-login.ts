@@ -30,7 +30,9 @@ export async function deviceLogin(
   config: Config,
   metadata: ProviderMetadata,
   client: ClientCredentials,
-  quirks: ProviderQuirks
+  quirks: ProviderQuirks,
+  /** Which approval this is, and the policy in force, for the prompt. */
+  shown: Pick<PromptContext, 'approval' | 'policy'> = {}
 ): Promise<DeviceLogin> {
   const { clock } = ctx
   const device = await requestDeviceAuthorization(
@@ -56,7 +58,8 @@ export async function deviceLogin(
     clientId: config.clientId,
     ...(config.scope && { scope: config.scope }),
     deadlineMs: deadlines.deadlineMs,
-    origin: runOrigin(runner.env)
+    origin: runOrigin(runner.env),
+    ...shown
   }
   await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs })
 

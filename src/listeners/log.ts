@@ -2,6 +2,7 @@ import type { FlowEvent, FlowListener } from '../flow/events.js'
 import { formatDuration } from '../runner/format.js'
 import { promptLines, reminderLine } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
+import type { Finding } from '../policy/judge.js'
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
@@ -23,22 +24,44 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           runner.info('Exchanged the refresh token for a new access token.')
           break
         case 'refused':
+          logFindings(runner, event.findings)
           runner.info(`The approval was refused: ${event.reason}`)
           break
         case 'ended': {
           const { outcome } = event
           if (outcome.ending !== 'approved') break
-          const by = outcome.approver ? ` by ${outcome.approver.name}` : ''
+          const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map(
+            (approver) => approver.name
+          )
+          const by = names.length > 0 ? ` by ${names.join(' and ')}` : ''
           const after =
             shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : ''
           runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
           break
         }
-        case 'approved':
+        case 'approved': {
+          logFindings(runner, event.findings)
+          if (event.turn && event.turn.of > 1) {
+            const by = event.approver ? ` by ${event.approver.name}` : ''
+            runner.info(`Approval ${event.turn.number} of ${event.turn.of} given${by}.`)
+          }
           break
+        }
       }
     }
   }
+}
+
+const MARKS: Readonly<Record<Finding['result'], string>> = {
+  holds: '✓',
+  broken: '✗',
+  unknown: '?',
+  unchecked: '-'
+}
+
+/** The policy's findings, rule by rule, so the log says why an approval passed or not. */
+function logFindings(runner: Pick<Runner, 'info'>, findings: readonly Finding[] | undefined): void {
+  for (const finding of findings ?? []) runner.info(`  ${MARKS[finding.result]} ${finding.text}`)
 }
 
 function logPoll(

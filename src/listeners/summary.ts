@@ -43,7 +43,12 @@ function recordOf(outcome: Outcome, shownAtMs: number | undefined): OutcomeRecor
     ...(outcome.detail && { detail: outcome.detail }),
     ...(outcome.clientId && { clientId: outcome.clientId }),
     ...(outcome.scope && { scope: outcome.scope }),
-    ...(outcome.approver && { approver: describeApprover(outcome.approver) })
+    ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
+    ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
+    ...(outcome.refusal && {
+      refusedApprover: outcome.refusal.approver,
+      ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
+    })
   }
 }
 

@@ -10,6 +10,15 @@ export interface PolicyLine {
   readonly text: string
 }
 
+/**
+ * The lines to show: none when nothing is in force (no policy input and an OpenID Connect
+ * provider, where self-approval cannot be seen), so a run without a gate looks as it always did.
+ */
+export function policyInForce(policy: ApprovalPolicy): PolicyLine[] {
+  const enforced = policy.configured || policy.selfApproval.kind === 'github-login'
+  return enforced ? describePolicy(policy) : []
+}
+
 export function describePolicy(policy: ApprovalPolicy): PolicyLine[] {
   const lines: PolicyLine[] = [
     {

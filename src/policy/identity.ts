@@ -20,6 +20,32 @@ export interface VerifiedIdentity {
 }
 
 /**
+ * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
+ * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
+ * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ */
+export function verifiedIdentityFrom(
+  subject: string,
+  claims: Readonly<Record<string, unknown>>,
+  source: string,
+  usernameField = 'preferred_username'
+): VerifiedIdentity {
+  const username = nonEmpty(claims[usernameField])
+  const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined
+  return {
+    subject,
+    ...(username !== undefined && { username }),
+    ...(email !== undefined && { email }),
+    claims,
+    source
+  }
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined
+}
+
+/**
  * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
  * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
  * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.

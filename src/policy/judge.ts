@@ -48,6 +48,11 @@ export interface ApprovalContext {
   readonly noIdentityHelp?: string
   /** GitHub's API as the approver, for @org and @org/team entries. */
   readonly membership?: MembershipLookup
+  /**
+   * The tokens came from a stored refresh token: nobody approved during this run, so whether the
+   * approver started it does not arise. The other rules still apply to the token's owner.
+   */
+  readonly refreshed?: boolean
 }
 
 const NO_IDENTITY_HELP =
@@ -60,7 +65,7 @@ export async function judgeApproval(
 ): Promise<Verdict> {
   const findings: Finding[] = []
   if (!identity) {
-    for (const rule of rulesNeedingIdentity(policy)) {
+    for (const rule of rulesNeedingIdentity(policy, context)) {
       findings.push({
         rule,
         result: 'unknown',
@@ -71,7 +76,15 @@ export async function judgeApproval(
   }
   const who = displayName(identity)
   if (context.earlier.length > 0) findings.push(distinctPerson(identity, who, policy, context))
-  findings.push(selfApproval(policy.selfApproval, identity, who))
+  findings.push(
+    context.refreshed
+      ? {
+          rule: 'allow-self-approval',
+          result: 'unchecked',
+          text: 'Whether the approver started the run does not arise: the token came from a stored refresh token, and nobody approved during this run.'
+        }
+      : selfApproval(policy.selfApproval, identity, who)
+  )
   if (policy.allowedApprovers.length > 0) {
     const refusedAlready = findings.some((finding) => finding.result === 'broken')
     findings.push(await allowedApprover(policy, identity, who, context, refusedAlready))
@@ -89,11 +102,12 @@ function verdictOf(approver: string, findings: Finding[]): Verdict {
   return { outcome, approver, findings, ...(reason && { reason }) }
 }
 
-function rulesNeedingIdentity(policy: ApprovalPolicy): PolicyRule[] {
+function rulesNeedingIdentity(policy: ApprovalPolicy, context: ApprovalContext): PolicyRule[] {
   const rules: PolicyRule[] = []
   if (policy.approvals > 1) rules.push('approvals')
-  if (policy.selfApproval.kind === 'github-login' || policy.selfApproval.kind === 'claim')
-    rules.push('allow-self-approval')
+  const selfCheck =
+    policy.selfApproval.kind === 'github-login' || policy.selfApproval.kind === 'claim'
+  if (selfCheck && !context.refreshed) rules.push('allow-self-approval')
   if (policy.allowedApprovers.length > 0) rules.push('allowed-approvers')
   if (policy.requiredClaims.length > 0) rules.push('required-claims')
   return rules
@@ -329,7 +343,7 @@ function requiredClaim(
   if (value === undefined || value === null) {
     return finding(
       'unknown',
-      `The ${identity.source} of ${who} has no ${claim} claim, so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`
+      `${who} has no ${claim} claim (looked for in the ${identity.source}), so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`
     )
   }
   if (Array.isArray(value)) {

@@ -1,4 +1,5 @@
 import type { DeviceAuthorization } from '../oauth/device.js'
+import type { PolicyLine } from '../policy/describe.js'
 import { formatDuration, formatUtc } from './format.js'
 
 /** Which run is asking, so the approver can tell a real request from a phishing lure. */
@@ -52,6 +53,17 @@ export interface PromptContext {
   /** When the wait ends, whichever comes first: code expiry or the timeout input. */
   readonly deadlineMs: number
   readonly origin: RunOrigin
+  /** With approvals > 1: which approval this is, and that it needs a different person. */
+  readonly approval?: ApprovalPrompt
+  /** The approval policy in force, so the approver knows before signing in. */
+  readonly policy?: readonly PolicyLine[]
+}
+
+export interface ApprovalPrompt {
+  readonly number: number
+  readonly of: number
+  /** "Approval 2 of 2: a different person (not alice)". */
+  readonly heading: string
 }
 
 const RULE = '─'.repeat(64)
@@ -62,6 +74,7 @@ export function promptLines(ctx: PromptContext, nowMs: number): string[] {
   const lines = [
     `┌${RULE}`,
     '│ Approval needed: sign in at the provider and enter the code.',
+    ...(ctx.approval ? [`│ ${ctx.approval.heading}.`] : []),
     '│',
     `│   1. Open   ${device.verificationUri}`,
     `│   2. Enter  ${device.userCode}`
@@ -84,6 +97,12 @@ export function promptLines(ctx: PromptContext, nowMs: number): string[] {
   lines.push(
     `│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`
   )
+  if (ctx.policy?.length) {
+    lines.push('│')
+    ctx.policy.forEach(({ label, text }, index) =>
+      lines.push(`│   ${index === 0 ? 'Policy  ' : '        '} ${label}: ${text}`)
+    )
+  }
   if (device.message) lines.push('│', `│   The provider says: ${device.message}`)
   lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`)
   return lines
@@ -94,8 +113,9 @@ export function noticeOf(ctx: PromptContext, nowMs: number): { title: string; me
   const where = device.verificationUriComplete ?? device.verificationUri
   const origin = describeOrigin(ctx.origin)
   return {
-    title: `Approval needed: enter code ${device.userCode}`,
+    title: `${ctx.approval ? `Approval ${ctx.approval.number} of ${ctx.approval.of}` : 'Approval needed'}: enter code ${device.userCode}`,
     message:
+      `${ctx.approval ? `${ctx.approval.heading}. ` : ''}` +
       `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
       `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
       `${origin ? ` Asked by ${origin}.` : ''}`
@@ -104,7 +124,8 @@ export function noticeOf(ctx: PromptContext, nowMs: number): { title: string; me
 
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 export function reminderLine(ctx: PromptContext, nowMs: number): string {
-  return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`
+  const which = ctx.approval ? ` ${ctx.approval.number} of ${ctx.approval.of}` : ''
+  return `Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`
 }
 
 /** Says when a reminder is due: once a minute. */
