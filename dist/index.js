@@ -28376,7 +28376,6 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   m: () => (/* binding */ systemClock)
 /* harmony export */ });
-/* unused harmony export throwIfCancelled */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 const systemClock = {
@@ -28396,10 +28395,6 @@ const systemClock = {
     }),
     random: () => Math.random()
 };
-function throwIfCancelled(signal) {
-    if (signal?.aborted)
-        throw new CancelledError();
-}
 
 
 /***/ }),
@@ -28510,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4973);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28530,7 +28525,6 @@ const runner = {
     setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
     info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
     debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    isDebug: () => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o(),
     notice: (message, title) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(message, { title }),
     warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
     setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
@@ -28552,7 +28546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6706:
+/***/ 4973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28560,6 +28554,39 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+;// CONCATENATED MODULE: ./src/flow/approvals.ts
+/**
+ * approvals: N different people, one after the other, each with a fresh code and prompt. The
+ * tokens output are the first approver's; every later approval's tokens are revoked the moment
+ * it is accepted. When any later step ends the run (a refusal, a denial, an expired code, a
+ * cancel), nothing is output, so the first approver's tokens are revoked too.
+ */
+async function approveInTurn(approvals, approveOnce, discard) {
+    const all = [];
+    try {
+        for (let number = 1; number <= approvals; number++) {
+            const earlier = all.map((approval) => ({
+                subject: approval.subject ?? '',
+                name: approval.approver?.name ?? approval.subject ?? 'someone'
+            }));
+            const approval = await approveOnce({ number, of: approvals }, earlier);
+            all.push(approval);
+            if (number > 1)
+                await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`);
+        }
+    }
+    catch (error) {
+        const first = all[0];
+        if (first && approvals > 1)
+            await discard(first.tokens, `approval 1's (${nameOf(first)})`);
+        throw error;
+    }
+    return { first: all[0], all };
+}
+function nameOf(approval) {
+    return approval.approver?.name ?? approval.subject ?? 'unknown approver';
+}
 
 ;// CONCATENATED MODULE: ./src/flow/client.ts
 /**
@@ -29854,6 +29881,22 @@ async function getJson(ctx, endpoint, headers = {}) {
         url = next.href;
     }
 }
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+async function sendJson(ctx, endpoint, method, headers, body) {
+    return send(ctx, endpoint, {
+        method,
+        headers: {
+            Accept: 'application/json',
+            ...(body !== undefined && { 'Content-Type': 'application/json' }),
+            ...headers
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) })
+    });
+}
 async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
     if (ctx.signal?.aborted)
         throw new errors/* CancelledError */.cc();
@@ -29907,8 +29950,10 @@ async function withRetries(ctx, endpoint, attempt, options) {
     for (let n = 1;; n++) {
         let reason;
         let retryAfterMs;
+        let lastRead;
         try {
             const read = await attempt();
+            lastRead = read;
             // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
             if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
                 return read;
@@ -29924,6 +29969,9 @@ async function withRetries(ctx, endpoint, attempt, options) {
             reason = error.message;
         }
         const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+            return lastRead;
         const onRetry = options.onRetry ?? ctx.onRetry;
         onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
@@ -29981,16 +30029,29 @@ function errorPageOf(body) {
  * a private_key_jwt assertion may be used once only.
  */
 async function postAuthenticated(ctx, endpoint, client, params, options) {
-    const read = await withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, { attempts: 3, retryMaybeDelivered: options.retryMaybeDelivered });
+    const read = await sendAuthenticated(ctx, endpoint, client, params, {
+        retryMaybeDelivered: options.retryMaybeDelivered
+    });
     const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
     if (error)
         throw oauthError(endpoint, read.status, error, options.kind);
     if (read.status !== 200 || !read.fields)
         throw unusableResponse(endpoint, read, options.expected);
     return read.fields;
+}
+/**
+ * The same request, with the answer as it came: for a caller that decides on statuses and OAuth
+ * errors itself (token revocation, whose failures are results, not thrown errors).
+ */
+async function sendAuthenticated(ctx, endpoint, client, params, options) {
+    return withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, {
+        attempts: 3,
+        retryMaybeDelivered: options.retryMaybeDelivered,
+        ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/deviations.ts
@@ -30517,6 +30578,7 @@ function promptLines(ctx, nowMs) {
     const lines = [
         `┌${RULE}`,
         '│ Approval needed: sign in at the provider and enter the code.',
+        ...(ctx.approval ? [`│ ${ctx.approval.heading}.`] : []),
         '│',
         `│   1. Open   ${device.verificationUri}`,
         `│   2. Enter  ${device.userCode}`
@@ -30531,6 +30593,10 @@ function promptLines(ctx, nowMs) {
     if (ctx.origin.runUrl)
         lines.push(`│            ${ctx.origin.runUrl}`);
     lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
+    if (ctx.policy?.length) {
+        lines.push('│');
+        ctx.policy.forEach(({ label, text }, index) => lines.push(`│   ${index === 0 ? 'Policy  ' : '        '} ${label}: ${text}`));
+    }
     if (device.message)
         lines.push('│', `│   The provider says: ${device.message}`);
     lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
@@ -30541,15 +30607,17 @@ function noticeOf(ctx, nowMs) {
     const where = device.verificationUriComplete ?? device.verificationUri;
     const origin = describeOrigin(ctx.origin);
     return {
-        title: `Approval needed: enter code ${device.userCode}`,
-        message: `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
+        title: `${ctx.approval ? `Approval ${ctx.approval.number} of ${ctx.approval.of}` : 'Approval needed'}: enter code ${device.userCode}`,
+        message: `${ctx.approval ? `${ctx.approval.heading}. ` : ''}` +
+            `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}` +
             `${ctx.scope ? ` (scope: ${ctx.scope})` : ''}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.` +
             `${origin ? ` Asked by ${origin}.` : ''}`
     };
 }
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 function reminderLine(ctx, nowMs) {
-    return `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
+    const which = ctx.approval ? ` ${ctx.approval.number} of ${ctx.approval.of}` : '';
+    return `Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
 }
 /** Says when a reminder is due: once a minute. */
 class ReminderSchedule {
@@ -30598,7 +30666,9 @@ function deadlinesOf(device, config, startMs) {
  * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
  * WaitEndedError (denied, expired, timed out), CancelledError or OAuthError.
  */
-async function deviceLogin(ctx, runner, events, config, metadata, client, quirks) {
+async function deviceLogin(ctx, runner, events, config, metadata, client, quirks, 
+/** Which approval this is, and the policy in force, for the prompt. */
+shown = {}) {
     const { clock } = ctx;
     const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
         ...(config.scope && { scope: config.scope }),
@@ -30618,7 +30688,8 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
         clientId: config.clientId,
         ...(config.scope && { scope: config.scope }),
         deadlineMs: deadlines.deadlineMs,
-        origin: runOrigin(runner.env)
+        origin: runOrigin(runner.env),
+        ...shown
     };
     await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
     const reminders = new ReminderSchedule(shownAtMs);
@@ -30647,115 +30718,138 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
     return { tokens, shownAtMs, approvedAtMs: clock.now() };
 }
 
-;// CONCATENATED MODULE: ./src/flow/events.ts
+;// CONCATENATED MODULE: ./src/oauth/revoke.ts
+
+
+
+
+const DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
 /**
- * Hands every event to every listener, in the order they subscribed. A listener that fails is
- * reported and the others still hear the event: a way of reaching the approver that breaks must
- * not stop the flow.
+ * RFC 7009 §2.1: POSTs `token` and `token_type_hint` to the revocation endpoint, authenticated as
+ * at the token endpoint (the same ClientCredentials). Retried on 5xx and network failures:
+ * revoking twice is harmless.
  */
-class FlowEvents {
-    onListenerError;
-    listeners = [];
-    constructor(onListenerError) {
-        this.onListenerError = onListenerError;
-    }
-    subscribe(...listeners) {
-        this.listeners.push(...listeners);
-    }
-    async emit(event) {
-        for (const listener of this.listeners) {
-            try {
-                await listener.on(event);
-            }
-            catch (error) {
-                this.onListenerError(error);
-            }
+async function revokeToken(ctx, endpoint, client, token, tokenTypeHint, options = {}) {
+    return settle(async () => {
+        const read = await sendAuthenticated(ctx, endpoint, client, new URLSearchParams({ token, token_type_hint: tokenTypeHint }), {
+            retryMaybeDelivered: true,
+            maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS
+        });
+        // RFC 7009 §2.2: "The content of the response body is ignored by the client".
+        if (read.status === 200)
+            return { kind: 'revoked' };
+        const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+        // RFC 7009 §2.2.1: 503 is "try later" (with Retry-After, perhaps); so is any 5xx here.
+        if (read.status >= 500 || error?.error === 'temporarily_unavailable')
+            return unavailable(endpoint, read, error);
+        if (error) {
+            const message = providerSaid(endpoint, read.status, error);
+            return error.error === 'unsupported_token_type'
+                ? { kind: 'unsupported-token-type', message }
+                : { kind: 'refused', message, status: read.status, error };
         }
-    }
-    async close() {
-        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
-        for (const result of closed)
-            if (result.status === 'rejected')
-                this.onListenerError(result.reason);
-    }
+        return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 200').message };
+    });
 }
-
-;// CONCATENATED MODULE: ./src/flow/advice.ts
-/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
-function standardAdvice(body, kind) {
-    switch (body.error) {
-        case 'invalid_client':
-            return kind === 'device-authorization' || kind === 'device-token'
-                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
-                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
-        case 'invalid_scope':
-            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
-        case 'invalid_target':
-            return 'The provider does not know the requested resource: check the resource and audience inputs.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? 'The provider does not support refresh tokens for this client.'
-                : 'The provider does not support the device flow for this client.';
-        case 'unsupported_token_type':
-            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
-                : 'The device code is no longer valid: it expired, or was already used.';
-        case 'invalid_request':
-            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
-        case 'server_error':
-        case 'temporarily_unavailable':
-            return 'The provider is failing; try again later.';
-        default:
-            return undefined;
-    }
+/** Where GitHub's REST API is: the runner's GITHUB_API_URL (GHES too), else github.com's. */
+function gitHubApiUrl(env) {
+    return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
 }
-/** The provider's own advice first (its console, its codes), then the standard's. */
-function adviceFor(body, kind, advisors) {
-    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+const GITHUB_API_HEADERS = {
+    Accept: 'application/vnd.github+json',
+    'X-GitHub-Api-Version': '2022-11-28'
+};
+/**
+ * Deviation (GitHub): no RFC 7009 endpoint. `DELETE /applications/{client_id}/token` with the
+ * app's client id and secret as Basic credentials and `{"access_token": …}` as the body; 204 when
+ * done. It revokes access tokens only: a GitHub App's refresh token ends only with the whole
+ * grant (DELETE /applications/{client_id}/grant), which would sign the user out of the app
+ * everywhere, so the action never does that.
+ * https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-token
+ */
+async function revokeGitHubToken(ctx, apiUrl, clientId, clientSecret, accessToken, options = {}) {
+    const endpoint = {
+        name: 'GitHub token revocation API',
+        url: `${apiUrl.replace(/\/+$/, '')}/applications/${encodeURIComponent(clientId)}/token`
+    };
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+    return settle(async () => {
+        const read = await withRetries(ctx, endpoint, () => sendJson(ctx, endpoint, 'DELETE', { ...GITHUB_API_HEADERS, Authorization: `Basic ${basic}` }, { access_token: accessToken }), {
+            attempts: 3,
+            retryMaybeDelivered: true,
+            maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS
+        });
+        if (read.status === 204 || read.status === 200)
+            return { kind: 'revoked' };
+        if (read.status >= 500)
+            return unavailable(endpoint, read, undefined);
+        const said = gitHubMessage(read);
+        const where = capitalize((0,errors/* describeEndpoint */.N2)(endpoint));
+        if (read.status === 401 || read.status === 403 || read.status === 404) {
+            return {
+                kind: 'refused',
+                status: read.status,
+                // GitHub answers 404 for credentials it does not accept, as for an app it does not know.
+                message: `${where} answered HTTP ${read.status}${said}: GitHub did not accept the app's client credentials (its Client ID and a current client secret), or does not know the app.`
+            };
+        }
+        if (read.status === 422) {
+            return {
+                kind: 'refused',
+                status: read.status,
+                message: `${where} answered HTTP 422${said}: GitHub did not accept the token for revocation; it may already be revoked or expired.`
+            };
+        }
+        return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 204').message };
+    });
 }
-
-;// CONCATENATED MODULE: ./src/flow/failure.ts
-
-
-
-
-
-/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
-function failureOf(error, quirks) {
-    if (error instanceof errors/* CancelledError */.cc)
-        return { ending: 'cancelled', message: error.message };
-    if (error instanceof errors/* WaitEndedError */.Ys)
-        return { ending: error.ending, message: error.message };
-    if (error instanceof errors/* ActionError */.lZ)
-        return { ending: 'failed', message: explainError(error, quirks) };
+/**
+ * What the provider said, as a sentence for the log. What to do about it depends on the inputs
+ * and is the caller's to add (see src/post/advice.ts).
+ */
+function providerSaid(endpoint, status, error) {
+    const said = error.errorDescription
+        ? `: ${(0,oauth_response/* printable */.g$)(error.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
+        : '';
+    return `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(error.error).slice(0, 200)}" (HTTP ${status})${said}.`;
+}
+/** GitHub's error bodies are {"message": …, "documentation_url": …}. */
+function gitHubMessage(read) {
+    const message = read.fields?.['message'];
+    return typeof message === 'string' && message !== ''
+        ? ` ("${(0,oauth_response/* printable */.g$)(message).slice(0, 300)}")`
+        : '';
+}
+function unavailable(endpoint, read, error) {
+    const later = read.retryAfterMs !== undefined
+        ? ` and asked to try again in ${Math.ceil(read.retryAfterMs / 1000)} s`
+        : '';
+    const said = error ? ` "${(0,oauth_response/* printable */.g$)(error.error)}"` : '';
     return {
-        ending: 'failed',
-        message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
-        ...(error instanceof Error && error.stack && { stack: error.stack })
+        kind: 'unavailable',
+        status: read.status,
+        ...(read.retryAfterMs !== undefined && { retryAfterMs: read.retryAfterMs }),
+        message: `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered${said} HTTP ${read.status}${later}; the token was not revoked and stays valid until it expires.`
     };
 }
-/**
- * An error's message with what to do about it. The protocol code says what happened; the advice
- * depends on the provider and the inputs, which only the flow knows.
- */
-function explainError(error, quirks) {
-    if (error instanceof ClientKeyError)
-        return new errors/* InputError */.dz('client-private-key', error.message).message;
-    if (error instanceof RefreshRefusedError) {
-        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
+/** Turns every failure into a result; a bug is reported as one, not thrown at the job's end. */
+async function settle(attempt) {
+    try {
+        return await attempt();
     }
-    if (error instanceof errors/* OAuthError */.W5) {
-        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
-        const page = errorPageOf(error.body);
-        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            return { kind: 'failed', message: 'The revocation was cancelled.' };
+        if (error instanceof errors/* ActionError */.lZ)
+            return { kind: 'failed', message: error.message };
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+            kind: 'failed',
+            message: `Unexpected error during revocation: ${(0,oauth_response/* printable */.g$)(why).slice(0, 300)}. Please report this.`
+        };
     }
-    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_protected_header.js
@@ -31087,6 +31181,10 @@ function approverFromClaims(claims) {
  * the answer must be about the same person (OpenID Connect Core §5.3.2).
  */
 async function fetchApprover(ctx, api, accessToken, expectedSubject) {
+    return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject));
+}
+/** The user API's answer, for the approver's name and for an approval policy's claims. */
+async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
     const read = await getJson(ctx, api.endpoint, {
         ...api.headers,
         Authorization: `Bearer ${accessToken}`
@@ -31102,14 +31200,72 @@ async function fetchApprover(ctx, api, accessToken, expectedSubject) {
     if (expectedSubject !== undefined && subjectText !== expectedSubject) {
         throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
     }
+    return { subject: subjectText, fields };
+}
+function approverFromUserInfo(api, info) {
     const claims = api.nameField === 'preferred_username'
-        ? fields
-        : { ...fields, preferred_username: fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: subjectText });
+        ? info.fields
+        : { ...info.fields, preferred_username: info.fields[api.nameField] };
+    return approverFromClaims({ ...claims, sub: info.subject });
 }
 /** Names reach the log and outputs: one printable line, bounded. */
 function clean(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
+}
+
+;// CONCATENATED MODULE: ./src/policy/identity.ts
+/**
+ * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
+ * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
+ * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ */
+function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
+    const username = nonEmpty(claims[usernameField]);
+    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
+    return {
+        subject,
+        ...(username !== undefined && { username }),
+        ...(email !== undefined && { email }),
+        claims,
+        source
+    };
+}
+function nonEmpty(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/**
+ * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
+ * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
+ * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.
+ */
+function claimValue(claims, name) {
+    if (Object.hasOwn(claims, name))
+        return claims[name];
+    if (!name.includes('.'))
+        return undefined;
+    let value = claims;
+    for (const part of name.split('.')) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+            return undefined;
+        if (!Object.hasOwn(value, part))
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The name to call the approver by in messages: the one a person recognises. */
+function displayName(identity) {
+    return shown(identity.email ?? identity.username ?? identity.subject);
+}
+/**
+ * Identity text as a message may quote it: one line of visible characters (no control, bidi or
+ * other format characters that could fake or hide text), at most 120 characters.
+ */
+function shown(text) {
+    const visible = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
+    if (visible === '')
+        return '(nothing visible)';
+    return visible.length > 120 ? `${visible.slice(0, 119)}…` : visible;
 }
 
 ;// CONCATENATED MODULE: ./src/runner/outputs.ts
@@ -31159,9 +31315,14 @@ function publishTokens(runner, tokens, options) {
         runner.setOutput('approver', options.approver.name);
         runner.setOutput('approver-subject', options.approver.subject);
     }
+    const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
+    // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
+    if (approvers.length > 0)
+        runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)));
 }
 
 ;// CONCATENATED MODULE: ./src/flow/identify.ts
+
 
 
 
@@ -31175,6 +31336,8 @@ async function identify(ctx, runner, config, metadata, received) {
     maskTokens(runner, received);
     let tokens = received;
     let approver;
+    let identity;
+    let noIdentityHelp;
     if (tokens.idToken) {
         if (metadata.issuer && metadata.jwksUri) {
             const claims = await verifyIdToken(ctx, tokens.idToken, {
@@ -31184,28 +31347,40 @@ async function identify(ctx, runner, config, metadata, received) {
                 ...(config.clientSecret && { clientSecret: config.clientSecret })
             });
             approver = approverFromClaims(claims);
+            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
         }
         else {
             const { idToken: _withheld, ...rest } = tokens;
             tokens = rest;
             runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
+            noIdentityHelp =
+                "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
         }
     }
     const api = userApiOf(config, metadata);
     if (!approver && api) {
         try {
-            approver = await fetchApprover(ctx, api, tokens.accessToken);
+            const info = await fetchUserInfo(ctx, api, tokens.accessToken);
+            approver = approverFromUserInfo(api, info);
+            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
         }
         catch (error) {
             if (error instanceof errors/* CancelledError */.cc)
                 throw error;
-            runner.warning(`Could not find out who approved: ${error instanceof Error ? error.message : String(error)}`);
+            const why = error instanceof Error ? error.message : String(error);
+            runner.warning(`Could not find out who approved: ${why}`);
+            noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
         }
     }
     if (!approver && !api) {
         runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
     }
-    return { tokens, ...(approver && { approver }) };
+    return {
+        tokens,
+        ...(approver && { approver }),
+        ...(identity && { identity }),
+        ...(!identity && noIdentityHelp && { noIdentityHelp })
+    };
 }
 /** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
 function userApiOf(config, metadata) {
@@ -31217,6 +31392,742 @@ function userApiOf(config, metadata) {
         };
     }
     return config.provider.userApi?.(metadata.tokenEndpoint);
+}
+
+;// CONCATENATED MODULE: ./src/flow/discard.ts
+
+
+/**
+ * The longest a discard may take, whatever the step's state: it also runs after a cancel, when
+ * the runner kills the process ten seconds after SIGINT.
+ */
+const DISCARD_BUDGET_MS = 8_000;
+/**
+ * Revokes tokens the run will never output (a refused approval's, the later approvals' of a
+ * two-person gate), at once and where the provider allows: RFC 7009 at the revocation endpoint,
+ * or GitHub's DELETE /applications/{client_id}/token, which needs the client secret. What could
+ * not be revoked is said, with how long it stays valid. Never throws.
+ */
+async function discardTokens(discard, tokens, whose) {
+    const { runner, config, metadata, client } = discard;
+    // Its own signal: a cancelled step must still revoke, and must not wait long doing it.
+    const ctx = {
+        ...discard.ctx,
+        signal: AbortSignal.timeout(DISCARD_BUDGET_MS),
+        requestTimeoutMs: Math.min(discard.ctx.requestTimeoutMs, 5_000)
+    };
+    const lasts = lifetimeOf(tokens);
+    if (config.provider.name === 'github') {
+        const api = userApiOf(config, metadata)?.endpoint.url.replace(/\/user$/, '');
+        if (!config.clientSecret || !api) {
+            runner.info(`GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`);
+            return;
+        }
+        report(runner, whose, 'token', await revokeGitHubToken(ctx, api, config.clientId, config.clientSecret, tokens.accessToken), lasts);
+        return;
+    }
+    if (!metadata.revocationEndpoint) {
+        runner.info(`The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`);
+        return;
+    }
+    const endpoint = { name: 'revocation endpoint', url: metadata.revocationEndpoint };
+    // RFC 7009 §2.1: revoking the refresh token first may end the whole grant with it.
+    if (tokens.refreshToken) {
+        const result = await revokeToken(ctx, endpoint, client, tokens.refreshToken, 'refresh_token');
+        report(runner, whose, 'refresh token', result, 'until it expires');
+    }
+    const result = await revokeToken(ctx, endpoint, client, tokens.accessToken, 'access_token');
+    report(runner, whose, 'access token', result, lasts);
+}
+function report(runner, whose, what, result, lasts) {
+    if (result.kind === 'revoked')
+        runner.info(`Revoked ${whose} ${what}; it is never output.`);
+    else
+        runner.warning(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`);
+}
+function lifetimeOf(tokens) {
+    return tokens.expiresInSeconds !== undefined
+        ? `until it expires (${Math.round(tokens.expiresInSeconds / 60)} min)`
+        : 'until it expires';
+}
+
+;// CONCATENATED MODULE: ./src/flow/events.ts
+/**
+ * Hands every event to every listener, in the order they subscribed. A listener that fails is
+ * reported and the others still hear the event: a way of reaching the approver that breaks must
+ * not stop the flow.
+ */
+class FlowEvents {
+    onListenerError;
+    listeners = [];
+    constructor(onListenerError) {
+        this.onListenerError = onListenerError;
+    }
+    subscribe(...listeners) {
+        this.listeners.push(...listeners);
+    }
+    async emit(event) {
+        for (const listener of this.listeners) {
+            try {
+                await listener.on(event);
+            }
+            catch (error) {
+                this.onListenerError(error);
+            }
+        }
+    }
+    async close() {
+        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
+        for (const result of closed)
+            if (result.status === 'rejected')
+                this.onListenerError(result.reason);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/advice.ts
+/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
+function standardAdvice(body, kind) {
+    switch (body.error) {
+        case 'invalid_client':
+            return kind === 'device-authorization' || kind === 'device-token'
+                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
+                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
+        case 'unauthorized_client':
+            return kind === 'refresh'
+                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
+                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
+        case 'invalid_scope':
+            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
+        case 'invalid_target':
+            return 'The provider does not know the requested resource: check the resource and audience inputs.';
+        case 'unsupported_grant_type':
+            return kind === 'refresh'
+                ? 'The provider does not support refresh tokens for this client.'
+                : 'The provider does not support the device flow for this client.';
+        case 'unsupported_token_type':
+            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
+                : 'The device code is no longer valid: it expired, or was already used.';
+        case 'invalid_request':
+            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
+        case 'server_error':
+        case 'temporarily_unavailable':
+            return 'The provider is failing; try again later.';
+        default:
+            return undefined;
+    }
+}
+/** The provider's own advice first (its console, its codes), then the standard's. */
+function adviceFor(body, kind, advisors) {
+    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+}
+
+;// CONCATENATED MODULE: ./src/policy/github-membership.ts
+
+
+
+
+const ORG_SCOPES = ['read:org', 'write:org', 'admin:org'];
+const ATTEMPTS = 3;
+const HOW_TO_GRANT = 'With an OAuth App, add read:org to the scope input; with a GitHub App, give it the "Members" organization permission (read) and install it in the organization.';
+function gitHubMembership(ctx, options) {
+    const base = options.apiBaseUrl.replace(/\/+$/, '');
+    return {
+        async check(query) {
+            const org = encodeURIComponent(query.org);
+            const url = query.team === undefined
+                ? `${base}/user/memberships/orgs/${org}`
+                : `${base}/orgs/${org}/teams/${encodeURIComponent(query.team)}/memberships/${encodeURIComponent(options.login)}`;
+            const name = query.team === undefined ? `@${query.org}` : `@${query.org}/${query.team}`;
+            const answer = await getWithRetries(ctx, url, options.accessToken);
+            if ('failure' in answer)
+                return {
+                    status: 'unknown',
+                    problem: `Could not ask GitHub about ${name}: ${answer.failure}.`
+                };
+            return interpret(answer, name);
+        }
+    };
+}
+function interpret(answer, name) {
+    const { status, headers, fields } = answer;
+    const message = typeof fields?.['message'] === 'string'
+        ? ` GitHub says: "${(0,oauth_response/* printable */.g$)(fields['message']).slice(0, 200)}".`
+        : '';
+    // An OAuth App token names its scopes in every answer; without read:org a 404 means nothing.
+    const scopes = headers['x-oauth-scopes'];
+    if (scopes) {
+        const granted = scopes.split(',').map((scope) => scope.trim());
+        if (!granted.some((scope) => ORG_SCOPES.includes(scope))) {
+            return {
+                status: 'unknown',
+                problem: `The approver's token has the scopes ${granted.join(', ')} but not read:org, which GitHub needs to show membership of ${name}. Add read:org to the scope input.`
+            };
+        }
+    }
+    if (status === 200) {
+        const state = fields?.['state'];
+        if (state === 'active')
+            return { status: 'member' };
+        if (state === 'pending')
+            return { status: 'not-member', detail: `was invited to ${name} but has not accepted` };
+        return {
+            status: 'unknown',
+            problem: `GitHub answered about ${name} without a membership state ("active" or "pending").`
+        };
+    }
+    if (status === 404) {
+        return {
+            status: 'not-member',
+            detail: `is not a member of ${name} as far as GitHub shows (it answers 404 also when the team does not exist, or when the token may not see memberships: ${HOW_TO_GRANT})`
+        };
+    }
+    if (status === 403) {
+        // SAML single sign-on: the token works only once the approver authorizes it for the org.
+        if (headers['x-github-sso']) {
+            return {
+                status: 'unknown',
+                problem: `The organization of ${name} uses SAML single sign-on, and the approver's token is not authorized for it. The approver must authorize the app for the organization (GitHub → Settings → Applications) and approve again.`
+            };
+        }
+        return {
+            status: 'unknown',
+            problem: `GitHub refused to show membership of ${name} (HTTP 403).${message} ${HOW_TO_GRANT} An organization with OAuth App access restrictions must also approve the app.`
+        };
+    }
+    if (status === 401) {
+        return {
+            status: 'unknown',
+            problem: `GitHub rejected the approver's token when asked about ${name} (HTTP 401).${message}`
+        };
+    }
+    if (status === 301 || status === 302 || status === 307 || status === 308) {
+        return {
+            status: 'unknown',
+            problem: `GitHub redirected the question about ${name} (HTTP ${status}); the organization or team was probably renamed. Use its current name in allowed-approvers.`
+        };
+    }
+    return {
+        status: 'unknown',
+        problem: `GitHub answered HTTP ${status} when asked about ${name}.${message}`
+    };
+}
+/** One GET, tried again on network failures, 429 and 5xx: a blip must not undo an approval. */
+async function getWithRetries(ctx, url, accessToken) {
+    for (let attempt = 1;; attempt++) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        let retryAfterMs;
+        try {
+            const response = await ctx.http({
+                method: 'GET',
+                url,
+                headers: {
+                    Accept: 'application/vnd.github+json',
+                    'X-GitHub-Api-Version': '2022-11-28',
+                    Authorization: `Bearer ${accessToken}`
+                },
+                timeoutMs: ctx.requestTimeoutMs,
+                ...(ctx.signal && { signal: ctx.signal })
+            });
+            const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+            const transient = response.status === 429 || response.status >= 500;
+            if (!transient || attempt >= ATTEMPTS) {
+                return {
+                    status: response.status,
+                    headers: response.headers,
+                    ...(read.fields && { fields: read.fields })
+                };
+            }
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            if (ctx.signal?.aborted)
+                throw new errors/* CancelledError */.cc();
+            if (!(error instanceof http/* TransportFailure */.Az))
+                throw error;
+            if (attempt >= ATTEMPTS)
+                return { failure: (0,oauth_response/* printable */.g$)(error.detail) };
+        }
+        // Bounded: GitHub's Retry-After on a secondary rate limit can be a minute; wait at most 10 s.
+        const delayMs = Math.min(retryAfterMs ?? backoffDelayMs(attempt, DEFAULT_BACKOFF, ctx.clock.random()), 10_000);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/policy/text-match.ts
+/**
+ * How policy text is compared with identity text. Two directions, two strictnesses:
+ * - allowed-approvers and required-claims say who MAY approve: a near miss must not let anyone
+ *   in, so they compare exactly after Unicode NFC (which only unifies different encodings of the
+ *   same characters, "é" as one code point or as e + accent), ignoring case only for emails.
+ * - allow-self-approval says who may NOT approve: a near miss must not let the run's author
+ *   through, so it compares loosely (compatibility forms, case, invisible characters ignored).
+ */
+/** Same characters, one encoding: "José" typed on macOS (NFD) equals "José" from a provider (NFC). */
+function exact(text) {
+    return text.normalize('NFC');
+}
+/**
+ * Email addresses ignore case: domains do by definition (RFC 5321 §2.4), and no mail provider
+ * hands out two mailboxes that differ only in the case of the local part.
+ */
+function emailForm(text) {
+    return text.normalize('NFC').toLowerCase().normalize('NFC');
+}
+/** Format characters (zero-width space, joiners, bidi controls, BOM): invisible in a name. */
+const INVISIBLE = /[\p{Cf}\p{Cc}\s]/gu;
+/**
+ * For a rule that refuses: fullwidth or compatibility letters as their plain form (NFKC), case
+ * ignored, invisible characters and spaces dropped, so "Ｏcto\u200Bcat" is "octocat".
+ */
+function looseForm(text) {
+    return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().normalize('NFKC');
+}
+/**
+ * Whether `text` matches `pattern`, where `*` stands for any run of characters (none included)
+ * and `?` for exactly one; every other character stands for itself. Characters are code points,
+ * so `?` matches one accented letter or one emoji. Linear in practice and never exponential:
+ * the classic two-pointer wildcard match that backtracks only to the last `*`.
+ */
+function globMatches(pattern, text) {
+    const p = Array.from(pattern);
+    const t = Array.from(text);
+    let pi = 0;
+    let ti = 0;
+    let starAt = -1;
+    let resumeAt = 0;
+    while (ti < t.length) {
+        if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
+            pi++;
+            ti++;
+        }
+        else if (pi < p.length && p[pi] === '*') {
+            starAt = pi++;
+            resumeAt = ti;
+        }
+        else if (starAt !== -1) {
+            pi = starAt + 1;
+            ti = ++resumeAt;
+        }
+        else {
+            return false;
+        }
+    }
+    while (pi < p.length && p[pi] === '*')
+        pi++;
+    return pi === p.length;
+}
+function hasWildcard(pattern) {
+    return pattern.includes('*') || pattern.includes('?');
+}
+
+;// CONCATENATED MODULE: ./src/policy/judge.ts
+
+
+const NO_IDENTITY_HELP = 'The provider gave no verified identity of the approver: no ID token that could be verified, and no userinfo endpoint that answered. Add openid to the scope input, and set issuer so that the ID token can be verified.';
+async function judgeApproval(policy, identity, context) {
+    const findings = [];
+    if (!identity) {
+        for (const rule of rulesNeedingIdentity(policy, context)) {
+            findings.push({
+                rule,
+                result: 'unknown',
+                text: `${ruleInWords(rule)} cannot be judged. ${context.noIdentityHelp ?? NO_IDENTITY_HELP}`
+            });
+        }
+        return verdictOf('the approver (identity unknown)', findings);
+    }
+    const who = displayName(identity);
+    if (context.earlier.length > 0)
+        findings.push(distinctPerson(identity, who, policy, context));
+    findings.push(context.refreshed
+        ? {
+            rule: 'allow-self-approval',
+            result: 'unchecked',
+            text: 'Whether the approver started the run does not arise: the token came from a stored refresh token, and nobody approved during this run.'
+        }
+        : selfApproval(policy.selfApproval, identity, who));
+    if (policy.allowedApprovers.length > 0) {
+        const refusedAlready = findings.some((finding) => finding.result === 'broken');
+        findings.push(await allowedApprover(policy, identity, who, context, refusedAlready));
+    }
+    for (const requirement of policy.requiredClaims)
+        findings.push(requiredClaim(requirement, identity, who));
+    return verdictOf(who, findings);
+}
+function verdictOf(approver, findings) {
+    const broken = findings.find((finding) => finding.result === 'broken');
+    const unknown = findings.find((finding) => finding.result === 'unknown');
+    const outcome = broken ? 'refused' : unknown ? 'undecidable' : 'allowed';
+    const reason = (broken ?? unknown)?.text;
+    return { outcome, approver, findings, ...(reason && { reason }) };
+}
+function rulesNeedingIdentity(policy, context) {
+    const rules = [];
+    if (policy.approvals > 1)
+        rules.push('approvals');
+    const selfCheck = policy.selfApproval.kind === 'github-login' || policy.selfApproval.kind === 'claim';
+    if (selfCheck && !context.refreshed)
+        rules.push('allow-self-approval');
+    if (policy.allowedApprovers.length > 0)
+        rules.push('allowed-approvers');
+    if (policy.requiredClaims.length > 0)
+        rules.push('required-claims');
+    return rules;
+}
+function ruleInWords(rule) {
+    switch (rule) {
+        case 'approvals':
+            return 'Whether this is a different person from the earlier approvers (approvals)';
+        case 'allow-self-approval':
+            return 'Whether the approver started the run (allow-self-approval: false)';
+        case 'allowed-approvers':
+            return 'Whether the approver is in allowed-approvers';
+        case 'required-claims':
+            return 'Whether the approver has the required-claims';
+    }
+}
+function distinctPerson(identity, who, policy, context) {
+    const of = `approval ${context.approvalNumber} of ${policy.approvals}`;
+    const same = context.earlier.findIndex((earlier) => earlier.subject === identity.subject);
+    if (same !== -1) {
+        return {
+            rule: 'approvals',
+            result: 'broken',
+            text: `${who} already gave approval ${same + 1} of ${policy.approvals}; ${of} must come from a different person (approvals: ${policy.approvals}).`
+        };
+    }
+    return {
+        rule: 'approvals',
+        result: 'holds',
+        text: `${who} is a different person from ${context.earlier.map((earlier) => shown(earlier.name)).join(' and ')} (${of}).`
+    };
+}
+function selfApproval(rule, identity, who) {
+    const finding = (result, text) => ({
+        rule: 'allow-self-approval',
+        result,
+        text
+    });
+    switch (rule.kind) {
+        case 'allowed':
+            return finding('unchecked', 'The person who started the run may approve it (allow-self-approval: true).');
+        case 'undetectable':
+            return finding('unchecked', 'Whether the approver started the run was not checked: an OpenID Connect identity does not say which GitHub user it is. Set self-approval-claim and run-actor to check it.');
+        case 'github-login': {
+            const login = identity.username;
+            if (login === undefined)
+                return finding('unknown', `GitHub's user API gave no login for ${who}, so whether they started the run cannot be told.`);
+            const actor = rule.runActors.find((candidate) => looseForm(candidate.value) === looseForm(login));
+            if (actor) {
+                return finding('broken', `${shown(login)} started this run (${actor.from}) and may not approve it (allow-self-approval is false).`);
+            }
+            return finding('holds', `${shown(login)} did not start this run (${rule.runActors.map((a) => `${a.from} is ${shown(a.value)}`).join(', ')}).`);
+        }
+        case 'claim': {
+            const values = selfApprovalValues(rule.claim, identity);
+            if (values === undefined) {
+                return finding('unknown', `${who} has no ${rule.claim === 'email' ? 'verified email address' : `${rule.claim} claim`} (self-approval-claim: ${rule.claim}), so whether they started the run cannot be told. ${claimHelp(rule.claim)}`);
+            }
+            const hit = rule.runActors.find((actor) => values.some((value) => looseForm(value) === looseForm(actor.value)));
+            if (hit) {
+                return finding('broken', `${who} started this run (their ${rule.claim} is ${shown(hit.value)}, the run-actor) and may not approve it (allow-self-approval is false).`);
+            }
+            return finding('holds', `${who} did not start this run (their ${rule.claim} is not ${rule.runActors.map((a) => shown(a.value)).join(' or ')}).`);
+        }
+    }
+}
+/** The claim's values as text; the email only when verified. undefined when absent or unusable. */
+function selfApprovalValues(claim, identity) {
+    if (claim === 'email')
+        return identity.email === undefined ? undefined : [identity.email];
+    const value = claimValue(identity.claims, claim);
+    const values = (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
+    return values.length > 0 ? values : undefined;
+}
+function isScalar(value) {
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+async function allowedApprover(policy, identity, who, context, refusedAlready) {
+    const finding = (result, text) => ({
+        rule: 'allowed-approvers',
+        result,
+        text
+    });
+    for (const entry of policy.allowedApprovers) {
+        const matched = patternMatch(entry, identity, policy.provider);
+        if (matched)
+            return finding('holds', `${who} is in allowed-approvers (${matched}).`);
+    }
+    const memberships = policy.allowedApprovers.filter((entry) => entry.kind !== 'pattern');
+    const unknowns = [];
+    if (memberships.length > 0 && refusedAlready) {
+        return finding('unchecked', `GitHub was not asked whether ${who} is in ${memberships.map((e) => e.text).join(', ')}: another rule already refused them.`);
+    }
+    const notMember = [];
+    for (const entry of memberships) {
+        if (!context.membership || identity.username === undefined) {
+            unknowns.push(`GitHub could not be asked whether ${who} is in ${entry.text}: the approver's login and token are needed.`);
+            continue;
+        }
+        const answer = await context.membership.check(entry.kind === 'team' ? { org: entry.org, team: entry.team } : { org: entry.org });
+        if (answer.status === 'member')
+            return finding('holds', `${who} is an active member of ${entry.text} (allowed-approvers).`);
+        if (answer.status === 'unknown')
+            unknowns.push(answer.problem);
+        else
+            notMember.push(`${shown(identity.username)} ${answer.detail}`);
+    }
+    const emailEntries = policy.allowedApprovers.filter((entry) => entry.kind === 'pattern' && entry.matches === 'email');
+    if (emailEntries.length > 0 && identity.email === undefined) {
+        unknowns.unshift(`${who} has no verified email address in the ${identity.source}, so the email entries of allowed-approvers (${emailEntries.map((e) => e.text).join(', ')}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
+    }
+    if (unknowns.length > 0)
+        return finding('unknown', unknowns.join(' '));
+    return finding('broken', `${who} is not in allowed-approvers (compared: ${comparedFields(identity)}${notMember.length > 0 ? `; ${notMember.join('; ')}` : ''}).`);
+}
+/** Which entry matched, in words, or undefined. */
+function patternMatch(entry, identity, provider) {
+    if (entry.kind !== 'pattern')
+        return undefined;
+    if (entry.matches === 'email') {
+        if (identity.email === undefined)
+            return undefined;
+        return globMatches(emailForm(entry.text), emailForm(identity.email))
+            ? `email matches ${entry.text}`
+            : undefined;
+    }
+    // GitHub logins ignore case (Octocat is octocat); other usernames and every sub are compared exactly.
+    const username = identity.username;
+    if (username !== undefined) {
+        const form = provider === 'github' ? emailForm : exact;
+        if (globMatches(form(entry.text), form(username)))
+            return `username matches ${entry.text}`;
+    }
+    if (globMatches(exact(entry.text), exact(identity.subject)))
+        return `subject matches ${entry.text}`;
+    return undefined;
+}
+function comparedFields(identity) {
+    const fields = [
+        ...(identity.email !== undefined ? [`email ${shown(identity.email)}`] : ['no verified email']),
+        ...(identity.username !== undefined ? [`username ${shown(identity.username)}`] : []),
+        `subject ${shown(identity.subject)}`
+    ];
+    return fields.join(', ');
+}
+function requiredClaim(requirement, identity, who) {
+    const finding = (result, text) => ({
+        rule: 'required-claims',
+        result,
+        text
+    });
+    const { claim, value: wanted } = requirement;
+    // The email only as verified: a bare email claim may be whatever the person typed at sign-up.
+    if (claim === 'email') {
+        if (identity.email === undefined) {
+            return finding('unknown', `${who} has no verified email address, so required-claims ${requirement.text} cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
+        }
+        return emailForm(identity.email) === emailForm(wanted)
+            ? finding('holds', `${who} has email ${shown(wanted)} (required-claims).`)
+            : finding('broken', `${who} does not have email ${shown(wanted)} (required-claims: ${requirement.text}).`);
+    }
+    const value = claimValue(identity.claims, claim);
+    if (value === undefined || value === null) {
+        return finding('unknown', `${who} has no ${claim} claim (looked for in the ${identity.source}), so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`);
+    }
+    if (Array.isArray(value)) {
+        const held = value.filter(isScalar).map(String);
+        if (held.some((item) => exact(item) === exact(wanted)))
+            return finding('holds', `${who}'s ${claim} includes ${shown(wanted)} (required-claims).`);
+        return finding('broken', `${who}'s ${claim} (${listed(held)}) does not include ${shown(wanted)} (required-claims: ${requirement.text}).`);
+    }
+    if (!isScalar(value)) {
+        return finding('unknown', `${who}'s ${claim} claim is an object, not a value, so required-claims ${requirement.text} cannot be judged. Name a member inside it with a dot (for example realm_access.roles=release).`);
+    }
+    if (exact(String(value)) === exact(wanted))
+        return finding('holds', `${who}'s ${claim} is ${shown(wanted)} (required-claims).`);
+    return finding('broken', `${who}'s ${claim} is ${shown(String(value))}, not ${shown(wanted)} (required-claims: ${requirement.text}).`);
+}
+function listed(values) {
+    if (values.length === 0)
+        return 'empty';
+    const first = values.slice(0, 10).map(shown).join(', ');
+    return values.length > 10 ? `${first} and ${values.length - 10} more` : first;
+}
+/** How to get a claim that is missing: the well-known ones have well-known answers. */
+function claimHelp(claim) {
+    switch (claim) {
+        case 'amr':
+            return 'amr (RFC 8176) says how the person signed in, and only some providers send it: Entra ID and Okta do; Auth0 sends it only after multi-factor sign-in; Google sends none.';
+        case 'groups':
+            return 'Have the provider put the groups claim into the ID token or userinfo (Okta: a groups claim on the authorization server; Entra ID: groupMembershipClaims in the app manifest; Keycloak: a group membership mapper), and ask for the scope that carries it.';
+        case 'email':
+            return 'Add email to the scope input; the provider must mark the address verified (email_verified).';
+        default:
+            return `Have the provider add the ${claim} claim to the ID token or userinfo (a claim mapping at the provider), and ask for the scope that carries it.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/policy.ts
+
+
+
+
+
+
+
+/** The approval policy refused an approval, or could not judge it (which it refuses too). */
+class ApprovalRefusedError extends errors/* ActionError */.lZ {
+    approver;
+    rule;
+    name = 'ApprovalRefusedError';
+    constructor(message, approver, rule) {
+        super(message);
+        this.approver = approver;
+        this.rule = rule;
+    }
+}
+/**
+ * identity → policy: judges the approval on the verified identity. Accepted, it returns the
+ * verdict. Refused or not judgeable, it revokes the approval's tokens where the provider allows,
+ * tells the listeners who tried and which rule refused them, and throws ApprovalRefusedError:
+ * the step fails and no token is output.
+ */
+async function checkPolicy(gate, identified, place) {
+    const { policy } = gate;
+    let identity = identified.identity;
+    const judge = (who) => judgeApproval(policy, who, {
+        approvalNumber: place.turn.number,
+        earlier: place.earlier,
+        ...(place.refreshed && { refreshed: true }),
+        ...(identified.noIdentityHelp && { noIdentityHelp: identified.noIdentityHelp }),
+        ...(who && membershipOf(gate, who, identified))
+    });
+    let verdict = await judge(identity);
+    // OpenID Connect Core §5.4: claims may be at the userinfo endpoint rather than in the ID token.
+    if (verdict.outcome === 'undecidable' && identity?.source === 'ID token') {
+        const fuller = await withUserinfoClaims(gate, identity, identified.tokens.accessToken);
+        if (fuller) {
+            identity = fuller;
+            verdict = await judge(identity);
+        }
+    }
+    if (verdict.outcome === 'allowed')
+        return verdict;
+    const refusal = verdict.findings.find((finding) => finding.result === 'broken') ??
+        verdict.findings.find((finding) => finding.result === 'unknown');
+    const message = verdict.outcome === 'refused'
+        ? `The approval by ${verdict.approver} was refused: ${verdict.reason}`
+        : `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`;
+    await gate.events.emit({
+        type: 'refused',
+        atMs: gate.ctx.clock.now(),
+        ...(identified.approver && { approver: identified.approver }),
+        reason: verdict.reason ?? message,
+        ...(refusal && { rule: refusal.rule }),
+        findings: verdict.findings,
+        turn: place.turn
+    });
+    await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`);
+    throw new ApprovalRefusedError(message, verdict.approver, refusal?.rule);
+}
+/** @org and @org/team entries are asked of GitHub's API with the approver's own token. */
+function membershipOf(gate, identity, identified) {
+    const needed = gate.policy.allowedApprovers.some((entry) => entry.kind !== 'pattern');
+    const userApi = userApiOf(gate.config, gate.metadata);
+    if (!needed || gate.policy.provider !== 'github' || !userApi || identity.username === undefined)
+        return {};
+    return {
+        membership: gitHubMembership(gate.ctx, {
+            apiBaseUrl: userApi.endpoint.url.replace(/\/user$/, ''),
+            accessToken: identified.tokens.accessToken,
+            login: identity.username
+        })
+    };
+}
+/**
+ * The ID token's claims with what userinfo adds, for the same subject; the ID token's own
+ * claims win. email and email_verified come as a pair from one source, never mixed.
+ */
+async function withUserinfoClaims(gate, identity, accessToken) {
+    const userinfo = gate.metadata.userinfoEndpoint;
+    if (!userinfo)
+        return undefined;
+    let fields;
+    try {
+        const info = await fetchUserInfo(gate.ctx, {
+            endpoint: { name: 'userinfo endpoint', url: userinfo },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        }, accessToken, identity.subject);
+        fields = info.fields;
+    }
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            throw error;
+        gate.runner.warning(`The userinfo endpoint did not add the claims the approval policy needs: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+    }
+    const claims = { ...fields, ...identity.claims };
+    if (identity.claims['email_verified'] !== true && fields['email_verified'] === true) {
+        claims['email'] = fields['email'];
+        claims['email_verified'] = true;
+    }
+    return verifiedIdentityFrom(identity.subject, claims, 'ID token and userinfo endpoint');
+}
+
+;// CONCATENATED MODULE: ./src/flow/failure.ts
+
+
+
+
+
+
+/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
+function failureOf(error, quirks) {
+    if (error instanceof errors/* CancelledError */.cc)
+        return { ending: 'cancelled', message: error.message };
+    if (error instanceof errors/* WaitEndedError */.Ys)
+        return { ending: error.ending, message: error.message };
+    if (error instanceof ApprovalRefusedError) {
+        return {
+            ending: 'refused',
+            message: error.message,
+            refusal: {
+                approver: error.approver,
+                ...(error.rule && { rule: error.rule }),
+                reason: error.message
+            }
+        };
+    }
+    if (error instanceof errors/* ActionError */.lZ)
+        return { ending: 'failed', message: explainError(error, quirks) };
+    return {
+        ending: 'failed',
+        message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}. Please report this with the debug log (re-run with debug logging).`,
+        ...(error instanceof Error && error.stack && { stack: error.stack })
+    };
+}
+/**
+ * An error's message with what to do about it. The protocol code says what happened; the advice
+ * depends on the provider and the inputs, which only the flow knows.
+ */
+function explainError(error, quirks) {
+    if (error instanceof ClientKeyError)
+        return new errors/* InputError */.dz('client-private-key', error.message).message;
+    if (error instanceof RefreshRefusedError) {
+        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
+    }
+    if (error instanceof errors/* OAuthError */.W5) {
+        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
+        const page = errorPageOf(error.body);
+        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
+    }
+    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/normalize.ts
@@ -31677,6 +32588,7 @@ function readEndpoints(source, provider) {
     const discoveryUrl = url('discovery-url');
     let deviceAuthorizationEndpoint = url('device-authorization-endpoint');
     let tokenEndpoint = url('token-endpoint');
+    const revocationEndpoint = url('revocation-endpoint');
     if (provider.fixedEndpoints) {
         const serverInput = optional(source.getInput('github-server-url'));
         // An empty GITHUB_SERVER_URL is as good as none.
@@ -31699,7 +32611,8 @@ function readEndpoints(source, provider) {
         ...(issuer && { issuer }),
         ...(discoveryUrl && { discoveryUrl }),
         ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-        ...(tokenEndpoint && { tokenEndpoint })
+        ...(tokenEndpoint && { tokenEndpoint }),
+        ...(revocationEndpoint && { revocationEndpoint })
     };
 }
 /** A URL as a message may quote it: a user:password@ part is never repeated. */
@@ -31872,6 +32785,267 @@ function readBoolean(input, value, fallback) {
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
 }
 
+;// CONCATENATED MODULE: ./src/policy/describe.ts
+
+/**
+ * The lines to show: none when nothing is in force (no policy input and an OpenID Connect
+ * provider, where self-approval cannot be seen), so a run without a gate looks as it always did.
+ */
+function policyInForce(policy) {
+    const enforced = policy.configured || policy.selfApproval.kind === 'github-login';
+    return enforced ? describePolicy(policy) : [];
+}
+function describePolicy(policy) {
+    const lines = [
+        {
+            label: 'Who may approve',
+            text: policy.allowedApprovers.length === 0
+                ? 'anyone who can sign in at the provider'
+                : policy.allowedApprovers.map(entryInWords).join(', ')
+        }
+    ];
+    if (policy.requiredClaims.length > 0) {
+        lines.push({
+            label: 'Must have',
+            text: policy.requiredClaims
+                .map(({ claim, value }) => claim === 'email' ? `verified email ${value}` : `${claim} = ${value}`)
+                .join(' and ')
+        });
+    }
+    lines.push({ label: 'Self-approval', text: selfApprovalInWords(policy.selfApproval) });
+    if (policy.approvals > 1) {
+        lines.push({
+            label: 'Approvals',
+            text: `${policy.approvals} different people, one after the other`
+        });
+    }
+    return lines;
+}
+function entryInWords(entry) {
+    switch (entry.kind) {
+        case 'pattern':
+            return entry.text;
+        case 'org':
+            return `members of ${entry.text}`;
+        case 'team':
+            return `members of team ${entry.text}`;
+    }
+}
+function selfApprovalInWords(rule) {
+    switch (rule.kind) {
+        case 'allowed':
+            return 'allowed (the person who started the run may approve it)';
+        case 'undetectable':
+            return 'not checked (an OpenID Connect identity does not say which GitHub user it is; see self-approval-claim)';
+        case 'github-login':
+            return `not allowed: not ${rule.runActors.map((actor) => shown(actor.value)).join(' or ')}, who started the run`;
+        case 'claim':
+            return `not allowed: the approver's ${rule.claim} must not be ${rule.runActors.map((actor) => shown(actor.value)).join(' or ')}`;
+    }
+}
+/** The heading of each prompt after the first: "Approval 2 of 2: a different person". */
+function approvalHeading(approvalNumber, approvals, earlierNames) {
+    if (approvals <= 1)
+        return undefined;
+    if (approvalNumber === 1)
+        return `Approval 1 of ${approvals}`;
+    return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(shown).join(' or ')})`;
+}
+
+;// CONCATENATED MODULE: ./src/policy/policy.ts
+/**
+ * The approval policy: who may approve, what their identity must say, whether the person who
+ * started the run may approve it, and how many different people must. Read from the inputs by
+ * read-policy.ts, judged by judge.ts, put in words by describe.ts.
+ */
+/** The most approvals one run may ask for: each is a person waited for in turn. */
+const MAX_APPROVALS = 10;
+
+;// CONCATENATED MODULE: ./src/policy/read-policy.ts
+
+
+const POLICY_INPUTS = [
+    'allowed-approvers',
+    'required-claims',
+    'allow-self-approval',
+    'self-approval-claim',
+    'run-actor',
+    'approvals'
+];
+/** Reads and checks the policy inputs before any request; each problem names its input. */
+function readPolicy(source, setting) {
+    const allowedApprovers = parseAllowedApprovers(source.getInput('allowed-approvers'), setting.provider);
+    const requiredClaims = parseRequiredClaims(source.getInput('required-claims'));
+    const selfApproval = readSelfApproval(source, setting.provider);
+    const approvals = parseApprovals(source.getInput('approvals'));
+    if (approvals > 1 && setting.refreshToken) {
+        throw new errors/* InputError */.dz('approvals', `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token), or set approvals: 1.`);
+    }
+    return {
+        provider: setting.provider,
+        allowedApprovers,
+        requiredClaims,
+        selfApproval,
+        approvals,
+        configured: POLICY_INPUTS.some((name) => source.getInput(name) !== '')
+    };
+}
+/** Lines that carry an entry, with their 1-based line numbers; blank lines and # comments skipped. */
+function entriesOf(value) {
+    const entries = [];
+    value.split(/\r\n|\r|\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        entries.push({ line, where: `line ${index + 1}` });
+    });
+    return entries;
+}
+/** A line quoted in a message: one line, bounded. */
+function quoted(line) {
+    const shown = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
+    return `"${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}"`;
+}
+// GitHub: an organization login is up to 39 letters, digits and single hyphens; a team slug is
+// the team's name in lower case with hyphens, and may keep underscores and dots.
+const GITHUB_ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GITHUB_TEAM = /^[A-Za-z0-9_.-]{1,100}$/;
+const MAX_PATTERN_LENGTH = 320;
+function parseAllowedApprovers(value, provider) {
+    return entriesOf(value).map(({ line, where }) => {
+        const fail = (problem) => {
+            throw new errors/* InputError */.dz('allowed-approvers', `${where} (${quoted(line)}) ${problem}`);
+        };
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            fail('has control characters.');
+        if (/[\s,;]/.test(line))
+            fail('holds more than one entry, or spaces. Write one name, email or @team a line.');
+        if (line.startsWith('@'))
+            return membershipEntry(line, provider, fail);
+        if (line.length > MAX_PATTERN_LENGTH)
+            fail(`is longer than ${MAX_PATTERN_LENGTH} characters.`);
+        if (/^[*?]+$/.test(line))
+            fail('matches anyone. To let anyone who can sign in approve, remove allowed-approvers.');
+        return {
+            kind: 'pattern',
+            text: line,
+            matches: line.indexOf('@') > 0 ? 'email' : 'username-or-subject'
+        };
+    });
+}
+function membershipEntry(line, provider, fail) {
+    if (provider !== 'github') {
+        return fail('names a GitHub organization or team, whose members only provider: github can check. With an OpenID Connect provider, require the group with required-claims instead (for example groups=release-managers).');
+    }
+    const [org = '', team, extra] = line.slice(1).split('/');
+    if (!GITHUB_ORG.test(org))
+        fail('is not @organization or @organization/team-slug (an organization is up to 39 letters, digits and hyphens).');
+    if (extra !== undefined)
+        fail('has more than one /; write @organization/team-slug.');
+    if (team === undefined)
+        return { kind: 'org', text: line, org };
+    if (!GITHUB_TEAM.test(team))
+        fail("has a team that is not a team slug (the team's name in lower case with hyphens, as in its URL).");
+    return { kind: 'team', text: line, org, team: team };
+}
+function parseRequiredClaims(value) {
+    return entriesOf(value).map(({ line, where }) => {
+        const fail = (problem) => {
+            throw new errors/* InputError */.dz('required-claims', `${where} (${quoted(line)}) ${problem}`);
+        };
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            fail('has control characters.');
+        const equals = line.indexOf('=');
+        if (equals === -1)
+            fail('is not claim=value (for example groups=release-managers or amr=mfa).');
+        const claim = line.slice(0, equals).trim();
+        const claimValue = line.slice(equals + 1).trim();
+        if (claim === '')
+            fail('has no claim name before the =.');
+        if (/\s/.test(claim))
+            fail('has a space in the claim name.');
+        if (claimValue === '')
+            fail(`has no value after the =; say which value ${claim} must hold.`);
+        return { text: `${claim}=${claimValue}`, claim, value: claimValue };
+    });
+}
+function readSelfApproval(source, provider) {
+    const allowInput = source.getInput('allow-self-approval');
+    const allowed = read_policy_readBoolean('allow-self-approval', allowInput);
+    const claim = source.getInput('self-approval-claim');
+    const runActorInput = source.getInput('run-actor');
+    if (claim && provider === 'github') {
+        throw new errors/* InputError */.dz('self-approval-claim', "is not used with provider: github, which compares the approver's GitHub login with GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.");
+    }
+    if (runActorInput && !claim) {
+        throw new errors/* InputError */.dz('run-actor', provider === 'github'
+            ? 'is not used with provider: github, which takes who started the run from GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.'
+            : 'is set without self-approval-claim: name the claim of the approver to compare it with (for example self-approval-claim: email).');
+    }
+    if (allowed === true) {
+        if (claim) {
+            throw new errors/* InputError */.dz('self-approval-claim', 'is set, but allow-self-approval is true, so nothing is compared. Remove one of them.');
+        }
+        return { kind: 'allowed' };
+    }
+    if (provider === 'github') {
+        const runActors = actorsFromEnv(source.env);
+        if (runActors.length === 0) {
+            throw new errors/* InputError */.dz('allow-self-approval', 'is false (the default), but neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set, so who started the run is unknown. Outside GitHub Actions, set allow-self-approval: true.');
+        }
+        return { kind: 'github-login', runActors };
+    }
+    if (claim) {
+        if (/[\s\u0000-\u001F\u007F-\u009F]/.test(claim))
+            throw new errors/* InputError */.dz('self-approval-claim', 'must be one claim name, without spaces.');
+        return { kind: 'claim', claim, runActors: parseRunActors(runActorInput) };
+    }
+    if (allowed === false) {
+        throw new errors/* InputError */.dz('allow-self-approval', "is false, but an OpenID Connect identity does not say which GitHub user it is, so the action cannot tell whether the approver started the run. Set self-approval-claim to a claim that names them (for example email, or a github_login claim mapped at the provider) and run-actor to the run's value for it (for example ${{ github.triggering_actor }}); or remove allow-self-approval.");
+    }
+    return { kind: 'undetectable' };
+}
+/** GITHUB_TRIGGERING_ACTOR started this attempt (a re-run's is the person re-running); GITHUB_ACTOR the first. */
+function actorsFromEnv(env) {
+    const actors = [];
+    for (const name of ['GITHUB_TRIGGERING_ACTOR', 'GITHUB_ACTOR']) {
+        const value = env[name]?.trim();
+        if (value && !actors.some((actor) => actor.value === value))
+            actors.push({ value, from: name });
+    }
+    return actors;
+}
+function parseRunActors(value) {
+    const actors = entriesOf(value).map(({ line, where }) => {
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            throw new errors/* InputError */.dz('run-actor', `${where} has control characters.`);
+        return { value: line, from: 'run-actor' };
+    });
+    if (actors.length === 0) {
+        throw new errors/* InputError */.dz('run-actor', "is empty, so the action cannot tell who started the run. Set it to the run's value for self-approval-claim, one a line (for example ${{ github.triggering_actor }}). When it comes from a mapping such as fromJSON(vars.EMAILS)[github.triggering_actor], the person who started the run is missing from that mapping.");
+    }
+    return actors;
+}
+function parseApprovals(value) {
+    if (value === '')
+        return 1;
+    const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+    if (!(count >= 1 && count <= MAX_APPROVALS)) {
+        throw new errors/* InputError */.dz('approvals', `"${value.slice(0, 20)}" is not a whole number from 1 to ${MAX_APPROVALS}: how many different people must approve, one after the other.`);
+    }
+    return count;
+}
+/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them; '' is unset. */
+function read_policy_readBoolean(input, value) {
+    if (value === '')
+        return undefined;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
 
 
@@ -31883,12 +33057,13 @@ function readBoolean(input, value, fallback) {
  * document, with any endpoint given by hand taking precedence over the one it lists.
  */
 async function resolveEndpoints(ctx, inputs) {
-    const { deviceAuthorizationEndpoint, tokenEndpoint } = inputs;
+    const { deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint } = inputs;
     if (deviceAuthorizationEndpoint && tokenEndpoint) {
         return {
             ...(inputs.issuer && { issuer: inputs.issuer }),
             deviceAuthorizationEndpoint,
             tokenEndpoint,
+            ...(revocationEndpoint && { revocationEndpoint }),
             source: 'the device-authorization-endpoint and token-endpoint inputs'
         };
     }
@@ -31897,7 +33072,8 @@ async function resolveEndpoints(ctx, inputs) {
     return {
         ...metadata,
         ...(deviceAuthorizationEndpoint && { deviceAuthorizationEndpoint }),
-        ...(tokenEndpoint && { tokenEndpoint })
+        ...(tokenEndpoint && { tokenEndpoint }),
+        ...(revocationEndpoint && { revocationEndpoint })
     };
 }
 /**
@@ -31974,7 +33150,9 @@ function readDiscoveryDocument(document, url, inputs) {
     const tokenEndpoint = inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.');
     const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
     const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
-    const revocationEndpoint = endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider.');
+    // RFC 8414 §2 / RFC 7009: where the post step revokes tokens.
+    const revocationEndpoint = inputs.revocationEndpoint ||
+        endpointField('revocation_endpoint', false, 'Fix revocation_endpoint at the provider, or set the revocation-endpoint input.');
     const methods = document['token_endpoint_auth_methods_supported'];
     return {
         issuer: inputs.issuer ?? published,
@@ -32014,22 +33192,41 @@ function logListener(runner) {
                     runner.info('Exchanged the refresh token for a new access token.');
                     break;
                 case 'refused':
+                    logFindings(runner, event.findings);
                     runner.info(`The approval was refused: ${event.reason}`);
                     break;
                 case 'ended': {
                     const { outcome } = event;
                     if (outcome.ending !== 'approved')
                         break;
-                    const by = outcome.approver ? ` by ${outcome.approver.name}` : '';
+                    const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map((approver) => approver.name);
+                    const by = names.length > 0 ? ` by ${names.join(' and ')}` : '';
                     const after = shownAtMs !== undefined ? ` after ${formatDuration(outcome.atMs - shownAtMs)}` : '';
                     runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`);
                     break;
                 }
-                case 'approved':
+                case 'approved': {
+                    logFindings(runner, event.findings);
+                    if (event.turn && event.turn.of > 1) {
+                        const by = event.approver ? ` by ${event.approver.name}` : '';
+                        runner.info(`Approval ${event.turn.number} of ${event.turn.of} given${by}.`);
+                    }
                     break;
+                }
             }
         }
     };
+}
+const MARKS = {
+    holds: '✓',
+    broken: '✗',
+    unknown: '?',
+    unchecked: '-'
+};
+/** The policy's findings, rule by rule, so the log says why an approval passed or not. */
+function logFindings(runner, findings) {
+    for (const finding of findings ?? [])
+        runner.info(`  ${MARKS[finding.result]} ${finding.text}`);
 }
 function logPoll(runner, event) {
     switch (event.type) {
@@ -32104,6 +33301,7 @@ const HEADINGS = {
     approved: '✅ Approved',
     refreshed: '🔄 Refreshed',
     denied: '🚫 Denied',
+    refused: '⛔ Refused by the approval policy',
     expired: '⌛ Expired',
     'timed-out': '⏱️ Timed out',
     cancelled: '⏹️ Cancelled',
@@ -32124,9 +33322,15 @@ function requestSection(ctx, nowMs) {
         row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
         ...originRows(ctx.origin),
         row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs))
+        row('Expires', formatUtc(ctx.deadlineMs, nowMs)),
+        ...(ctx.policy?.length
+            ? [
+                row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
+            ]
+            : [])
     ];
-    return `<h2>Device authorization</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
+    const which = ctx.approval ? ` (${escapeHtml(ctx.approval.heading)})` : '';
+    return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 function originRows(origin) {
     const described = describeOrigin(origin);
@@ -32139,8 +33343,15 @@ function outcomeSection(outcome) {
     if (outcome.shownAtMs !== undefined && outcome.ending === 'approved') {
         rows.push(row('Took', formatDuration(outcome.atMs - outcome.shownAtMs)));
     }
-    if (outcome.approver)
+    if (outcome.approvers && outcome.approvers.length > 1) {
+        rows.push(row('Approved by', outcome.approvers.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')));
+    }
+    else if (outcome.approver)
         rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`));
+    if (outcome.refusedApprover)
+        rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
+    if (outcome.refusedBy)
+        rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`));
     if (outcome.clientId)
         rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`));
     if (outcome.scope)
@@ -32189,7 +33400,12 @@ function recordOf(outcome, shownAtMs) {
         ...(outcome.detail && { detail: outcome.detail }),
         ...(outcome.clientId && { clientId: outcome.clientId }),
         ...(outcome.scope && { scope: outcome.scope }),
-        ...(outcome.approver && { approver: describeApprover(outcome.approver) })
+        ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
+        ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
+        ...(outcome.refusal && {
+            refusedApprover: outcome.refusal.approver,
+            ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
+        })
     };
 }
 /** "alice (248289761001)", or the one name when the subject is the name. */
@@ -32214,8 +33430,14 @@ function describeApprover(approver) {
 
 
 
+
+
+
+
+
 /**
- * inputs → endpoints → (refresh | device code → prompt → poll) → identity → outputs → record.
+ * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
+ * record; with approvals: N, the device code to policy part once per person, in turn.
  * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
@@ -32227,26 +33449,26 @@ async function run(deps) {
     events.subscribe(...listenersFor(runner, () => config?.summary ?? true));
     try {
         config = readConfig(runner);
+        // Before any request: a bad policy input must not cost anyone an approval.
+        const policy = readPolicy(runner, {
+            provider: config.provider.name === 'github' ? 'github' : 'oidc',
+            refreshToken: config.refreshToken !== undefined
+        });
         const ctx = oauthContext(deps);
         const metadata = await resolveEndpoints(ctx, config.endpoints);
         runner.info(`Using the endpoints from ${metadata.source}.`);
         quirks = quirksFor(config.provider, metadata);
         const client = clientCredentials(config, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
+        const stage = { ctx, runner, events, config, metadata, client, quirks, policy };
         const refreshed = await refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks);
-        const granted = refreshed
-            ? { tokens: refreshed, atMs: clock.now() }
-            : await deviceLogin(ctx, runner, events, config, metadata, client, quirks).then((login) => ({
-                tokens: login.tokens,
-                atMs: login.approvedAtMs
-            }));
-        const { tokens, approver } = await identify(ctx, runner, config, metadata, normalizeTokens(config, granted.tokens));
+        const granted = refreshed ? await refreshedGrant(stage, refreshed) : await approvedGrant(stage);
         const ending = refreshed ? 'refreshed' : 'approved';
-        if (refreshed)
-            await events.emit({ type: 'refreshed', atMs: granted.atMs, ...(approver && { approver }) });
+        const { tokens, approver, approvers } = granted;
         publishTokens(runner, tokens, {
             nowMs: granted.atMs,
             ...(approver && { approver }),
+            ...(approvers && { approvers }),
             refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
         });
         await events.emit({
@@ -32256,7 +33478,8 @@ async function run(deps) {
                 atMs: granted.atMs,
                 clientId: config.clientId,
                 ...(tokens.scope && { scope: tokens.scope }),
-                ...(approver && { approver })
+                ...(approver && { approver }),
+                ...(approvers && { approvers })
             }
         });
         return ending;
@@ -32272,7 +33495,8 @@ async function run(deps) {
                 ending: failure.ending,
                 atMs: clock.now(),
                 detail: failure.message,
-                ...(config && { clientId: config.clientId })
+                ...(config && { clientId: config.clientId }),
+                ...(failure.refusal && { refusal: failure.refusal })
             }
         });
         return failure.ending;
@@ -32280,6 +33504,75 @@ async function run(deps) {
     finally {
         await events.close();
     }
+}
+/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
+async function refreshedGrant(stage, refreshed) {
+    const { approver, tokens } = await identifyAndCheck(stage, refreshed, {
+        turn: { number: 1, of: 1 },
+        earlier: [],
+        refreshed: true
+    });
+    const atMs = stage.ctx.clock.now();
+    await stage.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
+    return { tokens, atMs, ...(approver && { approver }) };
+}
+/**
+ * (device code → prompt → poll → identity → policy) once per person the approvals input asks
+ * for; the first approver's tokens are the ones output.
+ */
+async function approvedGrant(stage) {
+    const { policy } = stage;
+    const approved = await approveInTurn(policy.approvals, async (turn, earlier) => {
+        const login = await deviceLogin(stage.ctx, stage.runner, stage.events, stage.config, stage.metadata, stage.client, stage.quirks, promptPolicy(policy, turn, earlier));
+        const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, login.tokens, {
+            turn,
+            earlier
+        });
+        await stage.events.emit({
+            type: 'approved',
+            atMs: login.approvedAtMs,
+            shownAtMs: login.shownAtMs,
+            ...(approver && { approver }),
+            turn,
+            ...(worthSaying(policy, verdict) && { findings: verdict.findings })
+        });
+        return {
+            tokens,
+            ...(approver && { approver }),
+            ...(identity && { subject: identity.subject }),
+            shownAtMs: login.shownAtMs,
+            approvedAtMs: login.approvedAtMs
+        };
+    }, (tokens, whose) => discardTokens(stage, tokens, whose));
+    const { approver, tokens } = approved.first;
+    return {
+        tokens,
+        atMs: approved.all.at(-1)?.approvedAtMs ?? stage.ctx.clock.now(),
+        ...(approver && { approver }),
+        ...(policy.approvals > 1 && {
+            approvers: approved.all.flatMap((approval) => approval.approver ?? [])
+        })
+    };
+}
+/** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
+async function identifyAndCheck(stage, received, place) {
+    const { ctx, runner, config, metadata } = stage;
+    const identified = await identify(ctx, runner, config, metadata, normalizeTokens(config, received));
+    const verdict = await checkPolicy(stage, identified, place);
+    return { ...identified, verdict };
+}
+/** What the prompt says about the policy: which approval this is, and the rules in force. */
+function promptPolicy(policy, turn, earlier) {
+    const heading = approvalHeading(turn.number, turn.of, earlier.map((approval) => approval.name));
+    const lines = policyInForce(policy);
+    return {
+        ...(heading && { approval: { ...turn, heading } }),
+        ...(lines.length > 0 && { policy: lines })
+    };
+}
+/** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
+function worthSaying(policy, verdict) {
+    return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked');
 }
 function oauthContext(deps) {
     return {
@@ -32564,9 +33857,7 @@ function printable(text) {
  */
 function traceHttp(transport, debug, now) {
     return async (request) => {
-        const sent = request.body === undefined
-            ? ''
-            : ` sending [${[...new URLSearchParams(request.body).keys()].join(', ')}]`;
+        const sent = request.body === undefined ? '' : ` sending [${fieldNames(request.body).join(', ')}]`;
         const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === 'authorization')
             ? ' with Authorization'
             : '';
@@ -32583,6 +33874,21 @@ function traceHttp(transport, debug, now) {
             throw error;
         }
     };
+}
+/**
+ * The names in a form or JSON body. A JSON body read as a form would make its whole text one
+ * "name", token included (GitHub's DELETE …/token and the secrets API send JSON).
+ */
+function fieldNames(body) {
+    if (body.trimStart().startsWith('{')) {
+        try {
+            return Object.keys(JSON.parse(body));
+        }
+        catch {
+            return ['(unreadable JSON)'];
+        }
+    }
+    return [...new URLSearchParams(body).keys()];
 }
 /** Query strings can carry codes; the trace shows the path only. */
 function urlForLog(url) {
@@ -32798,7 +34104,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
@@ -32808,7 +34113,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

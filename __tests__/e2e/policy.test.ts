@@ -82,7 +82,7 @@ describe('dist/index.js: the approval gate', () => {
     })
     const [, userCode] = await run.waitFor(USER_CODE_LINE)
     // The policy is in the live prompt, before anyone signs in.
-    expect(run.stdout()).toContain('Policy   Who may approve: *@example.test')
+    await run.waitFor(/Policy {3}Who may approve: \*@example\.test/)
     await idp.approve(userCode as string, { user: 'carol' })
     const result = await run.done
     expect(result.code).toBe(0)
@@ -120,8 +120,8 @@ describe('dist/index.js: the approval gate', () => {
       env: { GITHUB_TRIGGERING_ACTOR: 'alice' }
     })
     const [, userCode] = await run.waitFor(USER_CODE_LINE)
-    expect(run.stdout()).toContain(
-      "Self-approval: not allowed: the approver's email must not be alice@example.test"
+    await run.waitFor(
+      /Self-approval: not allowed: the approver's email must not be alice@example\.test/
     )
     await idp.approve(userCode as string, { user: 'alice' })
     const result = await run.done
@@ -154,7 +154,7 @@ describe('dist/index.js: two approvers', () => {
       inputs: gateInputs({ approvals: '2', 'required-claims': 'groups=release-managers' })
     })
     const [, first] = await run.waitFor(USER_CODE_LINE)
-    expect(run.stdout()).toContain('│ Approval 1 of 2.')
+    expect(run.stdout()).toContain('│ Approval 1 of 2.') // printed before the code line
     await idp.approve(first as string, { user: 'alice' })
     const [, second] = await run.waitFor(SECOND_CODE)
     expect(second).not.toBe(first)
@@ -164,7 +164,7 @@ describe('dist/index.js: two approvers', () => {
     expect(result.outputs['approver']).toBe('alice')
     expect(result.outputs['approvers']).toBe('["alice","carol"]')
     expect(result.stdout).toContain(
-      "Revoked Approval 2's (carol) access token; it is never output."
+      "Revoked approval 2's (carol) access token; it is never output."
     )
     expect(result.summary).toContain('<code>alice</code>, <code>carol</code>')
     expect(await userinfoStatus(result.outputs['access-token'] as string)).toBe(200)

@@ -111,7 +111,7 @@ describe('the approval policy against a real identity provider', () => {
     )
     expect(runner.outputs).toEqual({})
     expect(runner.text('info')).toContain(
-      "Revoked The refused approval's (bob@example.test) access token"
+      "Revoked the refused approval's (bob@example.test) access token"
     )
     expect(await liveTokensNotOutput(runner)).toEqual([])
     expect(runner.summary).toContain('⛔ Refused by the approval policy')
@@ -164,7 +164,7 @@ describe('two approvers against a real identity provider', () => {
     expect(log).toContain('│ Approval 1 of 2.')
     expect(log).toContain('│ Approval 2 of 2: a different person (not alice).')
     expect(log).toContain('Approval 2 of 2 given by carol.')
-    expect(log).toContain("Revoked Approval 2's (carol) access token; it is never output.")
+    expect(log).toContain("Revoked approval 2's (carol) access token; it is never output.")
     expect(log).toContain('Approved by alice and carol')
     // The output token is alice's and alive; nothing of carol's still works.
     const access = runner.outputs['access-token'] as string
@@ -184,7 +184,7 @@ describe('two approvers against a real identity provider', () => {
       'The approval by alice@example.test was refused: alice@example.test already gave approval 1 of 2; approval 2 of 2 must come from a different person (approvals: 2).'
     )
     expect(runner.outputs).toEqual({})
-    expect(runner.text('info')).toContain("Revoked Approval 1's (alice) access token")
+    expect(runner.text('info')).toContain("Revoked approval 1's (alice) access token")
     expect(await liveTokensNotOutput(runner)).toEqual([])
     expect(runner.summary).toContain('<code>approvals</code>')
   })

@@ -40,11 +40,11 @@ export async function approveInTurn(
       }))
       const approval = await approveOnce({ number, of: approvals }, earlier)
       all.push(approval)
-      if (number > 1) await discard(approval.tokens, `Approval ${number}'s (${nameOf(approval)})`)
+      if (number > 1) await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`)
     }
   } catch (error) {
     const first = all[0]
-    if (first && approvals > 1) await discard(first.tokens, `Approval 1's (${nameOf(first)})`)
+    if (first && approvals > 1) await discard(first.tokens, `approval 1's (${nameOf(first)})`)
     throw error
   }
   return { first: all[0] as Approval, all }

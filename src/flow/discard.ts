@@ -45,7 +45,7 @@ export async function discardTokens(
     const api = userApiOf(config, metadata)?.endpoint.url.replace(/\/user$/, '')
     if (!config.clientSecret || !api) {
       runner.info(
-        `${whose} token is not output, but GitHub revokes a token only with the app's client secret (client-secret is not set): it stays valid ${lasts}, unless they revoke it (GitHub → Settings → Applications).`
+        `GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`
       )
       return
     }
@@ -60,7 +60,7 @@ export async function discardTokens(
   }
   if (!metadata.revocationEndpoint) {
     runner.info(
-      `${whose} tokens are not output, but the provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): they stay valid ${lasts}.`
+      `The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`
     )
     return
   }

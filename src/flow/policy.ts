@@ -81,7 +81,7 @@ export async function checkPolicy(
     findings: verdict.findings,
     turn: place.turn
   })
-  await discardTokens(gate, identified.tokens, `The refused approval's (${verdict.approver})`)
+  await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`)
   throw new ApprovalRefusedError(message, verdict.approver, refusal?.rule)
 }
 
