@@ -628,7 +628,12 @@ describe('readConfig: a complete configuration', () => {
       'refresh-token': 'rt-1',
       'on-refresh-failure': 'device',
       timeout: '10m',
-      summary: 'false'
+      summary: 'false',
+      revoke: 'all',
+      'store-refresh-token': 'environment/production/OAUTH_REFRESH_TOKEN',
+      'secrets-token': 'github_pat_1',
+      'refresh-token-expires-at': '2027-05-01T12:00:00Z',
+      'refresh-token-expiry-warning-days': '14'
     })
     expect(config).toEqual({
       provider: expect.objectContaining({ name: 'oidc' }),
@@ -643,7 +648,57 @@ describe('readConfig: a complete configuration', () => {
       refreshToken: 'rt-1',
       onRefreshFailure: 'device',
       timeoutSeconds: 600,
-      summary: false
+      summary: false,
+      revoke: 'all',
+      storeRefreshToken: {
+        target: { scope: 'environment', environment: 'production', name: 'OAUTH_REFRESH_TOKEN' },
+        token: 'github_pat_1'
+      },
+      refreshTokenExpiresAtMs: Date.UTC(2027, 4, 1, 12),
+      expiryWarningDays: 14
     })
+  })
+})
+
+describe('readConfig: the token after the job (issue 9)', () => {
+  it('revokes the access token by default, and reads all and none', () => {
+    expect(configOf({}).revoke).toBe('access-token')
+    expect(configOf({ revoke: 'all' }).revoke).toBe('all')
+    expect(configOf({ revoke: 'none' }).revoke).toBe('none')
+    const error = errorOf({ revoke: 'refresh-token' })
+    expect(error.input).toBe('revoke')
+    expect(error.message).toContain('access-token, all, none')
+  })
+
+  it('requires secrets-token with store-refresh-token, and says GITHUB_TOKEN cannot write secrets', () => {
+    const error = errorOf({ 'store-refresh-token': 'OAUTH_REFRESH_TOKEN' })
+    expect(error.input).toBe('secrets-token')
+    expect(error.message).toContain('GITHUB_TOKEN cannot write secrets')
+    expect(error.message).toContain('"Secrets" permission')
+  })
+
+  it('masks secrets-token before anything else can print it', () => {
+    const runner = new RecordingRunner({ ...BASE, 'secrets-token': 'github_pat_xyz' })
+    readConfig(runner)
+    expect(runner.secrets).toContain('github_pat_xyz')
+  })
+
+  it('reads the warning window and refuses anything but whole days', () => {
+    expect(configOf({}).expiryWarningDays).toBe(7)
+    expect(configOf({ 'refresh-token-expiry-warning-days': '0' }).expiryWarningDays).toBe(0)
+    for (const bad of ['-1', '1.5', 'week', '99999']) {
+      expect(errorOf({ 'refresh-token-expiry-warning-days': bad }).input).toBe(
+        'refresh-token-expiry-warning-days'
+      )
+    }
+  })
+
+  it('reads refresh-token-expires-at as the output writes it, and refuses a time without a zone', () => {
+    expect(
+      configOf({ 'refresh-token-expires-at': '2027-05-01T14:00:00+02:00' }).refreshTokenExpiresAtMs
+    ).toBe(Date.UTC(2027, 4, 1, 12))
+    const error = errorOf({ 'refresh-token-expires-at': '2027-05-01 12:00' })
+    expect(error.input).toBe('refresh-token-expires-at')
+    expect(error.message).toContain('2027-05-01T12:00:00Z')
   })
 })

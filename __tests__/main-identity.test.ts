@@ -7,25 +7,21 @@ import {
   type JWK,
   type JWTPayload
 } from 'jose'
-import { run } from '../src/main.js'
-import {
-  FakeClock,
-  json,
-  RecordingRunner,
-  scriptedHttp,
-  type Route
-} from '../test-support/fakes.js'
+import { FakeClock, json, type Route } from '../test-support/fakes.js'
+import { EXAMPLE, exampleDeviceCode, exampleDiscovery, flow } from '../test-support/replay.js'
 
 /**
  * Who approved, as the whole action handles it: an ID token that fails verification fails the
  * step and is never output; a provider that offers no way to tell says so in a notice.
  */
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
-const DEVICE = `${ISSUER}/device/code`
-const TOKEN = `${ISSUER}/token`
-const JWKS = `${ISSUER}/jwks`
-const USERINFO = `${ISSUER}/userinfo`
+const {
+  issuer: ISSUER,
+  discovery: DISCOVERY,
+  device: DEVICE,
+  token: TOKEN,
+  jwks: JWKS,
+  userinfo: USERINFO
+} = EXAMPLE
 const CLIENT_ID = 'release-bot'
 
 let published: { privateKey: CryptoKey; jwk: JWK }
@@ -59,24 +55,7 @@ function idToken(
     .sign(key)
 }
 
-function discovery(extra: Record<string, string> = {}): Route {
-  return () =>
-    json(200, {
-      issuer: ISSUER,
-      device_authorization_endpoint: DEVICE,
-      token_endpoint: TOKEN,
-      ...extra
-    })
-}
-
-const deviceCode: Route = () =>
-  json(200, {
-    device_code: 'dc-secret-123',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${ISSUER}/device`,
-    expires_in: 600,
-    interval: 5
-  })
+const deviceCode = exampleDeviceCode()
 
 function tokens(idTokenValue?: string): Route {
   return () =>
@@ -88,15 +67,16 @@ function tokens(idTokenValue?: string): Route {
     })
 }
 
-async function flow(routes: (clock: FakeClock) => Promise<Record<string, Route>>) {
+/** Runs the action against the routes (made knowing the run's clock), outside any workflow. */
+async function approve(routes: (clock: FakeClock) => Promise<Record<string, Route>>) {
   const clock = new FakeClock()
-  const runner = new RecordingRunner(
+  const t = flow(
     { 'client-id': CLIENT_ID, issuer: ISSUER, scope: 'openid' },
-    {}
+    await routes(clock),
+    {},
+    clock
   )
-  const http = scriptedHttp(await routes(clock))
-  const ending = await run({ runner, http, clock, signal: new AbortController().signal })
-  return { ending, runner, http }
+  return { ...t, ending: await t.run() }
 }
 
 describe('run: an ID token that fails verification', () => {
@@ -112,10 +92,10 @@ describe('run: an ID token that fails verification', () => {
     ]
   ])('fails the step and sets no output when it is %s', async (_, makeToken) => {
     let forged = ''
-    const { ending, runner, http } = await flow(async (clock) => {
+    const { ending, runner, http } = await approve(async (clock) => {
       forged = await makeToken(clock)
       return {
-        [DISCOVERY]: discovery({ jwks_uri: JWKS, userinfo_endpoint: USERINFO }),
+        [DISCOVERY]: exampleDiscovery({ jwks_uri: JWKS, userinfo_endpoint: USERINFO }),
         [DEVICE]: deviceCode,
         [TOKEN]: tokens(forged),
         [JWKS]: () => json(200, { keys: [published.jwk] }),
@@ -139,10 +119,10 @@ describe('run: an ID token that fails verification', () => {
 
   it('outputs a verified ID token and names the approver from it (the control case)', async () => {
     let valid = ''
-    const { ending, runner } = await flow(async (clock) => {
+    const { ending, runner } = await approve(async (clock) => {
       valid = await idToken(clock)
       return {
-        [DISCOVERY]: discovery({ jwks_uri: JWKS }),
+        [DISCOVERY]: exampleDiscovery({ jwks_uri: JWKS }),
         [DEVICE]: deviceCode,
         [TOKEN]: tokens(valid),
         [JWKS]: () => json(200, { keys: [published.jwk] })
@@ -157,8 +137,8 @@ describe('run: an ID token that fails verification', () => {
 
 describe('run: a provider with no way to tell who approved', () => {
   it('says "Approver unknown" in a notice when there is neither an ID token nor a userinfo endpoint', async () => {
-    const { ending, runner } = await flow(async () => ({
-      [DISCOVERY]: discovery({ jwks_uri: JWKS }),
+    const { ending, runner } = await approve(async () => ({
+      [DISCOVERY]: exampleDiscovery({ jwks_uri: JWKS }),
       [DEVICE]: deviceCode,
       [TOKEN]: tokens()
     }))
@@ -172,8 +152,8 @@ describe('run: a provider with no way to tell who approved', () => {
   })
 
   it('asks the userinfo endpoint instead when there is one, and gives no such notice', async () => {
-    const { ending, runner } = await flow(async () => ({
-      [DISCOVERY]: discovery({ userinfo_endpoint: USERINFO }),
+    const { ending, runner } = await approve(async () => ({
+      [DISCOVERY]: exampleDiscovery({ userinfo_endpoint: USERINFO }),
       [DEVICE]: deviceCode,
       [TOKEN]: tokens(),
       [USERINFO]: () => json(200, { sub: 'bob-sub', preferred_username: 'bob' })

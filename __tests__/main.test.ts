@@ -1,38 +1,20 @@
 import { describe, expect, it } from '@jest/globals'
-import { run } from '../src/main.js'
 import type { HttpRequest } from '../src/oauth/http.js'
+import { json, type Route } from '../test-support/fakes.js'
 import {
-  FakeClock,
-  json,
-  RecordingRunner,
-  scriptedHttp,
-  type Route
-} from '../test-support/fakes.js'
+  EXAMPLE,
+  errorAnswer,
+  exampleDeviceCode,
+  exampleDiscovery,
+  flow
+} from '../test-support/replay.js'
 
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
-const DEVICE = `${ISSUER}/device/code`
-const TOKEN = `${ISSUER}/token`
-const ENV = {
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'octo/release',
-  GITHUB_WORKFLOW: 'Release',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_ACTOR: 'octocat'
-}
+const { issuer: ISSUER, discovery: DISCOVERY, device: DEVICE, token: TOKEN } = EXAMPLE
 
-const discovery: Route = () =>
-  json(200, { issuer: ISSUER, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
-const deviceCode: Route = () =>
-  json(200, {
-    device_code: 'dc-secret-123',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${ISSUER}/device`,
-    verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`,
-    expires_in: 600,
-    interval: 5
-  })
+const discovery = exampleDiscovery()
+const deviceCode = exampleDeviceCode({
+  verification_uri_complete: `${ISSUER}/device?user_code=WDJB-MJHT`
+})
 const issued = {
   access_token: 'at-secret-456',
   token_type: 'Bearer',
@@ -51,22 +33,9 @@ function tokenEndpoint(pendingPolls: number, answer: Route = () => json(200, iss
   }
 }
 
-function setup(
-  inputs: Record<string, string>,
-  routes: Record<string, Route>,
-  env: Record<string, string> = ENV
-) {
-  const runner = new RecordingRunner({ 'client-id': 'release-bot', issuer: ISSUER, ...inputs }, env)
-  const http = scriptedHttp(routes)
-  const clock = new FakeClock()
-  const controller = new AbortController()
-  return {
-    runner,
-    http,
-    clock,
-    controller,
-    run: () => run({ runner, http, clock, signal: controller.signal })
-  }
+/** A run of the action for client release-bot at the example provider. */
+function setup(inputs: Record<string, string>, routes: Record<string, Route>) {
+  return flow({ 'client-id': 'release-bot', issuer: ISSUER, ...inputs }, routes)
 }
 
 function formOf(request: HttpRequest | undefined): URLSearchParams {
@@ -241,9 +210,7 @@ describe('run: the device flow end to end (in memory)', () => {
         })
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('device authorization endpoint')
-    expect(t.runner.failed).toContain('HTML page')
+    await t.failsSaying('device authorization endpoint', 'HTML page')
     expect(t.runner.failed).not.toMatch(/\n\s+at /) // no stack trace
   })
 
@@ -308,8 +275,7 @@ describe('run: refresh from a stored refresh token', () => {
     )
     await expect(t.run()).resolves.toBe('refreshed')
     expect(t.runner.outputs['access-token']).toBe('fresh-at')
-    expect(t.runner.outputs['refresh-token']).toBe('rotated-rt')
-    expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
+    t.expectStored('rotated-rt', 'true')
     expect(t.runner.secrets).toEqual(
       expect.arrayContaining(['stored-rt', 'fresh-at', 'rotated-rt'])
     )
@@ -322,13 +288,10 @@ describe('run: refresh from a stored refresh token', () => {
       { 'refresh-token': 'dead-rt' },
       {
         [DISCOVERY]: discovery,
-        [TOKEN]: () =>
-          json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' })
+        [TOKEN]: () => errorAnswer(400, 'invalid_grant', 'grant request is invalid')
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('invalid_grant')
-    expect(t.runner.failed).toContain('on-refresh-failure: device')
+    await t.failsSaying('invalid_grant', 'on-refresh-failure: device')
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
   })
 
@@ -360,8 +323,7 @@ describe('run: refresh from a stored refresh token', () => {
         [TOKEN]: () => json(401, { error: 'invalid_client' })
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('invalid_client')
+    await t.failsSaying('invalid_client')
     expect(t.http.requests.some((r) => r.url === DEVICE)).toBe(false)
   })
 })

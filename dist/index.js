@@ -28505,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4973);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4100);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28546,7 +28546,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4973:
+/***/ 4100:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28601,7 +28601,8 @@ function clientCredentials(config, metadata) {
         ...(config.clientPrivateKey && {
             privateKey: config.clientPrivateKey,
             // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
-            assertionAudience: metadata.tokenEndpoint
+            assertionAudience: metadata.tokenEndpoint,
+            audienceFallback: { addressToCalledUrl: false }
         })
     };
 }
@@ -29659,7 +29660,7 @@ async function importJWK(jwk, alg, options) {
 
 
 
-const CLIENT_AUTH_METHODS = [
+const client_auth_CLIENT_AUTH_METHODS = [
     'none',
     'client_secret_basic',
     'client_secret_post',
@@ -29692,10 +29693,16 @@ async function authenticate(client, params, audience, nowMs) {
         case 'private_key_jwt':
             body.set('client_id', client.clientId);
             body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-            body.set('client_assertion', await clientAssertion(client, client.assertionAudience ?? audience, nowMs));
+            body.set('client_assertion', await clientAssertion(client, assertionAudienceOf(client, audience), nowMs));
             break;
     }
     return { params: body, headers };
+}
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+function assertionAudienceOf(client, calledUrl) {
+    if (client.audienceFallback?.addressToCalledUrl)
+        return calledUrl;
+    return client.assertionAudience ?? calledUrl;
 }
 function requireSecret(client) {
     if (client.clientSecret === undefined)
@@ -29774,286 +29781,6 @@ function algorithmForPem(pem) {
     throw new Error('the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form');
 }
 
-;// CONCATENATED MODULE: ./src/oauth/backoff.ts
-const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
-function backoffDelayMs(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-    // Never zero: half the ceiling is fixed, the other half random.
-    return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
-
-// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
-var http = __nccwpck_require__(6466);
-// EXTERNAL MODULE: ./src/oauth/response.ts
-var oauth_response = __nccwpck_require__(2612);
-;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
-const MAX_URL_LENGTH = 2048;
-function checkSecureUrl(value) {
-    if (value.length > MAX_URL_LENGTH)
-        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return {
-            ok: false,
-            problem: 'is not an absolute URL (expected something like https://id.example.com)'
-        };
-    }
-    if (url.username || url.password) {
-        return {
-            ok: false,
-            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
-        };
-    }
-    if (url.hash)
-        return {
-            ok: false,
-            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
-        };
-    if (url.protocol === 'https:')
-        return { ok: true, url };
-    if (url.protocol === 'http:') {
-        if (isLoopbackHost(url.hostname))
-            return { ok: true, url };
-        return {
-            ok: false,
-            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
-        };
-    }
-    return {
-        ok: false,
-        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
-    };
-}
-/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-
-;// CONCATENATED MODULE: ./src/oauth/exchange.ts
-
-
-
-
-
-const FORM_HEADERS = {
-    'Content-Type': 'application/x-www-form-urlencoded',
-    // Deviation (GitHub): without this it answers form-encoded.
-    Accept: 'application/json'
-};
-/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
-async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
-}
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (![301, 302, 303, 307, 308].includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
-}
-/**
- * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
- * Never follows a redirect, for the same reason as postForm: the Authorization header would go
- * along.
- */
-async function sendJson(ctx, endpoint, method, headers, body) {
-    return send(ctx, endpoint, {
-        method,
-        headers: {
-            Accept: 'application/json',
-            ...(body !== undefined && { 'Content-Type': 'application/json' }),
-            ...headers
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) })
-    });
-}
-async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
-    if (ctx.signal?.aborted)
-        throw new errors/* CancelledError */.cc();
-    try {
-        const response = await ctx.http({
-            ...request,
-            url: endpoint.url,
-            timeoutMs,
-            ...(ctx.signal && { signal: ctx.signal })
-        });
-        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
-        const location = response.headers['location'];
-        return location ? { ...read, location } : read;
-    }
-    catch (error) {
-        if (ctx.signal?.aborted)
-            throw new errors/* CancelledError */.cc();
-        if (error instanceof http/* TransportFailure */.Az)
-            throw networkError(endpoint, error, timeoutMs);
-        throw error;
-    }
-}
-function networkError(endpoint, failure, timeoutMs) {
-    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
-    switch (failure.kind) {
-        case 'too-large':
-            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-        case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
-        default: {
-            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
-        }
-    }
-}
-/** A status that says "try again later" rather than "no". */
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || status >= 500;
-}
-/**
- * Runs a request again after network failures and transient statuses (with backoff, or as long as
- * Retry-After says). Used for discovery and the device authorization request; the poll loop has
- * its own policy, bounded by the code's lifetime.
- */
-async function withRetries(ctx, endpoint, attempt, options) {
-    for (let n = 1;; n++) {
-        let reason;
-        let retryAfterMs;
-        let lastRead;
-        try {
-            const read = await attempt();
-            lastRead = read;
-            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
-            if (!isTransientStatus(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
-                return read;
-            reason = `HTTP ${read.status}`;
-            retryAfterMs = read.retryAfterMs;
-        }
-        catch (error) {
-            const retryable = error instanceof errors/* NetworkError */.Dr &&
-                (options.retryMaybeDelivered || !error.maybeDelivered) &&
-                n < options.attempts;
-            if (!retryable)
-                throw error;
-            reason = error.message;
-        }
-        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-        // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
-        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
-            return lastRead;
-        const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
-        await ctx.clock.sleep(delayMs, ctx.signal);
-    }
-}
-/** The error for a response that is neither the expected answer nor an OAuth error. */
-function unusableResponse(endpoint, read, expected) {
-    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
-    const hint = read.kind === 'html'
-        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
-        : isTransientStatus(read.status)
-            ? ' The provider seems to be failing; try again later.'
-            : '';
-    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/oauth/explain.ts
-
-
-
-/**
- * The OAuthError for an error response: what the provider said and where, as data and as a
- * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
- * knows the provider and the inputs; the protocol code knows neither.
- */
-function oauthError(endpoint, status, body, request) {
-    // The description's own closing full stop is dropped: the sentence ends with ours.
-    const said = body.errorDescription
-        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
-            .slice(0, 500)
-            .replace(/[.\s]+$/, '')}`
-        : '';
-    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
-    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
-}
-/** The provider's error_uri, when it is one a person can safely open (https). */
-function errorPageOf(body) {
-    return body.errorUri && /^https:\/\//.test(body.errorUri)
-        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
-
-
-
-
-/**
- * A form POST with client authentication, retried on transient failures, whose answer is either
- * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
- * advice, or a description of the unusable answer). The assertion is signed anew for every try:
- * a private_key_jwt assertion may be used once only.
- */
-async function postAuthenticated(ctx, endpoint, client, params, options) {
-    const read = await sendAuthenticated(ctx, endpoint, client, params, {
-        retryMaybeDelivered: options.retryMaybeDelivered
-    });
-    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
-    if (error)
-        throw oauthError(endpoint, read.status, error, options.kind);
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(endpoint, read, options.expected);
-    return read.fields;
-}
-/**
- * The same request, with the answer as it came: for a caller that decides on statuses and OAuth
- * errors itself (token revocation, whose failures are results, not thrown errors).
- */
-async function sendAuthenticated(ctx, endpoint, client, params, options) {
-    return withRetries(ctx, endpoint, async () => {
-        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-        return postForm(ctx, endpoint, auth.params, auth.headers);
-    }, {
-        attempts: 3,
-        retryMaybeDelivered: options.retryMaybeDelivered,
-        ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/deviations.ts
 /**
  * Known departures from the RFCs that the action tolerates, each named for the providers that
@@ -30069,6 +29796,23 @@ async function sendAuthenticated(ctx, endpoint, client, params, options) {
  * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
  *   names for a denial or a dead refresh token: providers/*.ts.
  */
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+function shouldRetryAssertionAudience(client, calledUrl, error) {
+    return (client.method === 'private_key_jwt' &&
+        client.audienceFallback !== undefined &&
+        !client.audienceFallback.addressToCalledUrl &&
+        client.assertionAudience !== undefined &&
+        client.assertionAudience !== calledUrl &&
+        (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
+}
 /**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
  * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
@@ -30146,7 +29890,229 @@ function idTokenIssuerFor(configured, claimed) {
 /** Above this, an interval is honoured but reported: Keycloak 17 sent 600 s (keycloak#12327). */
 const SUSPICIOUS_INTERVAL_SECONDS = 60;
 
+// EXTERNAL MODULE: ./src/oauth/http.ts + 1 modules
+var http = __nccwpck_require__(6466);
+// EXTERNAL MODULE: ./src/oauth/response.ts
+var oauth_response = __nccwpck_require__(2612);
+;// CONCATENATED MODULE: ./src/oauth/wording.ts
+
+
+/** The error for a response that is neither the expected answer nor an OAuth error. */
+function unusableResponse(endpoint, read, expected) {
+    const what = read.unreadable ?? 'the body is a JSON object without the expected fields';
+    const hint = read.kind === 'html'
+        ? ' A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider.'
+        : (0,oauth_response/* isTransientStatus */.Dm)(read.status)
+            ? ' The provider seems to be failing; try again later.'
+            : '';
+    return new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/exchange.ts
+
+
+
+
+const FORM_HEADERS = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    // Deviation (GitHub): without this it answers form-encoded.
+    Accept: 'application/json'
+};
+/** POSTs a form. Never follows a redirect: one could carry the client secret elsewhere. */
+async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
+    return send(ctx, endpoint, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: params.toString() }, timeoutMs);
+}
+/**
+ * A request to a JSON API (GitHub's REST API): the body, when there is one, is sent as JSON.
+ * Never follows a redirect, for the same reason as postForm: the Authorization header would go
+ * along.
+ */
+async function sendJson(ctx, endpoint, method, headers, body) {
+    return send(ctx, endpoint, {
+        method,
+        headers: {
+            Accept: 'application/json',
+            ...(body !== undefined && { 'Content-Type': 'application/json' }),
+            ...headers
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) })
+    });
+}
+async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
+    if (ctx.signal?.aborted)
+        throw new errors/* CancelledError */.cc();
+    try {
+        const response = await ctx.http({
+            ...request,
+            url: endpoint.url,
+            timeoutMs,
+            ...(ctx.signal && { signal: ctx.signal })
+        });
+        const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+        const location = response.headers['location'];
+        return location ? { ...read, location } : read;
+    }
+    catch (error) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        if (error instanceof http/* TransportFailure */.Az)
+            throw networkError(endpoint, error, timeoutMs);
+        throw error;
+    }
+}
+function networkError(endpoint, failure, timeoutMs) {
+    const where = (0,errors/* describeEndpoint */.N2)(endpoint);
+    switch (failure.kind) {
+        case 'too-large':
+            return new errors/* ProviderResponseError */.Zr(endpoint, undefined, `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
+        case 'timeout':
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'reset':
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+        default: {
+            const detail = (0,oauth_response/* printable */.g$)(failure.detail);
+            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
+                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
+                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/backoff.ts
+const DEFAULT_BACKOFF = { baseMs: 1000, maxMs: 60_000 };
+function backoffDelayMs(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+    // Never zero: half the ceiling is fixed, the other half random.
+    return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/retry.ts
+
+
+
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+async function withRetries(ctx, endpoint, attempt, options) {
+    for (let n = 1;; n++) {
+        let reason;
+        let retryAfterMs;
+        let lastRead;
+        try {
+            const read = await attempt();
+            lastRead = read;
+            // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+            if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
+                return read;
+            reason = `HTTP ${read.status}`;
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            const retryable = error instanceof errors/* NetworkError */.Dr &&
+                (options.retryMaybeDelivered || !error.maybeDelivered) &&
+                n < options.attempts;
+            if (!retryable)
+                throw error;
+            reason = error.message;
+        }
+        const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
+        // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+        if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+            return lastRead;
+        const onRetry = options.onRetry ?? ctx.onRetry;
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}`, delayMs);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/explain.ts
+
+
+
+/**
+ * The OAuthError for an error response: what the provider said and where, as data and as a
+ * sentence. What to do about it is added where errors are reported (src/flow/advice.ts), which
+ * knows the provider and the inputs; the protocol code knows neither.
+ */
+function oauthError(endpoint, status, body, request) {
+    // The description's own closing full stop is dropped: the sentence ends with ours.
+    const said = body.errorDescription
+        ? `: ${(0,oauth_response/* printable */.g$)(body.errorDescription)
+            .slice(0, 500)
+            .replace(/[.\s]+$/, '')}`
+        : '';
+    const message = `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,oauth_response/* printable */.g$)(body.error)}" (HTTP ${status})${said}.`;
+    return new errors/* OAuthError */.W5(endpoint, status, body, request, message);
+}
+/** The provider's error_uri, when it is one a person can safely open (https). */
+function errorPageOf(body) {
+    return body.errorUri && /^https:\/\//.test(body.errorUri)
+        ? (0,oauth_response/* printable */.g$)(body.errorUri).slice(0, 300)
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/oauth/authenticated-post.ts
+
+
+
+
+
+
+
+/**
+ * A form POST with client authentication, retried on transient failures, whose answer is either
+ * the fields of a 200 or a thrown error a person can act on (the provider's OAuth error with
+ * advice, or a description of the unusable answer). The assertion is signed anew for every try:
+ * a private_key_jwt assertion may be used once only.
+ */
+async function postAuthenticated(ctx, endpoint, client, params, options) {
+    const read = await sendAuthenticated(ctx, endpoint, client, params, {
+        retryMaybeDelivered: options.retryMaybeDelivered
+    });
+    const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (error)
+        throw oauthError(endpoint, read.status, error, options.kind);
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(endpoint, read, options.expected);
+    return read.fields;
+}
+/**
+ * The same request, with the answer as it came: for a caller that decides on statuses and OAuth
+ * errors itself (token revocation, whose failures are results, not thrown errors).
+ */
+async function sendAuthenticated(ctx, endpoint, client, params, options) {
+    const send = () => withRetries(ctx, endpoint, async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
+        return postForm(ctx, endpoint, auth.params, auth.headers);
+    }, {
+        attempts: 3,
+        retryMaybeDelivered: options.retryMaybeDelivered,
+        ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
+    });
+    let read = await send();
+    const refused = (0,oauth_response/* oauthErrorOf */.zi)(read);
+    if (refused &&
+        client.audienceFallback &&
+        shouldRetryAssertionAudience(client, endpoint.url, refused)) {
+        // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+        client.audienceFallback.addressToCalledUrl = true;
+        read = await send();
+        if ((0,oauth_response/* oauthErrorOf */.zi)(read))
+            client.audienceFallback.addressToCalledUrl = false;
+    }
+    return read;
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/token.ts
+
+
 
 
 
@@ -30184,7 +30150,7 @@ async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
     }
     if (read.status === 200 && read.fields)
         return { kind: 'tokens', tokens: parseTokenResponse(read.fields, endpoint) };
-    if (isTransientStatus(read.status)) {
+    if ((0,oauth_response/* isTransientStatus */.Dm)(read.status)) {
         return {
             kind: 'transient',
             status: read.status,
@@ -30270,6 +30236,58 @@ async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
 /** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
 class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
     name = 'RefreshRefusedError';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
+const MAX_URL_LENGTH = 2048;
+function checkSecureUrl(value) {
+    if (value.length > MAX_URL_LENGTH)
+        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return {
+            ok: false,
+            problem: 'is not an absolute URL (expected something like https://id.example.com)'
+        };
+    }
+    if (url.username || url.password) {
+        return {
+            ok: false,
+            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
+        };
+    }
+    if (url.hash)
+        return {
+            ok: false,
+            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
+        };
+    if (url.protocol === 'https:')
+        return { ok: true, url };
+    if (url.protocol === 'http:') {
+        if (isLoopbackHost(url.hostname))
+            return { ok: true, url };
+        return {
+            ok: false,
+            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
+        };
+    }
+    return {
+        ok: false,
+        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
+    };
+}
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/device.ts
@@ -30718,7 +30736,23 @@ shown = {}) {
     return { tokens, shownAtMs, approvedAtMs: clock.now() };
 }
 
+;// CONCATENATED MODULE: ./src/oauth/github-api.ts
+/** GitHub's REST API, for the requests the action makes to it outside OAuth: revocation, secrets. */
+/** Where the API is: the runner's GITHUB_API_URL (a GitHub Enterprise Server's /api/v3 too), else github.com's. */
+function gitHubApiUrl(env) {
+    return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
+}
+/** https://docs.github.com/en/rest/about-the-rest-api/api-versions */
+const GITHUB_API_HEADERS = {
+    Accept: 'application/vnd.github+json',
+    'X-GitHub-Api-Version': '2022-11-28'
+};
+
 ;// CONCATENATED MODULE: ./src/oauth/revoke.ts
+
+
+
+
 
 
 
@@ -30751,14 +30785,6 @@ async function revokeToken(ctx, endpoint, client, token, tokenTypeHint, options 
         return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 200').message };
     });
 }
-/** Where GitHub's REST API is: the runner's GITHUB_API_URL (GHES too), else github.com's. */
-function gitHubApiUrl(env) {
-    return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
-}
-const GITHUB_API_HEADERS = {
-    Accept: 'application/vnd.github+json',
-    'X-GitHub-Api-Version': '2022-11-28'
-};
 /**
  * Deviation (GitHub): no RFC 7009 endpoint. `DELETE /applications/{client_id}/token` with the
  * app's client id and secret as Basic credentials and `{"access_token": …}` as the body; 204 when
@@ -30842,6 +30868,8 @@ async function settle(attempt) {
     catch (error) {
         if (error instanceof errors/* CancelledError */.cc)
             return { kind: 'failed', message: 'The revocation was cancelled.' };
+        if (error instanceof ClientKeyError)
+            return { kind: 'failed', message: error.message, clientKey: true };
         if (error instanceof errors/* ActionError */.lZ)
             return { kind: 'failed', message: error.message };
         const why = error instanceof Error ? error.message : String(error);
@@ -30852,546 +30880,80 @@ async function settle(attempt) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_protected_header.js
-
-function decodeProtectedHeader(token) {
-  let encodedProtectedHeader;
-  if (typeof token == "string") {
-    const parts = token.split(".");
-    (parts.length === 3 || parts.length === 5) && ([encodedProtectedHeader] = parts);
-  } else if (typeof token == "object" && token)
-    if ("protected" in token)
-      encodedProtectedHeader = token.protected;
-    else
-      throw new TypeError("Token does not contain a Protected Header");
-  const invalid = "Invalid Token or Protected Header formatting";
-  if (typeof encodedProtectedHeader != "string" || !encodedProtectedHeader)
-    throw new TypeError(invalid);
-  return parseJoseHeader(encodedProtectedHeader, TypeError, invalid);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_verify.js
-
-
-
-
-
-function snapshotJws(jws, sharedPayload) {
-  const encodedProtectedHeader = jws.protected, inputHeader = jws.header, header = isObject(inputHeader) ? { ...inputHeader } : inputHeader;
-  let payload = sharedPayload ? sharedPayload[0] : jws.payload;
-  !sharedPayload && payload instanceof Uint8Array && (payload = new Uint8Array(payload));
-  const signature = jws.signature, snapshot = { payload, signature };
-  if (encodedProtectedHeader !== void 0 && (snapshot.protected = encodedProtectedHeader), inputHeader !== void 0 && (snapshot.header = header), encodedProtectedHeader === void 0 && header === void 0)
-    throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
-  if (encodedProtectedHeader !== void 0 && typeof encodedProtectedHeader != "string")
-    throw new JWSInvalid("JWS Protected Header incorrect type");
-  if (payload === void 0)
-    throw new JWSInvalid("JWS Payload missing");
-  if (typeof signature != "string")
-    throw new JWSInvalid("JWS Signature missing or incorrect type");
-  if (header !== void 0 && !isObject(header))
-    throw new JWSInvalid("JWS Unprotected Header incorrect type");
-  return snapshot;
-}
-function prepareVerify(options) {
-  return [options && validateAlgorithms("algorithms", options.algorithms), options?.crit];
-}
-function parseProtectedHeader(encodedProtectedHeader) {
-  return encodedProtectedHeader === void 0 ? {} : parseJoseHeader(encodedProtectedHeader, errors_JWSInvalid, "JWS Protected Header is invalid");
-}
-function encodeJsonUnencodedPayload(payload) {
-  const invalid = /[\p{Cs}\p{Cn}]/u.exec(payload)?.[0];
-  if (invalid !== void 0)
-    throw new JWSInvalid(/\p{Cs}/u.test(invalid) ? "JWS Payload must be a well-formed Unicode string" : "JWS Payload must not contain unassigned Unicode code points");
-  return encoder.encode(payload);
-}
-function encodeCompactUnencodedPayload(payload) {
-  try {
-    return encode(payload);
-  } catch (cause) {
-    throw new errors_JWSInvalid("JWS Compact Serialization payload must use only ASCII characters", {
-      cause
-    });
-  }
-}
-async function verifySignature(jws, shared, key, encodeUnencodedPayload, parsedProtected) {
-  const { protected: encodedProtectedHeader, header, payload: inputPayload } = jws, protectedHeader = parsedProtected ?? parseProtectedHeader(encodedProtectedHeader);
-  if (!isDisjoint(protectedHeader, header))
-    throw new errors_JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
-  const joseHeader = { ...protectedHeader, ...header }, b64 = validateB64(protectedHeader, validateCrit(errors_JWSInvalid, JWS_RECOGNIZED, shared[1], protectedHeader, joseHeader)), { alg } = joseHeader;
-  if (typeof alg != "string" || !alg)
-    throw new errors_JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
-  if (shared[0] && !shared[0].has(alg))
-    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
-  if (b64) {
-    if (typeof inputPayload != "string")
-      throw new errors_JWSInvalid("JWS Payload must be a string");
-  } else if (typeof inputPayload != "string" && !(inputPayload instanceof Uint8Array))
-    throw new errors_JWSInvalid("JWS Payload must be a string or an Uint8Array instance");
-  const signingPayload = b64 || typeof inputPayload != "string" ? inputPayload : encodeUnencodedPayload(inputPayload);
-  let resolvedKey = !1;
-  typeof key == "function" && (key = await key(protectedHeader, jws), resolvedKey = !0);
-  const entry = jwsAlgorithm(alg), signingInput = concat(encodedProtectedHeader !== void 0 ? encode(encodedProtectedHeader) : new Uint8Array(), encode("."), typeof signingPayload == "string" ? shared[2] ??= encodeAsciiMember(signingPayload, "payload", errors_JWSInvalid) : signingPayload), signature = decodeBase64url(jws.signature, "signature", errors_JWSInvalid), verificationKey = await prepareKey(entry, key, "verify"), cryptoKey = await rawKey(verificationKey, entry.subtle, "verify");
-  entry.minRsaBits && checkModulusLength(entry.alg, cryptoKey);
-  let verified = !1;
-  try {
-    verified = await crypto.subtle.verify(entry.signing, cryptoKey, signature, signingInput);
-  } catch (cause) {
-    throw new JWSSignatureVerificationFailed(void 0, { cause });
-  }
-  if (!verified)
-    throw new JWSSignatureVerificationFailed();
-  const result = { payload: typeof signingPayload == "string" ? decodeBase64url(signingPayload, "payload", errors_JWSInvalid) : signingPayload };
-  return encodedProtectedHeader !== void 0 && (result.protectedHeader = protectedHeader), header !== void 0 && (result.unprotectedHeader = header), resolvedKey ? [{ ...result, key: verificationKey }, b64] : [result, b64];
-}
-async function verifyCompact(jws, shared, key) {
-  if (jws instanceof Uint8Array && (jws = decoder.decode(jws)), typeof jws != "string")
-    throw new errors_JWSInvalid("Compact JWS must be a string or Uint8Array");
-  const { 0: protectedHeader, 1: payload, 2: signature, length } = jws.split(".");
-  if (length !== 3)
-    throw new errors_JWSInvalid("Invalid Compact JWS");
-  return verifySignature({ payload, protected: protectedHeader, signature }, shared, key, encodeCompactUnencodedPayload);
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/verify.js
-
-
-
-async function jwtVerify(jwt, key, options) {
-  const [verified, b64] = await verifyCompact(jwt, prepareVerify(options), key);
-  if (!b64)
-    throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
-  const payload = validateClaimsSet(verified.protectedHeader, verified.payload, options);
-  return { ...verified, payload };
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwks/local.js
-
-
-
-
-function isUsableJWK(jwk, entry, alg, kid) {
-  const { kty, key_ops: keyOps, ext, kid: jwkKid, alg: jwkAlg, use, crv } = jwk;
-  return (ext === void 0 || typeof ext == "boolean") && (keyOps === void 0 || Array.isArray(keyOps) && keyOps.every((operation, index) => typeof operation == "string" && keyOps.indexOf(operation) === index) && keyOps.includes("verify")) && entry.kty.includes(kty) && (kid === void 0 || typeof kid == "string" && kid === jwkKid) && (jwkAlg === void 0 ? kty !== "AKP" : alg === jwkAlg) && (use === void 0 || use === "sig") && (!entry.crv || crv === entry.crv);
-}
-async function importWithAlgCache(cache, jwk, entry) {
-  const cached = cache.get(jwk) || cache.set(jwk, {}).get(jwk), { alg } = entry;
-  if (cached[alg] === void 0) {
-    const pending = jwkToKey(entry, jwk, !0).then((key) => {
-      if (key.type !== "public")
-        throw new JWKSInvalid("JSON Web Key Set members must be public keys");
-      return cached[alg] = key, key;
-    }).catch((error) => {
-      throw cached[alg] === pending && delete cached[alg], error;
-    });
-    cached[alg] = pending;
-  }
-  return cached[alg];
-}
-function createLocalJWKSet(jwks) {
-  let snapshot;
-  try {
-    snapshot = structuredClone(jwks);
-  } catch (cause) {
-    throw new JWKSInvalid("JSON Web Key Set malformed", { cause });
-  }
-  if (!isJwkSet(snapshot))
-    throw new JWKSInvalid("JSON Web Key Set malformed");
-  const metadata = snapshot.keys.map((jwk) => {
-    const normalized = snapshotJwk(jwk);
-    return Array.isArray(normalized.key_ops) && (normalized.key_ops = [...normalized.key_ops]), normalized;
-  }), cached = /* @__PURE__ */ new WeakMap();
-  return Object.defineProperty(async (protectedHeader, token) => {
-    const { alg, kid } = { ...protectedHeader, ...token?.header }, entry = typeof alg == "string" ? JWS[alg] : void 0;
-    if (!entry || entry.secret)
-      throw new errors_JOSENotSupported('Unsupported "alg" value for a JSON Web Key Set');
-    const candidates = snapshot.keys.filter((_, index) => isUsableJWK(metadata[index], entry, alg, kid)), { 0: jwk, length } = candidates;
-    if (!length)
-      throw new JWKSNoMatchingKey();
-    if (length !== 1) {
-      const error = new JWKSMultipleMatchingKeys();
-      throw error[Symbol.asyncIterator] = async function* () {
-        for (const jwk2 of candidates)
-          try {
-            yield await importWithAlgCache(cached, jwk2, entry);
-          } catch {
-          }
-      }, error;
-    }
-    return importWithAlgCache(cached, jwk, entry);
-  }, "jwks", {
-    value: () => structuredClone(snapshot)
-  });
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
-
-
-
-
-function decodeJwt(jwt) {
-  if (typeof jwt != "string")
-    throw new JWTInvalid("JWTs must use Compact JWS serialization, JWT must be a string");
-  const { 1: encodedPayload, length } = jwt.split(".");
-  if (length === 5)
-    throw new JWTInvalid("Only JWTs using Compact JWS serialization can be decoded");
-  if (length !== 3)
-    throw new JWTInvalid("Invalid JWT");
-  if (!encodedPayload)
-    throw new JWTInvalid("JWTs must contain a payload");
-  let claimsSetBytes;
-  try {
-    claimsSetBytes = decode(encodedPayload);
-  } catch (cause) {
-    throw new JWTInvalid("Failed to base64url decode the payload", { cause });
-  }
-  let claimsSet;
-  try {
-    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
-  } catch (cause) {
-    throw new JWTInvalid("Failed to parse the decoded payload as JSON", { cause });
-  }
-  if (!validate_isObject(claimsSet))
-    throw new JWTInvalid("Invalid JWT Claims Set");
-  return claimsSet;
-}
-
-
-;// CONCATENATED MODULE: ./src/oauth/id-token.ts
-
-
-
-
-/** An id_token that must not be trusted: the step fails and the token is never output. */
-class IdTokenError extends errors/* ActionError */.lZ {
-    name = 'IdTokenError';
-}
-/** Seconds of clock difference tolerated between the provider and the runner. */
-const CLOCK_SKEW_SECONDS = 60;
-/**
- * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
- * to the issuer, the client among the audiences (and azp when there are several), exp in the
- * future and iat present, with a small allowance for clock skew.
- */
-async function verifyIdToken(ctx, idToken, expected) {
-    const fail = (problem) => {
-        throw new IdTokenError(`The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`);
-    };
-    let alg;
-    try {
-        alg = decodeProtectedHeader(idToken).alg;
-    }
-    catch {
-        fail('it is not a JWS compact token');
-    }
-    if (!alg || alg === 'none')
-        fail('it is not signed (alg none)');
-    const options = {
-        // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
-        issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
-        audience: expected.clientId,
-        clockTolerance: CLOCK_SKEW_SECONDS,
-        currentDate: new Date(ctx.clock.now()),
-        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']
-    };
-    let payload;
-    try {
-        if (alg?.startsWith('HS')) {
-            if (!expected.clientSecret)
-                fail(`it is signed with ${alg}, which needs the client secret, and none is configured`);
-            payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options))
-                .payload;
-        }
-        else {
-            const keys = createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri));
-            payload = (await jwtVerify(idToken, keys, options)).payload;
-        }
-    }
-    catch (error) {
-        if (error instanceof IdTokenError || error instanceof errors/* CancelledError */.cc)
-            throw error;
-        // A key set that cannot be fetched or read (HTML, unreachable) is still a failed
-        // verification: say so, so that the message tells the token was withheld.
-        if (error instanceof errors/* ActionError */.lZ)
-            return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`);
-        return fail(describeJoseError(error));
-    }
-    if (Array.isArray(payload.aud) &&
-        payload.aud.length > 1 &&
-        payload['azp'] !== expected.clientId) {
-        fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
-    }
-    if (typeof payload.sub !== 'string' || payload.sub === '')
-        fail('it has no sub claim');
-    return payload;
-}
-/** The unverified iss claim, only to choose the issuer to verify against. */
-function claimedIssuer(idToken) {
-    try {
-        return decodeJwt(idToken).iss;
-    }
-    catch {
-        return undefined; // jwtVerify reports the malformed token
-    }
-}
-async function fetchJwks(ctx, jwksUri) {
-    const endpoint = { name: 'key set (jwks_uri)', url: jwksUri };
-    const read = await getJson(ctx, endpoint);
-    const keys = read.fields?.['keys'];
-    if (read.status !== 200 || !Array.isArray(keys))
-        throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"');
-    return { keys };
-}
-function describeJoseError(error) {
-    if (error instanceof JWTExpired)
-        return "it has expired (exp is in the past; check the runner's clock)";
-    if (error instanceof JWTClaimValidationFailed) {
-        return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`;
-    }
-    if (error instanceof JWSSignatureVerificationFailed)
-        return "its signature does not match the provider's keys";
-    if (error instanceof JWKSNoMatchingKey)
-        return "no key in the provider's key set matches its signature";
-    if (error instanceof JOSEAlgNotAllowed ||
-        error instanceof errors_JOSENotSupported) {
-        return 'it uses a signing algorithm that cannot be verified';
-    }
-    if (error instanceof JWTInvalid || error instanceof errors_JWSInvalid)
-        return 'it is malformed';
-    return 'it could not be verified';
-}
-
-;// CONCATENATED MODULE: ./src/oauth/identity.ts
-
-
-/** Picks the name a person recognises: preferred_username, then email, then sub. */
-function approverFromClaims(claims) {
-    const subject = claims['sub'];
-    if (typeof subject !== 'string' || subject === '')
-        return undefined;
-    const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
-    return { name: clean(name ?? subject), subject: clean(subject) };
-}
-/**
- * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
- * the answer must be about the same person (OpenID Connect Core §5.3.2).
- */
-async function fetchApprover(ctx, api, accessToken, expectedSubject) {
-    return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject));
-}
-/** The user API's answer, for the approver's name and for an approval policy's claims. */
-async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
-    const read = await getJson(ctx, api.endpoint, {
-        ...api.headers,
-        Authorization: `Bearer ${accessToken}`
-    });
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
-    const fields = read.fields;
-    const subject = fields[api.subjectField];
-    const subjectText = typeof subject === 'number' ? String(subject) : subject;
-    if (typeof subjectText !== 'string' || subjectText === '') {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
-    }
-    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
-    }
-    return { subject: subjectText, fields };
-}
-function approverFromUserInfo(api, info) {
-    const claims = api.nameField === 'preferred_username'
-        ? info.fields
-        : { ...info.fields, preferred_username: info.fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: info.subject });
-}
-/** Names reach the log and outputs: one printable line, bounded. */
-function clean(text) {
-    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
-}
-
-;// CONCATENATED MODULE: ./src/policy/identity.ts
-/**
- * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
- * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
- * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
- */
-function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
-    const username = nonEmpty(claims[usernameField]);
-    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
-    return {
-        subject,
-        ...(username !== undefined && { username }),
-        ...(email !== undefined && { email }),
-        claims,
-        source
-    };
-}
-function nonEmpty(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-/**
- * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
- * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
- * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.
- */
-function claimValue(claims, name) {
-    if (Object.hasOwn(claims, name))
-        return claims[name];
-    if (!name.includes('.'))
-        return undefined;
-    let value = claims;
-    for (const part of name.split('.')) {
-        if (value === null || typeof value !== 'object' || Array.isArray(value))
-            return undefined;
-        if (!Object.hasOwn(value, part))
-            return undefined;
-        value = value[part];
-    }
-    return value;
-}
-/** The name to call the approver by in messages: the one a person recognises. */
-function displayName(identity) {
-    return shown(identity.email ?? identity.username ?? identity.subject);
-}
-/**
- * Identity text as a message may quote it: one line of visible characters (no control, bidi or
- * other format characters that could fake or hide text), at most 120 characters.
- */
-function shown(text) {
-    const visible = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
-    if (visible === '')
-        return '(nothing visible)';
-    return visible.length > 120 ? `${visible.slice(0, 119)}…` : visible;
-}
-
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-
-/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
-function maskTokens(runner, tokens) {
-    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
-        if (secret)
-            runner.setSecret(secret);
-    }
-}
-/**
- * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
- * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
- * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
- * first run from an empty secret.
- */
-function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
-    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
-    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
-}
-/** Sets the step outputs. Values the provider did not return stay unset. */
-function publishTokens(runner, tokens, options) {
-    maskTokens(runner, tokens);
-    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
-    // It may be the refresh-token input: masked here too, not only where it was read.
-    if (refreshToken.value)
-        runner.setSecret(refreshToken.value);
-    runner.setOutput('access-token', tokens.accessToken);
-    if (refreshToken.value)
-        runner.setOutput('refresh-token', refreshToken.value);
-    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
-    if (tokens.idToken)
-        runner.setOutput('id-token', tokens.idToken);
-    if (tokens.tokenType)
-        runner.setOutput('token-type', tokens.tokenType);
-    if (tokens.expiresInSeconds !== undefined) {
-        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
-        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
-    }
-    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
-        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
-    }
-    if (tokens.scope)
-        runner.setOutput('scope', tokens.scope);
-    if (options.approver) {
-        runner.setOutput('approver', options.approver.name);
-        runner.setOutput('approver-subject', options.approver.subject);
-    }
-    const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
-    // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
-    if (approvers.length > 0)
-        runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)));
-}
-
-;// CONCATENATED MODULE: ./src/flow/identify.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/flow/revocation-plan.ts
 
 /**
- * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
- * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
- * (no keys known) is withheld from the outputs.
+ * Decides, as soon as tokens arrive, what the post step will revoke.
+ *
+ * A refresh token that outlives the job puts the access token out of reach too: RFC 7009 §2.1
+ * lets a provider revoke the refresh token along with its access token, and some do (Google;
+ * servers built on oidc-provider revoke the whole grant). So the access token is revoked only
+ * when no refresh token survives the job: none was issued, or revoke: all revokes it as well,
+ * which it never does to one that later jobs use.
  */
-async function identify(ctx, runner, config, metadata, received) {
-    maskTokens(runner, received);
-    let tokens = received;
-    let approver;
-    let identity;
-    let noIdentityHelp;
-    if (tokens.idToken) {
-        if (metadata.issuer && metadata.jwksUri) {
-            const claims = await verifyIdToken(ctx, tokens.idToken, {
-                issuer: metadata.issuer,
-                clientId: config.clientId,
-                jwksUri: metadata.jwksUri,
-                ...(config.clientSecret && { clientSecret: config.clientSecret })
-            });
-            approver = approverFromClaims(claims);
-            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
-        }
-        else {
-            const { idToken: _withheld, ...rest } = tokens;
-            tokens = rest;
-            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
-            noIdentityHelp =
-                "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
-        }
-    }
-    const api = userApiOf(config, metadata);
-    if (!approver && api) {
-        try {
-            const info = await fetchUserInfo(ctx, api, tokens.accessToken);
-            approver = approverFromUserInfo(api, info);
-            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
-        }
-        catch (error) {
-            if (error instanceof errors/* CancelledError */.cc)
-                throw error;
-            const why = error instanceof Error ? error.message : String(error);
-            runner.warning(`Could not find out who approved: ${why}`);
-            noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
-        }
-    }
-    if (!approver && !api) {
-        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
-    }
-    return {
-        tokens,
-        ...(approver && { approver }),
-        ...(identity && { identity }),
-        ...(!identity && noIdentityHelp && { noIdentityHelp })
-    };
-}
-/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
-function userApiOf(config, metadata) {
-    if (metadata.userinfoEndpoint) {
+function planRevocation(tokens, inputs) {
+    if (inputs.revoke === 'none')
+        return {};
+    const { refreshToken } = inputs;
+    if (refreshToken && (inputs.revoke !== 'all' || inputs.refreshTokenKept)) {
         return {
-            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
-            nameField: 'preferred_username',
-            subjectField: 'sub'
+            note: inputs.refreshTokenKept
+                ? 'The tokens are not revoked when the job ends: the refresh token is kept for later jobs, and revoking the access token could revoke it as well (RFC 7009 §2.1 allows a provider to).'
+                : 'The tokens are not revoked when the job ends: the provider also issued a refresh token, and revoking the access token could revoke it as well (RFC 7009 §2.1 allows a provider to). Set revoke: all to revoke both, or revoke: none to skip this.'
         };
     }
-    return config.provider.userApi?.(metadata.tokenEndpoint);
+    const common = {
+        clientId: inputs.client.clientId,
+        clientAuthMethod: inputs.client.method,
+        tokenEndpoint: inputs.metadata.tokenEndpoint,
+        ...(tokens.expiresInSeconds !== undefined && {
+            accessTokenExpiresAtMs: inputs.nowMs + tokens.expiresInSeconds * 1000
+        })
+    };
+    if (inputs.github) {
+        if (!inputs.client.clientSecret) {
+            return {
+                note: "The access token is not revoked when the job ends: GitHub's API revokes a token only with the app's client secret. Set client-secret to revoke it, or revoke: none to skip this."
+            };
+        }
+        return {
+            state: {
+                plan: {
+                    api: 'github',
+                    url: gitHubApiFor(inputs.metadata.tokenEndpoint, inputs.env),
+                    ...common
+                },
+                accessToken: tokens.accessToken
+            },
+            ...(refreshToken && {
+                note: "GitHub cannot revoke a refresh token on its own (only the app's whole authorization for the user, which the action never does): the post step revokes the access token only."
+            })
+        };
+    }
+    if (!inputs.metadata.revocationEndpoint) {
+        return {
+            note: 'The provider publishes no revocation_endpoint (RFC 7009), so the token is not revoked when the job ends. Set revocation-endpoint if it has one, or revoke: none to skip this.'
+        };
+    }
+    return {
+        state: {
+            plan: { api: 'rfc7009', url: inputs.metadata.revocationEndpoint, ...common },
+            accessToken: tokens.accessToken,
+            ...(refreshToken && { refreshToken })
+        }
+    };
+}
+/**
+ * The API of the GitHub server that issued the token. The runner's GITHUB_API_URL when the token
+ * came from the runner's own server (github.com, GHES or a GHE.com subdomain); otherwise, for a
+ * github-server-url pointing elsewhere, that server's API by GitHub's rules.
+ */
+function gitHubApiFor(tokenEndpoint, env) {
+    const issued = new URL(tokenEndpoint);
+    const runnerServer = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    if (URL.canParse(runnerServer) && new URL(runnerServer).origin === issued.origin)
+        return gitHubApiUrl(env);
+    return issued.hostname === 'github.com' ? 'https://api.github.com' : `${issued.origin}/api/v3`;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/discard.ts
@@ -31418,12 +30980,11 @@ async function discardTokens(discard, tokens, whose) {
     };
     const lasts = lifetimeOf(tokens);
     if (config.provider.name === 'github') {
-        const api = userApiOf(config, metadata)?.endpoint.url.replace(/\/user$/, '');
-        if (!config.clientSecret || !api) {
+        if (!config.clientSecret) {
             runner.info(`GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`);
             return;
         }
-        report(runner, whose, 'token', await revokeGitHubToken(ctx, api, config.clientId, config.clientSecret, tokens.accessToken), lasts);
+        report(runner, whose, 'token', await revokeGitHubToken(ctx, gitHubApiFor(metadata.tokenEndpoint, runner.env), config.clientId, config.clientSecret, tokens.accessToken), lasts);
         return;
     }
     if (!metadata.revocationEndpoint) {
@@ -31522,6 +31083,89 @@ function standardAdvice(body, kind) {
 /** The provider's own advice first (its console, its codes), then the standard's. */
 function adviceFor(body, kind, advisors) {
     return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/redirects.ts
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
+async function getJson(ctx, endpoint, headers = {}) {
+    let url = endpoint.url;
+    for (let hop = 0;; hop++) {
+        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
+        if (![301, 302, 303, 307, 308].includes(read.status))
+            return { ...read, finalUrl: url };
+        const location = read.location;
+        if (!location || hop >= MAX_REDIRECTS) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
+        }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
+        const next = new URL(location, url);
+        // A bearer token goes only where it was sent: never follow it to another origin.
+        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+        if (carriesToken && next.origin !== new URL(url).origin) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${next.host}); the access token is not sent there.`);
+        }
+        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${next.protocol}//${next.host}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+        }
+        url = next.href;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oauth/identity.ts
+
+
+
+/** Picks the name a person recognises: preferred_username, then email, then sub. */
+function approverFromClaims(claims) {
+    const subject = claims['sub'];
+    if (typeof subject !== 'string' || subject === '')
+        return undefined;
+    const name = [claims['preferred_username'], claims['email']].find((v) => typeof v === 'string' && v !== '');
+    return { name: clean(name ?? subject), subject: clean(subject) };
+}
+/**
+ * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
+ * the answer must be about the same person (OpenID Connect Core §5.3.2).
+ */
+async function fetchApprover(ctx, api, accessToken, expectedSubject) {
+    return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject));
+}
+/** The user API's answer, for the approver's name and for an approval policy's claims. */
+async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
+    const read = await getJson(ctx, api.endpoint, {
+        ...api.headers,
+        Authorization: `Bearer ${accessToken}`
+    });
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
+    const fields = read.fields;
+    const subject = fields[api.subjectField];
+    const subjectText = typeof subject === 'number' ? String(subject) : subject;
+    if (typeof subjectText !== 'string' || subjectText === '') {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
+    }
+    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
+    }
+    return { subject: subjectText, fields };
+}
+function approverFromUserInfo(api, info) {
+    const claims = api.nameField === 'preferred_username'
+        ? info.fields
+        : { ...info.fields, preferred_username: info.fields[api.nameField] };
+    return approverFromClaims({ ...claims, sub: info.subject });
+}
+/** Names reach the log and outputs: one printable line, bounded. */
+function clean(text) {
+    return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').slice(0, 200);
 }
 
 ;// CONCATENATED MODULE: ./src/policy/github-membership.ts
@@ -31655,6 +31299,61 @@ async function getWithRetries(ctx, url, accessToken) {
         const delayMs = Math.min(retryAfterMs ?? backoffDelayMs(attempt, DEFAULT_BACKOFF, ctx.clock.random()), 10_000);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
+}
+
+;// CONCATENATED MODULE: ./src/policy/identity.ts
+/**
+ * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
+ * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
+ * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ */
+function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
+    const username = nonEmpty(claims[usernameField]);
+    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
+    return {
+        subject,
+        ...(username !== undefined && { username }),
+        ...(email !== undefined && { email }),
+        claims,
+        source
+    };
+}
+function nonEmpty(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/**
+ * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
+ * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
+ * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.
+ */
+function claimValue(claims, name) {
+    if (Object.hasOwn(claims, name))
+        return claims[name];
+    if (!name.includes('.'))
+        return undefined;
+    let value = claims;
+    for (const part of name.split('.')) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+            return undefined;
+        if (!Object.hasOwn(value, part))
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The name to call the approver by in messages: the one a person recognises. */
+function displayName(identity) {
+    return shown(identity.email ?? identity.username ?? identity.subject);
+}
+/**
+ * Identity text as a message may quote it: one line of visible characters (no control, bidi or
+ * other format characters that could fake or hide text), at most 120 characters.
+ */
+function shown(text) {
+    const visible = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
+    if (visible === '')
+        return '(nothing visible)';
+    return visible.length > 120 ? `${visible.slice(0, 119)}…` : visible;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/text-match.ts
@@ -31972,6 +31671,446 @@ function claimHelp(claim) {
     }
 }
 
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_protected_header.js
+
+function decodeProtectedHeader(token) {
+  let encodedProtectedHeader;
+  if (typeof token == "string") {
+    const parts = token.split(".");
+    (parts.length === 3 || parts.length === 5) && ([encodedProtectedHeader] = parts);
+  } else if (typeof token == "object" && token)
+    if ("protected" in token)
+      encodedProtectedHeader = token.protected;
+    else
+      throw new TypeError("Token does not contain a Protected Header");
+  const invalid = "Invalid Token or Protected Header formatting";
+  if (typeof encodedProtectedHeader != "string" || !encodedProtectedHeader)
+    throw new TypeError(invalid);
+  return parseJoseHeader(encodedProtectedHeader, TypeError, invalid);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/lib/jws_verify.js
+
+
+
+
+
+function snapshotJws(jws, sharedPayload) {
+  const encodedProtectedHeader = jws.protected, inputHeader = jws.header, header = isObject(inputHeader) ? { ...inputHeader } : inputHeader;
+  let payload = sharedPayload ? sharedPayload[0] : jws.payload;
+  !sharedPayload && payload instanceof Uint8Array && (payload = new Uint8Array(payload));
+  const signature = jws.signature, snapshot = { payload, signature };
+  if (encodedProtectedHeader !== void 0 && (snapshot.protected = encodedProtectedHeader), inputHeader !== void 0 && (snapshot.header = header), encodedProtectedHeader === void 0 && header === void 0)
+    throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
+  if (encodedProtectedHeader !== void 0 && typeof encodedProtectedHeader != "string")
+    throw new JWSInvalid("JWS Protected Header incorrect type");
+  if (payload === void 0)
+    throw new JWSInvalid("JWS Payload missing");
+  if (typeof signature != "string")
+    throw new JWSInvalid("JWS Signature missing or incorrect type");
+  if (header !== void 0 && !isObject(header))
+    throw new JWSInvalid("JWS Unprotected Header incorrect type");
+  return snapshot;
+}
+function prepareVerify(options) {
+  return [options && validateAlgorithms("algorithms", options.algorithms), options?.crit];
+}
+function parseProtectedHeader(encodedProtectedHeader) {
+  return encodedProtectedHeader === void 0 ? {} : parseJoseHeader(encodedProtectedHeader, errors_JWSInvalid, "JWS Protected Header is invalid");
+}
+function encodeJsonUnencodedPayload(payload) {
+  const invalid = /[\p{Cs}\p{Cn}]/u.exec(payload)?.[0];
+  if (invalid !== void 0)
+    throw new JWSInvalid(/\p{Cs}/u.test(invalid) ? "JWS Payload must be a well-formed Unicode string" : "JWS Payload must not contain unassigned Unicode code points");
+  return encoder.encode(payload);
+}
+function encodeCompactUnencodedPayload(payload) {
+  try {
+    return encode(payload);
+  } catch (cause) {
+    throw new errors_JWSInvalid("JWS Compact Serialization payload must use only ASCII characters", {
+      cause
+    });
+  }
+}
+async function verifySignature(jws, shared, key, encodeUnencodedPayload, parsedProtected) {
+  const { protected: encodedProtectedHeader, header, payload: inputPayload } = jws, protectedHeader = parsedProtected ?? parseProtectedHeader(encodedProtectedHeader);
+  if (!isDisjoint(protectedHeader, header))
+    throw new errors_JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
+  const joseHeader = { ...protectedHeader, ...header }, b64 = validateB64(protectedHeader, validateCrit(errors_JWSInvalid, JWS_RECOGNIZED, shared[1], protectedHeader, joseHeader)), { alg } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new errors_JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  if (shared[0] && !shared[0].has(alg))
+    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+  if (b64) {
+    if (typeof inputPayload != "string")
+      throw new errors_JWSInvalid("JWS Payload must be a string");
+  } else if (typeof inputPayload != "string" && !(inputPayload instanceof Uint8Array))
+    throw new errors_JWSInvalid("JWS Payload must be a string or an Uint8Array instance");
+  const signingPayload = b64 || typeof inputPayload != "string" ? inputPayload : encodeUnencodedPayload(inputPayload);
+  let resolvedKey = !1;
+  typeof key == "function" && (key = await key(protectedHeader, jws), resolvedKey = !0);
+  const entry = jwsAlgorithm(alg), signingInput = concat(encodedProtectedHeader !== void 0 ? encode(encodedProtectedHeader) : new Uint8Array(), encode("."), typeof signingPayload == "string" ? shared[2] ??= encodeAsciiMember(signingPayload, "payload", errors_JWSInvalid) : signingPayload), signature = decodeBase64url(jws.signature, "signature", errors_JWSInvalid), verificationKey = await prepareKey(entry, key, "verify"), cryptoKey = await rawKey(verificationKey, entry.subtle, "verify");
+  entry.minRsaBits && checkModulusLength(entry.alg, cryptoKey);
+  let verified = !1;
+  try {
+    verified = await crypto.subtle.verify(entry.signing, cryptoKey, signature, signingInput);
+  } catch (cause) {
+    throw new JWSSignatureVerificationFailed(void 0, { cause });
+  }
+  if (!verified)
+    throw new JWSSignatureVerificationFailed();
+  const result = { payload: typeof signingPayload == "string" ? decodeBase64url(signingPayload, "payload", errors_JWSInvalid) : signingPayload };
+  return encodedProtectedHeader !== void 0 && (result.protectedHeader = protectedHeader), header !== void 0 && (result.unprotectedHeader = header), resolvedKey ? [{ ...result, key: verificationKey }, b64] : [result, b64];
+}
+async function verifyCompact(jws, shared, key) {
+  if (jws instanceof Uint8Array && (jws = decoder.decode(jws)), typeof jws != "string")
+    throw new errors_JWSInvalid("Compact JWS must be a string or Uint8Array");
+  const { 0: protectedHeader, 1: payload, 2: signature, length } = jws.split(".");
+  if (length !== 3)
+    throw new errors_JWSInvalid("Invalid Compact JWS");
+  return verifySignature({ payload, protected: protectedHeader, signature }, shared, key, encodeCompactUnencodedPayload);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwt/verify.js
+
+
+
+async function jwtVerify(jwt, key, options) {
+  const [verified, b64] = await verifyCompact(jwt, prepareVerify(options), key);
+  if (!b64)
+    throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
+  const payload = validateClaimsSet(verified.protectedHeader, verified.payload, options);
+  return { ...verified, payload };
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/jwks/local.js
+
+
+
+
+function isUsableJWK(jwk, entry, alg, kid) {
+  const { kty, key_ops: keyOps, ext, kid: jwkKid, alg: jwkAlg, use, crv } = jwk;
+  return (ext === void 0 || typeof ext == "boolean") && (keyOps === void 0 || Array.isArray(keyOps) && keyOps.every((operation, index) => typeof operation == "string" && keyOps.indexOf(operation) === index) && keyOps.includes("verify")) && entry.kty.includes(kty) && (kid === void 0 || typeof kid == "string" && kid === jwkKid) && (jwkAlg === void 0 ? kty !== "AKP" : alg === jwkAlg) && (use === void 0 || use === "sig") && (!entry.crv || crv === entry.crv);
+}
+async function importWithAlgCache(cache, jwk, entry) {
+  const cached = cache.get(jwk) || cache.set(jwk, {}).get(jwk), { alg } = entry;
+  if (cached[alg] === void 0) {
+    const pending = jwkToKey(entry, jwk, !0).then((key) => {
+      if (key.type !== "public")
+        throw new JWKSInvalid("JSON Web Key Set members must be public keys");
+      return cached[alg] = key, key;
+    }).catch((error) => {
+      throw cached[alg] === pending && delete cached[alg], error;
+    });
+    cached[alg] = pending;
+  }
+  return cached[alg];
+}
+function createLocalJWKSet(jwks) {
+  let snapshot;
+  try {
+    snapshot = structuredClone(jwks);
+  } catch (cause) {
+    throw new JWKSInvalid("JSON Web Key Set malformed", { cause });
+  }
+  if (!isJwkSet(snapshot))
+    throw new JWKSInvalid("JSON Web Key Set malformed");
+  const metadata = snapshot.keys.map((jwk) => {
+    const normalized = snapshotJwk(jwk);
+    return Array.isArray(normalized.key_ops) && (normalized.key_ops = [...normalized.key_ops]), normalized;
+  }), cached = /* @__PURE__ */ new WeakMap();
+  return Object.defineProperty(async (protectedHeader, token) => {
+    const { alg, kid } = { ...protectedHeader, ...token?.header }, entry = typeof alg == "string" ? JWS[alg] : void 0;
+    if (!entry || entry.secret)
+      throw new errors_JOSENotSupported('Unsupported "alg" value for a JSON Web Key Set');
+    const candidates = snapshot.keys.filter((_, index) => isUsableJWK(metadata[index], entry, alg, kid)), { 0: jwk, length } = candidates;
+    if (!length)
+      throw new JWKSNoMatchingKey();
+    if (length !== 1) {
+      const error = new JWKSMultipleMatchingKeys();
+      throw error[Symbol.asyncIterator] = async function* () {
+        for (const jwk2 of candidates)
+          try {
+            yield await importWithAlgCache(cached, jwk2, entry);
+          } catch {
+          }
+      }, error;
+    }
+    return importWithAlgCache(cached, jwk, entry);
+  }, "jwks", {
+    value: () => structuredClone(snapshot)
+  });
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/jose/dist/webapi/util/decode_jwt.js
+
+
+
+
+function decodeJwt(jwt) {
+  if (typeof jwt != "string")
+    throw new JWTInvalid("JWTs must use Compact JWS serialization, JWT must be a string");
+  const { 1: encodedPayload, length } = jwt.split(".");
+  if (length === 5)
+    throw new JWTInvalid("Only JWTs using Compact JWS serialization can be decoded");
+  if (length !== 3)
+    throw new JWTInvalid("Invalid JWT");
+  if (!encodedPayload)
+    throw new JWTInvalid("JWTs must contain a payload");
+  let claimsSetBytes;
+  try {
+    claimsSetBytes = decode(encodedPayload);
+  } catch (cause) {
+    throw new JWTInvalid("Failed to base64url decode the payload", { cause });
+  }
+  let claimsSet;
+  try {
+    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
+  } catch (cause) {
+    throw new JWTInvalid("Failed to parse the decoded payload as JSON", { cause });
+  }
+  if (!validate_isObject(claimsSet))
+    throw new JWTInvalid("Invalid JWT Claims Set");
+  return claimsSet;
+}
+
+
+;// CONCATENATED MODULE: ./src/oauth/id-token.ts
+
+
+
+
+
+/** An id_token that must not be trusted: the step fails and the token is never output. */
+class IdTokenError extends errors/* ActionError */.lZ {
+    name = 'IdTokenError';
+}
+/** Seconds of clock difference tolerated between the provider and the runner. */
+const CLOCK_SKEW_SECONDS = 60;
+/**
+ * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
+ * to the issuer, the client among the audiences (and azp when there are several), exp in the
+ * future and iat present, with a small allowance for clock skew.
+ */
+async function verifyIdToken(ctx, idToken, expected) {
+    const fail = (problem) => {
+        throw new IdTokenError(`The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`);
+    };
+    let alg;
+    try {
+        alg = decodeProtectedHeader(idToken).alg;
+    }
+    catch {
+        fail('it is not a JWS compact token');
+    }
+    if (!alg || alg === 'none')
+        fail('it is not signed (alg none)');
+    const options = {
+        // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
+        issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
+        audience: expected.clientId,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: new Date(ctx.clock.now()),
+        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat']
+    };
+    let payload;
+    try {
+        if (alg?.startsWith('HS')) {
+            if (!expected.clientSecret)
+                fail(`it is signed with ${alg}, which needs the client secret, and none is configured`);
+            payload = (await jwtVerify(idToken, new TextEncoder().encode(expected.clientSecret), options))
+                .payload;
+        }
+        else {
+            const keys = createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri));
+            payload = (await jwtVerify(idToken, keys, options)).payload;
+        }
+    }
+    catch (error) {
+        if (error instanceof IdTokenError || error instanceof errors/* CancelledError */.cc)
+            throw error;
+        // A key set that cannot be fetched or read (HTML, unreachable) is still a failed
+        // verification: say so, so that the message tells the token was withheld.
+        if (error instanceof errors/* ActionError */.lZ)
+            return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`);
+        return fail(describeJoseError(error));
+    }
+    if (Array.isArray(payload.aud) &&
+        payload.aud.length > 1 &&
+        payload['azp'] !== expected.clientId) {
+        fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core §3.1.3.7)`);
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '')
+        fail('it has no sub claim');
+    return payload;
+}
+/** The unverified iss claim, only to choose the issuer to verify against. */
+function claimedIssuer(idToken) {
+    try {
+        return decodeJwt(idToken).iss;
+    }
+    catch {
+        return undefined; // jwtVerify reports the malformed token
+    }
+}
+async function fetchJwks(ctx, jwksUri) {
+    const endpoint = { name: 'key set (jwks_uri)', url: jwksUri };
+    const read = await getJson(ctx, endpoint);
+    const keys = read.fields?.['keys'];
+    if (read.status !== 200 || !Array.isArray(keys))
+        throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"');
+    return { keys };
+}
+function describeJoseError(error) {
+    if (error instanceof JWTExpired)
+        return "it has expired (exp is in the past; check the runner's clock)";
+    if (error instanceof JWTClaimValidationFailed) {
+        return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`;
+    }
+    if (error instanceof JWSSignatureVerificationFailed)
+        return "its signature does not match the provider's keys";
+    if (error instanceof JWKSNoMatchingKey)
+        return "no key in the provider's key set matches its signature";
+    if (error instanceof JOSEAlgNotAllowed ||
+        error instanceof errors_JOSENotSupported) {
+        return 'it uses a signing algorithm that cannot be verified';
+    }
+    if (error instanceof JWTInvalid || error instanceof errors_JWSInvalid)
+        return 'it is malformed';
+    return 'it could not be verified';
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+
+/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
+function maskTokens(runner, tokens) {
+    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
+        if (secret)
+            runner.setSecret(secret);
+    }
+}
+/**
+ * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
+ * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
+ * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
+ * first run from an empty secret.
+ */
+function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
+    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
+    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
+}
+/** Sets the step outputs. Values the provider did not return stay unset. */
+function publishTokens(runner, tokens, options) {
+    maskTokens(runner, tokens);
+    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
+    // It may be the refresh-token input: masked here too, not only where it was read.
+    if (refreshToken.value)
+        runner.setSecret(refreshToken.value);
+    runner.setOutput('access-token', tokens.accessToken);
+    if (refreshToken.value)
+        runner.setOutput('refresh-token', refreshToken.value);
+    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
+    if (tokens.idToken)
+        runner.setOutput('id-token', tokens.idToken);
+    if (tokens.tokenType)
+        runner.setOutput('token-type', tokens.tokenType);
+    if (tokens.expiresInSeconds !== undefined) {
+        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
+        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
+    }
+    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
+        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
+    }
+    if (tokens.scope)
+        runner.setOutput('scope', tokens.scope);
+    if (options.approver) {
+        runner.setOutput('approver', options.approver.name);
+        runner.setOutput('approver-subject', options.approver.subject);
+    }
+    const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
+    // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
+    if (approvers.length > 0)
+        runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)));
+}
+
+;// CONCATENATED MODULE: ./src/flow/identify.ts
+
+
+
+
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+async function identify(ctx, runner, config, metadata, received) {
+    maskTokens(runner, received);
+    let tokens = received;
+    let approver;
+    let identity;
+    let noIdentityHelp;
+    if (tokens.idToken) {
+        if (metadata.issuer && metadata.jwksUri) {
+            const claims = await verifyIdToken(ctx, tokens.idToken, {
+                issuer: metadata.issuer,
+                clientId: config.clientId,
+                jwksUri: metadata.jwksUri,
+                ...(config.clientSecret && { clientSecret: config.clientSecret })
+            });
+            approver = approverFromClaims(claims);
+            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
+        }
+        else {
+            const { idToken: _withheld, ...rest } = tokens;
+            tokens = rest;
+            runner.warning("The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.");
+            noIdentityHelp =
+                "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
+        }
+    }
+    const api = userApiOf(config, metadata);
+    if (!approver && api) {
+        try {
+            const info = await fetchUserInfo(ctx, api, tokens.accessToken);
+            approver = approverFromUserInfo(api, info);
+            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            const why = error instanceof Error ? error.message : String(error);
+            runner.warning(`Could not find out who approved: ${why}`);
+            noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
+        }
+    }
+    if (!approver && !api) {
+        runner.notice('The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.', 'Approver unknown');
+    }
+    return {
+        tokens,
+        ...(approver && { approver }),
+        ...(identity && { identity }),
+        ...(!identity && noIdentityHelp && { noIdentityHelp })
+    };
+}
+/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
+function userApiOf(config, metadata) {
+    if (metadata.userinfoEndpoint) {
+        return {
+            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        };
+    }
+    return config.provider.userApi?.(metadata.tokenEndpoint);
+}
+
 ;// CONCATENATED MODULE: ./src/flow/policy.ts
 
 
@@ -32138,6 +32277,93 @@ function normalizeTokens(config, received) {
     return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
 }
 
+;// CONCATENATED MODULE: ./src/flow/revocation-state.ts
+
+const STATE_PLAN = 'revocation-plan';
+const STATE_ACCESS_TOKEN = 'revoke-access-token';
+const STATE_REFRESH_TOKEN = 'revoke-refresh-token';
+/** The main step's side: saves what the post step should revoke (the tokens already masked). */
+function saveRevocationState(save, state) {
+    save(STATE_PLAN, JSON.stringify(state.plan));
+    if (state.accessToken)
+        save(STATE_ACCESS_TOKEN, state.accessToken);
+    if (state.refreshToken)
+        save(STATE_REFRESH_TOKEN, state.refreshToken);
+}
+/**
+ * The post step's side: the saved state, or undefined when there is nothing to revoke (the main
+ * step ended before tokens arrived, or revoke: none) or the state is not the action's own.
+ */
+function readRevocationState(read) {
+    const text = read(STATE_PLAN);
+    if (!text)
+        return undefined;
+    let plan;
+    try {
+        plan = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (!isPlan(plan))
+        return undefined;
+    const accessToken = read(STATE_ACCESS_TOKEN);
+    const refreshToken = read(STATE_REFRESH_TOKEN);
+    if (!accessToken && !refreshToken)
+        return undefined;
+    return {
+        plan,
+        ...(accessToken && { accessToken }),
+        ...(refreshToken && { refreshToken })
+    };
+}
+function isPlan(value) {
+    if (value === null || typeof value !== 'object')
+        return false;
+    const plan = value;
+    return ((plan['api'] === 'rfc7009' || plan['api'] === 'github') &&
+        typeof plan['url'] === 'string' &&
+        /^https?:\/\//.test(plan['url']) &&
+        typeof plan['clientId'] === 'string' &&
+        typeof plan['tokenEndpoint'] === 'string' &&
+        CLIENT_AUTH_METHODS.includes(plan['clientAuthMethod']) &&
+        (plan['accessTokenExpiresAtMs'] === undefined ||
+            typeof plan['accessTokenExpiresAtMs'] === 'number'));
+}
+
+;// CONCATENATED MODULE: ./src/flow/post-state.ts
+
+
+/**
+ * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
+ * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
+ * tokens are masked already (they are masked as they arrive); the client secret is not saved.
+ */
+function saveForPostStep(runner, config, metadata, client, tokens, refreshed, nowMs) {
+    // After a refresh without rotation, the input is the refresh token that lives on.
+    const refreshToken = tokens.refreshToken ?? (refreshed ? config.refreshToken : undefined);
+    const plan = planRevocation(tokens, {
+        revoke: config.revoke,
+        github: config.provider.name === 'github',
+        client,
+        metadata,
+        ...(refreshToken && { refreshToken }),
+        refreshTokenKept: refreshToken !== undefined &&
+            (config.storeRefreshToken !== undefined || refreshToken === config.refreshToken),
+        env: runner.env,
+        nowMs
+    });
+    if (plan.note)
+        runner.info(plan.note);
+    if (!plan.state)
+        return;
+    // Masked again here: what goes into the state file must be masked whoever masked it first.
+    for (const token of [plan.state.accessToken, plan.state.refreshToken])
+        if (token)
+            runner.setSecret(token);
+    saveRevocationState((name, value) => runner.saveState(name, value), plan.state);
+}
+
 ;// CONCATENATED MODULE: ./src/flow/refresh.ts
 
 
@@ -32167,6 +32393,347 @@ function isDeadRefreshToken(error, quirks) {
     if (error instanceof RefreshRefusedError)
         return true;
     return error instanceof errors/* OAuthError */.W5 && quirks.deadRefreshTokenErrors.has(error.error);
+}
+
+;// CONCATENATED MODULE: ./src/runner/escape.ts
+/**
+ * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
+ * from outside is escaped so that a provider cannot add a link, an image or markup to it.
+ */
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '(': '&#40;',
+    ')': '&#41;',
+    '*': '&#42;',
+    _: '&#95;',
+    '`': '&#96;',
+    '|': '&#124;',
+    '\\': '&#92;',
+    '!': '&#33;',
+    '~': '&#126;',
+    '#': '&#35;'
+};
+function escapeHtml(text) {
+    return text
+        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
+        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
+}
+/** A link to a URL already checked to be https (or loopback http). */
+function escape_link(url, text = url) {
+    return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
+}
+
+;// CONCATENATED MODULE: ./src/flow/refresh-token-expiry.ts
+
+
+const DAY_MS = 24 * 3600 * 1000;
+/**
+ * When the refresh token later jobs will use expires, if anyone says: the provider, for the one
+ * it just issued (GitHub Apps: refresh_token_expires_in), or the refresh-token-expires-at input
+ * for the stored one, while it is still the one in use (not rotated).
+ */
+function refreshTokenExpiresAtMs(config, tokens, nowMs) {
+    if (tokens.refreshTokenExpiresInSeconds !== undefined)
+        return nowMs + tokens.refreshTokenExpiresInSeconds * 1000;
+    const stillTheStoredOne = tokens.refreshToken === undefined || tokens.refreshToken === config.refreshToken;
+    return stillTheStoredOne ? config.refreshTokenExpiresAtMs : undefined;
+}
+/**
+ * A warning when the refresh token expires within the warning window
+ * (refresh-token-expiry-warning-days), so the team approves again before the nightly job fails.
+ */
+function expiryWarning(expiresAtMs, warningDays, nowMs) {
+    if (expiresAtMs === undefined || warningDays <= 0)
+        return undefined;
+    const leftMs = expiresAtMs - nowMs;
+    if (leftMs > warningDays * DAY_MS)
+        return undefined;
+    const when = leftMs <= 0
+        ? 'has expired'
+        : `expires at ${isoSeconds(expiresAtMs)}, in ${leftMs < DAY_MS ? 'less than a day' : `${Math.floor(leftMs / DAY_MS)} day${leftMs < 2 * DAY_MS ? '' : 's'}`}`;
+    return `The refresh token ${when}. Run the workflow with the device flow before then (on-refresh-failure: device, or without refresh-token) so that a person approves again and the new refresh token is stored; jobs that start from the old one will fail.`;
+}
+/**
+ * The stage after the outputs: warns in the log and the summary when the refresh token later
+ * jobs use expires within refresh-token-expiry-warning-days.
+ */
+async function warnIfRefreshTokenExpires(runner, config, tokens, nowMs) {
+    const warning = expiryWarning(refreshTokenExpiresAtMs(config, tokens, nowMs), config.expiryWarningDays, nowMs);
+    if (!warning)
+        return;
+    runner.warning(warning);
+    if (!config.summary)
+        return;
+    try {
+        await runner.appendSummary(`<p>⚠️ ${escapeHtml(warning)}</p>\n`);
+    }
+    catch (error) {
+        runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/seal.ts
+/**
+ * libsodium's sealed box (crypto_box_seal), as GitHub's REST API requires for secret values:
+ * https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api
+ * Loaded with import() only when a secret is stored, so the bundle's first chunk stays small and
+ * the prompt reaches the log without waiting for half a megabyte of WebAssembly-free JavaScript.
+ */
+async function sealForGitHub(value, publicKeyBase64) {
+    const { default: sodium } = await __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.bind(__nccwpck_require__, 4768));
+    await sodium.ready;
+    const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
+    if (publicKey.length !== sodium.crypto_box_PUBLICKEYBYTES) {
+        throw new Error(`the public key is ${publicKey.length} bytes, not the ${sodium.crypto_box_PUBLICKEYBYTES} of a Curve25519 key`);
+    }
+    const sealed = sodium.crypto_box_seal(value, publicKey);
+    return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
+}
+
+;// CONCATENATED MODULE: ./src/secrets/target.ts
+
+const INPUT = 'store-refresh-token';
+const FORMS = 'Write NAME (a repository secret), environment/ENVIRONMENT/NAME or org/NAME (a secret of the organization that owns the repository).';
+/**
+ * Reads store-refresh-token: `NAME`, `environment/ENVIRONMENT/NAME` or `org/NAME`. The
+ * environment is named, because a job's environment is not in any variable the runner sets; it
+ * is what lies between the prefix and the last slash (a secret name has no slash).
+ */
+function parseSecretTarget(value) {
+    const text = value.trim();
+    const environment = /^environment\/(.+)\/([^/]*)$/.exec(text);
+    if (environment) {
+        const env = environment[1].trim();
+        if (env === '' || /[\u0000-\u001F\u007F]/.test(env) || env.length > 255) {
+            throw new errors/* InputError */.dz(INPUT, `"${target_shown(text)}" names no usable environment. ${FORMS}`);
+        }
+        return { scope: 'environment', environment: env, name: secretName(environment[2]) };
+    }
+    if (/^environment\//.test(text)) {
+        throw new errors/* InputError */.dz(INPUT, `"${target_shown(text)}" needs the environment and the secret name. ${FORMS}`);
+    }
+    const org = /^org\/([^/]*)$/.exec(text);
+    if (org)
+        return { scope: 'organization', name: secretName(org[1]) };
+    const repository = /^(?:repo\/)?([^/]*)$/.exec(text);
+    if (repository)
+        return { scope: 'repository', name: secretName(repository[1]) };
+    throw new errors/* InputError */.dz(INPUT, `"${target_shown(text)}" is not a secret name. ${FORMS}`);
+}
+/**
+ * GitHub's rules for secret names: letters, digits and underscores, not starting with a digit or
+ * with GITHUB_ (https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#naming-your-secrets).
+ */
+function secretName(name) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,199}$/.test(name)) {
+        throw new errors/* InputError */.dz(INPUT, `"${target_shown(name)}" is not a secret name GitHub accepts: letters, digits and _ only, not starting with a digit. ${FORMS}`);
+    }
+    if (/^GITHUB_/i.test(name)) {
+        throw new errors/* InputError */.dz(INPUT, `"${name}": secret names may not start with GITHUB_.`);
+    }
+    return name;
+}
+function target_shown(text) {
+    return text.replace(/[\u0000-\u001F\u007F]/g, ' ').slice(0, 100);
+}
+/** For messages: "the repository secret NAME of owner/repo". */
+function describeTarget(target, repository, owner) {
+    switch (target.scope) {
+        case 'repository':
+            return `the repository secret ${target.name} of ${repository}`;
+        case 'environment':
+            return `the secret ${target.name} of the environment "${target.environment}" of ${repository}`;
+        case 'organization':
+            return `the organization secret ${target.name} of ${owner}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secrets/github-secrets.ts
+
+
+
+
+
+
+
+
+
+/** Storing the secret failed; the message says why and what to change. */
+class SecretStoreError extends errors/* ActionError */.lZ {
+    status;
+    name = 'SecretStoreError';
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/**
+ * Writes `value` into the secret: reads the store's public key, seals the value with it
+ * (libsodium sealed box) and PUTs the result with the key's id. GitHub never sees the value
+ * unsealed in transit to the API, and neither does anything that logs requests.
+ * https://docs.github.com/en/rest/actions/secrets
+ */
+async function storeSecret(ctx, store, target, value) {
+    const description = describeTarget(target, store.repository, store.owner);
+    const paths = pathsOf(store, target);
+    const headers = { ...GITHUB_API_HEADERS, Authorization: `Bearer ${store.token}` };
+    const keyEndpoint = { name: 'GitHub secrets API', url: paths.publicKey };
+    const keyRead = await withRetries(ctx, keyEndpoint, () => getJson(ctx, keyEndpoint, headers), {
+        attempts: 3,
+        retryMaybeDelivered: true
+    });
+    if (keyRead.status !== 200)
+        throw apiError(keyRead, keyEndpoint, target, description, 'read the public key of');
+    const key = keyRead.fields?.['key'];
+    const keyId = keyRead.fields?.['key_id'];
+    if (typeof key !== 'string' || typeof keyId !== 'string' || key === '' || keyId === '') {
+        throw new SecretStoreError(200, unusableResponse(keyEndpoint, keyRead, 'a JSON object with key and key_id').message);
+    }
+    let encrypted;
+    try {
+        encrypted = await sealForGitHub(value, key);
+    }
+    catch (error) {
+        throw new SecretStoreError(200, `${capitalize((0,errors/* describeEndpoint */.N2)(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? (0,oauth_response/* printable */.g$)(error.message).slice(0, 200) : 'unknown error'}.`);
+    }
+    const secretEndpoint = { name: 'GitHub secrets API', url: paths.secret };
+    const body = { encrypted_value: encrypted, key_id: keyId };
+    if (target.scope === 'organization')
+        Object.assign(body, await organizationVisibility(ctx, store, secretEndpoint, headers));
+    // The same sealed value PUT twice is the same secret: safe to retry.
+    const put = await withRetries(ctx, secretEndpoint, () => sendJson(ctx, secretEndpoint, 'PUT', headers, body), { attempts: 3, retryMaybeDelivered: true });
+    if (put.status === 201 || put.status === 204)
+        return { description, created: put.status === 201 };
+    throw apiError(put, secretEndpoint, target, description, 'write');
+}
+function pathsOf(store, target) {
+    const api = store.apiUrl.replace(/\/+$/, '');
+    const repo = store.repository.split('/').map(encodeURIComponent).join('/');
+    const base = target.scope === 'repository'
+        ? `${api}/repos/${repo}/actions/secrets`
+        : target.scope === 'environment'
+            ? `${api}/repos/${repo}/environments/${encodeURIComponent(target.environment)}/secrets`
+            : `${api}/orgs/${encodeURIComponent(store.owner)}/actions/secrets`;
+    return { publicKey: `${base}/public-key`, secret: `${base}/${target.name}` };
+}
+/**
+ * An organization secret's PUT must say who may read it. An existing secret keeps its
+ * visibility (and, for "selected", its repositories: the list is left out); a new one is visible
+ * to this repository only, the least a stored refresh token should be.
+ */
+async function organizationVisibility(ctx, store, endpoint, headers) {
+    const read = await withRetries(ctx, endpoint, () => getJson(ctx, endpoint, headers), {
+        attempts: 3,
+        retryMaybeDelivered: true
+    });
+    const visibility = read.fields?.['visibility'];
+    if (read.status === 200 && typeof visibility === 'string')
+        return { visibility };
+    if (store.repositoryId === undefined) {
+        throw new SecretStoreError(read.status, 'Cannot create a new organization secret without GITHUB_REPOSITORY_ID, the repository it would be visible to. Create the secret once by hand (Organization settings → Secrets and variables → Actions), then the action keeps it up to date.');
+    }
+    return { visibility: 'selected', selected_repository_ids: [store.repositoryId] };
+}
+/** The permission secrets-token needs, as GitHub names it, for the target's scope. */
+function permissionFor(target) {
+    switch (target.scope) {
+        case 'repository':
+            return 'the "Secrets" repository permission set to "Read and write" (a classic personal access token: the repo scope)';
+        case 'environment':
+            return 'the "Environments" and "Secrets" repository permissions set to "Read and write" (a classic personal access token: the repo scope)';
+        case 'organization':
+            return 'the "Secrets" organization permission set to "Read and write" (a classic personal access token: the admin:org scope)';
+    }
+}
+function apiError(read, endpoint, target, description, action) {
+    const message = read.fields?.['message'];
+    const said = typeof message === 'string' && message !== '' ? ` ("${(0,oauth_response/* printable */.g$)(message).slice(0, 300)}")` : '';
+    const failed = `Could not ${action} ${description}: GitHub answered HTTP ${read.status}${said}.`;
+    const advice = (() => {
+        switch (read.status) {
+            case 401:
+                return 'GitHub did not accept secrets-token: it is expired, revoked or mistyped. Give a current token.';
+            case 403:
+                return `secrets-token may not write this secret. The workflow's GITHUB_TOKEN never can (no permissions: setting grants access to secrets): set secrets-token to a fine-grained personal access token or a GitHub App token with ${permissionFor(target)}.`;
+            case 404:
+                return target.scope === 'environment'
+                    ? `Either the environment "${target.environment}" does not exist (create it under Settings → Environments), or secrets-token cannot see the repository (a fine-grained token must list it under Repository access) or lacks ${permissionFor(target)}.`
+                    : target.scope === 'organization'
+                        ? `secrets-token cannot see the organization's secrets: it needs ${permissionFor(target)}, and the repository must belong to an organization, not a personal account.`
+                        : `secrets-token cannot see the repository (a fine-grained token must list it under Repository access) or lacks ${permissionFor(target)}.`;
+            case 422:
+                return `GitHub rejected the request: check the secret name in store-refresh-token (letters, digits and _), and run the job again if the store's key changed meanwhile.`;
+            default:
+                return read.status >= 500 ? 'GitHub is failing; run the job again later.' : undefined;
+        }
+    })();
+    if (advice) {
+        return new SecretStoreError(read.status, `${failed} ${advice} The new refresh token is still in the refresh-token output (masked).`);
+    }
+    return new SecretStoreError(read.status, `${unusableResponse(endpoint, read, 'HTTP 201 or 204').message} The new refresh token is still in the refresh-token output (masked).`);
+}
+
+;// CONCATENATED MODULE: ./src/flow/store-refresh-token.ts
+
+
+
+
+
+/**
+ * The stage after the outputs: writes the refresh token back into the secret
+ * (store-refresh-token) when it differs from the one the job started from
+ * (refreshTokenToStore in src/runner/outputs.ts decides). Failing to store
+ * fails the step, since the next job would start from a dead token; the token stays in the
+ * refresh-token output (masked) either way.
+ */
+async function storeRefreshToken(ctx, runner, config, toStore, nowMs) {
+    const store = config.storeRefreshToken;
+    if (!store)
+        return;
+    const where = secretStoreOf(runner.env, store.token);
+    const description = describeTarget(store.target, where.repository, where.owner);
+    if (!toStore.value) {
+        runner.warning(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`);
+        return;
+    }
+    if (!toStore.mustStore) {
+        runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`);
+        runner.setOutput('refresh-token-stored', 'false');
+        return;
+    }
+    const stored = await storeSecret(ctx, where, store.target, toStore.value);
+    const at = isoSeconds(nowMs());
+    runner.setOutput('refresh-token-stored', 'true');
+    runner.info(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`);
+    if (config.summary) {
+        try {
+            await runner.appendSummary(`<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`);
+        }
+        catch (error) {
+            runner.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+}
+/** The repository and API from the runner's variables; GitHub Enterprise Server included. */
+function secretStoreOf(env, token) {
+    const repository = env['GITHUB_REPOSITORY'] ?? '';
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+        throw new SecretStoreError(undefined, 'store-refresh-token needs GITHUB_REPOSITORY (owner/repo), which the runner sets in every job; it is missing or malformed here.');
+    }
+    const id = Number(env['GITHUB_REPOSITORY_ID']);
+    return {
+        apiUrl: gitHubApiUrl(env),
+        repository,
+        owner: env['GITHUB_REPOSITORY_OWNER'] || repository.split('/')[0],
+        ...(Number.isSafeInteger(id) && id > 0 && { repositoryId: id }),
+        token
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/providers/preset.ts
@@ -32499,6 +33066,7 @@ function quirksFor(preset, endpoints) {
 
 
 
+
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
     client_id: 'use the client-id input',
@@ -32518,6 +33086,9 @@ function readConfig(source) {
     const clientSecret = optional(source.getInput('client-secret'));
     const refreshToken = optional(source.getInput('refresh-token'));
     const clientPrivateKey = optional(source.getInput('client-private-key'));
+    const secretsToken = optional(source.getInput('secrets-token'));
+    if (secretsToken)
+        source.setSecret(secretsToken);
     if (clientSecret)
         source.setSecret(clientSecret);
     if (refreshToken)
@@ -32538,6 +33109,8 @@ function readConfig(source) {
         checkPrivateKey(clientPrivateKey);
     const audience = optional(source.getInput('audience'));
     const timeoutSeconds = parseTimeout(source.getInput('timeout'));
+    const storeRefreshToken = readSecretStore(source.getInput('store-refresh-token'), secretsToken);
+    const refreshTokenExpiresAtMs = readInstant('refresh-token-expires-at', source.getInput('refresh-token-expires-at'));
     return {
         provider,
         endpoints,
@@ -32552,8 +33125,44 @@ function readConfig(source) {
         ...(refreshToken && { refreshToken }),
         onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
         ...(timeoutSeconds !== undefined && { timeoutSeconds }),
-        summary: readBoolean('summary', source.getInput('summary'), true)
+        summary: readBoolean('summary', source.getInput('summary'), true),
+        revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
+            'access-token',
+            'all',
+            'none'
+        ]),
+        ...(storeRefreshToken && { storeRefreshToken }),
+        expiryWarningDays: readDays('refresh-token-expiry-warning-days', source.getInput('refresh-token-expiry-warning-days'), 7),
+        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs })
     };
+}
+function readSecretStore(value, token) {
+    if (value === '')
+        return undefined;
+    const target = parseSecretTarget(value);
+    if (!token) {
+        throw new errors/* InputError */.dz('secrets-token', 'is required with store-refresh-token: a token that may write the secret. The workflow\'s GITHUB_TOKEN cannot write secrets; use a fine-grained personal access token or a GitHub App token with the "Secrets" permission set to "Read and write", passed from a secret.');
+    }
+    return { target, token };
+}
+/** A whole number of days from 0 to 3650. */
+function readDays(input, value, fallback) {
+    if (value === '')
+        return fallback;
+    if (!/^\d{1,4}$/.test(value) || Number(value) > 3650)
+        throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not a number of days (0 to 3650; 0 turns the warning off).`);
+    return Number(value);
+}
+/** An ISO 8601 date and time with a zone, as the refresh-token-expires-at output writes it. */
+function readInstant(input, value) {
+    if (value === '')
+        return undefined;
+    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+        ? Date.parse(value)
+        : NaN;
+    if (Number.isNaN(ms))
+        throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not an ISO 8601 time with a zone, such as 2027-05-01T12:00:00Z (what the refresh-token-expires-at output holds).`);
+    return ms;
 }
 function optional(value) {
     return value === '' ? undefined : value;
@@ -32620,7 +33229,7 @@ function shownUrl(value) {
     return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:[/\\]*)[^/\\?#]*@/, '$1…@').slice(0, 200);
 }
 function readClientAuthMethod(value, secret, privateKey) {
-    const method = readChoice('client-auth-method', value || 'auto', ['auto', ...CLIENT_AUTH_METHODS]);
+    const method = readChoice('client-auth-method', value || 'auto', ['auto', ...client_auth_CLIENT_AUTH_METHODS]);
     if (secret && privateKey) {
         throw new errors/* InputError */.dz('client-secret', 'and client-private-key are both set; a client authenticates one way. Remove one.');
     }
@@ -33052,6 +33661,8 @@ function read_policy_readBoolean(input, value) {
 
 
 
+
+
 /**
  * The endpoints to use: both given by hand means no discovery at all; otherwise the discovery
  * document, with any endpoint given by hand taking precedence over the one it lists.
@@ -33259,40 +33870,6 @@ function noticeListener(runner) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/runner/escape.ts
-/**
- * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
- * from outside is escaped so that a provider cannot add a link, an image or markup to it.
- */
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '(': '&#40;',
-    ')': '&#41;',
-    '*': '&#42;',
-    _: '&#95;',
-    '`': '&#96;',
-    '|': '&#124;',
-    '\\': '&#92;',
-    '!': '&#33;',
-    '~': '&#126;',
-    '#': '&#35;'
-};
-function escapeHtml(text) {
-    return text
-        .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
-        .replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
-}
-/** A link to a URL already checked to be https (or loopback http). */
-function escape_link(url, text = url) {
-    return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
-}
-
 ;// CONCATENATED MODULE: ./src/runner/summary.ts
 
 
@@ -33435,6 +34012,9 @@ function describeApprover(approver) {
 
 
 
+
+
+
 /**
  * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
  * record; with approvals: N, the device code to policy part once per person, in turn.
@@ -33465,12 +34045,15 @@ async function run(deps) {
         const granted = refreshed ? await refreshedGrant(stage, refreshed) : await approvedGrant(stage);
         const ending = refreshed ? 'refreshed' : 'approved';
         const { tokens, approver, approvers } = granted;
+        const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined);
         publishTokens(runner, tokens, {
             nowMs: granted.atMs,
             ...(approver && { approver }),
             ...(approvers && { approvers }),
-            refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
+            refreshToken: toStore
         });
+        await warnIfRefreshTokenExpires(runner, config, tokens, clock.now());
+        await storeRefreshToken(ctx, runner, config, toStore, () => clock.now());
         await events.emit({
             type: 'ended',
             outcome: {
@@ -33507,7 +34090,9 @@ async function run(deps) {
 }
 /** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
 async function refreshedGrant(stage, refreshed) {
-    const { approver, tokens } = await identifyAndCheck(stage, refreshed, {
+    const received = normalizeTokens(stage.config, refreshed);
+    keepForPostStep(stage, received, true, stage.ctx.clock.now());
+    const { approver, tokens } = await identifyAndCheck(stage, received, {
         turn: { number: 1, of: 1 },
         earlier: [],
         refreshed: true
@@ -33524,7 +34109,11 @@ async function approvedGrant(stage) {
     const { policy } = stage;
     const approved = await approveInTurn(policy.approvals, async (turn, earlier) => {
         const login = await deviceLogin(stage.ctx, stage.runner, stage.events, stage.config, stage.metadata, stage.client, stage.quirks, promptPolicy(policy, turn, earlier));
-        const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, login.tokens, {
+        const received = normalizeTokens(stage.config, login.tokens);
+        // Only the first approver's tokens can be output; the later ones are revoked right here.
+        if (turn.number === 1)
+            keepForPostStep(stage, received, false, login.approvedAtMs);
+        const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
             turn,
             earlier
         });
@@ -33554,10 +34143,18 @@ async function approvedGrant(stage) {
         })
     };
 }
+/**
+ * At once, before anything can fail or be cancelled: the post step revokes from this (and a
+ * refusal revokes at once, too).
+ */
+function keepForPostStep(stage, tokens, refreshed, atMs) {
+    const { runner, config, metadata, client } = stage;
+    saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs);
+}
 /** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
 async function identifyAndCheck(stage, received, place) {
     const { ctx, runner, config, metadata } = stage;
-    const identified = await identify(ctx, runner, config, metadata, normalizeTokens(config, received));
+    const identified = await identify(ctx, runner, config, metadata, received);
     const verdict = await checkPolicy(stage, identified, place);
     return { ...identified, verdict };
 }
@@ -33722,6 +34319,7 @@ function lowerCaseHeaders(headers) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dm: () => (/* binding */ isTransientStatus),
 /* harmony export */   Uk: () => (/* binding */ readResponse),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   zi: () => (/* binding */ oauthErrorOf)
@@ -33837,6 +34435,10 @@ function describeSize(text) {
 /** Keeps provider text that reaches the log to one line of visible characters. */
 function printable(text) {
     return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
+}
+/** A status that says "try again later" rather than "no". */
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || status >= 500;
 }
 
 
@@ -37113,6 +37715,9 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -37228,6 +37833,28 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -37242,6 +37869,69 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -5,15 +5,23 @@
  *   - cold start of dist/index.js to its first error (module load + input validation)
  *   - time from spawn to the prompt in the log, against the embedded identity provider
  *   - a whole approval (spawn → prompt → approve over HTTP → outputs), interval 1 s
+ *   - the post step (dist/post.js): with nothing to revoke, and revoking at the embedded IdP
  *   - CPU cost of the parsers and of ten simulated minutes of polling (fake clock)
  *   - CPU cost of judging an approval policy, and of the glob matcher on a hostile pattern
+ *   - sealing a secret for GitHub (libsodium): the first call, which loads it, and the rest
  * The protocol modules are compiled with tsc into .tmp/bench first.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { ROOT, startAction, USER_CODE_LINE } from '../test-support/action-process.js'
+import {
+  DIST_POST,
+  ROOT,
+  startAction,
+  stateEnv,
+  USER_CODE_LINE
+} from '../test-support/action-process.js'
 import { startIdp } from '../test-support/idp.js'
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7)
@@ -66,6 +74,30 @@ const idp = await startIdp({ interval: 1 })
   }
   record('spawn to prompt (discovery + device code)', toPrompt)
   record('whole approval, interval 1 s (spawn to outputs)', whole)
+}
+// 3b. The post step: nothing to revoke (a cancelled or failed main step), and one revocation.
+{
+  const empty = []
+  const revoking = []
+  const { clientId, clientSecret } = idp.clients.noRefresh
+  const inputs = {
+    issuer: idp.issuer,
+    'client-id': clientId,
+    'client-secret': clientSecret,
+    scope: 'openid'
+  }
+  for (let i = 0; i < RUNS; i++) {
+    empty.push((await startAction({ inputs, entry: DIST_POST }).done).elapsedMs)
+    const main = startAction({ inputs })
+    const match = await main.waitFor(USER_CODE_LINE)
+    await idp.approve(/** @type {string} */ (match[1]))
+    const { state } = await main.done
+    const post = await startAction({ inputs, env: stateEnv(state), entry: DIST_POST }).done
+    if (!/Revoked the access token/.test(post.stdout)) throw new Error(`post ${i}: ${post.stdout}`)
+    revoking.push(post.elapsedMs)
+  }
+  record('post step, nothing to revoke (dist/post.js)', empty)
+  record('post step revoking the access token (RFC 7009)', revoking)
 }
 await idp.close()
 
@@ -225,6 +257,20 @@ record(
     opsPerSecond(() => globMatches('*a*a*a*a*a*a*b', long), 200),
     'ops/s'
   )
+}
+{
+  const { sealForGitHub } = await load('src/secrets/seal.js')
+  const key = Buffer.alloc(32, 9).toString('base64')
+  const started = performance.now()
+  await sealForGitHub('r'.repeat(43), key)
+  record('seal for GitHub: first call (loads libsodium)', [performance.now() - started])
+  const samples = []
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now()
+    for (let i = 0; i < 2000; i++) await sealForGitHub('r'.repeat(43), key)
+    samples.push((2000 / (performance.now() - t0)) * 1000)
+  }
+  record('seal for GitHub: later calls', samples, 'ops/s')
 }
 
 console.log(`\nnode ${process.version}, ${RUNS} runs each (median, min–max)\n`)

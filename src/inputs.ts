@@ -3,8 +3,14 @@ import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.
 import type { EndpointInputs } from './oauth/endpoints.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/index.js'
+import type { InputSource } from './runner/runner.js'
+import { parseSecretTarget, type SecretTarget } from './secrets/target.js'
+
+export type { InputSource } from './runner/runner.js'
 
 export type OnRefreshFailure = 'fail' | 'device'
+/** revoke: what the post step revokes when the job ends. */
+export type RevokeChoice = 'access-token' | 'all' | 'none'
 
 export interface Config {
   readonly provider: ProviderPreset
@@ -21,14 +27,13 @@ export interface Config {
   readonly onRefreshFailure: OnRefreshFailure
   readonly timeoutSeconds?: number
   readonly summary: boolean
-}
-
-export interface InputSource {
-  /** The input's value, trimmed; '' when not set. */
-  getInput(name: string): string
-  /** Registers a value to be masked in every later log line. */
-  setSecret(value: string): void
-  readonly env: Readonly<Record<string, string | undefined>>
+  readonly revoke: RevokeChoice
+  /** Where the new refresh token is written back (store-refresh-token), with secrets-token. */
+  readonly storeRefreshToken?: { readonly target: SecretTarget; readonly token: string }
+  /** Warn when the refresh token expires within this many days; 0: never. */
+  readonly expiryWarningDays: number
+  /** refresh-token-expires-at: when the stored refresh token expires, if the workflow knows. */
+  readonly refreshTokenExpiresAtMs?: number
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
@@ -51,6 +56,8 @@ export function readConfig(source: InputSource): Config {
   const clientSecret = optional(source.getInput('client-secret'))
   const refreshToken = optional(source.getInput('refresh-token'))
   const clientPrivateKey = optional(source.getInput('client-private-key'))
+  const secretsToken = optional(source.getInput('secrets-token'))
+  if (secretsToken) source.setSecret(secretsToken)
   if (clientSecret) source.setSecret(clientSecret)
   if (refreshToken) source.setSecret(refreshToken)
   if (clientPrivateKey) maskKey(clientPrivateKey, source)
@@ -78,6 +85,11 @@ export function readConfig(source: InputSource): Config {
   if (clientPrivateKey) checkPrivateKey(clientPrivateKey)
   const audience = optional(source.getInput('audience'))
   const timeoutSeconds = parseTimeout(source.getInput('timeout'))
+  const storeRefreshToken = readSecretStore(source.getInput('store-refresh-token'), secretsToken)
+  const refreshTokenExpiresAtMs = readInstant(
+    'refresh-token-expires-at',
+    source.getInput('refresh-token-expires-at')
+  )
   return {
     provider,
     endpoints,
@@ -96,8 +108,60 @@ export function readConfig(source: InputSource): Config {
       ['fail', 'device']
     ),
     ...(timeoutSeconds !== undefined && { timeoutSeconds }),
-    summary: readBoolean('summary', source.getInput('summary'), true)
+    summary: readBoolean('summary', source.getInput('summary'), true),
+    revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
+      'access-token',
+      'all',
+      'none'
+    ]),
+    ...(storeRefreshToken && { storeRefreshToken }),
+    expiryWarningDays: readDays(
+      'refresh-token-expiry-warning-days',
+      source.getInput('refresh-token-expiry-warning-days'),
+      7
+    ),
+    ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs })
   }
+}
+
+function readSecretStore(
+  value: string,
+  token: string | undefined
+): Config['storeRefreshToken'] | undefined {
+  if (value === '') return undefined
+  const target = parseSecretTarget(value)
+  if (!token) {
+    throw new InputError(
+      'secrets-token',
+      'is required with store-refresh-token: a token that may write the secret. The workflow\'s GITHUB_TOKEN cannot write secrets; use a fine-grained personal access token or a GitHub App token with the "Secrets" permission set to "Read and write", passed from a secret.'
+    )
+  }
+  return { target, token }
+}
+
+/** A whole number of days from 0 to 3650. */
+function readDays(input: string, value: string, fallback: number): number {
+  if (value === '') return fallback
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 3650)
+    throw new InputError(
+      input,
+      `"${value.slice(0, 40)}" is not a number of days (0 to 3650; 0 turns the warning off).`
+    )
+  return Number(value)
+}
+
+/** An ISO 8601 date and time with a zone, as the refresh-token-expires-at output writes it. */
+function readInstant(input: string, value: string): number | undefined {
+  if (value === '') return undefined
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+    ? Date.parse(value)
+    : NaN
+  if (Number.isNaN(ms))
+    throw new InputError(
+      input,
+      `"${value.slice(0, 40)}" is not an ISO 8601 time with a zone, such as 2027-05-01T12:00:00Z (what the refresh-token-expires-at output holds).`
+    )
+  return ms
 }
 
 function optional(value: string): string | undefined {

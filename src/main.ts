@@ -8,7 +8,10 @@ import { failureOf } from './flow/failure.js'
 import { identify } from './flow/identify.js'
 import { normalizeTokens } from './flow/normalize.js'
 import { checkPolicy, type PolicyGate, type PolicyTurn } from './flow/policy.js'
+import { saveForPostStep } from './flow/post-state.js'
 import { refreshIfPossible } from './flow/refresh.js'
+import { warnIfRefreshTokenExpires } from './flow/refresh-token-expiry.js'
+import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { readConfig, type Config } from './inputs.js'
 import type { Approver } from './oauth/identity.js'
 import type { TokenSet } from './oauth/token.js'
@@ -71,12 +74,15 @@ export async function run(deps: Deps): Promise<Ending> {
     const ending: Ending = refreshed ? 'refreshed' : 'approved'
     const { tokens, approver, approvers } = granted
 
+    const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
     publishTokens(runner, tokens, {
       nowMs: granted.atMs,
       ...(approver && { approver }),
       ...(approvers && { approvers }),
-      refreshToken: refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
+      refreshToken: toStore
     })
+    await warnIfRefreshTokenExpires(runner, config, tokens, clock.now())
+    await storeRefreshToken(ctx, runner, config, toStore, () => clock.now())
     await events.emit({
       type: 'ended',
       outcome: {
@@ -125,7 +131,9 @@ interface Grant {
 
 /** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
 async function refreshedGrant(stage: Stage, refreshed: TokenSet): Promise<Grant> {
-  const { approver, tokens } = await identifyAndCheck(stage, refreshed, {
+  const received = normalizeTokens(stage.config, refreshed)
+  keepForPostStep(stage, received, true, stage.ctx.clock.now())
+  const { approver, tokens } = await identifyAndCheck(stage, received, {
     turn: { number: 1, of: 1 },
     earlier: [],
     refreshed: true
@@ -154,7 +162,10 @@ async function approvedGrant(stage: Stage): Promise<Grant> {
         stage.quirks,
         promptPolicy(policy, turn, earlier)
       )
-      const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, login.tokens, {
+      const received = normalizeTokens(stage.config, login.tokens)
+      // Only the first approver's tokens can be output; the later ones are revoked right here.
+      if (turn.number === 1) keepForPostStep(stage, received, false, login.approvedAtMs)
+      const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
         turn,
         earlier
       })
@@ -187,16 +198,19 @@ async function approvedGrant(stage: Stage): Promise<Grant> {
   }
 }
 
+/**
+ * At once, before anything can fail or be cancelled: the post step revokes from this (and a
+ * refusal revokes at once, too).
+ */
+function keepForPostStep(stage: Stage, tokens: TokenSet, refreshed: boolean, atMs: number): void {
+  const { runner, config, metadata, client } = stage
+  saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs)
+}
+
 /** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
 async function identifyAndCheck(stage: Stage, received: TokenSet, place: PolicyTurn) {
   const { ctx, runner, config, metadata } = stage
-  const identified = await identify(
-    ctx,
-    runner,
-    config,
-    metadata,
-    normalizeTokens(config, received)
-  )
+  const identified = await identify(ctx, runner, config, metadata, received)
   const verdict = await checkPolicy(stage, identified, place)
   return { ...identified, verdict }
 }

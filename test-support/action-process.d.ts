@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 
 export const ROOT: string
 export const DIST_ENTRY: string
+export const DIST_POST: string
 export const RUN_ENV: Record<string, string>
 export const USER_CODE_LINE: RegExp
 
@@ -31,7 +32,12 @@ export function startAction(options: {
   env?: Record<string, string>
   onStdout?: (chunk: string) => void
   timeoutMs?: number
+  /** The script to run; default DIST_ENTRY. */
+  entry?: string
 }): ActionRun
+
+/** The main step's state as the runner hands it to the post step: STATE_<name> variables. */
+export function stateEnv(state: Record<string, string>): Record<string, string>
 
 export function parseFileCommands(text: string): Record<string, string>
 

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const DIST_ENTRY = join(ROOT, 'dist', 'index.js')
+/** The post step (action.yml `post:`), run after the job's steps with the main step's state. */
+export const DIST_POST = join(ROOT, 'dist', 'post.js')
 
 /** What a runner sets for every step, so the prompt can say which run is asking. */
 export const RUN_ENV = {
@@ -51,10 +53,17 @@ export const RUN_ENV = {
  */
 
 /**
- * @param {{ inputs: Record<string, string>, env?: Record<string, string>, onStdout?: (chunk: string) => void, timeoutMs?: number }} options
+ * @param {{ inputs: Record<string, string>, env?: Record<string, string>, onStdout?: (chunk: string) => void, timeoutMs?: number, entry?: string }} options
+ *   entry: the script to run, dist/index.js by default (DIST_POST for the post step)
  * @returns {ActionRun}
  */
-export function startAction({ inputs, env = {}, onStdout, timeoutMs = 120_000 }) {
+export function startAction({
+  inputs,
+  env = {},
+  onStdout,
+  timeoutMs = 120_000,
+  entry = DIST_ENTRY
+}) {
   const dir = mkdtempSync(join(tmpdir(), 'device-flow-action-'))
   const files = {
     output: join(dir, 'output'),
@@ -90,7 +99,7 @@ export function startAction({ inputs, env = {}, onStdout, timeoutMs = 120_000 })
   Object.assign(childEnv, env)
 
   const started = Date.now()
-  const child = spawn(process.execPath, [DIST_ENTRY], {
+  const child = spawn(process.execPath, [entry], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -154,6 +163,16 @@ export function startAction({ inputs, env = {}, onStdout, timeoutMs = 120_000 })
     })
 
   return { child, stdout: () => stdout, stderr: () => stderr, waitFor, done, files }
+}
+
+/**
+ * The state a main step saved, as the runner hands it to the post step: one STATE_<name>
+ * variable per entry, the name as it was saved.
+ * @param {Record<string, string>} state
+ * @returns {Record<string, string>}
+ */
+export function stateEnv(state) {
+  return Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
 }
 
 /** Parses the name<<DELIMITER ... DELIMITER format @actions/core writes to GITHUB_OUTPUT and GITHUB_STATE. */

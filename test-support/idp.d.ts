@@ -24,6 +24,11 @@ export interface StartIdpOptions {
   accessTokenTtlSeconds?: number
   /** Path suffix of the issuer, e.g. '/realms/demo'; default '' (issuer = http://127.0.0.1:PORT). */
   issuerPath?: string
+  /**
+   * 'endpoint': the device endpoint accepts a private_key_jwt assertion only when aud is its own
+   * URL (as Glewlwyd 2.7 does), answering 401 unauthorized_client otherwise. Default 'any'.
+   */
+  deviceAssertionAudience?: 'any' | 'endpoint'
   /** Called with each user code the device authorization endpoint issues (for auto-approval). */
   onDeviceAuthorization?: (userCode: string) => void
 }
@@ -65,6 +70,8 @@ export interface Idp {
     basic: { clientId: string; clientSecret: string }
     /** client_secret_post */
     post: { clientId: string; clientSecret: string }
+    /** client_secret_basic, without the refresh_token grant: no refresh token is issued */
+    noRefresh: { clientId: string; clientSecret: string }
     /** private_key_jwt; an RS256 key generated at start. privateKeyPem is PKCS#8. */
     privateKeyJwt: {
       clientId: string
@@ -81,6 +88,8 @@ export interface Idp {
    * Throws an Error naming the step that failed.
    */
   approve(userCode: string, opts?: { user?: string; deny?: boolean }): Promise<void>
+  /** How many assertions the strict device endpoint refused (deviceAssertionAudience: 'endpoint'). */
+  readonly deviceAssertionRefusals: number
   setFault(fault: TokenFault | undefined): void
   /** Closes the server and destroys open sockets. Idempotent. */
   close(): Promise<void>

@@ -347,6 +347,7 @@ export async function startIdp(options = {}) {
     interval,
     slowDownPolls = 0,
     accessTokenTtlSeconds = 3600,
+    deviceAssertionAudience = 'any',
     onDeviceAuthorization
   } = options
   const issuerPath = normalizeIssuerPath(options.issuerPath ?? '')
@@ -374,6 +375,10 @@ export async function startIdp(options = {}) {
     public: { clientId: 'device-public' },
     basic: { clientId: 'device-basic', clientSecret: `basic-${randomBytes(16).toString('hex')}` },
     post: { clientId: 'device-post', clientSecret: `post-${randomBytes(16).toString('hex')}` },
+    noRefresh: {
+      clientId: 'device-no-refresh',
+      clientSecret: `norefresh-${randomBytes(16).toString('hex')}`
+    },
     privateKeyJwt: {
       clientId: 'device-pkjwt',
       privateKeyPem: clientPrivateKeyPem,
@@ -392,6 +397,7 @@ export async function startIdp(options = {}) {
   /** @type {(TokenFault & { remaining: number }) | undefined} */
   let fault
   let slowDownRemaining = slowDownPolls
+  let deviceAssertionRefusals = 0
   let closed = false
   /** @type {any} */
   let provider
@@ -446,6 +452,14 @@ export async function startIdp(options = {}) {
         token_endpoint_auth_method: 'client_secret_post'
       },
       {
+        // Without the refresh_token grant: issued an access token only.
+        ...clientCommon,
+        grant_types: [DEVICE_CODE_GRANT],
+        client_id: clients.noRefresh.clientId,
+        client_secret: clients.noRefresh.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic'
+      },
+      {
         ...clientCommon,
         client_id: clients.privateKeyJwt.clientId,
         token_endpoint_auth_method: 'private_key_jwt',
@@ -490,12 +504,19 @@ export async function startIdp(options = {}) {
         userCodeConfirmSource,
         successSource
       },
+      // RFC 7009 revocation, and RFC 7662 introspection so that tests can see a token is dead.
       revocation: {
         enabled: true,
-        // A client revokes only its own tokens (RFC 7009 §2.1); said here so oidc-provider does
-        // not print a notice that its default is in use.
+        // RFC 7009 §2.1: a client revokes only the tokens issued to it.
         /** @param {any} _ctx @param {any} client @param {any} token */
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId
+      },
+      // The tests introspect other clients' tokens with the basic client, as a resource server
+      // would; public clients may not introspect.
+      introspection: {
+        enabled: true,
+        /** @param {any} _ctx @param {any} client */
+        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none'
       },
       userinfo: { enabled: true }
     },
@@ -581,7 +602,32 @@ export async function startIdp(options = {}) {
     if (inner.startsWith('/interaction/')) return handleInteraction(req, res, inner)
     if (inner === '/token' && req.method === 'POST')
       return handleToken(req, res, `${inner}${url.search}`)
+    if (inner === '/device/auth' && req.method === 'POST' && deviceAssertionAudience === 'endpoint')
+      return handleStrictDeviceAuth(req, res, `${origin}${path}`, `${inner}${url.search}`)
     return forward(req, res, `${inner}${url.search}`)
+  }
+
+  /**
+   * Like Glewlwyd 2.7: the device endpoint accepts a private_key_jwt assertion only when its aud
+   * is the URL being called, and answers 401 unauthorized_client otherwise. (oidc-provider itself
+   * accepts the issuer, the token endpoint or the called URL.)
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   * @param {string} calledUrl @param {string} innerUrl
+   */
+  async function handleStrictDeviceAuth(req, res, calledUrl, innerUrl) {
+    const body = await readBody(req)
+    const assertion = new URLSearchParams(body.toString('utf8')).get('client_assertion')
+    if (assertion) {
+      const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString())
+      if (payload.aud !== calledUrl) {
+        deviceAssertionRefusals += 1
+        return sendJson(res, 401, {
+          error: 'unauthorized_client',
+          error_description: 'client authentication failed (test IdP: aud must be this endpoint)'
+        })
+      }
+    }
+    return forward(replayRequest(req, body), res, innerUrl)
   }
 
   /**
@@ -891,6 +937,9 @@ export async function startIdp(options = {}) {
     clients,
     tokenRequests,
     approve,
+    get deviceAssertionRefusals() {
+      return deviceAssertionRefusals
+    },
     /** @param {TokenFault | undefined} next */
     setFault(next) {
       if (next === undefined) {

@@ -6,24 +6,22 @@ import { explainError } from '../../src/flow/failure.js'
 import { describe, expect, it } from '@jest/globals'
 import { oauthError } from '../../src/oauth/explain.js'
 import { parseTokenResponse } from '../../src/oauth/token.js'
-import type { Route } from '../../test-support/fakes.js'
-import { flow, header, inTurn, json } from '../providers/support.js'
+import {
+  EXAMPLE,
+  errorAnswer,
+  exampleDeviceCode,
+  exampleDiscovery,
+  flow,
+  header,
+  inTurn,
+  json
+} from '../../test-support/replay.js'
 
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
+const { issuer: ISSUER, discovery: DISCOVERY, token: TOKEN } = EXAMPLE
 const DEVICE = `${ISSUER}/device_authorization`
-const TOKEN = `${ISSUER}/token`
-const discovery: Route = () =>
-  json(200, { issuer: ISSUER, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
-const deviceCode: Route = () =>
-  json(200, {
-    device_code: 'dc-conformance',
-    user_code: 'BDWP-HQPK',
-    verification_uri: `${ISSUER}/device`,
-    expires_in: 600,
-    interval: 5
-  })
-const pending = json(400, { error: 'authorization_pending' })
+const discovery = exampleDiscovery({ device_authorization_endpoint: DEVICE })
+const deviceCode = exampleDeviceCode({ device_code: 'dc-conformance', user_code: 'BDWP-HQPK' })
+const pending = errorAnswer(400, 'authorization_pending')
 const endpoint = { name: 'token endpoint', url: TOKEN }
 
 describe('RFC 8628 §3.4: a client with credentials authenticates every token request', () => {
@@ -55,7 +53,7 @@ describe('RFC 8628 §3.5 expired_token: a new device authorization waits for the
       {
         [DISCOVERY]: discovery,
         [DEVICE]: deviceCode,
-        [TOKEN]: inTurn(pending, json(400, { error: 'expired_token' }))
+        [TOKEN]: inTurn(pending, errorAnswer(400, 'expired_token'))
       }
     )
     await expect(t.run()).resolves.toBe('expired')

@@ -1,11 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { ProviderResponseError } from '../../src/errors.js'
+import type { ClientCredentials } from '../../src/oauth/client-auth.js'
 import { DEFAULT_INTERVAL_SECONDS, parseDeviceAuthorization } from '../../src/oauth/device.js'
 import {
   ENTRA_CONSUMERS_TENANT,
   idTokenIssuerFor,
+  isBareRefreshRefusal,
   issuerMatches,
   secondsOf,
+  shouldRetryAssertionAudience,
   SUSPICIOUS_INTERVAL_SECONDS,
   verificationUriCompleteOf,
   verificationUriOf
@@ -239,5 +242,61 @@ describe('interval and expires_in as providers send them (parseDeviceAuthorizati
     expect(error).toBeInstanceOf(ProviderResponseError)
     expect((error as Error).message).toMatch(message)
     expect((error as Error).message).toContain(endpoint.url)
+  })
+})
+
+describe('isBareRefreshRefusal: a refused refresh token without an OAuth error (Glewlwyd)', () => {
+  it('reads 400 and 401 as a refusal, nothing else', () => {
+    expect(isBareRefreshRefusal(400)).toBe(true)
+    expect(isBareRefreshRefusal(401)).toBe(true)
+    for (const status of [undefined, 200, 403, 404, 429, 500, 503]) {
+      expect(isBareRefreshRefusal(status)).toBe(false)
+    }
+  })
+})
+
+describe('shouldRetryAssertionAudience: an assertion addressed to the called URL (Glewlwyd)', () => {
+  const TOKEN_URL = 'https://id.example.com/token'
+  const DEVICE_URL = 'https://id.example.com/device'
+  const client = (overrides: Partial<ClientCredentials> = {}): ClientCredentials => ({
+    clientId: 'c',
+    method: 'private_key_jwt',
+    privateKey: 'unused here',
+    assertionAudience: TOKEN_URL,
+    audienceFallback: { addressToCalledUrl: false },
+    ...overrides
+  })
+
+  it('retries an authentication failure at an endpoint other than the token endpoint', () => {
+    expect(
+      shouldRetryAssertionAudience(client(), DEVICE_URL, { error: 'unauthorized_client' })
+    ).toBe(true)
+    expect(shouldRetryAssertionAudience(client(), DEVICE_URL, { error: 'invalid_client' })).toBe(
+      true
+    )
+  })
+
+  it('does not retry at the token endpoint itself, where both audiences are the same URL', () => {
+    expect(shouldRetryAssertionAudience(client(), TOKEN_URL, { error: 'invalid_client' })).toBe(
+      false
+    )
+  })
+
+  it('does not retry other errors, other methods, or once the fallback is in use', () => {
+    expect(shouldRetryAssertionAudience(client(), DEVICE_URL, { error: 'invalid_scope' })).toBe(
+      false
+    )
+    expect(
+      shouldRetryAssertionAudience(client({ method: 'client_secret_basic' }), DEVICE_URL, {
+        error: 'invalid_client'
+      })
+    ).toBe(false)
+    expect(
+      shouldRetryAssertionAudience(
+        client({ audienceFallback: { addressToCalledUrl: true } }),
+        DEVICE_URL,
+        { error: 'invalid_client' }
+      )
+    ).toBe(false)
   })
 })

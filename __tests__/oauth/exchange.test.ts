@@ -1,13 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { CancelledError, NetworkError, ProviderResponseError } from '../../src/errors.js'
-import {
-  getJson,
-  isTransientStatus,
-  postForm,
-  unusableResponse,
-  withRetries,
-  type OAuthContext
-} from '../../src/oauth/exchange.js'
+import { postForm, type OAuthContext } from '../../src/oauth/exchange.js'
+import { getJson } from '../../src/oauth/redirects.js'
+import { isTransientStatus } from '../../src/oauth/response.js'
+import { withRetries } from '../../src/oauth/retry.js'
+import { unusableResponse } from '../../src/oauth/wording.js'
 import { TransportFailure, type HttpResponse, type HttpTransport } from '../../src/oauth/http.js'
 import { readResponse } from '../../src/oauth/response.js'
 import { FakeClock, json, scriptedHttp, type Route } from '../../test-support/fakes.js'

@@ -169,6 +169,30 @@ describe('pollForTokens (RFC 8628 §3.4–3.5)', () => {
     expect(h.pollTimes).toHaveLength(2)
   })
 
+  it('says "denied" as RFC 8628 §3.5 does, naming the usual causes, not only a person declining', async () => {
+    const h = harness([{ kind: 'oauth-error', status: 400, body: { error: 'access_denied' } }])
+    const error = (await h.run().catch((e: unknown) => e)) as WaitEndedError
+    expect(error.message).toMatch(/^The request was denied \(access_denied\)/)
+    expect(error.message).toContain(
+      'the provider also answers so when it refused the request itself'
+    )
+  })
+
+  it('ends with "denied" on a provider\'s own name for a denial, when the flow names it', async () => {
+    const answer: TokenAttempt = {
+      kind: 'oauth-error',
+      status: 400,
+      body: { error: 'authorization_declined' }
+    }
+    const withQuirk = harness([answer], { denialErrors: new Set(['authorization_declined']) })
+    await expect(withQuirk.run()).rejects.toMatchObject({
+      name: 'WaitEndedError',
+      ending: 'denied'
+    })
+    // Unknown to the protocol code, it is "any other error" (RFC 8628 §3.5).
+    await expect(harness([answer]).run()).rejects.toBeInstanceOf(OAuthError)
+  })
+
   it('ends with "expired" on expired_token', async () => {
     const h = harness([{ kind: 'oauth-error', status: 400, body: { error: 'expired_token' } }])
     const error = await h.run().catch((e: unknown) => e)

@@ -2,12 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import type { ClientCredentials } from '../../src/oauth/client-auth.js'
 import type { OAuthContext } from '../../src/oauth/exchange.js'
 import { TransportFailure, type HttpResponse, type HttpTransport } from '../../src/oauth/http.js'
-import {
-  gitHubApiUrl,
-  revokeGitHubToken,
-  revokeToken,
-  type RevocationResult
-} from '../../src/oauth/revoke.js'
+import { gitHubApiUrl } from '../../src/oauth/github-api.js'
+import { revokeGitHubToken, revokeToken, type RevocationResult } from '../../src/oauth/revoke.js'
 import { FakeClock, json, scriptedHttp, type Route } from '../../test-support/fakes.js'
 
 const REVOKE_URL = 'https://id.example.com/oauth/revoke'
@@ -259,8 +255,7 @@ describe('revokeToken (RFC 7009)', () => {
       TOKEN,
       'access_token'
     )
-    expect(result.kind).toBe('failed')
-    // Since issue 15, src/oauth says what failed; the input is named where the result is reported.
+    expect(result).toMatchObject({ kind: 'failed', clientKey: true })
     expect(messageOf(result)).toContain('cannot sign the client assertion (RFC 7523)')
   })
 

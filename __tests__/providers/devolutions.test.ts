@@ -17,17 +17,13 @@
  * claims about DVLS.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Route } from '../../test-support/fakes.js'
-import { flow, inTurn, json } from './support.js'
+import { errorAnswer, inTurn, json, provider } from '../../test-support/replay.js'
 
 const DVLS = 'https://dvls.example.com'
 const WELL_KNOWN = `${DVLS}/.well-known/openid-configuration`
 const DEVICE = `${DVLS}/connect/deviceauthorization`
 const TOKEN = `${DVLS}/connect/token`
 
-// Step 1: the two endpoints the documented script reads.
-const wellKnown: Route = () =>
-  json(200, { issuer: DVLS, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
 // Step 2: the fields the documented script reads; it notes that "field names may vary by provider".
 // No interval: the documented script does not read one.
 const deviceCode = {
@@ -37,7 +33,7 @@ const deviceCode = {
   verification_uri_complete: `${DVLS}/device?userCode=TPLK-WQRD`,
   expires_in: 300
 }
-const pending = json(400, { error: 'authorization_pending' })
+const pending = errorAnswer(400, 'authorization_pending')
 const granted = json(200, {
   access_token: 'dvls-access-token-0123456789',
   expires_in: 3600,
@@ -46,15 +42,20 @@ const granted = json(200, {
   scope: 'openid offline_access'
 })
 
-const inputs = { 'client-id': 'dvls', 'discovery-url': WELL_KNOWN, scope: 'openid offline_access' }
+const dvls = provider({
+  // Step 1: the two endpoints the documented script reads.
+  discovery: WELL_KNOWN,
+  issuer: DVLS,
+  device: DEVICE,
+  token: TOKEN,
+  deviceCode,
+  inputs: { 'client-id': 'dvls', 'discovery-url': WELL_KNOWN, scope: 'openid offline_access' },
+  granted: () => granted
+})
 
 describe('Devolutions Server', () => {
   it('reads the endpoints from the well-known URL, asks with client id dvls, and polls every 5 s without an interval', async () => {
-    const t = flow(inputs, {
-      [WELL_KNOWN]: wellKnown,
-      [DEVICE]: () => json(200, deviceCode),
-      [TOKEN]: inTurn(pending, pending, granted)
-    })
+    const t = await dvls.run((granted) => inTurn(pending, pending, granted))
     await expect(t.run()).resolves.toBe('approved')
     expect(t.exchanges.map((e) => e.url)).toEqual([WELL_KNOWN, DEVICE, TOKEN, TOKEN, TOKEN])
     expect(Object.fromEntries(t.to(DEVICE)[0]!.form)).toEqual({
@@ -82,8 +83,7 @@ describe('Devolutions Server', () => {
   })
 
   it('honours an interval when the server sends one', async () => {
-    const t = flow(inputs, {
-      [WELL_KNOWN]: wellKnown,
+    const t = dvls.answering({
       [DEVICE]: () => json(200, { ...deviceCode, interval: 10 }),
       [TOKEN]: inTurn(pending, granted)
     })
@@ -94,10 +94,8 @@ describe('Devolutions Server', () => {
   })
 
   it('refreshes with grant_type=refresh_token and the same client id', async () => {
-    const t = flow(
-      { ...inputs, 'refresh-token': 'dvls-refresh-token-stored', scope: '' },
+    const t = dvls.answering(
       {
-        [WELL_KNOWN]: wellKnown,
         [TOKEN]: () =>
           json(200, {
             access_token: 'dvls-access-refreshed',
@@ -105,38 +103,26 @@ describe('Devolutions Server', () => {
             token_type: 'Bearer',
             refresh_token: 'dvls-refresh-token-next'
           })
-      }
+      },
+      { ...dvls.inputs, 'refresh-token': 'dvls-refresh-token-stored', scope: '' }
     )
-    await expect(t.run()).resolves.toBe('refreshed')
-    expect(Object.fromEntries(t.to(TOKEN)[0]!.form)).toEqual({
+    await t.refreshesWith(TOKEN, {
       grant_type: 'refresh_token',
       refresh_token: 'dvls-refresh-token-stored',
       client_id: 'dvls'
     })
-    expect(t.runner.outputs['refresh-token']).toBe('dvls-refresh-token-next')
-    expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
+    t.expectStored('dvls-refresh-token-next', 'true')
   })
 
   it('ends "denied" and "expired" on the RFC 8628 errors, and fails clearly without a device endpoint', async () => {
-    const refused = flow(inputs, {
-      [WELL_KNOWN]: wellKnown,
-      [DEVICE]: () => json(200, deviceCode),
-      [TOKEN]: inTurn(pending, json(400, { error: 'access_denied' }))
-    })
-    await expect(refused.run()).resolves.toBe('denied')
+    await dvls.endsAs('denied', pending, errorAnswer(400, 'access_denied'))
 
-    const late = flow(inputs, {
-      [WELL_KNOWN]: wellKnown,
-      [DEVICE]: () => json(200, deviceCode),
-      [TOKEN]: inTurn(pending, json(400, { error: 'expired_token' }))
-    })
-    await expect(late.run()).resolves.toBe('expired')
+    await dvls.endsAs('expired', pending, errorAnswer(400, 'expired_token'))
 
     // A server too old for the flow publishes no device_authorization_endpoint.
-    const old = flow(inputs, {
+    const old = dvls.answering({
       [WELL_KNOWN]: () => json(200, { issuer: DVLS, token_endpoint: TOKEN })
     })
-    await expect(old.run()).resolves.toBe('failed')
-    expect(old.runner.failed).toContain('has no device_authorization_endpoint')
+    await old.failsSaying('has no device_authorization_endpoint')
   })
 })

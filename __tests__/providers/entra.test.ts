@@ -11,8 +11,7 @@
  * https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Route } from '../../test-support/fakes.js'
-import { flow, inTurn, json, providerKey } from './support.js'
+import { errorAnswer, inTurn, json, provider } from '../../test-support/replay.js'
 
 const LOGIN = 'https://login.microsoftonline.com'
 const TENANT_ID = '72f988bf-0000-4000-8000-2d7cd011db47'
@@ -21,55 +20,65 @@ const CLIENT_ID = '00001111-aaaa-2222-bbbb-3333cccc4444'
 /** An Entra tenant (a GUID, or common / organizations / consumers) as the action sees it. */
 function tenant(name: string) {
   const issuer = `${LOGIN}/${name}/v2.0`
-  return {
-    issuer,
+  return provider({
     discovery: `${issuer}/.well-known/openid-configuration`,
+    // The multi-tenant documents publish a template, not the tenant asked for.
+    issuer: ['common', 'organizations', 'consumers'].includes(name)
+      ? `${LOGIN}/{tenantid}/v2.0`
+      : issuer,
     device: `${LOGIN}/${name}/oauth2/v2.0/devicecode`,
     token: `${LOGIN}/${name}/oauth2/v2.0/token`,
     jwks: `${LOGIN}/${name}/discovery/v2.0/keys`,
-    // The multi-tenant documents publish a template, not the tenant asked for.
-    published: ['common', 'organizations', 'consumers'].includes(name)
-      ? `${LOGIN}/{tenantid}/v2.0`
-      : issuer
-  }
+    keyId: 'entra-key-1',
+    authMethods: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    // Source: "Device authorization response" (no verification_uri_complete; a localized message).
+    deviceCode: {
+      user_code: 'FJ8KQ2ZRT',
+      device_code: 'DAQABIQEAAADm9TPAsTlqTUxyRFHsmYxh0z-test-device-code',
+      verification_uri: 'https://microsoft.com/devicelogin',
+      expires_in: 900,
+      interval: 5,
+      message:
+        'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FJ8KQ2ZRT to authenticate.'
+    },
+    inputs: {
+      'client-id': CLIENT_ID,
+      issuer,
+      scope: 'openid profile offline_access User.Read'
+    },
+    // Source: "Successful authentication response"; the id_token names the approver's own tenant.
+    granted: async (signIdToken) =>
+      json(200, {
+        token_type: 'Bearer',
+        scope: 'User.Read profile openid email',
+        expires_in: 3599,
+        access_token: 'eyJ0eXAiOiJKV1QiLCJub25jZSI6.test-access-token',
+        refresh_token: '0.AXoAtest-refresh-token',
+        id_token: await signIdToken({
+          iss: `${LOGIN}/${TENANT_ID}/v2.0`,
+          aud: CLIENT_ID,
+          sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
+          tid: TENANT_ID,
+          preferred_username: 'approver@contoso.example'
+        })
+      })
+  })
 }
 
-function discoveryOf(t: ReturnType<typeof tenant>): Route {
-  return () =>
-    json(200, {
-      issuer: t.published,
-      device_authorization_endpoint: t.device,
-      token_endpoint: t.token,
-      jwks_uri: t.jwks,
-      token_endpoint_auth_methods_supported: [
-        'client_secret_post',
-        'private_key_jwt',
-        'client_secret_basic'
-      ]
-    })
-}
-
-// Source: "Device authorization response" (no verification_uri_complete; a localized message).
-const deviceCode = {
-  user_code: 'FJ8KQ2ZRT',
-  device_code: 'DAQABIQEAAADm9TPAsTlqTUxyRFHsmYxh0z-test-device-code',
-  verification_uri: 'https://microsoft.com/devicelogin',
-  expires_in: 900,
-  interval: 5,
-  message:
-    'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code FJ8KQ2ZRT to authenticate.'
-}
 /** An Entra error body: the AADSTS code leads error_description, with the diagnostics around it. */
 function entraError(status: number, error: string, code: number, text: string) {
-  return json(status, {
+  return errorAnswer(
+    status,
     error,
-    error_description: `AADSTS${code}: ${text}\r\nTrace ID: 0000aaaa-11bb-cccc-dd22-eeeeee333333\r\nCorrelation ID: aaaa0000-bb11-2222-33cc-444444dddddd\r\nTimestamp: 2026-11-24 10:00:05Z`,
-    error_codes: [code],
-    timestamp: '2026-11-24 10:00:05Z',
-    trace_id: '0000aaaa-11bb-cccc-dd22-eeeeee333333',
-    correlation_id: 'aaaa0000-bb11-2222-33cc-444444dddddd',
-    error_uri: `${LOGIN}/error?code=${code}`
-  })
+    `AADSTS${code}: ${text}\r\nTrace ID: 0000aaaa-11bb-cccc-dd22-eeeeee333333\r\nCorrelation ID: aaaa0000-bb11-2222-33cc-444444dddddd\r\nTimestamp: 2026-11-24 10:00:05Z`,
+    {
+      error_codes: [code],
+      timestamp: '2026-11-24 10:00:05Z',
+      trace_id: '0000aaaa-11bb-cccc-dd22-eeeeee333333',
+      correlation_id: 'aaaa0000-bb11-2222-33cc-444444dddddd',
+      error_uri: `${LOGIN}/error?code=${code}`
+    }
+  )
 }
 // Source: "Expected errors": authorization_pending (AADSTS70016).
 const pending = entraError(
@@ -79,75 +88,31 @@ const pending = entraError(
   'The provided request has not yet been authorized by the user. The user must input their code.'
 )
 
-async function entra(
-  name: string,
-  token: (granted: Route) => Route,
-  inputs: Record<string, string> = {}
-) {
-  const t = tenant(name)
-  const key = await providerKey('entra-key-1')
-  let tokenRoute: Route = () => pending
-  const run = flow(
-    {
-      'client-id': CLIENT_ID,
-      issuer: t.issuer,
-      scope: 'openid profile offline_access User.Read',
-      ...inputs
-    },
-    {
-      [t.discovery]: discoveryOf(t),
-      [t.device]: () => json(200, deviceCode),
-      [t.token]: (request) => tokenRoute(request),
-      [t.jwks]: key.jwks
-    }
-  )
-  // Source: "Successful authentication response"; the id_token names the approver's own tenant.
-  const granted: Route = async () =>
-    json(200, {
-      token_type: 'Bearer',
-      scope: 'User.Read profile openid email',
-      expires_in: 3599,
-      access_token: 'eyJ0eXAiOiJKV1QiLCJub25jZSI6.test-access-token',
-      refresh_token: '0.AXoAtest-refresh-token',
-      id_token: await key.idToken(
-        {
-          iss: `${LOGIN}/${TENANT_ID}/v2.0`,
-          aud: CLIENT_ID,
-          sub: 'AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ',
-          tid: TENANT_ID,
-          preferred_username: 'approver@contoso.example'
-        },
-        run.clock.now()
-      )
-    })
-  tokenRoute = token(granted)
-  return { run, tenant: t }
-}
+const home = tenant(TENANT_ID)
+const organizations = tenant('organizations')
 
 describe('Microsoft Entra ID (v2 endpoints)', () => {
   it("discovers a tenant's endpoints, shows Entra's message, polls and verifies the id_token", async () => {
-    const { run, tenant: t } = await entra(TENANT_ID, (granted) =>
-      inTurn(pending, pending, granted)
-    )
-    await expect(run.run()).resolves.toBe('approved')
-    expect(run.exchanges.map((e) => e.url)).toEqual([
-      t.discovery,
-      t.device,
-      t.token,
-      t.token,
-      t.token,
-      t.jwks
+    const t = await home.run((granted) => inTurn(pending, pending, granted))
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.exchanges.map((e) => e.url)).toEqual([
+      home.discovery,
+      home.device,
+      home.token,
+      home.token,
+      home.token,
+      home.jwks
     ])
-    expect(Object.fromEntries(run.to(t.device)[0]!.form)).toEqual({
+    expect(Object.fromEntries(t.to(home.device)[0]!.form)).toEqual({
       client_id: CLIENT_ID,
       scope: 'openid profile offline_access User.Read'
     })
-    const log = run.runner.text('info')
+    const log = t.runner.text('info')
     expect(log).toContain('https://microsoft.com/devicelogin')
     expect(log).toContain('The provider says: To sign in, use a web browser')
     // No verification_uri_complete: no "link with the code" is made up.
     expect(log).not.toContain('fills in the code')
-    expect(run.runner.outputs).toMatchObject({
+    expect(t.runner.outputs).toMatchObject({
       'refresh-token': '0.AXoAtest-refresh-token',
       scope: 'User.Read profile openid email',
       approver: 'approver@contoso.example'
@@ -155,22 +120,19 @@ describe('Microsoft Entra ID (v2 endpoints)', () => {
   })
 
   it("accepts the approver's tenant in the id_token with the organizations endpoint (issuer template {tenantid})", async () => {
-    const { run, tenant: t } = await entra('organizations', (granted) => inTurn(pending, granted))
-    await expect(run.run()).resolves.toBe('approved')
-    expect(run.runner.failed).toBeUndefined()
-    expect(run.to(t.token)).toHaveLength(2)
-    expect(run.runner.outputs['id-token']).toMatch(/^eyJ/)
-    expect(run.runner.outputs.approver).toBe('approver@contoso.example')
+    const t = await organizations.run((granted) => inTurn(pending, granted))
+    await expect(t.run()).resolves.toBe('approved')
+    expect(t.runner.failed).toBeUndefined()
+    expect(t.to(organizations.token)).toHaveLength(2)
+    expect(t.runner.outputs['id-token']).toMatch(/^eyJ/)
+    expect(t.runner.outputs.approver).toBe('approver@contoso.example')
   })
 
   it('takes expires_in and interval sent as strings (as the v1 endpoints send them)', async () => {
-    const t = tenant(TENANT_ID)
-    const run = flow(
-      { 'client-id': CLIENT_ID, issuer: t.issuer, scope: 'User.Read' },
+    const t = home.answering(
       {
-        [t.discovery]: discoveryOf(t),
-        [t.device]: () => json(200, { ...deviceCode, expires_in: '900', interval: '7' }),
-        [t.token]: inTurn(
+        [home.device]: () => json(200, { ...home.deviceCode, expires_in: '900', interval: '7' }),
+        [home.token]: inTurn(
           pending,
           json(200, {
             token_type: 'Bearer',
@@ -179,120 +141,92 @@ describe('Microsoft Entra ID (v2 endpoints)', () => {
             access_token: 'eyJ.string-numbers'
           })
         )
-      }
+      },
+      { 'client-id': CLIENT_ID, issuer: home.inputs.issuer, scope: 'User.Read' }
     )
-    await expect(run.run()).resolves.toBe('approved')
-    const polls = run.to(t.token)
-    expect(polls[0]!.atMs - run.startMs).toBeGreaterThanOrEqual(7000)
+    await expect(t.run()).resolves.toBe('approved')
+    const polls = t.to(home.token)
+    expect(polls[0]!.atMs - t.startMs).toBeGreaterThanOrEqual(7000)
     expect(polls[1]!.atMs - polls[0]!.atMs).toBeGreaterThanOrEqual(7000)
-    expect(run.runner.outputs['expires-in']).toBe('3599')
-    expect(run.runner.text('warning')).not.toContain('interval')
+    expect(t.runner.outputs['expires-in']).toBe('3599')
+    expect(t.runner.text('warning')).not.toContain('interval')
   })
 
   it('refreshes, and outputs the new refresh token Entra returns', async () => {
-    const { run, tenant: t } = await entra(TENANT_ID, (granted) => granted, {
+    const t = await home.run((granted) => granted, {
       'refresh-token': '0.AXoAstored-refresh-token'
     })
-    await expect(run.run()).resolves.toBe('refreshed')
-    expect(Object.fromEntries(run.to(t.token)[0]!.form)).toEqual({
+    await t.refreshesWith(home.token, {
       grant_type: 'refresh_token',
       refresh_token: '0.AXoAstored-refresh-token',
       scope: 'openid profile offline_access User.Read',
       client_id: CLIENT_ID
     })
-    expect(run.runner.outputs['refresh-token']).toBe('0.AXoAtest-refresh-token')
-    expect(run.runner.outputs['refresh-token-rotated']).toBe('true')
+    t.expectStored('0.AXoAtest-refresh-token', 'true')
   })
 
   describe('AADSTS errors', () => {
     it('shows AADSTS53003 and hints at Conditional Access blocking the device code flow', async () => {
-      const { run } = await entra(TENANT_ID, () =>
-        inTurn(
-          pending,
-          entraError(
-            400,
-            'invalid_grant',
-            53003,
-            'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.'
-          )
+      const t = await home.polled(
+        pending,
+        entraError(
+          400,
+          'invalid_grant',
+          53003,
+          'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.'
         )
       )
-      await expect(run.run()).resolves.toBe('failed')
-      expect(run.runner.failed).toContain('AADSTS53003')
-      expect(run.runner.failed).toContain('Conditional Access')
-      expect(run.runner.failed).toContain('Entra administrator')
+      await t.failsSaying('AADSTS53003', 'Conditional Access', 'Entra administrator')
       // The trace IDs stay on one line.
-      expect(run.runner.failed).not.toMatch(/[\r\n]/)
+      expect(t.runner.failed).not.toMatch(/[\r\n]/)
     })
 
     it('says how to allow public client flows on AADSTS7000218', async () => {
-      const { run } = await entra(
-        TENANT_ID,
-        () => () =>
-          entraError(
-            401,
-            'invalid_client',
-            7000218,
-            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
-          )
+      const t = await home.polled(
+        entraError(
+          401,
+          'invalid_client',
+          7000218,
+          "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+        )
       )
-      await expect(run.run()).resolves.toBe('failed')
-      expect(run.runner.failed).toContain('AADSTS7000218')
-      expect(run.runner.failed).toContain('Allow public client flows')
+      await t.failsSaying('AADSTS7000218', 'Allow public client flows')
     })
 
     it('ends "denied" on authorization_declined, Entra\'s name for a refusal', async () => {
-      const { run } = await entra(TENANT_ID, () =>
-        inTurn(
-          pending,
-          json(400, {
-            error: 'authorization_declined',
-            error_description: 'AADSTS70000: The user denied the request.'
-          })
-        )
-      )
-      await expect(run.run()).resolves.toBe('denied')
+      const refusal = 'AADSTS70000: The user denied the request.'
+      await home.endsAs('denied', pending, errorAnswer(400, 'authorization_declined', refusal))
     })
 
     it('ends "expired" on expired_token (AADSTS70019)', async () => {
-      const { run, tenant: t } = await entra(TENANT_ID, () =>
-        inTurn(pending, entraError(400, 'expired_token', 70019, 'Verification code expired.'))
+      const t = await home.endsAs(
+        'expired',
+        pending,
+        entraError(400, 'expired_token', 70019, 'Verification code expired.')
       )
-      await expect(run.run()).resolves.toBe('expired')
-      expect(run.to(t.token)).toHaveLength(2)
+      expect(t.to(home.token)).toHaveLength(2)
     })
 
     it('stops on bad_verification_code and says to run the job again', async () => {
-      const { run } = await entra(
-        TENANT_ID,
-        () => () =>
-          json(400, {
-            error: 'bad_verification_code',
-            error_description: 'AADSTS70000: The device code was not recognized.'
-          })
-      )
-      await expect(run.run()).resolves.toBe('failed')
-      expect(run.runner.failed).toContain('bad_verification_code')
-      expect(run.runner.failed).toContain('did not recognize the device code')
+      const notRecognized = 'AADSTS70000: The device code was not recognized.'
+      const t = await home.polled(errorAnswer(400, 'bad_verification_code', notRecognized))
+      await t.failsSaying('bad_verification_code', 'did not recognize the device code')
     })
 
     it('explains AADSTS50194: a single-tenant app on a multi-tenant endpoint', async () => {
-      const t = tenant('organizations')
-      const run = flow(
-        { 'client-id': CLIENT_ID, issuer: t.issuer },
+      const t = organizations.answering(
         {
-          [t.discovery]: discoveryOf(t),
-          [t.device]: () =>
+          [organizations.device]: () =>
             entraError(
               400,
               'invalid_request',
               50194,
               "Application 'x' is not configured as a multi-tenant application."
             )
-        }
+        },
+        { 'client-id': CLIENT_ID, issuer: organizations.inputs.issuer }
       )
-      await expect(run.run()).resolves.toBe('failed')
-      expect(run.runner.failed).toContain('put the tenant ID in the issuer')
+      await t.failsSaying('put the tenant ID in the issuer')
     })
   })
 })

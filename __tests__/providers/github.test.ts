@@ -8,7 +8,16 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { Route } from '../../test-support/fakes.js'
-import { ENV, flow, formAnswer, gaps, header, inTurn, json } from './support.js'
+import {
+  ENV,
+  errorAnswer,
+  flow,
+  formAnswer,
+  header,
+  inTurn,
+  json,
+  provider
+} from '../../test-support/replay.js'
 
 const DEVICE = 'https://github.com/login/device/code'
 const TOKEN = 'https://github.com/login/oauth/access_token'
@@ -25,18 +34,19 @@ const deviceCode = {
   interval: 5
 }
 // Source: the device flow, "Error codes for the device flow"; GitHub answers them with HTTP 200.
-const pending = json(200, {
-  error: 'authorization_pending',
-  error_description: 'The authorization request is still pending.',
-  error_uri: DOCS
-})
+const pending = errorAnswer(
+  200,
+  'authorization_pending',
+  'The authorization request is still pending.',
+  { error_uri: DOCS }
+)
 // slow_down carries the new interval ("The error response includes the new interval").
-const slowDown = json(200, {
-  error: 'slow_down',
-  error_description: 'Too many requests have been made in the same timeframe.',
-  error_uri: DOCS,
-  interval: 10
-})
+const slowDown = errorAnswer(
+  200,
+  'slow_down',
+  'Too many requests have been made in the same timeframe.',
+  { error_uri: DOCS, interval: 10 }
+)
 // Source: the device flow, step 3: scopes come back comma-separated.
 const granted = json(200, {
   access_token: 'gho_Xw7Kq2Lm9Rt4Vb8Nc1Zd6Yf3Hj5Pg0Sa',
@@ -45,17 +55,21 @@ const granted = json(200, {
 })
 const user: Route = () => json(200, { login: 'mona', id: 583231 })
 
-function deviceFlow(inputs: Record<string, string>, token: Route, env?: Record<string, string>) {
-  return flow(
-    { provider: 'github', 'client-id': 'Ov23liAbCdEfGh123456', ...inputs },
-    { [DEVICE]: () => json(200, deviceCode), [TOKEN]: token, [USER]: user },
-    env
-  )
-}
+/** github.com through the preset: no discovery, and who approved from the user API. */
+const github = provider({
+  device: DEVICE,
+  token: TOKEN,
+  deviceCode,
+  inputs: { provider: 'github', 'client-id': 'Ov23liAbCdEfGh123456' },
+  routes: { [USER]: user },
+  granted: () => granted
+})
 
 describe('GitHub (provider: github)', () => {
   it('runs the documented flow: no discovery, JSON asked for, pending and slow_down with HTTP 200, then tokens', async () => {
-    const t = deviceFlow({ scope: 'repo gist' }, inTurn(pending, slowDown, pending, granted))
+    const t = await github.run((granted) => inTurn(pending, slowDown, pending, granted), {
+      scope: 'repo gist'
+    })
     await expect(t.run()).resolves.toBe('approved')
 
     expect(t.exchanges.map((e) => e.url)).toEqual([DEVICE, TOKEN, TOKEN, TOKEN, TOKEN, USER])
@@ -74,14 +88,13 @@ describe('GitHub (provider: github)', () => {
     })
     // The device flow needs no client secret.
     expect(polls.every((poll) => !poll.form.has('client_secret'))).toBe(true)
-    const [, afterSlowDown, next] = gaps(polls)
-    expect(gaps(polls)[0]).toBeGreaterThanOrEqual(5000)
-    expect(afterSlowDown).toBeGreaterThanOrEqual(10_000) // the interval slow_down sent
-    expect(next).toBeGreaterThanOrEqual(10_000) // and for all later polls
+    expect(t.gaps(TOKEN)[0]).toBeGreaterThanOrEqual(5000)
+    // The interval slow_down sent, for this and all later polls.
+    t.expectSlowDown(TOKEN)
   })
 
   it('outputs the granted scope space-separated, and who approved from the user API', async () => {
-    const t = deviceFlow({ scope: 'repo gist' }, inTurn(pending, granted))
+    const t = await github.run((granted) => inTurn(pending, granted), { scope: 'repo gist' })
     await t.run()
     expect(t.runner.outputs).toMatchObject({
       'access-token': 'gho_Xw7Kq2Lm9Rt4Vb8Nc1Zd6Yf3Hj5Pg0Sa',
@@ -99,21 +112,18 @@ describe('GitHub (provider: github)', () => {
 
   it("reads GitHub's default form-encoded answers too", async () => {
     // Source: "By default, the response takes the following form" (form-encoded), steps 1 and 3.
-    const t = flow(
-      { provider: 'github', 'client-id': 'Ov23liAbCdEfGh123456' },
-      {
-        [DEVICE]: () => formAnswer(200, { ...deviceCode, expires_in: '900', interval: '5' }),
-        [TOKEN]: inTurn(
-          formAnswer(200, { error: 'authorization_pending', error_description: 'pending' }),
-          formAnswer(200, {
-            access_token: 'gho_FormEncoded1234567890',
-            token_type: 'bearer',
-            scope: 'repo,gist'
-          })
-        ),
-        [USER]: user
-      }
-    )
+    const t = github.answering({
+      [DEVICE]: () => formAnswer(200, { ...deviceCode, expires_in: '900', interval: '5' }),
+      [TOKEN]: inTurn(
+        formAnswer(200, { error: 'authorization_pending', error_description: 'pending' }),
+        formAnswer(200, {
+          access_token: 'gho_FormEncoded1234567890',
+          token_type: 'bearer',
+          scope: 'repo,gist'
+        })
+      ),
+      [USER]: user
+    })
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.outputs['access-token']).toBe('gho_FormEncoded1234567890')
     expect(t.runner.outputs.scope).toBe('repo gist')
@@ -150,19 +160,17 @@ describe('GitHub (provider: github)', () => {
       scope: '',
       token_type: 'bearer'
     })
+    // A GitHub App's client, with a refresh token from an earlier run.
+    const app = {
+      provider: 'github',
+      'client-id': 'Iv23liAppClient00001',
+      'refresh-token': 'ghr_OldRefreshToken'
+    }
+    const refreshing = { [TOKEN]: () => refreshed, [USER]: user }
 
     it('refreshes with client_id and client_secret in the form, and outputs the rotated refresh token', async () => {
-      const t = flow(
-        {
-          provider: 'github',
-          'client-id': 'Iv23liAppClient00001',
-          'client-secret': 'app-client-secret-value',
-          'refresh-token': 'ghr_OldRefreshToken'
-        },
-        { [TOKEN]: () => refreshed, [USER]: user }
-      )
-      await expect(t.run()).resolves.toBe('refreshed')
-      expect(Object.fromEntries(t.to(TOKEN)[0]!.form)).toEqual({
+      const t = flow({ ...app, 'client-secret': 'app-client-secret-value' }, refreshing)
+      await t.refreshesWith(TOKEN, {
         grant_type: 'refresh_token',
         refresh_token: 'ghr_OldRefreshToken',
         client_id: 'Iv23liAppClient00001',
@@ -184,16 +192,8 @@ describe('GitHub (provider: github)', () => {
     })
 
     it('refreshes a device-flow token with the client_id alone ("required unless ... the device flow")', async () => {
-      const t = flow(
-        {
-          provider: 'github',
-          'client-id': 'Iv23liAppClient00001',
-          'refresh-token': 'ghr_OldRefreshToken'
-        },
-        { [TOKEN]: () => refreshed, [USER]: user }
-      )
-      await expect(t.run()).resolves.toBe('refreshed')
-      expect(Object.fromEntries(t.to(TOKEN)[0]!.form)).toEqual({
+      const t = flow(app, refreshing)
+      await t.refreshesWith(TOKEN, {
         grant_type: 'refresh_token',
         refresh_token: 'ghr_OldRefreshToken',
         client_id: 'Iv23liAppClient00001'
@@ -201,18 +201,20 @@ describe('GitHub (provider: github)', () => {
     })
 
     it('reports bad_refresh_token (sent with HTTP 200) as a dead refresh token, and can fall back to the device flow', async () => {
-      const dead = json(200, {
-        error: 'bad_refresh_token',
-        error_description: 'The refresh token passed is incorrect or expired.',
-        error_uri: 'https://docs.github.com'
-      })
+      const dead = errorAnswer(
+        200,
+        'bad_refresh_token',
+        'The refresh token passed is incorrect or expired.',
+        { error_uri: 'https://docs.github.com' }
+      )
       const failing = flow(
         { provider: 'github', 'client-id': 'Iv23liAppClient00001', 'refresh-token': 'ghr_Used' },
         { [TOKEN]: () => dead }
       )
-      await expect(failing.run()).resolves.toBe('failed')
-      expect(failing.runner.failed).toContain('"bad_refresh_token" (HTTP 200)')
-      expect(failing.runner.failed).toContain('GitHub rotates it on every refresh')
+      await failing.failsSaying(
+        '"bad_refresh_token" (HTTP 200)',
+        'GitHub rotates it on every refresh'
+      )
 
       const fallback = flow(
         {
@@ -239,90 +241,66 @@ describe('GitHub (provider: github)', () => {
     it.each([200, 400])(
       'says where to enable the device flow on device_flow_disabled (HTTP %i)',
       async (status) => {
-        const t = flow(
-          { provider: 'github', 'client-id': 'Ov23liAbCdEfGh123456' },
-          {
-            [DEVICE]: () =>
-              json(status, {
-                error: 'device_flow_disabled',
-                error_description: 'Device Flow must be explicitly enabled for this App',
-                error_uri: DOCS
-              })
-          }
-        )
-        await expect(t.run()).resolves.toBe('failed')
-        expect(t.runner.failed).toContain('device_flow_disabled')
-        expect(t.runner.failed).toContain('Developer settings')
-        expect(t.runner.failed).toContain('Enable Device Flow')
+        const t = github.answering({
+          [DEVICE]: () =>
+            errorAnswer(
+              status,
+              'device_flow_disabled',
+              'Device Flow must be explicitly enabled for this App',
+              { error_uri: DOCS }
+            )
+        })
+        await t.failsSaying('device_flow_disabled', 'Developer settings', 'Enable Device Flow')
         expect(t.to(TOKEN)).toHaveLength(0)
       }
     )
 
     it('explains incorrect_client_credentials: the Client ID, not the App ID', async () => {
-      const t = flow(
-        { provider: 'github', 'client-id': '123456' },
+      const t = github.answering(
         {
           [DEVICE]: () =>
-            json(200, {
-              error: 'incorrect_client_credentials',
-              error_description: 'The client_id and/or client_secret passed are incorrect.'
-            })
-        }
+            errorAnswer(
+              200,
+              'incorrect_client_credentials',
+              'The client_id and/or client_secret passed are incorrect.'
+            )
+        },
+        { provider: 'github', 'client-id': '123456' }
       )
-      await expect(t.run()).resolves.toBe('failed')
-      expect(t.runner.failed).toContain('incorrect_client_credentials')
-      expect(t.runner.failed).toContain('not the App ID')
+      await t.failsSaying('incorrect_client_credentials', 'not the App ID')
     })
 
     it('stops polling on incorrect_device_code and says to run the job again', async () => {
-      const t = deviceFlow(
-        {},
-        inTurn(
-          pending,
-          json(200, {
-            error: 'incorrect_device_code',
-            error_description: 'The device_code provided is not valid.'
-          })
-        )
+      const t = await github.polled(
+        pending,
+        errorAnswer(200, 'incorrect_device_code', 'The device_code provided is not valid.')
       )
-      await expect(t.run()).resolves.toBe('failed')
+      await t.failsSaying('incorrect_device_code', 'run the job again')
       expect(t.to(TOKEN)).toHaveLength(2)
-      expect(t.runner.failed).toContain('incorrect_device_code')
-      expect(t.runner.failed).toContain('run the job again')
     })
 
     it('calls unsupported_grant_type while polling a bug in the action', async () => {
-      const t = deviceFlow({}, () =>
-        json(200, {
-          error: 'unsupported_grant_type',
-          error_description: 'The grant type must be urn:ietf:params:oauth:grant-type:device_code.'
-        })
+      const t = await github.polled(
+        errorAnswer(
+          200,
+          'unsupported_grant_type',
+          'The grant type must be urn:ietf:params:oauth:grant-type:device_code.'
+        )
       )
-      await expect(t.run()).resolves.toBe('failed')
-      expect(t.runner.failed).toContain('unsupported_grant_type')
-      expect(t.runner.failed).toContain('bug in the action')
+      await t.failsSaying('unsupported_grant_type', 'bug in the action')
     })
 
     it('ends "denied" on access_denied and "expired" on expired_token, both sent with HTTP 200', async () => {
-      const denied = deviceFlow(
-        {},
-        inTurn(
-          pending,
-          json(200, {
-            error: 'access_denied',
-            error_description: 'The user has denied your application access.'
-          })
-        )
+      await github.endsAs(
+        'denied',
+        pending,
+        errorAnswer(200, 'access_denied', 'The user has denied your application access.')
       )
-      await expect(denied.run()).resolves.toBe('denied')
-      const expired = deviceFlow(
-        {},
-        inTurn(
-          pending,
-          json(200, { error: 'expired_token', error_description: 'This device_code has expired.' })
-        )
+      const expired = await github.endsAs(
+        'expired',
+        pending,
+        errorAnswer(200, 'expired_token', 'This device_code has expired.')
       )
-      await expect(expired.run()).resolves.toBe('expired')
       expect(expired.to(TOKEN)).toHaveLength(2)
     })
   })

@@ -11,8 +11,7 @@
  * Source (600 s interval): https://github.com/keycloak/keycloak/issues/12327 (fixed by PR #11893)
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Route } from '../../test-support/fakes.js'
-import { flow, gaps, header, inTurn, json, providerKey } from './support.js'
+import { errorAnswer, header, inTurn, json, provider } from '../../test-support/replay.js'
 
 const HOST = 'https://sso.example.com'
 const ISSUER = `${HOST}/realms/ci`
@@ -20,24 +19,7 @@ const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
 const OIDC = `${ISSUER}/protocol/openid-connect`
 const DEVICE = `${OIDC}/auth/device`
 const TOKEN = `${OIDC}/token`
-const JWKS = `${OIDC}/certs`
-const USERINFO = `${OIDC}/userinfo`
 
-const discovery: Route = () =>
-  json(200, {
-    issuer: ISSUER,
-    device_authorization_endpoint: DEVICE,
-    token_endpoint: TOKEN,
-    jwks_uri: JWKS,
-    userinfo_endpoint: USERINFO,
-    token_endpoint_auth_methods_supported: [
-      'private_key_jwt',
-      'client_secret_basic',
-      'client_secret_post',
-      'tls_client_auth',
-      'client_secret_jwt'
-    ]
-  })
 function deviceCode(interval: number, expiresIn = 600) {
   return {
     device_code: 'kc-device-code-5e2f8a1b-test',
@@ -48,70 +30,63 @@ function deviceCode(interval: number, expiresIn = 600) {
     interval
   }
 }
-// Source: DeviceGrantType.java: every answer below is HTTP 400.
-const pending = json(400, {
-  error: 'authorization_pending',
-  error_description: 'The authorization request is still pending'
-})
-const slowDown = json(400, { error: 'slow_down', error_description: 'Slow down' })
-const denied = json(400, {
-  error: 'access_denied',
-  error_description: 'The end user denied the authorization request'
-})
-const expired = json(400, { error: 'expired_token', error_description: 'Device code is expired' })
+// Source: DeviceGrantType.java: every error below is HTTP 400.
+const keycloakError = (error: string, description: string) => errorAnswer(400, error, description)
+const pending = keycloakError('authorization_pending', 'The authorization request is still pending')
+const slowDown = keycloakError('slow_down', 'Slow down')
+const denied = keycloakError('access_denied', 'The end user denied the authorization request')
+const expired = keycloakError('expired_token', 'Device code is expired')
 
-async function keycloak(
-  device: ReturnType<typeof deviceCode>,
-  token: (granted: Route) => Route,
-  inputs: Record<string, string> = {}
-) {
-  const key = await providerKey('kc-key-1')
-  let tokenRoute: Route = () => pending
-  const t = flow(
-    { 'client-id': 'release-cli', issuer: ISSUER, scope: 'openid offline_access', ...inputs },
-    {
-      [DISCOVERY]: discovery,
-      [DEVICE]: () => json(200, device),
-      [TOKEN]: (request) => tokenRoute(request),
-      [JWKS]: key.jwks
-    }
-  )
-  const granted: Route = async () =>
-    json(200, {
-      access_token: 'eyJhbGciOiJSUzI1NiJ9.kc-access-token',
-      expires_in: 300,
-      refresh_expires_in: 0,
-      refresh_token: 'eyJhbGciOiJIUzUxMiJ9.kc-offline-token',
-      token_type: 'Bearer',
-      id_token: await key.idToken(
-        {
+/** A realm whose device authorization response is `device`. */
+function keycloak(device: ReturnType<typeof deviceCode>) {
+  return provider({
+    discovery: DISCOVERY,
+    issuer: ISSUER,
+    device: DEVICE,
+    token: TOKEN,
+    jwks: `${OIDC}/certs`,
+    keyId: 'kc-key-1',
+    userinfo: `${OIDC}/userinfo`,
+    authMethods: [
+      'private_key_jwt',
+      'client_secret_basic',
+      'client_secret_post',
+      'tls_client_auth',
+      'client_secret_jwt'
+    ],
+    deviceCode: device,
+    inputs: { 'client-id': 'release-cli', issuer: ISSUER, scope: 'openid offline_access' },
+    granted: async (signIdToken) =>
+      json(200, {
+        access_token: 'eyJhbGciOiJSUzI1NiJ9.kc-access-token',
+        expires_in: 300,
+        refresh_expires_in: 0,
+        refresh_token: 'eyJhbGciOiJIUzUxMiJ9.kc-offline-token',
+        token_type: 'Bearer',
+        id_token: await signIdToken({
           iss: ISSUER,
           aud: 'release-cli',
           azp: 'release-cli',
           sub: 'f3b1c2d4-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
           preferred_username: 'mona'
-        },
-        t.clock.now()
-      ),
-      'not-before-policy': 0,
-      session_state: '1b2c3d4e-test',
-      scope: 'openid offline_access profile email'
-    })
-  tokenRoute = token(granted)
-  return t
+        }),
+        'not-before-policy': 0,
+        session_state: '1b2c3d4e-test',
+        scope: 'openid offline_access profile email'
+      })
+  })
 }
 
 describe('Keycloak', () => {
   it("discovers the realm's endpoints from the issuer path and runs the flow through pending and slow_down", async () => {
-    const t = await keycloak(deviceCode(5), (granted) =>
+    const t = await keycloak(deviceCode(5)).run((granted) =>
       inTurn(pending, slowDown, pending, granted)
     )
     await expect(t.run()).resolves.toBe('approved')
     expect(t.exchanges.map((e) => e.url).slice(0, 2)).toEqual([DISCOVERY, DEVICE])
     const polls = t.to(TOKEN)
     expect(polls).toHaveLength(4)
-    expect(gaps(polls)[1]).toBeGreaterThanOrEqual(10_000)
-    expect(gaps(polls)[2]).toBeGreaterThanOrEqual(10_000)
+    t.expectSlowDown(TOKEN)
     expect(t.runner.text('info')).toContain(`${ISSUER}/device?user_code=QBFN-RKXD`)
     expect(t.runner.outputs).toMatchObject({
       'refresh-token': 'eyJhbGciOiJIUzUxMiJ9.kc-offline-token',
@@ -121,7 +96,7 @@ describe('Keycloak', () => {
   })
 
   it("honours Keycloak 17's 600 s interval, says so, and still polls once before a 600 s code expires", async () => {
-    const t = await keycloak(deviceCode(600, 600), (granted) => granted)
+    const t = await keycloak(deviceCode(600, 600)).run((granted) => granted)
     await expect(t.run()).resolves.toBe('approved')
     expect(t.runner.text('warning')).toContain('poll only every 600 s')
     const [poll] = t.to(TOKEN)
@@ -132,16 +107,15 @@ describe('Keycloak', () => {
   })
 
   it('honours a 600 s interval with a longer-lived code: polls 600 s apart', async () => {
-    const t = await keycloak(deviceCode(600, 1800), (granted) => inTurn(pending, granted))
+    const t = await keycloak(deviceCode(600, 1800)).run((granted) => inTurn(pending, granted))
     await expect(t.run()).resolves.toBe('approved')
     const polls = t.to(TOKEN)
     expect(polls[0]!.atMs - t.startMs).toBeGreaterThanOrEqual(600_000)
-    expect(gaps(polls)[0]).toBeGreaterThanOrEqual(600_000)
+    expect(t.gaps(TOKEN)[0]).toBeGreaterThanOrEqual(600_000)
   })
 
   it('authenticates a confidential client with HTTP Basic, and refreshes into a new refresh token', async () => {
-    const t = await keycloak(
-      deviceCode(5),
+    const t = await keycloak(deviceCode(5)).run(
       () => () =>
         json(200, {
           access_token: 'eyJ.kc-refreshed',
@@ -152,56 +126,41 @@ describe('Keycloak', () => {
         }),
       { 'client-secret': 'kc-client-secret', 'refresh-token': 'eyJ.kc-refresh-stored', scope: '' }
     )
-    await expect(t.run()).resolves.toBe('refreshed')
-    const [refresh] = t.to(TOKEN)
-    expect(header(refresh!, 'authorization')).toBe(
-      `Basic ${Buffer.from('release-cli:kc-client-secret').toString('base64')}`
-    )
-    expect(Object.fromEntries(refresh!.form)).toEqual({
+    await t.refreshesWith(TOKEN, {
       grant_type: 'refresh_token',
       refresh_token: 'eyJ.kc-refresh-stored'
     })
-    expect(t.runner.outputs['refresh-token']).toBe('eyJ.kc-refresh-rotated')
-    expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
+    expect(header(t.to(TOKEN)[0]!, 'authorization')).toBe(
+      `Basic ${Buffer.from('release-cli:kc-client-secret').toString('base64')}`
+    )
+    t.expectStored('eyJ.kc-refresh-rotated', 'true')
   })
 
   it('ends "denied" and "expired" on Keycloak\'s access_denied and expired_token', async () => {
-    const refused = await keycloak(deviceCode(5), () => inTurn(pending, denied))
-    await expect(refused.run()).resolves.toBe('denied')
-    const late = await keycloak(deviceCode(5), () => inTurn(pending, expired))
-    await expect(late.run()).resolves.toBe('expired')
+    await keycloak(deviceCode(5)).endsAs('denied', pending, denied)
+    await keycloak(deviceCode(5)).endsAs('expired', pending, expired)
   })
 
   it('says where to switch the grant on when the client may not use it', async () => {
     // Source: DeviceEndpoint.java, the client without the grant switched on.
-    const t = flow(
-      { 'client-id': 'release-cli', issuer: ISSUER },
+    const t = keycloak(deviceCode(5)).answering(
       {
-        [DISCOVERY]: discovery,
         [DEVICE]: () =>
-          json(400, {
-            error: 'unauthorized_client',
-            error_description:
-              'Client is not allowed to initiate OAuth 2.0 Device Authorization Grant. The flow is disabled for the client.'
-          })
-      }
+          errorAnswer(
+            400,
+            'unauthorized_client',
+            'Client is not allowed to initiate OAuth 2.0 Device Authorization Grant. The flow is disabled for the client.'
+          )
+      },
+      { 'client-id': 'release-cli', issuer: ISSUER }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('Capability config')
-    expect(t.runner.failed).toContain('OAuth 2.0 Device Authorization Grant')
+    await t.failsSaying('Capability config', 'OAuth 2.0 Device Authorization Grant')
   })
 
   it('explains a confidential client polling without its secret', async () => {
-    const t = await keycloak(
-      deviceCode(5),
-      () => () =>
-        json(401, {
-          error: 'unauthorized_client',
-          error_description: 'Invalid client or Invalid client credentials'
-        })
+    const t = await keycloak(deviceCode(5)).polled(
+      errorAnswer(401, 'unauthorized_client', 'Invalid client or Invalid client credentials')
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('Client authentication on')
-    expect(t.runner.failed).toContain('client-secret')
+    await t.failsSaying('Client authentication on', 'client-secret')
   })
 })

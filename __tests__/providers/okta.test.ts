@@ -10,8 +10,7 @@
  * https://developer.okta.com/docs/guides/oie-embedded-common-download-setup-app/android/main/ (issuer formats)
  */
 import { describe, expect, it } from '@jest/globals'
-import type { Route } from '../../test-support/fakes.js'
-import { flow, gaps, inTurn, json, providerKey } from './support.js'
+import { errorAnswer, flow, inTurn, json, provider } from '../../test-support/replay.js'
 
 const ORG = 'https://dev-4815162.okta.com'
 const CLIENT_ID = '0oa1b2c3d4EfGhIjK5d7'
@@ -40,77 +39,59 @@ const deviceCode = {
   interval: 5
 }
 // Source: "Request for user access, ID and Refresh tokens", the pending response.
-const pending = json(400, {
-  error: 'authorization_pending',
-  error_description: 'The device authorization is pending. Please try again later.'
-})
+const pending = errorAnswer(
+  400,
+  'authorization_pending',
+  'The device authorization is pending. Please try again later.'
+)
 // RFC 8628 §3.5 slow_down: Okta's SDKs handle it (okta/okta-mobile-kotlin PR #186).
-const slowDown = json(400, {
-  error: 'slow_down',
-  error_description: 'The client is polling too fast.'
-})
+const slowDown = errorAnswer(400, 'slow_down', 'The client is polling too fast.')
 
-async function okta(
-  server: Server,
-  token: (granted: Route) => Route,
-  extra: Record<string, string> = {}
-) {
-  const key = await providerKey('okta-key-1')
-  let tokenRoute: Route = () => pending
-  const t = flow(
-    {
+/** One Okta authorization server; a test scripts its token endpoint from the "granted" answer. */
+function okta(server: Server) {
+  return provider({
+    discovery: server.discovery,
+    issuer: server.issuer,
+    device: `${server.base}/device/authorize`,
+    token: `${server.base}/token`,
+    jwks: `${server.base}/keys`,
+    keyId: 'okta-key-1',
+    authMethods: [
+      'client_secret_basic',
+      'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
+      'none'
+    ],
+    deviceCode,
+    inputs: {
       'client-id': CLIENT_ID,
       issuer: server.issuer,
-      scope: 'openid profile offline_access',
-      ...extra
+      scope: 'openid profile offline_access'
     },
-    {
-      [server.discovery]: () =>
-        json(200, {
-          issuer: server.issuer,
-          device_authorization_endpoint: `${server.base}/device/authorize`,
-          token_endpoint: `${server.base}/token`,
-          jwks_uri: `${server.base}/keys`,
-          token_endpoint_auth_methods_supported: [
-            'client_secret_basic',
-            'client_secret_post',
-            'client_secret_jwt',
-            'private_key_jwt',
-            'none'
-          ]
-        }),
-      [`${server.base}/device/authorize`]: () => json(200, deviceCode),
-      [`${server.base}/token`]: (request) => tokenRoute(request),
-      [`${server.base}/keys`]: key.jwks
-    }
-  )
-  // Source: the token response after activation.
-  const granted: Route = async () =>
-    json(200, {
-      token_type: 'Bearer',
-      expires_in: 3600,
-      access_token: 'eyJraWQiOiJ0ZXN0.okta-access-token',
-      scope: 'offline_access openid profile',
-      refresh_token: 'okta-refresh-token-0123456789abcdef',
-      id_token: await key.idToken(
-        {
+    // Source: the token response after activation.
+    granted: async (signIdToken) =>
+      json(200, {
+        token_type: 'Bearer',
+        expires_in: 3600,
+        access_token: 'eyJraWQiOiJ0ZXN0.okta-access-token',
+        scope: 'offline_access openid profile',
+        refresh_token: 'okta-refresh-token-0123456789abcdef',
+        id_token: await signIdToken({
           iss: server.issuer,
           aud: CLIENT_ID,
           sub: '00u1a2b3c4D5e6F7g8h9',
           preferred_username: 'approver@example.com'
-        },
-        t.clock.now()
-      )
-    })
-  tokenRoute = token(granted)
-  return t
+        })
+      })
+  })
 }
 
 describe('Okta', () => {
   it.each(Object.entries(servers))(
     "finds the %s authorization server at its issuer's path and runs the flow through to verified tokens",
     async (_name, server) => {
-      const t = await okta(server, (granted) => inTurn(pending, slowDown, pending, granted))
+      const t = await okta(server).run((granted) => inTurn(pending, slowDown, pending, granted))
       await expect(t.run()).resolves.toBe('approved')
       expect(t.exchanges[0]!.url).toBe(server.discovery)
       expect(Object.fromEntries(t.to(`${server.base}/device/authorize`)[0]!.form)).toEqual({
@@ -119,8 +100,7 @@ describe('Okta', () => {
       })
       const polls = t.to(`${server.base}/token`)
       expect(polls).toHaveLength(4)
-      expect(gaps(polls)[1]).toBeGreaterThanOrEqual(10_000)
-      expect(gaps(polls)[2]).toBeGreaterThanOrEqual(10_000)
+      t.expectSlowDown(`${server.base}/token`)
       expect(t.runner.outputs).toMatchObject({
         'refresh-token': 'okta-refresh-token-0123456789abcdef',
         scope: 'offline_access openid profile',
@@ -130,8 +110,7 @@ describe('Okta', () => {
   )
 
   it('refreshes and outputs the rotated refresh token', async () => {
-    const t = await okta(
-      servers.custom,
+    const t = await okta(servers.custom).run(
       () => () =>
         json(200, {
           token_type: 'Bearer',
@@ -144,8 +123,7 @@ describe('Okta', () => {
     )
     await expect(t.run()).resolves.toBe('refreshed')
     expect(t.to(`${servers.custom.base}/token`)[0]!.form.get('grant_type')).toBe('refresh_token')
-    expect(t.runner.outputs['refresh-token']).toBe('okta-refresh-token-rotated')
-    expect(t.runner.outputs['refresh-token-rotated']).toBe('true')
+    t.expectStored('okta-refresh-token-rotated', 'true')
   })
 
   it('names the app type, the grant type and the policy rule on unauthorized_client', async () => {
@@ -160,36 +138,30 @@ describe('Okta', () => {
             token_endpoint: `${server.base}/token`
           }),
         [`${server.base}/device/authorize`]: () =>
-          json(400, {
-            error: 'unauthorized_client',
-            error_description:
-              'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].'
-          })
+          errorAnswer(
+            400,
+            'unauthorized_client',
+            'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].'
+          )
       }
     )
-    await expect(t.run()).resolves.toBe('failed')
-    expect(t.runner.failed).toContain('Native (OIDC) app')
-    expect(t.runner.failed).toContain('Device Authorization')
-    expect(t.runner.failed).toContain('access policy rule')
+    await t.failsSaying('Native (OIDC) app', 'Device Authorization', 'access policy rule')
   })
 
   it('ends "expired" on expired_token and "denied" on access_denied while polling', async () => {
-    const expired = await okta(servers.org, () =>
-      inTurn(
-        pending,
-        json(400, { error: 'expired_token', error_description: 'The device code has expired.' })
+    await okta(servers.org).endsAs(
+      'expired',
+      pending,
+      errorAnswer(400, 'expired_token', 'The device code has expired.')
+    )
+    await okta(servers.org).endsAs(
+      'denied',
+      pending,
+      errorAnswer(
+        400,
+        'access_denied',
+        'The resource owner or authorization server denied the request.'
       )
     )
-    await expect(expired.run()).resolves.toBe('expired')
-    const denied = await okta(servers.org, () =>
-      inTurn(
-        pending,
-        json(400, {
-          error: 'access_denied',
-          error_description: 'The resource owner or authorization server denied the request.'
-        })
-      )
-    )
-    await expect(denied.run()).resolves.toBe('denied')
   })
 })

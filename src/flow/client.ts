@@ -14,7 +14,8 @@ export function clientCredentials(config: Config, metadata: ProviderMetadata): C
     ...(config.clientPrivateKey && {
       privateKey: config.clientPrivateKey,
       // RFC 7523 §3 and OIDC Core §9 address assertions to the token endpoint (Entra takes nothing else).
-      assertionAudience: metadata.tokenEndpoint
+      assertionAudience: metadata.tokenEndpoint,
+      audienceFallback: { addressToCalledUrl: false }
     })
   }
 }

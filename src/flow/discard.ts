@@ -5,12 +5,12 @@ import type { OAuthContext } from '../oauth/exchange.js'
 import { revokeGitHubToken, revokeToken, type RevocationResult } from '../oauth/revoke.js'
 import type { TokenSet } from '../oauth/token.js'
 import type { Runner } from '../runner/runner.js'
-import { userApiOf } from './identify.js'
+import { gitHubApiFor } from './revocation-plan.js'
 
 /** Everything a revocation needs, as the run knows it. */
 export interface DiscardContext {
   readonly ctx: OAuthContext
-  readonly runner: Pick<Runner, 'info' | 'warning'>
+  readonly runner: Pick<Runner, 'info' | 'warning' | 'env'>
   readonly config: Config
   readonly metadata: ProviderMetadata
   readonly client: ClientCredentials
@@ -42,8 +42,7 @@ export async function discardTokens(
   }
   const lasts = lifetimeOf(tokens)
   if (config.provider.name === 'github') {
-    const api = userApiOf(config, metadata)?.endpoint.url.replace(/\/user$/, '')
-    if (!config.clientSecret || !api) {
+    if (!config.clientSecret) {
       runner.info(
         `GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`
       )
@@ -53,7 +52,13 @@ export async function discardTokens(
       runner,
       whose,
       'token',
-      await revokeGitHubToken(ctx, api, config.clientId, config.clientSecret, tokens.accessToken),
+      await revokeGitHubToken(
+        ctx,
+        gitHubApiFor(metadata.tokenEndpoint, runner.env),
+        config.clientId,
+        config.clientSecret,
+        tokens.accessToken
+      ),
       lasts
     )
     return

@@ -44,6 +44,9 @@ export type FlowEvent =
   /** The run is over, however it ended: the record. */
   | { readonly type: 'ended'; readonly outcome: Outcome }
 
+/** One rule's finding, as listeners show it (the policy's own type, passed on). */
+export type PolicyFinding = Finding
+
 /** Which approval of how many (the approvals input): each is a person, one after the other. */
 export interface ApprovalTurn {
   /** 1 for the first. */

@@ -1,8 +1,7 @@
-import type { FlowEvent, FlowListener } from '../flow/events.js'
+import type { FlowEvent, FlowListener, PolicyFinding } from '../flow/events.js'
 import { formatDuration } from '../runner/format.js'
 import { promptLines, reminderLine } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
-import type { Finding } from '../policy/judge.js'
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
@@ -52,7 +51,7 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
   }
 }
 
-const MARKS: Readonly<Record<Finding['result'], string>> = {
+const MARKS: Readonly<Record<PolicyFinding['result'], string>> = {
   holds: '✓',
   broken: '✗',
   unknown: '?',
@@ -60,7 +59,10 @@ const MARKS: Readonly<Record<Finding['result'], string>> = {
 }
 
 /** The policy's findings, rule by rule, so the log says why an approval passed or not. */
-function logFindings(runner: Pick<Runner, 'info'>, findings: readonly Finding[] | undefined): void {
+function logFindings(
+  runner: Pick<Runner, 'info'>,
+  findings: readonly PolicyFinding[] | undefined
+): void {
   for (const finding of findings ?? []) runner.info(`  ${MARKS[finding.result]} ${finding.text}`)
 }
 

@@ -1,6 +1,9 @@
 import type { EndpointRef } from '../errors.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
-import { postForm, unusableResponse, withRetries, type OAuthContext } from './exchange.js'
+import { shouldRetryAssertionAudience } from './deviations.js'
+import { postForm, type OAuthContext } from './exchange.js'
+import { withRetries } from './retry.js'
+import { unusableResponse } from './wording.js'
 import { oauthError, type RequestKind } from './explain.js'
 import { oauthErrorOf, type ReadResponse } from './response.js'
 
@@ -51,17 +54,31 @@ export async function sendAuthenticated(
   params: URLSearchParams,
   options: SendAuthenticatedOptions
 ): Promise<ReadResponse> {
-  return withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
-      return postForm(ctx, endpoint, auth.params, auth.headers)
-    },
-    {
-      attempts: 3,
-      retryMaybeDelivered: options.retryMaybeDelivered,
-      ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
-    }
-  )
+  const send = (): Promise<ReadResponse> =>
+    withRetries(
+      ctx,
+      endpoint,
+      async () => {
+        const auth = await authenticate(client, params, endpoint.url, ctx.clock.now())
+        return postForm(ctx, endpoint, auth.params, auth.headers)
+      },
+      {
+        attempts: 3,
+        retryMaybeDelivered: options.retryMaybeDelivered,
+        ...(options.maxDelayMs !== undefined && { maxDelayMs: options.maxDelayMs })
+      }
+    )
+  let read = await send()
+  const refused = oauthErrorOf(read)
+  if (
+    refused &&
+    client.audienceFallback &&
+    shouldRetryAssertionAudience(client, endpoint.url, refused)
+  ) {
+    // Deviation (Glewlwyd): see deviations.ts. Kept only if the endpoint accepts it.
+    client.audienceFallback.addressToCalledUrl = true
+    read = await send()
+    if (oauthErrorOf(read)) client.audienceFallback.addressToCalledUrl = false
+  }
+  return read
 }

@@ -26,6 +26,12 @@ export interface ClientCredentials {
    * nothing else); without it, the URL of the endpoint being called.
    */
   readonly assertionAudience?: string
+  /**
+   * Set once an endpoint accepted only an assertion addressed to itself (see
+   * assertionAudienceRetry in deviations.ts): from then on, every assertion is addressed to the
+   * URL being called. Shared by reference, so the rest of the run remembers what worked.
+   */
+  readonly audienceFallback?: { addressToCalledUrl: boolean }
 }
 
 /** The client's private key cannot sign an assertion. */
@@ -70,11 +76,17 @@ export async function authenticate(
       body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
       body.set(
         'client_assertion',
-        await clientAssertion(client, client.assertionAudience ?? audience, nowMs)
+        await clientAssertion(client, assertionAudienceOf(client, audience), nowMs)
       )
       break
   }
   return { params: body, headers }
+}
+
+/** Whom this request's assertion is addressed to: see ClientCredentials.assertionAudience. */
+export function assertionAudienceOf(client: ClientCredentials, calledUrl: string): string {
+  if (client.audienceFallback?.addressToCalledUrl) return calledUrl
+  return client.assertionAudience ?? calledUrl
 }
 
 function requireSecret(client: ClientCredentials): string {

@@ -1,3 +1,6 @@
+import type { OAuthErrorBody } from '../errors.js'
+import type { ClientCredentials } from './client-auth.js'
+
 /**
  * Known departures from the RFCs that the action tolerates, each named for the providers that
  * make it and each with a test in __tests__/oauth/deviations.test.ts. Everything else in
@@ -12,6 +15,30 @@
  * - Advice for the consoles of Entra ID, Google, Auth0, Okta and Keycloak, and the providers' own
  *   names for a denial or a dead refresh token: providers/*.ts.
  */
+
+/**
+ * A private_key_jwt assertion is addressed to the token endpoint (RFC 7523 §3, OIDC Core §9), the
+ * one audience Entra ID accepts, at every endpoint. Glewlwyd 2.7 accepts at its device
+ * authorization endpoint only an assertion addressed to that endpoint's own URL, and answers
+ * 401 unauthorized_client otherwise. So when an endpoint other than the token endpoint refuses
+ * the client's authentication (invalid_client or unauthorized_client), the request is sent once
+ * more with the assertion addressed to the URL being called; if that is accepted, the choice is
+ * kept for the rest of the run (ClientCredentials.audienceFallback). Returns whether to retry.
+ */
+export function shouldRetryAssertionAudience(
+  client: ClientCredentials,
+  calledUrl: string,
+  error: OAuthErrorBody
+): boolean {
+  return (
+    client.method === 'private_key_jwt' &&
+    client.audienceFallback !== undefined &&
+    !client.audienceFallback.addressToCalledUrl &&
+    client.assertionAudience !== undefined &&
+    client.assertionAudience !== calledUrl &&
+    (error.error === 'invalid_client' || error.error === 'unauthorized_client')
+  )
+}
 
 /**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends

@@ -7,7 +7,8 @@ import {
   verificationUriCompleteOf,
   verificationUriOf
 } from './deviations.js'
-import { capitalize, type OAuthContext } from './exchange.js'
+import { type OAuthContext } from './exchange.js'
+import { capitalize } from './wording.js'
 import { printable } from './response.js'
 import { MAX_LIFETIME_SECONDS } from './token.js'
 import { checkSecureUrl } from './url-policy.js'

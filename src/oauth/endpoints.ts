@@ -1,12 +1,9 @@
 import { ProviderResponseError, type EndpointRef } from '../errors.js'
 import { issuerMatches } from './deviations.js'
-import {
-  capitalize,
-  getJson,
-  unusableResponse,
-  withRetries,
-  type OAuthContext
-} from './exchange.js'
+import { type OAuthContext } from './exchange.js'
+import { getJson } from './redirects.js'
+import { withRetries } from './retry.js'
+import { capitalize, unusableResponse } from './wording.js'
 import { printable } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
 

@@ -5,7 +5,7 @@ import {
   type OAuthErrorBody,
   type RequestKind
 } from '../errors.js'
-import { capitalize } from './exchange.js'
+import { capitalize } from './wording.js'
 import { printable } from './response.js'
 
 export type { RequestKind } from '../errors.js'

@@ -9,7 +9,9 @@ import {
 } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
-import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
+import { type OAuthContext } from './exchange.js'
+import { getJson } from './redirects.js'
+import { unusableResponse } from './wording.js'
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
 export class IdTokenError extends ActionError {

@@ -1,5 +1,7 @@
 import { ProviderResponseError, type EndpointRef } from '../errors.js'
-import { getJson, unusableResponse, type OAuthContext } from './exchange.js'
+import { type OAuthContext } from './exchange.js'
+import { getJson } from './redirects.js'
+import { unusableResponse } from './wording.js'
 
 /** Who approved, for the log, the summary and the non-secret outputs. */
 export interface Approver {

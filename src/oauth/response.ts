@@ -128,3 +128,8 @@ function describeSize(text: string): string {
 export function printable(text: string): string {
   return text.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ')
 }
+
+/** A status that says "try again later" rather than "no". */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500
+}

@@ -5,15 +5,12 @@ import {
   type EndpointRef,
   type OAuthErrorBody
 } from '../errors.js'
+import { sendJson, type OAuthContext } from './exchange.js'
+import { withRetries } from './retry.js'
+import { capitalize, unusableResponse } from './wording.js'
 import { sendAuthenticated } from './authenticated-post.js'
-import type { ClientCredentials } from './client-auth.js'
-import {
-  capitalize,
-  sendJson,
-  unusableResponse,
-  withRetries,
-  type OAuthContext
-} from './exchange.js'
+import { ClientKeyError, type ClientCredentials } from './client-auth.js'
+import { GITHUB_API_HEADERS } from './github-api.js'
 import { oauthErrorOf, printable, type ReadResponse } from './response.js'
 
 /**
@@ -45,8 +42,11 @@ export type RevocationResult =
       readonly status: number
       readonly error?: OAuthErrorBody
     }
-  /** No usable answer: the network, an unusable response, a cancel, or a client key that cannot sign. */
-  | { readonly kind: 'failed'; readonly message: string }
+  /**
+   * No usable answer: the network, an unusable response, a cancel, or a client key that cannot
+   * sign (`clientKey`: the caller knows which input holds it).
+   */
+  | { readonly kind: 'failed'; readonly message: string; readonly clientKey?: true }
 
 export interface RevocationOptions {
   /**
@@ -96,16 +96,6 @@ export async function revokeToken(
     }
     return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 200').message }
   })
-}
-
-/** Where GitHub's REST API is: the runner's GITHUB_API_URL (GHES too), else github.com's. */
-export function gitHubApiUrl(env: Readonly<Record<string, string | undefined>>): string {
-  return (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
-}
-
-export const GITHUB_API_HEADERS: Readonly<Record<string, string>> = {
-  Accept: 'application/vnd.github+json',
-  'X-GitHub-Api-Version': '2022-11-28'
 }
 
 /**
@@ -216,6 +206,8 @@ async function settle(attempt: () => Promise<RevocationResult>): Promise<Revocat
   } catch (error) {
     if (error instanceof CancelledError)
       return { kind: 'failed', message: 'The revocation was cancelled.' }
+    if (error instanceof ClientKeyError)
+      return { kind: 'failed', message: error.message, clientKey: true }
     if (error instanceof ActionError) return { kind: 'failed', message: error.message }
     const why = error instanceof Error ? error.message : String(error)
     return {

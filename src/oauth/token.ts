@@ -8,13 +8,9 @@ import {
 import { postAuthenticated } from './authenticated-post.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { isBareRefreshRefusal, secondsOf } from './deviations.js'
-import {
-  capitalize,
-  isTransientStatus,
-  postForm,
-  unusableResponse,
-  type OAuthContext
-} from './exchange.js'
+import { postForm, type OAuthContext } from './exchange.js'
+import { isTransientStatus } from './response.js'
+import { capitalize, unusableResponse } from './wording.js'
 import { oauthErrorOf } from './response.js'
 
 /** RFC 6749 §5.1, normalized. Every string here except tokenType and scope is a secret. */

@@ -1,5 +1,4 @@
 import type { DeviceAuthorization } from '../oauth/device.js'
-import type { PolicyLine } from '../policy/describe.js'
 import { formatDuration, formatUtc } from './format.js'
 
 /** Which run is asking, so the approver can tell a real request from a phishing lure. */
@@ -55,8 +54,8 @@ export interface PromptContext {
   readonly origin: RunOrigin
   /** With approvals > 1: which approval this is, and that it needs a different person. */
   readonly approval?: ApprovalPrompt
-  /** The approval policy in force, so the approver knows before signing in. */
-  readonly policy?: readonly PolicyLine[]
+  /** The approval policy in force, so the approver knows before signing in: "label: rule". */
+  readonly policy?: ReadonlyArray<{ readonly label: string; readonly text: string }>
 }
 
 export interface ApprovalPrompt {

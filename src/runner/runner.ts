@@ -1,4 +1,11 @@
-import type { InputSource } from '../inputs.js'
+/** Where inputs come from: the runner's INPUT_ variables, or a test's record. */
+export interface InputSource {
+  /** The input's value, trimmed; '' when not set. */
+  getInput(name: string): string
+  /** Registers a value to be masked in every later log line. */
+  setSecret(value: string): void
+  readonly env: Readonly<Record<string, string | undefined>>
+}
 
 /**
  * Everything the action does to the runner, as an interface: src/index.ts backs it with

@@ -1,0 +1,59 @@
+import { NetworkError, describeEndpoint, type EndpointRef } from '../errors.js'
+import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
+import type { OAuthContext } from './exchange.js'
+import { isTransientStatus, oauthErrorOf, type ReadResponse } from './response.js'
+import { capitalize } from './wording.js'
+
+export interface RetryOptions {
+  readonly attempts: number
+  /** Retry a request that may have reached the server before the connection failed. */
+  readonly retryMaybeDelivered: boolean
+  /**
+   * The longest wait before another try. A Retry-After beyond it ends the retries with the answer
+   * as it is, for a caller that cannot wait long (the post step at the end of a job).
+   */
+  readonly maxDelayMs?: number
+  /** Told before each retry; without it, the context's onRetry is. */
+  readonly onRetry?: (reason: string, delayMs: number) => void
+}
+
+/**
+ * Runs a request again after network failures and transient statuses (with backoff, or as long as
+ * Retry-After says). Used for discovery and the device authorization request; the poll loop has
+ * its own policy, bounded by the code's lifetime.
+ */
+export async function withRetries(
+  ctx: OAuthContext,
+  endpoint: EndpointRef,
+  attempt: () => Promise<ReadResponse>,
+  options: RetryOptions
+): Promise<ReadResponse> {
+  for (let n = 1; ; n++) {
+    let reason: string
+    let retryAfterMs: number | undefined
+    let lastRead: ReadResponse | undefined
+    try {
+      const read = await attempt()
+      lastRead = read
+      // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
+      if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
+        return read
+      reason = `HTTP ${read.status}`
+      retryAfterMs = read.retryAfterMs
+    } catch (error) {
+      const retryable =
+        error instanceof NetworkError &&
+        (options.retryMaybeDelivered || !error.maybeDelivered) &&
+        n < options.attempts
+      if (!retryable) throw error
+      reason = error.message
+    }
+    const delayMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random())
+    // Only an answer carries Retry-After; backoff delays stay far below any sensible limit.
+    if (lastRead && options.maxDelayMs !== undefined && delayMs > options.maxDelayMs)
+      return lastRead
+    const onRetry = options.onRetry ?? ctx.onRetry
+    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}`, delayMs)
+    await ctx.clock.sleep(delayMs, ctx.signal)
+  }
+}
