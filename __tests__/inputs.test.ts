@@ -371,6 +371,17 @@ describe('readConfig: scope, audience and resource', () => {
     expect(error.message).toContain('RFC 6749 §3.3')
   })
 
+  it('refuses comma-separated scopes for an OIDC provider and gives the spaced form', () => {
+    const error = errorOf({ scope: 'openid,profile, email' })
+    expect(error.input).toBe('scope')
+    expect(error.message).toContain('separated by spaces (RFC 6749 §3.3)')
+    expect(error.message).toContain('scope: openid profile email')
+  })
+
+  it("accepts GitHub's comma-separated scopes with provider: github", () => {
+    expect(configOf({ provider: 'github', issuer: '', scope: 'repo,gist' }).scope).toBe('repo,gist')
+  })
+
   it('refuses a scope with a backslash (RFC 6749 §3.3)', () => {
     expect(errorOf({ scope: 'read\\write' }).input).toBe('scope')
   })
@@ -439,6 +450,18 @@ describe('readConfig: extra-params', () => {
     expect(errorOf({ 'extra-params': 'a b=c' }).message).toContain('is not a parameter name')
   })
 
+  it('refuses a=1&b=2, which would send one parameter a with the value 1&b=2', () => {
+    const error = errorOf({ 'extra-params': 'prompt=login\na=1&b=2' })
+    expect(error.input).toBe('extra-params')
+    expect(error.message).toContain('line 2')
+    expect(error.message).toContain('"&b="')
+    expect(error.message).toContain('one parameter a line')
+  })
+
+  it('keeps an & that does not start another key=value', () => {
+    expect(parseExtraParams('note=salt & pepper')).toEqual([['note', 'salt & pepper']])
+  })
+
   it('refuses a value with control characters', () => {
     expect(errorOf({ 'extra-params': 'a=b\tc' }).message).toContain('control characters')
   })
@@ -477,17 +500,25 @@ describe('readConfig: timeout', () => {
     ['2.5m', 150],
     [' 30s ', 30],
     ['6h', 21600],
-    ['1s', 1]
+    ['1s', 1],
+    ['1h30m', 5400],
+    ['2m30s', 150],
+    ['1h 5m 10s', 3910],
+    ['1H30M', 5400],
+    ['5h60m', 21600]
   ])('reads %j as %d seconds', (text, seconds) => {
     expect(parseTimeout(text)).toBe(seconds)
     expect(configOf({ timeout: text }).timeoutSeconds).toBe(seconds)
   })
 
-  it.each(['0', '-1', 'abc', '7h', '1d', '0.5s', '15 minutes'])('refuses %j', (text) => {
-    const error = errorOf({ timeout: text })
-    expect(error.input).toBe('timeout')
-    expect(error.message).toContain('between 1 second and 6 hours')
-  })
+  it.each(['0', '-1', 'abc', '7h', '1d', '0.5s', '15 minutes', '30m1h', '1.5h30m', '6h1s', 'h'])(
+    'refuses %j',
+    (text) => {
+      const error = errorOf({ timeout: text })
+      expect(error.input).toBe('timeout')
+      expect(error.message).toContain('between 1 second and 6 hours')
+    }
+  )
 
   it('leaves the timeout unset when the input is empty', () => {
     expect(parseTimeout('')).toBeUndefined()
@@ -495,10 +526,79 @@ describe('readConfig: timeout', () => {
   })
 })
 
+describe('readConfig: mode, and an empty refresh-token (a missing or misspelt secret)', () => {
+  it('defaults to auto: the device flow without a refresh token, nothing said to be missing', () => {
+    const config = configOf()
+    expect(config.mode).toBe('auto')
+    expect(config).not.toHaveProperty('refreshToken')
+    expect(config.refreshTokenMissing).toBe(false)
+  })
+
+  it('accepts refresh and device, and refuses another mode with the choices', () => {
+    expect(configOf({ mode: 'refresh', 'refresh-token': 'rt' }).mode).toBe('refresh')
+    expect(configOf({ mode: 'device' }).mode).toBe('device')
+    const error = errorOf({ mode: 'interactive' })
+    expect(error.input).toBe('mode')
+    expect(error.message).toContain('auto, refresh, device')
+  })
+
+  it('fails with mode: refresh and an empty refresh-token, naming the secret as the cause', () => {
+    const error = errorOf({ mode: 'refresh', 'refresh-token': '' })
+    expect(error.input).toBe('refresh-token')
+    expect(error.message).toContain('mode: refresh never asks a person')
+    expect(error.message).toContain('the secret is empty or missing')
+    expect(error.message).toContain('check its name')
+  })
+
+  it('refuses on-refresh-failure: device with mode: refresh, which never asks a person', () => {
+    const error = errorOf({
+      mode: 'refresh',
+      'refresh-token': 'rt',
+      'on-refresh-failure': 'device'
+    })
+    expect(error.input).toBe('on-refresh-failure')
+    expect(error.message).toContain('never asks a person')
+  })
+
+  it('fails with on-refresh-failure: fail set and an empty refresh-token: the step meant to refresh', () => {
+    const error = errorOf({ 'refresh-token': '', 'on-refresh-failure': 'fail' })
+    expect(error.input).toBe('refresh-token')
+    expect(error.message).toContain('is empty')
+    expect(error.message).toContain('check its name')
+    expect(error.message).toContain('on-refresh-failure: device')
+  })
+
+  it('marks the refresh token missing with on-refresh-failure: device and an empty refresh-token', () => {
+    const config = configOf({ 'refresh-token': '', 'on-refresh-failure': 'device' })
+    expect(config.refreshTokenMissing).toBe(true)
+    expect(config).not.toHaveProperty('refreshToken')
+  })
+
+  it('does not mark it missing when the refresh token is there', () => {
+    expect(
+      configOf({ 'refresh-token': 'rt', 'on-refresh-failure': 'device' }).refreshTokenMissing
+    ).toBe(false)
+  })
+
+  it('refuses on-refresh-failure with mode: device, where it could never apply', () => {
+    const error = errorOf({ mode: 'device', 'on-refresh-failure': 'device' })
+    expect(error.input).toBe('on-refresh-failure')
+    expect(error.message).toContain('mode: device')
+  })
+
+  it('keeps a refresh-token with mode: device, to compare the new refresh token with', () => {
+    const config = configOf({ mode: 'device', 'refresh-token': 'old-rt' })
+    expect(config.refreshToken).toBe('old-rt')
+    expect(config.refreshTokenMissing).toBe(false)
+  })
+})
+
 describe('readConfig: on-refresh-failure and summary', () => {
   it('defaults on-refresh-failure to fail and accepts device', () => {
     expect(configOf().onRefreshFailure).toBe('fail')
-    expect(configOf({ 'on-refresh-failure': 'fail' }).onRefreshFailure).toBe('fail')
+    expect(configOf({ 'refresh-token': 'rt', 'on-refresh-failure': 'fail' }).onRefreshFailure).toBe(
+      'fail'
+    )
     expect(configOf({ 'on-refresh-failure': 'device' }).onRefreshFailure).toBe('device')
   })
 
@@ -645,8 +745,10 @@ describe('readConfig: a complete configuration', () => {
       audience: 'https://api.example.com',
       resources: ['https://api.example.com/'],
       extraParams: [['prompt', 'consent']],
+      mode: 'auto',
       refreshToken: 'rt-1',
       onRefreshFailure: 'device',
+      refreshTokenMissing: false,
       timeoutSeconds: 600,
       summary: false,
       revoke: 'all',

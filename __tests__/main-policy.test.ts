@@ -291,6 +291,15 @@ describe('run: approvals: 2', () => {
     expect(runner.outputs).toEqual({})
   })
 
+  it('takes approvals with a refresh token under mode: device, which never refreshes', async () => {
+    const { ending, runner } = await actionRun(
+      { approvals: '2', 'refresh-token': 'rt-stored', mode: 'device' },
+      [alice, bob]
+    )
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approvers']).toBe('["alice","bob"]')
+  })
+
   it('refuses approvals with a stored refresh token, before any request', async () => {
     const { ending, runner, http } = await actionRun(
       { approvals: '2', 'refresh-token': 'rt-stored' },

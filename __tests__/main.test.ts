@@ -139,9 +139,10 @@ describe('run: the device flow end to end (in memory)', () => {
     await expect(t.run()).resolves.toBe('denied')
     expect(t.runner.failed).toMatch(/denied/)
     expect(t.runner.summary).toContain('Outcome: 🚫 Denied')
-    expect(t.runner.summary).toMatch(
-      /Outcome: 🚫 Denied[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
-    )
+    // The client is named once: in the request section, which the outcome follows.
+    expect(
+      t.runner.summary.match(/<th align="left">Client<\/th><td><code>release-bot<\/code>/g)
+    ).toHaveLength(1)
     expect(t.runner.outputs).toEqual({})
   })
 
@@ -189,6 +190,17 @@ describe('run: the device flow end to end (in memory)', () => {
     await expect(t.run()).resolves.toBe('cancelled')
     expect(t.runner.summary).toContain('Cancelled')
     expect(t.http.requests.filter((r) => r.url === TOKEN)).toHaveLength(1)
+  })
+
+  it('names the client in the outcome when no code was shown (a failure before the prompt)', async () => {
+    const t = setup(
+      {},
+      { [DISCOVERY]: discovery, [DEVICE]: () => json(400, { error: 'invalid_client' }) }
+    )
+    await expect(t.run()).resolves.toBe('failed')
+    expect(t.runner.summary).toMatch(
+      /Outcome: ❌ Failed[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
+    )
   })
 
   it('fails with the input named when client-id is missing, before any request', async () => {

@@ -30565,6 +30565,7 @@ function runOrigin(env) {
     const server = read('GITHUB_SERVER_URL') || 'https://github.com';
     const repository = read('GITHUB_REPOSITORY');
     const runId = read('GITHUB_RUN_ID');
+    const runNumber = read('GITHUB_RUN_NUMBER');
     const workflow = read('GITHUB_WORKFLOW');
     const runAttempt = read('GITHUB_RUN_ATTEMPT');
     const actor = read('GITHUB_ACTOR');
@@ -30572,9 +30573,14 @@ function runOrigin(env) {
         ...(repository && { repository }),
         ...(workflow && { workflow }),
         ...(runId && { runId }),
+        ...(runNumber && { runNumber }),
         ...(runAttempt && { runAttempt }),
         ...(actor && { actor }),
-        ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+        ...(repository &&
+            runId && {
+            // The attempt's own page when the run was re-run: the one the approver sees in the log.
+            runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+        })
     };
 }
 function describeOrigin(origin) {
@@ -30583,8 +30589,10 @@ function describeOrigin(origin) {
     const parts = [origin.repository];
     if (origin.workflow)
         parts.push(`workflow "${origin.workflow}"`);
-    if (origin.runId)
-        parts.push(`run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
+    // The run number is what the Actions page shows (#17); the run id only appears in URLs.
+    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
+    if (run)
+        parts.push(`run ${run}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`);
     if (origin.actor)
         parts.push(`started by ${origin.actor}`);
     return parts.join(' · ');
@@ -30610,7 +30618,7 @@ function promptLines(ctx, nowMs) {
         lines.push(`│   Asked by ${origin}`);
     if (ctx.origin.runUrl)
         lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
     if (ctx.policy?.length) {
         lines.push('│');
         ctx.policy.forEach(({ label, text }, index) => lines.push(`│   ${index === 0 ? 'Policy  ' : '        '} ${label}: ${text}`));
@@ -30619,6 +30627,12 @@ function promptLines(ctx, nowMs) {
         lines.push('│', `│   The provider says: ${device.message}`);
     lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`);
     return lines;
+}
+/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
+function timeoutNote(ctx, nowMs) {
+    return ctx.codeExpiresAtMs === undefined
+        ? ''
+        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
 }
 function noticeOf(ctx, nowMs) {
     const { device } = ctx;
@@ -30654,6 +30668,9 @@ class ReminderSchedule {
 }
 
 ;// CONCATENATED MODULE: ./src/flow/deadlines.ts
+
+
+
 /** Without expires_in from the provider and without the timeout input, wait this long. */
 const FALLBACK_WAIT_SECONDS = 15 * 60;
 /** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
@@ -30671,6 +30688,26 @@ function deadlinesOf(device, config, startMs) {
         deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
         ...(note && { note })
     };
+}
+/** A timeout shorter than this is allowed, but rarely leaves a person time to approve. */
+const SHORT_TIMEOUT_SECONDS = 60;
+/**
+ * Checks the timeout input against the code: refuses one that ends the wait before the first
+ * poll (RFC 8628 §3.5: the client waits the interval before polling), since the prompt would ask
+ * for an approval nobody could give; returns a warning for one shorter than a minute.
+ */
+function checkTimeout(config, device, deadlines) {
+    const { timeoutSeconds } = config;
+    if (timeoutSeconds === undefined || deadlines.timeoutAtMs !== deadlines.deadlineMs)
+        return undefined;
+    const shown = formatDuration(timeoutSeconds * 1000);
+    if (timeoutSeconds * 1000 <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
+        throw new errors/* InputError */.dz('timeout', `is ${shown}, but the provider's polling interval is ${device.intervalSeconds} s: the wait would end before the first poll, so nobody could approve. The code was not shown. Give the person minutes (for example 10m).`);
+    }
+    if (timeoutSeconds < SHORT_TIMEOUT_SECONDS) {
+        return `The timeout input is ${shown} (a number without a unit is seconds: 10m is ten minutes); a person rarely opens the link, signs in and approves that fast.`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/device-login.ts
@@ -30701,11 +30738,16 @@ shown = {}) {
     const deadlines = deadlinesOf(device, config, shownAtMs);
     if (deadlines.note)
         runner.warning(deadlines.note);
+    const timeoutWarning = checkTimeout(config, device, deadlines);
+    if (timeoutWarning)
+        runner.warning(timeoutWarning);
     const prompt = {
         device,
         clientId: config.clientId,
         ...(config.scope && { scope: config.scope }),
         deadlineMs: deadlines.deadlineMs,
+        ...(deadlines.expiresAtMs !== undefined &&
+            deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
         origin: runOrigin(runner.env),
         ...shown
     };
@@ -32370,10 +32412,20 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
 
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
- * person must be asked instead (no refresh token to use, or a dead one with
- * on-refresh-failure: device). Every other failure is thrown.
+ * person must be asked instead (mode: device, no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown. An empty refresh-token where the
+ * workflow meant to refresh was refused in readConfig, or arrives here as refreshTokenMissing.
  */
 async function refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks) {
+    if (config.mode === 'device') {
+        if (config.refreshToken !== undefined)
+            runner.info('mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).');
+        return undefined;
+    }
+    if (config.refreshTokenMissing) {
+        runner.warning('The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.');
+        return undefined;
+    }
     if (config.refreshToken === undefined)
         return undefined;
     try {
@@ -32893,6 +32945,7 @@ const github = {
             tokenEndpoint: `${base}/login/oauth/access_token`
         };
     },
+    commaSeparatedScopes: true,
     // GitHub documents client_id and client_secret as form parameters.
     secretAuthMethod: 'client_secret_post',
     normalizeTokens: (tokens) => tokens.scope === undefined
@@ -33067,6 +33120,7 @@ function quirksFor(preset, endpoints) {
 
 
 
+const MODES = ['auto', 'refresh', 'device'];
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
     client_id: 'use the client-id input',
@@ -33118,12 +33172,11 @@ function readConfig(source) {
         ...(clientSecret && { clientSecret }),
         ...(clientPrivateKey && { clientPrivateKey }),
         clientAuthMethod,
-        ...optionalField('scope', readScope(source.getInput('scope'))),
+        ...optionalField('scope', readScope(source.getInput('scope'), provider)),
         ...(audience && { audience: singleLine('audience', audience) }),
         resources: readResources(source.getInput('resource')),
         extraParams: parseExtraParams(source.getInput('extra-params')),
-        ...(refreshToken && { refreshToken }),
-        onRefreshFailure: readChoice('on-refresh-failure', source.getInput('on-refresh-failure') || 'fail', ['fail', 'device']),
+        ...readRefresh(source, refreshToken),
         ...(timeoutSeconds !== undefined && { timeoutSeconds }),
         summary: readBoolean('summary', source.getInput('summary'), true),
         revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
@@ -33169,6 +33222,39 @@ function optional(value) {
 }
 function optionalField(key, value) {
     return (value === undefined ? {} : { [key]: value });
+}
+/**
+ * mode, refresh-token and on-refresh-failure together. The runner passes a secret that does not
+ * exist (a misspelt name, a fork, Dependabot) as an empty string, exactly like an input not set at
+ * all; so an empty refresh-token is taken as "no refresh wanted" only when nothing else says the
+ * workflow meant to refresh: mode: refresh, or on-refresh-failure set (action.yml gives it no
+ * default, so that setting it is a statement).
+ */
+function readRefresh(source, refreshToken) {
+    const mode = readChoice('mode', source.getInput('mode') || 'auto', MODES);
+    const onFailureInput = source.getInput('on-refresh-failure');
+    const onRefreshFailure = readChoice('on-refresh-failure', onFailureInput || 'fail', ['fail', 'device']);
+    const emptySecret = 'the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets)';
+    if (mode === 'refresh') {
+        if (onRefreshFailure === 'device') {
+            throw new errors/* InputError */.dz('on-refresh-failure', 'is device, but mode: refresh never asks a person. Remove on-refresh-failure, or use mode: auto to fall back to the device flow.');
+        }
+        if (!refreshToken) {
+            throw new errors/* InputError */.dz('refresh-token', `is empty, and mode: refresh never asks a person; ${emptySecret}. For a first run that asks a person, use mode: device once and store the refresh token it returns.`);
+        }
+    }
+    if (mode === 'device' && onFailureInput !== '') {
+        throw new errors/* InputError */.dz('on-refresh-failure', 'has no effect with mode: device, which always asks a person and never refreshes. Remove it.');
+    }
+    if (mode === 'auto' && !refreshToken && onFailureInput === 'fail') {
+        throw new errors/* InputError */.dz('refresh-token', `is empty, but on-refresh-failure: fail says this step is meant to refresh, so ${emptySecret}. To ask a person when there is no refresh token yet, set on-refresh-failure: device.`);
+    }
+    return {
+        mode,
+        ...(refreshToken && { refreshToken }),
+        onRefreshFailure,
+        refreshTokenMissing: mode === 'auto' && !refreshToken && onFailureInput === 'device'
+    };
 }
 function readProvider(value) {
     const name = (value || 'oidc').toLowerCase();
@@ -33299,10 +33385,19 @@ function maskKey(key, source) {
             source.setSecret(value);
     }
 }
-function readScope(value) {
+function readScope(value, provider) {
     const scope = value.split(/\s+/).filter(Boolean).join(' ');
     if (scope === '')
         return undefined;
+    // RFC 6749 §3.3 separates scopes with spaces; a comma is a character of one scope, so
+    // "openid,profile" is a single scope nobody defined, which a provider may answer with a denial.
+    if (scope.includes(',') && !provider.commaSeparatedScopes) {
+        throw new errors/* InputError */.dz('scope', `"${scope.slice(0, 200)}" has commas, but scopes are separated by spaces (RFC 6749 §3.3): write scope: ${scope
+            .split(/\s*,\s*|\s+/)
+            .filter(Boolean)
+            .join(' ')
+            .slice(0, 200)}`);
+    }
     // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
     if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
         throw new errors/* InputError */.dz('scope', 'has characters a scope cannot contain (RFC 6749 §3.3: no quotes or backslashes). Separate scopes with spaces.');
@@ -33359,6 +33454,12 @@ function parseExtraParams(value) {
             throw new errors/* InputError */.dz('extra-params', `${where} sets ${key}, which extra-params may not override: ${reserved}.`);
         if (/[\u0000-\u001F\u007F]/.test(paramValue))
             throw new errors/* InputError */.dz('extra-params', `${where} has control characters in its value.`);
+        // Each line is one parameter whose value is sent encoded, & included: "a=1&b=2" would send
+        // a single parameter a with the value "1&b=2", never a parameter b.
+        const joined = /&([A-Za-z0-9_.\-:[\]]{1,100})=/.exec(paramValue);
+        if (joined) {
+            throw new errors/* InputError */.dz('extra-params', `${where}: the value of ${key} contains "&${joined[1]}=", as if several parameters were joined with &; each line is one parameter, and & is sent as part of its value. Write one parameter a line (${key}=…, then ${joined[1]}=…).`);
+        }
         params.push([key, paramValue]);
     });
     return params;
@@ -33366,15 +33467,24 @@ function parseExtraParams(value) {
 const UNIT_SECONDS = { '': 1, s: 1, m: 60, h: 3600 };
 /** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
 const MAX_TIMEOUT_SECONDS = 6 * 3600;
-/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
+/**
+ * timeout: seconds, a number with s, m or h ("900", "15m", "1.5h"), or whole hours, minutes and
+ * seconds in that order ("1h30m", "2m30s", "1h 5m 10s").
+ */
 function parseTimeout(value) {
     const text = value.trim().toLowerCase();
     if (text === '')
         return undefined;
-    const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
-    const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]] : NaN;
+    const single = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
+    const compound = /^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/.exec(text);
+    let seconds = NaN;
+    if (single)
+        seconds = Number(single[1]) * UNIT_SECONDS[single[2]];
+    else if (compound)
+        seconds =
+            Number(compound[1] ?? 0) * 3600 + Number(compound[2] ?? 0) * 60 + Number(compound[3] ?? 0);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`);
+        throw new errors/* InputError */.dz('timeout', `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900), a number with s, m or h (15m), or both (1h30m).`);
     }
     return seconds;
 }
@@ -33488,7 +33598,7 @@ function readPolicy(source, setting) {
     const selfApproval = readSelfApproval(source, setting.provider);
     const approvals = parseApprovals(source.getInput('approvals'));
     if (approvals > 1 && setting.refreshToken) {
-        throw new errors/* InputError */.dz('approvals', `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token), or set approvals: 1.`);
+        throw new errors/* InputError */.dz('approvals', `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token, or set mode: device), or set approvals: 1.`);
     }
     return {
         provider: setting.provider,
@@ -33899,7 +34009,7 @@ function requestSection(ctx, nowMs) {
         row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
         ...originRows(ctx.origin),
         row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs)),
+        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs))),
         ...(ctx.policy?.length
             ? [
                 row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
@@ -33975,7 +34085,8 @@ function recordOf(outcome, shownAtMs) {
         atMs: outcome.atMs,
         ...(shownAtMs !== undefined && { shownAtMs }),
         ...(outcome.detail && { detail: outcome.detail }),
-        ...(outcome.clientId && { clientId: outcome.clientId }),
+        // The request section names the client already when a code was shown.
+        ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
         ...(outcome.scope && { scope: outcome.scope }),
         ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
         ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
@@ -34032,7 +34143,8 @@ async function run(deps) {
         // Before any request: a bad policy input must not cost anyone an approval.
         const policy = readPolicy(runner, {
             provider: config.provider.name === 'github' ? 'github' : 'oidc',
-            refreshToken: config.refreshToken !== undefined
+            // mode: device never refreshes, whatever refresh-token holds.
+            refreshToken: config.refreshToken !== undefined && config.mode !== 'device'
         });
         const ctx = oauthContext(deps);
         const metadata = await resolveEndpoints(ctx, config.endpoints);

@@ -12,6 +12,13 @@ export type OnRefreshFailure = 'fail' | 'device'
 /** revoke: what the post step revokes when the job ends. */
 export type RevokeChoice = 'access-token' | 'all' | 'none'
 
+/**
+ * Whether a person may be asked. `auto`: refresh when refresh-token is non-empty, else the device
+ * flow; `refresh`: never ask a person; `device`: always ask one.
+ */
+export type Mode = 'auto' | 'refresh' | 'device'
+export const MODES: readonly Mode[] = ['auto', 'refresh', 'device']
+
 export interface Config {
   readonly provider: ProviderPreset
   readonly endpoints: EndpointInputs
@@ -23,8 +30,15 @@ export interface Config {
   readonly audience?: string
   readonly resources: readonly string[]
   readonly extraParams: ReadonlyArray<readonly [string, string]>
+  readonly mode: Mode
   readonly refreshToken?: string
+  /** What a dead refresh token leads to; `fail` when the input is not set. */
   readonly onRefreshFailure: OnRefreshFailure
+  /**
+   * The workflow meant to refresh (on-refresh-failure: device is set) but refresh-token is empty:
+   * the device flow runs, and says loudly that the secret was empty or missing.
+   */
+  readonly refreshTokenMissing: boolean
   readonly timeoutSeconds?: number
   readonly summary: boolean
   readonly revoke: RevokeChoice
@@ -97,16 +111,11 @@ export function readConfig(source: InputSource): Config {
     ...(clientSecret && { clientSecret }),
     ...(clientPrivateKey && { clientPrivateKey }),
     clientAuthMethod,
-    ...optionalField('scope', readScope(source.getInput('scope'))),
+    ...optionalField('scope', readScope(source.getInput('scope'), provider)),
     ...(audience && { audience: singleLine('audience', audience) }),
     resources: readResources(source.getInput('resource')),
     extraParams: parseExtraParams(source.getInput('extra-params')),
-    ...(refreshToken && { refreshToken }),
-    onRefreshFailure: readChoice(
-      'on-refresh-failure',
-      source.getInput('on-refresh-failure') || 'fail',
-      ['fail', 'device']
-    ),
+    ...readRefresh(source, refreshToken),
     ...(timeoutSeconds !== undefined && { timeoutSeconds }),
     summary: readBoolean('summary', source.getInput('summary'), true),
     revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
@@ -170,6 +179,60 @@ function optional(value: string): string | undefined {
 
 function optionalField<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+/**
+ * mode, refresh-token and on-refresh-failure together. The runner passes a secret that does not
+ * exist (a misspelt name, a fork, Dependabot) as an empty string, exactly like an input not set at
+ * all; so an empty refresh-token is taken as "no refresh wanted" only when nothing else says the
+ * workflow meant to refresh: mode: refresh, or on-refresh-failure set (action.yml gives it no
+ * default, so that setting it is a statement).
+ */
+function readRefresh(
+  source: InputSource,
+  refreshToken: string | undefined
+): Pick<Config, 'mode' | 'refreshToken' | 'onRefreshFailure' | 'refreshTokenMissing'> {
+  const mode = readChoice('mode', source.getInput('mode') || 'auto', MODES)
+  const onFailureInput = source.getInput('on-refresh-failure')
+  const onRefreshFailure = readChoice<OnRefreshFailure>(
+    'on-refresh-failure',
+    onFailureInput || 'fail',
+    ['fail', 'device']
+  )
+  const emptySecret =
+    'the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets)'
+  if (mode === 'refresh') {
+    if (onRefreshFailure === 'device') {
+      throw new InputError(
+        'on-refresh-failure',
+        'is device, but mode: refresh never asks a person. Remove on-refresh-failure, or use mode: auto to fall back to the device flow.'
+      )
+    }
+    if (!refreshToken) {
+      throw new InputError(
+        'refresh-token',
+        `is empty, and mode: refresh never asks a person; ${emptySecret}. For a first run that asks a person, use mode: device once and store the refresh token it returns.`
+      )
+    }
+  }
+  if (mode === 'device' && onFailureInput !== '') {
+    throw new InputError(
+      'on-refresh-failure',
+      'has no effect with mode: device, which always asks a person and never refreshes. Remove it.'
+    )
+  }
+  if (mode === 'auto' && !refreshToken && onFailureInput === 'fail') {
+    throw new InputError(
+      'refresh-token',
+      `is empty, but on-refresh-failure: fail says this step is meant to refresh, so ${emptySecret}. To ask a person when there is no refresh token yet, set on-refresh-failure: device.`
+    )
+  }
+  return {
+    mode,
+    ...(refreshToken && { refreshToken }),
+    onRefreshFailure,
+    refreshTokenMissing: mode === 'auto' && !refreshToken && onFailureInput === 'device'
+  }
 }
 
 function readProvider(value: string): ProviderPreset {
@@ -341,9 +404,21 @@ function maskKey(key: string, source: InputSource): void {
   }
 }
 
-function readScope(value: string): string | undefined {
+function readScope(value: string, provider: ProviderPreset): string | undefined {
   const scope = value.split(/\s+/).filter(Boolean).join(' ')
   if (scope === '') return undefined
+  // RFC 6749 §3.3 separates scopes with spaces; a comma is a character of one scope, so
+  // "openid,profile" is a single scope nobody defined, which a provider may answer with a denial.
+  if (scope.includes(',') && !provider.commaSeparatedScopes) {
+    throw new InputError(
+      'scope',
+      `"${scope.slice(0, 200)}" has commas, but scopes are separated by spaces (RFC 6749 §3.3): write scope: ${scope
+        .split(/\s*,\s*|\s+/)
+        .filter(Boolean)
+        .join(' ')
+        .slice(0, 200)}`
+    )
+  }
   // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
   if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) {
     throw new InputError(
@@ -416,6 +491,15 @@ export function parseExtraParams(value: string): Array<[string, string]> {
       )
     if (/[\u0000-\u001F\u007F]/.test(paramValue))
       throw new InputError('extra-params', `${where} has control characters in its value.`)
+    // Each line is one parameter whose value is sent encoded, & included: "a=1&b=2" would send
+    // a single parameter a with the value "1&b=2", never a parameter b.
+    const joined = /&([A-Za-z0-9_.\-:[\]]{1,100})=/.exec(paramValue)
+    if (joined) {
+      throw new InputError(
+        'extra-params',
+        `${where}: the value of ${key} contains "&${joined[1]}=", as if several parameters were joined with &; each line is one parameter, and & is sent as part of its value. Write one parameter a line (${key}=…, then ${joined[1]}=…).`
+      )
+    }
     params.push([key, paramValue])
   })
   return params
@@ -425,16 +509,24 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 
 /** GitHub-hosted jobs end after 6 hours; waiting longer is always a mistake. */
 export const MAX_TIMEOUT_SECONDS = 6 * 3600
 
-/** timeout: seconds, or a number with s, m or h ("900", "15m", "1h"). */
+/**
+ * timeout: seconds, a number with s, m or h ("900", "15m", "1.5h"), or whole hours, minutes and
+ * seconds in that order ("1h30m", "2m30s", "1h 5m 10s").
+ */
 export function parseTimeout(value: string): number | undefined {
   const text = value.trim().toLowerCase()
   if (text === '') return undefined
-  const match = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text)
-  const seconds = match ? Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number) : NaN
+  const single = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text)
+  const compound = /^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/.exec(text)
+  let seconds = NaN
+  if (single) seconds = Number(single[1]) * (UNIT_SECONDS[single[2] as string] as number)
+  else if (compound)
+    seconds =
+      Number(compound[1] ?? 0) * 3600 + Number(compound[2] ?? 0) * 60 + Number(compound[3] ?? 0)
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new InputError(
       'timeout',
-      `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900) or a number with s, m or h (15m).`
+      `"${value.slice(0, 40)}" is not a wait between 1 second and 6 hours. Give seconds (900), a number with s, m or h (15m), or both (1h30m).`
     )
   }
   return seconds

@@ -59,7 +59,8 @@ export async function run(deps: Deps): Promise<Ending> {
     // Before any request: a bad policy input must not cost anyone an approval.
     const policy = readPolicy(runner, {
       provider: config.provider.name === 'github' ? 'github' : 'oidc',
-      refreshToken: config.refreshToken !== undefined
+      // mode: device never refreshes, whatever refresh-token holds.
+      refreshToken: config.refreshToken !== undefined && config.mode !== 'device'
     })
     const ctx = oauthContext(deps)
     const metadata = await resolveEndpoints(ctx, config.endpoints)

@@ -24,6 +24,7 @@ export const RUN_ENV = {
   GITHUB_REPOSITORY: 'octo/release',
   GITHUB_WORKFLOW: 'Release',
   GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_NUMBER: '17',
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_ACTOR: 'octocat',
   RUNNER_TEMP: tmpdir()

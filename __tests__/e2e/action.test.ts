@@ -181,6 +181,41 @@ describe.each(MODES)('dist/index.js as a runner step ($name)', ({ env }) => {
   })
 })
 
+describe('dist/index.js: a first hour with the action (issue 13)', () => {
+  it('a first run from an empty secret with on-refresh-failure: device warns, asks a person, and says to store the token', async () => {
+    const run = startAction({
+      inputs: {
+        issuer: idp.issuer,
+        'client-id': idp.clients.public.clientId,
+        scope: 'openid offline_access',
+        'refresh-token': '',
+        'on-refresh-failure': 'device'
+      }
+    })
+    const [, userCode] = await run.waitFor(USER_CODE_LINE)
+    // The run number the Actions page shows, not only the run id.
+    await run.waitFor(/Asked by octo\/release · workflow "Release" · run #17 · started by octocat/)
+    await idp.approve(userCode as string)
+    const result = await run.done
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^::warning::The refresh-token input is empty/m)
+    expect(result.outputs['refresh-token']).toBeDefined()
+    expect(result.outputs['refresh-token-rotated']).toBe('true')
+  })
+
+  it('refuses timeout: 1 before showing a code nobody could approve', async () => {
+    const result = await startAction({
+      inputs: { issuer: idp.issuer, 'client-id': idp.clients.public.clientId, timeout: '1' }
+    }).done
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /^::error::Input 'timeout': is 1 s, but the provider's polling interval/m
+    )
+    expect(result.stdout).not.toMatch(USER_CODE_LINE)
+    expect(result.stdout).not.toContain('::notice')
+  })
+})
+
 describe('dist/index.js: bad input ends with one clear error, no stack trace', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     [
@@ -216,6 +251,31 @@ describe('dist/index.js: bad input ends with one clear error, no stack trace', (
       'an extra param overriding client_id',
       { issuer: 'https://id.example.com', 'client-id': 'x', 'extra-params': 'client_id=evil' },
       /^::error::Input 'extra-params': line 1 sets client_id/m
+    ],
+    [
+      'extra params joined with &',
+      { issuer: 'https://id.example.com', 'client-id': 'x', 'extra-params': 'a=1&b=2' },
+      /^::error::Input 'extra-params': line 1: the value of a contains "&b="/m
+    ],
+    [
+      'comma-separated scopes for an OIDC provider',
+      { issuer: 'https://id.example.com', 'client-id': 'x', scope: 'openid,profile,email' },
+      /^::error::Input 'scope': "openid,profile,email" has commas/m
+    ],
+    [
+      'an empty refresh-token (a misspelt secret) with on-refresh-failure: fail',
+      {
+        issuer: 'https://id.example.com',
+        'client-id': 'x',
+        'refresh-token': '',
+        'on-refresh-failure': 'fail'
+      },
+      /^::error::Input 'refresh-token': is empty, but on-refresh-failure: fail .*check its name/m
+    ],
+    [
+      'an empty refresh-token with mode: refresh',
+      { issuer: 'https://id.example.com', 'client-id': 'x', mode: 'refresh' },
+      /^::error::Input 'refresh-token': is empty, and mode: refresh never asks a person/m
     ]
   ]
   it.each(cases)('%s', async (_name, inputs, expected) => {

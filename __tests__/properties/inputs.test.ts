@@ -157,6 +157,7 @@ const INPUT_NAMES = [
   'audience',
   'resource',
   'extra-params',
+  'mode',
   'refresh-token',
   'on-refresh-failure',
   'timeout',
@@ -191,7 +192,9 @@ const plausible: Record<string, fc.Arbitrary<string>> = {
     'basic'
   ),
   scope: fc.constantFrom('openid profile', 'repo read:org', 'a"b', ''),
-  'on-refresh-failure': fc.constantFrom('fail', 'device', 'retry'),
+  'on-refresh-failure': fc.constantFrom('fail', 'device', 'retry', ''),
+  mode: fc.constantFrom('auto', 'refresh', 'device', 'interactive', ''),
+  'refresh-token': fc.constantFrom('stored-rt', ''),
   timeout: fc.constantFrom('900', '15m', '0', '7h', 'soon'),
   summary: fc.constantFrom('true', 'false', 'False', 'yes')
 }

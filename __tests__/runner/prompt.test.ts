@@ -93,6 +93,19 @@ describe('describeOrigin', () => {
     )
   })
 
+  it('shows the run number and attempt the Actions page shows (#17), not the run id', () => {
+    const origin = runOrigin({ ...ENV, GITHUB_RUN_NUMBER: '17', GITHUB_RUN_ATTEMPT: '2' })
+    expect(describeOrigin(origin)).toBe(
+      'octo-org/deploy · workflow "Release" · run #17 (attempt 2) · started by mona'
+    )
+    expect(describeOrigin(origin)).not.toContain('123456789')
+  })
+
+  it("links a re-run's own attempt, whose log the approver sees", () => {
+    expect(runOrigin({ ...ENV, GITHUB_RUN_ATTEMPT: '2' }).runUrl).toBe(`${RUN_URL}/attempts/2`)
+    expect(runOrigin({ ...ENV, GITHUB_RUN_ATTEMPT: '1' }).runUrl).toBe(RUN_URL)
+  })
+
   it('says nothing without a repository', () => {
     expect(describeOrigin(runOrigin({ GITHUB_ACTOR: 'mona' }))).toBeUndefined()
   })

@@ -1,5 +1,8 @@
+import { InputError } from '../errors.js'
 import type { Config } from '../inputs.js'
 import type { DeviceAuthorization } from '../oauth/device.js'
+import { POLL_MARGIN_MS } from '../oauth/poll.js'
+import { formatDuration } from '../runner/format.js'
 
 /** Without expires_in from the provider and without the timeout input, wait this long. */
 export const FALLBACK_WAIT_SECONDS = 15 * 60
@@ -36,4 +39,33 @@ export function deadlinesOf(
     deadlineMs: Math.min(expiresAtMs ?? Infinity, timeoutAtMs ?? Infinity),
     ...(note && { note })
   }
+}
+
+/** A timeout shorter than this is allowed, but rarely leaves a person time to approve. */
+export const SHORT_TIMEOUT_SECONDS = 60
+
+/**
+ * Checks the timeout input against the code: refuses one that ends the wait before the first
+ * poll (RFC 8628 §3.5: the client waits the interval before polling), since the prompt would ask
+ * for an approval nobody could give; returns a warning for one shorter than a minute.
+ */
+export function checkTimeout(
+  config: Pick<Config, 'timeoutSeconds'>,
+  device: Pick<DeviceAuthorization, 'intervalSeconds'>,
+  deadlines: Deadlines
+): string | undefined {
+  const { timeoutSeconds } = config
+  if (timeoutSeconds === undefined || deadlines.timeoutAtMs !== deadlines.deadlineMs)
+    return undefined
+  const shown = formatDuration(timeoutSeconds * 1000)
+  if (timeoutSeconds * 1000 <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
+    throw new InputError(
+      'timeout',
+      `is ${shown}, but the provider's polling interval is ${device.intervalSeconds} s: the wait would end before the first poll, so nobody could approve. The code was not shown. Give the person minutes (for example 10m).`
+    )
+  }
+  if (timeoutSeconds < SHORT_TIMEOUT_SECONDS) {
+    return `The timeout input is ${shown} (a number without a unit is seconds: 10m is ten minutes); a person rarely opens the link, signs in and approves that fast.`
+  }
+  return undefined
 }

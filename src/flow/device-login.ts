@@ -8,7 +8,7 @@ import { DEVICE_CODE_GRANT, requestToken, type TokenSet } from '../oauth/token.j
 import type { ProviderQuirks } from '../providers/index.js'
 import { ReminderSchedule, runOrigin, type PromptContext } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
-import { deadlinesOf } from './deadlines.js'
+import { checkTimeout, deadlinesOf } from './deadlines.js'
 import type { FlowEvents } from './events.js'
 
 export interface DeviceLogin {
@@ -53,11 +53,15 @@ export async function deviceLogin(
   const shownAtMs = clock.now()
   const deadlines = deadlinesOf(device, config, shownAtMs)
   if (deadlines.note) runner.warning(deadlines.note)
+  const timeoutWarning = checkTimeout(config, device, deadlines)
+  if (timeoutWarning) runner.warning(timeoutWarning)
   const prompt: PromptContext = {
     device,
     clientId: config.clientId,
     ...(config.scope && { scope: config.scope }),
     deadlineMs: deadlines.deadlineMs,
+    ...(deadlines.expiresAtMs !== undefined &&
+      deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
     origin: runOrigin(runner.env),
     ...shown
   }

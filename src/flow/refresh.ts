@@ -9,8 +9,9 @@ import type { Runner } from '../runner/runner.js'
 
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
- * person must be asked instead (no refresh token to use, or a dead one with
- * on-refresh-failure: device). Every other failure is thrown.
+ * person must be asked instead (mode: device, no refresh token to use, or a dead one with
+ * on-refresh-failure: device). Every other failure is thrown. An empty refresh-token where the
+ * workflow meant to refresh was refused in readConfig, or arrives here as refreshTokenMissing.
  */
 export async function refreshIfPossible(
   ctx: OAuthContext,
@@ -20,6 +21,19 @@ export async function refreshIfPossible(
   tokenEndpoint: EndpointRef,
   quirks: ProviderQuirks
 ): Promise<TokenSet | undefined> {
+  if (config.mode === 'device') {
+    if (config.refreshToken !== undefined)
+      runner.info(
+        'mode: device asks a person; the refresh-token input is not exchanged, only compared with the new refresh token (refresh-token-rotated).'
+      )
+    return undefined
+  }
+  if (config.refreshTokenMissing) {
+    runner.warning(
+      'The refresh-token input is empty, so there is nothing to refresh: asking a person with the device flow instead (on-refresh-failure: device). If this step was meant to refresh, the secret is empty or missing: check its name (a misspelt ${{ secrets.NAME }} is empty, not an error) and that this workflow may read it (pull requests from forks and Dependabot get no secrets). Store the refresh token this run returns.'
+    )
+    return undefined
+  }
   if (config.refreshToken === undefined) return undefined
   try {
     const tokens = await refreshTokens(

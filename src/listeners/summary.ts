@@ -41,7 +41,8 @@ function recordOf(outcome: Outcome, shownAtMs: number | undefined): OutcomeRecor
     atMs: outcome.atMs,
     ...(shownAtMs !== undefined && { shownAtMs }),
     ...(outcome.detail && { detail: outcome.detail }),
-    ...(outcome.clientId && { clientId: outcome.clientId }),
+    // The request section names the client already when a code was shown.
+    ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
     ...(outcome.scope && { scope: outcome.scope }),
     ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
     ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),

@@ -18,7 +18,7 @@ export interface PolicyInputSource {
 export interface PolicySetting {
   /** `github` checks @org/@team membership and compares logins; everything else is OIDC. */
   readonly provider: 'github' | 'oidc'
-  /** A stored refresh token skips the person, so it cannot meet approvals > 1. */
+  /** A stored refresh token that may be used skips the person, so it cannot meet approvals > 1. */
   readonly refreshToken: boolean
 }
 
@@ -43,7 +43,7 @@ export function readPolicy(source: PolicyInputSource, setting: PolicySetting): A
   if (approvals > 1 && setting.refreshToken) {
     throw new InputError(
       'approvals',
-      `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token), or set approvals: 1.`
+      `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token, or set mode: device), or set approvals: 1.`
     )
   }
   return {

@@ -48,6 +48,7 @@ export const github: ProviderPreset = {
       tokenEndpoint: `${base}/login/oauth/access_token`
     }
   },
+  commaSeparatedScopes: true,
   // GitHub documents client_id and client_secret as form parameters.
   secretAuthMethod: 'client_secret_post',
   normalizeTokens: (tokens) =>

@@ -22,6 +22,12 @@ export interface ProviderPreset {
   readonly fixedEndpoints?: (serverUrl: string) => FixedEndpoints
   /** The client-auth-method `auto` stands for when a client secret is given. */
   readonly secretAuthMethod?: ClientAuthMethod
+  /**
+   * The scope input may be comma-separated: GitHub answers with `repo,gist` and takes commas in
+   * requests as well. For every other provider a comma is refused: RFC 6749 §3.3 separates scopes
+   * with spaces, so `openid,profile` would be one scope nobody defined.
+   */
+  readonly commaSeparatedScopes?: boolean
   /** Rewrites what the provider returns into the RFC's form. */
   readonly normalizeTokens?: (tokens: TokenSet) => TokenSet
   readonly advisors: readonly ErrorAdvisor[]

@@ -6,6 +6,8 @@ export interface RunOrigin {
   readonly repository?: string
   readonly workflow?: string
   readonly runId?: string
+  /** GITHUB_RUN_NUMBER: the "#17" the Actions page shows, which the approver can match. */
+  readonly runNumber?: string
   readonly runAttempt?: string
   readonly actor?: string
   readonly runUrl?: string
@@ -20,6 +22,7 @@ export function runOrigin(env: Readonly<Record<string, string | undefined>>): Ru
   const server = read('GITHUB_SERVER_URL') || 'https://github.com'
   const repository = read('GITHUB_REPOSITORY')
   const runId = read('GITHUB_RUN_ID')
+  const runNumber = read('GITHUB_RUN_NUMBER')
   const workflow = read('GITHUB_WORKFLOW')
   const runAttempt = read('GITHUB_RUN_ATTEMPT')
   const actor = read('GITHUB_ACTOR')
@@ -27,9 +30,14 @@ export function runOrigin(env: Readonly<Record<string, string | undefined>>): Ru
     ...(repository && { repository }),
     ...(workflow && { workflow }),
     ...(runId && { runId }),
+    ...(runNumber && { runNumber }),
     ...(runAttempt && { runAttempt }),
     ...(actor && { actor }),
-    ...(repository && runId && { runUrl: `${server}/${repository}/actions/runs/${runId}` })
+    ...(repository &&
+      runId && {
+        // The attempt's own page when the run was re-run: the one the approver sees in the log.
+        runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+      })
   }
 }
 
@@ -37,9 +45,11 @@ export function describeOrigin(origin: RunOrigin): string | undefined {
   if (!origin.repository) return undefined
   const parts = [origin.repository]
   if (origin.workflow) parts.push(`workflow "${origin.workflow}"`)
-  if (origin.runId)
+  // The run number is what the Actions page shows (#17); the run id only appears in URLs.
+  const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId
+  if (run)
     parts.push(
-      `run ${origin.runId}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`
+      `run ${run}${origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : ''}`
     )
   if (origin.actor) parts.push(`started by ${origin.actor}`)
   return parts.join(' · ')
@@ -51,6 +61,8 @@ export interface PromptContext {
   readonly scope?: string
   /** When the wait ends, whichever comes first: code expiry or the timeout input. */
   readonly deadlineMs: number
+  /** When the code itself expires, set only when the timeout input ends the wait before that. */
+  readonly codeExpiresAtMs?: number
   readonly origin: RunOrigin
   /** With approvals > 1: which approval this is, and that it needs a different person. */
   readonly approval?: ApprovalPrompt
@@ -94,7 +106,7 @@ export function promptLines(ctx: PromptContext, nowMs: number): string[] {
   if (origin) lines.push(`│   Asked by ${origin}`)
   if (ctx.origin.runUrl) lines.push(`│            ${ctx.origin.runUrl}`)
   lines.push(
-    `│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)})`
+    `│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`
   )
   if (ctx.policy?.length) {
     lines.push('│')
@@ -105,6 +117,13 @@ export function promptLines(ctx: PromptContext, nowMs: number): string[] {
   if (device.message) lines.push('│', `│   The provider says: ${device.message}`)
   lines.push('│', '│   Approve only if you expected this request from this run.', `└${RULE}`)
   return lines
+}
+
+/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
+export function timeoutNote(ctx: PromptContext, nowMs: number): string {
+  return ctx.codeExpiresAtMs === undefined
+    ? ''
+    : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`
 }
 
 export function noticeOf(ctx: PromptContext, nowMs: number): { title: string; message: string } {

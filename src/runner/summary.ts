@@ -1,6 +1,6 @@
 import { escapeHtml, link } from './escape.js'
 import { formatDuration, formatUtc } from './format.js'
-import { describeOrigin, type PromptContext, type RunOrigin } from './prompt.js'
+import { describeOrigin, timeoutNote, type PromptContext, type RunOrigin } from './prompt.js'
 
 /**
  * The job summary is the record, shown once the step ends: what was asked, of whom, and how it
@@ -36,7 +36,7 @@ export function requestSection(ctx: PromptContext, nowMs: number): string {
     row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
     ...originRows(ctx.origin),
     row('Code shown', formatUtc(nowMs, nowMs)),
-    row('Expires', formatUtc(ctx.deadlineMs, nowMs)),
+    row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs))),
     ...(ctx.policy?.length
       ? [
           row(

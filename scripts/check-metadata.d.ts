@@ -1,0 +1,12 @@
+export const ROOT: string
+export const RUNTIME: string
+export function actionProblems(text: string): string[]
+export function workflowProblems(name: string, text: string): string[]
+export function dependabotProblems(text: string): string[]
+export function renderTables(actionText: string): Promise<{ inputs: string; outputs: string }>
+export function withTables(
+  readme: string,
+  tables: { inputs: string; outputs: string }
+): { readme: string; missing: string[] }
+export function readmeProblems(readme: string, actionText: string): Promise<string[]>
+export function checkRepository(root?: string): Promise<string[]>

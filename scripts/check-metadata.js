@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * The action's metadata, checked the way the Marketplace and the runner will read it:
+ * - action.yml and every workflow against the schemas of @action-validator/core (a branding icon
+ *   the Marketplace does not offer, a misspelt key, a step without `uses` or `run`);
+ * - .github/dependabot.yml keeps both the npm packages and the workflows' actions up to date;
+ * - the README's tables of inputs and outputs are exactly what action.yml's descriptions make.
+ *
+ *   node scripts/check-metadata.js           check (part of npm run lint)
+ *   node scripts/check-metadata.js --write   regenerate the README tables first (npm run docs)
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import * as prettier from 'prettier'
+import YAML from 'yaml'
+
+const require = createRequire(import.meta.url)
+/** @type {{ validateAction(text: string): ValidationResult, validateWorkflow(text: string): ValidationResult }} */
+const validator = require('@action-validator/core')
+
+/**
+ * @typedef {{ code: string, path: string, title: string, detail?: string, states?: Array<{ errors: ValidationError[] }> }} ValidationError
+ * @typedef {{ errors: ValidationError[] }} ValidationResult
+ */
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** The runtime this action declares (see DESIGN.md: node20 was removed from runners). */
+export const RUNTIME = 'node24'
+
+/** What each schema error means for the person fixing it, where the schema's title is vague. */
+const HINTS = /** @type {Record<string, string>} */ ({
+  '/branding/icon':
+    'branding.icon must be a Feather icon the Marketplace offers (for example lock or shield; key is not one)',
+  '/branding/color': 'branding.color must be one of the Marketplace colours (for example blue)'
+})
+
+/** @param {ValidationError} error */
+function describeError(error) {
+  const hint = HINTS[error.path]
+  if (hint) return `${error.path}: ${hint}`
+  const nested = (error.states ?? []).flatMap((state) => state.errors.map(describeError))
+  const own = `${error.path || '/'}: ${error.title}${error.detail ? ` (${error.detail})` : ''}`
+  return nested.length > 0 ? `${own}: ${[...new Set(nested)].join('; ')}` : own
+}
+
+/**
+ * Problems in action.yml. @action-validator/core 0.6.0's schema predates node24 and lists only
+ * node12/16/20 for runs.using; so the runtime is checked here, and the rest of the file against
+ * the schema with runs.using read as node20.
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function actionProblems(text) {
+  const doc = YAML.parseDocument(text)
+  if (doc.errors.length > 0) return doc.errors.map((error) => `action.yml: ${error.message}`)
+  const problems = []
+  const using = doc.getIn(['runs', 'using'])
+  if (using !== RUNTIME) problems.push(`action.yml: runs.using must be ${RUNTIME}, not ${using}`)
+  else doc.setIn(['runs', 'using'], 'node20')
+  for (const error of validator.validateAction(doc.toString()).errors)
+    problems.push(`action.yml: ${describeError(error)}`)
+  return problems
+}
+
+/**
+ * @param {string} name
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function workflowProblems(name, text) {
+  return validator.validateWorkflow(text).errors.map((error) => `${name}: ${describeError(error)}`)
+}
+
+/**
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function dependabotProblems(text) {
+  const config = YAML.parse(text) ?? {}
+  const problems = []
+  if (config.version !== 2) problems.push('.github/dependabot.yml: version must be 2')
+  const ecosystems = new Set(
+    (config.updates ?? []).map((/** @type {any} */ u) => u['package-ecosystem'])
+  )
+  for (const ecosystem of ['npm', 'github-actions']) {
+    if (!ecosystems.has(ecosystem))
+      problems.push(`.github/dependabot.yml: no updates for package-ecosystem ${ecosystem}`)
+  }
+  return problems
+}
+
+/** @param {string} text */
+function cell(text) {
+  return text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim()
+}
+
+/**
+ * The README's two tables, made from action.yml. An input's Default column is its `default`,
+ * **required**, or the "Default: …" that ends its description; an output whose description
+ * says "(masked)" is marked masked.
+ * @param {string} actionText
+ * @returns {Promise<{ inputs: string, outputs: string }>}
+ */
+export async function renderTables(actionText) {
+  const action = YAML.parse(actionText)
+  const inputRows = Object.entries(action.inputs ?? {}).map(([name, input]) => {
+    let meaning = String(input.description ?? '')
+    let fallback = ''
+    const documented = /\s*Default: (.+?)\.?\s*$/.exec(meaning)
+    if (documented) {
+      fallback = documented[1] ?? ''
+      meaning = meaning.slice(0, documented.index)
+    }
+    const shown =
+      input.default !== undefined
+        ? `\`${input.default}\``
+        : input.required === true
+          ? '**required**'
+          : fallback
+    return `| \`${name}\` | ${cell(shown)} | ${cell(meaning)} |`
+  })
+  const outputRows = Object.entries(action.outputs ?? {}).map(([name, output]) => {
+    const description = String(output.description ?? '')
+    const masked = /\s*\(masked\)/.test(description)
+    return `| \`${name}\` | ${masked ? 'masked' : ''} | ${cell(description.replace(/\s*\(masked\)/, ''))} |`
+  })
+  const format = async (/** @type {string} */ markdown) =>
+    (
+      await prettier.format(markdown, {
+        ...(await prettier.resolveConfig(join(ROOT, 'README.md'))),
+        parser: 'markdown'
+      })
+    ).trimEnd()
+  return {
+    inputs: await format(
+      ['| Input | Default | Meaning |', '| --- | --- | --- |', ...inputRows].join('\n')
+    ),
+    outputs: await format(
+      ['| Output | Secret | Meaning |', '| --- | --- | --- |', ...outputRows].join('\n')
+    )
+  }
+}
+
+/** @param {'inputs' | 'outputs'} name */
+function markers(name) {
+  return {
+    begin: `<!-- BEGIN ${name}: generated from action.yml by npm run docs -->`,
+    end: `<!-- END ${name} -->`
+  }
+}
+
+/**
+ * The README with its tables replaced by `tables`, and the tables whose markers are missing.
+ * @param {string} readme
+ * @param {{ inputs: string, outputs: string }} tables
+ * @returns {{ readme: string, missing: string[] }}
+ */
+export function withTables(readme, tables) {
+  const missing = []
+  let result = readme
+  for (const name of /** @type {const} */ (['inputs', 'outputs'])) {
+    const { begin, end } = markers(name)
+    const start = result.indexOf(begin)
+    const stop = result.indexOf(end, start)
+    if (start < 0 || stop < 0) {
+      missing.push(`README.md: the ${name} table's markers are missing (${begin} … ${end})`)
+      continue
+    }
+    result = `${result.slice(0, start + begin.length)}\n\n${tables[name]}\n\n${result.slice(stop)}`
+  }
+  return { readme: result, missing }
+}
+
+/**
+ * @param {string} readme
+ * @param {string} actionText
+ * @returns {Promise<string[]>}
+ */
+export async function readmeProblems(readme, actionText) {
+  const { readme: expected, missing } = withTables(readme, await renderTables(actionText))
+  if (missing.length > 0) return missing
+  return expected === readme
+    ? []
+    : [
+        "README.md: the inputs or outputs table differs from action.yml's descriptions. Edit action.yml, then run npm run docs."
+      ]
+}
+
+/**
+ * Every problem in the repository's metadata.
+ * @param {string} root
+ * @returns {Promise<string[]>}
+ */
+export async function checkRepository(root = ROOT) {
+  const read = (/** @type {string} */ path) => readFileSync(join(root, path), 'utf8')
+  const actionText = read('action.yml')
+  const workflows = readdirSync(join(root, '.github', 'workflows')).filter((f) =>
+    /\.ya?ml$/.test(f)
+  )
+  return [
+    ...actionProblems(actionText),
+    ...workflows.flatMap((file) =>
+      workflowProblems(`.github/workflows/${file}`, read(`.github/workflows/${file}`))
+    ),
+    ...dependabotProblems(read('.github/dependabot.yml')),
+    ...(await readmeProblems(read('README.md'), actionText))
+  ]
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv.includes('--write')) {
+    const path = join(ROOT, 'README.md')
+    const tables = await renderTables(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+    const { readme, missing } = withTables(readFileSync(path, 'utf8'), tables)
+    if (missing.length === 0) writeFileSync(path, readme)
+  }
+  const problems = await checkRepository()
+  for (const problem of problems) console.error(problem)
+  if (problems.length > 0) process.exit(1)
+  console.log('action.yml, workflows, dependabot.yml and the README tables: all good.')
+}
