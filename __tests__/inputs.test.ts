@@ -757,7 +757,9 @@ describe('readConfig: a complete configuration', () => {
         token: 'github_pat_1'
       },
       refreshTokenExpiresAtMs: Date.UTC(2027, 4, 1, 12),
-      expiryWarningDays: 14
+      expiryWarningDays: 14,
+      notify: { webhooks: [], reminders: false },
+      qrCode: true
     })
   })
 })

@@ -28505,7 +28505,7 @@ class WaitEndedError extends ActionError {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4100);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1555);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6466);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 
@@ -28536,8 +28536,9 @@ const runner = {
         await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
     }
 };
-const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)((0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_3__/* .createHttpTransport */ .St)('device-flow-action'), (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message), Date.now);
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ runner, http, clock: _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, signal: controller.signal });
+const transport = (0,_oauth_http_js__WEBPACK_IMPORTED_MODULE_3__/* .createHttpTransport */ .St)('device-flow-action');
+const http = (0,_runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__/* .traceHttp */ .q)(transport, (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message), Date.now);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)({ runner, http, webhookHttp: transport, clock: _clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m, signal: controller.signal });
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref();
 
@@ -28546,13 +28547,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4100:
+/***/ 1555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 ;// CONCATENATED MODULE: ./src/flow/approvals.ts
@@ -32788,6 +32789,387 @@ function secretStoreOf(env, token) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/notify/foreign-text.ts
+/**
+ * Text from outside the action (provider fields, claims, names from the environment) as a
+ * message may carry it: one line, no control or invisible characters, bounded. Each format then
+ * escapes its own markup on top (see slack.ts, teams.ts, discord.ts).
+ *
+ * TODO(issue 12): this is the webhook side of what src/text/safe-text.ts (branch safe-text) does
+ * for the log; once that lands, this becomes `safeText(text, { maxLength })` and this file goes.
+ */
+const NOT_PLAIN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]+/gu;
+function plainText(text, maxLength = 200) {
+    const plain = text.replace(NOT_PLAIN, ' ').replace(/\s+/g, ' ').trim();
+    const chars = [...plain];
+    return chars.length <= maxLength ? plain : `${chars.slice(0, maxLength - 1).join('')}…`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/notification.ts
+
+/** The headline of a message: what happened, in a few words. */
+function headlineOf(notification) {
+    if (notification.event === 'code-ready')
+        return 'Approval needed';
+    if (notification.event === 'reminder')
+        return 'Still waiting for approval';
+    const ending = notification.outcome?.ending ?? 'failed';
+    return OUTCOME_HEADLINES[ending];
+}
+const OUTCOME_HEADLINES = {
+    approved: 'Approved',
+    refreshed: 'Refreshed without asking',
+    denied: 'Denied',
+    refused: 'Refused by the approval policy',
+    expired: 'The code expired',
+    'timed-out': 'Timed out',
+    cancelled: 'Cancelled',
+    failed: 'Failed'
+};
+/**
+ * One sentence for the body. No provider or error text: an outcome's details stay in the run's
+ * log, where they are masked; the message links there.
+ */
+function sentenceOf(notification) {
+    const outcome = notification.outcome;
+    switch (notification.event) {
+        case 'code-ready':
+            return 'A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.';
+        case 'reminder':
+            return 'The run is still waiting. Open the link and enter the code before it expires.';
+        case 'ended':
+            switch (outcome?.ending) {
+                case 'approved':
+                    return outcome.approver
+                        ? `Approved by ${plainText(outcome.approver, 100)}. The run goes on with that token.`
+                        : 'Approved. The run goes on with that token.';
+                case 'denied':
+                    return 'The request was denied at the sign-in page. The run stopped.';
+                case 'expired':
+                    return 'Nobody approved before the code expired. The run stopped.';
+                case 'timed-out':
+                    return 'Nobody approved within the timeout. The run stopped.';
+                case 'cancelled':
+                    return 'The run was cancelled. The code can no longer be used.';
+                case 'refreshed':
+                    return 'A stored refresh token was used; nobody needed to approve.';
+                default:
+                    return 'The run failed; its log says why. The code can no longer be used.';
+            }
+    }
+}
+/** Whether the code is still worth opening: only while the run waits. */
+function isWaiting(notification) {
+    return notification.event !== 'ended';
+}
+
+;// CONCATENATED MODULE: ./src/notify/wording.ts
+
+
+
+
+function wordingOf(notification) {
+    const { origin } = notification;
+    const askedBy = describeOrigin(origin);
+    return {
+        link: notification.verificationUriComplete ?? notification.verificationUri,
+        userCode: plainText(notification.userCode, 64),
+        expires: `${formatUtc(notification.expiresAtMs, notification.atMs)} (in ${formatDuration(notification.expiresAtMs - notification.atMs)})`,
+        ...(askedBy && { askedBy: plainText(askedBy, 300) }),
+        // A link the message makes clickable must be one the action would open itself.
+        ...(origin.runUrl && checkSecureUrl(origin.runUrl).ok && { runUrl: origin.runUrl }),
+        clientId: plainText(notification.clientId, 200),
+        ...(notification.scope && { scope: plainText(notification.scope, 300) })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/discord.ts
+
+
+/**
+ * A Discord webhook message: one embed whose title links to the sign-in page. Discord renders
+ * Markdown in descriptions and field values, so every piece of text gets a backslash before each
+ * ASCII punctuation character (Discord shows the character itself, unformatted): no link, mention,
+ * heading, spoiler or auto-linked URL can come from a name. `allowed_mentions` with no `parse`
+ * entries means nobody is pinged whatever the text says.
+ */
+const COLORS = { waiting: 0x1f6feb, approved: 0x1a7f37, ended: 0xcf222e };
+function discordMessage(notification) {
+    const words = wordingOf(notification);
+    const waiting = isWaiting(notification);
+    const approved = notification.outcome?.ending === 'approved';
+    const fields = [
+        ...(waiting
+            ? [
+                { name: 'Code', value: escapeMarkdown(words.userCode), inline: true },
+                { name: 'Expires', value: escapeMarkdown(words.expires), inline: true },
+                { name: 'Client', value: escapeMarkdown(words.clientId), inline: true }
+            ]
+            : []),
+        ...(words.askedBy ? [{ name: 'Asked by', value: escapeMarkdown(words.askedBy) }] : []),
+        ...(words.runUrl ? [{ name: 'Run', value: markdownLink('Open the run', words.runUrl) }] : [])
+    ];
+    const description = waiting
+        ? `${escapeMarkdown(sentenceOf(notification))}\n\n${markdownLink('Open the sign-in page', words.link)}`
+        : escapeMarkdown(sentenceOf(notification));
+    return {
+        content: escapeMarkdown(waiting ? `${headlineOf(notification)}: enter ${words.userCode}` : headlineOf(notification)),
+        embeds: [
+            {
+                title: headlineOf(notification),
+                ...(waiting && { url: words.link }),
+                description,
+                color: waiting ? COLORS.waiting : approved ? COLORS.approved : COLORS.ended,
+                fields,
+                timestamp: new Date(notification.atMs).toISOString()
+            }
+        ],
+        allowed_mentions: { parse: [] }
+    };
+}
+function escapeMarkdown(text) {
+    return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+/** A URL the action already accepted (https); parentheses and spaces encoded so the link holds. */
+function markdownLink(label, url) {
+    const target = url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/ /g, '%20');
+    return `[${escapeMarkdown(label)}](${target})`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/generic-json.ts
+
+
+
+function genericMessage(notification) {
+    const { origin, outcome } = notification;
+    const text = (value, max = 200) => value === undefined ? null : plainText(value, max);
+    return {
+        event: notification.event,
+        user_code: plainText(notification.userCode, 64),
+        verification_uri: notification.verificationUri,
+        verification_uri_complete: notification.verificationUriComplete ?? null,
+        expires_at: isoSeconds(notification.expiresAtMs),
+        repository: text(origin.repository),
+        workflow: text(origin.workflow),
+        run_id: text(origin.runId),
+        run_url: text(origin.runUrl, 2048),
+        actor: text(origin.actor),
+        client_id: plainText(notification.clientId),
+        scope: text(notification.scope, 1000),
+        outcome: outcome?.ending ?? null,
+        approver: text(outcome?.approver),
+        text: `${headlineOf(notification)}. ${sentenceOf(notification)}`,
+        sent_at: isoSeconds(notification.atMs)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify/slack.ts
+
+
+/** Slack's limits: header text 150 characters, button text 75, button url 3000. */
+const HEADER_MAX = 150;
+function slackMessage(notification) {
+    const words = wordingOf(notification);
+    const headline = headlineOf(notification);
+    const waiting = isWaiting(notification);
+    const blocks = [
+        { type: 'header', text: plain(`${emojiOf(notification)} ${headline}`.slice(0, HEADER_MAX)) },
+        richText([[slack_text(sentenceOf(notification))]])
+    ];
+    if (waiting) {
+        blocks.push(richText([
+            [slack_text('Code: ', { bold: true }), slack_text(words.userCode, { code: true })],
+            [slack_text('Expires: ', { bold: true }), slack_text(words.expires)],
+            [slack_text('Client: ', { bold: true }), slack_text(words.clientId)],
+            ...(words.scope ? [[slack_text('Scope: ', { bold: true }), slack_text(words.scope)]] : [])
+        ]));
+    }
+    const buttons = [
+        ...(waiting
+            ? [{ ...slack_button('Open the sign-in page', words.link, 'open-sign-in'), style: 'primary' }]
+            : []),
+        ...(words.runUrl ? [slack_button('Open the run', words.runUrl, 'open-run')] : [])
+    ];
+    if (buttons.length > 0)
+        blocks.push({ type: 'actions', elements: buttons });
+    if (words.askedBy)
+        blocks.push({ type: 'context', elements: [plain(`Asked by ${words.askedBy}`)] });
+    const fallback = waiting
+        ? `${headline}: open ${words.link} and enter ${words.userCode} (expires ${words.expires}).`
+        : `${headline}. ${sentenceOf(notification)}`;
+    return { text: escapeControl(fallback), mrkdwn: false, blocks };
+}
+function emojiOf(notification) {
+    if (notification.event !== 'ended')
+        return '🔐';
+    return notification.outcome?.ending === 'approved' ? '✅' : '⛔';
+}
+function plain(value) {
+    return { type: 'plain_text', text: value, emoji: false };
+}
+function slack_text(value, style) {
+    return { type: 'text', text: value, ...(style && { style }) };
+}
+/** Each row its own line: rich_text sections joined by a newline text element. */
+function richText(rows) {
+    const elements = rows.flatMap((row, index) => (index === 0 ? row : [slack_text('\n'), ...row]));
+    return { type: 'rich_text', elements: [{ type: 'rich_text_section', elements }] };
+}
+function slack_button(label, url, actionId) {
+    return { type: 'button', text: plain(label), url, action_id: actionId };
+}
+/** https://api.slack.com/reference/surfaces/formatting#escaping: &, < and > are control characters. */
+function escapeControl(value) {
+    return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/notify/teams.ts
+
+
+/**
+ * A message for a Microsoft Teams workflow webhook ("Post to a channel when a webhook request is
+ * received"): one Adaptive Card attachment. Foreign text goes only into RichTextBlock TextRuns,
+ * which Adaptive Cards render literally (no Markdown), so a workflow or user name cannot add a
+ * link or formatting; TextBlocks (which do render Markdown) carry only the action's own words.
+ */
+function teamsMessage(notification) {
+    const words = wordingOf(notification);
+    const waiting = isWaiting(notification);
+    const body = [
+        {
+            type: 'TextBlock',
+            text: headlineOf(notification),
+            size: 'Large',
+            weight: 'Bolder',
+            wrap: true,
+            style: 'heading'
+        },
+        teams_richText([run(sentenceOf(notification))])
+    ];
+    if (waiting) {
+        body.push(teams_richText([
+            run('Code: ', { weight: 'Bolder' }),
+            run(words.userCode, { fontType: 'Monospace', size: 'Large' })
+        ]), teams_richText([run('Expires: ', { weight: 'Bolder' }), run(words.expires)]), teams_richText([run('Client: ', { weight: 'Bolder' }), run(words.clientId)]));
+        if (words.scope)
+            body.push(teams_richText([run('Scope: ', { weight: 'Bolder' }), run(words.scope)]));
+    }
+    if (words.askedBy)
+        body.push(teams_richText([run(`Asked by ${words.askedBy}`, { isSubtle: true })]));
+    const actions = [
+        ...(waiting ? [openUrl('Open the sign-in page', words.link, 'positive')] : []),
+        ...(words.runUrl ? [openUrl('Open the run', words.runUrl)] : [])
+    ];
+    return {
+        type: 'message',
+        attachments: [
+            {
+                contentType: 'application/vnd.microsoft.card.adaptive',
+                contentUrl: null,
+                content: {
+                    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+                    type: 'AdaptiveCard',
+                    version: '1.4',
+                    body,
+                    ...(actions.length > 0 && { actions })
+                }
+            }
+        ]
+    };
+}
+function run(text, style = {}) {
+    return { type: 'TextRun', text, ...style };
+}
+function teams_richText(inlines) {
+    return { type: 'RichTextBlock', inlines };
+}
+function openUrl(title, url, style) {
+    return { type: 'Action.OpenUrl', title, url, ...(style && { style }) };
+}
+
+;// CONCATENATED MODULE: ./src/notify/webhook-kind.ts
+
+
+
+
+const KIND_NAMES = {
+    slack: 'Slack',
+    teams: 'Microsoft Teams',
+    discord: 'Discord',
+    json: 'JSON'
+};
+function webhookKind(url) {
+    const host = url.hostname.toLowerCase();
+    const path = url.pathname;
+    // Slack incoming webhooks: hooks.slack.com/services/T…/B…/…; Workflow Builder triggers
+    // (/triggers/…) take their own variables, which the generic object serves better.
+    if ((host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') &&
+        path.startsWith('/services/'))
+        return 'slack';
+    // Teams workflows (Power Automate): the Logic Apps and Power Platform trigger hosts, and the
+    // retiring Office 365 connector host, which takes the same Adaptive Card attachment.
+    if ((host.endsWith('.logic.azure.com') && path.includes('/workflows/')) ||
+        host.endsWith('.api.powerplatform.com') ||
+        host.endsWith('.webhook.office.com'))
+        return 'teams';
+    if (['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com'].includes(host) &&
+        path.startsWith('/api/webhooks/'))
+        return 'discord';
+    return 'json';
+}
+function webhookBody(kind, notification) {
+    switch (kind) {
+        case 'slack':
+            return slackMessage(notification);
+        case 'teams':
+            return teamsMessage(notification);
+        case 'discord':
+            return discordMessage(notification);
+        case 'json':
+            return genericMessage(notification);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/notify/inputs.ts
+
+
+
+/** More would be a mistake, and each one is a POST at every event. */
+const MAX_WEBHOOKS = 10;
+/**
+ * notify-webhook: one URL a line. Each is masked before it is checked: a Slack or Discord
+ * webhook URL is a credential (whoever has it can post), so no message ever repeats one; a
+ * problem is named by its line number.
+ */
+function readWebhooks(value, setSecret) {
+    const lines = value
+        .split(/\r?\n/)
+        .map((line, index) => ({ url: line.trim(), line: index + 1 }))
+        .filter(({ url }) => url !== '' && !url.startsWith('#'));
+    for (const { url } of lines)
+        setSecret(url);
+    if (lines.length > MAX_WEBHOOKS)
+        throw new errors/* InputError */.dz('notify-webhook', `has ${lines.length} URLs; at most ${MAX_WEBHOOKS} are allowed.`);
+    const seen = new Map();
+    return lines.map(({ url, line }) => {
+        const check = checkSecureUrl(url);
+        if (!check.ok) {
+            // The problem, never the URL: it is a secret.
+            throw new errors/* InputError */.dz('notify-webhook', `line ${line} ${check.problem.replace('which would send tokens in clear text', 'which would send the notification in clear text')}. Give the webhook's https:// URL, from a secret.`);
+        }
+        const earlier = seen.get(check.url.href);
+        if (earlier !== undefined)
+            throw new errors/* InputError */.dz('notify-webhook', `line ${line} repeats line ${earlier}; give each webhook once.`);
+        seen.set(check.url.href, line);
+        const kind = webhookKind(check.url);
+        return {
+            url,
+            kind,
+            label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
+        };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/providers/preset.ts
 /** True when any of the endpoints has a host the test accepts. */
 function anyHost(endpoints, test) {
@@ -33120,6 +33502,7 @@ function quirksFor(preset, endpoints) {
 
 
 
+
 const MODES = ['auto', 'refresh', 'device'];
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
@@ -33149,6 +33532,7 @@ function readConfig(source) {
         source.setSecret(refreshToken);
     if (clientPrivateKey)
         maskKey(clientPrivateKey, source);
+    const webhooks = readWebhooks(source.getInput('notify-webhook'), (url) => source.setSecret(url));
     const provider = readProvider(source.getInput('provider'));
     const clientId = source.getInput('client-id');
     if (!clientId) {
@@ -33186,7 +33570,12 @@ function readConfig(source) {
         ]),
         ...(storeRefreshToken && { storeRefreshToken }),
         expiryWarningDays: readDays('refresh-token-expiry-warning-days', source.getInput('refresh-token-expiry-warning-days'), 7),
-        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs })
+        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs }),
+        notify: {
+            webhooks,
+            reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
+        },
+        qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
     };
 }
 function readSecretStore(value, token) {
@@ -33968,14 +34357,128 @@ function logPoll(runner, event) {
 
 ;// CONCATENATED MODULE: ./src/listeners/notice.ts
 
-/** Annotations on the run page, pushed while the step runs: where the approver may look first. */
+
+/**
+ * Annotations on the run page, pushed while the step runs: where the approver may look first.
+ * The code when it is ready, and once the wait is over, the outcome: who approved, or why it
+ * ended. A run that never showed a code (a refresh, a failure before it) gets no outcome notice;
+ * its error annotation says it all.
+ */
 function noticeListener(runner) {
+    let shownAtMs;
     return {
         on(event) {
-            if (event.type !== 'code-ready')
+            if (event.type === 'code-ready') {
+                shownAtMs ??= event.atMs;
+                const notice = noticeOf(event.prompt, event.atMs);
+                runner.notice(notice.message, notice.title);
+            }
+            else if (event.type === 'ended' && shownAtMs !== undefined) {
+                const notice = outcomeNoticeOf(event.outcome, shownAtMs);
+                runner.notice(notice.message, notice.title);
+            }
+        }
+    };
+}
+const ENDING_TITLES = {
+    refreshed: 'Refreshed',
+    denied: 'Approval denied',
+    refused: 'Approval refused by the approval policy',
+    expired: 'Approval code expired',
+    'timed-out': 'Approval timed out',
+    cancelled: 'Approval cancelled',
+    failed: 'Approval failed'
+};
+function outcomeNoticeOf(outcome, shownAtMs) {
+    const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`;
+    if (outcome.ending === 'approved') {
+        const approver = outcome.approver;
+        const who = approver
+            ? approver.subject === approver.name
+                ? approver.name
+                : `${approver.name} (subject ${approver.subject})`
+            : undefined;
+        return {
+            title: who ? `Approved by ${approver?.name}` : 'Approved',
+            message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+        };
+    }
+    return {
+        title: ENDING_TITLES[outcome.ending],
+        message: `${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/qr/encode.ts
+/**
+ * The QR symbol for a text, from the maintained `qrcode` library. Loaded on first use with
+ * import(), so the bundler puts it in a chunk of its own, off the path to the first log line.
+ */
+async function encodeQr(text, errorCorrection = 'M') {
+    // The encoder alone: the package's entry also loads its PNG, SVG and terminal renderers.
+    const encoder = await __nccwpck_require__.e(/* import() */ 24).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4024, 19));
+    // A CommonJS module: its exports arrive as named exports or under default, by bundler.
+    const create = encoder.create ?? encoder.default.create;
+    const symbol = create(text, { errorCorrectionLevel: errorCorrection });
+    const { size } = symbol.modules;
+    return { size, isDark: (x, y) => symbol.modules.get(y, x) === 1 };
+}
+
+;// CONCATENATED MODULE: ./src/qr/half-blocks.ts
+const CELLS = [' ', '▄', '▀', '█'];
+function drawHalfBlocks(matrix, options = {}) {
+    const quietZone = options.quietZone ?? 4;
+    const drawn = options.drawn ?? 'light';
+    const side = matrix.size + 2 * quietZone;
+    // Outside the matrix is the quiet zone, which is light.
+    const dark = (x, y) => {
+        const mx = x - quietZone;
+        const my = y - quietZone;
+        return mx >= 0 && my >= 0 && mx < matrix.size && my < matrix.size && matrix.isDark(mx, my);
+    };
+    const inked = (x, y) => (drawn === 'dark') === dark(x, y);
+    const lines = [];
+    for (let y = 0; y < side; y += 2) {
+        let line = '';
+        for (let x = 0; x < side; x++) {
+            // An odd last row has no partner below: the quiet zone continues there.
+            const top = inked(x, y);
+            const bottom = y + 1 < side ? inked(x, y + 1) : drawn === 'light';
+            line += CELLS[(top ? 2 : 0) + (bottom ? 1 : 0)];
+        }
+        lines.push(line);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/listeners/qr.ts
+
+
+/** Longer links make a code too dense to scan off a screen; the link is in the log anyway. */
+const MAX_QR_TEXT_LENGTH = 300;
+/**
+ * A QR code of the link with the code filled in (else of the verification page) in the log,
+ * right after the prompt: the approver points a phone at the screen instead of typing. The
+ * summary appears only after the step, so it gets none.
+ */
+function qrListener(runner, enabled) {
+    return {
+        async on(event) {
+            if (event.type !== 'code-ready' || !enabled())
                 return;
-            const notice = noticeOf(event.prompt, event.atMs);
-            runner.notice(notice.message, notice.title);
+            const { device } = event.prompt;
+            const link = device.verificationUriComplete ?? device.verificationUri;
+            if (link.length > MAX_QR_TEXT_LENGTH) {
+                runner.debug(`No QR code: the link is longer than ${MAX_QR_TEXT_LENGTH} characters.`);
+                return;
+            }
+            // L: the fewest modules, so each is as large as the log's font allows; a screen is clean.
+            const lines = drawHalfBlocks(await encodeQr(link, 'L'), { quietZone: 4, drawn: 'light' });
+            runner.info(device.verificationUriComplete
+                ? 'Or scan this with a phone (it opens the link with the code filled in):'
+                : 'Or scan this with a phone to open the page (then enter the code):');
+            for (const line of lines)
+                runner.info(line);
         }
     };
 }
@@ -34103,7 +34606,212 @@ function describeApprover(approver) {
         : `${approver.name} (${approver.subject})`;
 }
 
+;// CONCATENATED MODULE: ./src/notify/sender.ts
+
+const DEFAULT_WEBHOOK_TIMEOUT_MS = 5000;
+const DEFAULT_WEBHOOK_RETRIES = 2;
+const DEFAULT_RETRY_DELAY_MS = 1000;
+/** A Retry-After longer than this is not waited for: the message would arrive too late to help. */
+const MAX_RETRY_AFTER_MS = 5000;
+/**
+ * Posts notifications without ever holding up the flow: `send` queues and returns at once. The
+ * messages to one target go in order (the outcome never overtakes the code); a failure is
+ * reported and dropped, never thrown. `close` waits, bounded, for what is still on its way.
+ */
+class WebhookSender {
+    options;
+    queues = new Map();
+    queued = new Map();
+    warned = new Set();
+    stop = new AbortController();
+    timeoutMs;
+    retries;
+    retryDelayMs;
+    constructor(options) {
+        this.options = options;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+        this.retries = options.retries ?? DEFAULT_WEBHOOK_RETRIES;
+        this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    }
+    send(target, body, what) {
+        if (this.stop.signal.aborted)
+            return;
+        const json = JSON.stringify(body);
+        this.queued.set(target, (this.queued.get(target) ?? 0) + 1);
+        const previous = this.queues.get(target) ?? Promise.resolve();
+        const next = previous.then(() => this.deliver(target, json, what));
+        this.queues.set(target, next);
+    }
+    /** Waits for every queued message, at most `maxWaitMs`; then gives up on the rest. */
+    async close(maxWaitMs) {
+        const pending = [...this.queues.entries()];
+        let timer;
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve('late'), maxWaitMs);
+        });
+        const settled = new Set();
+        const all = Promise.all(pending.map(([target, queue]) => queue.then(() => settled.add(target))));
+        const result = await Promise.race([all.then(() => 'done'), deadline]);
+        clearTimeout(timer);
+        this.stop.abort();
+        if (result === 'done')
+            return;
+        for (const [target] of pending) {
+            if (!settled.has(target))
+                this.report(target, `Gave up on the notification to ${target.label}: it was still being sent ${Number((maxWaitMs / 1000).toFixed(1))} s after the run ended.`);
+        }
+    }
+    async deliver(target, json, what) {
+        try {
+            for (let attempt = 0;; attempt++) {
+                if (this.stop.signal.aborted)
+                    return;
+                const result = await this.attempt(target, json);
+                if (result.ok)
+                    return;
+                const superseded = (this.queued.get(target) ?? 0) > 1;
+                if (!result.retry || attempt >= this.retries || superseded) {
+                    this.report(target, `Could not send the ${what} notification to ${target.label}: ${result.problem}${attempt > 0 ? ` (after ${attempt + 1} tries)` : ''}. The run goes on without it.`);
+                    return;
+                }
+                await this.options.clock.sleep(result.retryAfterMs ?? this.retryDelayMs * 2 ** attempt, this.stop.signal);
+            }
+        }
+        catch {
+            // Stopped by close(): reported there.
+        }
+        finally {
+            this.queued.set(target, (this.queued.get(target) ?? 1) - 1);
+        }
+    }
+    async attempt(target, json) {
+        let response;
+        try {
+            response = await this.options.http({
+                method: 'POST',
+                url: target.url,
+                headers: { 'Content-Type': 'application/json; charset=utf-8', Accept: '*/*' },
+                body: json,
+                timeoutMs: this.timeoutMs,
+                signal: this.stop.signal
+            });
+        }
+        catch (error) {
+            const problem = error instanceof http/* TransportFailure */.Az
+                ? error.kind === 'timeout'
+                    ? `no answer within ${this.timeoutMs / 1000} s`
+                    : error.kind === 'connection' && /^E(NOTFOUND|AI_AGAIN)$/.test(error.detail)
+                        ? `the host name did not resolve (${error.detail})`
+                        : `${error.kind} (${error.detail})`
+                : 'the request failed';
+            return { ok: false, retry: true, problem };
+        }
+        if (response.status >= 200 && response.status < 300)
+            return { ok: true };
+        const retryAfterMs = retryAfterOf(response);
+        return {
+            ok: false,
+            retry: response.status === 429 || response.status >= 500,
+            problem: `HTTP ${response.status}${answerOf(response)}`,
+            ...(retryAfterMs !== undefined && { retryAfterMs })
+        };
+    }
+    report(target, message) {
+        if (this.warned.has(target))
+            this.options.info(message);
+        else {
+            this.warned.add(target);
+            this.options.warn(message);
+        }
+    }
+}
+function retryAfterOf(response) {
+    const value = response.headers['retry-after'];
+    if (!value || !/^\d{1,4}$/.test(value.trim()))
+        return undefined;
+    const ms = Number(value.trim()) * 1000;
+    return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+/** Slack and Discord answer errors with a short code ("invalid_blocks", "no_service"); quote only that. */
+function answerOf(response) {
+    const body = response.body.trim();
+    return /^[\w .,:-]{1,80}$/.test(body) ? ` "${body}"` : '';
+}
+
+;// CONCATENATED MODULE: ./src/listeners/webhooks.ts
+
+
+/** At the end, how long the step waits for notifications still on their way (the outcome, mostly). */
+const WEBHOOK_CLOSE_WAIT_MS = 5000;
+/**
+ * The approver's chat: a POST to each notify-webhook when the code is ready, at each reminder if
+ * notify-reminders asks, and once with the outcome. `on` only queues; the wait for approval goes
+ * on while the POSTs are in flight, and a failing webhook is a warning (see WebhookSender).
+ * A run that never showed a code (a refresh, or a failure before it) sends nothing: nobody was asked.
+ */
+function webhookListener(deps) {
+    const sender = new WebhookSender({
+        http: deps.http,
+        clock: deps.clock,
+        warn: (message) => deps.runner.warning(message),
+        info: (message) => deps.runner.info(message)
+    });
+    let prompt;
+    const notify = (event, atMs, outcome) => {
+        const config = deps.config();
+        if (!prompt || !config)
+            return;
+        const notification = notificationOf(prompt, event, atMs, outcome);
+        for (const target of config.webhooks)
+            sender.send(target, webhookBody(target.kind, notification), event === 'ended' ? 'outcome' : event);
+    };
+    return {
+        on(event) {
+            switch (event.type) {
+                case 'code-ready':
+                    prompt = event.prompt;
+                    notify('code-ready', event.atMs);
+                    break;
+                case 'reminder':
+                    if (deps.config()?.reminders)
+                        notify('reminder', event.atMs);
+                    break;
+                case 'ended':
+                    notify('ended', event.outcome.atMs, event.outcome);
+                    break;
+                default:
+                    break;
+            }
+        },
+        close: () => sender.close(deps.closeWaitMs ?? WEBHOOK_CLOSE_WAIT_MS)
+    };
+}
+function notificationOf(prompt, event, atMs, outcome) {
+    const { device } = prompt;
+    return {
+        event,
+        atMs,
+        userCode: device.userCode,
+        verificationUri: device.verificationUri,
+        ...(device.verificationUriComplete && {
+            verificationUriComplete: device.verificationUriComplete
+        }),
+        expiresAtMs: prompt.deadlineMs,
+        clientId: prompt.clientId,
+        ...(prompt.scope && { scope: prompt.scope }),
+        origin: prompt.origin,
+        ...(outcome && {
+            outcome: {
+                ending: outcome.ending,
+                ...(outcome.approver && { approver: outcome.approver.name })
+            }
+        })
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -34132,12 +34840,12 @@ function describeApprover(approver) {
  * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
-async function run(deps) {
+async function main_run(deps) {
     const { runner, clock } = deps;
     let config;
     let quirks;
     const events = new FlowEvents((error) => runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`));
-    events.subscribe(...listenersFor(runner, () => config?.summary ?? true));
+    events.subscribe(...listenersFor(deps, () => config));
     try {
         config = readConfig(runner);
         // Before any request: a bad policy input must not cost anyone an approval.
@@ -34293,8 +35001,20 @@ function oauthContext(deps) {
     };
 }
 /** Everything the person sees: one listener per way of reaching them. */
-function listenersFor(runner, summaryEnabled) {
-    return [logListener(runner), noticeListener(runner), summaryListener(runner, summaryEnabled)];
+function listenersFor(deps, config) {
+    const { runner } = deps;
+    return [
+        logListener(runner),
+        qrListener(runner, () => config()?.qrCode ?? true),
+        noticeListener(runner),
+        summaryListener(runner, () => config()?.summary ?? true),
+        webhookListener({
+            runner,
+            http: deps.webhookHttp ?? deps.http,
+            clock: deps.clock,
+            config: () => config()?.notify
+        })
+    ];
 }
 
 

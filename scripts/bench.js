@@ -5,8 +5,10 @@
  *   - cold start of dist/index.js to its first error (module load + input validation)
  *   - time from spawn to the prompt in the log, against the embedded identity provider
  *   - a whole approval (spawn → prompt → approve over HTTP → outputs), interval 1 s
+ *   - from the prompt to the QR code drawn under it (the qrcode chunk loaded on first use)
  *   - the post step (dist/post.js): with nothing to revoke, and revoking at the embedded IdP
- *   - CPU cost of the parsers and of ten simulated minutes of polling (fake clock)
+ *   - CPU cost of the parsers, of the QR code and the webhook bodies, and of ten simulated
+ *     minutes of polling (fake clock)
  *   - CPU cost of judging an approval policy, and of the glob matcher on a hostile pattern
  *   - sealing a secret for GitHub (libsodium): the first call, which loads it, and the rest
  * The protocol modules are compiled with tsc into .tmp/bench first.
@@ -59,6 +61,7 @@ const idp = await startIdp({ interval: 1 })
 // 2 and 3. Time to prompt, and a whole approval.
 {
   const toPrompt = []
+  const toQr = []
   const whole = []
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now()
@@ -67,12 +70,16 @@ const idp = await startIdp({ interval: 1 })
     })
     const match = await run.waitFor(USER_CODE_LINE)
     toPrompt.push(performance.now() - started)
+    // The notice comes right after the drawing: the QR listener runs before the notice listener.
+    await run.waitFor(/^::notice title=Approval needed/m)
+    toQr.push(performance.now() - started - /** @type {number} */ (toPrompt.at(-1)))
     await idp.approve(/** @type {string} */ (match[1]))
     const result = await run.done
     if (result.code !== 0) throw new Error(`run ${i} failed: ${result.stdout}`)
     whole.push(result.elapsedMs)
   }
   record('spawn to prompt (discovery + device code)', toPrompt)
+  record('prompt to QR code drawn (loads the qrcode chunk)', toQr)
   record('whole approval, interval 1 s (spawn to outputs)', whole)
 }
 // 3b. The post step: nothing to revoke (a cancelled or failed main step), and one revocation.
@@ -127,6 +134,9 @@ const { parseDeviceAuthorization } = await load('src/oauth/device.js')
 const { parseTokenResponse } = await load('src/oauth/token.js')
 const { pollForTokens } = await load('src/oauth/poll.js')
 const { FakeClock } = await load('test-support/fakes.js')
+const { encodeQr } = await load('src/qr/encode.js')
+const { drawHalfBlocks } = await load('src/qr/half-blocks.js')
+const { webhookBody } = await load('src/notify/webhook-kind.js')
 
 const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
 const deviceBody = JSON.stringify({
@@ -196,6 +206,34 @@ record(
   ),
   'ops/s'
 )
+{
+  const link = 'https://id.example.com/device?user_code=WDJB-MJHT'
+  const samples = []
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now()
+    for (let i = 0; i < 200; i++) drawHalfBlocks(await encodeQr(link, 'L'))
+    samples.push((200 / (performance.now() - started)) * 1000)
+  }
+  record('QR code: encode + draw (half blocks)', samples, 'ops/s')
+  const notification = {
+    event: 'code-ready',
+    atMs: 0,
+    userCode: 'WDJB-MJHT',
+    verificationUri: 'https://id.example.com/device',
+    verificationUriComplete: link,
+    expiresAtMs: 600_000,
+    clientId: 'release-bot',
+    origin: { repository: 'octo/release', workflow: 'Release', runId: '1', actor: 'octocat' }
+  }
+  record(
+    'webhook bodies: Slack + Teams + Discord + JSON, stringified',
+    opsPerSecond(() => {
+      for (const kind of ['slack', 'teams', 'discord', 'json'])
+        JSON.stringify(webhookBody(kind, notification))
+    }, 20_000),
+    'ops/s'
+  )
+}
 {
   const samples = []
   for (let run = 0; run < RUNS; run++) {

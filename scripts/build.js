@@ -2,6 +2,12 @@
 // (the post step, action.yml `post:`), each with its chunks, and one licenses.txt for both. ncc
 // writes one entry per output directory as index.js, so each is built apart and then moved into
 // place. CI (check-dist.yml) rebuilds with this and fails on any difference.
+//
+// licenses.txt names every package bundled into either entry or any chunk. ncc's own --license
+// writes one file per chunk under one name (ncc 0.45), so a lazily loaded chunk's licenses
+// replaced the entry's; with two chunks (libsodium-wrappers, qrcode) one of them was always lost.
+// The module lists come from ncc's --stats-out instead; the format is the one ncc wrote: name,
+// license, text, a blank line between packages.
 import { execFileSync } from 'node:child_process'
 import {
   cpSync,
@@ -23,10 +29,39 @@ const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'
 const work = mkdtempSync(join(tmpdir(), 'device-flow-build-'))
 
 function build(entry, out) {
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '--license', 'licenses.txt'], {
-    cwd: root,
-    stdio: 'inherit'
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', entry, '-o', out, '--stats-out', join(out, 'stats.json')],
+    { cwd: root, stdio: 'inherit' }
+  )
+}
+
+/** The directories of the packages a build bundled, from its stats. */
+function bundledPackages(out) {
+  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'))
+  const dirs = new Set()
+  for (const module of stats.modules ?? []) {
+    // "./node_modules/@actions/core/lib/core.js" → "./node_modules/@actions/core"
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(String(module.name ?? ''))
+    if (match) dirs.add(join(root, match[1] ?? ''))
+  }
+  return dirs
+}
+
+function licensesOf(dirs) {
+  const entries = [...dirs].map((dir) => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name))
+    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : ''
+    const license = typeof manifest.license === 'string' ? manifest.license : 'see package.json'
+    return { name: String(manifest.name), text: `${manifest.name}\n${license}\n${text}` }
   })
+  // One entry per package name (a package bundled in two versions keeps the first found).
+  const byName = new Map(entries.map((entry) => [entry.name, entry]))
+  const sorted = [...byName.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+  )
+  return `${sorted.map((entry) => entry.text).join('\n\n')}\n`
 }
 
 try {
@@ -35,7 +70,7 @@ try {
   rmSync(dist, { recursive: true, force: true })
   cpSync(join(work, 'main'), dist, { recursive: true })
   for (const file of readdirSync(join(work, 'post'))) {
-    if (file === 'package.json' || file === 'licenses.txt') continue
+    if (file === 'package.json' || file === 'stats.json') continue
     const target = file === 'index.js' ? 'post.js' : file
     // A lazily loaded chunk keeps its name (index.js refers to it by name): two with one name
     // would overwrite each other.
@@ -45,15 +80,13 @@ try {
       )
     renameSync(join(work, 'post', file), join(dist, target))
   }
-  // ncc 0.45 writes the licenses of a lazily loaded chunk over those of the entry (the main
-  // build's licenses.txt then names libsodium-wrappers only). The post build has the same
-  // packages as the main entry without the chunk: together they name every bundled package.
-  const main = readFileSync(join(work, 'main', 'licenses.txt'), 'utf8')
-  const post = readFileSync(join(work, 'post', 'licenses.txt'), 'utf8')
-  writeFileSync(
-    join(dist, 'licenses.txt'),
-    post.includes(main) ? post : `${post.trimEnd()}\n\n${main.trimStart()}`
-  )
+  rmSync(join(dist, 'stats.json'))
+  const packages = new Set([
+    ...bundledPackages(join(work, 'main')),
+    ...bundledPackages(join(work, 'post'))
+  ])
+  if (packages.size === 0) throw new Error('the ncc stats list no package from node_modules')
+  writeFileSync(join(dist, 'licenses.txt'), licensesOf(packages))
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -29,11 +29,8 @@ const runner: Runner = {
   }
 }
 
-const http = traceHttp(
-  createHttpTransport('device-flow-action'),
-  (message) => core.debug(message),
-  Date.now
-)
-await run({ runner, http, clock: systemClock, signal: controller.signal })
+const transport = createHttpTransport('device-flow-action')
+const http = traceHttp(transport, (message) => core.debug(message), Date.now)
+await run({ runner, http, webhookHttp: transport, clock: systemClock, signal: controller.signal })
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref()

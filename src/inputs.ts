@@ -1,6 +1,8 @@
 import { InputError } from './errors.js'
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.js'
 import type { EndpointInputs } from './oauth/endpoints.js'
+import { readWebhooks } from './notify/inputs.js'
+import type { WebhookTarget } from './notify/sender.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/index.js'
 import type { InputSource } from './runner/runner.js'
@@ -48,6 +50,15 @@ export interface Config {
   readonly expiryWarningDays: number
   /** refresh-token-expires-at: when the stored refresh token expires, if the workflow knows. */
   readonly refreshTokenExpiresAtMs?: number
+  /** Webhooks to tell the approver (code-ready, reminders when asked, the outcome). */
+  readonly notify: NotifyConfig
+  /** Draw a QR code of the verification link in the log. */
+  readonly qrCode: boolean
+}
+
+export interface NotifyConfig {
+  readonly webhooks: readonly WebhookTarget[]
+  readonly reminders: boolean
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
@@ -75,6 +86,7 @@ export function readConfig(source: InputSource): Config {
   if (clientSecret) source.setSecret(clientSecret)
   if (refreshToken) source.setSecret(refreshToken)
   if (clientPrivateKey) maskKey(clientPrivateKey, source)
+  const webhooks = readWebhooks(source.getInput('notify-webhook'), (url) => source.setSecret(url))
 
   const provider = readProvider(source.getInput('provider'))
   const clientId = source.getInput('client-id')
@@ -129,7 +141,12 @@ export function readConfig(source: InputSource): Config {
       source.getInput('refresh-token-expiry-warning-days'),
       7
     ),
-    ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs })
+    ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs }),
+    notify: {
+      webhooks,
+      reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
+    },
+    qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
   }
 }
 

@@ -25,7 +25,9 @@ import type { HttpTransport } from './oauth/http.js'
 import { quirksFor, type ProviderQuirks } from './providers/index.js'
 import { logListener } from './listeners/log.js'
 import { noticeListener } from './listeners/notice.js'
+import { qrListener } from './listeners/qr.js'
 import { summaryListener } from './listeners/summary.js'
+import { webhookListener } from './listeners/webhooks.js'
 import { publishTokens, refreshTokenToStore } from './runner/outputs.js'
 import type { PromptContext } from './runner/prompt.js'
 import type { Runner } from './runner/runner.js'
@@ -38,6 +40,8 @@ export interface Deps {
   /** Aborted on SIGINT/SIGTERM: every wait and request stops. */
   readonly signal: AbortSignal
   readonly requestTimeoutMs?: number
+  /** For the notify-webhook POSTs: untraced, since a webhook URL's path is its secret. Default: http. */
+  readonly webhookHttp?: HttpTransport
 }
 
 /**
@@ -53,7 +57,7 @@ export async function run(deps: Deps): Promise<Ending> {
   const events = new FlowEvents((error) =>
     runner.warning(`A listener failed: ${error instanceof Error ? error.message : String(error)}`)
   )
-  events.subscribe(...listenersFor(runner, () => config?.summary ?? true))
+  events.subscribe(...listenersFor(deps, () => config))
   try {
     config = readConfig(runner)
     // Before any request: a bad policy input must not cost anyone an approval.
@@ -251,6 +255,18 @@ function oauthContext(deps: Deps): OAuthContext {
 }
 
 /** Everything the person sees: one listener per way of reaching them. */
-function listenersFor(runner: Runner, summaryEnabled: () => boolean): FlowListener[] {
-  return [logListener(runner), noticeListener(runner), summaryListener(runner, summaryEnabled)]
+function listenersFor(deps: Deps, config: () => Config | undefined): FlowListener[] {
+  const { runner } = deps
+  return [
+    logListener(runner),
+    qrListener(runner, () => config()?.qrCode ?? true),
+    noticeListener(runner),
+    summaryListener(runner, () => config()?.summary ?? true),
+    webhookListener({
+      runner,
+      http: deps.webhookHttp ?? deps.http,
+      clock: deps.clock,
+      config: () => config()?.notify
+    })
+  ]
 }

@@ -19,10 +19,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   runner: ['base', 'text', 'oauth'],
   providers: ['base', 'text', 'oauth'],
   secrets: ['base', 'text', 'oauth'],
+  // The QR drawing and the webhook messages and sender: pure, below the inputs that name them.
+  qr: ['base'],
+  notify: ['base', 'text', 'oauth', 'runner'],
   // secrets: store-refresh-token is parsed (secrets/target.ts) where the inputs are read.
-  inputs: ['base', 'text', 'oauth', 'runner', 'providers', 'secrets'],
+  inputs: ['base', 'text', 'oauth', 'runner', 'providers', 'secrets', 'notify'],
   flow: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'secrets', 'policy'],
-  listeners: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow'],
+  listeners: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow', 'notify', 'qr'],
   policy: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs'],
   lifecycle: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow'],
   post: [
@@ -48,6 +51,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'listeners',
     'policy',
     'lifecycle',
+    'notify',
+    'qr',
     // post.ts, the post step's entry, runs src/post.
     'post'
   ]

@@ -1,0 +1,95 @@
+import type { Clock } from '../clock.js'
+import type { FlowEvent, FlowListener, Outcome } from '../flow/events.js'
+import type { NotifyConfig } from '../inputs.js'
+import type { Notification, NotificationEvent } from '../notify/notification.js'
+import { WebhookSender } from '../notify/sender.js'
+import { webhookBody } from '../notify/webhook-kind.js'
+import type { HttpTransport } from '../oauth/http.js'
+import type { PromptContext } from '../runner/prompt.js'
+import type { Runner } from '../runner/runner.js'
+
+/** At the end, how long the step waits for notifications still on their way (the outcome, mostly). */
+export const WEBHOOK_CLOSE_WAIT_MS = 5000
+
+export interface WebhookListenerDeps {
+  readonly runner: Pick<Runner, 'warning' | 'info'>
+  readonly http: HttpTransport
+  readonly clock: Clock
+  /** Read when the code is ready: the inputs are read after the listeners subscribe. */
+  readonly config: () => NotifyConfig | undefined
+  readonly closeWaitMs?: number
+}
+
+/**
+ * The approver's chat: a POST to each notify-webhook when the code is ready, at each reminder if
+ * notify-reminders asks, and once with the outcome. `on` only queues; the wait for approval goes
+ * on while the POSTs are in flight, and a failing webhook is a warning (see WebhookSender).
+ * A run that never showed a code (a refresh, or a failure before it) sends nothing: nobody was asked.
+ */
+export function webhookListener(deps: WebhookListenerDeps): FlowListener {
+  const sender = new WebhookSender({
+    http: deps.http,
+    clock: deps.clock,
+    warn: (message) => deps.runner.warning(message),
+    info: (message) => deps.runner.info(message)
+  })
+  let prompt: PromptContext | undefined
+  const notify = (event: NotificationEvent, atMs: number, outcome?: Outcome): void => {
+    const config = deps.config()
+    if (!prompt || !config) return
+    const notification = notificationOf(prompt, event, atMs, outcome)
+    for (const target of config.webhooks)
+      sender.send(
+        target,
+        webhookBody(target.kind, notification),
+        event === 'ended' ? 'outcome' : event
+      )
+  }
+  return {
+    on(event: FlowEvent): void {
+      switch (event.type) {
+        case 'code-ready':
+          prompt = event.prompt
+          notify('code-ready', event.atMs)
+          break
+        case 'reminder':
+          if (deps.config()?.reminders) notify('reminder', event.atMs)
+          break
+        case 'ended':
+          notify('ended', event.outcome.atMs, event.outcome)
+          break
+        default:
+          break
+      }
+    },
+    close: () => sender.close(deps.closeWaitMs ?? WEBHOOK_CLOSE_WAIT_MS)
+  }
+}
+
+export function notificationOf(
+  prompt: PromptContext,
+  event: NotificationEvent,
+  atMs: number,
+  outcome?: Outcome
+): Notification {
+  const { device } = prompt
+  return {
+    event,
+    atMs,
+    userCode: device.userCode,
+    verificationUri: device.verificationUri,
+    ...(device.verificationUriComplete && {
+      verificationUriComplete: device.verificationUriComplete
+    }),
+    expiresAtMs: prompt.deadlineMs,
+    clientId: prompt.clientId,
+    ...(prompt.scope && { scope: prompt.scope }),
+    origin: prompt.origin,
+    ...(outcome && {
+      outcome: {
+        ending: outcome.ending,
+        ...(outcome.approver && { approver: outcome.approver.name })
+      }
+    })
+  }
+}

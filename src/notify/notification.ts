@@ -1,0 +1,88 @@
+import type { RunOrigin } from '../runner/prompt.js'
+import { plainText } from './foreign-text.js'
+import type { Ending } from '../runner/summary.js'
+
+/**
+ * What a webhook tells the approver, before it is shaped for Slack, Teams, Discord or plain
+ * JSON. It holds only what the approver is meant to see: the user code and the links are for
+ * them; a token, the device code or a client secret has no field here and so cannot be sent.
+ */
+export type NotificationEvent = 'code-ready' | 'reminder' | 'ended'
+
+export interface Notification {
+  readonly event: NotificationEvent
+  readonly atMs: number
+  readonly userCode: string
+  readonly verificationUri: string
+  readonly verificationUriComplete?: string
+  /** When the wait ends: the code's expiry or the timeout input, whichever comes first. */
+  readonly expiresAtMs: number
+  readonly clientId: string
+  readonly scope?: string
+  readonly origin: RunOrigin
+  /** Only on `ended`. */
+  readonly outcome?: NotificationOutcome
+}
+
+export interface NotificationOutcome {
+  readonly ending: Ending
+  /** Who approved, as the provider names them. */
+  readonly approver?: string
+}
+
+/** The headline of a message: what happened, in a few words. */
+export function headlineOf(notification: Notification): string {
+  if (notification.event === 'code-ready') return 'Approval needed'
+  if (notification.event === 'reminder') return 'Still waiting for approval'
+  const ending = notification.outcome?.ending ?? 'failed'
+  return OUTCOME_HEADLINES[ending]
+}
+
+const OUTCOME_HEADLINES: Readonly<Record<Ending, string>> = {
+  approved: 'Approved',
+  refreshed: 'Refreshed without asking',
+  denied: 'Denied',
+  refused: 'Refused by the approval policy',
+  expired: 'The code expired',
+  'timed-out': 'Timed out',
+  cancelled: 'Cancelled',
+  failed: 'Failed'
+}
+
+/**
+ * One sentence for the body. No provider or error text: an outcome's details stay in the run's
+ * log, where they are masked; the message links there.
+ */
+export function sentenceOf(notification: Notification): string {
+  const outcome = notification.outcome
+  switch (notification.event) {
+    case 'code-ready':
+      return 'A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.'
+    case 'reminder':
+      return 'The run is still waiting. Open the link and enter the code before it expires.'
+    case 'ended':
+      switch (outcome?.ending) {
+        case 'approved':
+          return outcome.approver
+            ? `Approved by ${plainText(outcome.approver, 100)}. The run goes on with that token.`
+            : 'Approved. The run goes on with that token.'
+        case 'denied':
+          return 'The request was denied at the sign-in page. The run stopped.'
+        case 'expired':
+          return 'Nobody approved before the code expired. The run stopped.'
+        case 'timed-out':
+          return 'Nobody approved within the timeout. The run stopped.'
+        case 'cancelled':
+          return 'The run was cancelled. The code can no longer be used.'
+        case 'refreshed':
+          return 'A stored refresh token was used; nobody needed to approve.'
+        default:
+          return 'The run failed; its log says why. The code can no longer be used.'
+      }
+  }
+}
+
+/** Whether the code is still worth opening: only while the run waits. */
+export function isWaiting(notification: Notification): boolean {
+  return notification.event !== 'ended'
+}
