@@ -233,7 +233,8 @@ describe('run: approvals: 2', () => {
     const notices = runner.logs.filter((entry) => entry.level === 'notice')
     expect(notices.map((notice) => notice.title)).toEqual([
       'Approval 1 of 2: enter code CODE-0001',
-      'Approval 2 of 2: enter code CODE-0002'
+      'Approval 2 of 2: enter code CODE-0002',
+      'Approved by alice and bob'
     ])
     expect(notices[1]?.message).toMatch(/^Approval 2 of 2: a different person \(not alice\)\. Open/)
   })

@@ -48,6 +48,15 @@ export function outcomeNoticeOf(
         ? approver.name
         : `${approver.name} (subject ${approver.subject})`
       : undefined
+    // approvals: N names everyone; the tokens are the first one's.
+    const all = outcome.approvers && outcome.approvers.length > 1 ? outcome.approvers : undefined
+    if (all) {
+      const names = all.map((one) => one.name).join(' and ')
+      return {
+        title: `Approved by ${names}`,
+        message: `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
+      }
+    }
     return {
       title: who ? `Approved by ${approver?.name}` : 'Approved',
       message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
