@@ -138,7 +138,7 @@ class WaitEndedError extends ActionError {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6513);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(449);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5277);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
@@ -167,7 +167,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6513:
+/***/ 449:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -175,6 +175,39 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
+
+;// CONCATENATED MODULE: ./src/flow/approvals.ts
+/**
+ * approvals: N different people, one after the other, each with a fresh code and prompt. The
+ * tokens output are the first approver's; every later approval's tokens are revoked the moment
+ * it is accepted. When any later step ends the run (a refusal, a denial, an expired code, a
+ * cancel), nothing is output, so the first approver's tokens are revoked too.
+ */
+async function approveInTurn(approvals, approveOnce, discard) {
+    const all = [];
+    try {
+        for (let number = 1; number <= approvals; number++) {
+            const earlier = all.map((approval) => ({
+                subject: approval.subject ?? '',
+                name: approval.approver?.name ?? approval.subject ?? 'someone'
+            }));
+            const approval = await approveOnce({ number, of: approvals }, earlier);
+            all.push(approval);
+            if (number > 1)
+                await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`);
+        }
+    }
+    catch (error) {
+        const first = all[0];
+        if (first && approvals > 1)
+            await discard(first.tokens, `approval 1's (${nameOf(first)})`);
+        throw error;
+    }
+    return { first: all[0], all };
+}
+function nameOf(approval) {
+    return approval.approver?.name ?? approval.subject ?? 'unknown approver';
+}
 
 ;// CONCATENATED MODULE: ./src/flow/client.ts
 /**
@@ -1583,6 +1616,10 @@ function describeOrigin(origin) {
         parts.push((0,safe_text/* safe */.gB) `started by ${origin.actor}`);
     return (0,safe_text/* joinSafe */.e)(parts, ' · ');
 }
+/** Policy text holds the workflow's own patterns and earlier approvers' names: foreign text. */
+function shownPolicy(text) {
+    return (0,safe_text/* safeText */.Hk)(text, { maxLength: 300 });
+}
 /** The action's own text. */
 const RULE = '─'.repeat(64);
 /** Times the action formats itself: its own text. */
@@ -1598,6 +1635,7 @@ function promptLines(ctx, nowMs) {
     const lines = [
         (0,safe_text/* safe */.gB) `┌${RULE}`,
         (0,safe_text/* safe */.gB) `│ Approval needed: sign in at the provider and enter the code.`,
+        ...(ctx.approval ? [(0,safe_text/* safe */.gB) `│ ${shownPolicy(ctx.approval.heading)}.`] : []),
         (0,safe_text/* safe */.gB) `│`,
         (0,safe_text/* safe */.gB) `│   1. Open   ${device.verificationUri}`,
         (0,safe_text/* safe */.gB) `│   2. Enter  ${device.userCode}`
@@ -1612,6 +1650,10 @@ function promptLines(ctx, nowMs) {
     if (ctx.origin.runUrl)
         lines.push((0,safe_text/* safe */.gB) `│            ${ctx.origin.runUrl}`);
     lines.push((0,safe_text/* safe */.gB) `│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
+    if (ctx.policy?.length) {
+        lines.push((0,safe_text/* safe */.gB) `│`);
+        ctx.policy.forEach(({ label, text }, index) => lines.push((0,safe_text/* safe */.gB) `│   ${index === 0 ? (0,safe_text/* safe */.gB) `Policy  ` : (0,safe_text/* safe */.gB) `        `} ${shownPolicy(label)}: ${shownPolicy(text)}`));
+    }
     if (device.message)
         lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   The provider says: ${device.message}`);
     lines.push((0,safe_text/* safe */.gB) `│`, (0,safe_text/* safe */.gB) `│   Approve only if you expected this request from this run.`, (0,safe_text/* safe */.gB) `└${RULE}`);
@@ -1630,13 +1672,16 @@ function noticeOf(ctx, nowMs) {
     const scope = ctx.scope ? (0,safe_text/* safe */.gB) ` (scope: ${ctx.scope})` : '';
     const asked = origin ? (0,safe_text/* safe */.gB) ` Asked by ${origin}.` : '';
     return {
-        title: (0,safe_text/* safe */.gB) `Approval needed: enter code ${device.userCode}`,
-        message: (0,safe_text/* safe */.gB) `Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
+        title: ctx.approval
+            ? (0,safe_text/* safe */.gB) `Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
+            : (0,safe_text/* safe */.gB) `Approval needed: enter code ${device.userCode}`,
+        message: (0,safe_text/* safe */.gB) `${ctx.approval ? (0,safe_text/* safe */.gB) `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
     };
 }
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 function reminderLine(ctx, nowMs) {
-    return (0,safe_text/* safe */.gB) `Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`;
+    const which = ctx.approval ? (0,safe_text/* safe */.gB) ` ${ctx.approval.number} of ${ctx.approval.of}` : '';
+    return (0,safe_text/* safe */.gB) `Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`;
 }
 /** Says when a reminder is due: once a minute. */
 class ReminderSchedule {
@@ -1711,7 +1756,9 @@ const LONG = { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic };
  * reminder a minute), poll until a person approves (§3.4–3.5). Ends in tokens or a thrown
  * WaitEndedError (denied, expired, timed out), CancelledError or OAuthError.
  */
-async function deviceLogin(ctx, runner, events, config, metadata, client, quirks) {
+async function deviceLogin(ctx, runner, events, config, metadata, client, quirks, 
+/** Which approval this is, and the policy in force, for the prompt. */
+shown = {}) {
     const { clock } = ctx;
     const device = await requestDeviceAuthorization(ctx, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, client, {
         ...(config.scope && { scope: config.scope }),
@@ -1736,7 +1783,8 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
         deadlineMs: deadlines.deadlineMs,
         ...(deadlines.expiresAtMs !== undefined &&
             deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
-        origin: runOrigin(runner.env)
+        origin: runOrigin(runner.env),
+        ...shown
     };
     await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
     // The id_token is verified after the approval; load its library while the person reads the code.
@@ -1768,326 +1816,6 @@ async function deviceLogin(ctx, runner, events, config, metadata, client, quirks
     return { tokens, shownAtMs, approvedAtMs: clock.now() };
 }
 
-;// CONCATENATED MODULE: ./src/flow/events.ts
-/**
- * Hands every event to every listener, in the order they subscribed. A listener that fails is
- * reported and the others still hear the event: a way of reaching the approver that breaks must
- * not stop the flow.
- */
-class FlowEvents {
-    onListenerError;
-    listeners = [];
-    constructor(onListenerError) {
-        this.onListenerError = onListenerError;
-    }
-    subscribe(...listeners) {
-        this.listeners.push(...listeners);
-    }
-    async emit(event) {
-        for (const listener of this.listeners) {
-            try {
-                await listener.on(event);
-            }
-            catch (error) {
-                this.onListenerError(error);
-            }
-        }
-    }
-    async close() {
-        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
-        for (const result of closed)
-            if (result.status === 'rejected')
-                this.onListenerError(result.reason);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/flow/advice.ts
-/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
-function standardAdvice(body, kind) {
-    switch (body.error) {
-        case 'invalid_client':
-            return kind === 'device-authorization' || kind === 'device-token'
-                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
-                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
-        case 'invalid_scope':
-            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
-        case 'invalid_target':
-            return 'The provider does not know the requested resource: check the resource and audience inputs.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? 'The provider does not support refresh tokens for this client.'
-                : 'The provider does not support the device flow for this client.';
-        case 'unsupported_token_type':
-            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
-                : 'The device code is no longer valid: it expired, or was already used.';
-        case 'invalid_request':
-            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
-        case 'server_error':
-        case 'temporarily_unavailable':
-            return 'The provider is failing; try again later.';
-        default:
-            return undefined;
-    }
-}
-/** The provider's own advice first (its console, its codes), then the standard's. */
-function adviceFor(body, kind, advisors) {
-    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-}
-
-;// CONCATENATED MODULE: ./src/flow/failure.ts
-
-
-
-
-
-
-/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
-function failureOf(error, quirks) {
-    if (error instanceof errors/* CancelledError */.cc)
-        return { ending: 'cancelled', message: error.message };
-    if (error instanceof errors/* WaitEndedError */.Ys)
-        return { ending: error.ending, message: error.message };
-    if (error instanceof errors/* ActionError */.lZ)
-        return { ending: 'failed', message: explainError(error, quirks) };
-    return {
-        ending: 'failed',
-        message: `Unexpected error: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
-        ...(error instanceof Error && error.stack && { stack: error.stack })
-    };
-}
-/**
- * An error's message with what to do about it. The protocol code says what happened; the advice
- * depends on the provider and the inputs, which only the flow knows.
- */
-function explainError(error, quirks) {
-    if (error instanceof ClientKeyError)
-        return new errors/* InputError */.dz('client-private-key', error.message).message;
-    if (error instanceof RefreshRefusedError) {
-        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
-    }
-    if (error instanceof errors/* OAuthError */.W5) {
-        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
-        const page = errorPageOf(error.body);
-        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
-    }
-    return error.message;
-}
-
-;// CONCATENATED MODULE: ./src/oauth/identity.ts
-
-
-
-
-/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
-const MAX_SUBJECT_LENGTH = 255;
-const MAX_NAME_LENGTH = 200;
-class ApproverError extends errors/* ActionError */.lZ {
-    name = 'ApproverError';
-}
-/**
- * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
- * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
- * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
- * identifier (too long, not ASCII, or a workflow command the next step could echo).
- */
-function approverFromClaims(claims, 
-/** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
-source = 'ID token') {
-    const subject = claims['sub'];
-    if (typeof subject !== 'string' || subject === '')
-        return undefined;
-    checkSubject(subject, source);
-    const username = nonEmptyString(claims['preferred_username']);
-    const email = nonEmptyString(claims['email']);
-    const emailVerified = claims['email_verified'] === true;
-    const shownSubject = (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH });
-    let note;
-    if (!username && email && !emailVerified) {
-        note = `The ${source} names the email ${(0,safe_text/* safeText */.Hk)(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : (0,safe_text/* safeText */.Hk)(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`;
-    }
-    const name = username ?? (emailVerified ? email : undefined);
-    return {
-        name: name ? (0,safe_text/* safeText */.Hk)(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
-        subject,
-        shownSubject,
-        ...(note && { note })
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-/** The subject is output whole, so it must be one that can be output and compared whole. */
-function checkSubject(subject, source) {
-    const problem = subject.length > MAX_SUBJECT_LENGTH
-        ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
-        : !/^[\x20-\x7E]+$/.test(subject)
-            ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
-            : (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
-                ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
-                : undefined;
-    if (problem) {
-        throw new ApproverError(`The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`);
-    }
-}
-/**
- * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
- * the answer must be about the same person (OpenID Connect Core §5.3.2).
- */
-async function fetchApprover(ctx, api, accessToken, expectedSubject) {
-    const read = await getJson(ctx, api.endpoint, {
-        ...api.headers,
-        Authorization: `Bearer ${accessToken}`
-    });
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
-    const fields = read.fields;
-    const subject = fields[api.subjectField];
-    const subjectText = typeof subject === 'number' ? String(subject) : subject;
-    if (typeof subjectText !== 'string' || subjectText === '') {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
-    }
-    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
-    }
-    const claims = api.nameField === 'preferred_username'
-        ? fields
-        : { ...fields, preferred_username: fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name);
-}
-
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-
-/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
-function maskTokens(runner, tokens) {
-    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
-        if (secret)
-            runner.setSecret(secret);
-    }
-}
-/**
- * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
- * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
- * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
- * first run from an empty secret.
- */
-function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
-    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
-    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
-}
-/** Sets the step outputs. Values the provider did not return stay unset. */
-function publishTokens(runner, tokens, options) {
-    maskTokens(runner, tokens);
-    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
-    // It may be the refresh-token input: masked here too, not only where it was read.
-    if (refreshToken.value)
-        runner.setSecret(refreshToken.value);
-    runner.setOutput('access-token', tokens.accessToken);
-    if (refreshToken.value)
-        runner.setOutput('refresh-token', refreshToken.value);
-    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
-    if (tokens.idToken)
-        runner.setOutput('id-token', tokens.idToken);
-    if (tokens.tokenType)
-        runner.setOutput('token-type', tokens.tokenType);
-    if (tokens.expiresInSeconds !== undefined) {
-        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
-        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
-    }
-    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
-        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
-    }
-    if (tokens.scope)
-        runner.setOutput('scope', tokens.scope);
-    if (options.approver) {
-        runner.setOutput('approver', options.approver.name);
-        runner.setOutput('approver-subject', options.approver.subject);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/flow/identify.ts
-
-
-
-
-
-
-/**
- * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
- * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
- * (no keys known) is withheld from the outputs.
- */
-async function identify(ctx, runner, config, metadata, received) {
-    maskTokens(runner, received);
-    let tokens = received;
-    let approver;
-    if (tokens.idToken) {
-        if (metadata.issuer && metadata.jwksUri) {
-            const claims = await verifyIdToken(ctx, tokens.idToken, {
-                issuer: metadata.issuer,
-                clientId: config.clientId,
-                jwksUri: metadata.jwksUri,
-                ...(config.clientSecret && { clientSecret: config.clientSecret })
-            });
-            approver = approverFromClaims(claims, 'ID token');
-        }
-        else {
-            const { idToken: _withheld, ...rest } = tokens;
-            tokens = rest;
-            runner.warning((0,safe_text/* safe */.gB) `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`);
-        }
-    }
-    const api = userApiOf(config, metadata);
-    if (!approver && api && !usableAsBearer(tokens)) {
-        // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
-        const type = tokens.tokenType === undefined
-            ? (0,safe_text/* safe */.gB) `no token_type`
-            : (0,safe_text/* safe */.gB) `token_type "${(0,safe_text/* safeText */.Hk)(tokens.tokenType, { maxLength: 40 })}"`;
-        runner.warning((0,safe_text/* safe */.gB) `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${(0,safe_text/* safeText */.Hk)(api.endpoint.name)} who approved. The token is output as it came.`);
-    }
-    else if (!approver && api) {
-        try {
-            approver = await fetchApprover(ctx, api, tokens.accessToken);
-        }
-        catch (error) {
-            if (error instanceof errors/* CancelledError */.cc)
-                throw error;
-            runner.warning((0,safe_text/* safe */.gB) `Could not find out who approved: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
-        }
-    }
-    if (approver?.note)
-        runner.warning((0,safe_text/* safeText */.Hk)(approver.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
-    if (!approver && !api) {
-        runner.notice((0,safe_text/* safe */.gB) `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`, (0,safe_text/* safe */.gB) `Approver unknown`);
-    }
-    return { tokens, ...(approver && { approver }) };
-}
-/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
-function userApiOf(config, metadata) {
-    if (metadata.userinfoEndpoint) {
-        return {
-            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
-            nameField: 'preferred_username',
-            subjectField: 'sub'
-        };
-    }
-    return config.provider.userApi?.(metadata.tokenEndpoint);
-}
-
-;// CONCATENATED MODULE: ./src/flow/normalize.ts
-/** Tokens as the provider sent them, in the RFC's form. */
-function normalizeTokens(config, received) {
-    const tokens = config.provider.normalizeTokens?.(received) ?? received;
-    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
-    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/github-api.ts
 /** GitHub's REST API, for the requests the action makes to it outside OAuth: revocation, secrets. */
 /** Where the API is: the runner's GITHUB_API_URL (a GitHub Enterprise Server's /api/v3 too), else github.com's. */
@@ -2099,6 +1827,137 @@ const GITHUB_API_HEADERS = {
     Accept: 'application/vnd.github+json',
     'X-GitHub-Api-Version': '2022-11-28'
 };
+
+;// CONCATENATED MODULE: ./src/oauth/revoke.ts
+
+
+
+
+
+
+
+
+
+const DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
+/**
+ * RFC 7009 §2.1: POSTs `token` and `token_type_hint` to the revocation endpoint, authenticated as
+ * at the token endpoint (the same ClientCredentials). Retried on 5xx and network failures:
+ * revoking twice is harmless.
+ */
+async function revokeToken(ctx, endpoint, client, token, tokenTypeHint, options = {}) {
+    return settle(async () => {
+        const read = await sendAuthenticated(ctx, endpoint, client, new URLSearchParams({ token, token_type_hint: tokenTypeHint }), {
+            retryMaybeDelivered: true,
+            maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS
+        });
+        // RFC 7009 §2.2: "The content of the response body is ignored by the client".
+        if (read.status === 200)
+            return { kind: 'revoked' };
+        const error = (0,oauth_response/* oauthErrorOf */.zi)(read);
+        // RFC 7009 §2.2.1: 503 is "try later" (with Retry-After, perhaps); so is any 5xx here.
+        if (read.status >= 500 || error?.error === 'temporarily_unavailable')
+            return unavailable(endpoint, read, error);
+        if (error) {
+            const message = providerSaid(endpoint, read.status, error);
+            return error.error === 'unsupported_token_type'
+                ? { kind: 'unsupported-token-type', message }
+                : { kind: 'refused', message, status: read.status, error };
+        }
+        return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 200').message };
+    });
+}
+/**
+ * Deviation (GitHub): no RFC 7009 endpoint. `DELETE /applications/{client_id}/token` with the
+ * app's client id and secret as Basic credentials and `{"access_token": …}` as the body; 204 when
+ * done. It revokes access tokens only: a GitHub App's refresh token ends only with the whole
+ * grant (DELETE /applications/{client_id}/grant), which would sign the user out of the app
+ * everywhere, so the action never does that.
+ * https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-token
+ */
+async function revokeGitHubToken(ctx, apiUrl, clientId, clientSecret, accessToken, options = {}) {
+    const endpoint = {
+        name: 'GitHub token revocation API',
+        url: `${apiUrl.replace(/\/+$/, '')}/applications/${encodeURIComponent(clientId)}/token`
+    };
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+    return settle(async () => {
+        const read = await withRetries(ctx, endpoint, () => sendJson(ctx, endpoint, 'DELETE', { ...GITHUB_API_HEADERS, Authorization: `Basic ${basic}` }, { access_token: accessToken }), {
+            attempts: 3,
+            retryMaybeDelivered: true,
+            maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS
+        });
+        if (read.status === 204 || read.status === 200)
+            return { kind: 'revoked' };
+        if (read.status >= 500)
+            return unavailable(endpoint, read, undefined);
+        const said = gitHubMessage(read);
+        const where = capitalize((0,errors/* describeEndpoint */.N2)(endpoint));
+        if (read.status === 401 || read.status === 403 || read.status === 404) {
+            return {
+                kind: 'refused',
+                status: read.status,
+                // GitHub answers 404 for credentials it does not accept, as for an app it does not know.
+                message: `${where} answered HTTP ${read.status}${said}: GitHub did not accept the app's client credentials (its Client ID and a current client secret), or does not know the app.`
+            };
+        }
+        if (read.status === 422) {
+            return {
+                kind: 'refused',
+                status: read.status,
+                message: `${where} answered HTTP 422${said}: GitHub did not accept the token for revocation; it may already be revoked or expired.`
+            };
+        }
+        return { kind: 'failed', message: unusableResponse(endpoint, read, 'HTTP 204').message };
+    });
+}
+/**
+ * What the provider said, as a sentence for the log. What to do about it depends on the inputs
+ * and is the caller's to add (see src/post/advice.ts).
+ */
+function providerSaid(endpoint, status, error) {
+    const said = error.errorDescription
+        ? `: ${(0,safe_text/* safeText */.Hk)(error.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, '')}`
+        : '';
+    return `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered "${(0,safe_text/* safeText */.Hk)(error.error)}" (HTTP ${status})${said}.`;
+}
+/** GitHub's error bodies are {"message": …, "documentation_url": …}. */
+function gitHubMessage(read) {
+    const message = read.fields?.['message'];
+    return typeof message === 'string' && message !== ''
+        ? ` ("${(0,safe_text/* safeText */.Hk)(message, { maxLength: 300 })}")`
+        : '';
+}
+function unavailable(endpoint, read, error) {
+    const later = read.retryAfterMs !== undefined
+        ? ` and asked to try again in ${Math.ceil(read.retryAfterMs / 1000)} s`
+        : '';
+    const said = error ? ` "${(0,safe_text/* safeText */.Hk)(error.error)}"` : '';
+    return {
+        kind: 'unavailable',
+        status: read.status,
+        ...(read.retryAfterMs !== undefined && { retryAfterMs: read.retryAfterMs }),
+        message: `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered${said} HTTP ${read.status}${later}; the token was not revoked and stays valid until it expires.`
+    };
+}
+/** Turns every failure into a result; a bug is reported as one, not thrown at the job's end. */
+async function settle(attempt) {
+    try {
+        return await attempt();
+    }
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            return { kind: 'failed', message: 'The revocation was cancelled.' };
+        if (error instanceof ClientKeyError)
+            return { kind: 'failed', message: error.message, clientKey: true };
+        if (error instanceof errors/* ActionError */.lZ)
+            return { kind: 'failed', message: error.message };
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+            kind: 'failed',
+            message: `Unexpected error during revocation: ${(0,safe_text/* safeText */.Hk)(why, { maxLength: 300 })}. Please report this.`
+        };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/flow/revocation-plan.ts
 
@@ -2174,6 +2033,1039 @@ function gitHubApiFor(tokenEndpoint, env) {
     if (URL.canParse(runnerServer) && new URL(runnerServer).origin === issued.origin)
         return gitHubApiUrl(env);
     return issued.hostname === 'github.com' ? 'https://api.github.com' : `${issued.origin}/api/v3`;
+}
+
+;// CONCATENATED MODULE: ./src/flow/discard.ts
+
+
+
+/**
+ * The longest a discard may take, whatever the step's state: it also runs after a cancel, when
+ * the runner kills the process ten seconds after SIGINT.
+ */
+const DISCARD_BUDGET_MS = 8_000;
+/**
+ * Revokes tokens the run will never output (a refused approval's, the later approvals' of a
+ * two-person gate), at once and where the provider allows: RFC 7009 at the revocation endpoint,
+ * or GitHub's DELETE /applications/{client_id}/token, which needs the client secret. What could
+ * not be revoked is said, with how long it stays valid. Never throws.
+ */
+async function discardTokens(discard, tokens, whose) {
+    const { runner, config, metadata, client } = discard;
+    // Its own signal: a cancelled step must still revoke, and must not wait long doing it.
+    const ctx = {
+        ...discard.ctx,
+        signal: AbortSignal.timeout(DISCARD_BUDGET_MS),
+        requestTimeoutMs: Math.min(discard.ctx.requestTimeoutMs, 5_000)
+    };
+    const lasts = lifetimeOf(tokens);
+    if (config.provider.name === 'github') {
+        if (!config.clientSecret) {
+            runner.info(shown(`GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`));
+            return;
+        }
+        report(runner, whose, 'token', await revokeGitHubToken(ctx, gitHubApiFor(metadata.tokenEndpoint, runner.env), config.clientId, config.clientSecret, tokens.accessToken), lasts);
+        return;
+    }
+    if (!metadata.revocationEndpoint) {
+        runner.info(shown(`The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`));
+        return;
+    }
+    const endpoint = { name: 'revocation endpoint', url: metadata.revocationEndpoint };
+    // RFC 7009 §2.1: revoking the refresh token first may end the whole grant with it.
+    if (tokens.refreshToken) {
+        const result = await revokeToken(ctx, endpoint, client, tokens.refreshToken, 'refresh_token');
+        report(runner, whose, 'refresh token', result, 'until it expires');
+    }
+    const result = await revokeToken(ctx, endpoint, client, tokens.accessToken, 'access_token');
+    report(runner, whose, 'access token', result, lasts);
+}
+function report(runner, whose, what, result, lasts) {
+    if (result.kind === 'revoked')
+        runner.info(shown(`Revoked ${whose} ${what}; it is never output.`));
+    else
+        runner.warning(shown(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`));
+}
+/** Approvers' names and the provider's words are foreign text. */
+function shown(text) {
+    return (0,safe_text/* safeText */.Hk)(text, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic });
+}
+function lifetimeOf(tokens) {
+    return tokens.expiresInSeconds !== undefined
+        ? `until it expires (${Math.round(tokens.expiresInSeconds / 60)} min)`
+        : 'until it expires';
+}
+
+;// CONCATENATED MODULE: ./src/flow/events.ts
+/**
+ * Hands every event to every listener, in the order they subscribed. A listener that fails is
+ * reported and the others still hear the event: a way of reaching the approver that breaks must
+ * not stop the flow.
+ */
+class FlowEvents {
+    onListenerError;
+    listeners = [];
+    constructor(onListenerError) {
+        this.onListenerError = onListenerError;
+    }
+    subscribe(...listeners) {
+        this.listeners.push(...listeners);
+    }
+    async emit(event) {
+        for (const listener of this.listeners) {
+            try {
+                await listener.on(event);
+            }
+            catch (error) {
+                this.onListenerError(error);
+            }
+        }
+    }
+    async close() {
+        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
+        for (const result of closed)
+            if (result.status === 'rejected')
+                this.onListenerError(result.reason);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/advice.ts
+/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
+function standardAdvice(body, kind) {
+    switch (body.error) {
+        case 'invalid_client':
+            return kind === 'device-authorization' || kind === 'device-token'
+                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
+                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
+        case 'unauthorized_client':
+            return kind === 'refresh'
+                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
+                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
+        case 'invalid_scope':
+            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
+        case 'invalid_target':
+            return 'The provider does not know the requested resource: check the resource and audience inputs.';
+        case 'unsupported_grant_type':
+            return kind === 'refresh'
+                ? 'The provider does not support refresh tokens for this client.'
+                : 'The provider does not support the device flow for this client.';
+        case 'unsupported_token_type':
+            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
+                : 'The device code is no longer valid: it expired, or was already used.';
+        case 'invalid_request':
+            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
+        case 'server_error':
+        case 'temporarily_unavailable':
+            return 'The provider is failing; try again later.';
+        default:
+            return undefined;
+    }
+}
+/** The provider's own advice first (its console, its codes), then the standard's. */
+function adviceFor(body, kind, advisors) {
+    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+}
+
+;// CONCATENATED MODULE: ./src/oauth/identity.ts
+
+
+
+
+/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
+const MAX_SUBJECT_LENGTH = 255;
+const MAX_NAME_LENGTH = 200;
+class ApproverError extends errors/* ActionError */.lZ {
+    name = 'ApproverError';
+}
+/**
+ * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
+ * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
+ * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
+ * identifier (too long, not ASCII, or a workflow command the next step could echo).
+ */
+function approverFromClaims(claims, 
+/** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
+source = 'ID token') {
+    const subject = claims['sub'];
+    if (typeof subject !== 'string' || subject === '')
+        return undefined;
+    checkSubject(subject, source);
+    const username = nonEmptyString(claims['preferred_username']);
+    const email = nonEmptyString(claims['email']);
+    const emailVerified = claims['email_verified'] === true;
+    const shownSubject = (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH });
+    let note;
+    if (!username && email && !emailVerified) {
+        note = `The ${source} names the email ${(0,safe_text/* safeText */.Hk)(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : (0,safe_text/* safeText */.Hk)(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`;
+    }
+    const name = username ?? (emailVerified ? email : undefined);
+    return {
+        name: name ? (0,safe_text/* safeText */.Hk)(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
+        subject,
+        shownSubject,
+        ...(note && { note })
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/** The subject is output whole, so it must be one that can be output and compared whole. */
+function checkSubject(subject, source) {
+    const problem = subject.length > MAX_SUBJECT_LENGTH
+        ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
+        : !/^[\x20-\x7E]+$/.test(subject)
+            ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
+            : (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
+                ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
+                : undefined;
+    if (problem) {
+        throw new ApproverError(`The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`);
+    }
+}
+/**
+ * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
+ * the answer must be about the same person (OpenID Connect Core §5.3.2).
+ */
+async function fetchApprover(ctx, api, accessToken, expectedSubject) {
+    return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject));
+}
+/** The user API's answer, for the approver's name and for an approval policy's claims. */
+async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
+    const read = await getJson(ctx, api.endpoint, {
+        ...api.headers,
+        Authorization: `Bearer ${accessToken}`
+    });
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
+    const fields = read.fields;
+    const subject = fields[api.subjectField];
+    const subjectText = typeof subject === 'number' ? String(subject) : subject;
+    if (typeof subjectText !== 'string' || subjectText === '') {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
+    }
+    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
+    }
+    return { subject: subjectText, fields };
+}
+function approverFromUserInfo(api, info) {
+    const claims = api.nameField === 'preferred_username'
+        ? info.fields
+        : { ...info.fields, preferred_username: info.fields[api.nameField] };
+    return approverFromClaims({ ...claims, sub: info.subject }, api.endpoint.name);
+}
+
+;// CONCATENATED MODULE: ./src/policy/github-membership.ts
+
+
+
+
+
+const ORG_SCOPES = ['read:org', 'write:org', 'admin:org'];
+const ATTEMPTS = 3;
+const HOW_TO_GRANT = 'With an OAuth App, add read:org to the scope input; with a GitHub App, give it the "Members" organization permission (read) and install it in the organization.';
+function gitHubMembership(ctx, options) {
+    const base = options.apiBaseUrl.replace(/\/+$/, '');
+    return {
+        async check(query) {
+            const org = encodeURIComponent(query.org);
+            const url = query.team === undefined
+                ? `${base}/user/memberships/orgs/${org}`
+                : `${base}/orgs/${org}/teams/${encodeURIComponent(query.team)}/memberships/${encodeURIComponent(options.login)}`;
+            const name = query.team === undefined ? `@${query.org}` : `@${query.org}/${query.team}`;
+            const answer = await getWithRetries(ctx, url, options.accessToken);
+            if ('failure' in answer)
+                return {
+                    status: 'unknown',
+                    problem: `Could not ask GitHub about ${name}: ${answer.failure}.`
+                };
+            return interpret(answer, name);
+        }
+    };
+}
+function interpret(answer, name) {
+    const { status, headers, fields } = answer;
+    const message = typeof fields?.['message'] === 'string'
+        ? ` GitHub says: "${(0,safe_text/* safeText */.Hk)(String(fields['message']), { maxLength: 200 })}".`
+        : '';
+    // An OAuth App token names its scopes in every answer; without read:org a 404 means nothing.
+    const scopes = headers['x-oauth-scopes'];
+    if (scopes) {
+        const granted = scopes.split(',').map((scope) => scope.trim());
+        if (!granted.some((scope) => ORG_SCOPES.includes(scope))) {
+            return {
+                status: 'unknown',
+                problem: `The approver's token has the scopes ${granted.join(', ')} but not read:org, which GitHub needs to show membership of ${name}. Add read:org to the scope input.`
+            };
+        }
+    }
+    if (status === 200) {
+        const state = fields?.['state'];
+        if (state === 'active')
+            return { status: 'member' };
+        if (state === 'pending')
+            return { status: 'not-member', detail: `was invited to ${name} but has not accepted` };
+        return {
+            status: 'unknown',
+            problem: `GitHub answered about ${name} without a membership state ("active" or "pending").`
+        };
+    }
+    if (status === 404) {
+        return {
+            status: 'not-member',
+            detail: `is not a member of ${name} as far as GitHub shows (it answers 404 also when the team does not exist, or when the token may not see memberships: ${HOW_TO_GRANT})`
+        };
+    }
+    if (status === 403) {
+        // SAML single sign-on: the token works only once the approver authorizes it for the org.
+        if (headers['x-github-sso']) {
+            return {
+                status: 'unknown',
+                problem: `The organization of ${name} uses SAML single sign-on, and the approver's token is not authorized for it. The approver must authorize the app for the organization (GitHub → Settings → Applications) and approve again.`
+            };
+        }
+        return {
+            status: 'unknown',
+            problem: `GitHub refused to show membership of ${name} (HTTP 403).${message} ${HOW_TO_GRANT} An organization with OAuth App access restrictions must also approve the app.`
+        };
+    }
+    if (status === 401) {
+        return {
+            status: 'unknown',
+            problem: `GitHub rejected the approver's token when asked about ${name} (HTTP 401).${message}`
+        };
+    }
+    if (status === 301 || status === 302 || status === 307 || status === 308) {
+        return {
+            status: 'unknown',
+            problem: `GitHub redirected the question about ${name} (HTTP ${status}); the organization or team was probably renamed. Use its current name in allowed-approvers.`
+        };
+    }
+    return {
+        status: 'unknown',
+        problem: `GitHub answered HTTP ${status} when asked about ${name}.${message}`
+    };
+}
+/** One GET, tried again on network failures, 429 and 5xx: a blip must not undo an approval. */
+async function getWithRetries(ctx, url, accessToken) {
+    for (let attempt = 1;; attempt++) {
+        if (ctx.signal?.aborted)
+            throw new errors/* CancelledError */.cc();
+        let retryAfterMs;
+        try {
+            const response = await ctx.http({
+                method: 'GET',
+                url,
+                headers: {
+                    Accept: 'application/vnd.github+json',
+                    'X-GitHub-Api-Version': '2022-11-28',
+                    Authorization: `Bearer ${accessToken}`
+                },
+                timeoutMs: ctx.requestTimeoutMs,
+                ...(ctx.signal && { signal: ctx.signal })
+            });
+            const read = (0,oauth_response/* readResponse */.Uk)(response, ctx.clock.now());
+            const transient = response.status === 429 || response.status >= 500;
+            if (!transient || attempt >= ATTEMPTS) {
+                return {
+                    status: response.status,
+                    headers: response.headers,
+                    ...(read.fields && { fields: read.fields })
+                };
+            }
+            retryAfterMs = read.retryAfterMs;
+        }
+        catch (error) {
+            if (ctx.signal?.aborted)
+                throw new errors/* CancelledError */.cc();
+            if (!(error instanceof http/* TransportFailure */.Az))
+                throw error;
+            if (attempt >= ATTEMPTS)
+                return { failure: (0,safe_text/* safeText */.Hk)(error.detail, { maxLength: 300 }) };
+        }
+        // Bounded: GitHub's Retry-After on a secondary rate limit can be a minute; wait at most 10 s.
+        const delayMs = Math.min(retryAfterMs ?? backoffDelayMs(attempt, DEFAULT_BACKOFF, ctx.clock.random()), 10_000);
+        await ctx.clock.sleep(delayMs, ctx.signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/policy/identity.ts
+/**
+ * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
+ * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
+ * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ */
+function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
+    const username = nonEmpty(claims[usernameField]);
+    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
+    return {
+        subject,
+        ...(username !== undefined && { username }),
+        ...(email !== undefined && { email }),
+        claims,
+        source
+    };
+}
+function nonEmpty(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/**
+ * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
+ * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
+ * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.
+ */
+function claimValue(claims, name) {
+    if (Object.hasOwn(claims, name))
+        return claims[name];
+    if (!name.includes('.'))
+        return undefined;
+    let value = claims;
+    for (const part of name.split('.')) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+            return undefined;
+        if (!Object.hasOwn(value, part))
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The name to call the approver by in messages: the one a person recognises. */
+function displayName(identity) {
+    return identity_shown(identity.email ?? identity.username ?? identity.subject);
+}
+/**
+ * Identity text as a message may quote it: one line of visible characters (no control, bidi or
+ * other format characters that could fake or hide text), at most 120 characters.
+ */
+function identity_shown(text) {
+    const visible = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
+    if (visible === '')
+        return '(nothing visible)';
+    return visible.length > 120 ? `${visible.slice(0, 119)}…` : visible;
+}
+
+;// CONCATENATED MODULE: ./src/policy/text-match.ts
+/**
+ * How policy text is compared with identity text. Two directions, two strictnesses:
+ * - allowed-approvers and required-claims say who MAY approve: a near miss must not let anyone
+ *   in, so they compare exactly after Unicode NFC (which only unifies different encodings of the
+ *   same characters, "é" as one code point or as e + accent), ignoring case only for emails.
+ * - allow-self-approval says who may NOT approve: a near miss must not let the run's author
+ *   through, so it compares loosely (compatibility forms, case, invisible characters ignored).
+ */
+/** Same characters, one encoding: "José" typed on macOS (NFD) equals "José" from a provider (NFC). */
+function exact(text) {
+    return text.normalize('NFC');
+}
+/**
+ * Email addresses ignore case: domains do by definition (RFC 5321 §2.4), and no mail provider
+ * hands out two mailboxes that differ only in the case of the local part.
+ */
+function emailForm(text) {
+    return text.normalize('NFC').toLowerCase().normalize('NFC');
+}
+/** Format characters (zero-width space, joiners, bidi controls, BOM): invisible in a name. */
+const INVISIBLE = /[\p{Cf}\p{Cc}\s]/gu;
+/**
+ * For a rule that refuses: fullwidth or compatibility letters as their plain form (NFKC), case
+ * ignored, invisible characters and spaces dropped, so "Ｏcto\u200Bcat" is "octocat".
+ */
+function looseForm(text) {
+    return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().normalize('NFKC');
+}
+/**
+ * Whether `text` matches `pattern`, where `*` stands for any run of characters (none included)
+ * and `?` for exactly one; every other character stands for itself. Characters are code points,
+ * so `?` matches one accented letter or one emoji. Linear in practice and never exponential:
+ * the classic two-pointer wildcard match that backtracks only to the last `*`.
+ */
+function globMatches(pattern, text) {
+    const p = Array.from(pattern);
+    const t = Array.from(text);
+    let pi = 0;
+    let ti = 0;
+    let starAt = -1;
+    let resumeAt = 0;
+    while (ti < t.length) {
+        if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
+            pi++;
+            ti++;
+        }
+        else if (pi < p.length && p[pi] === '*') {
+            starAt = pi++;
+            resumeAt = ti;
+        }
+        else if (starAt !== -1) {
+            pi = starAt + 1;
+            ti = ++resumeAt;
+        }
+        else {
+            return false;
+        }
+    }
+    while (pi < p.length && p[pi] === '*')
+        pi++;
+    return pi === p.length;
+}
+function hasWildcard(pattern) {
+    return pattern.includes('*') || pattern.includes('?');
+}
+
+;// CONCATENATED MODULE: ./src/policy/judge.ts
+
+
+const NO_IDENTITY_HELP = 'The provider gave no verified identity of the approver: no ID token that could be verified, and no userinfo endpoint that answered. Add openid to the scope input, and set issuer so that the ID token can be verified.';
+async function judgeApproval(policy, identity, context) {
+    const findings = [];
+    if (!identity) {
+        for (const rule of rulesNeedingIdentity(policy, context)) {
+            findings.push({
+                rule,
+                result: 'unknown',
+                text: `${ruleInWords(rule)} cannot be judged. ${context.noIdentityHelp ?? NO_IDENTITY_HELP}`
+            });
+        }
+        return verdictOf('the approver (identity unknown)', findings);
+    }
+    const who = displayName(identity);
+    if (context.earlier.length > 0)
+        findings.push(distinctPerson(identity, who, policy, context));
+    findings.push(context.refreshed
+        ? {
+            rule: 'allow-self-approval',
+            result: 'unchecked',
+            text: 'Whether the approver started the run does not arise: the token came from a stored refresh token, and nobody approved during this run.'
+        }
+        : selfApproval(policy.selfApproval, identity, who));
+    if (policy.allowedApprovers.length > 0) {
+        const refusedAlready = findings.some((finding) => finding.result === 'broken');
+        findings.push(await allowedApprover(policy, identity, who, context, refusedAlready));
+    }
+    for (const requirement of policy.requiredClaims)
+        findings.push(requiredClaim(requirement, identity, who));
+    return verdictOf(who, findings);
+}
+function verdictOf(approver, findings) {
+    const broken = findings.find((finding) => finding.result === 'broken');
+    const unknown = findings.find((finding) => finding.result === 'unknown');
+    const outcome = broken ? 'refused' : unknown ? 'undecidable' : 'allowed';
+    const reason = (broken ?? unknown)?.text;
+    return { outcome, approver, findings, ...(reason && { reason }) };
+}
+function rulesNeedingIdentity(policy, context) {
+    const rules = [];
+    if (policy.approvals > 1)
+        rules.push('approvals');
+    const selfCheck = policy.selfApproval.kind === 'github-login' || policy.selfApproval.kind === 'claim';
+    if (selfCheck && !context.refreshed)
+        rules.push('allow-self-approval');
+    if (policy.allowedApprovers.length > 0)
+        rules.push('allowed-approvers');
+    if (policy.requiredClaims.length > 0)
+        rules.push('required-claims');
+    return rules;
+}
+function ruleInWords(rule) {
+    switch (rule) {
+        case 'approvals':
+            return 'Whether this is a different person from the earlier approvers (approvals)';
+        case 'allow-self-approval':
+            return 'Whether the approver started the run (allow-self-approval: false)';
+        case 'allowed-approvers':
+            return 'Whether the approver is in allowed-approvers';
+        case 'required-claims':
+            return 'Whether the approver has the required-claims';
+    }
+}
+function distinctPerson(identity, who, policy, context) {
+    const of = `approval ${context.approvalNumber} of ${policy.approvals}`;
+    const same = context.earlier.findIndex((earlier) => earlier.subject === identity.subject);
+    if (same !== -1) {
+        return {
+            rule: 'approvals',
+            result: 'broken',
+            text: `${who} already gave approval ${same + 1} of ${policy.approvals}; ${of} must come from a different person (approvals: ${policy.approvals}).`
+        };
+    }
+    return {
+        rule: 'approvals',
+        result: 'holds',
+        text: `${who} is a different person from ${context.earlier.map((earlier) => identity_shown(earlier.name)).join(' and ')} (${of}).`
+    };
+}
+function selfApproval(rule, identity, who) {
+    const finding = (result, text) => ({
+        rule: 'allow-self-approval',
+        result,
+        text
+    });
+    switch (rule.kind) {
+        case 'allowed':
+            return finding('unchecked', 'The person who started the run may approve it (allow-self-approval: true).');
+        case 'undetectable':
+            return finding('unchecked', 'Whether the approver started the run was not checked: an OpenID Connect identity does not say which GitHub user it is. Set self-approval-claim and run-actor to check it.');
+        case 'github-login': {
+            const login = identity.username;
+            if (login === undefined)
+                return finding('unknown', `GitHub's user API gave no login for ${who}, so whether they started the run cannot be told.`);
+            const actor = rule.runActors.find((candidate) => looseForm(candidate.value) === looseForm(login));
+            if (actor) {
+                return finding('broken', `${identity_shown(login)} started this run (${actor.from}) and may not approve it (allow-self-approval is false).`);
+            }
+            return finding('holds', `${identity_shown(login)} did not start this run (${rule.runActors.map((a) => `${a.from} is ${identity_shown(a.value)}`).join(', ')}).`);
+        }
+        case 'claim': {
+            const values = selfApprovalValues(rule.claim, identity);
+            if (values === undefined) {
+                return finding('unknown', `${who} has no ${rule.claim === 'email' ? 'verified email address' : `${rule.claim} claim`} (self-approval-claim: ${rule.claim}), so whether they started the run cannot be told. ${claimHelp(rule.claim)}`);
+            }
+            const hit = rule.runActors.find((actor) => values.some((value) => looseForm(value) === looseForm(actor.value)));
+            if (hit) {
+                return finding('broken', `${who} started this run (their ${rule.claim} is ${identity_shown(hit.value)}, the run-actor) and may not approve it (allow-self-approval is false).`);
+            }
+            return finding('holds', `${who} did not start this run (their ${rule.claim} is not ${rule.runActors.map((a) => identity_shown(a.value)).join(' or ')}).`);
+        }
+    }
+}
+/** The claim's values as text; the email only when verified. undefined when absent or unusable. */
+function selfApprovalValues(claim, identity) {
+    if (claim === 'email')
+        return identity.email === undefined ? undefined : [identity.email];
+    const value = claimValue(identity.claims, claim);
+    const values = (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
+    return values.length > 0 ? values : undefined;
+}
+function isScalar(value) {
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+async function allowedApprover(policy, identity, who, context, refusedAlready) {
+    const finding = (result, text) => ({
+        rule: 'allowed-approvers',
+        result,
+        text
+    });
+    for (const entry of policy.allowedApprovers) {
+        const matched = patternMatch(entry, identity, policy.provider);
+        if (matched)
+            return finding('holds', `${who} is in allowed-approvers (${matched}).`);
+    }
+    const memberships = policy.allowedApprovers.filter((entry) => entry.kind !== 'pattern');
+    const unknowns = [];
+    if (memberships.length > 0 && refusedAlready) {
+        return finding('unchecked', `GitHub was not asked whether ${who} is in ${memberships.map((e) => e.text).join(', ')}: another rule already refused them.`);
+    }
+    const notMember = [];
+    for (const entry of memberships) {
+        if (!context.membership || identity.username === undefined) {
+            unknowns.push(`GitHub could not be asked whether ${who} is in ${entry.text}: the approver's login and token are needed.`);
+            continue;
+        }
+        const answer = await context.membership.check(entry.kind === 'team' ? { org: entry.org, team: entry.team } : { org: entry.org });
+        if (answer.status === 'member')
+            return finding('holds', `${who} is an active member of ${entry.text} (allowed-approvers).`);
+        if (answer.status === 'unknown')
+            unknowns.push(answer.problem);
+        else
+            notMember.push(`${identity_shown(identity.username)} ${answer.detail}`);
+    }
+    const emailEntries = policy.allowedApprovers.filter((entry) => entry.kind === 'pattern' && entry.matches === 'email');
+    if (emailEntries.length > 0 && identity.email === undefined) {
+        unknowns.unshift(`${who} has no verified email address in the ${identity.source}, so the email entries of allowed-approvers (${emailEntries.map((e) => e.text).join(', ')}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
+    }
+    if (unknowns.length > 0)
+        return finding('unknown', unknowns.join(' '));
+    return finding('broken', `${who} is not in allowed-approvers (compared: ${comparedFields(identity)}${notMember.length > 0 ? `; ${notMember.join('; ')}` : ''}).`);
+}
+/** Which entry matched, in words, or undefined. */
+function patternMatch(entry, identity, provider) {
+    if (entry.kind !== 'pattern')
+        return undefined;
+    if (entry.matches === 'email') {
+        if (identity.email === undefined)
+            return undefined;
+        return globMatches(emailForm(entry.text), emailForm(identity.email))
+            ? `email matches ${entry.text}`
+            : undefined;
+    }
+    // GitHub logins ignore case (Octocat is octocat); other usernames and every sub are compared exactly.
+    const username = identity.username;
+    if (username !== undefined) {
+        const form = provider === 'github' ? emailForm : exact;
+        if (globMatches(form(entry.text), form(username)))
+            return `username matches ${entry.text}`;
+    }
+    if (globMatches(exact(entry.text), exact(identity.subject)))
+        return `subject matches ${entry.text}`;
+    return undefined;
+}
+function comparedFields(identity) {
+    const fields = [
+        ...(identity.email !== undefined ? [`email ${identity_shown(identity.email)}`] : ['no verified email']),
+        ...(identity.username !== undefined ? [`username ${identity_shown(identity.username)}`] : []),
+        `subject ${identity_shown(identity.subject)}`
+    ];
+    return fields.join(', ');
+}
+function requiredClaim(requirement, identity, who) {
+    const finding = (result, text) => ({
+        rule: 'required-claims',
+        result,
+        text
+    });
+    const { claim, value: wanted } = requirement;
+    // The email only as verified: a bare email claim may be whatever the person typed at sign-up.
+    if (claim === 'email') {
+        if (identity.email === undefined) {
+            return finding('unknown', `${who} has no verified email address, so required-claims ${requirement.text} cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
+        }
+        return emailForm(identity.email) === emailForm(wanted)
+            ? finding('holds', `${who} has email ${identity_shown(wanted)} (required-claims).`)
+            : finding('broken', `${who} does not have email ${identity_shown(wanted)} (required-claims: ${requirement.text}).`);
+    }
+    const value = claimValue(identity.claims, claim);
+    if (value === undefined || value === null) {
+        return finding('unknown', `${who} has no ${claim} claim (looked for in the ${identity.source}), so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`);
+    }
+    if (Array.isArray(value)) {
+        const held = value.filter(isScalar).map(String);
+        if (held.some((item) => exact(item) === exact(wanted)))
+            return finding('holds', `${who}'s ${claim} includes ${identity_shown(wanted)} (required-claims).`);
+        return finding('broken', `${who}'s ${claim} (${listed(held)}) does not include ${identity_shown(wanted)} (required-claims: ${requirement.text}).`);
+    }
+    if (!isScalar(value)) {
+        return finding('unknown', `${who}'s ${claim} claim is an object, not a value, so required-claims ${requirement.text} cannot be judged. Name a member inside it with a dot (for example realm_access.roles=release).`);
+    }
+    if (exact(String(value)) === exact(wanted))
+        return finding('holds', `${who}'s ${claim} is ${identity_shown(wanted)} (required-claims).`);
+    return finding('broken', `${who}'s ${claim} is ${identity_shown(String(value))}, not ${identity_shown(wanted)} (required-claims: ${requirement.text}).`);
+}
+function listed(values) {
+    if (values.length === 0)
+        return 'empty';
+    const first = values.slice(0, 10).map(identity_shown).join(', ');
+    return values.length > 10 ? `${first} and ${values.length - 10} more` : first;
+}
+/** How to get a claim that is missing: the well-known ones have well-known answers. */
+function claimHelp(claim) {
+    switch (claim) {
+        case 'amr':
+            return 'amr (RFC 8176) says how the person signed in, and only some providers send it: Entra ID and Okta do; Auth0 sends it only after multi-factor sign-in; Google sends none.';
+        case 'groups':
+            return 'Have the provider put the groups claim into the ID token or userinfo (Okta: a groups claim on the authorization server; Entra ID: groupMembershipClaims in the app manifest; Keycloak: a group membership mapper), and ask for the scope that carries it.';
+        case 'email':
+            return 'Add email to the scope input; the provider must mark the address verified (email_verified).';
+        default:
+            return `Have the provider add the ${claim} claim to the ID token or userinfo (a claim mapping at the provider), and ask for the scope that carries it.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+
+/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
+function maskTokens(runner, tokens) {
+    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
+        if (secret)
+            runner.setSecret(secret);
+    }
+}
+/**
+ * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
+ * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
+ * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
+ * first run from an empty secret.
+ */
+function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
+    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
+    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
+}
+/** Sets the step outputs. Values the provider did not return stay unset. */
+function publishTokens(runner, tokens, options) {
+    maskTokens(runner, tokens);
+    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
+    // It may be the refresh-token input: masked here too, not only where it was read.
+    if (refreshToken.value)
+        runner.setSecret(refreshToken.value);
+    runner.setOutput('access-token', tokens.accessToken);
+    if (refreshToken.value)
+        runner.setOutput('refresh-token', refreshToken.value);
+    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
+    if (tokens.idToken)
+        runner.setOutput('id-token', tokens.idToken);
+    if (tokens.tokenType)
+        runner.setOutput('token-type', tokens.tokenType);
+    if (tokens.expiresInSeconds !== undefined) {
+        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
+        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
+    }
+    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
+        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
+    }
+    if (tokens.scope)
+        runner.setOutput('scope', tokens.scope);
+    if (options.approver) {
+        runner.setOutput('approver', options.approver.name);
+        runner.setOutput('approver-subject', options.approver.subject);
+    }
+    const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
+    // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
+    if (approvers.length > 0)
+        runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)));
+}
+
+;// CONCATENATED MODULE: ./src/flow/identify.ts
+
+
+
+
+
+
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+async function identify(ctx, runner, config, metadata, received) {
+    maskTokens(runner, received);
+    let tokens = received;
+    let approver;
+    let identity;
+    let noIdentityHelp;
+    if (tokens.idToken) {
+        if (metadata.issuer && metadata.jwksUri) {
+            const claims = await verifyIdToken(ctx, tokens.idToken, {
+                issuer: metadata.issuer,
+                clientId: config.clientId,
+                jwksUri: metadata.jwksUri,
+                ...(config.clientSecret && { clientSecret: config.clientSecret })
+            });
+            approver = approverFromClaims(claims, 'ID token');
+            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
+        }
+        else {
+            const { idToken: _withheld, ...rest } = tokens;
+            tokens = rest;
+            runner.warning((0,safe_text/* safe */.gB) `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`);
+            noIdentityHelp =
+                "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
+        }
+    }
+    const api = userApiOf(config, metadata);
+    if (!approver && api && !usableAsBearer(tokens)) {
+        // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
+        const type = tokens.tokenType === undefined
+            ? (0,safe_text/* safe */.gB) `no token_type`
+            : (0,safe_text/* safe */.gB) `token_type "${(0,safe_text/* safeText */.Hk)(tokens.tokenType, { maxLength: 40 })}"`;
+        runner.warning((0,safe_text/* safe */.gB) `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${(0,safe_text/* safeText */.Hk)(api.endpoint.name)} who approved. The token is output as it came.`);
+        noIdentityHelp = `The token endpoint answered with ${type}, not Bearer, so the action did not ask the ${api.endpoint.name} who approved; add the openid scope for an ID token.`;
+    }
+    else if (!approver && api) {
+        try {
+            const info = await fetchUserInfo(ctx, api, tokens.accessToken);
+            approver = approverFromUserInfo(api, info);
+            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            const why = error instanceof Error ? error.message : String(error);
+            runner.warning((0,safe_text/* safe */.gB) `Could not find out who approved: ${(0,safe_text/* safeText */.Hk)(why, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
+            noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
+        }
+    }
+    if (approver?.note)
+        runner.warning((0,safe_text/* safeText */.Hk)(approver.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+    if (!approver && !api) {
+        runner.notice((0,safe_text/* safe */.gB) `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`, (0,safe_text/* safe */.gB) `Approver unknown`);
+    }
+    return {
+        tokens,
+        ...(approver && { approver }),
+        ...(identity && { identity }),
+        ...(!identity && noIdentityHelp && { noIdentityHelp })
+    };
+}
+/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
+function userApiOf(config, metadata) {
+    if (metadata.userinfoEndpoint) {
+        return {
+            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        };
+    }
+    return config.provider.userApi?.(metadata.tokenEndpoint);
+}
+
+;// CONCATENATED MODULE: ./src/flow/policy.ts
+
+
+
+
+
+
+
+
+/** The approval policy refused an approval, or could not judge it (which it refuses too). */
+class ApprovalRefusedError extends errors/* ActionError */.lZ {
+    approver;
+    rule;
+    name = 'ApprovalRefusedError';
+    constructor(message, approver, rule) {
+        super(message);
+        this.approver = approver;
+        this.rule = rule;
+    }
+}
+/**
+ * identity → policy: judges the approval on the verified identity. Accepted, it returns the
+ * verdict. Refused or not judgeable, it revokes the approval's tokens where the provider allows,
+ * tells the listeners who tried and which rule refused them, and throws ApprovalRefusedError:
+ * the step fails and no token is output.
+ */
+async function checkPolicy(gate, identified, place) {
+    const { policy } = gate;
+    let identity = identified.identity;
+    const judge = (who) => judgeApproval(policy, who, {
+        approvalNumber: place.turn.number,
+        earlier: place.earlier,
+        ...(place.refreshed && { refreshed: true }),
+        ...(identified.noIdentityHelp && { noIdentityHelp: identified.noIdentityHelp }),
+        ...(who && membershipOf(gate, who, identified))
+    });
+    let verdict = await judge(identity);
+    // OpenID Connect Core §5.4: claims may be at the userinfo endpoint rather than in the ID token.
+    if (verdict.outcome === 'undecidable' && identity?.source === 'ID token') {
+        const fuller = await withUserinfoClaims(gate, identity, identified.tokens.accessToken);
+        if (fuller) {
+            identity = fuller;
+            verdict = await judge(identity);
+        }
+    }
+    if (verdict.outcome === 'allowed')
+        return verdict;
+    const refusal = verdict.findings.find((finding) => finding.result === 'broken') ??
+        verdict.findings.find((finding) => finding.result === 'unknown');
+    const message = verdict.outcome === 'refused'
+        ? `The approval by ${verdict.approver} was refused: ${verdict.reason}`
+        : `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`;
+    await gate.events.emit({
+        type: 'refused',
+        atMs: gate.ctx.clock.now(),
+        ...(identified.approver && { approver: identified.approver }),
+        reason: verdict.reason ?? message,
+        ...(refusal && { rule: refusal.rule }),
+        findings: verdict.findings,
+        turn: place.turn
+    });
+    await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`);
+    throw new ApprovalRefusedError(message, verdict.approver, refusal?.rule);
+}
+/** @org and @org/team entries are asked of GitHub's API with the approver's own token. */
+function membershipOf(gate, identity, identified) {
+    const needed = gate.policy.allowedApprovers.some((entry) => entry.kind !== 'pattern');
+    const userApi = userApiOf(gate.config, gate.metadata);
+    if (!needed || gate.policy.provider !== 'github' || !userApi || identity.username === undefined)
+        return {};
+    return {
+        membership: gitHubMembership(gate.ctx, {
+            apiBaseUrl: userApi.endpoint.url.replace(/\/user$/, ''),
+            accessToken: identified.tokens.accessToken,
+            login: identity.username
+        })
+    };
+}
+/**
+ * The ID token's claims with what userinfo adds, for the same subject; the ID token's own
+ * claims win. email and email_verified come as a pair from one source, never mixed.
+ */
+async function withUserinfoClaims(gate, identity, accessToken) {
+    const userinfo = gate.metadata.userinfoEndpoint;
+    if (!userinfo)
+        return undefined;
+    let fields;
+    try {
+        const info = await fetchUserInfo(gate.ctx, {
+            endpoint: { name: 'userinfo endpoint', url: userinfo },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        }, accessToken, identity.subject);
+        fields = info.fields;
+    }
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            throw error;
+        gate.runner.warning((0,safe_text/* safe */.gB) `The userinfo endpoint did not add the claims the approval policy needs: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
+        return undefined;
+    }
+    const claims = { ...fields, ...identity.claims };
+    if (identity.claims['email_verified'] !== true && fields['email_verified'] === true) {
+        claims['email'] = fields['email'];
+        claims['email_verified'] = true;
+    }
+    return verifiedIdentityFrom(identity.subject, claims, 'ID token and userinfo endpoint');
+}
+
+;// CONCATENATED MODULE: ./src/flow/failure.ts
+
+
+
+
+
+
+
+/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
+function failureOf(error, quirks) {
+    if (error instanceof errors/* CancelledError */.cc)
+        return { ending: 'cancelled', message: error.message };
+    if (error instanceof errors/* WaitEndedError */.Ys)
+        return { ending: error.ending, message: error.message };
+    if (error instanceof ApprovalRefusedError) {
+        return {
+            ending: 'refused',
+            message: error.message,
+            refusal: {
+                approver: error.approver,
+                ...(error.rule && { rule: error.rule }),
+                reason: error.message
+            }
+        };
+    }
+    if (error instanceof errors/* ActionError */.lZ)
+        return { ending: 'failed', message: explainError(error, quirks) };
+    return {
+        ending: 'failed',
+        message: `Unexpected error: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
+        ...(error instanceof Error && error.stack && { stack: error.stack })
+    };
+}
+/**
+ * An error's message with what to do about it. The protocol code says what happened; the advice
+ * depends on the provider and the inputs, which only the flow knows.
+ */
+function explainError(error, quirks) {
+    if (error instanceof ClientKeyError)
+        return new errors/* InputError */.dz('client-private-key', error.message).message;
+    if (error instanceof RefreshRefusedError) {
+        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
+    }
+    if (error instanceof errors/* OAuthError */.W5) {
+        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
+        const page = errorPageOf(error.body);
+        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
+    }
+    return error.message;
+}
+
+;// CONCATENATED MODULE: ./src/flow/normalize.ts
+/** Tokens as the provider sent them, in the RFC's form. */
+function normalizeTokens(config, received) {
+    const tokens = config.provider.normalizeTokens?.(received) ?? received;
+    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/revocation-state.ts
@@ -2426,12 +3318,12 @@ function parseSecretTarget(value) {
     if (environment) {
         const env = environment[1].trim();
         if (env === '' || /[\u0000-\u001F\u007F]/.test(env) || env.length > 255) {
-            throw new errors/* InputError */.dz(INPUT, `"${shown(text)}" names no usable environment. ${FORMS}`);
+            throw new errors/* InputError */.dz(INPUT, `"${target_shown(text)}" names no usable environment. ${FORMS}`);
         }
         return { scope: 'environment', environment: env, name: secretName(environment[2]) };
     }
     if (/^environment\//.test(text)) {
-        throw new errors/* InputError */.dz(INPUT, `"${shown(text)}" needs the environment and the secret name. ${FORMS}`);
+        throw new errors/* InputError */.dz(INPUT, `"${target_shown(text)}" needs the environment and the secret name. ${FORMS}`);
     }
     const org = /^org\/([^/]*)$/.exec(text);
     if (org)
@@ -2439,7 +3331,7 @@ function parseSecretTarget(value) {
     const repository = /^(?:repo\/)?([^/]*)$/.exec(text);
     if (repository)
         return { scope: 'repository', name: secretName(repository[1]) };
-    throw new errors/* InputError */.dz(INPUT, `"${shown(text)}" is not a secret name. ${FORMS}`);
+    throw new errors/* InputError */.dz(INPUT, `"${target_shown(text)}" is not a secret name. ${FORMS}`);
 }
 /**
  * GitHub's rules for secret names: letters, digits and underscores, not starting with a digit or
@@ -2447,14 +3339,14 @@ function parseSecretTarget(value) {
  */
 function secretName(name) {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,199}$/.test(name)) {
-        throw new errors/* InputError */.dz(INPUT, `"${shown(name)}" is not a secret name GitHub accepts: letters, digits and _ only, not starting with a digit. ${FORMS}`);
+        throw new errors/* InputError */.dz(INPUT, `"${target_shown(name)}" is not a secret name GitHub accepts: letters, digits and _ only, not starting with a digit. ${FORMS}`);
     }
     if (/^GITHUB_/i.test(name)) {
         throw new errors/* InputError */.dz(INPUT, `"${name}": secret names may not start with GITHUB_.`);
     }
     return name;
 }
-function shown(text) {
+function target_shown(text) {
     return text.replace(/[\u0000-\u001F\u007F]/g, ' ').slice(0, 100);
 }
 /** For messages: "the repository secret NAME of owner/repo". */
@@ -2683,6 +3575,7 @@ const OUTCOME_HEADLINES = {
     approved: 'Approved',
     refreshed: 'Refreshed without asking',
     denied: 'Denied',
+    refused: 'Refused by the approval policy',
     expired: 'The code expired',
     'timed-out': 'Timed out',
     cancelled: 'Cancelled',
@@ -3755,6 +4648,267 @@ function readBoolean(input, value, fallback) {
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
 }
 
+;// CONCATENATED MODULE: ./src/policy/describe.ts
+
+/**
+ * The lines to show: none when nothing is in force (no policy input and an OpenID Connect
+ * provider, where self-approval cannot be seen), so a run without a gate looks as it always did.
+ */
+function policyInForce(policy) {
+    const enforced = policy.configured || policy.selfApproval.kind === 'github-login';
+    return enforced ? describePolicy(policy) : [];
+}
+function describePolicy(policy) {
+    const lines = [
+        {
+            label: 'Who may approve',
+            text: policy.allowedApprovers.length === 0
+                ? 'anyone who can sign in at the provider'
+                : policy.allowedApprovers.map(entryInWords).join(', ')
+        }
+    ];
+    if (policy.requiredClaims.length > 0) {
+        lines.push({
+            label: 'Must have',
+            text: policy.requiredClaims
+                .map(({ claim, value }) => claim === 'email' ? `verified email ${value}` : `${claim} = ${value}`)
+                .join(' and ')
+        });
+    }
+    lines.push({ label: 'Self-approval', text: selfApprovalInWords(policy.selfApproval) });
+    if (policy.approvals > 1) {
+        lines.push({
+            label: 'Approvals',
+            text: `${policy.approvals} different people, one after the other`
+        });
+    }
+    return lines;
+}
+function entryInWords(entry) {
+    switch (entry.kind) {
+        case 'pattern':
+            return entry.text;
+        case 'org':
+            return `members of ${entry.text}`;
+        case 'team':
+            return `members of team ${entry.text}`;
+    }
+}
+function selfApprovalInWords(rule) {
+    switch (rule.kind) {
+        case 'allowed':
+            return 'allowed (the person who started the run may approve it)';
+        case 'undetectable':
+            return 'not checked (an OpenID Connect identity does not say which GitHub user it is; see self-approval-claim)';
+        case 'github-login':
+            return `not allowed: not ${rule.runActors.map((actor) => identity_shown(actor.value)).join(' or ')}, who started the run`;
+        case 'claim':
+            return `not allowed: the approver's ${rule.claim} must not be ${rule.runActors.map((actor) => identity_shown(actor.value)).join(' or ')}`;
+    }
+}
+/** The heading of each prompt after the first: "Approval 2 of 2: a different person". */
+function approvalHeading(approvalNumber, approvals, earlierNames) {
+    if (approvals <= 1)
+        return undefined;
+    if (approvalNumber === 1)
+        return `Approval 1 of ${approvals}`;
+    return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(identity_shown).join(' or ')})`;
+}
+
+;// CONCATENATED MODULE: ./src/policy/policy.ts
+/**
+ * The approval policy: who may approve, what their identity must say, whether the person who
+ * started the run may approve it, and how many different people must. Read from the inputs by
+ * read-policy.ts, judged by judge.ts, put in words by describe.ts.
+ */
+/** The most approvals one run may ask for: each is a person waited for in turn. */
+const MAX_APPROVALS = 10;
+
+;// CONCATENATED MODULE: ./src/policy/read-policy.ts
+
+
+const POLICY_INPUTS = [
+    'allowed-approvers',
+    'required-claims',
+    'allow-self-approval',
+    'self-approval-claim',
+    'run-actor',
+    'approvals'
+];
+/** Reads and checks the policy inputs before any request; each problem names its input. */
+function readPolicy(source, setting) {
+    const allowedApprovers = parseAllowedApprovers(source.getInput('allowed-approvers'), setting.provider);
+    const requiredClaims = parseRequiredClaims(source.getInput('required-claims'));
+    const selfApproval = readSelfApproval(source, setting.provider);
+    const approvals = parseApprovals(source.getInput('approvals'));
+    if (approvals > 1 && setting.refreshToken) {
+        throw new errors/* InputError */.dz('approvals', `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token, or set mode: device), or set approvals: 1.`);
+    }
+    return {
+        provider: setting.provider,
+        allowedApprovers,
+        requiredClaims,
+        selfApproval,
+        approvals,
+        configured: POLICY_INPUTS.some((name) => source.getInput(name) !== '')
+    };
+}
+/** Lines that carry an entry, with their 1-based line numbers; blank lines and # comments skipped. */
+function entriesOf(value) {
+    const entries = [];
+    value.split(/\r\n|\r|\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        entries.push({ line, where: `line ${index + 1}` });
+    });
+    return entries;
+}
+/** A line quoted in a message: one line, bounded. */
+function quoted(line) {
+    const shown = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
+    return `"${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}"`;
+}
+// GitHub: an organization login is up to 39 letters, digits and single hyphens; a team slug is
+// the team's name in lower case with hyphens, and may keep underscores and dots.
+const GITHUB_ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GITHUB_TEAM = /^[A-Za-z0-9_.-]{1,100}$/;
+const MAX_PATTERN_LENGTH = 320;
+function parseAllowedApprovers(value, provider) {
+    return entriesOf(value).map(({ line, where }) => {
+        const fail = (problem) => {
+            throw new errors/* InputError */.dz('allowed-approvers', `${where} (${quoted(line)}) ${problem}`);
+        };
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            fail('has control characters.');
+        if (/[\s,;]/.test(line))
+            fail('holds more than one entry, or spaces. Write one name, email or @team a line.');
+        if (line.startsWith('@'))
+            return membershipEntry(line, provider, fail);
+        if (line.length > MAX_PATTERN_LENGTH)
+            fail(`is longer than ${MAX_PATTERN_LENGTH} characters.`);
+        if (/^[*?]+$/.test(line))
+            fail('matches anyone. To let anyone who can sign in approve, remove allowed-approvers.');
+        return {
+            kind: 'pattern',
+            text: line,
+            matches: line.indexOf('@') > 0 ? 'email' : 'username-or-subject'
+        };
+    });
+}
+function membershipEntry(line, provider, fail) {
+    if (provider !== 'github') {
+        return fail('names a GitHub organization or team, whose members only provider: github can check. With an OpenID Connect provider, require the group with required-claims instead (for example groups=release-managers).');
+    }
+    const [org = '', team, extra] = line.slice(1).split('/');
+    if (!GITHUB_ORG.test(org))
+        fail('is not @organization or @organization/team-slug (an organization is up to 39 letters, digits and hyphens).');
+    if (extra !== undefined)
+        fail('has more than one /; write @organization/team-slug.');
+    if (team === undefined)
+        return { kind: 'org', text: line, org };
+    if (!GITHUB_TEAM.test(team))
+        fail("has a team that is not a team slug (the team's name in lower case with hyphens, as in its URL).");
+    return { kind: 'team', text: line, org, team: team };
+}
+function parseRequiredClaims(value) {
+    return entriesOf(value).map(({ line, where }) => {
+        const fail = (problem) => {
+            throw new errors/* InputError */.dz('required-claims', `${where} (${quoted(line)}) ${problem}`);
+        };
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            fail('has control characters.');
+        const equals = line.indexOf('=');
+        if (equals === -1)
+            fail('is not claim=value (for example groups=release-managers or amr=mfa).');
+        const claim = line.slice(0, equals).trim();
+        const claimValue = line.slice(equals + 1).trim();
+        if (claim === '')
+            fail('has no claim name before the =.');
+        if (/\s/.test(claim))
+            fail('has a space in the claim name.');
+        if (claimValue === '')
+            fail(`has no value after the =; say which value ${claim} must hold.`);
+        return { text: `${claim}=${claimValue}`, claim, value: claimValue };
+    });
+}
+function readSelfApproval(source, provider) {
+    const allowInput = source.getInput('allow-self-approval');
+    const allowed = read_policy_readBoolean('allow-self-approval', allowInput);
+    const claim = source.getInput('self-approval-claim');
+    const runActorInput = source.getInput('run-actor');
+    if (claim && provider === 'github') {
+        throw new errors/* InputError */.dz('self-approval-claim', "is not used with provider: github, which compares the approver's GitHub login with GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.");
+    }
+    if (runActorInput && !claim) {
+        throw new errors/* InputError */.dz('run-actor', provider === 'github'
+            ? 'is not used with provider: github, which takes who started the run from GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.'
+            : 'is set without self-approval-claim: name the claim of the approver to compare it with (for example self-approval-claim: email).');
+    }
+    if (allowed === true) {
+        if (claim) {
+            throw new errors/* InputError */.dz('self-approval-claim', 'is set, but allow-self-approval is true, so nothing is compared. Remove one of them.');
+        }
+        return { kind: 'allowed' };
+    }
+    if (provider === 'github') {
+        const runActors = actorsFromEnv(source.env);
+        if (runActors.length === 0) {
+            throw new errors/* InputError */.dz('allow-self-approval', 'is false (the default), but neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set, so who started the run is unknown. Outside GitHub Actions, set allow-self-approval: true.');
+        }
+        return { kind: 'github-login', runActors };
+    }
+    if (claim) {
+        if (/[\s\u0000-\u001F\u007F-\u009F]/.test(claim))
+            throw new errors/* InputError */.dz('self-approval-claim', 'must be one claim name, without spaces.');
+        return { kind: 'claim', claim, runActors: parseRunActors(runActorInput) };
+    }
+    if (allowed === false) {
+        throw new errors/* InputError */.dz('allow-self-approval', "is false, but an OpenID Connect identity does not say which GitHub user it is, so the action cannot tell whether the approver started the run. Set self-approval-claim to a claim that names them (for example email, or a github_login claim mapped at the provider) and run-actor to the run's value for it (for example ${{ github.triggering_actor }}); or remove allow-self-approval.");
+    }
+    return { kind: 'undetectable' };
+}
+/** GITHUB_TRIGGERING_ACTOR started this attempt (a re-run's is the person re-running); GITHUB_ACTOR the first. */
+function actorsFromEnv(env) {
+    const actors = [];
+    for (const name of ['GITHUB_TRIGGERING_ACTOR', 'GITHUB_ACTOR']) {
+        const value = env[name]?.trim();
+        if (value && !actors.some((actor) => actor.value === value))
+            actors.push({ value, from: name });
+    }
+    return actors;
+}
+function parseRunActors(value) {
+    const actors = entriesOf(value).map(({ line, where }) => {
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            throw new errors/* InputError */.dz('run-actor', `${where} has control characters.`);
+        return { value: line, from: 'run-actor' };
+    });
+    if (actors.length === 0) {
+        throw new errors/* InputError */.dz('run-actor', "is empty, so the action cannot tell who started the run. Set it to the run's value for self-approval-claim, one a line (for example ${{ github.triggering_actor }}). When it comes from a mapping such as fromJSON(vars.EMAILS)[github.triggering_actor], the person who started the run is missing from that mapping.");
+    }
+    return actors;
+}
+function parseApprovals(value) {
+    if (value === '')
+        return 1;
+    const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+    if (!(count >= 1 && count <= MAX_APPROVALS)) {
+        throw new errors/* InputError */.dz('approvals', `"${value.slice(0, 20)}" is not a whole number from 1 to ${MAX_APPROVALS}: how many different people must approve, one after the other.`);
+    }
+    return count;
+}
+/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them; '' is unset. */
+function read_policy_readBoolean(input, value) {
+    if (value === '')
+        return undefined;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
+}
+
 ;// CONCATENATED MODULE: ./src/oauth/endpoints.ts
 
 
@@ -3904,22 +5058,41 @@ function logListener(runner) {
                     runner.info((0,safe_text/* safe */.gB) `Exchanged the refresh token for a new access token.`);
                     break;
                 case 'refused':
+                    logFindings(runner, event.findings);
                     runner.info((0,safe_text/* safe */.gB) `The approval was refused: ${(0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
                     break;
                 case 'ended': {
                     const { outcome } = event;
                     if (outcome.ending !== 'approved')
                         break;
-                    const by = outcome.approver ? (0,safe_text/* safe */.gB) ` by ${outcome.approver.name}` : '';
+                    const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map((approver) => approver.name);
+                    const by = names.length > 0 ? (0,safe_text/* safe */.gB) ` by ${(0,safe_text/* joinSafe */.e)(names, ' and ')}` : '';
                     const after = shownAtMs !== undefined ? (0,safe_text/* safe */.gB) ` after ${duration(outcome.atMs - shownAtMs)}` : '';
                     runner.info((0,safe_text/* safe */.gB) `Approved${by}${after}. The tokens are in this step's outputs (masked).`);
                     break;
                 }
-                case 'approved':
+                case 'approved': {
+                    logFindings(runner, event.findings);
+                    if (event.turn && event.turn.of > 1) {
+                        const by = event.approver ? (0,safe_text/* safe */.gB) ` by ${event.approver.name}` : '';
+                        runner.info((0,safe_text/* safe */.gB) `Approval ${event.turn.number} of ${event.turn.of} given${by}.`);
+                    }
                     break;
+                }
             }
         }
     };
+}
+const MARKS = {
+    holds: '✓',
+    broken: '✗',
+    unknown: '?',
+    unchecked: '-'
+};
+/** The policy's findings, rule by rule, so the log says why an approval passed or not. */
+function logFindings(runner, findings) {
+    for (const finding of findings ?? [])
+        runner.info((0,safe_text/* safe */.gB) `  ${(0,safe_text/* safeText */.Hk)(MARKS[finding.result])} ${(0,safe_text/* safeText */.Hk)(finding.text, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
 }
 function logPoll(runner, event) {
     switch (event.type) {
@@ -3974,6 +5147,7 @@ function noticeListener(runner) {
 const ENDING_TITLES = {
     refreshed: 'Refreshed',
     denied: 'Approval denied',
+    refused: 'Approval refused by the approval policy',
     expired: 'Approval code expired',
     'timed-out': 'Approval timed out',
     cancelled: 'Approval cancelled',
@@ -3990,6 +5164,15 @@ function outcomeNoticeOf(outcome, shownAtMs) {
                 ? approver.name
                 : `${approver.name} (subject ${approver.shownSubject})`
             : undefined;
+        // approvals: N names everyone; the tokens are the first one's.
+        const all = outcome.approvers && outcome.approvers.length > 1 ? outcome.approvers : undefined;
+        if (all) {
+            const names = all.map((one) => one.name).join(' and ');
+            return {
+                title: shown(`Approved by ${names}`),
+                message: shown(`Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`)
+            };
+        }
         return {
             title: shown(who ? `Approved by ${approver?.name}` : 'Approved'),
             message: shown(`${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`)
@@ -4085,6 +5268,7 @@ const HEADINGS = {
     approved: '✅ Approved',
     refreshed: '🔄 Refreshed',
     denied: '🚫 Denied',
+    refused: '⛔ Refused by the approval policy',
     expired: '⌛ Expired',
     'timed-out': '⏱️ Timed out',
     cancelled: '⏹️ Cancelled',
@@ -4105,9 +5289,15 @@ function requestSection(ctx, nowMs) {
         row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
         ...originRows(ctx.origin),
         row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs)))
+        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs))),
+        ...(ctx.policy?.length
+            ? [
+                row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
+            ]
+            : [])
     ];
-    return `<h2>Device authorization</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
+    const which = ctx.approval ? ` (${escapeHtml(ctx.approval.heading)})` : '';
+    return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 function originRows(origin) {
     const described = describeOrigin(origin);
@@ -4120,8 +5310,15 @@ function outcomeSection(outcome) {
     if (outcome.shownAtMs !== undefined && outcome.ending === 'approved') {
         rows.push(row('Took', formatDuration(outcome.atMs - outcome.shownAtMs)));
     }
-    if (outcome.approver)
+    if (outcome.approvers && outcome.approvers.length > 1) {
+        rows.push(row('Approved by', outcome.approvers.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')));
+    }
+    else if (outcome.approver)
         rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`));
+    if (outcome.refusedApprover)
+        rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
+    if (outcome.refusedBy)
+        rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`));
     if (outcome.clientId)
         rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`));
     if (outcome.scope)
@@ -4172,7 +5369,12 @@ function recordOf(outcome, shownAtMs) {
         // The request section names the client already when a code was shown.
         ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
         ...(outcome.scope && { scope: outcome.scope }),
-        ...(outcome.approver && { approver: describeApprover(outcome.approver) })
+        ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
+        ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
+        ...(outcome.refusal && {
+            refusedApprover: outcome.refusal.approver,
+            ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
+        })
     };
 }
 /** "alice (248289761001)", or the one name when the subject is the name. */
@@ -4446,8 +5648,14 @@ class KnownSecrets {
 
 
 
+
+
+
+
+
 /**
- * inputs → endpoints → (refresh | device code → prompt → poll) → identity → outputs → record.
+ * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
+ * record; with approvals: N, the device code to policy part once per person, in turn.
  * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
  * Returns how it ended; failures are reported through the runner, never thrown.
  */
@@ -4463,6 +5671,12 @@ async function main_run(deps) {
     events.subscribe(...listenersFor(deps, () => config));
     try {
         config = readConfig(runner);
+        // Before any request: a bad policy input must not cost anyone an approval.
+        const policy = readPolicy(runner, {
+            provider: config.provider.name === 'github' ? 'github' : 'oidc',
+            // mode: device never refreshes, whatever refresh-token holds.
+            refreshToken: config.refreshToken !== undefined && config.mode !== 'device'
+        });
         const ctx = oauthContext(deps, runner, {
             secrets: () => known.all(),
             // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
@@ -4476,24 +5690,16 @@ async function main_run(deps) {
         quirks = quirksFor(config.provider, metadata);
         const client = clientCredentials(config, metadata);
         const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint };
+        const stage = { ctx, runner, events, config, metadata, client, quirks, policy };
         const refreshed = await refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks);
-        const granted = refreshed
-            ? { tokens: refreshed, atMs: clock.now() }
-            : await deviceLogin(ctx, runner, events, config, metadata, client, quirks).then((login) => ({
-                tokens: login.tokens,
-                atMs: login.approvedAtMs
-            }));
-        const received = normalizeTokens(config, granted.tokens);
-        // At once, before anything can fail or be cancelled: the post step revokes from this.
-        saveForPostStep(runner, config, metadata, client, received, refreshed !== undefined, granted.atMs);
-        const { tokens, approver } = await identify(ctx, runner, config, metadata, received);
+        const granted = refreshed ? await refreshedGrant(stage, refreshed) : await approvedGrant(stage);
         const ending = refreshed ? 'refreshed' : 'approved';
-        if (refreshed)
-            await events.emit({ type: 'refreshed', atMs: granted.atMs, ...(approver && { approver }) });
+        const { tokens, approver, approvers } = granted;
         const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined);
         publishTokens(runner, tokens, {
             nowMs: granted.atMs,
             ...(approver && { approver }),
+            ...(approvers && { approvers }),
             refreshToken: toStore
         });
         await warnIfRefreshTokenExpires(runner, config, tokens, clock.now());
@@ -4505,7 +5711,8 @@ async function main_run(deps) {
                 atMs: granted.atMs,
                 clientId: config.clientId,
                 ...(tokens.scope && { scope: tokens.scope }),
-                ...(approver && { approver })
+                ...(approver && { approver }),
+                ...(approvers && { approvers })
             }
         });
         return ending;
@@ -4522,7 +5729,8 @@ async function main_run(deps) {
                 ending: failure.ending,
                 atMs: clock.now(),
                 detail: failure.message,
-                ...(config && { clientId: config.clientId })
+                ...(config && { clientId: config.clientId }),
+                ...(failure.refusal && { refusal: failure.refusal })
             }
         });
         return failure.ending;
@@ -4530,6 +5738,89 @@ async function main_run(deps) {
     finally {
         await events.close();
     }
+}
+/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
+async function refreshedGrant(stage, refreshed) {
+    const received = normalizeTokens(stage.config, refreshed);
+    keepForPostStep(stage, received, true, stage.ctx.clock.now());
+    const { approver, tokens } = await identifyAndCheck(stage, received, {
+        turn: { number: 1, of: 1 },
+        earlier: [],
+        refreshed: true
+    });
+    const atMs = stage.ctx.clock.now();
+    await stage.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
+    return { tokens, atMs, ...(approver && { approver }) };
+}
+/**
+ * (device code → prompt → poll → identity → policy) once per person the approvals input asks
+ * for; the first approver's tokens are the ones output.
+ */
+async function approvedGrant(stage) {
+    const { policy } = stage;
+    const approved = await approveInTurn(policy.approvals, async (turn, earlier) => {
+        const login = await deviceLogin(stage.ctx, stage.runner, stage.events, stage.config, stage.metadata, stage.client, stage.quirks, promptPolicy(policy, turn, earlier));
+        const received = normalizeTokens(stage.config, login.tokens);
+        // Only the first approver's tokens can be output; the later ones are revoked right here.
+        if (turn.number === 1)
+            keepForPostStep(stage, received, false, login.approvedAtMs);
+        const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
+            turn,
+            earlier
+        });
+        await stage.events.emit({
+            type: 'approved',
+            atMs: login.approvedAtMs,
+            shownAtMs: login.shownAtMs,
+            ...(approver && { approver }),
+            turn,
+            ...(worthSaying(policy, verdict) && { findings: verdict.findings })
+        });
+        return {
+            tokens,
+            ...(approver && { approver }),
+            ...(identity && { subject: identity.subject }),
+            shownAtMs: login.shownAtMs,
+            approvedAtMs: login.approvedAtMs
+        };
+    }, (tokens, whose) => discardTokens(stage, tokens, whose));
+    const { approver, tokens } = approved.first;
+    return {
+        tokens,
+        atMs: approved.all.at(-1)?.approvedAtMs ?? stage.ctx.clock.now(),
+        ...(approver && { approver }),
+        ...(policy.approvals > 1 && {
+            approvers: approved.all.flatMap((approval) => approval.approver ?? [])
+        })
+    };
+}
+/**
+ * At once, before anything can fail or be cancelled: the post step revokes from this (and a
+ * refusal revokes at once, too).
+ */
+function keepForPostStep(stage, tokens, refreshed, atMs) {
+    const { runner, config, metadata, client } = stage;
+    saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs);
+}
+/** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
+async function identifyAndCheck(stage, received, place) {
+    const { ctx, runner, config, metadata } = stage;
+    const identified = await identify(ctx, runner, config, metadata, received);
+    const verdict = await checkPolicy(stage, identified, place);
+    return { ...identified, verdict };
+}
+/** What the prompt says about the policy: which approval this is, and the rules in force. */
+function promptPolicy(policy, turn, earlier) {
+    const heading = approvalHeading(turn.number, turn.of, earlier.map((approval) => approval.name));
+    const lines = policyInForce(policy);
+    return {
+        ...(heading && { approval: { ...turn, heading } }),
+        ...(lines.length > 0 && { policy: lines })
+    };
+}
+/** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
+function worthSaying(policy, verdict) {
+    return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked');
 }
 function oauthContext(deps, runner, extra) {
     return {

@@ -264,6 +264,47 @@ record(
   record('poll loop: 10 simulated minutes (~118 polls, fake clock)', samples)
 }
 
+// The approval policy: a release gate judged on a verified identity, and the glob matcher on
+// the pattern that makes backtracking matchers blow up.
+{
+  const { readPolicy } = await load('src/policy/read-policy.js')
+  const { judgeApproval } = await load('src/policy/judge.js')
+  const { globMatches } = await load('src/policy/text-match.js')
+  const inputs = {
+    'allowed-approvers': '*@example.com\nrelease-bot\n12345',
+    'required-claims': 'groups=release-managers\namr=mfa',
+    'self-approval-claim': 'email',
+    'run-actor': 'octo.cat@example.com',
+    approvals: '2'
+  }
+  const policy = readPolicy(
+    { getInput: (name) => inputs[name] ?? '', env: {} },
+    { provider: 'oidc', refreshToken: false }
+  )
+  const groups = Array.from({ length: 40 }, (_, i) => `group-${i}`).concat('release-managers')
+  const identity = {
+    subject: 'alice-sub',
+    username: 'alice',
+    email: 'alice@example.com',
+    claims: { sub: 'alice-sub', groups, amr: ['pwd', 'mfa'] },
+    source: 'ID token'
+  }
+  const context = { approvalNumber: 2, earlier: [{ subject: 'bob-sub', name: 'bob' }] }
+  const samples = []
+  for (let run = 0; run < 5; run++) {
+    const iterations = 20_000
+    const started = performance.now()
+    for (let i = 0; i < iterations; i++) await judgeApproval(policy, identity, context)
+    samples.push((iterations / (performance.now() - started)) * 1000)
+  }
+  record('policy: judge a release gate (41 groups, 4 rules)', samples, 'ops/s')
+  const long = 'a'.repeat(320)
+  record(
+    'glob: "*a*a*a*a*a*a*b" against 320 × "a" (no match)',
+    opsPerSecond(() => globMatches('*a*a*a*a*a*a*b', long), 200),
+    'ops/s'
+  )
+}
 {
   const { sealForGitHub } = await load('src/secrets/seal.js')
   const key = Buffer.alloc(32, 9).toString('base64')

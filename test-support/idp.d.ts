@@ -5,6 +5,10 @@ export interface IdpUser {
   preferred_username: string
   email: string
   name: string
+  /** In the ID token and userinfo with the profile scope. */
+  groups: string[]
+  /** RFC 8176 authentication methods: the ID token's amr after this user signs in. */
+  amr: string[]
 }
 
 export interface StartIdpOptions {
@@ -78,7 +82,7 @@ export interface Idp {
   /** e.g. http://127.0.0.1:43123 or http://127.0.0.1:43123/realms/demo (no trailing slash). */
   issuer: string
   port: number
-  /** alice and bob. */
+  /** alice (release-managers, mfa), bob (developers, pwd only), carol (release-managers, mfa). */
   users: IdpUser[]
   clients: {
     /** token_endpoint_auth_method none */

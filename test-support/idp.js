@@ -26,7 +26,11 @@ import * as http from 'node:http'
 import { Readable } from 'node:stream'
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose'
 
-/** @typedef {{ sub: string, preferred_username: string, email: string, name: string }} IdpUser */
+/**
+ * `groups` and `amr` (RFC 8176: how they signed in) are what approval policies ask of a company
+ * identity provider: alice and carol manage releases and signed in with a second factor.
+ * @typedef {{ sub: string, preferred_username: string, email: string, name: string, groups: string[], amr: string[] }} IdpUser
+ */
 /**
  * @typedef {{ kind: 'status', status: number, body?: string, contentType?: string, headers?: Record<string, string>, count?: number }
  *   | { kind: 'delay', ms: number, count?: number }
@@ -53,8 +57,30 @@ const MAX_REDIRECTS = 10
 
 /** @type {IdpUser[]} */
 const USERS = [
-  { sub: 'alice', preferred_username: 'alice', email: 'alice@example.test', name: 'Alice Example' },
-  { sub: 'bob', preferred_username: 'bob', email: 'bob@example.test', name: 'Bob Example' }
+  {
+    sub: 'alice',
+    preferred_username: 'alice',
+    email: 'alice@example.test',
+    name: 'Alice Example',
+    groups: ['release-managers', 'developers'],
+    amr: ['pwd', 'mfa']
+  },
+  {
+    sub: 'bob',
+    preferred_username: 'bob',
+    email: 'bob@example.test',
+    name: 'Bob Example',
+    groups: ['developers'],
+    amr: ['pwd']
+  },
+  {
+    sub: 'carol',
+    preferred_username: 'carol',
+    email: 'carol@example.test',
+    name: 'Carol Example',
+    groups: ['release-managers'],
+    amr: ['pwd', 'otp', 'mfa']
+  }
 ]
 
 /** @type {Promise<any> | undefined} */
@@ -458,8 +484,9 @@ export async function startIdp(options = {}) {
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: SCOPES,
     claims: {
-      openid: ['sub'],
-      profile: ['preferred_username', 'name'],
+      // amr rides with openid: oidc-provider puts only the claims of a granted scope in ID tokens.
+      openid: ['sub', 'amr'],
+      profile: ['preferred_username', 'name', 'groups'],
       email: ['email', 'email_verified']
     },
     // With the default (true) and userinfo enabled, the id_token carries only sub and
@@ -477,7 +504,8 @@ export async function startIdp(options = {}) {
             preferred_username: user.preferred_username,
             email: user.email,
             email_verified: true,
-            name: user.name
+            name: user.name,
+            groups: user.groups
           }
         }
       }
@@ -773,7 +801,7 @@ export async function startIdp(options = {}) {
       return provider.interactionFinished(
         req,
         res,
-        { login: { accountId: user.sub } },
+        { login: { accountId: user.sub, amr: user.amr } },
         { mergeWithLastSubmission: false }
       )
     }

@@ -379,7 +379,7 @@ describe('test IdP: device flow for each client authentication method', () => {
     await expect(idp.approve('BCDF-GHJK')).rejects.toThrow(/user code BCDF-GHJK was not accepted/)
     const da = await startFlow(idp, meta)
     await expect(idp.approve(da.user_code, { user: 'mallory' })).rejects.toThrow(
-      'user "mallory" is not offered on the login page (offered: alice, bob)'
+      'user "mallory" is not offered on the login page (offered: alice, bob, carol)'
     )
   })
 

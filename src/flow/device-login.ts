@@ -34,7 +34,9 @@ export async function deviceLogin(
   config: Config,
   metadata: ProviderMetadata,
   client: ClientCredentials,
-  quirks: ProviderQuirks
+  quirks: ProviderQuirks,
+  /** Which approval this is, and the policy in force, for the prompt. */
+  shown: Pick<PromptContext, 'approval' | 'policy'> = {}
 ): Promise<DeviceLogin> {
   const { clock } = ctx
   const device = await requestDeviceAuthorization(
@@ -64,7 +66,8 @@ export async function deviceLogin(
     deadlineMs: deadlines.deadlineMs,
     ...(deadlines.expiresAtMs !== undefined &&
       deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
-    origin: runOrigin(runner.env)
+    origin: runOrigin(runner.env),
+    ...shown
   }
   await events.emit({ type: 'code-ready', prompt, atMs: shownAtMs })
   // The id_token is verified after the approval; load its library while the person reads the code.

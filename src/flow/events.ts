@@ -1,5 +1,7 @@
 import type { Approver } from '../oauth/identity.js'
 import type { PollEvent } from '../oauth/poll.js'
+import type { Finding } from '../policy/judge.js'
+import type { PolicyRule } from '../policy/policy.js'
 import type { PromptContext } from '../runner/prompt.js'
 import type { Ending } from '../runner/summary.js'
 
@@ -16,24 +18,49 @@ export type FlowEvent =
   | { readonly type: 'reminder'; readonly prompt: PromptContext; readonly atMs: number }
   /** What one poll of the token endpoint (or a wait between polls) brought. */
   | { readonly type: 'poll'; readonly event: Exclude<PollEvent, { type: 'tick' }> }
-  /** A person approved; tokens are masked but not yet output. */
+  /** A person approved and the approval policy accepts them; tokens are masked but not yet output. */
   | {
       readonly type: 'approved'
       readonly atMs: number
       readonly shownAtMs: number
       readonly approver?: Approver
+      readonly turn?: ApprovalTurn
+      /** What the policy found, rule by rule. */
+      readonly findings?: readonly Finding[]
     }
   /** A stored refresh token was traded for new tokens: nobody was asked. */
   | { readonly type: 'refreshed'; readonly atMs: number; readonly approver?: Approver }
-  /** An approval the approval policy does not accept. */
+  /** An approval the approval policy does not accept (or cannot judge, which it refuses too). */
   | {
       readonly type: 'refused'
       readonly atMs: number
       readonly approver?: Approver
       readonly reason: string
+      /** The rule that refused them. */
+      readonly rule?: PolicyRule
+      readonly findings?: readonly Finding[]
+      readonly turn?: ApprovalTurn
     }
   /** The run is over, however it ended: the record. */
   | { readonly type: 'ended'; readonly outcome: Outcome }
+
+/** One rule's finding, as listeners show it (the policy's own type, passed on). */
+export type PolicyFinding = Finding
+
+/** Which approval of how many (the approvals input): each is a person, one after the other. */
+export interface ApprovalTurn {
+  /** 1 for the first. */
+  readonly number: number
+  readonly of: number
+}
+
+/** Who tried and which rule refused them, for the record. */
+export interface Refusal {
+  /** As the policy names them: the verified email, else the username, else the subject. */
+  readonly approver: string
+  readonly rule?: PolicyRule
+  readonly reason: string
+}
 
 /** How a run ended, with what the record needs. */
 export interface Outcome {
@@ -44,6 +71,9 @@ export interface Outcome {
   readonly clientId?: string
   readonly scope?: string
   readonly approver?: Approver
+  /** Everyone who approved, in order, when the policy asked for more than one person. */
+  readonly approvers?: readonly Approver[]
+  readonly refusal?: Refusal
 }
 
 /**

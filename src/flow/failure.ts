@@ -6,6 +6,8 @@ import type { ProviderQuirks } from '../providers/index.js'
 import type { Ending } from '../runner/summary.js'
 import { safeText } from '../text/safe-text.js'
 import { adviceFor } from './advice.js'
+import type { Refusal } from './events.js'
+import { ApprovalRefusedError } from './policy.js'
 
 export interface Failure {
   readonly ending: Ending
@@ -13,12 +15,25 @@ export interface Failure {
   readonly message: string
   /** Set for a bug: the stack, for the debug log only. */
   readonly stack?: string
+  /** Set when the approval policy refused the approval: who tried, and which rule. */
+  readonly refusal?: Refusal
 }
 
 /** Turns whatever ended the run into how it ended and what the person reading the log is told. */
 export function failureOf(error: unknown, quirks?: ProviderQuirks): Failure {
   if (error instanceof CancelledError) return { ending: 'cancelled', message: error.message }
   if (error instanceof WaitEndedError) return { ending: error.ending, message: error.message }
+  if (error instanceof ApprovalRefusedError) {
+    return {
+      ending: 'refused',
+      message: error.message,
+      refusal: {
+        approver: error.approver,
+        ...(error.rule && { rule: error.rule }),
+        reason: error.message
+      }
+    }
+  }
   if (error instanceof ActionError)
     return { ending: 'failed', message: explainError(error, quirks) }
   return {

@@ -5,11 +5,13 @@ import type { OAuthContext } from '../oauth/exchange.js'
 import { verifyIdToken } from '../oauth/id-token.js'
 import {
   approverFromClaims,
-  fetchApprover,
+  approverFromUserInfo,
+  fetchUserInfo,
   type Approver,
   type UserApi
 } from '../oauth/identity.js'
 import { usableAsBearer, type TokenSet } from '../oauth/token.js'
+import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/identity.js'
 import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
 import { maskTokens } from '../runner/outputs.js'
 import type { Runner } from '../runner/runner.js'
@@ -18,6 +20,10 @@ export interface Identified {
   /** The tokens to output: without an id_token that could not be verified. */
   readonly tokens: TokenSet
   readonly approver?: Approver
+  /** What the approval policy judges: only what a verified source said, claims included. */
+  readonly identity?: VerifiedIdentity
+  /** Without an identity: why, and how to get one, for a policy that needs it. */
+  readonly noIdentityHelp?: string
 }
 
 /**
@@ -35,6 +41,8 @@ export async function identify(
   maskTokens(runner, received)
   let tokens = received
   let approver: Approver | undefined
+  let identity: VerifiedIdentity | undefined
+  let noIdentityHelp: string | undefined
   if (tokens.idToken) {
     if (metadata.issuer && metadata.jwksUri) {
       const claims = await verifyIdToken(ctx, tokens.idToken, {
@@ -44,12 +52,15 @@ export async function identify(
         ...(config.clientSecret && { clientSecret: config.clientSecret })
       })
       approver = approverFromClaims(claims, 'ID token')
+      identity = verifiedIdentityFrom(claims.sub, claims, 'ID token')
     } else {
       const { idToken: _withheld, ...rest } = tokens
       tokens = rest
       runner.warning(
         safe`The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`
       )
+      noIdentityHelp =
+        "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs."
     }
   }
   const api = userApiOf(config, metadata)
@@ -62,14 +73,19 @@ export async function identify(
     runner.warning(
       safe`The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${safeText(api.endpoint.name)} who approved. The token is output as it came.`
     )
+    noIdentityHelp = `The token endpoint answered with ${type}, not Bearer, so the action did not ask the ${api.endpoint.name} who approved; add the openid scope for an ID token.`
   } else if (!approver && api) {
     try {
-      approver = await fetchApprover(ctx, api, tokens.accessToken)
+      const info = await fetchUserInfo(ctx, api, tokens.accessToken)
+      approver = approverFromUserInfo(api, info)
+      identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField)
     } catch (error) {
       if (error instanceof CancelledError) throw error
+      const why = error instanceof Error ? error.message : String(error)
       runner.warning(
-        safe`Could not find out who approved: ${safeText(error instanceof Error ? error.message : error, { maxLength: MESSAGE_MAX_LENGTH })}`
+        safe`Could not find out who approved: ${safeText(why, { maxLength: MESSAGE_MAX_LENGTH })}`
       )
+      noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`
     }
   }
   if (approver?.note) runner.warning(safeText(approver.note, { maxLength: MESSAGE_MAX_LENGTH }))
@@ -79,11 +95,16 @@ export async function identify(
       safe`Approver unknown`
     )
   }
-  return { tokens, ...(approver && { approver }) }
+  return {
+    tokens,
+    ...(approver && { approver }),
+    ...(identity && { identity }),
+    ...(!identity && noIdentityHelp && { noIdentityHelp })
+  }
 }
 
 /** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
-function userApiOf(config: Config, metadata: ProviderMetadata): UserApi | undefined {
+export function userApiOf(config: Config, metadata: ProviderMetadata): UserApi | undefined {
   if (metadata.userinfoEndpoint) {
     return {
       endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },

@@ -1,8 +1,8 @@
-import type { FlowEvent, FlowListener } from '../flow/events.js'
+import type { FlowEvent, FlowListener, PolicyFinding } from '../flow/events.js'
 import { formatDuration } from '../runner/format.js'
 import { promptLines, reminderLine } from '../runner/prompt.js'
 import type { Runner } from '../runner/runner.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../text/safe-text.js'
+import { joinSafe, MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../text/safe-text.js'
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
@@ -24,6 +24,7 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           runner.info(safe`Exchanged the refresh token for a new access token.`)
           break
         case 'refused':
+          logFindings(runner, event.findings)
           runner.info(
             safe`The approval was refused: ${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })}`
           )
@@ -31,17 +32,44 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
         case 'ended': {
           const { outcome } = event
           if (outcome.ending !== 'approved') break
-          const by = outcome.approver ? safe` by ${outcome.approver.name}` : ''
+          const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map(
+            (approver) => approver.name
+          )
+          const by = names.length > 0 ? safe` by ${joinSafe(names, ' and ')}` : ''
           const after =
             shownAtMs !== undefined ? safe` after ${duration(outcome.atMs - shownAtMs)}` : ''
           runner.info(safe`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
           break
         }
-        case 'approved':
+        case 'approved': {
+          logFindings(runner, event.findings)
+          if (event.turn && event.turn.of > 1) {
+            const by = event.approver ? safe` by ${event.approver.name}` : ''
+            runner.info(safe`Approval ${event.turn.number} of ${event.turn.of} given${by}.`)
+          }
           break
+        }
       }
     }
   }
+}
+
+const MARKS: Readonly<Record<PolicyFinding['result'], string>> = {
+  holds: '✓',
+  broken: '✗',
+  unknown: '?',
+  unchecked: '-'
+}
+
+/** The policy's findings, rule by rule, so the log says why an approval passed or not. */
+function logFindings(
+  runner: Pick<Runner, 'info'>,
+  findings: readonly PolicyFinding[] | undefined
+): void {
+  for (const finding of findings ?? [])
+    runner.info(
+      safe`  ${safeText(MARKS[finding.result])} ${safeText(finding.text, { maxLength: MESSAGE_MAX_LENGTH })}`
+    )
 }
 
 function logPoll(

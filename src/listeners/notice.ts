@@ -30,6 +30,7 @@ export function noticeListener(runner: Pick<Runner, 'notice'>): FlowListener {
 const ENDING_TITLES: Readonly<Record<Exclude<Ending, 'approved'>, string>> = {
   refreshed: 'Refreshed',
   denied: 'Approval denied',
+  refused: 'Approval refused by the approval policy',
   expired: 'Approval code expired',
   'timed-out': 'Approval timed out',
   cancelled: 'Approval cancelled',
@@ -50,6 +51,17 @@ export function outcomeNoticeOf(
         ? approver.name
         : `${approver.name} (subject ${approver.shownSubject})`
       : undefined
+    // approvals: N names everyone; the tokens are the first one's.
+    const all = outcome.approvers && outcome.approvers.length > 1 ? outcome.approvers : undefined
+    if (all) {
+      const names = all.map((one) => one.name).join(' and ')
+      return {
+        title: shown(`Approved by ${names}`),
+        message: shown(
+          `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
+        )
+      }
+    }
     return {
       title: shown(who ? `Approved by ${approver?.name}` : 'Approved'),
       message: shown(

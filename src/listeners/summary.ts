@@ -45,7 +45,12 @@ function recordOf(outcome: Outcome, shownAtMs: number | undefined): OutcomeRecor
     // The request section names the client already when a code was shown.
     ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
     ...(outcome.scope && { scope: outcome.scope }),
-    ...(outcome.approver && { approver: describeApprover(outcome.approver) })
+    ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
+    ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
+    ...(outcome.refusal && {
+      refusedApprover: outcome.refusal.approver,
+      ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
+    })
   }
 }
 

@@ -42,6 +42,7 @@ const OUTCOME_HEADLINES: Readonly<Record<Ending, string>> = {
   approved: 'Approved',
   refreshed: 'Refreshed without asking',
   denied: 'Denied',
+  refused: 'Refused by the approval policy',
   expired: 'The code expired',
   'timed-out': 'Timed out',
   cancelled: 'Cancelled',

@@ -85,6 +85,12 @@ export interface UserApi {
   readonly subjectField: string
 }
 
+/** What a user API said about the token's owner: the checked subject and every field. */
+export interface UserInfo {
+  readonly subject: string
+  readonly fields: Readonly<Record<string, unknown>>
+}
+
 /**
  * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
  * the answer must be about the same person (OpenID Connect Core §5.3.2).
@@ -95,6 +101,16 @@ export async function fetchApprover(
   accessToken: string,
   expectedSubject?: string
 ): Promise<Approver> {
+  return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject))
+}
+
+/** The user API's answer, for the approver's name and for an approval policy's claims. */
+export async function fetchUserInfo(
+  ctx: OAuthContext,
+  api: UserApi,
+  accessToken: string,
+  expectedSubject?: string
+): Promise<UserInfo> {
   const read = await getJson(ctx, api.endpoint, {
     ...api.headers,
     Authorization: `Bearer ${accessToken}`
@@ -118,9 +134,13 @@ export async function fetchApprover(
       `The ${api.endpoint.name} describes a different user than the ID token.`
     )
   }
+  return { subject: subjectText, fields }
+}
+
+export function approverFromUserInfo(api: UserApi, info: UserInfo): Approver {
   const claims =
     api.nameField === 'preferred_username'
-      ? fields
-      : { ...fields, preferred_username: fields[api.nameField] }
-  return approverFromClaims({ ...claims, sub: subjectText }, api.endpoint.name) as Approver
+      ? info.fields
+      : { ...info.fields, preferred_username: info.fields[api.nameField] }
+  return approverFromClaims({ ...claims, sub: info.subject }, api.endpoint.name) as Approver
 }

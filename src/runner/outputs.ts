@@ -35,6 +35,8 @@ export function refreshTokenToStore(
 export interface PublishOptions {
   readonly nowMs: number
   readonly approver?: Approver
+  /** Everyone who approved, in order (the approvals input); the tokens are the first one's. */
+  readonly approvers?: readonly Approver[]
   /** Default: the provider's refresh token, if any, as a new one (no refresh-token input). */
   readonly refreshToken?: StoredRefreshToken
 }
@@ -65,4 +67,8 @@ export function publishTokens(runner: Runner, tokens: TokenSet, options: Publish
     runner.setOutput('approver', options.approver.name)
     runner.setOutput('approver-subject', options.approver.subject)
   }
+  const approvers = options.approvers ?? (options.approver ? [options.approver] : [])
+  // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
+  if (approvers.length > 0)
+    runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)))
 }

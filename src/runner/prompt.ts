@@ -82,6 +82,22 @@ export interface PromptContext {
   /** When the code itself expires, set only when the timeout input ends the wait before that. */
   readonly codeExpiresAtMs?: number
   readonly origin: RunOrigin
+  /** With approvals > 1: which approval this is, and that it needs a different person. */
+  readonly approval?: ApprovalPrompt
+  /** The approval policy in force, so the approver knows before signing in: "label: rule". */
+  readonly policy?: ReadonlyArray<{ readonly label: string; readonly text: string }>
+}
+
+/** Policy text holds the workflow's own patterns and earlier approvers' names: foreign text. */
+function shownPolicy(text: string): SafeText {
+  return safeText(text, { maxLength: 300 })
+}
+
+export interface ApprovalPrompt {
+  readonly number: number
+  readonly of: number
+  /** "Approval 2 of 2: a different person (not alice)". */
+  readonly heading: string
 }
 
 /** The action's own text. */
@@ -101,6 +117,7 @@ export function promptLines(ctx: PromptContext, nowMs: number): SafeText[] {
   const lines: SafeText[] = [
     safe`┌${RULE}`,
     safe`│ Approval needed: sign in at the provider and enter the code.`,
+    ...(ctx.approval ? [safe`│ ${shownPolicy(ctx.approval.heading)}.`] : []),
     safe`│`,
     safe`│   1. Open   ${device.verificationUri}`,
     safe`│   2. Enter  ${device.userCode}`
@@ -123,6 +140,14 @@ export function promptLines(ctx: PromptContext, nowMs: number): SafeText[] {
   lines.push(
     safe`│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`
   )
+  if (ctx.policy?.length) {
+    lines.push(safe`│`)
+    ctx.policy.forEach(({ label, text }, index) =>
+      lines.push(
+        safe`│   ${index === 0 ? safe`Policy  ` : safe`        `} ${shownPolicy(label)}: ${shownPolicy(text)}`
+      )
+    )
+  }
   if (device.message) lines.push(safe`│`, safe`│   The provider says: ${device.message}`)
   lines.push(
     safe`│`,
@@ -149,14 +174,17 @@ export function noticeOf(
   const scope = ctx.scope ? safe` (scope: ${ctx.scope})` : ''
   const asked = origin ? safe` Asked by ${origin}.` : ''
   return {
-    title: safe`Approval needed: enter code ${device.userCode}`,
-    message: safe`Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
+    title: ctx.approval
+      ? safe`Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
+      : safe`Approval needed: enter code ${device.userCode}`,
+    message: safe`${ctx.approval ? safe`${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
   }
 }
 
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 export function reminderLine(ctx: PromptContext, nowMs: number): SafeText {
-  return safe`Still waiting for approval: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`
+  const which = ctx.approval ? safe` ${ctx.approval.number} of ${ctx.approval.of}` : ''
+  return safe`Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`
 }
 
 /** Says when a reminder is due: once a minute. */

@@ -7,12 +7,13 @@ import { describeOrigin, timeoutNote, type PromptContext, type RunOrigin } from 
  * ended. Written as HTML with every outside value escaped (see escape.ts).
  */
 export type Ending =
-  'approved' | 'refreshed' | 'denied' | 'expired' | 'timed-out' | 'cancelled' | 'failed'
+  'approved' | 'refreshed' | 'denied' | 'refused' | 'expired' | 'timed-out' | 'cancelled' | 'failed'
 
 const HEADINGS: Readonly<Record<Ending, string>> = {
   approved: '✅ Approved',
   refreshed: '🔄 Refreshed',
   denied: '🚫 Denied',
+  refused: '⛔ Refused by the approval policy',
   expired: '⌛ Expired',
   'timed-out': '⏱️ Timed out',
   cancelled: '⏹️ Cancelled',
@@ -35,9 +36,18 @@ export function requestSection(ctx: PromptContext, nowMs: number): string {
     row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
     ...originRows(ctx.origin),
     row('Code shown', formatUtc(nowMs, nowMs)),
-    row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs)))
+    row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs))),
+    ...(ctx.policy?.length
+      ? [
+          row(
+            'Policy',
+            ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>')
+          )
+        ]
+      : [])
   ]
-  return `<h2>Device authorization</h2>\n<table>\n${rows.join('\n')}\n</table>\n`
+  const which = ctx.approval ? ` (${escapeHtml(ctx.approval.heading)})` : ''
+  return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`
 }
 
 function originRows(origin: RunOrigin): string[] {
@@ -55,6 +65,11 @@ export interface OutcomeRecord {
   readonly clientId?: string
   readonly scope?: string
   readonly approver?: string
+  /** Everyone who approved, in order, when more than one person had to. */
+  readonly approvers?: readonly string[]
+  /** Who tried and which rule of the approval policy refused them. */
+  readonly refusedApprover?: string
+  readonly refusedBy?: string
 }
 
 export function outcomeSection(outcome: OutcomeRecord): string {
@@ -62,8 +77,19 @@ export function outcomeSection(outcome: OutcomeRecord): string {
   if (outcome.shownAtMs !== undefined && outcome.ending === 'approved') {
     rows.push(row('Took', formatDuration(outcome.atMs - outcome.shownAtMs)))
   }
-  if (outcome.approver)
+  if (outcome.approvers && outcome.approvers.length > 1) {
+    rows.push(
+      row(
+        'Approved by',
+        outcome.approvers.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')
+      )
+    )
+  } else if (outcome.approver)
     rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`))
+  if (outcome.refusedApprover)
+    rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`))
+  if (outcome.refusedBy)
+    rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`))
   if (outcome.clientId) rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`))
   if (outcome.scope) rows.push(row('Granted scope', `<code>${escapeHtml(outcome.scope)}</code>`))
   if (outcome.detail) rows.push(row('Details', escapeHtml(outcome.detail)))

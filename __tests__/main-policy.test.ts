@@ -1,0 +1,439 @@
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { run } from '../src/main.js'
+import type { HttpRequest } from '../src/oauth/http.js'
+import {
+  FakeClock,
+  json,
+  RecordingRunner,
+  scriptedHttp,
+  type Route
+} from '../test-support/fakes.js'
+
+/**
+ * The approval policy as the whole action applies it: read before any request, judged after
+ * identity, refusals that fail the step and revoke, two approvals in turn, GitHub membership, the
+ * refresh path, and claims that only the userinfo endpoint has.
+ */
+const ISSUER = 'https://id.example.com'
+const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
+const DEVICE = `${ISSUER}/device/code`
+const TOKEN = `${ISSUER}/token`
+const JWKS = `${ISSUER}/jwks`
+const USERINFO = `${ISSUER}/userinfo`
+const REVOKE = `${ISSUER}/revoke`
+const CLIENT_ID = 'release-bot'
+const ENV = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'octo/release',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_ACTOR: 'octocat',
+  GITHUB_TRIGGERING_ACTOR: 'octocat'
+}
+
+let key: { privateKey: CryptoKey; jwk: JWK }
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256')
+  key = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid: 'k1' } }
+})
+
+function idToken(clock: FakeClock, claims: Record<string, unknown>): Promise<string> {
+  const now = Math.floor(clock.now() / 1000)
+  return new SignJWT({ iss: ISSUER, aud: CLIENT_ID, iat: now, exp: now + 300, ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .sign(key.privateKey)
+}
+
+interface Person {
+  readonly sub: string
+  readonly claims?: Record<string, unknown>
+  /** Declines instead of approving. */
+  readonly deny?: boolean
+}
+
+/**
+ * An OpenID Connect provider whose device codes are approved by these people in turn: code n is
+ * pending once, then approved (or denied) by person n, with an ID token carrying their claims.
+ */
+function provider(clock: FakeClock, people: Person[], extra: Record<string, Route> = {}) {
+  let codes = 0
+  const polls = new Map<string, number>()
+  const routes: Record<string, Route> = {
+    [DISCOVERY]: () =>
+      json(200, {
+        issuer: ISSUER,
+        device_authorization_endpoint: DEVICE,
+        token_endpoint: TOKEN,
+        jwks_uri: JWKS,
+        userinfo_endpoint: USERINFO,
+        revocation_endpoint: REVOKE
+      }),
+    [JWKS]: () => json(200, { keys: [key.jwk] }),
+    [DEVICE]: () => {
+      codes++
+      return json(200, {
+        // RFC 8628 §5.2: a device code long enough to be unguessable (short ones are refused).
+        device_code: `dc-secret-0123456789-${codes}`,
+        user_code: `CODE-000${codes}`,
+        verification_uri: `${ISSUER}/device`,
+        expires_in: 600,
+        interval: 5
+      })
+    },
+    [TOKEN]: async (request: HttpRequest) => {
+      const form = new URLSearchParams(request.body)
+      const code = form.get('device_code') ?? ''
+      const n = Number(code.replace('dc-secret-0123456789-', ''))
+      const seen = (polls.get(code) ?? 0) + 1
+      polls.set(code, seen)
+      if (seen === 1) return json(400, { error: 'authorization_pending' })
+      const person = people[n - 1] as Person
+      if (person.deny) return json(400, { error: 'access_denied' })
+      return json(200, {
+        access_token: `at-secret-${person.sub}-${n}`,
+        refresh_token: `rt-secret-${person.sub}-${n}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        id_token: await idToken(clock, { sub: person.sub, ...person.claims })
+      })
+    },
+    [REVOKE]: () => json(200, {}),
+    ...extra
+  }
+  return scriptedHttp(routes)
+}
+
+async function actionRun(
+  inputs: Record<string, string>,
+  people: Person[],
+  options: { extra?: Record<string, Route>; env?: Record<string, string> } = {}
+) {
+  const clock = new FakeClock()
+  const runner = new RecordingRunner(
+    { 'client-id': CLIENT_ID, issuer: ISSUER, scope: 'openid profile email', ...inputs },
+    options.env ?? ENV
+  )
+  const http = provider(clock, people, options.extra)
+  const ending = await run({ runner, http, clock, signal: new AbortController().signal })
+  const revoked = http.requests
+    .filter((request) => request.url === REVOKE)
+    .map((request) => new URLSearchParams(request.body).get('token'))
+  return { ending, runner, http, revoked }
+}
+
+const alice: Person = {
+  sub: 'alice-sub',
+  claims: { preferred_username: 'alice', email: 'alice@example.com', email_verified: true }
+}
+const bob: Person = {
+  sub: 'bob-sub',
+  claims: { preferred_username: 'bob', email: 'bob@example.com', email_verified: true }
+}
+
+describe('run: policy inputs', () => {
+  it.each([
+    [{ approvals: '0' }, "Input 'approvals'"],
+    [{ 'allowed-approvers': '@octo/release' }, "Input 'allowed-approvers'"],
+    [{ 'required-claims': 'groups' }, "Input 'required-claims'"],
+    [{ 'allowed-approvers': ' \n*\n' }, "Input 'allowed-approvers'"]
+  ])('refuses %j before any request', async (inputs, named) => {
+    const { ending, runner, http } = await actionRun(inputs, [alice])
+    expect(ending).toBe('failed')
+    expect(runner.failed).toContain(named)
+    expect(http.requests).toHaveLength(0)
+    expect(runner.summary).toContain('❌ Failed')
+  })
+})
+
+describe('run: one approval', () => {
+  it('states the policy in the prompt, then outputs the tokens of an allowed approver', async () => {
+    const { ending, runner, revoked } = await actionRun(
+      {
+        'allowed-approvers': '*@example.com',
+        'self-approval-claim': 'email',
+        'run-actor': 'octo@example.com'
+      },
+      [alice]
+    )
+    expect(ending).toBe('approved')
+    expect(runner.outputs['access-token']).toBe('at-secret-alice-sub-1')
+    expect(runner.outputs['approvers']).toBe('["alice"]')
+    const log = runner.text('info')
+    expect(log).toContain('│   Policy   Who may approve: *@example.com')
+    expect(log).toContain(
+      "│            Self-approval: not allowed: the approver's email must not be octo@example.com"
+    )
+    expect(log.indexOf('Policy   Who may approve')).toBeLessThan(log.indexOf('✓ alice@example.com'))
+    expect(revoked).toEqual([])
+  })
+
+  it('fails the step on a refusal: nothing output, both tokens revoked, the record says who and why', async () => {
+    const { ending, runner, revoked } = await actionRun({ 'allowed-approvers': 'alice' }, [bob])
+    expect(ending).toBe('refused')
+    expect(runner.outputs).toEqual({})
+    expect(revoked).toEqual(['rt-secret-bob-sub-1', 'at-secret-bob-sub-1'])
+    expect(runner.failed).toBe(
+      'The approval by bob@example.com was refused: bob@example.com is not in allowed-approvers (compared: email bob@example.com, username bob, subject bob-sub).'
+    )
+    expect(runner.text('info')).toContain('✗ bob@example.com is not in allowed-approvers')
+    expect(runner.summary).toContain('<code>bob@example.com</code>')
+    expect(runner.summary).toContain('<code>allowed-approvers</code>')
+    // The refused tokens were masked the moment they arrived, and never printed.
+    expect(runner.secrets).toContain('at-secret-bob-sub-1')
+    expect(runner.text()).not.toContain('at-secret-bob-sub-1')
+  })
+
+  it('takes a claim the ID token lacks from the userinfo endpoint, for the same subject', async () => {
+    const { ending, runner } = await actionRun({ 'required-claims': 'groups=release' }, [alice], {
+      extra: { [USERINFO]: () => json(200, { sub: 'alice-sub', groups: ['release'] }) }
+    })
+    expect(ending).toBe('approved')
+    expect(runner.text('info')).toContain("✓ alice@example.com's groups includes release")
+  })
+
+  it('does not take claims from a userinfo answer about someone else', async () => {
+    const { ending, runner } = await actionRun({ 'required-claims': 'groups=release' }, [alice], {
+      extra: { [USERINFO]: () => json(200, { sub: 'mallory', groups: ['release'] }) }
+    })
+    expect(ending).toBe('refused')
+    expect(runner.text('warning')).toContain('describes a different user than the ID token')
+    expect(runner.failed).toContain('cannot be judged')
+  })
+
+  it('says so when the provider cannot revoke, and still outputs nothing', async () => {
+    const clock = new FakeClock()
+    const runner = new RecordingRunner(
+      { 'client-id': CLIENT_ID, issuer: ISSUER, scope: 'openid', 'allowed-approvers': 'alice' },
+      ENV
+    )
+    const http = provider(clock, [bob], {
+      [DISCOVERY]: () =>
+        json(200, {
+          issuer: ISSUER,
+          device_authorization_endpoint: DEVICE,
+          token_endpoint: TOKEN,
+          jwks_uri: JWKS
+        })
+    })
+    expect(await run({ runner, http, clock, signal: new AbortController().signal })).toBe('refused')
+    expect(runner.text('info')).toContain('The provider has no revocation endpoint')
+    expect(runner.outputs).toEqual({})
+  })
+})
+
+describe('run: approvals: 2', () => {
+  it('outputs the first approver’s tokens and revokes the second’s at once', async () => {
+    const { ending, runner, revoked } = await actionRun({ approvals: '2' }, [alice, bob])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['access-token']).toBe('at-secret-alice-sub-1')
+    expect(runner.outputs['refresh-token']).toBe('rt-secret-alice-sub-1')
+    expect(runner.outputs['approver']).toBe('alice')
+    expect(runner.outputs['approvers']).toBe('["alice","bob"]')
+    expect(revoked).toEqual(['rt-secret-bob-sub-2', 'at-secret-bob-sub-2'])
+    expect(Object.values(runner.outputs).join()).not.toContain('bob-sub-2')
+    const notices = runner.logs.filter((entry) => entry.level === 'notice')
+    expect(notices.map((notice) => notice.title)).toEqual([
+      'Approval 1 of 2: enter code CODE-0001',
+      'Approval 2 of 2: enter code CODE-0002',
+      'Approved by alice and bob'
+    ])
+    expect(notices[1]?.message).toMatch(/^Approval 2 of 2: a different person \(not alice\)\. Open/)
+  })
+
+  it('refuses the same person as the second approval, and revokes the first approval’s tokens too', async () => {
+    const { ending, runner, revoked } = await actionRun({ approvals: '2' }, [alice, alice])
+    expect(ending).toBe('refused')
+    expect(runner.outputs).toEqual({})
+    expect(revoked).toEqual([
+      'rt-secret-alice-sub-2',
+      'at-secret-alice-sub-2',
+      'rt-secret-alice-sub-1',
+      'at-secret-alice-sub-1'
+    ])
+  })
+
+  it('revokes the first approval’s tokens when the second person declines', async () => {
+    const { ending, runner, revoked } = await actionRun({ approvals: '2' }, [
+      alice,
+      { ...bob, deny: true }
+    ])
+    expect(ending).toBe('denied')
+    expect(runner.outputs).toEqual({})
+    expect(revoked).toEqual(['rt-secret-alice-sub-1', 'at-secret-alice-sub-1'])
+  })
+
+  it('revokes the first approval’s tokens when the step is cancelled during the second', async () => {
+    const clock = new FakeClock()
+    const runner = new RecordingRunner(
+      { 'client-id': CLIENT_ID, issuer: ISSUER, scope: 'openid', approvals: '2' },
+      ENV
+    )
+    const controller = new AbortController()
+    const http = provider(clock, [alice, bob], {
+      [`${ISSUER}/device/code`]: (() => {
+        let n = 0
+        return () => {
+          n++
+          if (n === 2) controller.abort()
+          return json(200, {
+            device_code: `dc-secret-0123456789-${n}`,
+            user_code: `CODE-000${n}`,
+            verification_uri: `${ISSUER}/device`,
+            expires_in: 600,
+            interval: 5
+          })
+        }
+      })()
+    })
+    expect(await run({ runner, http, clock, signal: controller.signal })).toBe('cancelled')
+    const revoked = http.requests
+      .filter((request) => request.url === REVOKE)
+      .map((request) => new URLSearchParams(request.body).get('token'))
+    expect(revoked).toEqual(['rt-secret-alice-sub-1', 'at-secret-alice-sub-1'])
+    expect(runner.outputs).toEqual({})
+  })
+
+  it('takes approvals with a refresh token under mode: device, which never refreshes', async () => {
+    const { ending, runner } = await actionRun(
+      { approvals: '2', 'refresh-token': 'rt-stored', mode: 'device' },
+      [alice, bob]
+    )
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approvers']).toBe('["alice","bob"]')
+  })
+
+  it('refuses approvals with a stored refresh token, before any request', async () => {
+    const { ending, runner, http } = await actionRun(
+      { approvals: '2', 'refresh-token': 'rt-stored' },
+      [alice]
+    )
+    expect(ending).toBe('failed')
+    expect(runner.failed).toContain("Input 'approvals'")
+    expect(http.requests).toHaveLength(0)
+  })
+})
+
+describe('run: the refresh path', () => {
+  function refreshRun(inputs: Record<string, string>, owner: Person) {
+    return actionRun({ 'refresh-token': 'rt-stored-secret', ...inputs }, [owner], {
+      extra: {
+        [TOKEN]: async () =>
+          json(200, {
+            access_token: `at-secret-refreshed`,
+            token_type: 'Bearer',
+            id_token: await idToken(new FakeClock(), { sub: owner.sub, ...owner.claims })
+          })
+      }
+    })
+  }
+
+  it('applies allowed-approvers to the token’s owner', async () => {
+    const { ending, runner, revoked } = await refreshRun({ 'allowed-approvers': 'alice' }, bob)
+    expect(ending).toBe('refused')
+    expect(runner.outputs).toEqual({})
+    expect(revoked).toEqual(['at-secret-refreshed'])
+  })
+
+  it('does not ask whether the owner started the run: nobody approved during it', async () => {
+    const { ending, runner } = await refreshRun(
+      { 'self-approval-claim': 'email', 'run-actor': 'alice@example.com' },
+      alice
+    )
+    expect(ending).toBe('refreshed')
+    expect(runner.outputs['access-token']).toBe('at-secret-refreshed')
+  })
+})
+
+describe('run: provider: github', () => {
+  const GH_DEVICE = 'https://github.com/login/device/code'
+  const GH_TOKEN = 'https://github.com/login/oauth/access_token'
+  const GH_USER = 'https://api.github.com/user'
+  const GH_TEAM = 'https://api.github.com/orgs/octo/teams/release/memberships/mona'
+  const GH_REVOKE = 'https://api.github.com/applications/Ov23liClient/token'
+
+  function gitHubRun(
+    inputs: Record<string, string>,
+    login: string,
+    extra: Record<string, Route> = {}
+  ) {
+    let polls = 0
+    const runner = new RecordingRunner(
+      { provider: 'github', 'client-id': 'Ov23liClient', ...inputs },
+      ENV
+    )
+    const http = scriptedHttp({
+      [GH_DEVICE]: () =>
+        json(200, {
+          device_code: 'gh-device-secret',
+          user_code: 'KQPR-TXWZ',
+          verification_uri: 'https://github.com/login/device',
+          expires_in: 900,
+          interval: 5
+        }),
+      [GH_TOKEN]: () =>
+        ++polls === 1
+          ? json(200, { error: 'authorization_pending' })
+          : json(200, {
+              access_token: 'gho_secret_token',
+              token_type: 'bearer',
+              scope: 'read:org'
+            }),
+      [GH_USER]: () => json(200, { login, id: 583231 }),
+      ...extra
+    })
+    const clock = new FakeClock()
+    return run({ runner, http, clock, signal: new AbortController().signal }).then((ending) => ({
+      ending,
+      runner,
+      http
+    }))
+  }
+
+  it('refuses by default the login that started the run, and says how to allow it', async () => {
+    const { ending, runner } = await gitHubRun({}, 'OctoCat')
+    expect(ending).toBe('refused')
+    expect(runner.failed).toBe(
+      'The approval by OctoCat was refused: OctoCat started this run (GITHUB_TRIGGERING_ACTOR) and may not approve it (allow-self-approval is false).'
+    )
+    expect(runner.text('info')).toContain(
+      'Self-approval: not allowed: not octocat, who started the run'
+    )
+    // No client secret: GitHub cannot revoke, and the log says for how long the token lives.
+    expect(runner.text('info')).toContain(
+      "GitHub revokes a token only with the app's client secret"
+    )
+    expect(runner.outputs).toEqual({})
+  })
+
+  it('allows an active team member, asked with the approver’s own token', async () => {
+    const { ending, runner, http } = await gitHubRun(
+      { 'allowed-approvers': '@octo/release' },
+      'mona',
+      {
+        [GH_TEAM]: () =>
+          json(200, { state: 'active', role: 'member' }, { 'x-oauth-scopes': 'read:org' })
+      }
+    )
+    expect(ending).toBe('approved')
+    expect(runner.text('info')).toContain('✓ mona is an active member of @octo/release')
+    const asked = http.requests.find((request) => request.url === GH_TEAM)
+    expect(asked?.headers['Authorization']).toBe('Bearer gho_secret_token')
+  })
+
+  it('refuses a non-member and revokes the token with the client secret', async () => {
+    const { ending, runner, http } = await gitHubRun(
+      { 'allowed-approvers': '@octo/release', 'client-secret': 'gh-client-secret' },
+      'mona',
+      {
+        [GH_TEAM]: () => json(404, { message: 'Not Found' }, { 'x-oauth-scopes': 'read:org' }),
+        [GH_REVOKE]: () => ({ status: 204, headers: {}, body: '' })
+      }
+    )
+    expect(ending).toBe('refused')
+    expect(runner.failed).toContain('mona is not a member of @octo/release as far as GitHub shows')
+    const revoke = http.requests.find((request) => request.url === GH_REVOKE)
+    expect(revoke?.method).toBe('DELETE')
+    expect(JSON.parse(revoke?.body ?? '{}')).toEqual({ access_token: 'gho_secret_token' })
+    expect(runner.text('info')).toContain("Revoked the refused approval's (mona) token")
+  })
+})
