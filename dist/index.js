@@ -138,7 +138,7 @@ class WaitEndedError extends ActionError {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(449);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4604);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5277);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
@@ -167,7 +167,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 449:
+/***/ 4604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -175,39 +175,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
-
-;// CONCATENATED MODULE: ./src/flow/approvals.ts
-/**
- * approvals: N different people, one after the other, each with a fresh code and prompt. The
- * tokens output are the first approver's; every later approval's tokens are revoked the moment
- * it is accepted. When any later step ends the run (a refusal, a denial, an expired code, a
- * cancel), nothing is output, so the first approver's tokens are revoked too.
- */
-async function approveInTurn(approvals, approveOnce, discard) {
-    const all = [];
-    try {
-        for (let number = 1; number <= approvals; number++) {
-            const earlier = all.map((approval) => ({
-                subject: approval.subject ?? '',
-                name: approval.approver?.name ?? approval.subject ?? 'someone'
-            }));
-            const approval = await approveOnce({ number, of: approvals }, earlier);
-            all.push(approval);
-            if (number > 1)
-                await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`);
-        }
-    }
-    catch (error) {
-        const first = all[0];
-        if (first && approvals > 1)
-            await discard(first.tokens, `approval 1's (${nameOf(first)})`);
-        throw error;
-    }
-    return { first: all[0], all };
-}
-function nameOf(approval) {
-    return approval.approver?.name ?? approval.subject ?? 'unknown approver';
-}
 
 ;// CONCATENATED MODULE: ./src/flow/client.ts
 /**
@@ -241,6 +208,72 @@ function authMethodOf(config, metadata) {
     return !supported.includes('client_secret_basic') && supported.includes('client_secret_post')
         ? 'client_secret_post'
         : 'client_secret_basic';
+}
+
+;// CONCATENATED MODULE: ./src/flow/events.ts
+/**
+ * Hands every event to every listener, in the order they subscribed. A listener that fails is
+ * reported and the others still hear the event: a way of reaching the approver that breaks must
+ * not stop the flow.
+ */
+class FlowEvents {
+    onListenerError;
+    listeners = [];
+    constructor(onListenerError) {
+        this.onListenerError = onListenerError;
+    }
+    subscribe(...listeners) {
+        this.listeners.push(...listeners);
+    }
+    async emit(event) {
+        for (const listener of this.listeners) {
+            try {
+                await listener.on(event);
+            }
+            catch (error) {
+                this.onListenerError(error);
+            }
+        }
+    }
+    async close() {
+        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
+        for (const result of closed)
+            if (result.status === 'rejected')
+                this.onListenerError(result.reason);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/flow/approvals.ts
+/**
+ * approvals: N different people, one after the other, each with a fresh code and prompt. The
+ * tokens output are the first approver's; every later approval's tokens are revoked the moment
+ * it is accepted. When any later step ends the run (a refusal, a denial, an expired code, a
+ * cancel), nothing is output, so the first approver's tokens are revoked too.
+ */
+async function approveInTurn(approvals, approveOnce, discard) {
+    const all = [];
+    try {
+        for (let number = 1; number <= approvals; number++) {
+            const earlier = all.map((approval) => ({
+                subject: approval.subject ?? '',
+                name: approval.approver?.name ?? approval.subject ?? 'someone'
+            }));
+            const approval = await approveOnce({ number, of: approvals }, earlier);
+            all.push(approval);
+            if (number > 1)
+                await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`);
+        }
+    }
+    catch (error) {
+        const first = all[0];
+        if (first && approvals > 1)
+            await discard(first.tokens, `approval 1's (${nameOf(first)})`);
+        throw error;
+    }
+    return { first: all[0], all };
+}
+function nameOf(approval) {
+    return approval.approver?.name ?? approval.subject ?? 'unknown approver';
 }
 
 // EXTERNAL MODULE: ./src/errors.ts
@@ -2096,79 +2129,6 @@ function lifetimeOf(tokens) {
         : 'until it expires';
 }
 
-;// CONCATENATED MODULE: ./src/flow/events.ts
-/**
- * Hands every event to every listener, in the order they subscribed. A listener that fails is
- * reported and the others still hear the event: a way of reaching the approver that breaks must
- * not stop the flow.
- */
-class FlowEvents {
-    onListenerError;
-    listeners = [];
-    constructor(onListenerError) {
-        this.onListenerError = onListenerError;
-    }
-    subscribe(...listeners) {
-        this.listeners.push(...listeners);
-    }
-    async emit(event) {
-        for (const listener of this.listeners) {
-            try {
-                await listener.on(event);
-            }
-            catch (error) {
-                this.onListenerError(error);
-            }
-        }
-    }
-    async close() {
-        const closed = await Promise.allSettled(this.listeners.map((listener) => listener.close?.()));
-        for (const result of closed)
-            if (result.status === 'rejected')
-                this.onListenerError(result.reason);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/flow/advice.ts
-/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
-function standardAdvice(body, kind) {
-    switch (body.error) {
-        case 'invalid_client':
-            return kind === 'device-authorization' || kind === 'device-token'
-                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
-                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
-        case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
-        case 'invalid_scope':
-            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
-        case 'invalid_target':
-            return 'The provider does not know the requested resource: check the resource and audience inputs.';
-        case 'unsupported_grant_type':
-            return kind === 'refresh'
-                ? 'The provider does not support refresh tokens for this client.'
-                : 'The provider does not support the device flow for this client.';
-        case 'unsupported_token_type':
-            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
-        case 'invalid_grant':
-            return kind === 'refresh'
-                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
-                : 'The device code is no longer valid: it expired, or was already used.';
-        case 'invalid_request':
-            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
-        case 'server_error':
-        case 'temporarily_unavailable':
-            return 'The provider is failing; try again later.';
-        default:
-            return undefined;
-    }
-}
-/** The provider's own advice first (its console, its codes), then the standard's. */
-function adviceFor(body, kind, advisors) {
-    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
-}
-
 ;// CONCATENATED MODULE: ./src/oauth/identity.ts
 
 
@@ -2256,6 +2216,207 @@ function approverFromUserInfo(api, info) {
         ? info.fields
         : { ...info.fields, preferred_username: info.fields[api.nameField] };
     return approverFromClaims({ ...claims, sub: info.subject }, api.endpoint.name);
+}
+
+;// CONCATENATED MODULE: ./src/policy/identity.ts
+/**
+ * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
+ * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
+ * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ */
+function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
+    const username = nonEmpty(claims[usernameField]);
+    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
+    return {
+        subject,
+        ...(username !== undefined && { username }),
+        ...(email !== undefined && { email }),
+        claims,
+        source
+    };
+}
+function nonEmpty(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/**
+ * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
+ * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
+ * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.
+ */
+function claimValue(claims, name) {
+    if (Object.hasOwn(claims, name))
+        return claims[name];
+    if (!name.includes('.'))
+        return undefined;
+    let value = claims;
+    for (const part of name.split('.')) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+            return undefined;
+        if (!Object.hasOwn(value, part))
+            return undefined;
+        value = value[part];
+    }
+    return value;
+}
+/** The name to call the approver by in messages: the one a person recognises. */
+function displayName(identity) {
+    return identity_shown(identity.email ?? identity.username ?? identity.subject);
+}
+/**
+ * Identity text as a message may quote it: one line of visible characters (no control, bidi or
+ * other format characters that could fake or hide text), at most 120 characters.
+ */
+function identity_shown(text) {
+    const visible = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
+    if (visible === '')
+        return '(nothing visible)';
+    return visible.length > 120 ? `${visible.slice(0, 119)}…` : visible;
+}
+
+;// CONCATENATED MODULE: ./src/runner/outputs.ts
+
+/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
+function maskTokens(runner, tokens) {
+    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
+        if (secret)
+            runner.setSecret(secret);
+    }
+}
+/**
+ * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
+ * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
+ * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
+ * first run from an empty secret.
+ */
+function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
+    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
+    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
+}
+/** Sets the step outputs. Values the provider did not return stay unset. */
+function publishTokens(runner, tokens, options) {
+    maskTokens(runner, tokens);
+    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
+    // It may be the refresh-token input: masked here too, not only where it was read.
+    if (refreshToken.value)
+        runner.setSecret(refreshToken.value);
+    runner.setOutput('access-token', tokens.accessToken);
+    if (refreshToken.value)
+        runner.setOutput('refresh-token', refreshToken.value);
+    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
+    if (tokens.idToken)
+        runner.setOutput('id-token', tokens.idToken);
+    if (tokens.tokenType)
+        runner.setOutput('token-type', tokens.tokenType);
+    if (tokens.expiresInSeconds !== undefined) {
+        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
+        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
+    }
+    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
+        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
+    }
+    if (tokens.scope)
+        runner.setOutput('scope', tokens.scope);
+    if (options.approver) {
+        runner.setOutput('approver', options.approver.name);
+        runner.setOutput('approver-subject', options.approver.subject);
+    }
+    const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
+    // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
+    if (approvers.length > 0)
+        runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)));
+}
+
+;// CONCATENATED MODULE: ./src/flow/identify.ts
+
+
+
+
+
+
+
+/**
+ * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
+ * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
+ * (no keys known) is withheld from the outputs.
+ */
+async function identify(ctx, runner, config, metadata, received) {
+    maskTokens(runner, received);
+    let tokens = received;
+    let approver;
+    let identity;
+    let noIdentityHelp;
+    if (tokens.idToken) {
+        if (metadata.issuer && metadata.jwksUri) {
+            const claims = await verifyIdToken(ctx, tokens.idToken, {
+                issuer: metadata.issuer,
+                clientId: config.clientId,
+                jwksUri: metadata.jwksUri,
+                ...(config.clientSecret && { clientSecret: config.clientSecret })
+            });
+            approver = approverFromClaims(claims, 'ID token');
+            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
+        }
+        else {
+            const { idToken: _withheld, ...rest } = tokens;
+            tokens = rest;
+            runner.warning((0,safe_text/* safe */.gB) `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`);
+            noIdentityHelp =
+                "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
+        }
+    }
+    const api = userApiOf(config, metadata);
+    if (!approver && api && !usableAsBearer(tokens)) {
+        // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
+        const type = tokens.tokenType === undefined
+            ? (0,safe_text/* safe */.gB) `no token_type`
+            : (0,safe_text/* safe */.gB) `token_type "${(0,safe_text/* safeText */.Hk)(tokens.tokenType, { maxLength: 40 })}"`;
+        runner.warning((0,safe_text/* safe */.gB) `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${(0,safe_text/* safeText */.Hk)(api.endpoint.name)} who approved. The token is output as it came.`);
+        noIdentityHelp = `The token endpoint answered with ${type}, not Bearer, so the action did not ask the ${api.endpoint.name} who approved; add the openid scope for an ID token.`;
+    }
+    else if (!approver && api) {
+        try {
+            const info = await fetchUserInfo(ctx, api, tokens.accessToken);
+            approver = approverFromUserInfo(api, info);
+            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
+        }
+        catch (error) {
+            if (error instanceof errors/* CancelledError */.cc)
+                throw error;
+            const why = error instanceof Error ? error.message : String(error);
+            runner.warning((0,safe_text/* safe */.gB) `Could not find out who approved: ${(0,safe_text/* safeText */.Hk)(why, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
+            noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
+        }
+    }
+    if (approver?.note)
+        runner.warning((0,safe_text/* safeText */.Hk)(approver.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
+    if (!approver && !api) {
+        runner.notice((0,safe_text/* safe */.gB) `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`, (0,safe_text/* safe */.gB) `Approver unknown`);
+    }
+    return {
+        tokens,
+        ...(approver && { approver }),
+        ...(identity && { identity }),
+        ...(!identity && noIdentityHelp && { noIdentityHelp })
+    };
+}
+/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
+function userApiOf(config, metadata) {
+    if (metadata.userinfoEndpoint) {
+        return {
+            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
+            nameField: 'preferred_username',
+            subjectField: 'sub'
+        };
+    }
+    return config.provider.userApi?.(metadata.tokenEndpoint);
+}
+
+;// CONCATENATED MODULE: ./src/flow/normalize.ts
+/** Tokens as the provider sent them, in the RFC's form. */
+function normalizeTokens(config, received) {
+    const tokens = config.provider.normalizeTokens?.(received) ?? received;
+    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/github-membership.ts
@@ -2390,61 +2551,6 @@ async function getWithRetries(ctx, url, accessToken) {
         const delayMs = Math.min(retryAfterMs ?? backoffDelayMs(attempt, DEFAULT_BACKOFF, ctx.clock.random()), 10_000);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
-}
-
-;// CONCATENATED MODULE: ./src/policy/identity.ts
-/**
- * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
- * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
- * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
- */
-function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
-    const username = nonEmpty(claims[usernameField]);
-    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
-    return {
-        subject,
-        ...(username !== undefined && { username }),
-        ...(email !== undefined && { email }),
-        claims,
-        source
-    };
-}
-function nonEmpty(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-/**
- * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
- * name, else, for a name with dots, the nested member (Keycloak's realm_access.roles).
- * A top-level name wins, so Auth0's namespaced claims (https://example.com/roles) work as written.
- */
-function claimValue(claims, name) {
-    if (Object.hasOwn(claims, name))
-        return claims[name];
-    if (!name.includes('.'))
-        return undefined;
-    let value = claims;
-    for (const part of name.split('.')) {
-        if (value === null || typeof value !== 'object' || Array.isArray(value))
-            return undefined;
-        if (!Object.hasOwn(value, part))
-            return undefined;
-        value = value[part];
-    }
-    return value;
-}
-/** The name to call the approver by in messages: the one a person recognises. */
-function displayName(identity) {
-    return identity_shown(identity.email ?? identity.username ?? identity.subject);
-}
-/**
- * Identity text as a message may quote it: one line of visible characters (no control, bidi or
- * other format characters that could fake or hide text), at most 120 characters.
- */
-function identity_shown(text) {
-    const visible = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
-    if (visible === '')
-        return '(nothing visible)';
-    return visible.length > 120 ? `${visible.slice(0, 119)}…` : visible;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/text-match.ts
@@ -2762,144 +2868,6 @@ function claimHelp(claim) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/runner/outputs.ts
-
-/** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
-function maskTokens(runner, tokens) {
-    for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
-        if (secret)
-            runner.setSecret(secret);
-    }
-}
-/**
- * Which refresh token to keep. After a refresh without rotation, the one traded in still works;
- * otherwise the provider's new one. It must be stored whenever it differs from the refresh-token
- * input, whichever path led here: a rotation, a device-flow fallback from a dead token, or a
- * first run from an empty secret.
- */
-function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
-    const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : undefined);
-    return { ...(value && { value }), mustStore: value !== undefined && value !== refreshTokenInput };
-}
-/** Sets the step outputs. Values the provider did not return stay unset. */
-function publishTokens(runner, tokens, options) {
-    maskTokens(runner, tokens);
-    const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, undefined, false);
-    // It may be the refresh-token input: masked here too, not only where it was read.
-    if (refreshToken.value)
-        runner.setSecret(refreshToken.value);
-    runner.setOutput('access-token', tokens.accessToken);
-    if (refreshToken.value)
-        runner.setOutput('refresh-token', refreshToken.value);
-    runner.setOutput('refresh-token-rotated', String(refreshToken.mustStore));
-    if (tokens.idToken)
-        runner.setOutput('id-token', tokens.idToken);
-    if (tokens.tokenType)
-        runner.setOutput('token-type', tokens.tokenType);
-    if (tokens.expiresInSeconds !== undefined) {
-        runner.setOutput('expires-in', String(Math.floor(tokens.expiresInSeconds)));
-        runner.setOutput('expires-at', isoSeconds(options.nowMs + tokens.expiresInSeconds * 1000));
-    }
-    if (tokens.refreshTokenExpiresInSeconds !== undefined) {
-        runner.setOutput('refresh-token-expires-at', isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1000));
-    }
-    if (tokens.scope)
-        runner.setOutput('scope', tokens.scope);
-    if (options.approver) {
-        runner.setOutput('approver', options.approver.name);
-        runner.setOutput('approver-subject', options.approver.subject);
-    }
-    const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
-    // A JSON array of names: fromJSON(steps.x.outputs.approvers) in a workflow, join() for a line.
-    if (approvers.length > 0)
-        runner.setOutput('approvers', JSON.stringify(approvers.map((approver) => approver.name)));
-}
-
-;// CONCATENATED MODULE: ./src/flow/identify.ts
-
-
-
-
-
-
-
-/**
- * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
- * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
- * (no keys known) is withheld from the outputs.
- */
-async function identify(ctx, runner, config, metadata, received) {
-    maskTokens(runner, received);
-    let tokens = received;
-    let approver;
-    let identity;
-    let noIdentityHelp;
-    if (tokens.idToken) {
-        if (metadata.issuer && metadata.jwksUri) {
-            const claims = await verifyIdToken(ctx, tokens.idToken, {
-                issuer: metadata.issuer,
-                clientId: config.clientId,
-                jwksUri: metadata.jwksUri,
-                ...(config.clientSecret && { clientSecret: config.clientSecret })
-            });
-            approver = approverFromClaims(claims, 'ID token');
-            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
-        }
-        else {
-            const { idToken: _withheld, ...rest } = tokens;
-            tokens = rest;
-            runner.warning((0,safe_text/* safe */.gB) `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`);
-            noIdentityHelp =
-                "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
-        }
-    }
-    const api = userApiOf(config, metadata);
-    if (!approver && api && !usableAsBearer(tokens)) {
-        // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
-        const type = tokens.tokenType === undefined
-            ? (0,safe_text/* safe */.gB) `no token_type`
-            : (0,safe_text/* safe */.gB) `token_type "${(0,safe_text/* safeText */.Hk)(tokens.tokenType, { maxLength: 40 })}"`;
-        runner.warning((0,safe_text/* safe */.gB) `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${(0,safe_text/* safeText */.Hk)(api.endpoint.name)} who approved. The token is output as it came.`);
-        noIdentityHelp = `The token endpoint answered with ${type}, not Bearer, so the action did not ask the ${api.endpoint.name} who approved; add the openid scope for an ID token.`;
-    }
-    else if (!approver && api) {
-        try {
-            const info = await fetchUserInfo(ctx, api, tokens.accessToken);
-            approver = approverFromUserInfo(api, info);
-            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
-        }
-        catch (error) {
-            if (error instanceof errors/* CancelledError */.cc)
-                throw error;
-            const why = error instanceof Error ? error.message : String(error);
-            runner.warning((0,safe_text/* safe */.gB) `Could not find out who approved: ${(0,safe_text/* safeText */.Hk)(why, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
-            noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
-        }
-    }
-    if (approver?.note)
-        runner.warning((0,safe_text/* safeText */.Hk)(approver.note, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }));
-    if (!approver && !api) {
-        runner.notice((0,safe_text/* safe */.gB) `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`, (0,safe_text/* safe */.gB) `Approver unknown`);
-    }
-    return {
-        tokens,
-        ...(approver && { approver }),
-        ...(identity && { identity }),
-        ...(!identity && noIdentityHelp && { noIdentityHelp })
-    };
-}
-/** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
-function userApiOf(config, metadata) {
-    if (metadata.userinfoEndpoint) {
-        return {
-            endpoint: { name: 'userinfo endpoint', url: metadata.userinfoEndpoint },
-            nameField: 'preferred_username',
-            subjectField: 'sub'
-        };
-    }
-    return config.provider.userApi?.(metadata.tokenEndpoint);
-}
-
 ;// CONCATENATED MODULE: ./src/flow/policy.ts
 
 
@@ -3009,65 +2977,6 @@ async function withUserinfoClaims(gate, identity, accessToken) {
     return verifiedIdentityFrom(identity.subject, claims, 'ID token and userinfo endpoint');
 }
 
-;// CONCATENATED MODULE: ./src/flow/failure.ts
-
-
-
-
-
-
-
-/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
-function failureOf(error, quirks) {
-    if (error instanceof errors/* CancelledError */.cc)
-        return { ending: 'cancelled', message: error.message };
-    if (error instanceof errors/* WaitEndedError */.Ys)
-        return { ending: error.ending, message: error.message };
-    if (error instanceof ApprovalRefusedError) {
-        return {
-            ending: 'refused',
-            message: error.message,
-            refusal: {
-                approver: error.approver,
-                ...(error.rule && { rule: error.rule }),
-                reason: error.message
-            }
-        };
-    }
-    if (error instanceof errors/* ActionError */.lZ)
-        return { ending: 'failed', message: explainError(error, quirks) };
-    return {
-        ending: 'failed',
-        message: `Unexpected error: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
-        ...(error instanceof Error && error.stack && { stack: error.stack })
-    };
-}
-/**
- * An error's message with what to do about it. The protocol code says what happened; the advice
- * depends on the provider and the inputs, which only the flow knows.
- */
-function explainError(error, quirks) {
-    if (error instanceof ClientKeyError)
-        return new errors/* InputError */.dz('client-private-key', error.message).message;
-    if (error instanceof RefreshRefusedError) {
-        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
-    }
-    if (error instanceof errors/* OAuthError */.W5) {
-        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
-        const page = errorPageOf(error.body);
-        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
-    }
-    return error.message;
-}
-
-;// CONCATENATED MODULE: ./src/flow/normalize.ts
-/** Tokens as the provider sent them, in the RFC's form. */
-function normalizeTokens(config, received) {
-    const tokens = config.provider.normalizeTokens?.(received) ?? received;
-    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
-    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
-}
-
 ;// CONCATENATED MODULE: ./src/flow/revocation-state.ts
 
 const STATE_PLAN = 'revocation-plan';
@@ -3154,6 +3063,257 @@ function saveForPostStep(runner, config, metadata, client, tokens, refreshed, no
         if (token)
             runner.setSecret(token);
     saveRevocationState((name, value) => runner.saveState(name, value), plan.state);
+}
+
+;// CONCATENATED MODULE: ./src/policy/describe.ts
+
+/**
+ * The lines to show: none when nothing is in force (no policy input and an OpenID Connect
+ * provider, where self-approval cannot be seen), so a run without a gate looks as it always did.
+ */
+function policyInForce(policy) {
+    const enforced = policy.configured || policy.selfApproval.kind === 'github-login';
+    return enforced ? describePolicy(policy) : [];
+}
+function describePolicy(policy) {
+    const lines = [
+        {
+            label: 'Who may approve',
+            text: policy.allowedApprovers.length === 0
+                ? 'anyone who can sign in at the provider'
+                : policy.allowedApprovers.map(entryInWords).join(', ')
+        }
+    ];
+    if (policy.requiredClaims.length > 0) {
+        lines.push({
+            label: 'Must have',
+            text: policy.requiredClaims
+                .map(({ claim, value }) => claim === 'email' ? `verified email ${value}` : `${claim} = ${value}`)
+                .join(' and ')
+        });
+    }
+    lines.push({ label: 'Self-approval', text: selfApprovalInWords(policy.selfApproval) });
+    if (policy.approvals > 1) {
+        lines.push({
+            label: 'Approvals',
+            text: `${policy.approvals} different people, one after the other`
+        });
+    }
+    return lines;
+}
+function entryInWords(entry) {
+    switch (entry.kind) {
+        case 'pattern':
+            return entry.text;
+        case 'org':
+            return `members of ${entry.text}`;
+        case 'team':
+            return `members of team ${entry.text}`;
+    }
+}
+function selfApprovalInWords(rule) {
+    switch (rule.kind) {
+        case 'allowed':
+            return 'allowed (the person who started the run may approve it)';
+        case 'undetectable':
+            return 'not checked (an OpenID Connect identity does not say which GitHub user it is; see self-approval-claim)';
+        case 'github-login':
+            return `not allowed: not ${rule.runActors.map((actor) => identity_shown(actor.value)).join(' or ')}, who started the run`;
+        case 'claim':
+            return `not allowed: the approver's ${rule.claim} must not be ${rule.runActors.map((actor) => identity_shown(actor.value)).join(' or ')}`;
+    }
+}
+/** The heading of each prompt after the first: "Approval 2 of 2: a different person". */
+function approvalHeading(approvalNumber, approvals, earlierNames) {
+    if (approvals <= 1)
+        return undefined;
+    if (approvalNumber === 1)
+        return `Approval 1 of ${approvals}`;
+    return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(identity_shown).join(' or ')})`;
+}
+
+;// CONCATENATED MODULE: ./src/flow/grant.ts
+
+
+
+
+
+
+
+
+/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
+async function refreshedGrant(stage, refreshed) {
+    const received = normalizeTokens(stage.config, refreshed);
+    keepForPostStep(stage, received, true, stage.ctx.clock.now());
+    const { approver, tokens } = await identifyAndCheck(stage, received, {
+        turn: { number: 1, of: 1 },
+        earlier: [],
+        refreshed: true
+    });
+    const atMs = stage.ctx.clock.now();
+    await stage.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
+    return { tokens, atMs, ...(approver && { approver }) };
+}
+/**
+ * (device code → prompt → poll → identity → policy) once per person the approvals input asks
+ * for; the first approver's tokens are the ones output.
+ */
+async function approvedGrant(stage) {
+    const { policy } = stage;
+    const approved = await approveInTurn(policy.approvals, async (turn, earlier) => {
+        const login = await deviceLogin(stage.ctx, stage.runner, stage.events, stage.config, stage.metadata, stage.client, stage.quirks, promptPolicy(policy, turn, earlier));
+        const received = normalizeTokens(stage.config, login.tokens);
+        // Only the first approver's tokens can be output; the later ones are revoked right here.
+        if (turn.number === 1)
+            keepForPostStep(stage, received, false, login.approvedAtMs);
+        const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
+            turn,
+            earlier
+        });
+        await stage.events.emit({
+            type: 'approved',
+            atMs: login.approvedAtMs,
+            shownAtMs: login.shownAtMs,
+            ...(approver && { approver }),
+            turn,
+            ...(worthSaying(policy, verdict) && { findings: verdict.findings })
+        });
+        return {
+            tokens,
+            ...(approver && { approver }),
+            ...(identity && { subject: identity.subject }),
+            shownAtMs: login.shownAtMs,
+            approvedAtMs: login.approvedAtMs
+        };
+    }, (tokens, whose) => discardTokens(stage, tokens, whose));
+    const { approver, tokens } = approved.first;
+    return {
+        tokens,
+        atMs: approved.all.at(-1)?.approvedAtMs ?? stage.ctx.clock.now(),
+        ...(approver && { approver }),
+        ...(policy.approvals > 1 && {
+            approvers: approved.all.flatMap((approval) => approval.approver ?? [])
+        })
+    };
+}
+/**
+ * At once, before anything can fail or be cancelled: the post step revokes from this (and a
+ * refusal revokes at once, too).
+ */
+function keepForPostStep(stage, tokens, refreshed, atMs) {
+    const { runner, config, metadata, client } = stage;
+    saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs);
+}
+/** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
+async function identifyAndCheck(stage, received, place) {
+    const { ctx, runner, config, metadata } = stage;
+    const identified = await identify(ctx, runner, config, metadata, received);
+    const verdict = await checkPolicy(stage, identified, place);
+    return { ...identified, verdict };
+}
+/** What the prompt says about the policy: which approval this is, and the rules in force. */
+function promptPolicy(policy, turn, earlier) {
+    const heading = approvalHeading(turn.number, turn.of, earlier.map((approval) => approval.name));
+    const lines = policyInForce(policy);
+    return {
+        ...(heading && { approval: { ...turn, heading } }),
+        ...(lines.length > 0 && { policy: lines })
+    };
+}
+/** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
+function worthSaying(policy, verdict) {
+    return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked');
+}
+
+;// CONCATENATED MODULE: ./src/flow/advice.ts
+/** What to do about the errors RFC 6749 §5.2, RFC 8628 §3.5, RFC 8707 and RFC 7009 define. */
+function standardAdvice(body, kind) {
+    switch (body.error) {
+        case 'invalid_client':
+            return kind === 'device-authorization' || kind === 'device-token'
+                ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
+                : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
+        case 'unauthorized_client':
+            return kind === 'refresh'
+                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
+                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
+        case 'invalid_scope':
+            return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
+        case 'invalid_target':
+            return 'The provider does not know the requested resource: check the resource and audience inputs.';
+        case 'unsupported_grant_type':
+            return kind === 'refresh'
+                ? 'The provider does not support refresh tokens for this client.'
+                : 'The provider does not support the device flow for this client.';
+        case 'unsupported_token_type':
+            return 'The provider cannot revoke this kind of token (RFC 7009 §2.2.1).';
+        case 'invalid_grant':
+            return kind === 'refresh'
+                ? 'The stored refresh token is expired, revoked, or was already used (rotated). Run the device flow again (on-refresh-failure: device asks a person when this happens) and store the new refresh token.'
+                : 'The device code is no longer valid: it expired, or was already used.';
+        case 'invalid_request':
+            return 'The provider rejected the request as malformed: check extra-params, audience and resource.';
+        case 'server_error':
+        case 'temporarily_unavailable':
+            return 'The provider is failing; try again later.';
+        default:
+            return undefined;
+    }
+}
+/** The provider's own advice first (its console, its codes), then the standard's. */
+function adviceFor(body, kind, advisors) {
+    return advisors.map((advise) => advise(body, kind)).find(Boolean) ?? standardAdvice(body, kind);
+}
+
+;// CONCATENATED MODULE: ./src/flow/failure.ts
+
+
+
+
+
+
+
+/** Turns whatever ended the run into how it ended and what the person reading the log is told. */
+function failureOf(error, quirks) {
+    if (error instanceof errors/* CancelledError */.cc)
+        return { ending: 'cancelled', message: error.message };
+    if (error instanceof errors/* WaitEndedError */.Ys)
+        return { ending: error.ending, message: error.message };
+    if (error instanceof ApprovalRefusedError) {
+        return {
+            ending: 'refused',
+            message: error.message,
+            refusal: {
+                approver: error.approver,
+                ...(error.rule && { rule: error.rule }),
+                reason: error.message
+            }
+        };
+    }
+    if (error instanceof errors/* ActionError */.lZ)
+        return { ending: 'failed', message: explainError(error, quirks) };
+    return {
+        ending: 'failed',
+        message: `Unexpected error: ${(0,safe_text/* safeText */.Hk)(error instanceof Error ? error.message : error, { maxLength: 500 })}. Please report this with the debug log (re-run with debug logging).`,
+        ...(error instanceof Error && error.stack && { stack: error.stack })
+    };
+}
+/**
+ * An error's message with what to do about it. The protocol code says what happened; the advice
+ * depends on the provider and the inputs, which only the flow knows.
+ */
+function explainError(error, quirks) {
+    if (error instanceof ClientKeyError)
+        return new errors/* InputError */.dz('client-private-key', error.message).message;
+    if (error instanceof RefreshRefusedError) {
+        return `${error.message} Set on-refresh-failure: device to ask a person instead when this happens, and store the new refresh token.`;
+    }
+    if (error instanceof errors/* OAuthError */.W5) {
+        const advice = adviceFor(error.body, error.request, quirks?.advisors ?? []);
+        const page = errorPageOf(error.body);
+        return [error.message, advice, page && `More: ${page}`].filter(Boolean).join(' ');
+    }
+    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./src/flow/refresh.ts
@@ -4648,73 +4808,6 @@ function readBoolean(input, value, fallback) {
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
 }
 
-;// CONCATENATED MODULE: ./src/policy/describe.ts
-
-/**
- * The lines to show: none when nothing is in force (no policy input and an OpenID Connect
- * provider, where self-approval cannot be seen), so a run without a gate looks as it always did.
- */
-function policyInForce(policy) {
-    const enforced = policy.configured || policy.selfApproval.kind === 'github-login';
-    return enforced ? describePolicy(policy) : [];
-}
-function describePolicy(policy) {
-    const lines = [
-        {
-            label: 'Who may approve',
-            text: policy.allowedApprovers.length === 0
-                ? 'anyone who can sign in at the provider'
-                : policy.allowedApprovers.map(entryInWords).join(', ')
-        }
-    ];
-    if (policy.requiredClaims.length > 0) {
-        lines.push({
-            label: 'Must have',
-            text: policy.requiredClaims
-                .map(({ claim, value }) => claim === 'email' ? `verified email ${value}` : `${claim} = ${value}`)
-                .join(' and ')
-        });
-    }
-    lines.push({ label: 'Self-approval', text: selfApprovalInWords(policy.selfApproval) });
-    if (policy.approvals > 1) {
-        lines.push({
-            label: 'Approvals',
-            text: `${policy.approvals} different people, one after the other`
-        });
-    }
-    return lines;
-}
-function entryInWords(entry) {
-    switch (entry.kind) {
-        case 'pattern':
-            return entry.text;
-        case 'org':
-            return `members of ${entry.text}`;
-        case 'team':
-            return `members of team ${entry.text}`;
-    }
-}
-function selfApprovalInWords(rule) {
-    switch (rule.kind) {
-        case 'allowed':
-            return 'allowed (the person who started the run may approve it)';
-        case 'undetectable':
-            return 'not checked (an OpenID Connect identity does not say which GitHub user it is; see self-approval-claim)';
-        case 'github-login':
-            return `not allowed: not ${rule.runActors.map((actor) => identity_shown(actor.value)).join(' or ')}, who started the run`;
-        case 'claim':
-            return `not allowed: the approver's ${rule.claim} must not be ${rule.runActors.map((actor) => identity_shown(actor.value)).join(' or ')}`;
-    }
-}
-/** The heading of each prompt after the first: "Approval 2 of 2: a different person". */
-function approvalHeading(approvalNumber, approvals, earlierNames) {
-    if (approvals <= 1)
-        return undefined;
-    if (approvalNumber === 1)
-        return `Approval 1 of ${approvals}`;
-    return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(identity_shown).join(' or ')})`;
-}
-
 ;// CONCATENATED MODULE: ./src/policy/policy.ts
 /**
  * The approval policy: who may approve, what their identity must say, whether the person who
@@ -5646,13 +5739,6 @@ class KnownSecrets {
 
 
 
-
-
-
-
-
-
-
 /**
  * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
  * record; with approvals: N, the device code to policy part once per person, in turn.
@@ -5738,89 +5824,6 @@ async function main_run(deps) {
     finally {
         await events.close();
     }
-}
-/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
-async function refreshedGrant(stage, refreshed) {
-    const received = normalizeTokens(stage.config, refreshed);
-    keepForPostStep(stage, received, true, stage.ctx.clock.now());
-    const { approver, tokens } = await identifyAndCheck(stage, received, {
-        turn: { number: 1, of: 1 },
-        earlier: [],
-        refreshed: true
-    });
-    const atMs = stage.ctx.clock.now();
-    await stage.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
-    return { tokens, atMs, ...(approver && { approver }) };
-}
-/**
- * (device code → prompt → poll → identity → policy) once per person the approvals input asks
- * for; the first approver's tokens are the ones output.
- */
-async function approvedGrant(stage) {
-    const { policy } = stage;
-    const approved = await approveInTurn(policy.approvals, async (turn, earlier) => {
-        const login = await deviceLogin(stage.ctx, stage.runner, stage.events, stage.config, stage.metadata, stage.client, stage.quirks, promptPolicy(policy, turn, earlier));
-        const received = normalizeTokens(stage.config, login.tokens);
-        // Only the first approver's tokens can be output; the later ones are revoked right here.
-        if (turn.number === 1)
-            keepForPostStep(stage, received, false, login.approvedAtMs);
-        const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
-            turn,
-            earlier
-        });
-        await stage.events.emit({
-            type: 'approved',
-            atMs: login.approvedAtMs,
-            shownAtMs: login.shownAtMs,
-            ...(approver && { approver }),
-            turn,
-            ...(worthSaying(policy, verdict) && { findings: verdict.findings })
-        });
-        return {
-            tokens,
-            ...(approver && { approver }),
-            ...(identity && { subject: identity.subject }),
-            shownAtMs: login.shownAtMs,
-            approvedAtMs: login.approvedAtMs
-        };
-    }, (tokens, whose) => discardTokens(stage, tokens, whose));
-    const { approver, tokens } = approved.first;
-    return {
-        tokens,
-        atMs: approved.all.at(-1)?.approvedAtMs ?? stage.ctx.clock.now(),
-        ...(approver && { approver }),
-        ...(policy.approvals > 1 && {
-            approvers: approved.all.flatMap((approval) => approval.approver ?? [])
-        })
-    };
-}
-/**
- * At once, before anything can fail or be cancelled: the post step revokes from this (and a
- * refusal revokes at once, too).
- */
-function keepForPostStep(stage, tokens, refreshed, atMs) {
-    const { runner, config, metadata, client } = stage;
-    saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs);
-}
-/** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
-async function identifyAndCheck(stage, received, place) {
-    const { ctx, runner, config, metadata } = stage;
-    const identified = await identify(ctx, runner, config, metadata, received);
-    const verdict = await checkPolicy(stage, identified, place);
-    return { ...identified, verdict };
-}
-/** What the prompt says about the policy: which approval this is, and the rules in force. */
-function promptPolicy(policy, turn, earlier) {
-    const heading = approvalHeading(turn.number, turn.of, earlier.map((approval) => approval.name));
-    const lines = policyInForce(policy);
-    return {
-        ...(heading && { approval: { ...turn, heading } }),
-        ...(lines.length > 0 && { policy: lines })
-    };
-}
-/** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
-function worthSaying(policy, verdict) {
-    return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked');
 }
 function oauthContext(deps, runner, extra) {
     return {

@@ -1,23 +1,12 @@
 import type { Clock } from './clock.js'
-import { approveInTurn, type Approval } from './flow/approvals.js'
 import { clientCredentials } from './flow/client.js'
-import { deviceLogin } from './flow/device-login.js'
-import { discardTokens } from './flow/discard.js'
-import { FlowEvents, type ApprovalTurn, type FlowListener } from './flow/events.js'
+import { FlowEvents, type FlowListener } from './flow/events.js'
+import { approvedGrant, refreshedGrant, type Stage } from './flow/grant.js'
 import { failureOf } from './flow/failure.js'
-import { identify } from './flow/identify.js'
-import { normalizeTokens } from './flow/normalize.js'
-import { checkPolicy, type PolicyGate, type PolicyTurn } from './flow/policy.js'
-import { saveForPostStep } from './flow/post-state.js'
 import { refreshIfPossible } from './flow/refresh.js'
 import { warnIfRefreshTokenExpires } from './flow/refresh-token-expiry.js'
 import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { readConfig, type Config } from './inputs.js'
-import type { Approver } from './oauth/identity.js'
-import type { TokenSet } from './oauth/token.js'
-import { approvalHeading, policyInForce } from './policy/describe.js'
-import type { EarlierApproval, Verdict } from './policy/judge.js'
-import type { ApprovalPolicy } from './policy/policy.js'
 import { readPolicy } from './policy/read-policy.js'
 import { resolveEndpoints } from './oauth/endpoints.js'
 import type { OAuthContext } from './oauth/exchange.js'
@@ -30,7 +19,6 @@ import { summaryListener } from './listeners/summary.js'
 import { webhookListener } from './listeners/webhooks.js'
 import { publishTokens, refreshTokenToStore } from './runner/outputs.js'
 import { KnownSecrets } from './runner/known-secrets.js'
-import type { PromptContext } from './runner/prompt.js'
 import type { Runner } from './runner/runner.js'
 import { MESSAGE_MAX_LENGTH, safe, safeText } from './text/safe-text.js'
 import type { Ending } from './runner/summary.js'
@@ -135,129 +123,6 @@ export async function run(deps: Deps): Promise<Ending> {
   } finally {
     await events.close()
   }
-}
-
-/** Everything the stages after the endpoints need. */
-interface Stage extends PolicyGate {
-  readonly runner: Runner
-  readonly quirks: ProviderQuirks
-}
-
-interface Grant {
-  readonly tokens: TokenSet
-  readonly atMs: number
-  readonly approver?: Approver
-  /** With approvals > 1: everyone who approved, in order. */
-  readonly approvers?: readonly Approver[]
-}
-
-/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
-async function refreshedGrant(stage: Stage, refreshed: TokenSet): Promise<Grant> {
-  const received = normalizeTokens(stage.config, refreshed)
-  keepForPostStep(stage, received, true, stage.ctx.clock.now())
-  const { approver, tokens } = await identifyAndCheck(stage, received, {
-    turn: { number: 1, of: 1 },
-    earlier: [],
-    refreshed: true
-  })
-  const atMs = stage.ctx.clock.now()
-  await stage.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) })
-  return { tokens, atMs, ...(approver && { approver }) }
-}
-
-/**
- * (device code → prompt → poll → identity → policy) once per person the approvals input asks
- * for; the first approver's tokens are the ones output.
- */
-async function approvedGrant(stage: Stage): Promise<Grant> {
-  const { policy } = stage
-  const approved = await approveInTurn(
-    policy.approvals,
-    async (turn, earlier): Promise<Approval> => {
-      const login = await deviceLogin(
-        stage.ctx,
-        stage.runner,
-        stage.events,
-        stage.config,
-        stage.metadata,
-        stage.client,
-        stage.quirks,
-        promptPolicy(policy, turn, earlier)
-      )
-      const received = normalizeTokens(stage.config, login.tokens)
-      // Only the first approver's tokens can be output; the later ones are revoked right here.
-      if (turn.number === 1) keepForPostStep(stage, received, false, login.approvedAtMs)
-      const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
-        turn,
-        earlier
-      })
-      await stage.events.emit({
-        type: 'approved',
-        atMs: login.approvedAtMs,
-        shownAtMs: login.shownAtMs,
-        ...(approver && { approver }),
-        turn,
-        ...(worthSaying(policy, verdict) && { findings: verdict.findings })
-      })
-      return {
-        tokens,
-        ...(approver && { approver }),
-        ...(identity && { subject: identity.subject }),
-        shownAtMs: login.shownAtMs,
-        approvedAtMs: login.approvedAtMs
-      }
-    },
-    (tokens, whose) => discardTokens(stage, tokens, whose)
-  )
-  const { approver, tokens } = approved.first
-  return {
-    tokens,
-    atMs: approved.all.at(-1)?.approvedAtMs ?? stage.ctx.clock.now(),
-    ...(approver && { approver }),
-    ...(policy.approvals > 1 && {
-      approvers: approved.all.flatMap((approval) => approval.approver ?? [])
-    })
-  }
-}
-
-/**
- * At once, before anything can fail or be cancelled: the post step revokes from this (and a
- * refusal revokes at once, too).
- */
-function keepForPostStep(stage: Stage, tokens: TokenSet, refreshed: boolean, atMs: number): void {
-  const { runner, config, metadata, client } = stage
-  saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs)
-}
-
-/** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
-async function identifyAndCheck(stage: Stage, received: TokenSet, place: PolicyTurn) {
-  const { ctx, runner, config, metadata } = stage
-  const identified = await identify(ctx, runner, config, metadata, received)
-  const verdict = await checkPolicy(stage, identified, place)
-  return { ...identified, verdict }
-}
-
-/** What the prompt says about the policy: which approval this is, and the rules in force. */
-function promptPolicy(
-  policy: ApprovalPolicy,
-  turn: ApprovalTurn,
-  earlier: readonly EarlierApproval[]
-): Pick<PromptContext, 'approval' | 'policy'> {
-  const heading = approvalHeading(
-    turn.number,
-    turn.of,
-    earlier.map((approval) => approval.name)
-  )
-  const lines = policyInForce(policy)
-  return {
-    ...(heading && { approval: { ...turn, heading } }),
-    ...(lines.length > 0 && { policy: lines })
-  }
-}
-
-/** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
-function worthSaying(policy: ApprovalPolicy, verdict: Verdict): boolean {
-  return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked')
 }
 
 function oauthContext(
