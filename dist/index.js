@@ -138,7 +138,7 @@ class WaitEndedError extends ActionError {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4604);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4992);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_actions_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5277);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
@@ -167,7 +167,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4604:
+/***/ 4992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -274,6 +274,14 @@ async function approveInTurn(approvals, approveOnce, discard) {
 }
 function nameOf(approval) {
     return approval.approver?.name ?? approval.subject ?? 'unknown approver';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/fail.ts
+/** A Fail that throws the error `build` makes of the problem. */
+function failing(build) {
+    return (problem) => {
+        throw build(problem);
+    };
 }
 
 // EXTERNAL MODULE: ./src/errors.ts
@@ -912,6 +920,7 @@ function secretShapeProblem(value) {
 
 
 
+
 /**
  * RFC 6749 §7.1: a client must not use a token whose type it does not understand; §5.1 makes
  * token_type required, and RFC 6750 §4 names it Bearer (compared without case, RFC 6749 §5.1).
@@ -962,9 +971,7 @@ async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
 }
 /** Checks every field of a successful token response (RFC 6749 §5.1). */
 function parseTokenResponse(fields, endpoint) {
-    const fail = (problem) => {
-        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without usable tokens: ${problem}.`);
-    };
+    const fail = failing((problem) => new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without usable tokens: ${problem}.`));
     const token = (name, required) => {
         const value = fields[name];
         if (value === undefined || value === null || (value === '' && !required)) {
@@ -994,7 +1001,7 @@ function parseTokenResponse(fields, endpoint) {
             ? value.seconds
             : undefined;
     };
-    const accessToken = token('access_token', true);
+    const accessToken = token('access_token', true) ?? fail('access_token is missing');
     const refreshToken = token('refresh_token', false);
     const idToken = token('id_token', false);
     const tokenType = text('token_type');
@@ -1105,6 +1112,7 @@ function isLoopbackHost(hostname) {
 
 
 
+
 /** RFC 8628 §3.5: without an interval from the provider, poll every 5 seconds. */
 const DEFAULT_INTERVAL_SECONDS = 5;
 const MAX_USER_CODE_LENGTH = 64;
@@ -1133,15 +1141,12 @@ async function requestDeviceAuthorization(ctx, endpoint, client, request) {
 }
 /** Checks every field of the device authorization response (RFC 8628 §3.2). */
 function parseDeviceAuthorization(fields, endpoint) {
-    const fail = (problem) => {
-        throw new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without a usable device code: ${problem}.`);
-    };
+    const fail = failing((problem) => new errors/* ProviderResponseError */.Zr(endpoint, 200, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} answered without a usable device code: ${problem}.`));
     const notes = [];
     const deviceCode = fields['device_code'];
     if (typeof deviceCode !== 'string' || deviceCode === '')
         fail('device_code is missing or not a string');
-    if (deviceCode.length > MAX_DEVICE_CODE_LENGTH ||
-        !/^[\x20-\x7E]+$/.test(deviceCode)) {
+    if (deviceCode.length > MAX_DEVICE_CODE_LENGTH || !/^[\x20-\x7E]+$/.test(deviceCode)) {
         fail(`device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`);
     }
     const shape = secretShapeProblem(deviceCode);
@@ -1207,7 +1212,7 @@ function parseDeviceAuthorization(fields, endpoint) {
         if (value.includes(deviceCode))
             fail(`device_code appears in ${name}; masking it would hide what the person must see`);
     return {
-        deviceCode: deviceCode,
+        deviceCode,
         userCode: shownUserCode,
         verificationUri,
         ...(verificationUriComplete !== undefined && { verificationUriComplete }),
@@ -1313,6 +1318,7 @@ async function getJson(ctx, endpoint, headers = {}) {
 
 
 
+
 /** An id_token that must not be trusted: the step fails and the token is never output. */
 class IdTokenError extends errors/* ActionError */.lZ {
     name = 'IdTokenError';
@@ -1332,9 +1338,7 @@ function prepareIdTokenVerification() {
  * future and iat present, with a small allowance for clock skew.
  */
 async function verifyIdToken(ctx, idToken, expected) {
-    const fail = (problem) => {
-        throw new IdTokenError(`The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`);
-    };
+    const fail = failing((problem) => new IdTokenError(`The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`));
     const jose = await loadJose();
     let alg;
     try {
@@ -5103,9 +5107,10 @@ function readDiscoveryDocument(document, url, inputs) {
     };
     // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
     // not matter (setting the input is what the messages below advise).
+    const required = (name, fix) => endpointField(name, true, fix) ?? fail(`has no ${name}`, fix);
     const deviceAuthorizationEndpoint = inputs.deviceAuthorizationEndpoint ||
-        endpointField('device_authorization_endpoint', true, 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
-    const tokenEndpoint = inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.');
+        required('device_authorization_endpoint', 'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.');
+    const tokenEndpoint = inputs.tokenEndpoint || required('token_endpoint', 'Set the token-endpoint input.');
     const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.');
     const userinfoEndpoint = endpointField('userinfo_endpoint', false, 'Fix userinfo_endpoint at the provider.');
     // RFC 8414 §2 / RFC 7009: where the post step revokes tokens.
@@ -5114,8 +5119,8 @@ function readDiscoveryDocument(document, url, inputs) {
     const methods = document['token_endpoint_auth_methods_supported'];
     return {
         issuer: inputs.issuer ?? published,
-        deviceAuthorizationEndpoint: deviceAuthorizationEndpoint,
-        tokenEndpoint: tokenEndpoint,
+        deviceAuthorizationEndpoint,
+        tokenEndpoint,
         ...(jwksUri && { jwksUri }),
         ...(userinfoEndpoint && { userinfoEndpoint }),
         ...(revocationEndpoint && { revocationEndpoint }),

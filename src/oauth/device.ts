@@ -1,3 +1,4 @@
+import { failing, type Fail } from './fail.js'
 import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../errors.js'
 import { postAuthenticated } from './authenticated-post.js'
 import type { ClientCredentials } from './client-auth.js'
@@ -74,40 +75,38 @@ export function parseDeviceAuthorization(
   fields: Readonly<Record<string, unknown>>,
   endpoint: EndpointRef
 ): DeviceAuthorization {
-  const fail = (problem: string): never => {
-    throw new ProviderResponseError(
-      endpoint,
-      200,
-      `${capitalize(describeEndpoint(endpoint))} answered without a usable device code: ${problem}.`
-    )
-  }
+  const fail: Fail = failing(
+    (problem) =>
+      new ProviderResponseError(
+        endpoint,
+        200,
+        `${capitalize(describeEndpoint(endpoint))} answered without a usable device code: ${problem}.`
+      )
+  )
   const notes: string[] = []
   const deviceCode = fields['device_code']
   if (typeof deviceCode !== 'string' || deviceCode === '')
     fail('device_code is missing or not a string')
-  if (
-    (deviceCode as string).length > MAX_DEVICE_CODE_LENGTH ||
-    !/^[\x20-\x7E]+$/.test(deviceCode as string)
-  ) {
+  if (deviceCode.length > MAX_DEVICE_CODE_LENGTH || !/^[\x20-\x7E]+$/.test(deviceCode)) {
     fail(
       `device_code is longer than ${MAX_DEVICE_CODE_LENGTH} characters or has characters outside printable ASCII`
     )
   }
-  const shape = secretShapeProblem(deviceCode as string)
+  const shape = secretShapeProblem(deviceCode)
   if (shape) fail(`device_code ${shape} (RFC 8628 §5.2 asks for a high-entropy device code)`)
   const userCode = fields['user_code']
   if (typeof userCode !== 'string' || userCode.trim() === '')
     fail('user_code is missing or not a string')
-  if ((userCode as string).length > MAX_USER_CODE_LENGTH) {
+  if (userCode.length > MAX_USER_CODE_LENGTH) {
     fail(
-      `user_code is ${(userCode as string).length} characters long; a code a person types is at most ${MAX_USER_CODE_LENGTH}`
+      `user_code is ${userCode.length} characters long; a code a person types is at most ${MAX_USER_CODE_LENGTH}`
     )
   }
-  if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode as string)) {
+  if (/[\u0000-\u001F\u007F-\u009F<>`[\]]/.test(userCode)) {
     fail('user_code contains control characters or markup')
   }
-  const shownUserCode = safeText((userCode as string).trim(), { maxLength: MAX_USER_CODE_LENGTH })
-  if (shownUserCode !== (userCode as string).trim()) {
+  const shownUserCode = safeText(userCode.trim(), { maxLength: MAX_USER_CODE_LENGTH })
+  if (shownUserCode !== userCode.trim()) {
     fail(
       'user_code contains characters that cannot be shown as they are (line breaks, invisible or bidirectional-text characters, or workflow command syntax)'
     )
@@ -156,16 +155,16 @@ export function parseDeviceAuthorization(
     fields['message'],
     [verificationUri, ...(verificationUriComplete ? [verificationUriComplete] : [])],
     notes,
-    deviceCode as string
+    deviceCode
   )
   for (const [name, value] of [
     ['user_code', shownUserCode],
     ['verification_uri', verificationUri]
-  ])
-    if ((value as string).includes(deviceCode as string))
+  ] as const)
+    if (value.includes(deviceCode))
       fail(`device_code appears in ${name}; masking it would hide what the person must see`)
   return {
-    deviceCode: deviceCode as string,
+    deviceCode,
     userCode: shownUserCode,
     verificationUri,
     ...(verificationUriComplete !== undefined && { verificationUriComplete }),

@@ -120,7 +120,7 @@ export function readDiscoveryDocument(
   inputs: EndpointInputs
 ): ProviderMetadata {
   const endpoint: EndpointRef = { name: 'discovery document', url }
-  const fail = (problem: string, fix: string): never => {
+  const fail: (problem: string, fix: string) => never = (problem, fix) => {
     throw new ProviderResponseError(
       endpoint,
       200,
@@ -152,15 +152,16 @@ export function readDiscoveryDocument(
   }
   // An endpoint given by hand replaces the listed one, so a missing or unusable listed value does
   // not matter (setting the input is what the messages below advise).
+  const required = (name: string, fix: string): string =>
+    endpointField(name, true, fix) ?? fail(`has no ${name}`, fix)
   const deviceAuthorizationEndpoint =
     inputs.deviceAuthorizationEndpoint ||
-    endpointField(
+    required(
       'device_authorization_endpoint',
-      true,
       'Enable the device flow (device authorization grant) for this provider or client, or set the device-authorization-endpoint input.'
     )
   const tokenEndpoint =
-    inputs.tokenEndpoint || endpointField('token_endpoint', true, 'Set the token-endpoint input.')
+    inputs.tokenEndpoint || required('token_endpoint', 'Set the token-endpoint input.')
   const jwksUri = endpointField('jwks_uri', false, 'Fix jwks_uri at the provider.')
   const userinfoEndpoint = endpointField(
     'userinfo_endpoint',
@@ -178,8 +179,8 @@ export function readDiscoveryDocument(
   const methods = document['token_endpoint_auth_methods_supported']
   return {
     issuer: inputs.issuer ?? published,
-    deviceAuthorizationEndpoint: deviceAuthorizationEndpoint as string,
-    tokenEndpoint: tokenEndpoint as string,
+    deviceAuthorizationEndpoint,
+    tokenEndpoint,
     ...(jwksUri && { jwksUri }),
     ...(userinfoEndpoint && { userinfoEndpoint }),
     ...(revocationEndpoint && { revocationEndpoint }),

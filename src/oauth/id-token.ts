@@ -1,3 +1,4 @@
+import { failing, type Fail } from './fail.js'
 import type { JSONWebKeySet, JWTPayload } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
@@ -41,11 +42,12 @@ export async function verifyIdToken(
   idToken: string,
   expected: IdTokenExpectations
 ): Promise<JWTPayload & { sub: string }> {
-  const fail = (problem: string): never => {
-    throw new IdTokenError(
-      `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
-    )
-  }
+  const fail: Fail = failing(
+    (problem) =>
+      new IdTokenError(
+        `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
+      )
+  )
   const jose = await loadJose()
   let alg: string | undefined
   try {

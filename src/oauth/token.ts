@@ -1,3 +1,4 @@
+import { failing, type Fail } from './fail.js'
 import {
   describeEndpoint,
   NetworkError,
@@ -108,13 +109,14 @@ export function parseTokenResponse(
   fields: Readonly<Record<string, unknown>>,
   endpoint: EndpointRef
 ): TokenSet {
-  const fail = (problem: string): never => {
-    throw new ProviderResponseError(
-      endpoint,
-      200,
-      `${capitalize(describeEndpoint(endpoint))} answered without usable tokens: ${problem}.`
-    )
-  }
+  const fail: Fail = failing(
+    (problem) =>
+      new ProviderResponseError(
+        endpoint,
+        200,
+        `${capitalize(describeEndpoint(endpoint))} answered without usable tokens: ${problem}.`
+      )
+  )
   const token = (name: string, required: boolean): string | undefined => {
     const value = fields[name]
     if (value === undefined || value === null || (value === '' && !required)) {
@@ -143,7 +145,7 @@ export function parseTokenResponse(
       ? value.seconds
       : undefined
   }
-  const accessToken = token('access_token', true) as string
+  const accessToken = token('access_token', true) ?? fail('access_token is missing')
   const refreshToken = token('refresh_token', false)
   const idToken = token('id_token', false)
   const tokenType = text('token_type')
