@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import * as http from 'node:http'
+import { readBody } from './idp/http.js'
 
 /**
  * @typedef {object} StartGitHubFakeOptions
@@ -23,8 +24,6 @@ import * as http from 'node:http'
  * @property {Record<string, string>} [apps] OAuth/GitHub app client ids and their client secrets
  */
 
-const MAX_BODY = 64 * 1024
-
 /** @param {http.ServerResponse} res @param {number} status @param {unknown} [body] */
 function reply(res, status, body) {
   const text = body === undefined ? '' : JSON.stringify(body)
@@ -33,19 +32,6 @@ function reply(res, status, body) {
     'content-length': Buffer.byteLength(text)
   })
   res.end(text)
-}
-
-/** @param {http.IncomingMessage} req @returns {Promise<string>} */
-async function readBody(req) {
-  /** @type {Buffer[]} */
-  const chunks = []
-  let size = 0
-  for await (const chunk of req) {
-    size += chunk.length
-    if (size > MAX_BODY) throw new Error('request body too large')
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }
 
 /** @param {StartGitHubFakeOptions} [options] */
@@ -106,7 +92,7 @@ export async function startGitHubFake(options = {}) {
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', apiUrl)
     const method = req.method ?? 'GET'
-    const body = await readBody(req)
+    const body = (await readBody(req)).toString('utf8')
     const send = (/** @type {number} */ status, /** @type {unknown} */ json) => {
       requests.push({ method, path: url.pathname, status })
       reply(res, status, json)
