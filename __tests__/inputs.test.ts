@@ -388,6 +388,8 @@ describe('readConfig: scope, audience and resource', () => {
 
   it('refuses an audience with a line break', () => {
     expect(errorOf({ audience: 'api://one\napi://two' }).input).toBe('audience')
+    for (const lineBreak of ['\u0085', '\u2028', '\u2029', '\u009b'])
+      expect(errorOf({ audience: `api://one${lineBreak}api://two` }).input).toBe('audience')
     expect(configOf({ audience: 'api://one' }).audience).toBe('api://one')
   })
 

@@ -4733,7 +4733,8 @@ function readResources(value) {
     });
 }
 function singleLine(input, value) {
-    if (/[\u0000-\u001F\u007F]/.test(value))
+    // C0 and C1 controls (U+0085 is a line break too), and the Unicode line and paragraph separators.
+    if (/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(value))
         throw new errors/* InputError */.dz(input, 'must be a single line without control characters.');
     return value;
 }

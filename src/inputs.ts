@@ -470,7 +470,8 @@ function readResources(value: string): string[] {
 }
 
 function singleLine(input: string, value: string): string {
-  if (/[\u0000-\u001F\u007F]/.test(value))
+  // C0 and C1 controls (U+0085 is a line break too), and the Unicode line and paragraph separators.
+  if (/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(value))
     throw new InputError(input, 'must be a single line without control characters.')
   return value
 }
