@@ -9,6 +9,7 @@ import {
   type Route
 } from '../test-support/fakes.js'
 import { commandInjection } from '../test-support/properties.js'
+import { EXAMPLE } from '../test-support/replay.js'
 import { commandsIn, MODEL_LINE_BREAK } from '../test-support/runner-commands.js'
 
 /**
@@ -16,11 +17,13 @@ import { commandsIn, MODEL_LINE_BREAK } from '../test-support/runner-commands.js
  * or mislead the approver. run() against an in-memory provider that controls every field it
  * returns; every line the action writes is read with a model of the runner's command parser.
  */
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
-const DEVICE = `${ISSUER}/device/code`
-const TOKEN = `${ISSUER}/token`
-const USERINFO = `${ISSUER}/userinfo`
+const {
+  issuer: ISSUER,
+  discovery: DISCOVERY,
+  device: DEVICE,
+  token: TOKEN,
+  userinfo: USERINFO
+} = EXAMPLE
 // A secret with the legacy command prefix in it: escaped, it would no longer match the mask.
 const CLIENT_SECRET = 'cs-#[secret-0123456789abcdef'
 const DEVICE_CODE = 'dc-##[device-0123456789abcdef'

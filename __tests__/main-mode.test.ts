@@ -8,26 +8,15 @@ import {
   scriptedHttp,
   type Route
 } from '../test-support/fakes.js'
+import { EXAMPLE, exampleDeviceCode, exampleDiscovery } from '../test-support/replay.js'
 
 /**
  * mode, refresh-token and on-refresh-failure through run(): a missing or misspelt secret is an
  * empty refresh-token, which must never turn silently into a wait for a person.
  */
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
-const DEVICE = `${ISSUER}/device/code`
-const TOKEN = `${ISSUER}/token`
-
-const discovery: Route = () =>
-  json(200, { issuer: ISSUER, device_authorization_endpoint: DEVICE, token_endpoint: TOKEN })
-const deviceCode: Route = () =>
-  json(200, {
-    device_code: 'dc-secret-0123456789abcdef',
-    user_code: 'WDJB-MJHT',
-    verification_uri: `${ISSUER}/device`,
-    expires_in: 600,
-    interval: 5
-  })
+const { issuer: ISSUER, discovery: DISCOVERY, device: DEVICE, token: TOKEN } = EXAMPLE
+const discovery = exampleDiscovery()
+const deviceCode = exampleDeviceCode()
 /** Device-code polls are approved at once; a refresh grant gets `refreshAnswer`. */
 function tokenEndpoint(refreshAnswer: Route = () => json(400, { error: 'invalid_grant' })): Route {
   return (request: HttpRequest) =>

@@ -9,18 +9,21 @@ import {
   scriptedHttp,
   type Route
 } from '../test-support/fakes.js'
+import { EXAMPLE } from '../test-support/replay.js'
 
 /**
  * The approval policy as the whole action applies it: read before any request, judged after
  * identity, refusals that fail the step and revoke, two approvals in turn, GitHub membership, the
  * refresh path, and claims that only the userinfo endpoint has.
  */
-const ISSUER = 'https://id.example.com'
-const DISCOVERY = `${ISSUER}/.well-known/openid-configuration`
-const DEVICE = `${ISSUER}/device/code`
-const TOKEN = `${ISSUER}/token`
-const JWKS = `${ISSUER}/jwks`
-const USERINFO = `${ISSUER}/userinfo`
+const {
+  issuer: ISSUER,
+  discovery: DISCOVERY,
+  device: DEVICE,
+  token: TOKEN,
+  jwks: JWKS,
+  userinfo: USERINFO
+} = EXAMPLE
 const REVOKE = `${ISSUER}/revoke`
 const CLIENT_ID = 'release-bot'
 const ENV = {

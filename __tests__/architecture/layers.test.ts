@@ -27,7 +27,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   flow: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'secrets', 'policy'],
   listeners: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow', 'notify', 'qr'],
   policy: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs'],
-  lifecycle: ['base', 'text', 'oauth', 'runner', 'providers', 'inputs', 'flow'],
   post: [
     'base',
     'text',
@@ -50,7 +49,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'flow',
     'listeners',
     'policy',
-    'lifecycle',
     'notify',
     'qr',
     // post.ts, the post step's entry, runs src/post.
