@@ -9,8 +9,11 @@
  *   - openid-client v6: scripts/bench/openid-client-device.js, the same flow as its docs show it
  *   - bare node: scripts/bench/bare-node-device.js, node:http doing discovery and the device
  *     request only (the floor for start-up)
- * Every contender is started as `node --import scripts/bench/usage-probe.js …`, which records
- * when node began running user code, and CPU time and peak RSS.
+ * Spawn → user code is timed on runs started as the runner starts an action, `node <script>` and
+ * nothing more. Every other figure comes from runs started as `node --import
+ * scripts/bench/usage-probe.js …`, which records when node began running user code, and CPU time
+ * and peak RSS; loading the probe takes time of its own, the same for every contender, which
+ * would flatter the ratios of the start-up figure.
  *
  * Figures: spawn → user code on stdout; node start → discovery request arriving at the IdP;
  * approval → the IdP sending the tokens, beyond the earliest poll RFC 8628 allows (the later of
@@ -96,7 +99,8 @@ const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
  * @param {Contender} contender
  * @param {import('../test-support/idp.js').Idp} idp
  * @param {number} intervalMs
- * @param {{ approveAfterMs?: number, usageAtMs?: number[], stopAfterCode?: boolean }} plan
+ * @param {{ approveAfterMs?: number, usageAtMs?: number[], stopAfterCode?: boolean, probe?: boolean }} plan
+ *   probe: false starts the contender with nothing preloaded; only such runs time spawn → code
  */
 async function runOnce(contender, idp, intervalMs, plan) {
   if (Date.now() - benchStarted > BENCH_LIMIT_MS) throw new Error('the bench ran out of time')
@@ -114,9 +118,9 @@ async function runOnce(contender, idp, intervalMs, plan) {
     if (/^(https?|no)_proxy$/i.test(name) || name === 'NODE_OPTIONS') continue
     env[name] = value
   }
+  const probed = plan.probe !== false
   Object.assign(env, RUN_ENV, {
-    NODE_OPTIONS: `--import ${PROBE}`,
-    BENCH_PROBE_FILE: probeFile,
+    ...(probed && { NODE_OPTIONS: `--import ${PROBE}`, BENCH_PROBE_FILE: probeFile }),
     BENCH_ISSUER: idp.issuer,
     BENCH_CLIENT_ID: idp.clients.public.clientId,
     INPUT_ISSUER: idp.issuer,
@@ -148,7 +152,7 @@ async function runOnce(contender, idp, intervalMs, plan) {
   child.on('error', () => undefined) // a signal to a process that has just exited
   /** @returns {Array<{ event: string, at: number, cpuMs: number, maxRssKiB: number }>} */
   const readProbe = () =>
-    readFileSync(probeFile, 'utf8')
+    (probed ? readFileSync(probeFile, 'utf8') : '')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line))
@@ -179,7 +183,8 @@ async function runOnce(contender, idp, intervalMs, plan) {
     let approvedAt
     /** @type {number | undefined} */
     let tokensAt
-    if (plan.stopAfterCode) {
+    if (plan.stopAfterCode && !probed) child.kill('SIGKILL')
+    else if (plan.stopAfterCode) {
       // CPU time so far, then stop: this run measures the start only.
       child.kill('SIGUSR2')
       for (
@@ -212,7 +217,7 @@ async function runOnce(contender, idp, intervalMs, plan) {
     if (plan.stopAfterCode && atCode)
       sample('CPU time spawn → user code', contender.key, atCode.cpuMs)
     const discovery = idp.requests.find((r) => r.path === DISCOVERY_PATH && r.at >= spawnedAt)
-    sample('spawn → user code on stdout', contender.key, shownAt - spawnedAt)
+    if (!probed) sample('spawn → user code on stdout', contender.key, shownAt - spawnedAt)
     if (start && discovery)
       sample('node start → discovery request sent', contender.key, discovery.at - start.at)
     if (exit && !plan.stopAfterCode) sample('peak RSS', contender.key, exit.maxRssKiB / 1024)
@@ -277,8 +282,10 @@ const slow = await startIdp({ interval: 5, strictInterval: true })
 try {
   // Start-up only: cheap, so many times, and the figure most sensitive to the machine's load.
   for (let i = 0; i < STARTUP_RUNS; i++) {
-    for (const contender of rotate(CONTENDERS, i))
+    for (const contender of rotate(CONTENDERS, i)) {
+      await runOnce(contender, fast, 1000, { stopAfterCode: true, probe: false })
       await runOnce(contender, fast, 1000, { stopAfterCode: true })
+    }
     if (i % 3 === 2) process.stdout.write('.')
   }
   // 1 s interval: every contender, alternating; approvals spread over the second after the first poll.

@@ -1,48 +1,31 @@
 // Builds both entries of the action into dist/: dist/index.js (the main step) and dist/post.js
-// (the post step, action.yml `post:`), each with its chunks, and one licenses.txt for both. ncc
-// writes one entry per output directory as index.js, so each is built apart and then moved into
-// place. CI (check-dist.yml) rebuilds with this and fails on any difference.
+// (the post step, action.yml `post:`), their lazily loaded chunks beside them, and one
+// licenses.txt for everything bundled. CI (check-dist.yml, .ci/run) rebuilds with this and
+// fails on any difference.
 //
-// licenses.txt names every package bundled into either entry or any chunk. ncc's own --license
-// writes one file per chunk under one name (ncc 0.45), so a lazily loaded chunk's licenses
-// replaced the entry's; with two chunks (libsodium-wrappers, qrcode) one of them was always lost.
-// The module lists come from ncc's --stats-out instead; the format is the one ncc wrote: name,
-// license, text, a blank line between packages.
-import { execFileSync } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+// Why esbuild, not ncc: ncc (webpack) wraps every module in a function, so V8 parses the main
+// bundle twice before the first request: once when the file is compiled, again when the
+// wrapper is first called. esbuild hoists the modules into one scope, parsed once; spawn →
+// user code came down from 1.23× to 1.07× the bare-node floor of `npm run bench` in the same
+// run on this machine. It also writes ES module chunks for each `import()` (jose, qrcode,
+// libsodium, undici for a proxy) and for code the two entries share.
+//
+// licenses.txt names every package with a file in any output, from esbuild's metafile; the
+// format is the one ncc wrote: name, license, text, a blank line between packages.
+import { build } from 'esbuild'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
-const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-const work = mkdtempSync(join(tmpdir(), 'device-flow-build-'))
 
-function build(entry, out) {
-  execFileSync(
-    process.execPath,
-    [ncc, 'build', entry, '-o', out, '--stats-out', join(out, 'stats.json')],
-    { cwd: root, stdio: 'inherit' }
-  )
-}
-
-/** The directories of the packages a build bundled, from its stats. */
-function bundledPackages(out) {
-  const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'))
+/** The directories of the packages the build bundled, from its metafile's inputs. */
+function bundledPackages(metafile) {
   const dirs = new Set()
-  for (const module of stats.modules ?? []) {
-    // "./node_modules/@actions/core/lib/core.js" → "./node_modules/@actions/core"
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(String(module.name ?? ''))
+  for (const input of Object.keys(metafile.inputs)) {
+    // "node_modules/@actions/http-client/lib/proxy.js" → "node_modules/@actions/http-client"
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)
     if (match) dirs.add(join(root, match[1] ?? ''))
   }
   return dirs
@@ -64,32 +47,42 @@ function licensesOf(dirs) {
   return `${sorted.map((entry) => entry.text).join('\n\n')}\n`
 }
 
-try {
-  build('src/index.ts', join(work, 'main'))
-  build('src/post.ts', join(work, 'post'))
-  rmSync(dist, { recursive: true, force: true })
-  cpSync(join(work, 'main'), dist, { recursive: true })
-  for (const file of readdirSync(join(work, 'post'))) {
-    if (file === 'package.json' || file === 'stats.json') continue
-    const target = file === 'index.js' ? 'post.js' : file
-    // A lazily loaded chunk keeps its name (index.js refers to it by name). Both entries load
-    // jose lazily: ncc names a chunk after its modules, so the same library is the same file,
-    // shared. Two different chunks with one name would overwrite each other.
-    if (existsSync(join(dist, target))) {
-      if (readFileSync(join(dist, target)).equals(readFileSync(join(work, 'post', file)))) continue
-      throw new Error(
-        `dist/${target} is written by both builds; give the post step's chunk another name`
-      )
-    }
-    renameSync(join(work, 'post', file), join(dist, target))
-  }
-  rmSync(join(dist, 'stats.json'))
-  const packages = new Set([
-    ...bundledPackages(join(work, 'main')),
-    ...bundledPackages(join(work, 'post'))
-  ])
-  if (packages.size === 0) throw new Error('the ncc stats list no package from node_modules')
-  writeFileSync(join(dist, 'licenses.txt'), licensesOf(packages))
-} finally {
-  rmSync(work, { recursive: true, force: true })
+/**
+ * One entry with the chunks of its own `import()`s. Each entry is built on its own so that
+ * nothing the two share becomes a chunk the main step must load before its first request; a lazy
+ * chunk both build alike (jose) has the same content, so the same name, and is written once.
+ */
+async function bundle(entry) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outdir: 'dist',
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    // Both runtimes the action meets: node24 on the runner, node20 for people on older runners.
+    target: 'node20',
+    // Bundled CommonJS packages (qrcode, undici) call require() for node's own modules, which an
+    // ES module does not have: each output file makes one from its own URL.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);"
+    },
+    // The licences are in licenses.txt, not repeated in every file.
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning'
+  })
+  if (result.errors.length > 0) process.exit(1)
+  return result.metafile
 }
+
+rmSync(dist, { recursive: true, force: true })
+const metafiles = [await bundle('src/index.ts'), await bundle('src/post.ts')]
+const packages = new Set(metafiles.flatMap((metafile) => [...bundledPackages(metafile)]))
+if (packages.size === 0) throw new Error('the metafile lists no package from node_modules')
+writeFileSync(join(dist, 'licenses.txt'), licensesOf(packages))
+// dist/ runs as ES modules on its own, whatever package.json sits above it.
+writeFileSync(join(dist, 'package.json'), '{"type":"module"}\n')
