@@ -482,6 +482,15 @@ function safeText(text2, options = {}) {
   const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH);
   let raw = typeof text2 === "string" ? text2 : text2 === void 0 ? "" : String(text2);
   if (options.redact) raw = redact(raw, options.redact);
+  if (isSafeAlready(raw, maxLength)) return raw;
+  return madeSafe(raw, maxLength);
+}
+var SAFE_ALREADY = /^(?![ :[])[ -~\u2013\u2014\u2026\u2190-\u21ff\u2500-\u257f]*$/;
+function isSafeAlready(raw, maxLength) {
+  return raw.length <= maxLength && SAFE_ALREADY.test(raw) && !raw.includes("#[") && !raw.endsWith(" ");
+}
+function madeSafe(text2, maxLength) {
+  let raw = text2;
   const scanned = maxLength * 4 + 64;
   const cut = raw.length > scanned;
   if (cut) raw = raw.slice(0, scanned);

@@ -218,6 +218,15 @@ function safeText(text, options = {}) {
   const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH);
   let raw = typeof text === "string" ? text : text === void 0 ? "" : String(text);
   if (options.redact) raw = redact(raw, options.redact);
+  if (isSafeAlready(raw, maxLength)) return raw;
+  return madeSafe(raw, maxLength);
+}
+var SAFE_ALREADY = /^(?![ :[])[ -~\u2013\u2014\u2026\u2190-\u21ff\u2500-\u257f]*$/;
+function isSafeAlready(raw, maxLength) {
+  return raw.length <= maxLength && SAFE_ALREADY.test(raw) && !raw.includes("#[") && !raw.endsWith(" ");
+}
+function madeSafe(text, maxLength) {
+  let raw = text;
   const scanned = maxLength * 4 + 64;
   const cut = raw.length > scanned;
   if (cut) raw = raw.slice(0, scanned);
