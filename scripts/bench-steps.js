@@ -120,7 +120,7 @@ const { FakeClock } = await load('test-support/fakes.js')
 const { safeText } = await load('src/text/safe-text.js')
 const { encodeQr } = await load('src/qr/encode.js')
 const { drawHalfBlocks } = await load('src/qr/half-blocks.js')
-const { webhookBody } = await load('src/notify/webhook-kind.js')
+const { webhookBody } = await load('src/notify/webhook-body.js')
 
 const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
 const deviceBody = JSON.stringify({

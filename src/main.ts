@@ -3,9 +3,8 @@ import { clientCredentials } from './flow/client.js'
 import { FlowEvents, type FlowListener } from './flow/events.js'
 import { approvedGrant, refreshedGrant, type Stage } from './flow/grant.js'
 import { failureOf } from './flow/failure.js'
+import { laterStagesLoader, type LaterStages } from './flow/load-later-stages.js'
 import { refreshIfPossible } from './flow/refresh.js'
-import { warnIfRefreshTokenExpires } from './flow/refresh-token-expiry.js'
-import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { readConfig, type Config } from './inputs.js'
 import { readPolicy } from './policy/read-policy.js'
 import { resolveEndpoints } from './oauth/endpoints.js'
@@ -17,7 +16,6 @@ import { noticeListener } from './listeners/notice.js'
 import { qrListener } from './listeners/qr.js'
 import { summaryListener } from './listeners/summary.js'
 import { webhookListener } from './listeners/webhooks.js'
-import { publishTokens, refreshTokenToStore } from './runner/outputs.js'
 import { KnownSecrets } from './runner/known-secrets.js'
 import type { Runner } from './runner/runner.js'
 import { MESSAGE_MAX_LENGTH, safe, safeText } from './text/safe-text.js'
@@ -32,6 +30,8 @@ export interface Deps {
   readonly requestTimeoutMs?: number
   /** For the notify-webhook POSTs: untraced, since a webhook URL's path is its secret. Default: http. */
   readonly webhookHttp?: HttpTransport
+  /** Default: the import of src/flow/later-stages.ts (a test makes it fail). */
+  readonly importLaterStages?: () => Promise<LaterStages>
 }
 
 /**
@@ -56,12 +56,17 @@ export async function run(deps: Deps): Promise<Ending> {
   events.subscribe(...listenersFor(deps, () => config))
   try {
     config = readConfig(runner)
+    // mode: device never refreshes, whatever refresh-token holds.
+    const refreshes = config.refreshToken !== undefined && config.mode !== 'device'
     // Before any request: a bad policy input must not cost anyone an approval.
     const policy = readPolicy(runner, {
       provider: config.provider.name === 'github' ? 'github' : 'oidc',
-      // mode: device never refreshes, whatever refresh-token holds.
-      refreshToken: config.refreshToken !== undefined && config.mode !== 'device'
+      refreshToken: refreshes
     })
+    // What follows the code is in a chunk of its own (src/flow/later-stages.ts), loaded while the
+    // person reads the code (approvedGrant); a refresh shows none, so it starts loading here.
+    const later = laterStagesLoader(deps.importLaterStages)
+    if (refreshes) later.prefetch()
     const ctx = oauthContext(deps, runner, {
       secrets: () => known.all(),
       // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
@@ -75,13 +80,24 @@ export async function run(deps: Deps): Promise<Ending> {
     quirks = quirksFor(config.provider, metadata)
     const client = clientCredentials(config, metadata)
     const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint }
-    const stage: Stage = { ctx, runner, events, config, metadata, client, quirks, policy }
+    const stage: Stage = { ctx, runner, events, config, metadata, client, quirks, policy, later }
 
-    const refreshed = await refreshIfPossible(ctx, runner, config, client, tokenEndpoint, quirks)
+    const refreshed = await refreshIfPossible(
+      ctx,
+      runner,
+      config,
+      client,
+      tokenEndpoint,
+      quirks,
+      later
+    )
     const granted = refreshed ? await refreshedGrant(stage, refreshed) : await approvedGrant(stage)
     const ending: Ending = refreshed ? 'refreshed' : 'approved'
     const { tokens, approver, approvers } = granted
 
+    // Loaded by now: the tokens came through them.
+    const { publishTokens, refreshTokenToStore, warnIfRefreshTokenExpires, storeRefreshToken } =
+      await later.load()
     const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
     publishTokens(runner, tokens, {
       nowMs: granted.atMs,

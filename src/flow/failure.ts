@@ -1,13 +1,13 @@
 import { ActionError, CancelledError, InputError, OAuthError, WaitEndedError } from '../errors.js'
 import { ClientKeyError } from '../oauth/client-auth.js'
 import { errorPageOf } from '../oauth/explain.js'
-import { RefreshRefusedError } from '../oauth/token.js'
+import { RefreshRefusedError } from '../oauth/refresh-refused.js'
 import type { ProviderQuirks } from '../providers/index.js'
 import type { Ending } from '../runner/summary.js'
 import { safeText } from '../text/safe-text.js'
 import { adviceFor } from './advice.js'
+import { ApprovalRefusedError } from './approval-refused.js'
 import type { Refusal } from './events.js'
-import { ApprovalRefusedError } from './policy.js'
 
 export interface Failure {
   readonly ending: Ending

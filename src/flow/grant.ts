@@ -1,11 +1,9 @@
 import { approveInTurn, type Approval } from './approvals.js'
-import { deviceLogin } from './device-login.js'
-import { discardTokens } from './discard.js'
+import { showDeviceCode } from './device-code.js'
 import type { ApprovalTurn } from './events.js'
-import { identify } from './identify.js'
+import type { LaterStages, LaterStagesLoader } from './load-later-stages.js'
 import { normalizeTokens } from './normalize.js'
-import { checkPolicy, type PolicyGate, type PolicyTurn } from './policy.js'
-import { saveForPostStep } from './post-state.js'
+import type { PolicyGate, PolicyTurn } from './policy.js'
 import type { Approver } from '../oauth/identity.js'
 import type { TokenSet } from '../oauth/token.js'
 import { approvalHeading, policyInForce } from '../policy/describe.js'
@@ -24,6 +22,8 @@ import type { Runner } from '../runner/runner.js'
 export interface Stage extends PolicyGate {
   readonly runner: Runner
   readonly quirks: ProviderQuirks
+  /** The stages after the code, in a chunk of their own (later-stages.ts). */
+  readonly later: LaterStagesLoader
 }
 
 export interface Grant {
@@ -36,9 +36,11 @@ export interface Grant {
 
 /** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
 export async function refreshedGrant(stage: Stage, refreshed: TokenSet): Promise<Grant> {
+  // Loaded already: the refresh itself came from there.
+  const later = await stage.later.load()
   const received = normalizeTokens(stage.config, refreshed)
-  keepForPostStep(stage, received, true, stage.ctx.clock.now())
-  const { approver, tokens } = await identifyAndCheck(stage, received, {
+  keepForPostStep(later, stage, received, true, stage.ctx.clock.now())
+  const { approver, tokens } = await identifyAndCheck(later, stage, received, {
     turn: { number: 1, of: 1 },
     earlier: [],
     refreshed: true
@@ -57,23 +59,36 @@ export async function approvedGrant(stage: Stage): Promise<Grant> {
   const approved = await approveInTurn(
     policy.approvals,
     async (turn, earlier): Promise<Approval> => {
-      const login = await deviceLogin(
+      const code = await showDeviceCode(
         stage.ctx,
         stage.runner,
         stage.events,
         stage.config,
         stage.metadata,
         stage.client,
-        stage.quirks,
         promptPolicy(policy, turn, earlier)
+      )
+      // The code is on screen: the rest loads now, while the person reads it, long before the
+      // first poll (an interval away) can bring tokens.
+      const later = await stage.later.load()
+      const login = await later.pollForApproval(
+        stage.ctx,
+        stage.events,
+        stage.config,
+        stage.metadata,
+        stage.client,
+        stage.quirks,
+        code
       )
       const received = normalizeTokens(stage.config, login.tokens)
       // Only the first approver's tokens can be output; the later ones are revoked right here.
-      if (turn.number === 1) keepForPostStep(stage, received, false, login.approvedAtMs)
-      const { tokens, approver, identity, verdict } = await identifyAndCheck(stage, received, {
-        turn,
-        earlier
-      })
+      if (turn.number === 1) keepForPostStep(later, stage, received, false, login.approvedAtMs)
+      const { tokens, approver, identity, verdict } = await identifyAndCheck(
+        later,
+        stage,
+        received,
+        { turn, earlier }
+      )
       await stage.events.emit({
         type: 'approved',
         atMs: login.approvedAtMs,
@@ -90,7 +105,8 @@ export async function approvedGrant(stage: Stage): Promise<Grant> {
         approvedAtMs: login.approvedAtMs
       }
     },
-    (tokens, whose) => discardTokens(stage, tokens, whose)
+    // Only ever tokens that arrived, so the stages are loaded by then.
+    async (tokens, whose) => (await stage.later.load()).discardTokens(stage, tokens, whose)
   )
   const { approver, tokens } = approved.first
   return {
@@ -107,16 +123,27 @@ export async function approvedGrant(stage: Stage): Promise<Grant> {
  * At once, before anything can fail or be cancelled: the post step revokes from this (and a
  * refusal revokes at once, too).
  */
-function keepForPostStep(stage: Stage, tokens: TokenSet, refreshed: boolean, atMs: number): void {
+function keepForPostStep(
+  later: LaterStages,
+  stage: Stage,
+  tokens: TokenSet,
+  refreshed: boolean,
+  atMs: number
+): void {
   const { runner, config, metadata, client } = stage
-  saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs)
+  later.saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs)
 }
 
 /** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
-async function identifyAndCheck(stage: Stage, received: TokenSet, place: PolicyTurn) {
+async function identifyAndCheck(
+  later: LaterStages,
+  stage: Stage,
+  received: TokenSet,
+  place: PolicyTurn
+) {
   const { ctx, runner, config, metadata } = stage
-  const identified = await identify(ctx, runner, config, metadata, received)
-  const verdict = await checkPolicy(stage, identified, place)
+  const identified = await later.identify(ctx, runner, config, metadata, received)
+  const verdict = await later.checkPolicy(stage, identified, place)
   return { ...identified, verdict }
 }
 

@@ -1,9 +1,10 @@
-import { ActionError, CancelledError } from '../errors.js'
+import { CancelledError } from '../errors.js'
 import { fetchUserInfo } from '../oauth/identity.js'
 import { gitHubMembership, type MembershipLookup } from '../policy/github-membership.js'
 import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/identity.js'
 import { judgeApproval, type EarlierApproval, type Verdict } from '../policy/judge.js'
-import type { ApprovalPolicy, PolicyRule } from '../policy/policy.js'
+import type { ApprovalPolicy } from '../policy/policy.js'
+import { ApprovalRefusedError } from './approval-refused.js'
 import { discardTokens, type DiscardContext } from './discard.js'
 import type { ApprovalTurn, FlowEvents } from './events.js'
 import { userApiOf, type Identified } from './identify.js'
@@ -20,18 +21,6 @@ export interface PolicyTurn {
   readonly turn: ApprovalTurn
   readonly earlier: readonly EarlierApproval[]
   readonly refreshed?: boolean
-}
-
-/** The approval policy refused an approval, or could not judge it (which it refuses too). */
-export class ApprovalRefusedError extends ActionError {
-  override name = 'ApprovalRefusedError'
-  constructor(
-    message: string,
-    readonly approver: string,
-    readonly rule: PolicyRule | undefined
-  ) {
-    super(message)
-  }
 }
 
 /**

@@ -2,11 +2,12 @@ import { OAuthError, type EndpointRef } from '../errors.js'
 import type { Config } from '../inputs.js'
 import type { ClientCredentials } from '../oauth/client-auth.js'
 import type { OAuthContext } from '../oauth/exchange.js'
-import { refreshTokens, RefreshRefusedError, type TokenSet } from '../oauth/token.js'
+import { RefreshRefusedError } from '../oauth/refresh-refused.js'
+import type { TokenSet } from '../oauth/token.js'
 import type { ProviderQuirks } from '../providers/index.js'
-import { maskTokens } from '../runner/outputs.js'
 import type { Runner } from '../runner/runner.js'
 import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
+import type { LaterStagesLoader } from './load-later-stages.js'
 
 /**
  * The refresh path (RFC 6749 §6): new tokens from the stored refresh token, or undefined when a
@@ -20,7 +21,9 @@ export async function refreshIfPossible(
   config: Config,
   client: ClientCredentials,
   tokenEndpoint: EndpointRef,
-  quirks: ProviderQuirks
+  quirks: ProviderQuirks,
+  /** The token requests are among the stages after the code: run() began loading them. */
+  later: LaterStagesLoader
 ): Promise<TokenSet | undefined> {
   if (config.mode === 'device') {
     if (config.refreshToken !== undefined)
@@ -36,6 +39,7 @@ export async function refreshIfPossible(
     return undefined
   }
   if (config.refreshToken === undefined) return undefined
+  const { refreshTokens, maskTokens } = await later.load()
   try {
     const tokens = await refreshTokens(
       ctx,

@@ -1,10 +1,8 @@
-import { discordMessage } from './discord.js'
-import { genericMessage } from './generic-json.js'
-import type { Notification } from './notification.js'
-import { slackMessage } from './slack.js'
-import { teamsMessage } from './teams.js'
-
-/** Which body a webhook URL gets, read from its host and path; anything unknown gets plain JSON. */
+/**
+ * Which body a webhook URL gets, read from its host and path; anything unknown gets plain JSON.
+ * Only the kinds: the inputs name them before any request, and the body builders
+ * (webhook-body.ts) load with the sender, when the first notification goes out.
+ */
 export type WebhookKind = 'slack' | 'teams' | 'discord' | 'json'
 
 export const KIND_NAMES: Readonly<Record<WebhookKind, string>> = {
@@ -38,17 +36,4 @@ export function webhookKind(url: URL): WebhookKind {
   )
     return 'discord'
   return 'json'
-}
-
-export function webhookBody(kind: WebhookKind, notification: Notification): object {
-  switch (kind) {
-    case 'slack':
-      return slackMessage(notification)
-    case 'teams':
-      return teamsMessage(notification)
-    case 'discord':
-      return discordMessage(notification)
-    case 'json':
-      return genericMessage(notification)
-  }
 }

@@ -12,7 +12,7 @@ import { type OAuthContext } from './exchange.js'
 import { capitalize } from './wording.js'
 import { namedUrlsOf, sameSite } from './named-urls.js'
 import { secretShapeProblem } from './secret-shape.js'
-import { MAX_LIFETIME_SECONDS } from './token.js'
+import { MAX_LIFETIME_SECONDS } from './lifetime.js'
 import { checkSecureUrl } from './url-policy.js'
 import { safeText, type SafeText } from '../text/safe-text.js'
 

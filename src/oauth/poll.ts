@@ -2,22 +2,11 @@ import type { Clock } from '../clock.js'
 import { WaitEndedError, type EndpointRef } from '../errors.js'
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
 import { oauthError } from './explain.js'
+import { POLL_MARGIN_MS, WIDENED_POLL_MARGIN_MS } from './poll-margin.js'
 import type { TokenAttempt, TokenSet } from './token.js'
 
 /** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
 export const SLOW_DOWN_STEP_MS = 5000
-/**
- * Added to every wait, which is counted from the end of the previous response (RFC 8628 §3.5 asks
- * for `interval` seconds between requests; the previous request's round trip is already on top of
- * that). It only has to cover a provider whose clock runs a little slower than ours.
- */
-export const POLL_MARGIN_MS = 25
-/**
- * The margin after the provider answered slow_down to a poll that had waited the full interval:
- * it counts time differently from us (a virtual machine's clock running fast, or a provider that
- * measures strictly, GitHub), so leave it a whole second of room for the rest of the wait.
- */
-export const WIDENED_POLL_MARGIN_MS = 1000
 /** Waits are cut into slices this long, so the runner can remind the person while it waits. */
 export const TICK_MS = 15_000
 /** Longest single token request; shortened near the deadline. */

@@ -10,6 +10,8 @@ import { postAuthenticated } from './authenticated-post.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { isBareRefreshRefusal, secondsOf } from './deviations.js'
 import { postForm, type OAuthContext } from './exchange.js'
+import { MAX_LIFETIME_SECONDS } from './lifetime.js'
+import { RefreshRefusedError } from './refresh-refused.js'
 import { isTransientStatus } from './response.js'
 import { capitalize, unusableResponse } from './wording.js'
 import { oauthErrorOf } from './response.js'
@@ -57,8 +59,6 @@ export function usableAsBearer(tokens: Pick<TokenSet, 'tokenType'>): boolean {
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const MAX_TOKEN_LENGTH = 64 * 1024
-/** The longest lifetime read as one: a hundred years. */
-export const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600
 
 /** One request to the token endpoint. Throws only for answers that are neither tokens nor errors. */
 export async function requestToken(
@@ -197,9 +197,4 @@ export async function refreshTokens(
     throw error
   }
   return parseTokenResponse(fields, endpoint)
-}
-
-/** A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused. */
-export class RefreshRefusedError extends ProviderResponseError {
-  override name = 'RefreshRefusedError'
 }
