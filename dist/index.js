@@ -1,80 +1,56 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  getProxyUrl
-} from "./chunk-OOQIRNAP.js";
+  ActionError,
+  ApprovalRefusedError,
+  CLIENT_AUTH_METHODS,
+  CancelledError,
+  ClientKeyError,
+  InputError,
+  MAX_LIFETIME_SECONDS,
+  OAuthError,
+  POLL_MARGIN_MS,
+  ProviderResponseError,
+  RefreshRefusedError,
+  SUSPICIOUS_INTERVAL_SECONDS,
+  WaitEndedError,
+  capitalize,
+  describeEndpoint,
+  errorPageOf,
+  escapeHtml,
+  failing,
+  getJson,
+  issuerMatches,
+  link,
+  parseSecretTarget,
+  postAuthenticated,
+  readResponse,
+  secondsOf,
+  secretShapeProblem,
+  shown,
+  unusableResponse,
+  verificationUriCompleteOf,
+  verificationUriOf,
+  withRetries
+} from "./chunk-YFBMROKB.js";
+import {
+  MESSAGE_MAX_LENGTH,
+  checkSecureUrl,
+  createHttpTransport,
+  describeOrigin,
+  formatDuration,
+  formatUtc,
+  joinSafe,
+  noticeOf,
+  promptLines,
+  reminderLine,
+  runOrigin,
+  safe,
+  safeText,
+  timeoutNote
+} from "./chunk-WCKXWSZE.js";
+import "./chunk-OOQIRNAP.js";
 import "./chunk-NV5WPINZ.js";
-
-// src/errors.ts
-var ActionError = class extends Error {
-  name = "ActionError";
-};
-var InputError = class extends ActionError {
-  constructor(input, message) {
-    super(`Input '${input}': ${message}`);
-    this.input = input;
-  }
-  input;
-  name = "InputError";
-};
-function describeEndpoint(endpoint) {
-  return `the ${endpoint.name} (${endpoint.url})`;
-}
-var ProviderResponseError = class extends ActionError {
-  constructor(endpoint, status, message) {
-    super(message);
-    this.endpoint = endpoint;
-    this.status = status;
-  }
-  endpoint;
-  status;
-  name = "ProviderResponseError";
-};
-var NetworkError = class extends ActionError {
-  constructor(endpoint, failure, maybeDelivered, message) {
-    super(message);
-    this.endpoint = endpoint;
-    this.failure = failure;
-    this.maybeDelivered = maybeDelivered;
-  }
-  endpoint;
-  failure;
-  maybeDelivered;
-  name = "NetworkError";
-};
-var OAuthError = class extends ActionError {
-  constructor(endpoint, status, body, request2, message) {
-    super(message);
-    this.endpoint = endpoint;
-    this.status = status;
-    this.body = body;
-    this.request = request2;
-  }
-  endpoint;
-  status;
-  body;
-  request;
-  name = "OAuthError";
-  get error() {
-    return this.body.error;
-  }
-};
-var CancelledError = class extends ActionError {
-  name = "CancelledError";
-  constructor() {
-    super("The step was cancelled before the request was approved.");
-  }
-};
-var WaitEndedError = class extends ActionError {
-  constructor(ending, message, oauthError2) {
-    super(message);
-    this.ending = ending;
-    this.oauthError = oauthError2;
-  }
-  ending;
-  oauthError;
-  name = "WaitEndedError";
-};
 
 // src/clock.ts
 var systemClock = {
@@ -170,710 +146,6 @@ function nameOf(approval) {
   return approval.approver?.name ?? approval.subject ?? "unknown approver";
 }
 
-// src/oauth/fail.ts
-function failing(build) {
-  return (problem) => {
-    throw build(problem);
-  };
-}
-
-// src/oauth/load-jose.ts
-var loadJose = () => import("./webapi-CRWANINQ.js");
-
-// src/oauth/client-auth.ts
-var CLIENT_AUTH_METHODS = [
-  "none",
-  "client_secret_basic",
-  "client_secret_post",
-  "private_key_jwt"
-];
-var ClientKeyError = class extends ActionError {
-  name = "ClientKeyError";
-};
-async function authenticate(client, params, audience, nowMs) {
-  const body = new URLSearchParams(params);
-  const headers = {};
-  switch (client.method) {
-    case "none":
-      body.set("client_id", client.clientId);
-      break;
-    case "client_secret_basic":
-      headers["Authorization"] = `Basic ${Buffer.from(
-        `${formEncode(client.clientId)}:${formEncode(requireSecret(client))}`
-      ).toString("base64")}`;
-      break;
-    case "client_secret_post":
-      body.set("client_id", client.clientId);
-      body.set("client_secret", requireSecret(client));
-      break;
-    case "private_key_jwt":
-      body.set("client_id", client.clientId);
-      body.set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-      body.set(
-        "client_assertion",
-        await clientAssertion(client, assertionAudienceOf(client, audience), nowMs)
-      );
-      break;
-  }
-  return { params: body, headers };
-}
-function assertionAudienceOf(client, calledUrl) {
-  if (client.audienceFallback?.addressToCalledUrl) return calledUrl;
-  return client.assertionAudience ?? calledUrl;
-}
-function requireSecret(client) {
-  if (client.clientSecret === void 0) throw new Error(`${client.method} needs a client secret`);
-  return client.clientSecret;
-}
-function formEncode(value) {
-  return new URLSearchParams({ v: value }).toString().slice(2);
-}
-async function clientAssertion(client, audience, nowMs) {
-  const issuedAt = Math.floor(nowMs / 1e3);
-  try {
-    const { SignJWT } = await loadJose();
-    const { key, alg, kid } = await loadSigningKey(client);
-    return await new SignJWT({}).setProtectedHeader({ alg, typ: "JWT", ...kid && { kid } }).setIssuer(client.clientId).setSubject(client.clientId).setAudience(audience).setJti(crypto.randomUUID()).setIssuedAt(issuedAt).setExpirationTime(issuedAt + 60).sign(key);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new ClientKeyError(`cannot sign the client assertion (RFC 7523): ${why}.`);
-  }
-}
-async function loadSigningKey(client) {
-  const { importJWK, importPKCS8 } = await loadJose();
-  const text2 = (client.privateKey ?? "").trim();
-  if (text2.startsWith("{")) {
-    let jwk;
-    try {
-      jwk = JSON.parse(text2);
-    } catch {
-      throw new Error("the private key looks like a JWK but is not valid JSON");
-    }
-    const alg2 = client.assertionAlg ?? jwk.alg ?? algorithmForJwk(jwk);
-    const key = await importJWK(jwk, alg2);
-    return { key, alg: alg2, ...jwk.kid && { kid: jwk.kid } };
-  }
-  const alg = client.assertionAlg ?? algorithmForPem(text2);
-  return { key: await importPKCS8(text2, alg), alg };
-}
-function algorithmForJwk(jwk) {
-  if (jwk.kty === "RSA") return "RS256";
-  if (jwk.kty === "EC")
-    return jwk.crv === "P-384" ? "ES384" : jwk.crv === "P-521" ? "ES512" : "ES256";
-  if (jwk.kty === "OKP") return "EdDSA";
-  throw new Error(`a JWK of type ${String(jwk.kty)} cannot sign a client assertion`);
-}
-function algorithmForPem(pem) {
-  const der = Buffer.from(
-    pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""),
-    "base64"
-  ).toString("hex");
-  if (der.includes("2a864886f70d010101")) return "RS256";
-  if (der.includes("2a8648ce3d0201")) {
-    if (der.includes("2b81040022")) return "ES384";
-    if (der.includes("2b81040023")) return "ES512";
-    return "ES256";
-  }
-  if (der.includes("2b6570")) return "EdDSA";
-  throw new Error("the private key is not an RSA, EC or Ed25519 key in PKCS#8 PEM form");
-}
-
-// src/oauth/deviations.ts
-function shouldRetryAssertionAudience(client, calledUrl, error) {
-  return client.method === "private_key_jwt" && client.audienceFallback !== void 0 && !client.audienceFallback.addressToCalledUrl && client.assertionAudience !== void 0 && client.assertionAudience !== calledUrl && (error.error === "invalid_client" || error.error === "unauthorized_client");
-}
-function isBareRefreshRefusal(status) {
-  return status === 400 || status === 401;
-}
-function verificationUriOf(fields) {
-  return fields["verification_uri"] ?? fields["verification_url"];
-}
-function verificationUriCompleteOf(fields) {
-  return fields["verification_uri_complete"] ?? fields["verification_url_complete"];
-}
-function secondsOf(value) {
-  if (value === void 0 || value === null) return { kind: "absent" };
-  if (typeof value === "number") {
-    return Number.isFinite(value) ? { kind: "number", seconds: value } : { kind: "invalid", shown: String(value) };
-  }
-  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
-    return { kind: "number", seconds: Number(value) };
-  }
-  return {
-    kind: "invalid",
-    shown: typeof value === "string" ? JSON.stringify(value.slice(0, 20)) : typeof value
-  };
-}
-function issuerMatches(expected, published) {
-  if (expected === published) return true;
-  const template = /^https:\/\/login\.microsoftonline\.com\/\{tenantid\}(\/v2\.0)?$/;
-  const match = template.exec(published);
-  if (!match) return false;
-  return new RegExp(
-    `^https://login\\.microsoftonline\\.com/[^/{}]+${match[1] ? "/v2\\.0" : ""}$`
-  ).test(expected);
-}
-var ENTRA_MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers|\{tenantid\})\/v2\.0$/;
-var ENTRA_TENANT_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
-var ENTRA_CONSUMERS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
-function idTokenIssuerFor(configured, claimed) {
-  const alias = ENTRA_MULTI_TENANT.exec(configured)?.[1];
-  const tenant = typeof claimed === "string" ? ENTRA_TENANT_ISSUER.exec(claimed)?.[1] : void 0;
-  if (!alias || !tenant) return configured;
-  const personal = tenant === ENTRA_CONSUMERS_TENANT;
-  const allowed = alias === "consumers" ? personal : alias === "organizations" ? !personal : true;
-  return allowed ? claimed : configured;
-}
-var SUSPICIOUS_INTERVAL_SECONDS = 60;
-
-// src/oauth/http.ts
-import * as http from "node:http";
-var MAX_RESPONSE_BYTES = 1024 * 1024;
-var HEADERS_TOO_LARGE = "the response headers are larger than 16 KiB";
-var TransportFailure = class extends Error {
-  constructor(kind, maybeDelivered, detail) {
-    super(detail);
-    this.kind = kind;
-    this.maybeDelivered = maybeDelivered;
-    this.detail = detail;
-  }
-  kind;
-  maybeDelivered;
-  detail;
-  name = "TransportFailure";
-};
-var NOT_DELIVERED_CODES = /* @__PURE__ */ new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH"
-]);
-function createHttpTransport(userAgent) {
-  const routeFor = routes(userAgent);
-  return async (request2) => {
-    const url = new URL(request2.url);
-    const { send: send2, agent } = await routeFor(url);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (error, response) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request2.signal?.removeEventListener("abort", onAbort);
-        if (error) {
-          req.destroy();
-          reject(error);
-        } else resolve(response);
-      };
-      const onAbort = () => finish(new TransportFailure("aborted", true, "cancelled"));
-      const headers = { "User-Agent": userAgent, ...request2.headers };
-      if (request2.body !== void 0)
-        headers["Content-Length"] = String(Buffer.byteLength(request2.body));
-      const req = send2(url, { method: request2.method, headers, agent }, (res) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (chunk) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            finish(
-              new TransportFailure(
-                "too-large",
-                true,
-                `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
-              )
-            );
-            res.destroy();
-          } else chunks.push(chunk);
-        });
-        res.on(
-          "end",
-          () => finish(void 0, {
-            status: res.statusCode ?? 0,
-            headers: lowerCaseHeaders(res.headers),
-            body: Buffer.concat(chunks).toString("utf8")
-          })
-        );
-        res.on("error", (error) => finish(failureOf(error, true)));
-        res.on(
-          "aborted",
-          () => finish(new TransportFailure("reset", true, "the connection closed mid-response"))
-        );
-      });
-      const timer = setTimeout(
-        () => finish(
-          new TransportFailure(
-            "timeout",
-            true,
-            `no complete answer within ${request2.timeoutMs} ms`
-          )
-        ),
-        request2.timeoutMs
-      );
-      req.on("error", (error) => finish(failureOf(error, false)));
-      if (request2.signal?.aborted) return onAbort();
-      request2.signal?.addEventListener("abort", onAbort, { once: true });
-      req.end(request2.body);
-    });
-  };
-}
-function routes(userAgent) {
-  const direct = new http.Agent({ keepAlive: false });
-  let secure;
-  let proxied;
-  return async (url) => {
-    const tls = url.protocol === "https:" ? await (secure ??= loadHttps()) : void 0;
-    const send2 = tls?.send ?? http.request;
-    if (!getProxyUrl(url)?.hostname) return { send: send2, agent: tls?.direct ?? direct };
-    proxied ??= import("./lib-Y5VT4CXC.js").then(
-      ({ HttpClient }) => new HttpClient(userAgent, [], { keepAlive: false })
-    );
-    return { send: send2, agent: (await proxied).getAgent(url.href) };
-  };
-}
-async function loadHttps() {
-  const https = await import("node:https");
-  return { send: https.request, direct: new https.Agent({ keepAlive: false }) };
-}
-function failureOf(error, responseStarted) {
-  const code = error.code ?? "";
-  const tunnel = /^tunneling socket could not be established, (.{1,200})/.exec(error.message);
-  if (!responseStarted && tunnel) {
-    return new TransportFailure(
-      "connection",
-      false,
-      `the proxy refused or could not open the tunnel (${tunnel[1]}); check https_proxy and no_proxy`
-    );
-  }
-  if (!responseStarted && NOT_DELIVERED_CODES.has(code)) {
-    return new TransportFailure("connection", false, code ? `${code}` : error.message);
-  }
-  if (code === "HPE_HEADER_OVERFLOW")
-    return new TransportFailure("too-large", true, HEADERS_TOO_LARGE);
-  if (code.startsWith("HPE_"))
-    return new TransportFailure("connection", true, `the answer is not valid HTTP (${code})`);
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED") {
-    return new TransportFailure("reset", true, "the connection was reset");
-  }
-  return new TransportFailure("connection", true, code || error.message);
-}
-function lowerCaseHeaders(headers) {
-  const result = {};
-  for (const [name, value] of Object.entries(headers)) {
-    result[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return result;
-}
-
-// src/text/safe-text.ts
-var DEFAULT_MAX_LENGTH = 200;
-var MESSAGE_MAX_LENGTH = 4e3;
-var ELLIPSIS = "\u2026";
-var REDACTED = "***";
-var ANSI = /\u001b\[[0-?]*[ -/]*[@-~]?|\u009b[0-?]*[ -/]*[@-~]?|\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
-var LINE_BREAKS = {
-  "\n": "\\n",
-  "\r": "\\r"
-};
-var LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/u;
-var INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
-var OTHER_SPACE = /[\t\p{Zs}]/u;
-function safeText(text2, options = {}) {
-  const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH);
-  let raw = typeof text2 === "string" ? text2 : text2 === void 0 ? "" : String(text2);
-  if (options.redact) raw = redact(raw, options.redact);
-  if (isSafeAlready(raw, maxLength)) return raw;
-  return madeSafe(raw, maxLength);
-}
-var SAFE_ALREADY = /^(?![ :[])[ -~\u2013\u2014\u2026\u2190-\u21ff\u2500-\u257f]*$/;
-function isSafeAlready(raw, maxLength) {
-  return raw.length <= maxLength && SAFE_ALREADY.test(raw) && !raw.includes("#[") && !raw.endsWith(" ");
-}
-function madeSafe(text2, maxLength) {
-  let raw = text2;
-  const scanned = maxLength * 4 + 64;
-  const cut = raw.length > scanned;
-  if (cut) raw = raw.slice(0, scanned);
-  raw = raw.replace(ANSI, "");
-  let out = "";
-  let lastUnit = "";
-  let length = 0;
-  let seenVisible = false;
-  for (const char of raw) {
-    let unit = shown(char);
-    if (unit === " " && !seenVisible) continue;
-    if (unit === "[" && (lastUnit.endsWith("#") || !seenVisible)) unit = "\\[";
-    else if (unit === ":" && !seenVisible) unit = "\\:";
-    if (unit !== " ") seenVisible = true;
-    const unitLength = unit === char ? 1 : unit.length;
-    if (length + unitLength > maxLength) return withEllipsis(out, lastUnit, length, maxLength);
-    out += unit;
-    lastUnit = unit;
-    length += unitLength;
-  }
-  if (cut) return withEllipsis(out, lastUnit, length, maxLength);
-  return out.trimEnd();
-}
-function withEllipsis(out, lastUnit, length, maxLength) {
-  const kept = length + 1 > maxLength ? out.slice(0, out.length - lastUnit.length) : out;
-  return `${kept.trimEnd()}${ELLIPSIS}`;
-}
-function shown(char) {
-  const code = char.charCodeAt(0);
-  if (code >= 32 && code < 127) return char;
-  if (LINE_BREAK.test(char)) return LINE_BREAKS[char] ?? escapeOf(char);
-  if (OTHER_SPACE.test(char)) return " ";
-  if (INVISIBLE.test(char)) return escapeOf(char);
-  return char;
-}
-function escapeOf(char) {
-  const code = char.codePointAt(0);
-  return code > 65535 ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
-}
-function redact(text2, secrets) {
-  const sorted = [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  let result = text2;
-  for (const secret of sorted) result = result.split(secret).join(REDACTED);
-  return result;
-}
-function safe(literals, ...values) {
-  let result = literals[0] ?? "";
-  values.forEach((value, index) => {
-    result += String(value) + (literals[index + 1] ?? "");
-  });
-  return result;
-}
-function joinSafe(parts, separator) {
-  return parts.join(separator);
-}
-
-// src/oauth/response.ts
-function readResponse(response, nowMs, secrets = []) {
-  const base = {
-    status: response.status,
-    retryAfterMs: parseRetryAfter(response.headers["retry-after"], nowMs)
-  };
-  const text2 = response.body.replace(/^\uFEFF/, "").trim();
-  const contentType = (response.headers["content-type"] ?? "").toLowerCase();
-  if (text2 === "") return { ...base, kind: "empty", unreadable: "the body is empty" };
-  if (text2.startsWith("{") || text2.startsWith("[") || contentType.includes("json")) {
-    return { ...base, ...readJson(text2) };
-  }
-  if (contentType.includes("application/x-www-form-urlencoded") || /^[\w.-]+=[^\s<>]*$/.test(text2)) {
-    return { ...base, kind: "form", fields: Object.fromEntries(new URLSearchParams(text2)) };
-  }
-  if (/^<(!doctype|html|head|body|\?xml)/i.test(text2) || contentType.includes("html")) {
-    return {
-      ...base,
-      kind: "html",
-      unreadable: `the body is an HTML page${htmlTitle(text2, secrets)}, not JSON`
-    };
-  }
-  return {
-    ...base,
-    kind: "other",
-    unreadable: `the body is not JSON (${describeSize(text2)} of ${contentType || "untyped"} text)`
-  };
-}
-function readJson(text2) {
-  let value;
-  try {
-    value = JSON.parse(text2);
-  } catch {
-    return {
-      kind: "other",
-      unreadable: `the body is not valid JSON (${describeSize(text2)}; it may be truncated)`
-    };
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { kind: "json", unreadable: "the body is JSON but not an object" };
-  }
-  return { kind: "json", fields: value };
-}
-function oauthErrorOf(read) {
-  const fields = read.fields;
-  if (!fields) return void 0;
-  const error = fields["error"];
-  if (typeof error !== "string" || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(error))
-    return void 0;
-  const description = stringField(fields, "error_description");
-  const uri = stringField(fields, "error_uri");
-  return {
-    error,
-    ...description !== void 0 && { errorDescription: description },
-    ...uri !== void 0 && { errorUri: uri }
-  };
-}
-function stringField(fields, name) {
-  const value = fields[name];
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-function parseRetryAfter(value, nowMs) {
-  if (value === void 0) return void 0;
-  const trimmed = value.trim();
-  let ms;
-  if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1e3;
-  else {
-    if (!/^[A-Za-z]{3,9},? .*\d{2}:\d{2}:\d{2}/.test(trimmed)) return void 0;
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date)) return void 0;
-    ms = date - nowMs;
-  }
-  return Math.min(Math.max(ms, 0), 36e5);
-}
-function htmlTitle(text2, secrets) {
-  const match = /<title[^<>]{0,200}>([^<]{1,120})<\/title>/i.exec(text2);
-  return match?.[1] ? ` titled "${safeText(match[1], { maxLength: 120, redact: secrets })}"` : "";
-}
-function describeSize(text2) {
-  return `${Buffer.byteLength(text2)} bytes`;
-}
-function isTransientStatus(status) {
-  return status === 408 || status === 429 || status >= 500;
-}
-
-// src/oauth/wording.ts
-function unusableResponse(endpoint, read, expected) {
-  const what = read.unreadable ?? "the body is a JSON object without the expected fields";
-  const hint = read.kind === "html" ? " A web page usually means a wrong URL, or a proxy, firewall or login page answering instead of the identity provider." : isTransientStatus(read.status) ? " The provider seems to be failing; try again later." : "";
-  return new ProviderResponseError(
-    endpoint,
-    read.status,
-    `${capitalize(describeEndpoint(endpoint))} answered HTTP ${read.status}, but ${what}; expected ${expected}.${hint}`
-  );
-}
-function capitalize(text2) {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
-}
-
-// src/oauth/exchange.ts
-var FORM_HEADERS = {
-  "Content-Type": "application/x-www-form-urlencoded",
-  // Deviation (GitHub): without this it answers form-encoded.
-  Accept: "application/json"
-};
-async function postForm(ctx, endpoint, params, headers = {}, timeoutMs = ctx.requestTimeoutMs) {
-  const read = await send(
-    ctx,
-    endpoint,
-    { method: "POST", headers: { ...FORM_HEADERS, ...headers }, body: params.toString() },
-    timeoutMs
-  );
-  if (REDIRECT_STATUSES.includes(read.status)) throw postRedirected(endpoint, read);
-  return read;
-}
-var REDIRECT_STATUSES = [301, 302, 303, 307, 308];
-function postRedirected(endpoint, read) {
-  const target = read.location && URL.canParse(read.location, endpoint.url) ? `to ${safeText(new URL(read.location, endpoint.url).href, { maxLength: 300 })}` : read.location ? "to a Location that is not a URL" : "without a Location header";
-  return new ProviderResponseError(
-    endpoint,
-    read.status,
-    `${capitalize(describeEndpoint(endpoint))} redirected (HTTP ${read.status}) ${target}, and the action does not follow redirects for POSTs: set the endpoint to the final URL.`
-  );
-}
-async function sendJson(ctx, endpoint, method, headers, body) {
-  return send(ctx, endpoint, {
-    method,
-    headers: {
-      Accept: "application/json",
-      ...body !== void 0 && { "Content-Type": "application/json" },
-      ...headers
-    },
-    ...body !== void 0 && { body: JSON.stringify(body) }
-  });
-}
-async function send(ctx, endpoint, request2, timeoutMs = ctx.requestTimeoutMs) {
-  if (ctx.signal?.aborted) throw new CancelledError();
-  try {
-    const response = await ctx.http({
-      ...request2,
-      url: endpoint.url,
-      timeoutMs,
-      ...ctx.signal && { signal: ctx.signal }
-    });
-    const secrets = [...secretsSent(request2), ...ctx.secrets?.() ?? []];
-    const read = redactQuotable(readResponse(response, ctx.clock.now(), secrets), secrets);
-    const location = response.headers["location"];
-    return location ? { ...read, location: redact(location, secrets) } : read;
-  } catch (error) {
-    if (ctx.signal?.aborted) throw new CancelledError();
-    if (error instanceof TransportFailure) throw networkError(endpoint, error, timeoutMs);
-    throw error;
-  }
-}
-var QUOTED_FIELDS = ["error", "error_description", "error_uri", "message", "issuer"];
-var SECRET_PARAMS = [
-  "client_secret",
-  "client_assertion",
-  "device_code",
-  "refresh_token",
-  "code",
-  "code_verifier",
-  "assertion"
-];
-function secretsSent(request2) {
-  const secrets = [];
-  if (request2.body !== void 0) {
-    const params = new URLSearchParams(request2.body);
-    for (const name of SECRET_PARAMS) secrets.push(...params.getAll(name));
-  }
-  for (const [name, value] of Object.entries(request2.headers)) {
-    if (name.toLowerCase() !== "authorization") continue;
-    const [scheme, credentials = ""] = value.split(" ", 2);
-    secrets.push(credentials);
-    if (scheme?.toLowerCase() === "basic") {
-      const decoded = Buffer.from(credentials, "base64").toString("utf8");
-      const secret = decoded.slice(decoded.indexOf(":") + 1);
-      secrets.push(secret, decodeFormComponent(secret));
-    }
-  }
-  return secrets.filter((secret) => secret.length > 0);
-}
-function decodeFormComponent(text2) {
-  try {
-    return decodeURIComponent(text2.replace(/\+/g, " "));
-  } catch {
-    return text2;
-  }
-}
-function redactQuotable(read, secrets) {
-  if (secrets.length === 0) return read;
-  const fields = read.fields;
-  let redactedFields = fields;
-  if (fields) {
-    for (const name of QUOTED_FIELDS) {
-      const value = fields[name];
-      if (typeof value !== "string") continue;
-      const cut = redact(value, secrets);
-      if (cut !== value) redactedFields = { ...redactedFields, [name]: cut };
-    }
-  }
-  return redactedFields === fields ? read : { ...read, ...redactedFields && { fields: redactedFields } };
-}
-function networkError(endpoint, failure, timeoutMs) {
-  const where = describeEndpoint(endpoint);
-  switch (failure.kind) {
-    case "too-large":
-      return new ProviderResponseError(
-        endpoint,
-        void 0,
-        failure.detail === HEADERS_TOO_LARGE ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.` : `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
-      );
-    case "timeout":
-      return new NetworkError(
-        endpoint,
-        "timeout",
-        true,
-        `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1e3)} s.`
-      );
-    case "reset":
-      return new NetworkError(
-        endpoint,
-        "reset",
-        true,
-        `The connection to ${where} was reset before a complete answer arrived.`
-      );
-    default: {
-      const detail = safeText(failure.detail, { maxLength: 300 });
-      const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail) ? " The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file." : " Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).";
-      return new NetworkError(
-        endpoint,
-        "connection",
-        failure.maybeDelivered,
-        `Could not reach ${where}: ${detail}.${tls}`
-      );
-    }
-  }
-}
-
-// src/oauth/backoff.ts
-var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 6e4 };
-function backoffDelayMs(attempt, policy, random) {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + ceiling / 2 * random);
-}
-
-// src/oauth/retry.ts
-var MAX_RETRY_WAIT_MS = 6e4;
-async function withRetries(ctx, endpoint, attempt, options) {
-  for (let n = 1; ; n++) {
-    let reason;
-    let retryAfterMs;
-    let lastRead;
-    let lastError;
-    try {
-      const read = await attempt();
-      lastRead = read;
-      if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
-        return read;
-      reason = `HTTP ${read.status}`;
-      retryAfterMs = read.retryAfterMs;
-    } catch (error) {
-      const retryable = error instanceof NetworkError && (options.retryMaybeDelivered || !error.maybeDelivered) && n < options.attempts;
-      if (!retryable) throw error;
-      lastError = error;
-      reason = error.message;
-    }
-    const wantedMs = retryAfterMs ?? backoffDelayMs(n, DEFAULT_BACKOFF, ctx.clock.random());
-    if (lastRead && options.maxDelayMs !== void 0 && wantedMs > options.maxDelayMs)
-      return lastRead;
-    const leftMs = (ctx.retriesEndAtMs ?? Infinity) - ctx.clock.now();
-    if (leftMs <= 0) {
-      if (lastRead) return lastRead;
-      throw lastError;
-    }
-    const delayMs = Math.min(wantedMs, MAX_RETRY_WAIT_MS, leftMs);
-    const said = retryAfterMs !== void 0 && delayMs < retryAfterMs ? ` (the provider asked for ${Math.round(retryAfterMs / 1e3)} s with Retry-After; waiting at most ${Math.round(delayMs / 1e3)} s)` : "";
-    const onRetry = options.onRetry ?? ctx.onRetry;
-    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}${said}`, delayMs);
-    await ctx.clock.sleep(delayMs, ctx.signal);
-  }
-}
-
-// src/oauth/explain.ts
-function oauthError(endpoint, status, body, request2) {
-  const said = body.errorDescription ? `: ${safeText(body.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, "")}` : "";
-  const message = `${capitalize(describeEndpoint(endpoint))} answered "${safeText(body.error)}" (HTTP ${status})${said}.`;
-  return new OAuthError(endpoint, status, body, request2, message);
-}
-function errorPageOf(body) {
-  return body.errorUri && /^https:\/\//.test(body.errorUri) ? safeText(body.errorUri, { maxLength: 300 }) : void 0;
-}
-
-// src/oauth/authenticated-post.ts
-async function postAuthenticated(ctx, endpoint, client, params, options) {
-  const read = await sendAuthenticated(ctx, endpoint, client, params, {
-    retryMaybeDelivered: options.retryMaybeDelivered
-  });
-  const error = oauthErrorOf(read);
-  if (error) throw oauthError(endpoint, read.status, error, options.kind);
-  if (read.status !== 200 || !read.fields) throw unusableResponse(endpoint, read, options.expected);
-  return read.fields;
-}
-async function sendAuthenticated(ctx, endpoint, client, params, options) {
-  const send2 = () => withRetries(
-    ctx,
-    endpoint,
-    async () => {
-      const auth = await authenticate(client, params, endpoint.url, ctx.clock.now());
-      return postForm(ctx, endpoint, auth.params, auth.headers);
-    },
-    {
-      attempts: 3,
-      retryMaybeDelivered: options.retryMaybeDelivered,
-      ...options.maxDelayMs !== void 0 && { maxDelayMs: options.maxDelayMs }
-    }
-  );
-  let read = await send2();
-  const refused = oauthErrorOf(read);
-  if (refused && client.audienceFallback && shouldRetryAssertionAudience(client, endpoint.url, refused)) {
-    client.audienceFallback.addressToCalledUrl = true;
-    read = await send2();
-    if (oauthErrorOf(read)) client.audienceFallback.addressToCalledUrl = false;
-  }
-  return read;
-}
-
 // src/oauth/named-urls.ts
 var SCANNED_LENGTH = 4e3;
 var DOT = "[.\u3002\uFF0E\uFF61]";
@@ -881,9 +153,9 @@ var NAMED = new RegExp(
   `[a-z][a-z0-9+.-]{0,30}://[^\\s"'<>]+|(?<![\\p{L}\\p{N}-])[\\p{L}\\p{N}-]{1,63}(?:${DOT}[\\p{L}\\p{N}-]{1,63}){0,10}${DOT}\\p{L}{2,63}(?::\\d{1,5})?(?:/[^\\s"'<>]*)?`,
   "giu"
 );
-function namedUrlsOf(text2) {
+function namedUrlsOf(text) {
   const found = [];
-  for (const match of text2.slice(0, SCANNED_LENGTH).matchAll(NAMED)) {
+  for (const match of text.slice(0, SCANNED_LENGTH).matchAll(NAMED)) {
     const display = match[0].replace(/[.,;:!?)\]}'"\u3002]+$/u, "");
     const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(display) ? display : `https://${display.replace(new RegExp(DOT, "gu"), ".")}`;
     if (!URL.canParse(absolute)) {
@@ -898,186 +170,18 @@ function sameSite(a, b) {
   return a.origin === b.origin;
 }
 
-// src/oauth/secret-shape.ts
-var MIN_SECRET_LENGTH = 16;
-function secretShapeProblem(value) {
-  if (/\s/.test(value)) return "contains a space";
-  if (value.length < MIN_SECRET_LENGTH)
-    return `is ${value.length} characters long, too short to be unguessable (at least ${MIN_SECRET_LENGTH} expected)`;
-  return void 0;
-}
-
-// src/oauth/token.ts
-function usableAsBearer(tokens) {
-  return tokens.tokenType?.toLowerCase() === "bearer";
-}
-var DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-var MAX_TOKEN_LENGTH = 64 * 1024;
-var MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
-async function requestToken(ctx, endpoint, client, grant, timeoutMs) {
-  let read;
-  try {
-    const auth = await authenticate(client, grant, endpoint.url, ctx.clock.now());
-    const limitMs = Math.min(timeoutMs ?? ctx.requestTimeoutMs, ctx.requestTimeoutMs);
-    read = await postForm(ctx, endpoint, auth.params, auth.headers, limitMs);
-  } catch (error2) {
-    if (error2 instanceof NetworkError) {
-      return { kind: "transient", reason: error2.message };
-    }
-    throw error2;
-  }
-  const retry = read.retryAfterMs !== void 0 ? { retryAfterMs: read.retryAfterMs } : {};
-  const error = oauthErrorOf(read);
-  if (error) {
-    const interval = secondsOf(read.fields?.["interval"]);
-    const newInterval = interval.kind === "number" && interval.seconds >= 1 ? { intervalSeconds: interval.seconds } : {};
-    return { kind: "oauth-error", status: read.status, body: error, ...retry, ...newInterval };
-  }
-  if (read.status === 200 && read.fields)
-    return { kind: "tokens", tokens: parseTokenResponse(read.fields, endpoint) };
-  if (isTransientStatus(read.status)) {
-    return {
-      kind: "transient",
-      status: read.status,
-      reason: unusableResponse(endpoint, read, "tokens").message,
-      ...retry
-    };
-  }
-  throw unusableResponse(endpoint, read, "a JSON object with access_token");
-}
-function parseTokenResponse(fields, endpoint) {
-  const fail = failing(
-    (problem) => new ProviderResponseError(
-      endpoint,
-      200,
-      `${capitalize(describeEndpoint(endpoint))} answered without usable tokens: ${problem}.`
-    )
-  );
-  const token = (name, required) => {
-    const value = fields[name];
-    if (value === void 0 || value === null || value === "" && !required) {
-      return required ? fail(`${name} is missing`) : void 0;
-    }
-    if (value === "") return fail(`${name} is empty`);
-    if (typeof value !== "string") return fail(`${name} is a ${typeof value}, not a string`);
-    if (value.length > MAX_TOKEN_LENGTH || !/^[\x20-\x7E]+$/.test(value)) {
-      return fail(
-        `${name} is longer than ${MAX_TOKEN_LENGTH} characters or has characters a token cannot have`
-      );
-    }
-    const shape = secretShapeProblem(value);
-    if (shape) fail(`${name} ${shape} (RFC 6749 \xA710.10 asks for tokens that cannot be guessed)`);
-    return value;
-  };
-  const text2 = (name) => {
-    const value = fields[name];
-    return typeof value === "string" && /^[\x20-\x7E]{1,2000}$/.test(value) ? value : void 0;
-  };
-  const seconds = (name) => {
-    const value = secondsOf(fields[name]);
-    return value.kind === "number" && value.seconds > 0 && value.seconds <= MAX_LIFETIME_SECONDS ? value.seconds : void 0;
-  };
-  const accessToken = token("access_token", true) ?? fail("access_token is missing");
-  const refreshToken = token("refresh_token", false);
-  const idToken = token("id_token", false);
-  const tokenType = text2("token_type");
-  const scope = text2("scope");
-  const expiresInSeconds = seconds("expires_in");
-  const refreshTokenExpiresInSeconds = seconds("refresh_token_expires_in");
-  return {
-    accessToken,
-    ...tokenType !== void 0 && { tokenType },
-    ...refreshToken !== void 0 && { refreshToken },
-    ...idToken !== void 0 && { idToken },
-    ...expiresInSeconds !== void 0 && { expiresInSeconds },
-    ...scope !== void 0 && { scope },
-    ...refreshTokenExpiresInSeconds !== void 0 && { refreshTokenExpiresInSeconds }
-  };
-}
-async function refreshTokens(ctx, endpoint, client, refreshToken, scope) {
-  const grant = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken });
-  if (scope) grant.set("scope", scope);
-  let fields;
-  try {
-    fields = await postAuthenticated(ctx, endpoint, client, grant, {
-      kind: "refresh",
-      // Not retried once it may have arrived: the provider may already have rotated the token.
-      retryMaybeDelivered: false,
-      expected: "a JSON object with access_token"
-    });
-  } catch (error) {
-    if (error instanceof ProviderResponseError && isBareRefreshRefusal(error.status)) {
-      throw new RefreshRefusedError(
-        endpoint,
-        error.status,
-        `${capitalize(describeEndpoint(endpoint))} refused the stored refresh token: it answered HTTP ${error.status} without an OAuth error (RFC 6749 \xA75.2 would say invalid_grant), which means the refresh token is expired, revoked or already used.`
-      );
-    }
-    throw error;
-  }
-  return parseTokenResponse(fields, endpoint);
-}
-var RefreshRefusedError = class extends ProviderResponseError {
-  name = "RefreshRefusedError";
-};
-
-// src/oauth/url-policy.ts
-var MAX_URL_LENGTH = 2048;
-function checkSecureUrl(value) {
-  if (value.length > MAX_URL_LENGTH)
-    return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    return {
-      ok: false,
-      problem: "is not an absolute URL (expected something like https://id.example.com)"
-    };
-  }
-  if (url.username || url.password) {
-    return {
-      ok: false,
-      problem: "contains a user name or password; pass credentials as client-id and client-secret instead"
-    };
-  }
-  if (url.hash)
-    return {
-      ok: false,
-      problem: "has a #fragment, which OAuth endpoints and issuers must not have"
-    };
-  if (url.protocol === "https:") return { ok: true, url };
-  if (url.protocol === "http:") {
-    if (isLoopbackHost(url.hostname)) return { ok: true, url };
-    return {
-      ok: false,
-      problem: "uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)"
-    };
-  }
-  return {
-    ok: false,
-    problem: `uses ${url.protocol.replace(/:$/, "")}://; only https:// is accepted`
-  };
-}
-function isLoopbackHost(hostname) {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host === "::1") return true;
-  const octets = host.split(".");
-  return octets.length === 4 && octets[0] === "127" && octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
-}
-
 // src/oauth/device.ts
 var DEFAULT_INTERVAL_SECONDS = 5;
 var MAX_USER_CODE_LENGTH = 64;
 var MIN_USER_CODE_CHARACTERS = 4;
 var MAX_DEVICE_CODE_LENGTH = 4096;
 var MAX_MESSAGE_LENGTH = 500;
-async function requestDeviceAuthorization(ctx, endpoint, client, request2) {
+async function requestDeviceAuthorization(ctx, endpoint, client, request) {
   const params = new URLSearchParams();
-  if (request2.scope) params.set("scope", request2.scope);
-  if (request2.audience) params.set("audience", request2.audience);
-  for (const resource of request2.resources) params.append("resource", resource);
-  for (const [key, value] of request2.extraParams) params.append(key, value);
+  if (request.scope) params.set("scope", request.scope);
+  if (request.audience) params.set("audience", request.audience);
+  for (const resource of request.resources) params.append("resource", resource);
+  for (const [key, value] of request.extraParams) params.append(key, value);
   const fields = await postAuthenticated(ctx, endpoint, client, params, {
     kind: "device-authorization",
     retryMaybeDelivered: true,
@@ -1184,8 +288,8 @@ function verifiedUrl(value, name, fail) {
   if (typeof value !== "string" || value === "") return fail(`${name} is missing or not a string`);
   const check = checkSecureUrl(value);
   if (!check.ok) return fail(`${name} ${check.problem}`);
-  const shown5 = safeText(check.url.href, { maxLength: 2048 });
-  return shown5 === check.url.href ? shown5 : fail(`${name} cannot be shown as it is`);
+  const shown2 = safeText(check.url.href, { maxLength: 2048 });
+  return shown2 === check.url.href ? shown2 : fail(`${name} cannot be shown as it is`);
 }
 function shownMessage(value, allowed, notes, deviceCode) {
   if (typeof value !== "string" || value.trim() === "") return void 0;
@@ -1222,409 +326,6 @@ function parseInterval(value, notes) {
   return interval.seconds;
 }
 
-// src/oauth/redirects.ts
-var MAX_REDIRECTS = 5;
-async function getJson(ctx, endpoint, headers = {}) {
-  let url = endpoint.url;
-  for (let hop = 0; ; hop++) {
-    const read = await send(
-      ctx,
-      { ...endpoint, url },
-      { method: "GET", headers: { Accept: "application/json", ...headers } }
-    );
-    if (!REDIRECT_STATUSES.includes(read.status)) return { ...read, finalUrl: url };
-    const location = read.location;
-    if (!location || hop >= MAX_REDIRECTS) {
-      throw new ProviderResponseError(
-        endpoint,
-        read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : "without a Location header"}. Give the final URL instead.`
-      );
-    }
-    if (!URL.canParse(location, url)) {
-      throw new ProviderResponseError(
-        endpoint,
-        read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`
-      );
-    }
-    const next = new URL(location, url);
-    const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === "authorization");
-    if (carriesToken && next.origin !== new URL(url).origin) {
-      throw new ProviderResponseError(
-        endpoint,
-        read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to another site (${safeText(next.host)}); the access token is not sent there.`
-      );
-    }
-    if (next.protocol !== "https:" || !checkSecureUrl(next.href).ok) {
-      throw new ProviderResponseError(
-        endpoint,
-        read.status,
-        `${capitalize(describeEndpoint(endpoint))} redirected to ${safeText(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`
-      );
-    }
-    url = next.href;
-  }
-}
-
-// src/oauth/id-token.ts
-var IdTokenError = class extends ActionError {
-  name = "IdTokenError";
-};
-var CLOCK_SKEW_SECONDS = 60;
-function prepareIdTokenVerification() {
-  loadJose().catch(() => void 0);
-}
-async function verifyIdToken(ctx, idToken, expected) {
-  const fail = failing(
-    (problem) => new IdTokenError(
-      `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
-    )
-  );
-  const jose = await loadJose();
-  let alg;
-  try {
-    alg = jose.decodeProtectedHeader(idToken).alg;
-  } catch {
-    fail("it is not a JWS compact token");
-  }
-  if (!alg || alg === "none") fail("it is not signed (alg none)");
-  const options = {
-    // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
-    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(jose, idToken)),
-    audience: expected.clientId,
-    clockTolerance: CLOCK_SKEW_SECONDS,
-    currentDate: new Date(ctx.clock.now()),
-    requiredClaims: ["iss", "sub", "aud", "exp", "iat"]
-  };
-  let payload;
-  try {
-    if (alg?.startsWith("HS")) {
-      if (!expected.clientSecret)
-        fail(`it is signed with ${alg}, which needs the client secret, and none is configured`);
-      const secret = new TextEncoder().encode(expected.clientSecret);
-      payload = (await jose.jwtVerify(idToken, secret, options)).payload;
-    } else {
-      const keys = jose.createLocalJWKSet(await fetchJwks(ctx, expected.jwksUri));
-      payload = (await jose.jwtVerify(idToken, keys, options)).payload;
-    }
-  } catch (error) {
-    if (error instanceof IdTokenError || error instanceof CancelledError) throw error;
-    if (error instanceof ActionError)
-      return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, "")})`);
-    return fail(describeJoseError(jose.errors, error));
-  }
-  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload["azp"] !== expected.clientId) {
-    fail(`it has several audiences and its azp is not the client-id (OpenID Connect Core \xA73.1.3.7)`);
-  }
-  if (payload["azp"] !== void 0 && payload["azp"] !== expected.clientId) {
-    fail(
-      `its azp (authorized party) is ${safeText(JSON.stringify(payload["azp"]), { maxLength: 100 })}, not the client-id (OpenID Connect Core \xA73.1.3.7)`
-    );
-  }
-  if (typeof payload.sub !== "string" || payload.sub === "") fail("it has no sub claim");
-  return payload;
-}
-function claimedIssuer(jose, idToken) {
-  try {
-    return jose.decodeJwt(idToken).iss;
-  } catch {
-    return void 0;
-  }
-}
-async function fetchJwks(ctx, jwksUri) {
-  const endpoint = { name: "key set (jwks_uri)", url: jwksUri };
-  const read = await getJson(ctx, endpoint);
-  const keys = read.fields?.["keys"];
-  if (read.status !== 200 || !Array.isArray(keys))
-    throw unusableResponse(endpoint, read, 'a JSON Web Key Set with "keys"');
-  return { keys };
-}
-function describeJoseError(joseErrors, error) {
-  if (error instanceof joseErrors.JWTExpired)
-    return "it has expired (exp is in the past; check the runner's clock)";
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return `its ${error.claim} claim is wrong or missing (${error.reason === "check_failed" ? "does not match" : error.reason})`;
-  }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
-    return "its signature does not match the provider's keys";
-  if (error instanceof joseErrors.JWKSNoMatchingKey)
-    return "no key in the provider's key set matches its signature";
-  if (error instanceof joseErrors.JWKSMultipleMatchingKeys)
-    return "it names no key (no kid in its header), and the provider's key set has several keys it could be signed with; OpenID Connect Core \xA710.1 requires a kid then. Ask the provider to set kid, or publish one signing key";
-  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) {
-    return "it uses a signing algorithm that cannot be verified";
-  }
-  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid)
-    return "it is malformed";
-  return "it could not be verified";
-}
-
-// src/oauth/poll.ts
-var SLOW_DOWN_STEP_MS = 5e3;
-var POLL_MARGIN_MS = 25;
-var WIDENED_POLL_MARGIN_MS = 1e3;
-var TICK_MS = 15e3;
-var POLL_REQUEST_TIMEOUT_MS = 3e4;
-async function pollForTokens(options) {
-  const { clock, signal } = options;
-  const deadlineMs = Math.min(options.expiresAtMs ?? Infinity, options.timeoutAtMs ?? Infinity);
-  if (!Number.isFinite(deadlineMs))
-    throw new Error("pollForTokens needs expiresAtMs or timeoutAtMs");
-  const emit = (event) => options.onEvent?.(event);
-  let intervalMs = options.intervalSeconds * 1e3;
-  let marginMs = POLL_MARGIN_MS;
-  const startedMs = clock.now();
-  let lastAnswerMs = startedMs;
-  let nextPollMs = startedMs + intervalMs + marginMs;
-  let polls = 0;
-  let slowDowns = 0;
-  let failuresInARow = 0;
-  let lastFailure;
-  for (; ; ) {
-    if (nextPollMs >= deadlineMs) {
-      const last = finalPollTime(deadlineMs, lastAnswerMs, intervalMs, clock.now());
-      if (last === void 0) {
-        await sleepUntil(clock, deadlineMs, signal, emit);
-        throw deadlineReached(options, deadlineMs, lastFailure);
-      }
-      nextPollMs = last;
-    }
-    await sleepUntil(clock, nextPollMs, signal, emit);
-    polls++;
-    const sentMs = clock.now();
-    const waitedFullInterval = sentMs - lastAnswerMs >= intervalMs;
-    const result = await options.attempt(
-      Math.max(1e3, Math.min(POLL_REQUEST_TIMEOUT_MS, deadlineMs - sentMs))
-    );
-    lastAnswerMs = clock.now();
-    if (result.kind === "tokens") return result.tokens;
-    if (result.kind === "transient" && result.status !== 429) {
-      failuresInARow++;
-      lastFailure = result.reason;
-      const policy = { baseMs: intervalMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, intervalMs) };
-      const backoff = Math.max(intervalMs, backoffDelayMs(failuresInARow, policy, clock.random()));
-      const waitMs = Math.max(intervalMs, result.retryAfterMs ?? backoff);
-      emit({ type: "transient", reason: result.reason, failuresInARow, retryInMs: waitMs });
-      nextPollMs = lastAnswerMs + waitMs + marginMs;
-      continue;
-    }
-    failuresInARow = 0;
-    lastFailure = void 0;
-    const error = result.kind === "oauth-error" ? result.body.error : "slow_down";
-    if (error === "access_denied" || options.denialErrors?.has(error)) {
-      throw new WaitEndedError(
-        "denied",
-        `The request was denied (${error}). RFC 8628 \xA73.5 says only that the authorization request was denied: usually the person who signed in declined it, but the provider also answers so when it refused the request itself (the account may not use this client, was disabled or removed, or the request was revoked). Ask the approver which it was; run the job again if it was a mistake.`,
-        result.kind === "oauth-error" ? result.body : void 0
-      );
-    }
-    switch (error) {
-      case "authorization_pending":
-        emit({ type: "pending", poll: polls });
-        break;
-      case "slow_down": {
-        slowDowns++;
-        const offered = result.kind === "oauth-error" && result.intervalSeconds ? result.intervalSeconds * 1e3 : 0;
-        const raisedMs = intervalMs + SLOW_DOWN_STEP_MS;
-        const leftMs = Math.ceil((deadlineMs - clock.now()) / 1e3) * 1e3;
-        intervalMs = Math.min(Math.max(raisedMs, offered), Math.max(raisedMs, leftMs));
-        emit({ type: "slow-down", intervalSeconds: intervalMs / 1e3, count: slowDowns });
-        if (waitedFullInterval && marginMs < WIDENED_POLL_MARGIN_MS) {
-          marginMs = WIDENED_POLL_MARGIN_MS;
-          emit({ type: "margin-widened", marginMs });
-        }
-        break;
-      }
-      case "expired_token":
-        throw new WaitEndedError(
-          "expired",
-          "The code expired before anyone approved it. Run the job again and approve within the time shown.",
-          result.kind === "oauth-error" ? result.body : void 0
-        );
-      default:
-        if (result.kind === "oauth-error") {
-          throw oauthError(options.endpoint, result.status, result.body, "device-token");
-        }
-    }
-    const retryAfterMs = result.retryAfterMs ?? 0;
-    nextPollMs = lastAnswerMs + Math.max(intervalMs, retryAfterMs) + marginMs;
-  }
-}
-function finalPollTime(deadlineMs, lastAnswerMs, intervalMs, nowMs) {
-  const candidate = deadlineMs - 1e3;
-  if (candidate <= nowMs) return void 0;
-  return candidate - lastAnswerMs >= Math.min(intervalMs, 5e3) ? candidate : void 0;
-}
-function deadlineReached(options, deadlineMs, lastFailure) {
-  const failing2 = lastFailure ? ` The token endpoint was failing when time ran out, so an approval may not have been seen: ${lastFailure}` : "";
-  if (options.expiresAtMs !== void 0 && deadlineMs >= options.expiresAtMs) {
-    return new WaitEndedError(
-      "expired",
-      `The code expired before anyone approved it. Run the job again and approve within the time shown.${failing2}`
-    );
-  }
-  return new WaitEndedError(
-    "timed-out",
-    `Nobody approved the request within the time set by the timeout input. Run the job again, or raise timeout.${failing2}`
-  );
-}
-async function sleepUntil(clock, targetMs, signal, emit) {
-  for (let now = clock.now(); now < targetMs; now = clock.now()) {
-    await clock.sleep(Math.min(TICK_MS, targetMs - now), signal);
-    emit({ type: "tick", nowMs: clock.now() });
-  }
-}
-
-// src/runner/format.ts
-function formatUtc(ms, nowMs) {
-  const iso = new Date(ms).toISOString();
-  const time = `${iso.slice(11, 19)} UTC`;
-  return iso.slice(0, 10) === new Date(nowMs).toISOString().slice(0, 10) ? time : `${iso.slice(0, 10)} ${time}`;
-}
-function formatDuration(ms) {
-  const total = Math.max(0, Math.round(ms / 1e3));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor(total % 3600 / 60);
-  const seconds = total % 60;
-  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-  if (minutes > 0) return seconds > 0 ? `${minutes} min ${seconds} s` : `${minutes} min`;
-  return `${seconds} s`;
-}
-function isoSeconds(ms) {
-  return new Date(Math.floor(ms / 1e3) * 1e3).toISOString().replace(".000Z", "Z");
-}
-
-// src/runner/prompt.ts
-var MAX_ORIGIN_LENGTH = 100;
-function runOrigin(env) {
-  const read = (name) => {
-    const value = env[name];
-    return value ? safeText(value, { maxLength: MAX_ORIGIN_LENGTH }) : void 0;
-  };
-  const server = env["GITHUB_SERVER_URL"] || "https://github.com";
-  const repository = read("GITHUB_REPOSITORY");
-  const runId = read("GITHUB_RUN_ID");
-  const runNumber = read("GITHUB_RUN_NUMBER");
-  const workflow = read("GITHUB_WORKFLOW");
-  const runAttempt = read("GITHUB_RUN_ATTEMPT");
-  const actor = read("GITHUB_ACTOR");
-  const attempt = env["GITHUB_RUN_ATTEMPT"];
-  return {
-    ...repository && { repository },
-    ...workflow && { workflow },
-    ...runId && { runId },
-    ...runNumber && { runNumber },
-    ...runAttempt && { runAttempt },
-    ...actor && { actor },
-    ...repository && runId && {
-      // The attempt's own page when the run was re-run: the one the approver sees in the log.
-      runUrl: safeText(
-        `${server}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}${attempt && attempt !== "1" ? `/attempts/${attempt}` : ""}`,
-        { maxLength: 2048 }
-      )
-    }
-  };
-}
-function describeOrigin(origin) {
-  if (!origin.repository) return void 0;
-  const parts = [origin.repository];
-  if (origin.workflow) parts.push(safe`workflow "${origin.workflow}"`);
-  const run3 = origin.runNumber ? safe`#${origin.runNumber}` : origin.runId;
-  if (run3) {
-    const attempt = origin.runAttempt && origin.runAttempt !== "1" ? safe` (attempt ${origin.runAttempt})` : "";
-    parts.push(safe`run ${run3}${attempt}`);
-  }
-  if (origin.actor) parts.push(safe`started by ${origin.actor}`);
-  return joinSafe(parts, " \xB7 ");
-}
-function shownPolicy(text2) {
-  return safeText(text2, { maxLength: 300 });
-}
-var RULE = "\u2500".repeat(64);
-function when(ms, nowMs) {
-  return formatUtc(ms, nowMs);
-}
-function left(ms) {
-  return formatDuration(ms);
-}
-function promptLines(ctx, nowMs) {
-  const { device } = ctx;
-  const lines = [
-    safe`┌${RULE}`,
-    safe`│ Approval needed: sign in at the provider and enter the code.`,
-    ...ctx.approval ? [safe`│ ${shownPolicy(ctx.approval.heading)}.`] : [],
-    safe`│`,
-    safe`│   1. Open   ${device.verificationUri}`,
-    safe`│   2. Enter  ${device.userCode}`
-  ];
-  if (device.verificationUriComplete) {
-    lines.push(
-      safe`│`,
-      safe`│   Or open this link, which fills in the code:`,
-      safe`│     ${device.verificationUriComplete}`
-    );
-  }
-  lines.push(
-    safe`│`,
-    safe`│   Client   ${ctx.clientId}`,
-    ctx.scope ? safe`│   Scope    ${ctx.scope}` : safe`│   Scope    (the provider's default)`
-  );
-  const origin = describeOrigin(ctx.origin);
-  if (origin) lines.push(safe`│   Asked by ${origin}`);
-  if (ctx.origin.runUrl) lines.push(safe`│            ${ctx.origin.runUrl}`);
-  lines.push(
-    safe`│   Expires  ${when(ctx.deadlineMs, nowMs)} (in ${left(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`
-  );
-  if (ctx.policy?.length) {
-    lines.push(safe`│`);
-    ctx.policy.forEach(
-      ({ label, text: text2 }, index) => lines.push(
-        safe`│   ${index === 0 ? safe`Policy  ` : safe`        `} ${shownPolicy(label)}: ${shownPolicy(text2)}`
-      )
-    );
-  }
-  if (device.message) lines.push(safe`│`, safe`│   The provider says: ${device.message}`);
-  lines.push(
-    safe`│`,
-    safe`│   Approve only if you expected this request from this run.`,
-    safe`└${RULE}`
-  );
-  return lines;
-}
-function timeoutNote(ctx, nowMs) {
-  return ctx.codeExpiresAtMs === void 0 ? "" : safe`, when this step stops waiting; the code itself expires ${when(ctx.codeExpiresAtMs, nowMs)}`;
-}
-function noticeOf(ctx, nowMs) {
-  const { device } = ctx;
-  const where = device.verificationUriComplete ?? device.verificationUri;
-  const origin = describeOrigin(ctx.origin);
-  const scope = ctx.scope ? safe` (scope: ${ctx.scope})` : "";
-  const asked = origin ? safe` Asked by ${origin}.` : "";
-  return {
-    title: ctx.approval ? safe`Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}` : safe`Approval needed: enter code ${device.userCode}`,
-    message: safe`${ctx.approval ? safe`${shownPolicy(ctx.approval.heading)}. ` : ""}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${when(ctx.deadlineMs, nowMs)}.${asked}`
-  };
-}
-function reminderLine(ctx, nowMs) {
-  const which = ctx.approval ? safe` ${ctx.approval.number} of ${ctx.approval.of}` : "";
-  return safe`Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${left(ctx.deadlineMs - nowMs)} left).`;
-}
-var ReminderSchedule = class {
-  constructor(shownAtMs, everyMs = 6e4) {
-    this.everyMs = everyMs;
-    this.lastMs = shownAtMs;
-  }
-  everyMs;
-  lastMs;
-  due(nowMs) {
-    if (nowMs - this.lastMs < this.everyMs) return false;
-    this.lastMs = nowMs;
-    return true;
-  }
-};
-
 // src/flow/deadlines.ts
 var FALLBACK_WAIT_SECONDS = 15 * 60;
 function deadlinesOf(device, config, startMs) {
@@ -1647,23 +348,22 @@ function checkTimeout(config, device, deadlines) {
   const { timeoutSeconds } = config;
   if (timeoutSeconds === void 0 || deadlines.timeoutAtMs !== deadlines.deadlineMs)
     return void 0;
-  const shown5 = formatDuration(timeoutSeconds * 1e3);
+  const shown2 = formatDuration(timeoutSeconds * 1e3);
   if (timeoutSeconds * 1e3 <= device.intervalSeconds * 1e3 + POLL_MARGIN_MS) {
     throw new InputError(
       "timeout",
-      `is ${shown5}, but the provider's polling interval is ${device.intervalSeconds} s: the wait would end before the first poll, so nobody could approve. The code was not shown. Give the person minutes (for example 10m).`
+      `is ${shown2}, but the provider's polling interval is ${device.intervalSeconds} s: the wait would end before the first poll, so nobody could approve. The code was not shown. Give the person minutes (for example 10m).`
     );
   }
   if (timeoutSeconds < SHORT_TIMEOUT_SECONDS) {
-    return `The timeout input is ${shown5} (a number without a unit is seconds: 10m is ten minutes); a person rarely opens the link, signs in and approves that fast.`;
+    return `The timeout input is ${shown2} (a number without a unit is seconds: 10m is ten minutes); a person rarely opens the link, signs in and approves that fast.`;
   }
   return void 0;
 }
 
-// src/flow/device-login.ts
+// src/flow/device-code.ts
 var LONG = { maxLength: MESSAGE_MAX_LENGTH };
-async function deviceLogin(ctx, runner2, events, config, metadata, client, quirks, shown5 = {}) {
-  const { clock } = ctx;
+async function showDeviceCode(ctx, runner2, events, config, metadata, client, shown2 = {}) {
   const device = await requestDeviceAuthorization(
     ctx,
     { name: "device authorization endpoint", url: metadata.deviceAuthorizationEndpoint },
@@ -1678,7 +378,7 @@ async function deviceLogin(ctx, runner2, events, config, metadata, client, quirk
   runner2.setSecret(device.deviceCode);
   for (const note of device.notes)
     runner2.warning(safeText(`The provider's device authorization response: ${note}.`, LONG));
-  const shownAtMs = clock.now();
+  const shownAtMs = ctx.clock.now();
   const deadlines = deadlinesOf(device, config, shownAtMs);
   if (deadlines.note) runner2.warning(safeText(deadlines.note, LONG));
   const timeoutWarning = checkTimeout(config, device, deadlines);
@@ -1690,1045 +390,16 @@ async function deviceLogin(ctx, runner2, events, config, metadata, client, quirk
     deadlineMs: deadlines.deadlineMs,
     ...deadlines.expiresAtMs !== void 0 && deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs },
     origin: runOrigin(runner2.env),
-    ...shown5
+    ...shown2
   };
   await events.emit({ type: "code-ready", prompt, atMs: shownAtMs });
-  if (config.scope?.split(" ").includes("openid")) prepareIdTokenVerification();
-  const reminders = new ReminderSchedule(shownAtMs);
-  const tokenEndpoint = { name: "token endpoint", url: metadata.tokenEndpoint };
-  const grant = new URLSearchParams({
-    grant_type: DEVICE_CODE_GRANT,
-    device_code: device.deviceCode
-  });
-  const tokens = await pollForTokens({
-    clock,
-    ...ctx.signal && { signal: ctx.signal },
-    endpoint: tokenEndpoint,
-    intervalSeconds: device.intervalSeconds,
-    ...deadlines.expiresAtMs !== void 0 && { expiresAtMs: deadlines.expiresAtMs },
-    ...deadlines.timeoutAtMs !== void 0 && { timeoutAtMs: deadlines.timeoutAtMs },
-    attempt: (timeoutMs) => requestToken(ctx, tokenEndpoint, client, grant, timeoutMs),
-    denialErrors: quirks.denialErrors,
-    onEvent: (event) => {
-      if (event.type !== "tick") void events.emit({ type: "poll", event });
-      if (reminders.due(clock.now()))
-        void events.emit({ type: "reminder", prompt, atMs: clock.now() });
-    }
-  });
-  return { tokens, shownAtMs, approvedAtMs: clock.now() };
-}
-
-// src/oauth/github-api.ts
-function gitHubApiUrl(env) {
-  return (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
-}
-var GITHUB_API_HEADERS = {
-  Accept: "application/vnd.github+json",
-  "X-GitHub-Api-Version": "2022-11-28"
-};
-
-// src/oauth/revoke.ts
-var DEFAULT_MAX_RETRY_DELAY_MS = 5e3;
-async function revokeToken(ctx, endpoint, client, token, tokenTypeHint, options = {}) {
-  return settle(async () => {
-    const read = await sendAuthenticated(
-      ctx,
-      endpoint,
-      client,
-      new URLSearchParams({ token, token_type_hint: tokenTypeHint }),
-      {
-        retryMaybeDelivered: true,
-        maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS
-      }
-    );
-    if (read.status === 200) return { kind: "revoked" };
-    const error = oauthErrorOf(read);
-    if (read.status >= 500 || error?.error === "temporarily_unavailable")
-      return unavailable(endpoint, read, error);
-    if (error) {
-      const message = providerSaid(endpoint, read.status, error);
-      return error.error === "unsupported_token_type" ? { kind: "unsupported-token-type", message } : { kind: "refused", message, status: read.status, error };
-    }
-    return { kind: "failed", message: unusableResponse(endpoint, read, "HTTP 200").message };
-  });
-}
-async function revokeGitHubToken(ctx, apiUrl, clientId, clientSecret, accessToken, options = {}) {
-  const endpoint = {
-    name: "GitHub token revocation API",
-    url: `${apiUrl.replace(/\/+$/, "")}/applications/${encodeURIComponent(clientId)}/token`
-  };
-  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
-  return settle(async () => {
-    const read = await withRetries(
-      ctx,
-      endpoint,
-      () => sendJson(
-        ctx,
-        endpoint,
-        "DELETE",
-        { ...GITHUB_API_HEADERS, Authorization: `Basic ${basic}` },
-        { access_token: accessToken }
-      ),
-      {
-        attempts: 3,
-        retryMaybeDelivered: true,
-        maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS
-      }
-    );
-    if (read.status === 204 || read.status === 200) return { kind: "revoked" };
-    if (read.status >= 500) return unavailable(endpoint, read, void 0);
-    const said = gitHubMessage(read);
-    const where = capitalize(describeEndpoint(endpoint));
-    if (read.status === 401 || read.status === 403 || read.status === 404) {
-      return {
-        kind: "refused",
-        status: read.status,
-        // GitHub answers 404 for credentials it does not accept, as for an app it does not know.
-        message: `${where} answered HTTP ${read.status}${said}: GitHub did not accept the app's client credentials (its Client ID and a current client secret), or does not know the app.`
-      };
-    }
-    if (read.status === 422) {
-      return {
-        kind: "refused",
-        status: read.status,
-        message: `${where} answered HTTP 422${said}: GitHub did not accept the token for revocation; it may already be revoked or expired.`
-      };
-    }
-    return { kind: "failed", message: unusableResponse(endpoint, read, "HTTP 204").message };
-  });
-}
-function providerSaid(endpoint, status, error) {
-  const said = error.errorDescription ? `: ${safeText(error.errorDescription, { maxLength: 500 }).replace(/[.\s]+$/, "")}` : "";
-  return `${capitalize(describeEndpoint(endpoint))} answered "${safeText(error.error)}" (HTTP ${status})${said}.`;
-}
-function gitHubMessage(read) {
-  const message = read.fields?.["message"];
-  return typeof message === "string" && message !== "" ? ` ("${safeText(message, { maxLength: 300 })}")` : "";
-}
-function unavailable(endpoint, read, error) {
-  const later = read.retryAfterMs !== void 0 ? ` and asked to try again in ${Math.ceil(read.retryAfterMs / 1e3)} s` : "";
-  const said = error ? ` "${safeText(error.error)}"` : "";
-  return {
-    kind: "unavailable",
-    status: read.status,
-    ...read.retryAfterMs !== void 0 && { retryAfterMs: read.retryAfterMs },
-    message: `${capitalize(describeEndpoint(endpoint))} answered${said} HTTP ${read.status}${later}; the token was not revoked and stays valid until it expires.`
-  };
-}
-async function settle(attempt) {
-  try {
-    return await attempt();
-  } catch (error) {
-    if (error instanceof CancelledError)
-      return { kind: "failed", message: "The revocation was cancelled." };
-    if (error instanceof ClientKeyError)
-      return { kind: "failed", message: error.message, clientKey: true };
-    if (error instanceof ActionError) return { kind: "failed", message: error.message };
-    const why = error instanceof Error ? error.message : String(error);
-    return {
-      kind: "failed",
-      message: `Unexpected error during revocation: ${safeText(why, { maxLength: 300 })}. Please report this.`
-    };
-  }
-}
-
-// src/flow/revocation-plan.ts
-function planRevocation(tokens, inputs) {
-  if (inputs.revoke === "none") return {};
-  const { refreshToken } = inputs;
-  if (refreshToken && (inputs.revoke !== "all" || inputs.refreshTokenKept)) {
-    return {
-      note: inputs.refreshTokenKept ? "The tokens are not revoked when the job ends: the refresh token is kept for later jobs, and revoking the access token could revoke it as well (RFC 7009 \xA72.1 allows a provider to)." : "The tokens are not revoked when the job ends: the provider also issued a refresh token, and revoking the access token could revoke it as well (RFC 7009 \xA72.1 allows a provider to). Set revoke: all to revoke both, or revoke: none to skip this."
-    };
-  }
-  const common = {
-    clientId: inputs.client.clientId,
-    clientAuthMethod: inputs.client.method,
-    tokenEndpoint: inputs.metadata.tokenEndpoint,
-    ...tokens.expiresInSeconds !== void 0 && {
-      accessTokenExpiresAtMs: inputs.nowMs + tokens.expiresInSeconds * 1e3
-    }
-  };
-  if (inputs.github) {
-    if (!inputs.client.clientSecret) {
-      return {
-        note: "The access token is not revoked when the job ends: GitHub's API revokes a token only with the app's client secret. Set client-secret to revoke it, or revoke: none to skip this."
-      };
-    }
-    return {
-      state: {
-        plan: {
-          api: "github",
-          url: gitHubApiFor(inputs.metadata.tokenEndpoint, inputs.env),
-          ...common
-        },
-        accessToken: tokens.accessToken
-      },
-      ...refreshToken && {
-        note: "GitHub cannot revoke a refresh token on its own (only the app's whole authorization for the user, which the action never does): the post step revokes the access token only."
-      }
-    };
-  }
-  if (!inputs.metadata.revocationEndpoint) {
-    return {
-      note: "The provider publishes no revocation_endpoint (RFC 7009), so the token is not revoked when the job ends. Set revocation-endpoint if it has one, or revoke: none to skip this."
-    };
-  }
-  return {
-    state: {
-      plan: { api: "rfc7009", url: inputs.metadata.revocationEndpoint, ...common },
-      accessToken: tokens.accessToken,
-      ...refreshToken && { refreshToken }
-    }
-  };
-}
-function gitHubApiFor(tokenEndpoint, env) {
-  const issued = new URL(tokenEndpoint);
-  const runnerServer = env["GITHUB_SERVER_URL"] || "https://github.com";
-  if (URL.canParse(runnerServer) && new URL(runnerServer).origin === issued.origin)
-    return gitHubApiUrl(env);
-  return issued.hostname === "github.com" ? "https://api.github.com" : `${issued.origin}/api/v3`;
-}
-
-// src/flow/discard.ts
-var DISCARD_BUDGET_MS = 8e3;
-async function discardTokens(discard, tokens, whose) {
-  const { runner: runner2, config, metadata, client } = discard;
-  const ctx = {
-    ...discard.ctx,
-    signal: AbortSignal.timeout(DISCARD_BUDGET_MS),
-    requestTimeoutMs: Math.min(discard.ctx.requestTimeoutMs, 5e3)
-  };
-  const lasts = lifetimeOf(tokens);
-  if (config.provider.name === "github") {
-    if (!config.clientSecret) {
-      runner2.info(
-        shown2(
-          `GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub \u2192 Settings \u2192 Applications).`
-        )
-      );
-      return;
-    }
-    report(
-      runner2,
-      whose,
-      "token",
-      await revokeGitHubToken(
-        ctx,
-        gitHubApiFor(metadata.tokenEndpoint, runner2.env),
-        config.clientId,
-        config.clientSecret,
-        tokens.accessToken
-      ),
-      lasts
-    );
-    return;
-  }
-  if (!metadata.revocationEndpoint) {
-    runner2.info(
-      shown2(
-        `The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`
-      )
-    );
-    return;
-  }
-  const endpoint = { name: "revocation endpoint", url: metadata.revocationEndpoint };
-  if (tokens.refreshToken) {
-    const result2 = await revokeToken(ctx, endpoint, client, tokens.refreshToken, "refresh_token");
-    report(runner2, whose, "refresh token", result2, "until it expires");
-  }
-  const result = await revokeToken(ctx, endpoint, client, tokens.accessToken, "access_token");
-  report(runner2, whose, "access token", result, lasts);
-}
-function report(runner2, whose, what, result, lasts) {
-  if (result.kind === "revoked") runner2.info(shown2(`Revoked ${whose} ${what}; it is never output.`));
-  else
-    runner2.warning(
-      shown2(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`)
-    );
-}
-function shown2(text2) {
-  return safeText(text2, { maxLength: MESSAGE_MAX_LENGTH });
-}
-function lifetimeOf(tokens) {
-  return tokens.expiresInSeconds !== void 0 ? `until it expires (${Math.round(tokens.expiresInSeconds / 60)} min)` : "until it expires";
-}
-
-// src/oauth/identity.ts
-var MAX_SUBJECT_LENGTH = 255;
-var MAX_NAME_LENGTH = 200;
-var ApproverError = class extends ActionError {
-  name = "ApproverError";
-};
-function approverFromClaims(claims, source = "ID token") {
-  const subject = claims["sub"];
-  if (typeof subject !== "string" || subject === "") return void 0;
-  checkSubject(subject, source);
-  const username = nonEmptyString(claims["preferred_username"]);
-  const email = nonEmptyString(claims["email"]);
-  const emailVerified = claims["email_verified"] === true;
-  const shownSubject = safeText(subject, { maxLength: MAX_SUBJECT_LENGTH });
-  let note;
-  if (!username && email && !emailVerified) {
-    note = `The ${source} names the email ${safeText(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims["email_verified"] === void 0 ? "missing" : safeText(JSON.stringify(claims["email_verified"]), { maxLength: 20 })}), so the approver is named by sub instead.`;
-  }
-  const name = username ?? (emailVerified ? email : void 0);
-  return {
-    name: name ? safeText(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
-    subject,
-    shownSubject,
-    ...note && { note }
-  };
-}
-function nonEmptyString(value) {
-  return typeof value === "string" && value.trim() !== "" ? value : void 0;
-}
-function checkSubject(subject, source) {
-  const problem = subject.length > MAX_SUBJECT_LENGTH ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}` : !/^[\x20-\x7E]+$/.test(subject) ? "has characters outside printable ASCII (OpenID Connect Core \xA72)" : safeText(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject ? "has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run" : void 0;
-  if (problem) {
-    throw new ApproverError(
-      `The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`
-    );
-  }
-}
-async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
-  const read = await getJson(ctx, api.endpoint, {
-    ...api.headers,
-    Authorization: `Bearer ${accessToken}`
-  });
-  if (read.status !== 200 || !read.fields)
-    throw unusableResponse(api.endpoint, read, "a JSON object about the user");
-  const fields = read.fields;
-  const subject = fields[api.subjectField];
-  const subjectText = typeof subject === "number" ? String(subject) : subject;
-  if (typeof subjectText !== "string" || subjectText === "") {
-    throw new ProviderResponseError(
-      api.endpoint,
-      200,
-      `The ${api.endpoint.name} answered without ${api.subjectField}.`
-    );
-  }
-  if (expectedSubject !== void 0 && subjectText !== expectedSubject) {
-    throw new ProviderResponseError(
-      api.endpoint,
-      200,
-      `The ${api.endpoint.name} describes a different user than the ID token.`
-    );
-  }
-  return { subject: subjectText, fields };
-}
-function approverFromUserInfo(api, info) {
-  const claims = api.nameField === "preferred_username" ? info.fields : { ...info.fields, preferred_username: info.fields[api.nameField] };
-  return approverFromClaims({ ...claims, sub: info.subject }, api.endpoint.name);
-}
-
-// src/policy/identity.ts
-function verifiedIdentityFrom(subject, claims, source, usernameField = "preferred_username") {
-  const username = nonEmpty(claims[usernameField]);
-  const email = claims["email_verified"] === true ? nonEmpty(claims["email"]) : void 0;
-  return {
-    subject,
-    ...username !== void 0 && { username },
-    ...email !== void 0 && { email },
-    claims,
-    source
-  };
-}
-function nonEmpty(value) {
-  return typeof value === "string" && value.trim() !== "" ? value : void 0;
-}
-function claimValue(claims, name) {
-  if (Object.hasOwn(claims, name)) return claims[name];
-  if (!name.includes(".")) return void 0;
-  let value = claims;
-  for (const part of name.split(".")) {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return void 0;
-    if (!Object.hasOwn(value, part)) return void 0;
-    value = value[part];
-  }
-  return value;
-}
-function displayName(identity) {
-  return shown3(identity.email ?? identity.username ?? identity.subject);
-}
-function shown3(text2) {
-  const visible = text2.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, " ").trim();
-  if (visible === "") return "(nothing visible)";
-  return visible.length > 120 ? `${visible.slice(0, 119)}\u2026` : visible;
-}
-
-// src/runner/outputs.ts
-function maskTokens(runner2, tokens) {
-  for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
-    if (secret) runner2.setSecret(secret);
-  }
-}
-function refreshTokenToStore(tokens, refreshTokenInput, refreshed) {
-  const value = tokens.refreshToken ?? (refreshed ? refreshTokenInput : void 0);
-  return { ...value && { value }, mustStore: value !== void 0 && value !== refreshTokenInput };
-}
-function publishTokens(runner2, tokens, options) {
-  maskTokens(runner2, tokens);
-  const refreshToken = options.refreshToken ?? refreshTokenToStore(tokens, void 0, false);
-  if (refreshToken.value) runner2.setSecret(refreshToken.value);
-  runner2.setOutput("access-token", tokens.accessToken);
-  if (refreshToken.value) runner2.setOutput("refresh-token", refreshToken.value);
-  runner2.setOutput("refresh-token-rotated", String(refreshToken.mustStore));
-  if (tokens.idToken) runner2.setOutput("id-token", tokens.idToken);
-  if (tokens.tokenType) runner2.setOutput("token-type", tokens.tokenType);
-  if (tokens.expiresInSeconds !== void 0) {
-    runner2.setOutput("expires-in", String(Math.floor(tokens.expiresInSeconds)));
-    runner2.setOutput("expires-at", isoSeconds(options.nowMs + tokens.expiresInSeconds * 1e3));
-  }
-  if (tokens.refreshTokenExpiresInSeconds !== void 0) {
-    runner2.setOutput(
-      "refresh-token-expires-at",
-      isoSeconds(options.nowMs + tokens.refreshTokenExpiresInSeconds * 1e3)
-    );
-  }
-  if (tokens.scope) runner2.setOutput("scope", tokens.scope);
-  if (options.approver) {
-    runner2.setOutput("approver", options.approver.name);
-    runner2.setOutput("approver-subject", options.approver.subject);
-  }
-  const approvers = options.approvers ?? (options.approver ? [options.approver] : []);
-  if (approvers.length > 0)
-    runner2.setOutput("approvers", JSON.stringify(approvers.map((approver) => approver.name)));
-}
-
-// src/flow/identify.ts
-async function identify(ctx, runner2, config, metadata, received) {
-  maskTokens(runner2, received);
-  let tokens = received;
-  let approver;
-  let identity;
-  let noIdentityHelp;
-  if (tokens.idToken) {
-    if (metadata.issuer && metadata.jwksUri) {
-      const claims = await verifyIdToken(ctx, tokens.idToken, {
-        issuer: metadata.issuer,
-        clientId: config.clientId,
-        jwksUri: metadata.jwksUri,
-        ...config.clientSecret && { clientSecret: config.clientSecret }
-      });
-      approver = approverFromClaims(claims, "ID token");
-      identity = verifiedIdentityFrom(claims.sub, claims, "ID token");
-    } else {
-      const { idToken: _withheld, ...rest } = tokens;
-      tokens = rest;
-      runner2.warning(
-        safe`The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`
-      );
-      noIdentityHelp = "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs.";
-    }
-  }
-  const api = userApiOf(config, metadata);
-  if (!approver && api && !usableAsBearer(tokens)) {
-    const type = tokens.tokenType === void 0 ? safe`no token_type` : safe`token_type "${safeText(tokens.tokenType, { maxLength: 40 })}"`;
-    runner2.warning(
-      safe`The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${safeText(api.endpoint.name)} who approved. The token is output as it came.`
-    );
-    noIdentityHelp = `The token endpoint answered with ${type}, not Bearer, so the action did not ask the ${api.endpoint.name} who approved; add the openid scope for an ID token.`;
-  } else if (!approver && api) {
-    try {
-      const info = await fetchUserInfo(ctx, api, tokens.accessToken);
-      approver = approverFromUserInfo(api, info);
-      identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
-    } catch (error) {
-      if (error instanceof CancelledError) throw error;
-      const why = error instanceof Error ? error.message : String(error);
-      runner2.warning(
-        safe`Could not find out who approved: ${safeText(why, { maxLength: MESSAGE_MAX_LENGTH })}`
-      );
-      noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`;
-    }
-  }
-  if (approver?.note) runner2.warning(safeText(approver.note, { maxLength: MESSAGE_MAX_LENGTH }));
-  if (!approver && !api) {
-    runner2.notice(
-      safe`The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`,
-      safe`Approver unknown`
-    );
-  }
-  return {
-    tokens,
-    ...approver && { approver },
-    ...identity && { identity },
-    ...!identity && noIdentityHelp && { noIdentityHelp }
-  };
-}
-function userApiOf(config, metadata) {
-  if (metadata.userinfoEndpoint) {
-    return {
-      endpoint: { name: "userinfo endpoint", url: metadata.userinfoEndpoint },
-      nameField: "preferred_username",
-      subjectField: "sub"
-    };
-  }
-  return config.provider.userApi?.(metadata.tokenEndpoint);
+  return { device, prompt, deadlines, shownAtMs };
 }
 
 // src/flow/normalize.ts
 function normalizeTokens(config, received) {
   const tokens = config.provider.normalizeTokens?.(received) ?? received;
   return tokens.scope === void 0 && config.scope ? { ...tokens, scope: config.scope } : tokens;
-}
-
-// src/policy/github-membership.ts
-var ORG_SCOPES = ["read:org", "write:org", "admin:org"];
-var ATTEMPTS = 3;
-var HOW_TO_GRANT = 'With an OAuth App, add read:org to the scope input; with a GitHub App, give it the "Members" organization permission (read) and install it in the organization.';
-function gitHubMembership(ctx, options) {
-  const base = options.apiBaseUrl.replace(/\/+$/, "");
-  return {
-    async check(query) {
-      const org = encodeURIComponent(query.org);
-      const url = query.team === void 0 ? `${base}/user/memberships/orgs/${org}` : `${base}/orgs/${org}/teams/${encodeURIComponent(query.team)}/memberships/${encodeURIComponent(options.login)}`;
-      const name = query.team === void 0 ? `@${query.org}` : `@${query.org}/${query.team}`;
-      const answer = await getWithRetries(ctx, url, options.accessToken);
-      if ("failure" in answer)
-        return {
-          status: "unknown",
-          problem: `Could not ask GitHub about ${name}: ${answer.failure}.`
-        };
-      return interpret(answer, name);
-    }
-  };
-}
-function interpret(answer, name) {
-  const { status, headers, fields } = answer;
-  const message = typeof fields?.["message"] === "string" ? ` GitHub says: "${safeText(String(fields["message"]), { maxLength: 200 })}".` : "";
-  const scopes = headers["x-oauth-scopes"];
-  if (scopes) {
-    const granted = scopes.split(",").map((scope) => scope.trim());
-    if (!granted.some((scope) => ORG_SCOPES.includes(scope))) {
-      return {
-        status: "unknown",
-        problem: `The approver's token has the scopes ${granted.join(", ")} but not read:org, which GitHub needs to show membership of ${name}. Add read:org to the scope input.`
-      };
-    }
-  }
-  if (status === 200) {
-    const state = fields?.["state"];
-    if (state === "active") return { status: "member" };
-    if (state === "pending")
-      return { status: "not-member", detail: `was invited to ${name} but has not accepted` };
-    return {
-      status: "unknown",
-      problem: `GitHub answered about ${name} without a membership state ("active" or "pending").`
-    };
-  }
-  if (status === 404) {
-    return {
-      status: "not-member",
-      detail: `is not a member of ${name} as far as GitHub shows (it answers 404 also when the team does not exist, or when the token may not see memberships: ${HOW_TO_GRANT})`
-    };
-  }
-  if (status === 403) {
-    if (headers["x-github-sso"]) {
-      return {
-        status: "unknown",
-        problem: `The organization of ${name} uses SAML single sign-on, and the approver's token is not authorized for it. The approver must authorize the app for the organization (GitHub \u2192 Settings \u2192 Applications) and approve again.`
-      };
-    }
-    return {
-      status: "unknown",
-      problem: `GitHub refused to show membership of ${name} (HTTP 403).${message} ${HOW_TO_GRANT} An organization with OAuth App access restrictions must also approve the app.`
-    };
-  }
-  if (status === 401) {
-    return {
-      status: "unknown",
-      problem: `GitHub rejected the approver's token when asked about ${name} (HTTP 401).${message}`
-    };
-  }
-  if (status === 301 || status === 302 || status === 307 || status === 308) {
-    return {
-      status: "unknown",
-      problem: `GitHub redirected the question about ${name} (HTTP ${status}); the organization or team was probably renamed. Use its current name in allowed-approvers.`
-    };
-  }
-  return {
-    status: "unknown",
-    problem: `GitHub answered HTTP ${status} when asked about ${name}.${message}`
-  };
-}
-async function getWithRetries(ctx, url, accessToken) {
-  for (let attempt = 1; ; attempt++) {
-    if (ctx.signal?.aborted) throw new CancelledError();
-    let retryAfterMs;
-    try {
-      const response = await ctx.http({
-        method: "GET",
-        url,
-        headers: {
-          Accept: "application/vnd.github+json",
-          "X-GitHub-Api-Version": "2022-11-28",
-          Authorization: `Bearer ${accessToken}`
-        },
-        timeoutMs: ctx.requestTimeoutMs,
-        ...ctx.signal && { signal: ctx.signal }
-      });
-      const read = readResponse(response, ctx.clock.now());
-      const transient = response.status === 429 || response.status >= 500;
-      if (!transient || attempt >= ATTEMPTS) {
-        return {
-          status: response.status,
-          headers: response.headers,
-          ...read.fields && { fields: read.fields }
-        };
-      }
-      retryAfterMs = read.retryAfterMs;
-    } catch (error) {
-      if (ctx.signal?.aborted) throw new CancelledError();
-      if (!(error instanceof TransportFailure)) throw error;
-      if (attempt >= ATTEMPTS) return { failure: safeText(error.detail, { maxLength: 300 }) };
-    }
-    const delayMs = Math.min(
-      retryAfterMs ?? backoffDelayMs(attempt, DEFAULT_BACKOFF, ctx.clock.random()),
-      1e4
-    );
-    await ctx.clock.sleep(delayMs, ctx.signal);
-  }
-}
-
-// src/policy/text-match.ts
-function exact(text2) {
-  return text2.normalize("NFC");
-}
-function emailForm(text2) {
-  return text2.normalize("NFC").toLowerCase().normalize("NFC");
-}
-var INVISIBLE2 = /[\p{Cf}\p{Cc}\s]/gu;
-function looseForm(text2) {
-  return text2.normalize("NFKC").replace(INVISIBLE2, "").toLowerCase().normalize("NFKC");
-}
-function globMatches(pattern, text2) {
-  const p = Array.from(pattern);
-  const t = Array.from(text2);
-  let pi = 0;
-  let ti = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  while (ti < t.length) {
-    if (pi < p.length && (p[pi] === "?" || p[pi] !== "*" && p[pi] === t[ti])) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      starAt = pi++;
-      resumeAt = ti;
-    } else if (starAt !== -1) {
-      pi = starAt + 1;
-      ti = ++resumeAt;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-
-// src/policy/judge.ts
-var NO_IDENTITY_HELP = "The provider gave no verified identity of the approver: no ID token that could be verified, and no userinfo endpoint that answered. Add openid to the scope input, and set issuer so that the ID token can be verified.";
-async function judgeApproval(policy, identity, context) {
-  const findings = [];
-  if (!identity) {
-    for (const rule of rulesNeedingIdentity(policy, context)) {
-      findings.push({
-        rule,
-        result: "unknown",
-        text: `${ruleInWords(rule)} cannot be judged. ${context.noIdentityHelp ?? NO_IDENTITY_HELP}`
-      });
-    }
-    return verdictOf("the approver (identity unknown)", findings);
-  }
-  const who = displayName(identity);
-  if (context.earlier.length > 0) findings.push(distinctPerson(identity, who, policy, context));
-  findings.push(
-    context.refreshed ? {
-      rule: "allow-self-approval",
-      result: "unchecked",
-      text: "Whether the approver started the run does not arise: the token came from a stored refresh token, and nobody approved during this run."
-    } : selfApproval(policy.selfApproval, identity, who)
-  );
-  if (policy.allowedApprovers.length > 0) {
-    const refusedAlready = findings.some((finding) => finding.result === "broken");
-    findings.push(await allowedApprover(policy, identity, who, context, refusedAlready));
-  }
-  for (const requirement of policy.requiredClaims)
-    findings.push(requiredClaim(requirement, identity, who));
-  return verdictOf(who, findings);
-}
-function verdictOf(approver, findings) {
-  const broken = findings.find((finding) => finding.result === "broken");
-  const unknown = findings.find((finding) => finding.result === "unknown");
-  const outcome = broken ? "refused" : unknown ? "undecidable" : "allowed";
-  const reason = (broken ?? unknown)?.text;
-  return { outcome, approver, findings, ...reason && { reason } };
-}
-function rulesNeedingIdentity(policy, context) {
-  const rules = [];
-  if (policy.approvals > 1) rules.push("approvals");
-  const selfCheck = policy.selfApproval.kind === "github-login" || policy.selfApproval.kind === "claim";
-  if (selfCheck && !context.refreshed) rules.push("allow-self-approval");
-  if (policy.allowedApprovers.length > 0) rules.push("allowed-approvers");
-  if (policy.requiredClaims.length > 0) rules.push("required-claims");
-  return rules;
-}
-function ruleInWords(rule) {
-  switch (rule) {
-    case "approvals":
-      return "Whether this is a different person from the earlier approvers (approvals)";
-    case "allow-self-approval":
-      return "Whether the approver started the run (allow-self-approval: false)";
-    case "allowed-approvers":
-      return "Whether the approver is in allowed-approvers";
-    case "required-claims":
-      return "Whether the approver has the required-claims";
-  }
-}
-function distinctPerson(identity, who, policy, context) {
-  const of = `approval ${context.approvalNumber} of ${policy.approvals}`;
-  const same = context.earlier.findIndex((earlier) => earlier.subject === identity.subject);
-  if (same !== -1) {
-    return {
-      rule: "approvals",
-      result: "broken",
-      text: `${who} already gave approval ${same + 1} of ${policy.approvals}; ${of} must come from a different person (approvals: ${policy.approvals}).`
-    };
-  }
-  return {
-    rule: "approvals",
-    result: "holds",
-    text: `${who} is a different person from ${context.earlier.map((earlier) => shown3(earlier.name)).join(" and ")} (${of}).`
-  };
-}
-function selfApproval(rule, identity, who) {
-  const finding = (result, text2) => ({
-    rule: "allow-self-approval",
-    result,
-    text: text2
-  });
-  switch (rule.kind) {
-    case "allowed":
-      return finding(
-        "unchecked",
-        "The person who started the run may approve it (allow-self-approval: true)."
-      );
-    case "undetectable":
-      return finding(
-        "unchecked",
-        "Whether the approver started the run was not checked: an OpenID Connect identity does not say which GitHub user it is. Set self-approval-claim and run-actor to check it."
-      );
-    case "github-login": {
-      const login = identity.username;
-      if (login === void 0)
-        return finding(
-          "unknown",
-          `GitHub's user API gave no login for ${who}, so whether they started the run cannot be told.`
-        );
-      const actor = rule.runActors.find(
-        (candidate) => looseForm(candidate.value) === looseForm(login)
-      );
-      if (actor) {
-        return finding(
-          "broken",
-          `${shown3(login)} started this run (${actor.from}) and may not approve it (allow-self-approval is false).`
-        );
-      }
-      return finding(
-        "holds",
-        `${shown3(login)} did not start this run (${rule.runActors.map((a) => `${a.from} is ${shown3(a.value)}`).join(", ")}).`
-      );
-    }
-    case "claim": {
-      const values = selfApprovalValues(rule.claim, identity);
-      if (values === void 0) {
-        return finding(
-          "unknown",
-          `${who} has no ${rule.claim === "email" ? "verified email address" : `${rule.claim} claim`} (self-approval-claim: ${rule.claim}), so whether they started the run cannot be told. ${claimHelp(rule.claim)}`
-        );
-      }
-      const hit = rule.runActors.find(
-        (actor) => values.some((value) => looseForm(value) === looseForm(actor.value))
-      );
-      if (hit) {
-        return finding(
-          "broken",
-          `${who} started this run (their ${rule.claim} is ${shown3(hit.value)}, the run-actor) and may not approve it (allow-self-approval is false).`
-        );
-      }
-      return finding(
-        "holds",
-        `${who} did not start this run (their ${rule.claim} is not ${rule.runActors.map((a) => shown3(a.value)).join(" or ")}).`
-      );
-    }
-  }
-}
-function selfApprovalValues(claim, identity) {
-  if (claim === "email") return identity.email === void 0 ? void 0 : [identity.email];
-  const value = claimValue(identity.claims, claim);
-  const values = (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
-  return values.length > 0 ? values : void 0;
-}
-function isScalar(value) {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-}
-async function allowedApprover(policy, identity, who, context, refusedAlready) {
-  const finding = (result, text2) => ({
-    rule: "allowed-approvers",
-    result,
-    text: text2
-  });
-  for (const entry of policy.allowedApprovers) {
-    const matched = patternMatch(entry, identity, policy.provider);
-    if (matched) return finding("holds", `${who} is in allowed-approvers (${matched}).`);
-  }
-  const memberships = policy.allowedApprovers.filter(
-    (entry) => entry.kind !== "pattern"
-  );
-  const unknowns = [];
-  if (memberships.length > 0 && refusedAlready) {
-    return finding(
-      "unchecked",
-      `GitHub was not asked whether ${who} is in ${memberships.map((e) => e.text).join(", ")}: another rule already refused them.`
-    );
-  }
-  const notMember = [];
-  for (const entry of memberships) {
-    if (!context.membership || identity.username === void 0) {
-      unknowns.push(
-        `GitHub could not be asked whether ${who} is in ${entry.text}: the approver's login and token are needed.`
-      );
-      continue;
-    }
-    const answer = await context.membership.check(
-      entry.kind === "team" ? { org: entry.org, team: entry.team } : { org: entry.org }
-    );
-    if (answer.status === "member")
-      return finding("holds", `${who} is an active member of ${entry.text} (allowed-approvers).`);
-    if (answer.status === "unknown") unknowns.push(answer.problem);
-    else notMember.push(`${shown3(identity.username)} ${answer.detail}`);
-  }
-  const emailEntries = policy.allowedApprovers.filter(
-    (entry) => entry.kind === "pattern" && entry.matches === "email"
-  );
-  if (emailEntries.length > 0 && identity.email === void 0) {
-    unknowns.unshift(
-      `${who} has no verified email address in the ${identity.source}, so the email entries of allowed-approvers (${emailEntries.map((e) => e.text).join(", ")}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`
-    );
-  }
-  if (unknowns.length > 0) return finding("unknown", unknowns.join(" "));
-  return finding(
-    "broken",
-    `${who} is not in allowed-approvers (compared: ${comparedFields(identity)}${notMember.length > 0 ? `; ${notMember.join("; ")}` : ""}).`
-  );
-}
-function patternMatch(entry, identity, provider) {
-  if (entry.kind !== "pattern") return void 0;
-  if (entry.matches === "email") {
-    if (identity.email === void 0) return void 0;
-    return globMatches(emailForm(entry.text), emailForm(identity.email)) ? `email matches ${entry.text}` : void 0;
-  }
-  const username = identity.username;
-  if (username !== void 0) {
-    const form = provider === "github" ? emailForm : exact;
-    if (globMatches(form(entry.text), form(username))) return `username matches ${entry.text}`;
-  }
-  if (globMatches(exact(entry.text), exact(identity.subject)))
-    return `subject matches ${entry.text}`;
-  return void 0;
-}
-function comparedFields(identity) {
-  const fields = [
-    ...identity.email !== void 0 ? [`email ${shown3(identity.email)}`] : ["no verified email"],
-    ...identity.username !== void 0 ? [`username ${shown3(identity.username)}`] : [],
-    `subject ${shown3(identity.subject)}`
-  ];
-  return fields.join(", ");
-}
-function requiredClaim(requirement, identity, who) {
-  const finding = (result, text2) => ({
-    rule: "required-claims",
-    result,
-    text: text2
-  });
-  const { claim, value: wanted } = requirement;
-  if (claim === "email") {
-    if (identity.email === void 0) {
-      return finding(
-        "unknown",
-        `${who} has no verified email address, so required-claims ${requirement.text} cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`
-      );
-    }
-    return emailForm(identity.email) === emailForm(wanted) ? finding("holds", `${who} has email ${shown3(wanted)} (required-claims).`) : finding(
-      "broken",
-      `${who} does not have email ${shown3(wanted)} (required-claims: ${requirement.text}).`
-    );
-  }
-  const value = claimValue(identity.claims, claim);
-  if (value === void 0 || value === null) {
-    return finding(
-      "unknown",
-      `${who} has no ${claim} claim (looked for in the ${identity.source}), so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`
-    );
-  }
-  if (Array.isArray(value)) {
-    const held = value.filter(isScalar).map(String);
-    if (held.some((item) => exact(item) === exact(wanted)))
-      return finding("holds", `${who}'s ${claim} includes ${shown3(wanted)} (required-claims).`);
-    return finding(
-      "broken",
-      `${who}'s ${claim} (${listed(held)}) does not include ${shown3(wanted)} (required-claims: ${requirement.text}).`
-    );
-  }
-  if (!isScalar(value)) {
-    return finding(
-      "unknown",
-      `${who}'s ${claim} claim is an object, not a value, so required-claims ${requirement.text} cannot be judged. Name a member inside it with a dot (for example realm_access.roles=release).`
-    );
-  }
-  if (exact(String(value)) === exact(wanted))
-    return finding("holds", `${who}'s ${claim} is ${shown3(wanted)} (required-claims).`);
-  return finding(
-    "broken",
-    `${who}'s ${claim} is ${shown3(String(value))}, not ${shown3(wanted)} (required-claims: ${requirement.text}).`
-  );
-}
-function listed(values) {
-  if (values.length === 0) return "empty";
-  const first = values.slice(0, 10).map(shown3).join(", ");
-  return values.length > 10 ? `${first} and ${values.length - 10} more` : first;
-}
-function claimHelp(claim) {
-  switch (claim) {
-    case "amr":
-      return "amr (RFC 8176) says how the person signed in, and only some providers send it: Entra ID and Okta do; Auth0 sends it only after multi-factor sign-in; Google sends none.";
-    case "groups":
-      return "Have the provider put the groups claim into the ID token or userinfo (Okta: a groups claim on the authorization server; Entra ID: groupMembershipClaims in the app manifest; Keycloak: a group membership mapper), and ask for the scope that carries it.";
-    case "email":
-      return "Add email to the scope input; the provider must mark the address verified (email_verified).";
-    default:
-      return `Have the provider add the ${claim} claim to the ID token or userinfo (a claim mapping at the provider), and ask for the scope that carries it.`;
-  }
-}
-
-// src/flow/policy.ts
-var ApprovalRefusedError = class extends ActionError {
-  constructor(message, approver, rule) {
-    super(message);
-    this.approver = approver;
-    this.rule = rule;
-  }
-  approver;
-  rule;
-  name = "ApprovalRefusedError";
-};
-async function checkPolicy(gate, identified, place) {
-  const { policy } = gate;
-  let identity = identified.identity;
-  const judge = (who) => judgeApproval(policy, who, {
-    approvalNumber: place.turn.number,
-    earlier: place.earlier,
-    ...place.refreshed && { refreshed: true },
-    ...identified.noIdentityHelp && { noIdentityHelp: identified.noIdentityHelp },
-    ...who && membershipOf(gate, who, identified)
-  });
-  let verdict = await judge(identity);
-  if (verdict.outcome === "undecidable" && identity?.source === "ID token") {
-    const fuller = await withUserinfoClaims(gate, identity, identified.tokens.accessToken);
-    if (fuller) {
-      identity = fuller;
-      verdict = await judge(identity);
-    }
-  }
-  if (verdict.outcome === "allowed") return verdict;
-  const refusal = verdict.findings.find((finding) => finding.result === "broken") ?? verdict.findings.find((finding) => finding.result === "unknown");
-  const message = verdict.outcome === "refused" ? `The approval by ${verdict.approver} was refused: ${verdict.reason}` : `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`;
-  await gate.events.emit({
-    type: "refused",
-    atMs: gate.ctx.clock.now(),
-    ...identified.approver && { approver: identified.approver },
-    reason: verdict.reason ?? message,
-    ...refusal && { rule: refusal.rule },
-    findings: verdict.findings,
-    turn: place.turn
-  });
-  await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`);
-  throw new ApprovalRefusedError(message, verdict.approver, refusal?.rule);
-}
-function membershipOf(gate, identity, identified) {
-  const needed = gate.policy.allowedApprovers.some((entry) => entry.kind !== "pattern");
-  const userApi = userApiOf(gate.config, gate.metadata);
-  if (!needed || gate.policy.provider !== "github" || !userApi || identity.username === void 0)
-    return {};
-  return {
-    membership: gitHubMembership(gate.ctx, {
-      apiBaseUrl: userApi.endpoint.url.replace(/\/user$/, ""),
-      accessToken: identified.tokens.accessToken,
-      login: identity.username
-    })
-  };
-}
-async function withUserinfoClaims(gate, identity, accessToken) {
-  const userinfo = gate.metadata.userinfoEndpoint;
-  if (!userinfo) return void 0;
-  let fields;
-  try {
-    const info = await fetchUserInfo(
-      gate.ctx,
-      {
-        endpoint: { name: "userinfo endpoint", url: userinfo },
-        nameField: "preferred_username",
-        subjectField: "sub"
-      },
-      accessToken,
-      identity.subject
-    );
-    fields = info.fields;
-  } catch (error) {
-    if (error instanceof CancelledError) throw error;
-    gate.runner.warning(
-      safe`The userinfo endpoint did not add the claims the approval policy needs: ${safeText(error instanceof Error ? error.message : error, { maxLength: MESSAGE_MAX_LENGTH })}`
-    );
-    return void 0;
-  }
-  const claims = { ...fields, ...identity.claims };
-  if (identity.claims["email_verified"] !== true && fields["email_verified"] === true) {
-    claims["email"] = fields["email"];
-    claims["email_verified"] = true;
-  }
-  return verifiedIdentityFrom(identity.subject, claims, "ID token and userinfo endpoint");
-}
-
-// src/flow/revocation-state.ts
-var STATE_PLAN = "revocation-plan";
-var STATE_ACCESS_TOKEN = "revoke-access-token";
-var STATE_REFRESH_TOKEN = "revoke-refresh-token";
-function saveRevocationState(save, state) {
-  save(STATE_PLAN, JSON.stringify(state.plan));
-  if (state.accessToken) save(STATE_ACCESS_TOKEN, state.accessToken);
-  if (state.refreshToken) save(STATE_REFRESH_TOKEN, state.refreshToken);
-}
-
-// src/flow/post-state.ts
-function saveForPostStep(runner2, config, metadata, client, tokens, refreshed, nowMs) {
-  const refreshToken = tokens.refreshToken ?? (refreshed ? config.refreshToken : void 0);
-  const plan = planRevocation(tokens, {
-    revoke: config.revoke,
-    github: config.provider.name === "github",
-    client,
-    metadata,
-    ...refreshToken && { refreshToken },
-    refreshTokenKept: refreshToken !== void 0 && (config.storeRefreshToken !== void 0 || refreshToken === config.refreshToken),
-    env: runner2.env,
-    nowMs
-  });
-  if (plan.note) runner2.info(safeText(plan.note, { maxLength: MESSAGE_MAX_LENGTH }));
-  if (!plan.state) return;
-  for (const token of [plan.state.accessToken, plan.state.refreshToken])
-    if (token) runner2.setSecret(token);
-  saveRevocationState((name, value) => runner2.saveState(name, value), plan.state);
 }
 
 // src/policy/describe.ts
@@ -2777,22 +448,23 @@ function selfApprovalInWords(rule) {
     case "undetectable":
       return "not checked (an OpenID Connect identity does not say which GitHub user it is; see self-approval-claim)";
     case "github-login":
-      return `not allowed: not ${rule.runActors.map((actor) => shown3(actor.value)).join(" or ")}, who started the run`;
+      return `not allowed: not ${rule.runActors.map((actor) => shown(actor.value)).join(" or ")}, who started the run`;
     case "claim":
-      return `not allowed: the approver's ${rule.claim} must not be ${rule.runActors.map((actor) => shown3(actor.value)).join(" or ")}`;
+      return `not allowed: the approver's ${rule.claim} must not be ${rule.runActors.map((actor) => shown(actor.value)).join(" or ")}`;
   }
 }
 function approvalHeading(approvalNumber, approvals, earlierNames) {
   if (approvals <= 1) return void 0;
   if (approvalNumber === 1) return `Approval 1 of ${approvals}`;
-  return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(shown3).join(" or ")})`;
+  return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(shown).join(" or ")})`;
 }
 
 // src/flow/grant.ts
 async function refreshedGrant(stage, refreshed) {
+  const later = await stage.later.load();
   const received = normalizeTokens(stage.config, refreshed);
-  keepForPostStep(stage, received, true, stage.ctx.clock.now());
-  const { approver, tokens } = await identifyAndCheck(stage, received, {
+  keepForPostStep(later, stage, received, true, stage.ctx.clock.now());
+  const { approver, tokens } = await identifyAndCheck(later, stage, received, {
     turn: { number: 1, of: 1 },
     earlier: [],
     refreshed: true
@@ -2806,22 +478,33 @@ async function approvedGrant(stage) {
   const approved = await approveInTurn(
     policy.approvals,
     async (turn, earlier) => {
-      const login = await deviceLogin(
+      const code = await showDeviceCode(
         stage.ctx,
         stage.runner,
         stage.events,
         stage.config,
         stage.metadata,
         stage.client,
-        stage.quirks,
         promptPolicy(policy, turn, earlier)
       );
+      const later = await stage.later.load();
+      const login = await later.pollForApproval(
+        stage.ctx,
+        stage.events,
+        stage.config,
+        stage.metadata,
+        stage.client,
+        stage.quirks,
+        code
+      );
       const received = normalizeTokens(stage.config, login.tokens);
-      if (turn.number === 1) keepForPostStep(stage, received, false, login.approvedAtMs);
-      const { tokens: tokens2, approver: approver2, identity, verdict } = await identifyAndCheck(stage, received, {
-        turn,
-        earlier
-      });
+      if (turn.number === 1) keepForPostStep(later, stage, received, false, login.approvedAtMs);
+      const { tokens: tokens2, approver: approver2, identity, verdict } = await identifyAndCheck(
+        later,
+        stage,
+        received,
+        { turn, earlier }
+      );
       await stage.events.emit({
         type: "approved",
         atMs: login.approvedAtMs,
@@ -2838,7 +521,8 @@ async function approvedGrant(stage) {
         approvedAtMs: login.approvedAtMs
       };
     },
-    (tokens2, whose) => discardTokens(stage, tokens2, whose)
+    // Only ever tokens that arrived, so the stages are loaded by then.
+    async (tokens2, whose) => (await stage.later.load()).discardTokens(stage, tokens2, whose)
   );
   const { approver, tokens } = approved.first;
   return {
@@ -2850,14 +534,14 @@ async function approvedGrant(stage) {
     }
   };
 }
-function keepForPostStep(stage, tokens, refreshed, atMs) {
+function keepForPostStep(later, stage, tokens, refreshed, atMs) {
   const { runner: runner2, config, metadata, client } = stage;
-  saveForPostStep(runner2, config, metadata, client, tokens, refreshed, atMs);
+  later.saveForPostStep(runner2, config, metadata, client, tokens, refreshed, atMs);
 }
-async function identifyAndCheck(stage, received, place) {
+async function identifyAndCheck(later, stage, received, place) {
   const { ctx, runner: runner2, config, metadata } = stage;
-  const identified = await identify(ctx, runner2, config, metadata, received);
-  const verdict = await checkPolicy(stage, identified, place);
+  const identified = await later.identify(ctx, runner2, config, metadata, received);
+  const verdict = await later.checkPolicy(stage, identified, place);
   return { ...identified, verdict };
 }
 function promptPolicy(policy, turn, earlier) {
@@ -2907,7 +591,7 @@ function adviceFor(body, kind, advisors) {
 }
 
 // src/flow/failure.ts
-function failureOf2(error, quirks) {
+function failureOf(error, quirks) {
   if (error instanceof CancelledError) return { ending: "cancelled", message: error.message };
   if (error instanceof WaitEndedError) return { ending: error.ending, message: error.message };
   if (error instanceof ApprovalRefusedError) {
@@ -2943,8 +627,32 @@ function explainError(error, quirks) {
   return error.message;
 }
 
+// src/flow/load-later-stages.ts
+var importLaterStages = () => import("./later-stages-2B4AXCHR.js");
+function laterStagesLoader(importStages = importLaterStages) {
+  let loading;
+  const load = () => loading ??= importStages().catch((error) => {
+    throw new LaterStagesLoadError(error);
+  });
+  return {
+    load,
+    prefetch: () => {
+      load().catch(() => void 0);
+    }
+  };
+}
+var LaterStagesLoadError = class extends ActionError {
+  name = "LaterStagesLoadError";
+  constructor(cause) {
+    super(
+      `The action could not load the part of itself that runs after the code (a chunk beside dist/index.js): ${cause instanceof Error ? cause.message : String(cause)}. Its dist/ folder is incomplete; use a released version of the action (a tag or a full commit SHA), and report this if that is what the workflow uses.`,
+      { cause }
+    );
+  }
+};
+
 // src/flow/refresh.ts
-async function refreshIfPossible(ctx, runner2, config, client, tokenEndpoint, quirks) {
+async function refreshIfPossible(ctx, runner2, config, client, tokenEndpoint, quirks, later) {
   if (config.mode === "device") {
     if (config.refreshToken !== void 0)
       runner2.info(
@@ -2959,6 +667,7 @@ async function refreshIfPossible(ctx, runner2, config, client, tokenEndpoint, qu
     return void 0;
   }
   if (config.refreshToken === void 0) return void 0;
+  const { refreshTokens, maskTokens } = await later.load();
   try {
     const tokens = await refreshTokens(
       ctx,
@@ -2985,555 +694,6 @@ function isDeadRefreshToken(error, quirks) {
   return error instanceof OAuthError && quirks.deadRefreshTokenErrors.has(error.error);
 }
 
-// src/runner/escape.ts
-var ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-  "[": "&#91;",
-  "]": "&#93;",
-  "(": "&#40;",
-  ")": "&#41;",
-  "*": "&#42;",
-  _: "&#95;",
-  "`": "&#96;",
-  "|": "&#124;",
-  "\\": "&#92;",
-  "!": "&#33;",
-  "~": "&#126;",
-  "#": "&#35;"
-};
-var MAX_SUMMARY_TEXT_LENGTH = 2e3;
-function escapeHtml(text2, maxLength = MAX_SUMMARY_TEXT_LENGTH) {
-  return safeText(text2, { maxLength }).replace(
-    /[&<>"'[\]()*_`|\\!~#]/g,
-    (c) => ENTITIES[c]
-  );
-}
-function link(url, text2 = url) {
-  return `<a href="${escapeHtml(url, 2048)}">${escapeHtml(text2)}</a>`;
-}
-
-// src/flow/refresh-token-expiry.ts
-var DAY_MS = 24 * 3600 * 1e3;
-function refreshTokenExpiresAtMs(config, tokens, nowMs) {
-  if (tokens.refreshTokenExpiresInSeconds !== void 0)
-    return nowMs + tokens.refreshTokenExpiresInSeconds * 1e3;
-  const stillTheStoredOne = tokens.refreshToken === void 0 || tokens.refreshToken === config.refreshToken;
-  return stillTheStoredOne ? config.refreshTokenExpiresAtMs : void 0;
-}
-function expiryWarning(expiresAtMs, warningDays, nowMs) {
-  if (expiresAtMs === void 0 || warningDays <= 0) return void 0;
-  const leftMs = expiresAtMs - nowMs;
-  if (leftMs > warningDays * DAY_MS) return void 0;
-  const when2 = leftMs <= 0 ? "has expired" : `expires at ${isoSeconds(expiresAtMs)}, in ${leftMs < DAY_MS ? "less than a day" : `${Math.floor(leftMs / DAY_MS)} day${leftMs < 2 * DAY_MS ? "" : "s"}`}`;
-  return `The refresh token ${when2}. Run the workflow with the device flow before then (on-refresh-failure: device, or without refresh-token) so that a person approves again and the new refresh token is stored; jobs that start from the old one will fail.`;
-}
-async function warnIfRefreshTokenExpires(runner2, config, tokens, nowMs) {
-  const warning = expiryWarning(
-    refreshTokenExpiresAtMs(config, tokens, nowMs),
-    config.expiryWarningDays,
-    nowMs
-  );
-  if (!warning) return;
-  runner2.warning(safeText(warning, { maxLength: MESSAGE_MAX_LENGTH }));
-  if (!config.summary) return;
-  try {
-    await runner2.appendSummary(`<p>\u26A0\uFE0F ${escapeHtml(warning)}</p>
-`);
-  } catch (error) {
-    runner2.warning(
-      safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
-    );
-  }
-}
-
-// src/secrets/seal.ts
-async function sealForGitHub(value, publicKeyBase64) {
-  const { default: sodium } = await import("./libsodium-wrappers-E63J2GE2.js");
-  await sodium.ready;
-  const publicKey = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
-  if (publicKey.length !== sodium.crypto_box_PUBLICKEYBYTES) {
-    throw new Error(
-      `the public key is ${publicKey.length} bytes, not the ${sodium.crypto_box_PUBLICKEYBYTES} of a Curve25519 key`
-    );
-  }
-  const sealed = sodium.crypto_box_seal(value, publicKey);
-  return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
-}
-
-// src/secrets/target.ts
-var INPUT = "store-refresh-token";
-var FORMS = "Write NAME (a repository secret), environment/ENVIRONMENT/NAME or org/NAME (a secret of the organization that owns the repository).";
-function parseSecretTarget(value) {
-  const text2 = value.trim();
-  const environment = /^environment\/(.+)\/([^/]*)$/.exec(text2);
-  if (environment) {
-    const env = environment[1].trim();
-    if (env === "" || /[\u0000-\u001F\u007F]/.test(env) || env.length > 255) {
-      throw new InputError(INPUT, `"${shown4(text2)}" names no usable environment. ${FORMS}`);
-    }
-    return { scope: "environment", environment: env, name: secretName(environment[2]) };
-  }
-  if (/^environment\//.test(text2)) {
-    throw new InputError(
-      INPUT,
-      `"${shown4(text2)}" needs the environment and the secret name. ${FORMS}`
-    );
-  }
-  const org = /^org\/([^/]*)$/.exec(text2);
-  if (org) return { scope: "organization", name: secretName(org[1]) };
-  const repository = /^(?:repo\/)?([^/]*)$/.exec(text2);
-  if (repository) return { scope: "repository", name: secretName(repository[1]) };
-  throw new InputError(INPUT, `"${shown4(text2)}" is not a secret name. ${FORMS}`);
-}
-function secretName(name) {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,199}$/.test(name)) {
-    throw new InputError(
-      INPUT,
-      `"${shown4(name)}" is not a secret name GitHub accepts: letters, digits and _ only, not starting with a digit. ${FORMS}`
-    );
-  }
-  if (/^GITHUB_/i.test(name)) {
-    throw new InputError(INPUT, `"${name}": secret names may not start with GITHUB_.`);
-  }
-  return name;
-}
-function shown4(text2) {
-  return text2.replace(/[\u0000-\u001F\u007F]/g, " ").slice(0, 100);
-}
-function describeTarget(target, repository, owner) {
-  switch (target.scope) {
-    case "repository":
-      return `the repository secret ${target.name} of ${repository}`;
-    case "environment":
-      return `the secret ${target.name} of the environment "${target.environment}" of ${repository}`;
-    case "organization":
-      return `the organization secret ${target.name} of ${owner}`;
-  }
-}
-
-// src/secrets/github-secrets.ts
-var SecretStoreError = class extends ActionError {
-  constructor(status, message) {
-    super(message);
-    this.status = status;
-  }
-  status;
-  name = "SecretStoreError";
-};
-async function storeSecret(ctx, store, target, value) {
-  const description = describeTarget(target, store.repository, store.owner);
-  const paths = pathsOf(store, target);
-  const headers = { ...GITHUB_API_HEADERS, Authorization: `Bearer ${store.token}` };
-  const keyEndpoint = { name: "GitHub secrets API", url: paths.publicKey };
-  const keyRead = await withRetries(ctx, keyEndpoint, () => getJson(ctx, keyEndpoint, headers), {
-    attempts: 3,
-    retryMaybeDelivered: true
-  });
-  if (keyRead.status !== 200)
-    throw apiError(keyRead, keyEndpoint, target, description, "read the public key of");
-  const key = keyRead.fields?.["key"];
-  const keyId = keyRead.fields?.["key_id"];
-  if (typeof key !== "string" || typeof keyId !== "string" || key === "" || keyId === "") {
-    throw new SecretStoreError(
-      200,
-      unusableResponse(keyEndpoint, keyRead, "a JSON object with key and key_id").message
-    );
-  }
-  let encrypted;
-  try {
-    encrypted = await sealForGitHub(value, key);
-  } catch (error) {
-    throw new SecretStoreError(
-      200,
-      `${capitalize(describeEndpoint(keyEndpoint))} sent a public key that cannot seal the secret: ${error instanceof Error ? safeText(error.message) : "unknown error"}.`
-    );
-  }
-  const secretEndpoint = { name: "GitHub secrets API", url: paths.secret };
-  const body = { encrypted_value: encrypted, key_id: keyId };
-  if (target.scope === "organization")
-    Object.assign(body, await organizationVisibility(ctx, store, secretEndpoint, headers));
-  const put = await withRetries(
-    ctx,
-    secretEndpoint,
-    () => sendJson(ctx, secretEndpoint, "PUT", headers, body),
-    { attempts: 3, retryMaybeDelivered: true }
-  );
-  if (put.status === 201 || put.status === 204) return { description, created: put.status === 201 };
-  throw apiError(put, secretEndpoint, target, description, "write");
-}
-function pathsOf(store, target) {
-  const api = store.apiUrl.replace(/\/+$/, "");
-  const repo = store.repository.split("/").map(encodeURIComponent).join("/");
-  const base = target.scope === "repository" ? `${api}/repos/${repo}/actions/secrets` : target.scope === "environment" ? `${api}/repos/${repo}/environments/${encodeURIComponent(target.environment)}/secrets` : `${api}/orgs/${encodeURIComponent(store.owner)}/actions/secrets`;
-  return { publicKey: `${base}/public-key`, secret: `${base}/${target.name}` };
-}
-async function organizationVisibility(ctx, store, endpoint, headers) {
-  const read = await withRetries(ctx, endpoint, () => getJson(ctx, endpoint, headers), {
-    attempts: 3,
-    retryMaybeDelivered: true
-  });
-  const visibility = read.fields?.["visibility"];
-  if (read.status === 200 && typeof visibility === "string") return { visibility };
-  if (store.repositoryId === void 0) {
-    throw new SecretStoreError(
-      read.status,
-      "Cannot create a new organization secret without GITHUB_REPOSITORY_ID, the repository it would be visible to. Create the secret once by hand (Organization settings \u2192 Secrets and variables \u2192 Actions), then the action keeps it up to date."
-    );
-  }
-  return { visibility: "selected", selected_repository_ids: [store.repositoryId] };
-}
-function permissionFor(target) {
-  switch (target.scope) {
-    case "repository":
-      return 'the "Secrets" repository permission set to "Read and write" (a classic personal access token: the repo scope)';
-    case "environment":
-      return 'the "Environments" and "Secrets" repository permissions set to "Read and write" (a classic personal access token: the repo scope)';
-    case "organization":
-      return 'the "Secrets" organization permission set to "Read and write" (a classic personal access token: the admin:org scope)';
-  }
-}
-function apiError(read, endpoint, target, description, action) {
-  const message = read.fields?.["message"];
-  const said = typeof message === "string" && message !== "" ? ` ("${safeText(message, { maxLength: 300 })}")` : "";
-  const failed = `Could not ${action} ${description}: GitHub answered HTTP ${read.status}${said}.`;
-  const advice = (() => {
-    switch (read.status) {
-      case 401:
-        return "GitHub did not accept secrets-token: it is expired, revoked or mistyped. Give a current token.";
-      case 403:
-        return `secrets-token may not write this secret. The workflow's GITHUB_TOKEN never can (no permissions: setting grants access to secrets): set secrets-token to a fine-grained personal access token or a GitHub App token with ${permissionFor(target)}.`;
-      case 404:
-        return target.scope === "environment" ? `Either the environment "${target.environment}" does not exist (create it under Settings \u2192 Environments), or secrets-token cannot see the repository (a fine-grained token must list it under Repository access) or lacks ${permissionFor(target)}.` : target.scope === "organization" ? `secrets-token cannot see the organization's secrets: it needs ${permissionFor(target)}, and the repository must belong to an organization, not a personal account.` : `secrets-token cannot see the repository (a fine-grained token must list it under Repository access) or lacks ${permissionFor(target)}.`;
-      case 422:
-        return `GitHub rejected the request: check the secret name in store-refresh-token (letters, digits and _), and run the job again if the store's key changed meanwhile.`;
-      default:
-        return read.status >= 500 ? "GitHub is failing; run the job again later." : void 0;
-    }
-  })();
-  if (advice) {
-    return new SecretStoreError(
-      read.status,
-      `${failed} ${advice} The new refresh token is still in the refresh-token output (masked).`
-    );
-  }
-  return new SecretStoreError(
-    read.status,
-    `${unusableResponse(endpoint, read, "HTTP 201 or 204").message} The new refresh token is still in the refresh-token output (masked).`
-  );
-}
-
-// src/flow/store-refresh-token.ts
-async function storeRefreshToken(ctx, runner2, config, toStore, nowMs) {
-  const store = config.storeRefreshToken;
-  if (!store) return;
-  const where = secretStoreOf(runner2.env, store.token);
-  const description = describeTarget(store.target, where.repository, where.owner);
-  if (!toStore.value) {
-    runner2.warning(
-      safeText(
-        `The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`,
-        { maxLength: MESSAGE_MAX_LENGTH }
-      )
-    );
-    return;
-  }
-  if (!toStore.mustStore) {
-    runner2.info(
-      safeText(`The refresh token was not rotated: ${description} still holds the one in use.`, {
-        maxLength: MESSAGE_MAX_LENGTH
-      })
-    );
-    runner2.setOutput("refresh-token-stored", "false");
-    return;
-  }
-  const stored = await storeSecret(ctx, where, store.target, toStore.value);
-  const at = isoSeconds(nowMs());
-  runner2.setOutput("refresh-token-stored", "true");
-  runner2.info(
-    safeText(
-      `${stored.created ? "Created" : "Updated"} ${stored.description} with the new refresh token at ${at}.`,
-      { maxLength: MESSAGE_MAX_LENGTH }
-    )
-  );
-  if (config.summary) {
-    try {
-      await runner2.appendSummary(
-        `<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>
-`
-      );
-    } catch (error) {
-      runner2.warning(
-        safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
-      );
-    }
-  }
-}
-function secretStoreOf(env, token) {
-  const repository = env["GITHUB_REPOSITORY"] ?? "";
-  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new SecretStoreError(
-      void 0,
-      "store-refresh-token needs GITHUB_REPOSITORY (owner/repo), which the runner sets in every job; it is missing or malformed here."
-    );
-  }
-  const id = Number(env["GITHUB_REPOSITORY_ID"]);
-  return {
-    apiUrl: gitHubApiUrl(env),
-    repository,
-    owner: env["GITHUB_REPOSITORY_OWNER"] || repository.split("/")[0],
-    ...Number.isSafeInteger(id) && id > 0 && { repositoryId: id },
-    token
-  };
-}
-
-// src/notify/foreign-text.ts
-function plainText(text2, maxLength = 200) {
-  return safeText(text2, { maxLength });
-}
-
-// src/notify/notification.ts
-function headlineOf(notification) {
-  if (notification.event === "code-ready") return "Approval needed";
-  if (notification.event === "reminder") return "Still waiting for approval";
-  const ending = notification.outcome?.ending ?? "failed";
-  return OUTCOME_HEADLINES[ending];
-}
-var OUTCOME_HEADLINES = {
-  approved: "Approved",
-  refreshed: "Refreshed without asking",
-  denied: "Denied",
-  refused: "Refused by the approval policy",
-  expired: "The code expired",
-  "timed-out": "Timed out",
-  cancelled: "Cancelled",
-  failed: "Failed"
-};
-function sentenceOf(notification) {
-  const outcome = notification.outcome;
-  switch (notification.event) {
-    case "code-ready":
-      return "A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.";
-    case "reminder":
-      return "The run is still waiting. Open the link and enter the code before it expires.";
-    case "ended":
-      switch (outcome?.ending) {
-        case "approved":
-          return outcome.approver ? `Approved by ${plainText(outcome.approver, 100)}. The run goes on with that token.` : "Approved. The run goes on with that token.";
-        case "denied":
-          return "The request was denied at the sign-in page. The run stopped.";
-        case "expired":
-          return "Nobody approved before the code expired. The run stopped.";
-        case "timed-out":
-          return "Nobody approved within the timeout. The run stopped.";
-        case "cancelled":
-          return "The run was cancelled. The code can no longer be used.";
-        case "refreshed":
-          return "A stored refresh token was used; nobody needed to approve.";
-        default:
-          return "The run failed; its log says why. The code can no longer be used.";
-      }
-  }
-}
-function isWaiting(notification) {
-  return notification.event !== "ended";
-}
-
-// src/notify/wording.ts
-function wordingOf(notification) {
-  const { origin } = notification;
-  const askedBy = describeOrigin(origin);
-  return {
-    link: notification.verificationUriComplete ?? notification.verificationUri,
-    userCode: plainText(notification.userCode, 64),
-    expires: `${formatUtc(notification.expiresAtMs, notification.atMs)} (in ${formatDuration(notification.expiresAtMs - notification.atMs)})`,
-    ...askedBy && { askedBy: plainText(askedBy, 300) },
-    // A link the message makes clickable must be one the action would open itself.
-    ...origin.runUrl && checkSecureUrl(origin.runUrl).ok && { runUrl: origin.runUrl },
-    clientId: plainText(notification.clientId, 200),
-    ...notification.scope && { scope: plainText(notification.scope, 300) }
-  };
-}
-
-// src/notify/discord.ts
-var COLORS = { waiting: 2060267, approved: 1736503, ended: 13574702 };
-function discordMessage(notification) {
-  const words = wordingOf(notification);
-  const waiting = isWaiting(notification);
-  const approved = notification.outcome?.ending === "approved";
-  const fields = [
-    ...waiting ? [
-      { name: "Code", value: escapeMarkdown(words.userCode), inline: true },
-      { name: "Expires", value: escapeMarkdown(words.expires), inline: true },
-      { name: "Client", value: escapeMarkdown(words.clientId), inline: true }
-    ] : [],
-    ...words.askedBy ? [{ name: "Asked by", value: escapeMarkdown(words.askedBy) }] : [],
-    ...words.runUrl ? [{ name: "Run", value: markdownLink("Open the run", words.runUrl) }] : []
-  ];
-  const description = waiting ? `${escapeMarkdown(sentenceOf(notification))}
-
-${markdownLink("Open the sign-in page", words.link)}` : escapeMarkdown(sentenceOf(notification));
-  return {
-    content: escapeMarkdown(
-      waiting ? `${headlineOf(notification)}: enter ${words.userCode}` : headlineOf(notification)
-    ),
-    embeds: [
-      {
-        title: headlineOf(notification),
-        ...waiting && { url: words.link },
-        description,
-        color: waiting ? COLORS.waiting : approved ? COLORS.approved : COLORS.ended,
-        fields,
-        timestamp: new Date(notification.atMs).toISOString()
-      }
-    ],
-    allowed_mentions: { parse: [] }
-  };
-}
-function escapeMarkdown(text2) {
-  return text2.replace(/[!-/:-@[-`{-~]/g, "\\$&");
-}
-function markdownLink(label, url) {
-  const target = url.replace(/\(/g, "%28").replace(/\)/g, "%29").replace(/ /g, "%20");
-  return `[${escapeMarkdown(label)}](${target})`;
-}
-
-// src/notify/generic-json.ts
-function genericMessage(notification) {
-  const { origin, outcome } = notification;
-  const text2 = (value, max = 200) => value === void 0 ? null : plainText(value, max);
-  return {
-    event: notification.event,
-    user_code: plainText(notification.userCode, 64),
-    verification_uri: notification.verificationUri,
-    verification_uri_complete: notification.verificationUriComplete ?? null,
-    expires_at: isoSeconds(notification.expiresAtMs),
-    repository: text2(origin.repository),
-    workflow: text2(origin.workflow),
-    run_id: text2(origin.runId),
-    run_url: text2(origin.runUrl, 2048),
-    actor: text2(origin.actor),
-    client_id: plainText(notification.clientId),
-    scope: text2(notification.scope, 1e3),
-    outcome: outcome?.ending ?? null,
-    approver: text2(outcome?.approver),
-    text: `${headlineOf(notification)}. ${sentenceOf(notification)}`,
-    sent_at: isoSeconds(notification.atMs)
-  };
-}
-
-// src/notify/slack.ts
-var HEADER_MAX = 150;
-function slackMessage(notification) {
-  const words = wordingOf(notification);
-  const headline = headlineOf(notification);
-  const waiting = isWaiting(notification);
-  const blocks = [
-    { type: "header", text: plain(`${emojiOf(notification)} ${headline}`.slice(0, HEADER_MAX)) },
-    richText([[text(sentenceOf(notification))]])
-  ];
-  if (waiting) {
-    blocks.push(
-      richText([
-        [text("Code: ", { bold: true }), text(words.userCode, { code: true })],
-        [text("Expires: ", { bold: true }), text(words.expires)],
-        [text("Client: ", { bold: true }), text(words.clientId)],
-        ...words.scope ? [[text("Scope: ", { bold: true }), text(words.scope)]] : []
-      ])
-    );
-  }
-  const buttons = [
-    ...waiting ? [{ ...button("Open the sign-in page", words.link, "open-sign-in"), style: "primary" }] : [],
-    ...words.runUrl ? [button("Open the run", words.runUrl, "open-run")] : []
-  ];
-  if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
-  if (words.askedBy)
-    blocks.push({ type: "context", elements: [plain(`Asked by ${words.askedBy}`)] });
-  const fallback = waiting ? `${headline}: open ${words.link} and enter ${words.userCode} (expires ${words.expires}).` : `${headline}. ${sentenceOf(notification)}`;
-  return { text: escapeControl(fallback), mrkdwn: false, blocks };
-}
-function emojiOf(notification) {
-  if (notification.event !== "ended") return "\u{1F510}";
-  return notification.outcome?.ending === "approved" ? "\u2705" : "\u26D4";
-}
-function plain(value) {
-  return { type: "plain_text", text: value, emoji: false };
-}
-function text(value, style) {
-  return { type: "text", text: value, ...style && { style } };
-}
-function richText(rows) {
-  const elements = rows.flatMap((row2, index) => index === 0 ? row2 : [text("\n"), ...row2]);
-  return { type: "rich_text", elements: [{ type: "rich_text_section", elements }] };
-}
-function button(label, url, actionId) {
-  return { type: "button", text: plain(label), url, action_id: actionId };
-}
-function escapeControl(value) {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-// src/notify/teams.ts
-function teamsMessage(notification) {
-  const words = wordingOf(notification);
-  const waiting = isWaiting(notification);
-  const body = [
-    {
-      type: "TextBlock",
-      text: headlineOf(notification),
-      size: "Large",
-      weight: "Bolder",
-      wrap: true,
-      style: "heading"
-    },
-    richText2([run(sentenceOf(notification))])
-  ];
-  if (waiting) {
-    body.push(
-      richText2([
-        run("Code: ", { weight: "Bolder" }),
-        run(words.userCode, { fontType: "Monospace", size: "Large" })
-      ]),
-      richText2([run("Expires: ", { weight: "Bolder" }), run(words.expires)]),
-      richText2([run("Client: ", { weight: "Bolder" }), run(words.clientId)])
-    );
-    if (words.scope) body.push(richText2([run("Scope: ", { weight: "Bolder" }), run(words.scope)]));
-  }
-  if (words.askedBy) body.push(richText2([run(`Asked by ${words.askedBy}`, { isSubtle: true })]));
-  const actions = [
-    ...waiting ? [openUrl("Open the sign-in page", words.link, "positive")] : [],
-    ...words.runUrl ? [openUrl("Open the run", words.runUrl)] : []
-  ];
-  return {
-    type: "message",
-    attachments: [
-      {
-        contentType: "application/vnd.microsoft.card.adaptive",
-        contentUrl: null,
-        content: {
-          $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
-          type: "AdaptiveCard",
-          version: "1.4",
-          body,
-          ...actions.length > 0 && { actions }
-        }
-      }
-    ]
-  };
-}
-function run(text2, style = {}) {
-  return { type: "TextRun", text: text2, ...style };
-}
-function richText2(inlines) {
-  return { type: "RichTextBlock", inlines };
-}
-function openUrl(title, url, style) {
-  return { type: "Action.OpenUrl", title, url, ...style && { style } };
-}
-
 // src/notify/webhook-kind.ts
 var KIND_NAMES = {
   slack: "Slack",
@@ -3551,18 +711,6 @@ function webhookKind(url) {
   if (["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"].includes(host) && path.startsWith("/api/webhooks/"))
     return "discord";
   return "json";
-}
-function webhookBody(kind, notification) {
-  switch (kind) {
-    case "slack":
-      return slackMessage(notification);
-    case "teams":
-      return teamsMessage(notification);
-    case "discord":
-      return discordMessage(notification);
-    case "json":
-      return genericMessage(notification);
-  }
 }
 
 // src/notify/inputs.ts
@@ -3860,8 +1008,8 @@ function readConfig(source) {
   if (clientPrivateKey) checkPrivateKey(clientPrivateKey);
   const audience = optional(source.getInput("audience"));
   const timeoutSeconds = parseTimeout(source.getInput("timeout"));
-  const storeRefreshToken2 = readSecretStore(source.getInput("store-refresh-token"), secretsToken);
-  const refreshTokenExpiresAtMs2 = readInstant(
+  const storeRefreshToken = readSecretStore(source.getInput("store-refresh-token"), secretsToken);
+  const refreshTokenExpiresAtMs = readInstant(
     "refresh-token-expires-at",
     source.getInput("refresh-token-expires-at")
   );
@@ -3884,13 +1032,13 @@ function readConfig(source) {
       "all",
       "none"
     ]),
-    ...storeRefreshToken2 && { storeRefreshToken: storeRefreshToken2 },
+    ...storeRefreshToken && { storeRefreshToken },
     expiryWarningDays: readDays(
       "refresh-token-expiry-warning-days",
       source.getInput("refresh-token-expiry-warning-days"),
       7
     ),
-    ...refreshTokenExpiresAtMs2 !== void 0 && { refreshTokenExpiresAtMs: refreshTokenExpiresAtMs2 },
+    ...refreshTokenExpiresAtMs !== void 0 && { refreshTokenExpiresAtMs },
     notify: {
       webhooks,
       reminders: readBoolean("notify-reminders", source.getInput("notify-reminders"), false)
@@ -4204,10 +1352,10 @@ function parseExtraParams(value) {
 var UNIT_SECONDS = { "": 1, s: 1, m: 60, h: 3600 };
 var MAX_TIMEOUT_SECONDS = 6 * 3600;
 function parseTimeout(value) {
-  const text2 = value.trim().toLowerCase();
-  if (text2 === "") return void 0;
-  const single = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text2);
-  const compound = /^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/.exec(text2);
+  const text = value.trim().toLowerCase();
+  if (text === "") return void 0;
+  const single = /^(\d+(?:\.\d+)?)\s*([smh]?)$/.exec(text);
+  const compound = /^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$/.exec(text);
   let seconds = NaN;
   if (single) seconds = Number(single[1]) * UNIT_SECONDS[single[2]];
   else if (compound)
@@ -4249,7 +1397,7 @@ function readPolicy(source, setting) {
     setting.provider
   );
   const requiredClaims = parseRequiredClaims(source.getInput("required-claims"));
-  const selfApproval2 = readSelfApproval(source, setting.provider);
+  const selfApproval = readSelfApproval(source, setting.provider);
   const approvals = parseApprovals(source.getInput("approvals"));
   if (approvals > 1 && setting.refreshToken) {
     throw new InputError(
@@ -4261,7 +1409,7 @@ function readPolicy(source, setting) {
     provider: setting.provider,
     allowedApprovers,
     requiredClaims,
-    selfApproval: selfApproval2,
+    selfApproval,
     approvals,
     configured: POLICY_INPUTS.some((name) => source.getInput(name) !== "")
   };
@@ -4276,8 +1424,8 @@ function entriesOf(value) {
   return entries;
 }
 function quoted(line) {
-  const shown5 = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, " ");
-  return `"${shown5.length > 80 ? `${shown5.slice(0, 80)}\u2026` : shown5}"`;
+  const shown2 = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, " ");
+  return `"${shown2.length > 80 ? `${shown2.slice(0, 80)}\u2026` : shown2}"`;
 }
 var GITHUB_ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 var GITHUB_TEAM = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -4329,11 +1477,11 @@ function parseRequiredClaims(value) {
     const equals = line.indexOf("=");
     if (equals === -1) fail("is not claim=value (for example groups=release-managers or amr=mfa).");
     const claim = line.slice(0, equals).trim();
-    const claimValue2 = line.slice(equals + 1).trim();
+    const claimValue = line.slice(equals + 1).trim();
     if (claim === "") fail("has no claim name before the =.");
     if (/\s/.test(claim)) fail("has a space in the claim name.");
-    if (claimValue2 === "") fail(`has no value after the =; say which value ${claim} must hold.`);
-    return { text: `${claim}=${claimValue2}`, claim, value: claimValue2 };
+    if (claimValue === "") fail(`has no value after the =; say which value ${claim} must hold.`);
+    return { text: `${claim}=${claimValue}`, claim, value: claimValue };
   });
 }
 function readSelfApproval(source, provider) {
@@ -4669,8 +1817,8 @@ var ENDING_TITLES = {
   failed: "Approval failed"
 };
 function outcomeNoticeOf(outcome, shownAtMs) {
-  const shown5 = (text2) => safeText(text2, { maxLength: MESSAGE_MAX_LENGTH });
-  const when2 = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`;
+  const shown2 = (text) => safeText(text, { maxLength: MESSAGE_MAX_LENGTH });
+  const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`;
   if (outcome.ending === "approved") {
     const approver = outcome.approver;
     const who = approver ? approver.shownSubject === approver.name ? approver.name : `${approver.name} (subject ${approver.shownSubject})` : void 0;
@@ -4678,30 +1826,30 @@ function outcomeNoticeOf(outcome, shownAtMs) {
     if (all) {
       const names = all.map((one) => one.name).join(" and ");
       return {
-        title: shown5(`Approved by ${names}`),
-        message: shown5(
-          `Approved by ${names} ${when2}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
+        title: shown2(`Approved by ${names}`),
+        message: shown2(
+          `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
         )
       };
     }
     return {
-      title: shown5(who ? `Approved by ${approver?.name}` : "Approved"),
-      message: shown5(
-        `${who ? `Approved by ${who}` : "Approved (the provider did not say by whom)"} ${when2}. The tokens are in this step's outputs (masked).`
+      title: shown2(who ? `Approved by ${approver?.name}` : "Approved"),
+      message: shown2(
+        `${who ? `Approved by ${who}` : "Approved (the provider did not say by whom)"} ${when}. The tokens are in this step's outputs (masked).`
       )
     };
   }
   return {
-    title: shown5(ENDING_TITLES[outcome.ending]),
-    message: shown5(`${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when2})`)
+    title: shown2(ENDING_TITLES[outcome.ending]),
+    message: shown2(`${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`)
   };
 }
 
 // src/qr/encode.ts
-async function encodeQr(text2, errorCorrection = "M") {
+async function encodeQr(text, errorCorrection = "M") {
   const encoder = await import("./qrcode-N5MA4GXE.js");
   const create = encoder.create ?? encoder.default.create;
-  const symbol = create(text2, { errorCorrectionLevel: errorCorrection });
+  const symbol = create(text, { errorCorrectionLevel: errorCorrection });
   const { size } = symbol.modules;
   return { size, isDark: (x, y) => symbol.modules.get(y, x) === 1 };
 }
@@ -4780,7 +1928,7 @@ function requestSection(ctx, nowMs) {
     ...ctx.policy?.length ? [
       row(
         "Policy",
-        ctx.policy.map(({ label, text: text2 }) => escapeHtml(`${label}: ${text2}`)).join("<br>")
+        ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join("<br>")
       )
     ] : []
   ];
@@ -4869,143 +2017,47 @@ function describeApprover(approver) {
   return approver.shownSubject === approver.name ? approver.name : `${approver.name} (${approver.shownSubject})`;
 }
 
-// src/notify/sender.ts
-var DEFAULT_WEBHOOK_TIMEOUT_MS = 5e3;
-var DEFAULT_WEBHOOK_RETRIES = 2;
-var DEFAULT_RETRY_DELAY_MS = 1e3;
-var MAX_RETRY_AFTER_MS = 5e3;
-var WebhookSender = class {
-  constructor(options) {
-    this.options = options;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
-    this.retries = options.retries ?? DEFAULT_WEBHOOK_RETRIES;
-    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-  }
-  options;
-  queues = /* @__PURE__ */ new Map();
-  queued = /* @__PURE__ */ new Map();
-  warned = /* @__PURE__ */ new Set();
-  stop = new AbortController();
-  timeoutMs;
-  retries;
-  retryDelayMs;
-  send(target, body, what) {
-    if (this.stop.signal.aborted) return;
-    const json = JSON.stringify(body);
-    this.queued.set(target, (this.queued.get(target) ?? 0) + 1);
-    const previous = this.queues.get(target) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(target, json, what));
-    this.queues.set(target, next);
-  }
-  /** Waits for every queued message, at most `maxWaitMs`; then gives up on the rest. */
-  async close(maxWaitMs) {
-    const pending = [...this.queues.entries()];
-    let timer;
-    const deadline = new Promise((resolve) => {
-      timer = setTimeout(() => resolve("late"), maxWaitMs);
-    });
-    const settled = /* @__PURE__ */ new Set();
-    const all = Promise.all(pending.map(([target, queue]) => queue.then(() => settled.add(target))));
-    const result = await Promise.race([all.then(() => "done"), deadline]);
-    clearTimeout(timer);
-    this.stop.abort();
-    if (result === "done") return;
-    for (const [target] of pending) {
-      if (!settled.has(target))
-        this.report(
-          target,
-          `Gave up on the notification to ${target.label}: it was still being sent ${Number((maxWaitMs / 1e3).toFixed(1))} s after the run ended.`
-        );
-    }
-  }
-  async deliver(target, json, what) {
-    try {
-      for (let attempt = 0; ; attempt++) {
-        if (this.stop.signal.aborted) return;
-        const result = await this.attempt(target, json);
-        if (result.ok) return;
-        const superseded = (this.queued.get(target) ?? 0) > 1;
-        if (!result.retry || attempt >= this.retries || superseded) {
-          this.report(
-            target,
-            `Could not send the ${what} notification to ${target.label}: ${result.problem}${attempt > 0 ? ` (after ${attempt + 1} tries)` : ""}. The run goes on without it.`
-          );
-          return;
-        }
-        await this.options.clock.sleep(
-          result.retryAfterMs ?? this.retryDelayMs * 2 ** attempt,
-          this.stop.signal
-        );
-      }
-    } catch {
-    } finally {
-      this.queued.set(target, (this.queued.get(target) ?? 1) - 1);
-    }
-  }
-  async attempt(target, json) {
-    let response;
-    try {
-      response = await this.options.http({
-        method: "POST",
-        url: target.url,
-        headers: { "Content-Type": "application/json; charset=utf-8", Accept: "*/*" },
-        body: json,
-        timeoutMs: this.timeoutMs,
-        signal: this.stop.signal
-      });
-    } catch (error) {
-      const problem = error instanceof TransportFailure ? error.kind === "timeout" ? `no answer within ${this.timeoutMs / 1e3} s` : error.kind === "connection" && /^E(NOTFOUND|AI_AGAIN)$/.test(error.detail) ? `the host name did not resolve (${error.detail})` : `${error.kind} (${error.detail})` : "the request failed";
-      return { ok: false, retry: true, problem };
-    }
-    if (response.status >= 200 && response.status < 300) return { ok: true };
-    const retryAfterMs = retryAfterOf(response);
-    return {
-      ok: false,
-      retry: response.status === 429 || response.status >= 500,
-      problem: `HTTP ${response.status}${answerOf(response)}`,
-      ...retryAfterMs !== void 0 && { retryAfterMs }
-    };
-  }
-  report(target, message) {
-    if (this.warned.has(target)) this.options.info(message);
-    else {
-      this.warned.add(target);
-      this.options.warn(message);
-    }
-  }
-};
-function retryAfterOf(response) {
-  const value = response.headers["retry-after"];
-  if (!value || !/^\d{1,4}$/.test(value.trim())) return void 0;
-  const ms = Number(value.trim()) * 1e3;
-  return ms <= MAX_RETRY_AFTER_MS ? ms : void 0;
-}
-function answerOf(response) {
-  const body = response.body.trim();
-  return /^[\w .,:-]{1,80}$/.test(body) ? ` "${body}"` : "";
-}
-
 // src/listeners/webhooks.ts
 var WEBHOOK_CLOSE_WAIT_MS = 5e3;
+var loadDelivery = () => import("./delivery-G3EYLTFY.js");
 function webhookListener(deps) {
-  const sender = new WebhookSender({
-    http: deps.http,
-    clock: deps.clock,
-    // A webhook's answer is foreign text too.
-    warn: (message) => deps.runner.warning(safeText(message, { maxLength: MESSAGE_MAX_LENGTH })),
-    info: (message) => deps.runner.info(safeText(message, { maxLength: MESSAGE_MAX_LENGTH }))
-  });
+  const warn = (message) => deps.runner.warning(safeText(message, { maxLength: MESSAGE_MAX_LENGTH }));
+  let outbox;
+  const openOutbox = () => outbox ??= (deps.loadDelivery ?? loadDelivery)().then(
+    ({ WebhookSender, webhookBody }) => ({
+      sender: new WebhookSender({
+        http: deps.http,
+        clock: deps.clock,
+        warn,
+        info: (message) => deps.runner.info(safeText(message, { maxLength: MESSAGE_MAX_LENGTH }))
+      }),
+      bodyOf: webhookBody
+    }),
+    (error) => {
+      warn(
+        `Could not load the webhook sender, so no notify-webhook message is sent: ${error instanceof Error ? error.message : String(error)}`
+      );
+      return void 0;
+    }
+  );
   let prompt;
   const notify = (event, atMs, outcome) => {
     const config = deps.config();
-    if (!prompt || !config) return;
+    if (!prompt || !config || config.webhooks.length === 0) return;
     const notification = notificationOf(prompt, event, atMs, outcome);
-    for (const target of config.webhooks)
-      sender.send(
-        target,
-        webhookBody(target.kind, notification),
-        event === "ended" ? "outcome" : event
-      );
+    void openOutbox().then((opened) => {
+      if (!opened) return;
+      for (const target of config.webhooks)
+        opened.sender.send(
+          target,
+          opened.bodyOf(target.kind, notification),
+          event === "ended" ? "outcome" : event
+        );
+    }).catch(
+      (error) => deps.runner.warning(
+        safe`A listener failed: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
+      )
+    );
   };
   return {
     on(event) {
@@ -5024,7 +2076,11 @@ function webhookListener(deps) {
           break;
       }
     },
-    close: () => sender.close(deps.closeWaitMs ?? WEBHOOK_CLOSE_WAIT_MS)
+    // Awaited after the last event: its sends were queued on the load before this waits on it.
+    close: async () => {
+      const opened = await outbox;
+      await opened?.sender.close(deps.closeWaitMs ?? WEBHOOK_CLOSE_WAIT_MS);
+    }
   };
 }
 function notificationOf(prompt, event, atMs, outcome) {
@@ -5083,7 +2139,7 @@ var KnownSecrets = class {
 };
 
 // src/main.ts
-async function run2(deps) {
+async function run(deps) {
   const { clock } = deps;
   const known = new KnownSecrets(deps.runner);
   const runner2 = known.runner;
@@ -5098,11 +2154,13 @@ async function run2(deps) {
   events.subscribe(...listenersFor(deps, () => config));
   try {
     config = readConfig(runner2);
+    const refreshes = config.refreshToken !== void 0 && config.mode !== "device";
     const policy = readPolicy(runner2, {
       provider: config.provider.name === "github" ? "github" : "oidc",
-      // mode: device never refreshes, whatever refresh-token holds.
-      refreshToken: config.refreshToken !== void 0 && config.mode !== "device"
+      refreshToken: refreshes
     });
+    const later = laterStagesLoader(deps.importLaterStages);
+    if (refreshes) later.prefetch();
     const ctx = oauthContext(deps, runner2, {
       secrets: () => known.all(),
       // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
@@ -5116,11 +2174,20 @@ async function run2(deps) {
     quirks = quirksFor(config.provider, metadata);
     const client = clientCredentials(config, metadata);
     const tokenEndpoint = { name: "token endpoint", url: metadata.tokenEndpoint };
-    const stage = { ctx, runner: runner2, events, config, metadata, client, quirks, policy };
-    const refreshed = await refreshIfPossible(ctx, runner2, config, client, tokenEndpoint, quirks);
+    const stage = { ctx, runner: runner2, events, config, metadata, client, quirks, policy, later };
+    const refreshed = await refreshIfPossible(
+      ctx,
+      runner2,
+      config,
+      client,
+      tokenEndpoint,
+      quirks,
+      later
+    );
     const granted = refreshed ? await refreshedGrant(stage, refreshed) : await approvedGrant(stage);
     const ending = refreshed ? "refreshed" : "approved";
     const { tokens, approver, approvers } = granted;
+    const { publishTokens, refreshTokenToStore, warnIfRefreshTokenExpires, storeRefreshToken } = await later.load();
     const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== void 0);
     publishTokens(runner2, tokens, {
       nowMs: granted.atMs,
@@ -5143,7 +2210,7 @@ async function run2(deps) {
     });
     return ending;
   } catch (error) {
-    const failure = failureOf2(error, quirks);
+    const failure = failureOf(error, quirks);
     if (failure.stack)
       for (const line of failure.stack.split("\n"))
         runner2.debug(safeText(line, { maxLength: MESSAGE_MAX_LENGTH }));
@@ -5194,7 +2261,7 @@ function listenersFor(deps, config) {
 // src/runner/actions-runner.ts
 import { accessSync, appendFileSync, constants, existsSync } from "node:fs";
 import { EOL } from "node:os";
-function actionsRunner(env = process.env, write = (text2) => void process.stdout.write(text2)) {
+function actionsRunner(env = process.env, write = (text) => void process.stdout.write(text)) {
   const command = (name, message, properties = {}) => {
     const props = Object.entries(properties).filter(([, value]) => value !== "").map(([key, value]) => `${key}=${escapeProperty(value)}`).join(",");
     write(`::${name}${props ? ` ${props}` : ""}::${escapeData(message)}${EOL}`);
@@ -5245,30 +2312,30 @@ function keyValueBlock(name, value) {
     throw new Error(`The value of ${name} contains its own delimiter; it was not written.`);
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
 }
-function escapeData(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty(text2) {
-  return escapeData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(text) {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 // src/runner/http-trace.ts
 function traceHttp(transport2, debug, now) {
-  return async (request2) => {
-    const sent = request2.body === void 0 ? "" : ` sending [${fieldNames(request2.body).join(", ")}]`;
-    const auth = Object.keys(request2.headers).some((h) => h.toLowerCase() === "authorization") ? " with Authorization" : "";
+  return async (request) => {
+    const sent = request.body === void 0 ? "" : ` sending [${fieldNames(request.body).join(", ")}]`;
+    const auth = Object.keys(request.headers).some((h) => h.toLowerCase() === "authorization") ? " with Authorization" : "";
     const started = now();
     try {
-      const response = await transport2(request2);
+      const response = await transport2(request);
       const read = readResponse(response, now());
       const fields = read.fields ? `[${safeText(Object.keys(read.fields).join(", "), { maxLength: 500 })}]` : `(${read.kind})`;
       debug(
-        `${request2.method} ${urlForLog(request2.url)}${sent}${auth} \u2192 HTTP ${response.status} ${fields} in ${now() - started} ms`
+        `${request.method} ${urlForLog(request.url)}${sent}${auth} \u2192 HTTP ${response.status} ${fields} in ${now() - started} ms`
       );
       return response;
     } catch (error) {
       debug(
-        `${request2.method} ${urlForLog(request2.url)}${sent}${auth} \u2192 failed after ${now() - started} ms: ${error instanceof Error ? error.name : "error"}`
+        `${request.method} ${urlForLog(request.url)}${sent}${auth} \u2192 failed after ${now() - started} ms: ${error instanceof Error ? error.name : "error"}`
       );
       throw error;
     }
@@ -5298,10 +2365,10 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 var runner = actionsRunner();
 var transport = createHttpTransport("device-flow-action");
-var http2 = traceHttp(
+var http = traceHttp(
   transport,
   (message) => runner.debug(safeText(message, { maxLength: MESSAGE_MAX_LENGTH })),
   Date.now
 );
-await run2({ runner, http: http2, webhookHttp: transport, clock: systemClock, signal: controller.signal });
+await run({ runner, http, webhookHttp: transport, clock: systemClock, signal: controller.signal });
 setTimeout(() => process.exit(), 200).unref();
