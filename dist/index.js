@@ -1,5 +1,3 @@
-import { createRequire as __createRequire } from 'node:module';
-const require = __createRequire(import.meta.url);
 import {
   ActionError,
   ApprovalRefusedError,
@@ -32,7 +30,7 @@ import {
   verificationUriCompleteOf,
   verificationUriOf,
   withRetries
-} from "./chunk-YFBMROKB.js";
+} from "./chunk-ANW3BO5S.js";
 import {
   MESSAGE_MAX_LENGTH,
   checkSecureUrl,
@@ -48,9 +46,9 @@ import {
   safe,
   safeText,
   timeoutNote
-} from "./chunk-WCKXWSZE.js";
-import "./chunk-OOQIRNAP.js";
-import "./chunk-NV5WPINZ.js";
+} from "./chunk-UI2HWUOE.js";
+import "./chunk-UY2EH3VY.js";
+import "./chunk-7DQDWJI5.js";
 
 // src/clock.ts
 var systemClock = {
@@ -628,7 +626,7 @@ function explainError(error, quirks) {
 }
 
 // src/flow/load-later-stages.ts
-var importLaterStages = () => import("./later-stages-2B4AXCHR.js");
+var importLaterStages = () => import("./later-stages-DDUD4QW5.js");
 function laterStagesLoader(importStages = importLaterStages) {
   let loading;
   const load = () => loading ??= importStages().catch((error) => {
@@ -1847,7 +1845,7 @@ function outcomeNoticeOf(outcome, shownAtMs) {
 
 // src/qr/encode.ts
 async function encodeQr(text, errorCorrection = "M") {
-  const encoder = await import("./qrcode-N5MA4GXE.js");
+  const encoder = await import("./qrcode-AGFWKVAU.js");
   const create = encoder.create ?? encoder.default.create;
   const symbol = create(text, { errorCorrectionLevel: errorCorrection });
   const { size } = symbol.modules;
@@ -2019,7 +2017,7 @@ function describeApprover(approver) {
 
 // src/listeners/webhooks.ts
 var WEBHOOK_CLOSE_WAIT_MS = 5e3;
-var loadDelivery = () => import("./delivery-G3EYLTFY.js");
+var loadDelivery = () => import("./delivery-DJXZL2W6.js");
 function webhookListener(deps) {
   const warn = (message) => deps.runner.warning(safeText(message, { maxLength: MESSAGE_MAX_LENGTH }));
   let outbox;

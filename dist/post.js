@@ -1,9 +1,7 @@
-import { createRequire as __createRequire } from 'node:module';
-const require = __createRequire(import.meta.url);
 import {
   getProxyUrl
-} from "./chunk-OOQIRNAP.js";
-import "./chunk-NV5WPINZ.js";
+} from "./chunk-UY2EH3VY.js";
+import "./chunk-7DQDWJI5.js";
 
 // src/errors.ts
 var ActionError = class extends Error {
@@ -161,7 +159,7 @@ function routes(userAgent) {
     const tls = url.protocol === "https:" ? await (secure ??= loadHttps()) : void 0;
     const send2 = tls?.send ?? http.request;
     if (!getProxyUrl(url)?.hostname) return { send: send2, agent: tls?.direct ?? direct };
-    proxied ??= import("./lib-Y5VT4CXC.js").then(
+    proxied ??= import("./lib-HRGQGBAZ.js").then(
       ({ HttpClient }) => new HttpClient(userAgent, [], { keepAlive: false })
     );
     return { send: send2, agent: (await proxied).getAgent(url.href) };
@@ -564,7 +562,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
 }
 
 // src/oauth/load-jose.ts
-var loadJose = () => import("./webapi-CRWANINQ.js");
+var loadJose = () => import("./webapi-IIGCKN5Q.js");
 
 // src/oauth/client-auth.ts
 var CLIENT_AUTH_METHODS = [
