@@ -85,7 +85,8 @@ const REQUIRE_LINES =
 function giveRequireWhereNamed() {
   for (const name of readdirSync(dist).filter((file) => file.endsWith('.js'))) {
     const code = readFileSync(join(dist, name), 'utf8')
-    if (/(?<![\w$.])require\s*[(.]|typeof require\b/.test(code)) writeFileSync(join(dist, name), REQUIRE_LINES + code)
+    if (/(?<![\w$.])require\s*[(.]|typeof require\b/.test(code))
+      writeFileSync(join(dist, name), REQUIRE_LINES + code)
   }
 }
 
