@@ -151,8 +151,9 @@ function createHttpTransport(userAgent) {
     });
   };
 }
+var DIRECT_AGENT = { keepAlive: true, timeout: 500 };
 function routes(userAgent) {
-  const direct = new http.Agent({ keepAlive: false });
+  const direct = new http.Agent(DIRECT_AGENT);
   let secure;
   let proxied;
   return async (url) => {
@@ -167,7 +168,7 @@ function routes(userAgent) {
 }
 async function loadHttps() {
   const https = await import("node:https");
-  return { send: https.request, direct: new https.Agent({ keepAlive: false }) };
+  return { send: https.request, direct: new https.Agent(DIRECT_AGENT) };
 }
 function failureOf(error, responseStarted) {
   const code = error.code ?? "";

@@ -247,3 +247,45 @@ describe('createHttpTransport (the real transport)', () => {
     expect(failure.maybeDelivered).toBe(true)
   })
 })
+
+describe('createHttpTransport: connections', () => {
+  /** Each new connection's remote port, as the server saw it accepted. */
+  const accepted: number[] = []
+  const onConnection = (socket: import('node:net').Socket): void => {
+    accepted.push(socket.remotePort ?? 0)
+  }
+  beforeAll(() => {
+    handlers.set('/conn', (_req, res) => res.writeHead(200).end('{}'))
+    server.on('connection', onConnection)
+  })
+  afterAll(() => {
+    server.off('connection', onConnection)
+  })
+
+  it('uses one connection for back-to-back requests, and a new one after half a second idle', async () => {
+    const fresh = createHttpTransport('device-flow-action-test/1.0')
+    const request = (): ReturnType<typeof fresh> =>
+      fresh({ method: 'GET', url: `${base}/conn`, headers: {}, timeoutMs: 2000 })
+    accepted.length = 0
+    await request()
+    await request()
+    await request()
+    // Discovery → device code, token → key set: one handshake, not three.
+    expect(accepted).toHaveLength(1)
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    // A poll a second later never meets a connection the provider may be closing.
+    await request()
+    expect(accepted).toHaveLength(2)
+    expect(accepted[1]).not.toBe(accepted[0])
+  })
+
+  it('waits for a slow answer longer than the idle limit: that limit is for idle connections only', async () => {
+    handlers.set('/slow-conn', (_req, res) => {
+      const timer = setTimeout(() => res.writeHead(200).end('{"late":true}'), 900)
+      timers.add(timer)
+    })
+    const response = await get('/slow-conn', { timeoutMs: 3000 })
+    expect(response.status).toBe(200)
+    expect(response.body).toBe('{"late":true}')
+  })
+})

@@ -127,6 +127,17 @@ export function createHttpTransport(userAgent: string): HttpTransport {
   }
 }
 
+/**
+ * A connection is used again only by a request that follows within half a second: discovery →
+ * device code, token → key set → userinfo. Against a real provider that spares a TCP and TLS
+ * handshake before the code is shown, and again after the approval. An idle connection is closed
+ * after 500 ms (sooner if the provider's Keep-Alive header says so), so polls, a second or more
+ * apart, each open their own as before: no poll meets a connection the provider has just closed.
+ * Idle connections never hold the process open (node unrefs them). `timeout` is, for a request in
+ * flight, only an event nobody listens to; the transport's own timer bounds each request.
+ */
+const DIRECT_AGENT = { keepAlive: true, timeout: 500 } as const
+
 type Send = (
   url: URL,
   options: http.RequestOptions,
@@ -135,13 +146,14 @@ type Send = (
 
 /**
  * How to send to a URL: node:http or node:https, and the agent. Without a proxy for the URL
- * (http-client's own no_proxy and *_proxy rules decide), a plain agent without keep-alive, which
- * is what @actions/http-client gives then too; with one, @actions/http-client's tunnelling agent.
+ * (http-client's own no_proxy and *_proxy rules decide), node's agent keeping a connection open
+ * for back-to-back requests only (see DIRECT_AGENT); with one, @actions/http-client's tunnelling
+ * agent, one tunnel per request.
  * Each is loaded when a request first needs it, not before every first request: node:https brings
  * tls and crypto, and @actions/http-client imports undici, the largest part of the bundle.
  */
 function routes(userAgent: string): (url: URL) => Promise<{ send: Send; agent: http.Agent }> {
-  const direct = new http.Agent({ keepAlive: false })
+  const direct = new http.Agent(DIRECT_AGENT)
   let secure: Promise<{ send: Send; direct: HttpsAgent }> | undefined
   let proxied: Promise<{ getAgent(url: string): http.Agent }> | undefined
   return async (url) => {
@@ -157,7 +169,7 @@ function routes(userAgent: string): (url: URL) => Promise<{ send: Send; agent: h
 
 async function loadHttps(): Promise<{ send: Send; direct: HttpsAgent }> {
   const https = await import('node:https')
-  return { send: https.request, direct: new https.Agent({ keepAlive: false }) }
+  return { send: https.request, direct: new https.Agent(DIRECT_AGENT) }
 }
 
 function failureOf(error: Error & { code?: string }, responseStarted: boolean): TransportFailure {
