@@ -23,7 +23,10 @@
  * RSS; CPU per poll while waiting.
  *
  * BENCH_RUNS (default 5) sets the repetitions at 1 s; the 5 s runs are about half as many, the
- * start-up-only runs twice as many. The whole run takes about two minutes on an idle machine.
+ * probed start-up-only runs twice as many, and the start-up runs with nothing preloaded six times
+ * as many: spawn → code varies most from run to run on a shared machine. Those are also compared
+ * round by round (each contender once per round, in turn), which cancels the machine's drift
+ * over the minutes the bench takes. The whole run takes about two and a half minutes.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -88,6 +91,8 @@ function sample(figure, contender, value) {
 }
 /** @type {Record<string, { polls: number, early: number, slowDown: number }>} */
 const pollRules = {}
+/** @type {Array<Record<string, number>>} spawn → code of each contender, round by round */
+const rounds = []
 
 const benchStarted = Date.now()
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -281,12 +286,16 @@ const fast = await startIdp({ interval: 1, strictInterval: true })
 const slow = await startIdp({ interval: 5, strictInterval: true })
 try {
   // Start-up only: cheap, so many times, and the figure most sensitive to the machine's load.
-  for (let i = 0; i < STARTUP_RUNS; i++) {
+  for (let i = 0; i < 3 * STARTUP_RUNS; i++) {
+    /** @type {Record<string, number>} */
+    const round = {}
     for (const contender of rotate(CONTENDERS, i)) {
-      await runOnce(contender, fast, 1000, { stopAfterCode: true, probe: false })
-      await runOnce(contender, fast, 1000, { stopAfterCode: true })
+      const run = await runOnce(contender, fast, 1000, { stopAfterCode: true, probe: false })
+      round[contender.key] = run.shownAt - run.spawnedAt
+      if (i % 3 === 0) await runOnce(contender, fast, 1000, { stopAfterCode: true })
     }
-    if (i % 3 === 2) process.stdout.write('.')
+    rounds.push(round)
+    if (i % 9 === 8) process.stdout.write('.')
   }
   // 1 s interval: every contender, alternating; approvals spread over the second after the first poll.
   for (let i = 0; i < RUNS; i++) {
@@ -392,6 +401,14 @@ const line = (/** @type {string[]} */ cells) =>
 console.log(line(header))
 for (const row of rows) console.log(line(/** @type {string[]} */ (row)))
 console.log('')
+/** @param {string} over */
+const paired = (over) =>
+  median(rounds.map((r) => (r['action'] ?? NaN) / (r[over] ?? NaN)).filter(Number.isFinite))
+const [byBare, byOpenid] = [paired('bare'), paired('openid')]
+if (byBare !== undefined && byOpenid !== undefined)
+  console.log(
+    `spawn → user code, round by round (median of ${rounds.length} ratios): action ÷ bare node ${byBare.toFixed(2)}×, action ÷ openid-client ${byOpenid.toFixed(2)}×`
+  )
 for (const contender of POLLING) {
   const rules = pollRules[contender.key]
   console.log(
