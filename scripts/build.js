@@ -6,9 +6,10 @@
 // Why esbuild, not ncc: ncc (webpack) wraps every module in a function, so V8 parses the main
 // bundle twice before the first request: once when the file is compiled, again when the
 // wrapper is first called. esbuild hoists the modules into one scope, parsed once; spawn →
-// user code came down from 1.23× to 1.07× the bare-node floor of `npm run bench` in the same
-// run on this machine. It also writes ES module chunks for each `import()` (jose, qrcode,
-// libsodium, undici for a proxy) and for code the two entries share.
+// user code came down from 1.31× to 1.22× the bare-node script in one run of 30 alternating
+// spawns on this machine. It also writes ES module chunks for each `import()` (the later
+// stages, webhook delivery, jose, qrcode, libsodium, undici for a proxy) and for the code an
+// entry shares with its chunks.
 //
 // licenses.txt names every package with a file in any output, from esbuild's metafile; the
 // format is the one ncc wrote: name, license, text, a blank line between packages.
