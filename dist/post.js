@@ -88,68 +88,80 @@ function createHttpTransport(userAgent) {
   return async (request2) => {
     const url = new URL(request2.url);
     const { send: send2, agent } = await routeFor(url);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (error, response) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request2.signal?.removeEventListener("abort", onAbort);
-        if (error) {
-          req.destroy();
-          reject(error);
-        } else resolve(response);
-      };
-      const onAbort = () => finish(new TransportFailure("aborted", true, "cancelled"));
-      const headers = { "User-Agent": userAgent, ...request2.headers };
-      if (request2.body !== void 0)
-        headers["Content-Length"] = String(Buffer.byteLength(request2.body));
-      const req = send2(url, { method: request2.method, headers, agent }, (res) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (chunk) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            finish(
-              new TransportFailure(
-                "too-large",
-                true,
-                `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
-              )
-            );
-            res.destroy();
-          } else chunks.push(chunk);
-        });
-        res.on(
-          "end",
-          () => finish(void 0, {
-            status: res.statusCode ?? 0,
-            headers: lowerCaseHeaders(res.headers),
-            body: Buffer.concat(chunks).toString("utf8")
-          })
-        );
-        res.on("error", (error) => finish(failureOf(error, true)));
-        res.on(
-          "aborted",
-          () => finish(new TransportFailure("reset", true, "the connection closed mid-response"))
-        );
-      });
-      const timer = setTimeout(
-        () => finish(
-          new TransportFailure(
-            "timeout",
-            true,
-            `no complete answer within ${request2.timeoutMs} ms`
-          )
-        ),
-        request2.timeoutMs
-      );
-      req.on("error", (error) => finish(failureOf(error, false)));
-      if (request2.signal?.aborted) return onAbort();
-      request2.signal?.addEventListener("abort", onAbort, { once: true });
-      req.end(request2.body);
-    });
+    try {
+      return await sendOnce(userAgent, request2, url, send2, agent);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+      return await sendOnce(userAgent, request2, url, send2, agent);
+    }
   };
+}
+var StaleConnection = class extends TransportFailure {
+};
+function sendOnce(userAgent, request2, url, send2, agent) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error, response) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request2.signal?.removeEventListener("abort", onAbort);
+      if (error) {
+        req.destroy();
+        reject(error);
+      } else resolve(response);
+    };
+    const onAbort = () => finish(new TransportFailure("aborted", true, "cancelled"));
+    const headers = { "User-Agent": userAgent, ...request2.headers };
+    if (request2.body !== void 0)
+      headers["Content-Length"] = String(Buffer.byteLength(request2.body));
+    let answered = false;
+    const req = send2(url, { method: request2.method, headers, agent }, (res) => {
+      answered = true;
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          finish(
+            new TransportFailure(
+              "too-large",
+              true,
+              `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
+            )
+          );
+          res.destroy();
+        } else chunks.push(chunk);
+      });
+      res.on(
+        "end",
+        () => finish(void 0, {
+          status: res.statusCode ?? 0,
+          headers: lowerCaseHeaders(res.headers),
+          body: Buffer.concat(chunks).toString("utf8")
+        })
+      );
+      res.on("error", (error) => finish(failureOf(error, true)));
+      res.on(
+        "aborted",
+        () => finish(new TransportFailure("reset", true, "the connection closed mid-response"))
+      );
+    });
+    const timer = setTimeout(
+      () => finish(
+        new TransportFailure("timeout", true, `no complete answer within ${request2.timeoutMs} ms`)
+      ),
+      request2.timeoutMs
+    );
+    req.on("error", (error) => {
+      const failure = failureOf(error, false);
+      const stale = req.reusedSocket && !answered && (error.code === "ECONNRESET" || error.code === "EPIPE");
+      finish(stale ? new StaleConnection(failure.kind, true, failure.detail) : failure);
+    });
+    if (request2.signal?.aborted) return onAbort();
+    request2.signal?.addEventListener("abort", onAbort, { once: true });
+    req.end(request2.body);
+  });
 }
 var DIRECT_AGENT = { keepAlive: true, timeout: 500 };
 function routes(userAgent) {

@@ -279,6 +279,53 @@ describe('createHttpTransport: connections', () => {
     expect(accepted[1]).not.toBe(accepted[0])
   })
 
+  it('sends once more on a new connection when a reused one is reset before any answer', async () => {
+    const seen = new Map<import('node:net').Socket, number>()
+    let received = 0
+    handlers.set('/reset-second', (req, res) => {
+      received++
+      const count = (seen.get(req.socket) ?? 0) + 1
+      seen.set(req.socket, count)
+      // The second request on a connection finds it closed under it.
+      if (count === 2) req.socket.destroy()
+      else res.writeHead(200).end(`{"n":${received}}`)
+    })
+    const fresh = createHttpTransport('device-flow-action-test/1.0')
+    const request = (): ReturnType<typeof fresh> =>
+      fresh({
+        method: 'POST',
+        url: `${base}/reset-second`,
+        headers: {},
+        body: 'a=1',
+        timeoutMs: 2000
+      })
+    accepted.length = 0
+    expect((await request()).body).toBe('{"n":1}')
+    expect((await request()).body).toBe('{"n":3}')
+    expect(accepted).toHaveLength(2)
+    expect(received).toBe(3)
+  })
+
+  it('does not send again when a new connection is reset before any answer', async () => {
+    let received = 0
+    handlers.set('/reset-always', (req) => {
+      received++
+      req.socket.destroy()
+    })
+    const fresh = createHttpTransport('device-flow-action-test/1.0')
+    const { failure } = await failureOf(
+      fresh({
+        method: 'POST',
+        url: `${base}/reset-always`,
+        headers: {},
+        body: 'a=1',
+        timeoutMs: 2000
+      })
+    )
+    expect(failure.maybeDelivered).toBe(true)
+    expect(received).toBe(1)
+  })
+
   it('waits for a slow answer longer than the idle limit: that limit is for idle connections only', async () => {
     handlers.set('/slow-conn', (_req, res) => {
       const timer = setTimeout(() => res.writeHead(200).end('{"late":true}'), 900)

@@ -63,68 +63,93 @@ export function createHttpTransport(userAgent: string): HttpTransport {
   return async (request) => {
     const url = new URL(request.url)
     const { send, agent } = await routeFor(url)
-    return new Promise<HttpResponse>((resolve, reject) => {
-      let settled = false
-      const finish = (error: TransportFailure | undefined, response?: HttpResponse): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        request.signal?.removeEventListener('abort', onAbort)
-        if (error) {
-          req.destroy()
-          reject(error)
-        } else resolve(response as HttpResponse)
-      }
-      const onAbort = (): void => finish(new TransportFailure('aborted', true, 'cancelled'))
-      const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers }
-      if (request.body !== undefined)
-        headers['Content-Length'] = String(Buffer.byteLength(request.body))
-      const req = send(url, { method: request.method, headers, agent }, (res) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length
-          if (size > MAX_RESPONSE_BYTES) {
-            // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
-            finish(
-              new TransportFailure(
-                'too-large',
-                true,
-                `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
-              )
-            )
-            res.destroy()
-          } else chunks.push(chunk)
-        })
-        res.on('end', () =>
-          finish(undefined, {
-            status: res.statusCode ?? 0,
-            headers: lowerCaseHeaders(res.headers),
-            body: Buffer.concat(chunks).toString('utf8')
-          })
-        )
-        res.on('error', (error) => finish(failureOf(error, true)))
-        res.on('aborted', () =>
-          finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
-        )
-      })
-      const timer = setTimeout(
-        () =>
+    try {
+      return await sendOnce(userAgent, request, url, send, agent)
+    } catch (error) {
+      // A kept-alive connection reset before any byte of an answer: almost always the provider
+      // closing it as the request went out, so unread. Sent once more, on a new connection, as
+      // browsers do (and node's docs advise for request.reusedSocket). Only requests within half
+      // a second of another reuse one (DIRECT_AGENT); every other failure is the caller's.
+      if (!(error instanceof StaleConnection)) throw error
+      return await sendOnce(userAgent, request, url, send, agent)
+    }
+  }
+}
+
+/** A reset on a reused connection before any byte of the answer. */
+class StaleConnection extends TransportFailure {}
+
+function sendOnce(
+  userAgent: string,
+  request: HttpRequest,
+  url: URL,
+  send: Send,
+  agent: http.Agent
+): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false
+    const finish = (error: TransportFailure | undefined, response?: HttpResponse): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      request.signal?.removeEventListener('abort', onAbort)
+      if (error) {
+        req.destroy()
+        reject(error)
+      } else resolve(response as HttpResponse)
+    }
+    const onAbort = (): void => finish(new TransportFailure('aborted', true, 'cancelled'))
+    const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers }
+    if (request.body !== undefined)
+      headers['Content-Length'] = String(Buffer.byteLength(request.body))
+    let answered = false
+    const req = send(url, { method: request.method, headers, agent }, (res) => {
+      answered = true
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > MAX_RESPONSE_BYTES) {
+          // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
           finish(
             new TransportFailure(
-              'timeout',
+              'too-large',
               true,
-              `no complete answer within ${request.timeoutMs} ms`
+              `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
             )
-          ),
-        request.timeoutMs
+          )
+          res.destroy()
+        } else chunks.push(chunk)
+      })
+      res.on('end', () =>
+        finish(undefined, {
+          status: res.statusCode ?? 0,
+          headers: lowerCaseHeaders(res.headers),
+          body: Buffer.concat(chunks).toString('utf8')
+        })
       )
-      req.on('error', (error) => finish(failureOf(error, false)))
-      if (request.signal?.aborted) return onAbort()
-      request.signal?.addEventListener('abort', onAbort, { once: true })
-      req.end(request.body)
+      res.on('error', (error) => finish(failureOf(error, true)))
+      res.on('aborted', () =>
+        finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
+      )
     })
-  }
+    const timer = setTimeout(
+      () =>
+        finish(
+          new TransportFailure('timeout', true, `no complete answer within ${request.timeoutMs} ms`)
+        ),
+      request.timeoutMs
+    )
+    req.on('error', (error: Error & { code?: string }) => {
+      const failure = failureOf(error, false)
+      const stale =
+        req.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+      finish(stale ? new StaleConnection(failure.kind, true, failure.detail) : failure)
+    })
+    if (request.signal?.aborted) return onAbort()
+    request.signal?.addEventListener('abort', onAbort, { once: true })
+    req.end(request.body)
+  })
 }
 
 /**
