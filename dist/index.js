@@ -30,7 +30,7 @@ import {
   verificationUriCompleteOf,
   verificationUriOf,
   withRetries
-} from "./chunk-OV432TSJ.js";
+} from "./chunk-LWB3LOHK.js";
 import {
   MESSAGE_MAX_LENGTH,
   checkSecureUrl,
@@ -46,7 +46,7 @@ import {
   safe,
   safeText,
   timeoutNote
-} from "./chunk-7W5QESIR.js";
+} from "./chunk-YXBNQLP5.js";
 import "./chunk-UY2EH3VY.js";
 import "./chunk-7DQDWJI5.js";
 
@@ -626,7 +626,7 @@ function explainError(error, quirks) {
 }
 
 // src/flow/load-later-stages.ts
-var importLaterStages = () => import("./later-stages-ZCKFUE33.js");
+var importLaterStages = () => import("./later-stages-UXDKCCW3.js");
 function laterStagesLoader(importStages = importLaterStages) {
   let loading;
   const load = () => loading ??= importStages().catch((error) => {
@@ -2017,7 +2017,7 @@ function describeApprover(approver) {
 
 // src/listeners/webhooks.ts
 var WEBHOOK_CLOSE_WAIT_MS = 5e3;
-var loadDelivery = () => import("./delivery-UUOBZPKP.js");
+var loadDelivery = () => import("./delivery-27QBO3AK.js");
 function webhookListener(deps) {
   const warn = (message) => deps.runner.warning(safeText(message, { maxLength: MESSAGE_MAX_LENGTH }));
   let outbox;

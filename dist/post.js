@@ -278,10 +278,20 @@ function escapeOf(char) {
   return code > 65535 ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 function redact(text, secrets) {
-  const sorted = [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+  const sorted = [...new Set([...secrets].flatMap(encodings))].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
   let result = text;
   for (const secret of sorted) result = result.split(secret).join(REDACTED);
   return result;
+}
+function encodings(secret) {
+  let encoded;
+  try {
+    encoded = encodeURIComponent(secret);
+  } catch {
+    return [secret];
+  }
+  const lower = encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  return [secret, encoded, lower, encoded.replace(/%20/g, "+"), lower.replace(/%20/g, "+")];
 }
 function safe(literals, ...values) {
   let result = literals[0] ?? "";

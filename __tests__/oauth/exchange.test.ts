@@ -97,6 +97,19 @@ describe('postForm', () => {
     }
   )
 
+  it('cuts the client secret out of the Location it quotes, percent-encoded too', async () => {
+    const secret = 'cs-0123456789/abcdef+xyz'
+    const http = scriptedHttp({
+      [TOKEN_URL]: () => redirect(307, `/echo?client_secret=${encodeURIComponent(secret)}`)
+    })
+    const { ctx } = context(http)
+    const error = await postForm(ctx, token, new URLSearchParams({ client_secret: secret })).catch(
+      (e: unknown) => e
+    )
+    expect((error as Error).message).toContain('https://id.example.com/echo?client_secret=***,')
+    expect((error as Error).message).not.toContain(encodeURIComponent(secret))
+  })
+
   it('says so when a POST is redirected without a Location', async () => {
     const http = scriptedHttp({ [TOKEN_URL]: () => ({ status: 307, headers: {}, body: '' }) })
     const { ctx } = context(http)

@@ -75,6 +75,15 @@ describe('safeText', () => {
     }
   })
 
+  it('redacts a secret percent-encoded in a URL or a form, as a Location header would carry it', () => {
+    const secret = 'p@ss w/rd+=ü'
+    const upper = encodeURIComponent(secret)
+    const lower = upper.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+    const location = `Location: https://evil.example/cb?a=${upper}&b=${lower}&c=${upper.replace(/%20/g, '+')}`
+    const shown = safeText(location, { redact: [secret], maxLength: 500 })
+    expect(shown).toBe('Location: https://evil.example/cb?a=***&b=***&c=***')
+  })
+
   it('redacts known secrets before escaping, so an escaped secret cannot slip past the mask', () => {
     const secret = 'cs-#[secret-value-123'
     const shown = safeText(`invalid client_secret ${secret}`, { redact: [secret, ''] })

@@ -154,14 +154,30 @@ function escapeOf(char: string): string {
   return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`
 }
 
-/** Cuts every secret out of `text`, longest first (so that one secret inside another goes whole). */
+/**
+ * Cuts every secret out of `text`, longest first (so that one secret inside another goes whole),
+ * as it is and as it reads inside a URL or a form (percent-encoded, with upper- or lower-case hex,
+ * a space as +): a provider that redirects to a URL carrying the client secret must not show it
+ * through a Location quoted in a message.
+ */
 export function redact(text: string, secrets: Iterable<string>): string {
-  const sorted = [...new Set(secrets)]
+  const sorted = [...new Set([...secrets].flatMap(encodings))]
     .filter((s) => s.length > 0)
     .sort((a, b) => b.length - a.length)
   let result = text
   for (const secret of sorted) result = result.split(secret).join(REDACTED)
   return result
+}
+
+function encodings(secret: string): string[] {
+  let encoded: string
+  try {
+    encoded = encodeURIComponent(secret)
+  } catch {
+    return [secret] // a lone surrogate has no percent-encoding
+  }
+  const lower = encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+  return [secret, encoded, lower, encoded.replace(/%20/g, '+'), lower.replace(/%20/g, '+')]
 }
 
 /**
