@@ -3,7 +3,7 @@ import { run } from './main.js'
 import { createHttpTransport } from './oauth/http.js'
 import { actionsRunner } from './runner/actions-runner.js'
 import { traceHttp } from './runner/http-trace.js'
-import { MESSAGE_MAX_LENGTH, safeText } from './text/safe-text.js'
+import { MESSAGE_MAX_LENGTH, safeText } from './safe-text.js'
 
 /** The entry the runner starts: real runner, real network, real clock, and the cancel switch. */
 const controller = new AbortController()

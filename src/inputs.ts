@@ -1,10 +1,10 @@
 import { InputError } from './errors.js'
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.js'
 import type { EndpointInputs } from './oauth/endpoints.js'
-import { readWebhooks } from './notify/inputs.js'
+import { readWebhooks } from './notify/targets.js'
 import type { WebhookTarget } from './notify/sender.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
-import { PROVIDERS, type ProviderPreset } from './providers/index.js'
+import { PROVIDERS, type ProviderPreset } from './providers/quirks.js'
 import type { InputSource } from './runner/runner.js'
 import { parseSecretTarget, type SecretTarget } from './secrets/target.js'
 

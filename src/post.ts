@@ -1,9 +1,9 @@
 import { systemClock } from './clock.js'
 import { createHttpTransport } from './oauth/http.js'
-import { runPost, type PostRunner } from './post/run.js'
+import { runPost, type PostRunner } from './revocation/post-step.js'
 import { actionsRunner } from './runner/actions-runner.js'
 import { traceHttp } from './runner/http-trace.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from './text/safe-text.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from './safe-text.js'
 
 /**
  * The post step's entry (action.yml `post:`): real runner, network and clock, as in index.ts.

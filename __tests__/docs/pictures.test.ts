@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { slackMessage } from '../../src/notify/slack.js'
 import type { Notification } from '../../src/notify/notification.js'
-import { encodeQr } from '../../src/qr/encode.js'
-import { drawHalfBlocks } from '../../src/qr/half-blocks.js'
+import { encodeQr } from '../../src/present/qr-encode.js'
+import { drawHalfBlocks } from '../../src/present/qr-drawing.js'
 import { ROOT } from '../../test-support/action-process.js'
 import {
   CHROMIUM_PATH,
@@ -14,7 +14,7 @@ import {
   renderLogLines
 } from '../../test-support/log-render.js'
 import { slackPreviewHtml } from '../../test-support/slack-preview.js'
-import { safeText } from '../../src/text/safe-text.js'
+import { safeText } from '../../src/safe-text.js'
 
 /**
  * The QR code as a browser draws it in a monospace font, read back from the picture with jsQR;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { systemClock } from '../../src/clock.js'
 import { importLaterStages } from '../../src/flow/load-later-stages.js'
-import { loadDelivery } from '../../src/listeners/webhooks.js'
+import { loadDelivery } from '../../src/notify/listener.js'
 import { run } from '../../src/main.js'
 import { createHttpTransport } from '../../src/oauth/http.js'
 import { findLeaks } from '../../test-support/action-process.js'

@@ -5,7 +5,7 @@ import type { Notification } from '../../src/notify/notification.js'
 import { slackMessage } from '../../src/notify/slack.js'
 import { teamsMessage } from '../../src/notify/teams.js'
 import { webhookKind } from '../../src/notify/webhook-kind.js'
-import { safeText, type SafeText } from '../../src/text/safe-text.js'
+import { safeText, type SafeText } from '../../src/safe-text.js'
 
 const AT = Date.UTC(2026, 10, 24, 10, 0, 0)
 const CODE_READY: Notification = {

@@ -10,7 +10,7 @@ import {
 import type { OAuthContext } from '../../src/oauth/exchange.js'
 import { createHttpTransport } from '../../src/oauth/http.js'
 import { explainError } from '../../src/flow/failure.js'
-import { oidc, quirksFor } from '../../src/providers/index.js'
+import { oidc, quirksFor } from '../../src/providers/quirks.js'
 import { FakeClock } from '../../test-support/fakes.js'
 
 const ORIGIN = 'https://id.example.com'

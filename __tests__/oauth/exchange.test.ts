@@ -4,7 +4,7 @@ import { postForm, type OAuthContext } from '../../src/oauth/exchange.js'
 import { getJson } from '../../src/oauth/redirects.js'
 import { isTransientStatus } from '../../src/oauth/response.js'
 import { MAX_RETRY_WAIT_MS, withRetries } from '../../src/oauth/retry.js'
-import { unusableResponse } from '../../src/oauth/wording.js'
+import { unusableResponse } from '../../src/oauth/provider-errors.js'
 import {
   HEADERS_TOO_LARGE,
   TransportFailure,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { OAuthContext } from '../../src/oauth/exchange.js'
 import { gitHubMembership } from '../../src/policy/github-membership.js'
-import type { VerifiedIdentity } from '../../src/policy/identity.js'
+import type { VerifiedIdentity } from '../../src/policy/verified-identity.js'
 import { judgeApproval, type ApprovalContext, type Verdict } from '../../src/policy/judge.js'
-import type { ApprovalPolicy } from '../../src/policy/policy.js'
+import type { ApprovalPolicy } from '../../src/policy/rules.js'
 import { readPolicy, type PolicySetting } from '../../src/policy/read-policy.js'
 import { FakeClock, json, scriptedHttp, type Route } from '../../test-support/fakes.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import type { ApprovalPolicy } from '../../src/policy/policy.js'
+import type { ApprovalPolicy } from '../../src/policy/rules.js'
 import { readPolicy, type PolicySetting } from '../../src/policy/read-policy.js'
 
 const RUN_ENV = { GITHUB_ACTOR: 'octocat', GITHUB_TRIGGERING_ACTOR: 'hubot' }

@@ -8,7 +8,7 @@ import {
   readConfig
 } from '../../src/inputs.js'
 import { checkSecureUrl } from '../../src/oauth/url-policy.js'
-import { PROVIDERS } from '../../src/providers/index.js'
+import { PROVIDERS } from '../../src/providers/quirks.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 import { CONTROL, hostileString, outcomeOf } from '../../test-support/properties.js'
 

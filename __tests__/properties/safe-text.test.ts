@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { madeSafe, safeText } from '../../src/text/safe-text.js'
+import { madeSafe, safeText } from '../../src/safe-text.js'
 import { commandInjection } from '../../test-support/properties.js'
 import { commandsIn, MODEL_LINE_BREAK } from '../../test-support/runner-commands.js'
 

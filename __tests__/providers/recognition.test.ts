@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { OAuthErrorBody } from '../../src/errors.js'
 import type { RequestKind } from '../../src/oauth/explain.js'
-import { oidc, PROVIDERS, quirksFor, RECOGNIZED } from '../../src/providers/index.js'
+import { oidc, PROVIDERS, quirksFor, RECOGNIZED } from '../../src/providers/quirks.js'
 
 /** The first advice the advisors give, as oauthError picks it. */
 function advice(

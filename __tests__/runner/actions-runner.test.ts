@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actionsRunner } from '../../src/runner/actions-runner.js'
 import type { Runner } from '../../src/runner/runner.js'
-import { safe, type SafeText } from '../../src/text/safe-text.js'
+import { safe, type SafeText } from '../../src/safe-text.js'
 
 /** The same calls, through our Runner and through @actions/core, must reach the runner alike. */
 const TRICKY = [

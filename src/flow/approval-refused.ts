@@ -1,5 +1,5 @@
 import { ActionError } from '../errors.js'
-import type { PolicyRule } from '../policy/policy.js'
+import type { PolicyRule } from '../policy/rules.js'
 
 /**
  * The approval policy refused an approval, or could not judge it (which it refuses too). Thrown by

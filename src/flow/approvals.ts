@@ -1,4 +1,4 @@
-import type { Approver } from '../oauth/identity.js'
+import type { Approver } from '../oauth/approver.js'
 import type { TokenSet } from '../oauth/token.js'
 import type { EarlierApproval } from '../policy/judge.js'
 import type { ApprovalTurn } from './events.js'

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js'
 import type { Config } from '../inputs.js'
 import type { DeviceAuthorization } from '../oauth/device.js'
 import { POLL_MARGIN_MS } from '../oauth/poll-margin.js'
-import { formatDuration } from '../runner/format.js'
+import { formatDuration } from '../present/time.js'
 
 /** Without expires_in from the provider and without the timeout input, wait this long. */
 export const FALLBACK_WAIT_SECONDS = 15 * 60

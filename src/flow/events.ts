@@ -1,9 +1,9 @@
-import type { Approver } from '../oauth/identity.js'
+import type { Approver } from '../oauth/approver.js'
 import type { PollEvent } from '../oauth/poll.js'
 import type { Finding } from '../policy/judge.js'
-import type { PolicyRule } from '../policy/policy.js'
-import type { PromptContext } from '../runner/prompt.js'
-import type { Ending } from '../runner/summary.js'
+import type { PolicyRule } from '../policy/rules.js'
+import type { PromptContext } from '../present/prompt.js'
+import type { Ending } from '../present/summary-record.js'
 
 /**
  * What happens in a run, as data. The flow emits these; everything a person sees (the log, the

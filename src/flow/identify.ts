@@ -9,11 +9,11 @@ import {
   fetchUserInfo,
   type Approver,
   type UserApi
-} from '../oauth/identity.js'
+} from '../oauth/approver.js'
 import { usableAsBearer, type TokenSet } from '../oauth/token.js'
-import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/identity.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
-import { maskTokens } from '../runner/outputs.js'
+import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/verified-identity.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
+import { maskTokens } from './outputs.js'
 import type { Runner } from '../runner/runner.js'
 
 export interface Identified {

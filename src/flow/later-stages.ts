@@ -6,11 +6,11 @@
  * parses none of it before the person has the code.
  */
 export { pollForApproval } from './device-login.js'
-export { discardTokens } from './discard.js'
+export { discardTokens } from '../revocation/discard.js'
 export { identify } from './identify.js'
-export { checkPolicy } from './policy.js'
-export { saveForPostStep } from './post-state.js'
+export { checkPolicy } from './gate.js'
+export { saveForPostStep } from '../revocation/post-state.js'
 export { warnIfRefreshTokenExpires } from './refresh-token-expiry.js'
 export { storeRefreshToken } from './store-refresh-token.js'
 export { refreshTokens } from '../oauth/token.js'
-export { maskTokens, publishTokens, refreshTokenToStore } from '../runner/outputs.js'
+export { maskTokens, publishTokens, refreshTokenToStore } from './outputs.js'

@@ -1,9 +1,9 @@
 import type { Config } from '../inputs.js'
 import type { TokenSet } from '../oauth/token.js'
-import { escapeHtml } from '../runner/escape.js'
-import { isoSeconds } from '../runner/format.js'
+import { escapeHtml } from '../present/html.js'
+import { isoSeconds } from '../present/time.js'
 import type { Runner } from '../runner/runner.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
 
 const DAY_MS = 24 * 3600 * 1000
 

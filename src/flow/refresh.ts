@@ -4,9 +4,9 @@ import type { ClientCredentials } from '../oauth/client-auth.js'
 import type { OAuthContext } from '../oauth/exchange.js'
 import { RefreshRefusedError } from '../oauth/refresh-refused.js'
 import type { TokenSet } from '../oauth/token.js'
-import type { ProviderQuirks } from '../providers/index.js'
+import type { ProviderQuirks } from '../providers/quirks.js'
 import type { Runner } from '../runner/runner.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
 import type { LaterStagesLoader } from './load-later-stages.js'
 
 /**

@@ -1,13 +1,13 @@
 import type { Config } from '../inputs.js'
 import type { OAuthContext } from '../oauth/exchange.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
-import { escapeHtml } from '../runner/escape.js'
-import { isoSeconds } from '../runner/format.js'
-import type { StoredRefreshToken } from '../runner/outputs.js'
+import { escapeHtml } from '../present/html.js'
+import { isoSeconds } from '../present/time.js'
+import type { StoredRefreshToken } from './outputs.js'
 import type { Runner } from '../runner/runner.js'
 import { SecretStoreError, storeSecret, type SecretStore } from '../secrets/github-secrets.js'
 import { describeTarget } from '../secrets/target.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../text/safe-text.js'
+import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
 
 /**
  * The stage after the outputs: writes the refresh token back into the secret

@@ -1,4 +1,4 @@
-import { safeText } from '../text/safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /**
  * Text from outside the action (provider fields, claims, names from the environment) as a

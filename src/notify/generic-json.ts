@@ -1,4 +1,4 @@
-import { isoSeconds } from '../runner/format.js'
+import { isoSeconds } from '../present/time.js'
 import { plainText } from './foreign-text.js'
 import { headlineOf, sentenceOf, type Notification } from './notification.js'
 

@@ -1,6 +1,6 @@
-import type { RunOrigin } from '../runner/prompt.js'
+import type { RunOrigin } from '../present/prompt.js'
 import { plainText } from './foreign-text.js'
-import type { Ending } from '../runner/summary.js'
+import type { Ending } from '../present/summary-record.js'
 
 /**
  * What a webhook tells the approver, before it is shaped for Slack, Teams, Discord or plain

@@ -1,6 +1,6 @@
 import { checkSecureUrl } from '../oauth/url-policy.js'
-import { formatDuration, formatUtc } from '../runner/format.js'
-import { describeOrigin } from '../runner/prompt.js'
+import { formatDuration, formatUtc } from '../present/time.js'
+import { describeOrigin } from '../present/prompt.js'
 import { plainText } from './foreign-text.js'
 import type { Notification } from './notification.js'
 

@@ -3,7 +3,7 @@ import { authenticate, type ClientCredentials } from './client-auth.js'
 import { shouldRetryAssertionAudience } from './deviations.js'
 import { postForm, type OAuthContext } from './exchange.js'
 import { withRetries } from './retry.js'
-import { unusableResponse } from './wording.js'
+import { unusableResponse } from './provider-errors.js'
 import { oauthError, type RequestKind } from './explain.js'
 import { oauthErrorOf, type ReadResponse } from './response.js'
 

@@ -1,4 +1,4 @@
-import { failing, type Fail } from './fail.js'
+import { failing, type Fail } from './fields.js'
 import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../errors.js'
 import { postAuthenticated } from './authenticated-post.js'
 import type { ClientCredentials } from './client-auth.js'
@@ -9,12 +9,12 @@ import {
   verificationUriOf
 } from './deviations.js'
 import { type OAuthContext } from './exchange.js'
-import { capitalize } from './wording.js'
+import { capitalize } from './provider-errors.js'
 import { namedUrlsOf, sameSite } from './named-urls.js'
 import { secretShapeProblem } from './secret-shape.js'
 import { MAX_LIFETIME_SECONDS } from './lifetime.js'
 import { checkSecureUrl } from './url-policy.js'
-import { safeText, type SafeText } from '../text/safe-text.js'
+import { safeText, type SafeText } from '../safe-text.js'
 
 /**
  * RFC 8628 §3.2, normalized. What the person is shown is SafeText: the user code and the URLs

@@ -3,9 +3,9 @@ import { issuerMatches } from './deviations.js'
 import { type OAuthContext } from './exchange.js'
 import { getJson } from './redirects.js'
 import { withRetries } from './retry.js'
-import { capitalize, unusableResponse } from './wording.js'
+import { capitalize, unusableResponse } from './provider-errors.js'
 import { checkSecureUrl } from './url-policy.js'
-import { safe, safeText, type SafeText } from '../text/safe-text.js'
+import { safe, safeText, type SafeText } from '../safe-text.js'
 
 /** What the action needs to know about the provider, wherever it came from. */
 export interface ProviderMetadata {

@@ -14,8 +14,8 @@ import {
   MAX_RESPONSE_BYTES
 } from './http.js'
 import { readResponse, type ReadResponse } from './response.js'
-import { capitalize } from './wording.js'
-import { redact, safeText } from '../text/safe-text.js'
+import { capitalize } from './provider-errors.js'
+import { redact, safeText } from '../safe-text.js'
 
 /** What every protocol request needs: the way out, the time, and the cancel switch. */
 export interface OAuthContext {

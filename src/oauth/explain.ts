@@ -5,8 +5,8 @@ import {
   type OAuthErrorBody,
   type RequestKind
 } from '../errors.js'
-import { capitalize } from './wording.js'
-import { safeText } from '../text/safe-text.js'
+import { capitalize } from './provider-errors.js'
+import { safeText } from '../safe-text.js'
 
 export type { RequestKind } from '../errors.js'
 

@@ -1,12 +1,12 @@
-import { failing, type Fail } from './fail.js'
+import { failing, type Fail } from './fields.js'
 import type { JSONWebKeySet, JWTPayload } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
 import { type OAuthContext } from './exchange.js'
 import { loadJose, type Jose } from './load-jose.js'
 import { getJson } from './redirects.js'
-import { unusableResponse } from './wording.js'
-import { safeText } from '../text/safe-text.js'
+import { unusableResponse } from './provider-errors.js'
+import { safeText } from '../safe-text.js'
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
 export class IdTokenError extends ActionError {

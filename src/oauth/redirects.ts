@@ -2,8 +2,8 @@ import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../er
 import { REDIRECT_STATUSES, send, type OAuthContext } from './exchange.js'
 import type { ReadResponse } from './response.js'
 import { checkSecureUrl } from './url-policy.js'
-import { capitalize } from './wording.js'
-import { safeText } from '../text/safe-text.js'
+import { capitalize } from './provider-errors.js'
+import { safeText } from '../safe-text.js'
 
 const MAX_REDIRECTS = 5
 

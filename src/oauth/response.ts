@@ -1,5 +1,5 @@
 import type { OAuthErrorBody } from '../errors.js'
-import { safeText } from '../text/safe-text.js'
+import { safeText } from '../safe-text.js'
 import type { HttpResponse } from './http.js'
 
 /** What a response body turned out to be. */

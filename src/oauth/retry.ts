@@ -2,7 +2,7 @@ import { NetworkError, describeEndpoint, type EndpointRef } from '../errors.js'
 import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
 import type { OAuthContext } from './exchange.js'
 import { isTransientStatus, oauthErrorOf, type ReadResponse } from './response.js'
-import { capitalize } from './wording.js'
+import { capitalize } from './provider-errors.js'
 
 /** The longest single wait between retries before the prompt, whatever Retry-After says. */
 export const MAX_RETRY_WAIT_MS = 60_000

@@ -7,12 +7,12 @@ import {
 } from '../errors.js'
 import { sendJson, type OAuthContext } from './exchange.js'
 import { withRetries } from './retry.js'
-import { capitalize, unusableResponse } from './wording.js'
+import { capitalize, unusableResponse } from './provider-errors.js'
 import { sendAuthenticated } from './authenticated-post.js'
 import { ClientKeyError, type ClientCredentials } from './client-auth.js'
 import { GITHUB_API_HEADERS } from './github-api.js'
 import { oauthErrorOf, type ReadResponse } from './response.js'
-import { safeText } from '../text/safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /**
  * Token revocation: RFC 7009 at the provider's revocation_endpoint, and GitHub's own API, which

@@ -1,4 +1,4 @@
-import { failing, type Fail } from './fail.js'
+import { failing, type Fail } from './fields.js'
 import {
   describeEndpoint,
   NetworkError,
@@ -13,7 +13,7 @@ import { postForm, type OAuthContext } from './exchange.js'
 import { MAX_LIFETIME_SECONDS } from './lifetime.js'
 import { RefreshRefusedError } from './refresh-refused.js'
 import { isTransientStatus } from './response.js'
-import { capitalize, unusableResponse } from './wording.js'
+import { capitalize, unusableResponse } from './provider-errors.js'
 import { oauthErrorOf } from './response.js'
 import { secretShapeProblem } from './secret-shape.js'
 

@@ -1,5 +1,5 @@
-import { shown } from './identity.js'
-import type { ApprovalPolicy, ApproverEntry, SelfApprovalRule } from './policy.js'
+import { shown } from './verified-identity.js'
+import type { ApprovalPolicy, ApproverEntry, SelfApprovalRule } from './rules.js'
 
 /**
  * The policy in force, in words, for the prompt (so the approver knows before signing in) and

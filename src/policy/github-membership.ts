@@ -3,7 +3,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF } from '../oauth/backoff.js'
 import type { OAuthContext } from '../oauth/exchange.js'
 import { TransportFailure } from '../oauth/http.js'
 import { readResponse } from '../oauth/response.js'
-import { safeText } from '../text/safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /**
  * `@org` and `@org/team` in allowed-approvers: asked of GitHub's REST API with the approver's own

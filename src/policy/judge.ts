@@ -1,12 +1,12 @@
 import type { MembershipLookup } from './github-membership.js'
-import { claimValue, displayName, shown, type VerifiedIdentity } from './identity.js'
+import { claimValue, displayName, shown, type VerifiedIdentity } from './verified-identity.js'
 import type {
   ApprovalPolicy,
   ApproverEntry,
   ClaimRequirement,
   PolicyRule,
   SelfApprovalRule
-} from './policy.js'
+} from './rules.js'
 import { emailForm, exact, globMatches, looseForm } from './text-match.js'
 
 /**

@@ -6,7 +6,7 @@ import {
   type ClaimRequirement,
   type RunActor,
   type SelfApprovalRule
-} from './policy.js'
+} from './rules.js'
 
 /** What reading the policy needs: the inputs and the runner's environment. */
 export interface PolicyInputSource {

@@ -1,6 +1,6 @@
 import type { ClientAuthMethod } from '../oauth/client-auth.js'
 import type { OAuthErrorBody, RequestKind } from '../errors.js'
-import type { UserApi } from '../oauth/identity.js'
+import type { UserApi } from '../oauth/approver.js'
 import type { TokenSet } from '../oauth/token.js'
 
 /** Extra advice for errors a particular provider defines, or for its console. */

@@ -1,6 +1,6 @@
 import type { HttpTransport } from '../oauth/http.js'
 import { readResponse } from '../oauth/response.js'
-import { safeText } from '../text/safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /**
  * Wraps the transport to trace each exchange in the debug log: method, URL, status, timing and

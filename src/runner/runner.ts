@@ -1,4 +1,4 @@
-import type { SafeText } from '../text/safe-text.js'
+import type { SafeText } from '../safe-text.js'
 
 /** Where inputs come from: the runner's INPUT_ variables, or a test's record. */
 export interface InputSource {

@@ -2,12 +2,12 @@ import { ActionError, describeEndpoint, type EndpointRef } from '../errors.js'
 import { getJson } from '../oauth/redirects.js'
 import { sendJson, type OAuthContext } from '../oauth/exchange.js'
 import { withRetries } from '../oauth/retry.js'
-import { capitalize, unusableResponse } from '../oauth/wording.js'
+import { capitalize, unusableResponse } from '../oauth/provider-errors.js'
 import { type ReadResponse } from '../oauth/response.js'
 import { GITHUB_API_HEADERS } from '../oauth/github-api.js'
 import { sealForGitHub } from './seal.js'
 import { describeTarget, type SecretTarget } from './target.js'
-import { safeText } from '../text/safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /** Where the secret goes and with what right: from the runner's variables and secrets-token. */
 export interface SecretStore {

@@ -1,0 +1,109 @@
+import type { FlowEvent, FlowListener, PolicyFinding } from '../flow/events.js'
+import { formatDuration } from './time.js'
+import { promptLines, reminderLine } from './prompt.js'
+import type { Runner } from '../runner/runner.js'
+import { joinSafe, MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../safe-text.js'
+
+/** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
+export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
+  let shownAtMs: number | undefined
+  return {
+    on(event: FlowEvent): void {
+      switch (event.type) {
+        case 'code-ready':
+          shownAtMs ??= event.atMs
+          for (const line of promptLines(event.prompt, event.atMs)) runner.info(line)
+          break
+        case 'reminder':
+          runner.info(reminderLine(event.prompt, event.atMs))
+          break
+        case 'poll':
+          logPoll(runner, event.event)
+          break
+        case 'refreshed':
+          runner.info(safe`Exchanged the refresh token for a new access token.`)
+          break
+        case 'refused':
+          logFindings(runner, event.findings)
+          runner.info(
+            safe`The approval was refused: ${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })}`
+          )
+          break
+        case 'ended': {
+          const { outcome } = event
+          if (outcome.ending !== 'approved') break
+          const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map(
+            (approver) => approver.name
+          )
+          const by = names.length > 0 ? safe` by ${joinSafe(names, ' and ')}` : ''
+          const after =
+            shownAtMs !== undefined ? safe` after ${duration(outcome.atMs - shownAtMs)}` : ''
+          runner.info(safe`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
+          break
+        }
+        case 'approved': {
+          logFindings(runner, event.findings)
+          if (event.turn && event.turn.of > 1) {
+            const by = event.approver ? safe` by ${event.approver.name}` : ''
+            runner.info(safe`Approval ${event.turn.number} of ${event.turn.of} given${by}.`)
+          }
+          break
+        }
+      }
+    }
+  }
+}
+
+const MARKS: Readonly<Record<PolicyFinding['result'], string>> = {
+  holds: '✓',
+  broken: '✗',
+  unknown: '?',
+  unchecked: '-'
+}
+
+/** The policy's findings, rule by rule, so the log says why an approval passed or not. */
+function logFindings(
+  runner: Pick<Runner, 'info'>,
+  findings: readonly PolicyFinding[] | undefined
+): void {
+  for (const finding of findings ?? [])
+    runner.info(
+      safe`  ${safeText(MARKS[finding.result])} ${safeText(finding.text, { maxLength: MESSAGE_MAX_LENGTH })}`
+    )
+}
+
+function logPoll(
+  runner: Pick<Runner, 'info' | 'debug' | 'warning'>,
+  event: Extract<FlowEvent, { type: 'poll' }>['event']
+): void {
+  switch (event.type) {
+    case 'pending':
+      runner.debug(safe`Poll ${event.poll}: authorization_pending.`)
+      break
+    case 'slow-down':
+      runner.info(
+        safe`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
+      )
+      if (event.count === 3) {
+        runner.warning(
+          safe`The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.`
+        )
+      }
+      break
+    case 'margin-widened':
+      runner.info(
+        safe`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${duration(event.marginMs)} more between polls from now on.`
+      )
+      break
+    case 'transient':
+      runner.info(
+        safe`${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
+      )
+      break
+  }
+}
+
+/** A duration the action formats itself: its own text. */
+function duration(ms: number): SafeText {
+  return formatDuration(ms) as SafeText
+}

@@ -1,0 +1,76 @@
+import type { FlowEvent, FlowListener, Outcome } from '../flow/events.js'
+import { formatDuration, formatUtc } from './time.js'
+import { noticeOf } from './prompt.js'
+import type { Runner } from '../runner/runner.js'
+import type { Ending } from './summary-record.js'
+import { MESSAGE_MAX_LENGTH, safeText, type SafeText } from '../safe-text.js'
+
+/**
+ * Annotations on the run page, pushed while the step runs: where the approver may look first.
+ * The code when it is ready, and once the wait is over, the outcome: who approved, or why it
+ * ended. A run that never showed a code (a refresh, a failure before it) gets no outcome notice;
+ * its error annotation says it all.
+ */
+export function noticeListener(runner: Pick<Runner, 'notice'>): FlowListener {
+  let shownAtMs: number | undefined
+  return {
+    on(event: FlowEvent): void {
+      if (event.type === 'code-ready') {
+        shownAtMs ??= event.atMs
+        const notice = noticeOf(event.prompt, event.atMs)
+        runner.notice(notice.message, notice.title)
+      } else if (event.type === 'ended' && shownAtMs !== undefined) {
+        const notice = outcomeNoticeOf(event.outcome, shownAtMs)
+        runner.notice(notice.message, notice.title)
+      }
+    }
+  }
+}
+
+const ENDING_TITLES: Readonly<Record<Exclude<Ending, 'approved'>, string>> = {
+  refreshed: 'Refreshed',
+  denied: 'Approval denied',
+  refused: 'Approval refused by the approval policy',
+  expired: 'Approval code expired',
+  'timed-out': 'Approval timed out',
+  cancelled: 'Approval cancelled',
+  failed: 'Approval failed'
+}
+
+export function outcomeNoticeOf(
+  outcome: Outcome,
+  shownAtMs: number
+): { title: SafeText; message: SafeText } {
+  // Composed from safe parts (names, the failure message), and proven so once more.
+  const shown = (text: string): SafeText => safeText(text, { maxLength: MESSAGE_MAX_LENGTH })
+  const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`
+  if (outcome.ending === 'approved') {
+    const approver = outcome.approver
+    const who = approver
+      ? approver.shownSubject === approver.name
+        ? approver.name
+        : `${approver.name} (subject ${approver.shownSubject})`
+      : undefined
+    // approvals: N names everyone; the tokens are the first one's.
+    const all = outcome.approvers && outcome.approvers.length > 1 ? outcome.approvers : undefined
+    if (all) {
+      const names = all.map((one) => one.name).join(' and ')
+      return {
+        title: shown(`Approved by ${names}`),
+        message: shown(
+          `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
+        )
+      }
+    }
+    return {
+      title: shown(who ? `Approved by ${approver?.name}` : 'Approved'),
+      message: shown(
+        `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+      )
+    }
+  }
+  return {
+    title: shown(ENDING_TITLES[outcome.ending]),
+    message: shown(`${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`)
+  }
+}
