@@ -4,7 +4,7 @@
  * npm run bench:steps — measures, never asserts; what `npm run bench` (the main step beside
  * openid-client and bare node) does not cover. Prints a table of medians over repeated runs:
  *   - from the prompt to the QR code drawn under it (the qrcode chunk loaded on first use)
- *   - the post step (dist/post.js): with nothing to revoke, and revoking at the embedded IdP
+ *   - the post step (dist/post/index.js): with nothing to revoke, and revoking at the embedded IdP
  *   - CPU cost of the parsers, of the QR code and the webhook bodies, and of ten simulated
  *     minutes of polling (fake clock)
  *   - sealing a secret for GitHub (libsodium): the first call, which loads it, and the rest
@@ -86,7 +86,7 @@ const idp = await startIdp({ interval: 1 })
     if (!/Revoked the access token/.test(post.stdout)) throw new Error(`post ${i}: ${post.stdout}`)
     revoking.push(post.elapsedMs)
   }
-  record('post step, nothing to revoke (dist/post.js)', empty)
+  record('post step, nothing to revoke (dist/post/index.js)', empty)
   record('post step revoking the access token (RFC 7009)', revoking)
 }
 await idp.close()
@@ -117,10 +117,9 @@ const { parseDeviceAuthorization } = await load('src/oauth/device.js')
 const { parseTokenResponse } = await load('src/oauth/token.js')
 const { pollForTokens } = await load('src/oauth/poll.js')
 const { FakeClock } = await load('test-support/fakes.js')
-const { safeText } = await load('src/text/safe-text.js')
-const { encodeQr } = await load('src/qr/encode.js')
-const { drawHalfBlocks } = await load('src/qr/half-blocks.js')
-const { webhookBody } = await load('src/notify/webhook-body.js')
+const { safeText } = await load('src/safe-text.js')
+const { encodeQr, drawHalfBlocks } = await load('src/present/qr.js')
+const { webhookBody } = await load('src/notify/listener.js')
 
 const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
 const deviceBody = JSON.stringify({

@@ -65,7 +65,7 @@ export interface OAuthErrorBody {
   readonly errorUri?: string
 }
 
-/** Which request an error came back from (see src/oauth/explain.ts). */
+/** Which request an error came back from (see src/oauth/provider-errors.ts). */
 export type RequestKind = 'device-authorization' | 'device-token' | 'refresh' | 'revocation'
 
 /**
@@ -108,4 +108,9 @@ export class WaitEndedError extends ActionError {
   ) {
     super(message)
   }
+}
+
+/** What went wrong, as a message, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

@@ -1,9 +1,9 @@
+import * as core from '@actions/core'
 import { systemClock } from './clock.js'
 import { run } from './main.js'
 import { createHttpTransport } from './oauth/http.js'
-import { actionsRunner } from './runner/actions-runner.js'
 import { traceHttp } from './runner/http-trace.js'
-import { MESSAGE_MAX_LENGTH, safeText } from './safe-text.js'
+import { ActionsRunner } from './runner/runner.js'
 
 /** The entry the runner starts: real runner, real network, real clock, and the cancel switch. */
 const controller = new AbortController()
@@ -12,14 +12,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => controller.abort())
 }
 
-const runner = actionsRunner()
-
+const runner = new ActionsRunner(core)
 const transport = createHttpTransport('device-flow-action')
-const http = traceHttp(
-  transport,
-  (message) => runner.debug(safeText(message, { maxLength: MESSAGE_MAX_LENGTH })),
-  Date.now
-)
+const http = traceHttp(transport, (message) => runner.debug(message), Date.now)
 await run({ runner, http, webhookHttp: transport, clock: systemClock, signal: controller.signal })
 // Nothing should be left running, but a socket the provider keeps open must not hold the job.
 setTimeout(() => process.exit(), 200).unref()

@@ -1,14 +1,14 @@
 import { InputError } from './errors.js'
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.js'
 import type { EndpointInputs } from './oauth/endpoints.js'
-import { readWebhooks } from './notify/targets.js'
-import type { WebhookTarget } from './notify/sender.js'
+import { readWebhooks, type NotifyConfig } from './notify/targets.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/quirks.js'
-import type { InputSource } from './runner/runner.js'
+import type { Runner } from './runner/runner.js'
 import { parseSecretTarget, type SecretTarget } from './secrets/target.js'
 
-export type { InputSource } from './runner/runner.js'
+/** Where inputs come from: the runner, which masks a secret input the moment it is read. */
+export type InputSource = Pick<Runner, 'getInput' | 'setSecret' | 'env'>
 
 export type OnRefreshFailure = 'fail' | 'device'
 /** revoke: what the post step revokes when the job ends. */
@@ -54,11 +54,6 @@ export interface Config {
   readonly notify: NotifyConfig
   /** Draw a QR code of the verification link in the log. */
   readonly qrCode: boolean
-}
-
-export interface NotifyConfig {
-  readonly webhooks: readonly WebhookTarget[]
-  readonly reminders: boolean
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */

@@ -1,25 +1,26 @@
 import type { Clock } from './clock.js'
+import { messageOf } from './errors.js'
 import { clientCredentials } from './flow/client.js'
-import { FlowEvents, type FlowListener } from './flow/events.js'
-import { approvedGrant, refreshedGrant, type Stage } from './flow/grant.js'
+import type { RunContext } from './flow/context.js'
+import { FlowEvents, type Ending, type FlowListener } from './flow/events.js'
 import { failureOf } from './flow/failure.js'
-import { laterStagesLoader, type LaterStages } from './flow/load-later-stages.js'
+import { approvedGrant, refreshedGrant } from './flow/grant.js'
+import { publishTokens, refreshTokenToStore } from './flow/outputs.js'
 import { refreshIfPossible } from './flow/refresh.js'
+import { warnIfRefreshTokenExpires } from './flow/refresh-token-expiry.js'
+import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { readConfig, type Config } from './inputs.js'
-import { readPolicy } from './policy/read-policy.js'
+import { webhookListener } from './notify/listener.js'
 import { resolveEndpoints } from './oauth/endpoints.js'
 import type { OAuthContext } from './oauth/exchange.js'
 import type { HttpTransport } from './oauth/http.js'
-import { quirksFor, type ProviderQuirks } from './providers/quirks.js'
+import { readPolicy } from './policy/read-policy.js'
 import { logListener } from './present/log.js'
 import { noticeListener } from './present/notice.js'
 import { qrListener } from './present/qr.js'
 import { summaryListener } from './present/summary.js'
-import { webhookListener } from './notify/listener.js'
-import { KnownSecrets } from './runner/known-secrets.js'
+import { quirksFor, type ProviderQuirks } from './providers/quirks.js'
 import type { Runner } from './runner/runner.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from './safe-text.js'
-import type { Ending } from './present/summary-record.js'
 
 export interface Deps {
   readonly runner: Runner
@@ -30,29 +31,20 @@ export interface Deps {
   readonly requestTimeoutMs?: number
   /** For the notify-webhook POSTs: untraced, since a webhook URL's path is its secret. Default: http. */
   readonly webhookHttp?: HttpTransport
-  /** Default: the import of src/flow/later-stages.ts (a test makes it fail). */
-  readonly importLaterStages?: () => Promise<LaterStages>
 }
 
 /**
  * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
  * record; with approvals: N, the device code to policy part once per person, in turn.
- * Every stage is a module of src/flow; what a person sees is a listener of src/listeners.
- * Returns how it ended; failures are reported through the runner, never thrown.
+ * Every stage is a module of src/flow; what a person sees is a listener of src/present and
+ * src/notify. Returns how it ended; failures are reported through the runner, never thrown.
  */
 export async function run(deps: Deps): Promise<Ending> {
-  const { clock } = deps
-  // Every value masked is remembered, to be cut out of provider text before it is quoted.
-  const known = new KnownSecrets(deps.runner)
-  const runner = known.runner
+  const { runner, clock } = deps
   const startedMs = clock.now()
   let config: Config | undefined
   let quirks: ProviderQuirks | undefined
-  const events = new FlowEvents((error) =>
-    runner.warning(
-      safe`A listener failed: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
-    )
-  )
+  const events = new FlowEvents((error) => runner.warning(`A listener failed: ${messageOf(error)}`))
   events.subscribe(...listenersFor(deps, () => config))
   try {
     config = readConfig(runner)
@@ -63,41 +55,36 @@ export async function run(deps: Deps): Promise<Ending> {
       provider: config.provider.name === 'github' ? 'github' : 'oidc',
       refreshToken: refreshes
     })
-    // What follows the code is in a chunk of its own (src/flow/later-stages.ts), loaded while the
-    // person reads the code (approvedGrant); a refresh shows none, so it starts loading here.
-    const later = laterStagesLoader(deps.importLaterStages)
-    if (refreshes) later.prefetch()
-    const ctx = oauthContext(deps, runner, {
-      secrets: () => known.all(),
+    const oauth = oauthContext(deps, {
+      // Every value masked is cut out of provider text before it is quoted.
+      secrets: () => runner.knownSecrets(),
       // Waits before the prompt (Retry-After on discovery or the device endpoint) count against
       // the timeout input too: nobody sits silent past it.
       ...(config.timeoutSeconds !== undefined && {
         retriesEndAtMs: startedMs + config.timeoutSeconds * 1000
       })
     })
-    const metadata = await resolveEndpoints(ctx, config.endpoints)
-    runner.info(safe`Using the endpoints from ${metadata.source}.`)
+    const metadata = await resolveEndpoints(oauth, config.endpoints)
+    runner.info(`Using the endpoints from ${metadata.source}.`)
     quirks = quirksFor(config.provider, metadata)
-    const client = clientCredentials(config, metadata)
-    const tokenEndpoint = { name: 'token endpoint', url: metadata.tokenEndpoint }
-    const stage: Stage = { ctx, runner, events, config, metadata, client, quirks, policy, later }
-
-    const refreshed = await refreshIfPossible(
-      ctx,
+    const context: RunContext = {
+      oauth,
       runner,
+      events,
       config,
-      client,
-      tokenEndpoint,
+      metadata,
+      client: clientCredentials(config, metadata),
       quirks,
-      later
-    )
-    const granted = refreshed ? await refreshedGrant(stage, refreshed) : await approvedGrant(stage)
+      policy
+    }
+
+    const refreshed = await refreshIfPossible(context)
+    const granted = refreshed
+      ? await refreshedGrant(context, refreshed)
+      : await approvedGrant(context)
     const ending: Ending = refreshed ? 'refreshed' : 'approved'
     const { tokens, approver, approvers } = granted
 
-    // Loaded by now: the tokens came through them.
-    const { publishTokens, refreshTokenToStore, warnIfRefreshTokenExpires, storeRefreshToken } =
-      await later.load()
     const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
     publishTokens(runner, tokens, {
       nowMs: granted.atMs,
@@ -105,8 +92,8 @@ export async function run(deps: Deps): Promise<Ending> {
       ...(approvers && { approvers }),
       refreshToken: toStore
     })
-    await warnIfRefreshTokenExpires(runner, config, tokens, clock.now())
-    await storeRefreshToken(ctx, runner, config, toStore, () => clock.now())
+    await warnIfRefreshTokenExpires(context, tokens)
+    await storeRefreshToken(context, toStore)
     await events.emit({
       type: 'ended',
       outcome: {
@@ -121,10 +108,8 @@ export async function run(deps: Deps): Promise<Ending> {
     return ending
   } catch (error) {
     const failure = failureOf(error, quirks)
-    if (failure.stack)
-      for (const line of failure.stack.split('\n'))
-        runner.debug(safeText(line, { maxLength: MESSAGE_MAX_LENGTH }))
-    runner.setFailed(safeText(failure.message, { maxLength: MESSAGE_MAX_LENGTH }))
+    if (failure.stack) for (const line of failure.stack.split('\n')) runner.debug(line)
+    runner.setFailed(failure.message)
     await events.emit({
       type: 'ended',
       outcome: {
@@ -143,7 +128,6 @@ export async function run(deps: Deps): Promise<Ending> {
 
 function oauthContext(
   deps: Deps,
-  runner: Runner,
   extra: Pick<OAuthContext, 'secrets' | 'retriesEndAtMs'>
 ): OAuthContext {
   return {
@@ -153,9 +137,7 @@ function oauthContext(
     requestTimeoutMs: deps.requestTimeoutMs ?? 30_000,
     ...extra,
     onRetry: (reason, delayMs) =>
-      runner.info(
-        safe`${safeText(reason, { maxLength: MESSAGE_MAX_LENGTH })}; trying again in ${Math.ceil(delayMs / 1000)} s.`
-      )
+      deps.runner.info(`${reason}; trying again in ${Math.ceil(delayMs / 1000)} s.`)
   }
 }
 

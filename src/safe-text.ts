@@ -1,9 +1,9 @@
 /**
- * The one place where text that did not come from the action itself (provider fields, HTML
- * titles, error bodies, claims, workflow, repository and actor names from the environment)
- * becomes text that may be written to the job log. It imports nothing, so that src/oauth (which
- * builds error messages quoting the provider) and src/runner (which formats the prompt, the
- * reminders and the summary) can both use it.
+ * How text that did not come from the action itself (provider fields, HTML titles, error bodies,
+ * claims, workflow, repository and actor names from the environment) becomes text that may be
+ * written to the job log. The runner adapter (src/runner/runner.ts) passes every message through
+ * it before @actions/core writes it; the protocol code uses it to bound and clean what it quotes,
+ * and the summary's and webhooks' escaping starts from it. It imports nothing.
  *
  * What the GitHub runner does with a line of stdout (actions/runner, ActionCommand.cs):
  * - TryParseV2 trims the line (.NET Trim: every Unicode White_Space character, U+0085 included)
@@ -12,22 +12,11 @@
  *   command ANYWHERE in a line, even after the action's own text.
  * The browser's log view and the job summary also break lines at U+2028, U+2029 and U+0085, and
  * render bidi controls, which can make a line read differently from what it is.
- *
- * Why a branded type: `SafeText` is a string that went through `safeText` (or was composed with
- * the `safe` template from such strings and the action's own literals). The formatters of the
- * prompt, the reminders, the summary and the log require it for every foreign value, so passing
- * a raw provider field there does not compile: forgetting is a type error, not a review finding.
- * Being a string, a SafeText goes anywhere a string goes (outputs, messages) unchanged.
  */
-declare const safeTextBrand: unique symbol
-export type SafeText = string & { readonly [safeTextBrand]: true }
 
 /** The default bound: a name, a title, a short description. */
 export const DEFAULT_MAX_LENGTH = 200
-/**
- * For the action's own messages, which quote foreign text already made safe (and bounded) piece
- * by piece where it was quoted: passing them again changes nothing but proves it to the type.
- */
+/** The longest log line: a message that quotes a provider's description whole still fits. */
 export const MESSAGE_MAX_LENGTH = 4000
 const ELLIPSIS = '…'
 /** What a redacted secret is replaced by: the runner's own mask, so a log reads the same either way. */
@@ -76,12 +65,12 @@ const OTHER_SPACE = /[\t\p{Zs}]/u
  * - bounded: at most `maxLength` code points, the last one an ellipsis when cut.
  * The result is idempotent: safe text passed again comes back the same.
  */
-export function safeText(text: unknown, options: SafeTextOptions = {}): SafeText {
+export function safeText(text: unknown, options: SafeTextOptions = {}): string {
   const maxLength = Math.max(1, options.maxLength ?? DEFAULT_MAX_LENGTH)
   let raw = typeof text === 'string' ? text : text === undefined ? '' : String(text)
   // Redacted first and whole: a secret cut in two by the bound below would print its first half.
   if (options.redact) raw = redact(raw, options.redact)
-  if (isSafeAlready(raw, maxLength)) return raw as SafeText
+  if (isSafeAlready(raw, maxLength)) return raw
   return madeSafe(raw, maxLength)
 }
 
@@ -101,7 +90,7 @@ function isSafeAlready(raw: string, maxLength: number): boolean {
 }
 
 /** The rules, character by character. Exported for the test that isSafeAlready changes nothing. */
-export function madeSafe(text: string, maxLength: number): SafeText {
+export function madeSafe(text: string, maxLength: number): string {
   let raw = text
   // Nothing past this can be shown (each shown character takes at least one of the text's; more
   // only for ANSI sequences, which are removed), so a 1 MiB body costs what its start costs.
@@ -127,16 +116,16 @@ export function madeSafe(text: string, maxLength: number): SafeText {
     length += unitLength
   }
   if (cut) return withEllipsis(out, lastUnit, length, maxLength)
-  return out.trimEnd() as SafeText
+  return out.trimEnd()
 }
 
 /**
  * Ends the text with an ellipsis within maxLength. At most the last unit must go to make room,
  * and it goes whole: never half an escape.
  */
-function withEllipsis(out: string, lastUnit: string, length: number, maxLength: number): SafeText {
+function withEllipsis(out: string, lastUnit: string, length: number, maxLength: number): string {
   const kept = length + 1 > maxLength ? out.slice(0, out.length - lastUnit.length) : out
-  return `${kept.trimEnd()}${ELLIPSIS}` as SafeText
+  return `${kept.trimEnd()}${ELLIPSIS}`
 }
 
 function shown(char: string): string {
@@ -178,26 +167,4 @@ function encodings(secret: string): string[] {
   }
   const lower = encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
   return [secret, encoded, lower, encoded.replace(/%20/g, '+'), lower.replace(/%20/g, '+')]
-}
-
-/**
- * Composes safe text from the action's own literals and safe values:
- * safe`workflow "${workflow}"`. The literals are code written here, which never holds `#[` and
- * never starts with `::`; the values must already be SafeText (or numbers, or nothing: ''), so
- * a raw string does not compile.
- */
-export function safe(
-  literals: TemplateStringsArray,
-  ...values: Array<SafeText | number | ''>
-): SafeText {
-  let result = literals[0] ?? ''
-  values.forEach((value, index) => {
-    result += String(value) + (literals[index + 1] ?? '')
-  })
-  return result as SafeText
-}
-
-/** Joins safe texts with the action's own separator. */
-export function joinSafe(parts: readonly SafeText[], separator: string): SafeText {
-  return parts.join(separator) as SafeText
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const DIST_ENTRY = join(ROOT, 'dist', 'index.js')
 /** The post step (action.yml `post:`), run after the job's steps with the main step's state. */
-export const DIST_POST = join(ROOT, 'dist', 'post.js')
+export const DIST_POST = join(ROOT, 'dist', 'post', 'index.js')
 
 /** What a runner sets for every step, so the prompt can say which run is asking. */
 export const RUN_ENV = {

@@ -1,7 +1,7 @@
 import type { Clock } from '../src/clock.js'
 import { CancelledError } from '../src/errors.js'
 import type { HttpRequest, HttpResponse, HttpTransport } from '../src/oauth/http.js'
-import type { Runner } from '../src/runner/runner.js'
+import { ActionsRunner, type Core } from '../src/runner/runner.js'
 
 /**
  * A clock that jumps instead of waiting: ten minutes of polling take milliseconds. `sleep`
@@ -39,26 +39,28 @@ export interface LogEntry {
   readonly title?: string
 }
 
-/** Records everything the action does to the runner, for assertions. */
-export class RecordingRunner implements Runner {
+/**
+ * A fake of @actions/core that records every call, as it arrives from the runner adapter: what
+ * it records is what the real @actions/core would write, messages already made log-safe.
+ */
+class RecordingCore implements Core {
   readonly logs: LogEntry[] = []
   readonly secrets: string[] = []
   readonly outputs: Record<string, string> = {}
   readonly state: Record<string, string> = {}
-  /** Every event in order, to check that a value was masked before it was output. */
   readonly events: string[] = []
-  /** Masks and log lines in the order they happened: was a secret masked before a line? */
   readonly timeline: string[] = []
-  summary = ''
+  summaryText = ''
   failed: string | undefined
 
   constructor(
-    readonly inputs: Record<string, string> = {},
-    readonly env: Record<string, string | undefined> = {}
+    readonly inputs: Record<string, string>,
+    /** What an earlier step saved, as the post step reads it. */
+    readonly savedState: Record<string, string>
   ) {}
 
   getInput(name: string): string {
-    return (this.inputs[name] ?? '').trim()
+    return this.inputs[name] ?? ''
   }
   setSecret(value: string): void {
     this.secrets.push(value)
@@ -71,8 +73,8 @@ export class RecordingRunner implements Runner {
   debug(message: string): void {
     this.log({ level: 'debug', message })
   }
-  notice(message: string, title: string): void {
-    this.log({ level: 'notice', message, title })
+  notice(message: string, properties: { title?: string } = {}): void {
+    this.log({ level: 'notice', message, ...(properties.title && { title: properties.title }) })
   }
   warning(message: string): void {
     this.log({ level: 'warning', message })
@@ -92,8 +94,70 @@ export class RecordingRunner implements Runner {
   saveState(name: string, value: string): void {
     this.state[name] = value
   }
-  async appendSummary(markdown: string): Promise<void> {
-    this.summary += markdown
+  getState(name: string): string {
+    return this.savedState[name] ?? ''
+  }
+  readonly summary = {
+    addRaw: (text: string, addEOL = false) => ({
+      write: async () => {
+        this.summaryText += addEOL ? `${text}\n` : text
+      }
+    })
+  }
+}
+
+/**
+ * The runner adapter the entries use (ActionsRunner) over a recording fake of @actions/core:
+ * everything the action does to the runner, for assertions, after the adapter made it safe.
+ */
+export class RecordingRunner extends ActionsRunner {
+  private readonly recorded: RecordingCore
+
+  constructor(
+    inputs: Record<string, string> = {},
+    env: Record<string, string | undefined> = {},
+    savedState: Record<string, string> = {}
+  ) {
+    const core = new RecordingCore(inputs, savedState)
+    super(core, env)
+    this.recorded = core
+  }
+
+  declare readonly env: Record<string, string | undefined>
+
+  /** The recording has a summary whatever the environment says. */
+  protected override hasSummaryFile(): boolean {
+    return true
+  }
+
+  get inputs(): Record<string, string> {
+    return this.recorded.inputs
+  }
+  get logs(): LogEntry[] {
+    return this.recorded.logs
+  }
+  get secrets(): string[] {
+    return this.recorded.secrets
+  }
+  get outputs(): Record<string, string> {
+    return this.recorded.outputs
+  }
+  get state(): Record<string, string> {
+    return this.recorded.state
+  }
+  /** Every event in order, to check that a value was masked before it was output. */
+  get events(): string[] {
+    return this.recorded.events
+  }
+  /** Masks and log lines in the order they happened: was a secret masked before a line? */
+  get timeline(): string[] {
+    return this.recorded.timeline
+  }
+  get summary(): string {
+    return this.recorded.summaryText
+  }
+  get failed(): string | undefined {
+    return this.recorded.failed
   }
 
   /** All log text, one entry a line. */

@@ -8,7 +8,7 @@ import { expect } from '@jest/globals'
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose'
 import { run } from '../src/main.js'
 import type { HttpRequest, HttpResponse } from '../src/oauth/http.js'
-import type { Ending } from '../src/present/summary-record.js'
+import type { Ending } from '../src/flow/events.js'
 import { FakeClock, json, RecordingRunner, scriptedHttp, type Route } from './fakes.js'
 
 /** The runner's environment: a run of octo/release, started by octocat. */

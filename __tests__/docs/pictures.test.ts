@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { slackMessage } from '../../src/notify/slack.js'
 import type { Notification } from '../../src/notify/notification.js'
-import { encodeQr } from '../../src/present/qr-encode.js'
-import { drawHalfBlocks } from '../../src/present/qr-drawing.js'
+import { encodeQr } from '../../src/present/qr.js'
+import { drawHalfBlocks } from '../../src/present/qr.js'
 import { ROOT } from '../../test-support/action-process.js'
 import {
   CHROMIUM_PATH,

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { systemClock } from '../../src/clock.js'
-import { importLaterStages } from '../../src/flow/load-later-stages.js'
-import { loadDelivery } from '../../src/notify/listener.js'
 import { run } from '../../src/main.js'
 import { createHttpTransport } from '../../src/oauth/http.js'
 import { findLeaks } from '../../test-support/action-process.js'
@@ -22,10 +20,6 @@ let approve: ((userCode: string) => Promise<void>) | undefined
 const approvals: Array<Promise<void>> = []
 
 beforeAll(async () => {
-  // The chunks run() imports after the code: ts-jest compiles each module on its first import,
-  // which on a cold cache takes a second or more in the middle of a run and shifts the webhook
-  // timings asserted below; the bundle loads them in milliseconds. Loaded once here, first.
-  await Promise.all([importLaterStages(), loadDelivery()])
   ;[idp, receiver] = await Promise.all([
     startIdp({
       interval: 1,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { FlowEvent } from '../../src/flow/events.js'
-import { loadDelivery, webhookListener } from '../../src/notify/listener.js'
-import type * as Delivery from '../../src/notify/delivery.js'
-import type { NotifyConfig } from '../../src/inputs.js'
+import { webhookListener } from '../../src/notify/listener.js'
+import type { NotifyConfig } from '../../src/notify/targets.js'
 import type { HttpRequest, HttpResponse } from '../../src/oauth/http.js'
-import type { PromptContext } from '../../src/present/prompt.js'
+import type { PromptContext } from '../../src/flow/events.js'
 import { FakeClock, RecordingRunner } from '../../test-support/fakes.js'
 import { safeText } from '../../src/safe-text.js'
 
@@ -87,64 +86,5 @@ describe('the webhook listener', () => {
         ended
       )
     ).toEqual([])
-  })
-})
-
-describe('the webhook listener loads its sender on the first notification', () => {
-  const codeReady: FlowEvent = { type: 'code-ready', prompt: PROMPT, atMs: AT }
-
-  function counting(config: NotifyConfig, load: () => Promise<typeof Delivery>) {
-    const runner = new RecordingRunner()
-    let loads = 0
-    const listener = webhookListener({
-      runner,
-      http: async () => ({ status: 200, headers: {}, body: 'ok' }),
-      clock: new FakeClock(),
-      config: () => config,
-      loadDelivery: () => {
-        loads++
-        return load()
-      }
-    })
-    return { runner, listener, loads: () => loads }
-  }
-
-  it('loads nothing in a run that sends nothing: no webhook, or no code shown', async () => {
-    const none = counting({ webhooks: [], reminders: true }, loadDelivery)
-    await none.listener.on(codeReady)
-    await none.listener.on(ended)
-    await none.listener.close?.()
-    const refresh = counting(json(true), loadDelivery)
-    await refresh.listener.on({ type: 'refreshed', atMs: AT })
-    await refresh.listener.on(ended)
-    await refresh.listener.close?.()
-    expect([none.loads(), refresh.loads()]).toEqual([0, 0])
-  })
-
-  it('loads once, when the code is ready, for every message of the run', async () => {
-    const run = counting(json(true), loadDelivery)
-    await run.listener.on({ type: 'poll', event: { type: 'pending', poll: 1 } })
-    expect(run.loads()).toBe(0)
-    await run.listener.on(codeReady)
-    expect(run.loads()).toBe(1)
-    await run.listener.on({ type: 'reminder', prompt: PROMPT, atMs: AT + 60_000 })
-    await run.listener.on(ended)
-    await run.listener.close?.()
-    expect(run.loads()).toBe(1)
-  })
-
-  it('turns a sender that cannot be loaded into one warning, never a failure', async () => {
-    const run = counting(json(true), () => Promise.reject(new Error('Cannot find module ./24.js')))
-    await run.listener.on(codeReady)
-    await run.listener.on({ type: 'reminder', prompt: PROMPT, atMs: AT + 60_000 })
-    await run.listener.on(ended)
-    await expect(run.listener.close?.()).resolves.toBeUndefined()
-    expect(run.runner.logs).toEqual([
-      {
-        level: 'warning',
-        message:
-          'Could not load the webhook sender, so no notify-webhook message is sent: Cannot find module ./24.js'
-      }
-    ])
   })
 })

@@ -4,8 +4,8 @@ import { genericMessage } from '../../src/notify/generic-json.js'
 import type { Notification } from '../../src/notify/notification.js'
 import { slackMessage } from '../../src/notify/slack.js'
 import { teamsMessage } from '../../src/notify/teams.js'
-import { webhookKind } from '../../src/notify/webhook-kind.js'
-import { safeText, type SafeText } from '../../src/safe-text.js'
+import { webhookKind } from '../../src/notify/targets.js'
+import { safeText } from '../../src/safe-text.js'
 
 const AT = Date.UTC(2026, 10, 24, 10, 0, 0)
 const CODE_READY: Notification = {
@@ -51,7 +51,7 @@ const HOSTILE: Notification = {
     ...CODE_READY.origin,
     // Raw, as if it had bypassed safeText: the body's own escaping must hold on its own.
     workflow:
-      'Rel <!channel> <https://evil.example|click> *bold* [x](https://evil.example) @everyone\u202e\n::warning::x' as SafeText
+      'Rel <!channel> <https://evil.example|click> *bold* [x](https://evil.example) @everyone\u202e\n::warning::x'
   },
   outcome: { ending: 'approved', approver: '<@U123> **eve** [me](https://evil.example)' }
 }

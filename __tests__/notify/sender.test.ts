@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { TransportFailure, type HttpRequest, type HttpResponse } from '../../src/oauth/http.js'
-import { WebhookSender, type WebhookTarget } from '../../src/notify/sender.js'
+import { WebhookSender } from '../../src/notify/sender.js'
+import type { WebhookTarget } from '../../src/notify/targets.js'
 import { FakeClock } from '../../test-support/fakes.js'
 
 const TARGET: WebhookTarget = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../src/oauth/backoff.js'
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../src/oauth/retry.js'
 
 const policy: BackoffPolicy = { baseMs: 1000, maxMs: 60_000 }
 

@@ -4,7 +4,7 @@
  */
 import { explainError } from '../../src/flow/failure.js'
 import { describe, expect, it } from '@jest/globals'
-import { oauthError } from '../../src/oauth/explain.js'
+import { oauthError } from '../../src/oauth/provider-errors.js'
 import { parseTokenResponse } from '../../src/oauth/token.js'
 import {
   EXAMPLE,

@@ -2,7 +2,7 @@ import { explainError } from '../../src/flow/failure.js'
 import { describe, expect, it } from '@jest/globals'
 import { CancelledError, OAuthError, WaitEndedError } from '../../src/errors.js'
 import { pollForTokens, type PollEvent, type PollOptions } from '../../src/oauth/poll.js'
-import { POLL_MARGIN_MS, WIDENED_POLL_MARGIN_MS } from '../../src/oauth/poll-margin.js'
+import { POLL_MARGIN_MS, WIDENED_POLL_MARGIN_MS } from '../../src/oauth/poll.js'
 import type { TokenAttempt } from '../../src/oauth/token.js'
 import { FakeClock } from '../../test-support/fakes.js'
 

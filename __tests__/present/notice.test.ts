@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { noticeListener, outcomeNoticeOf } from '../../src/present/notice.js'
-import type { PromptContext } from '../../src/present/prompt.js'
+import type { PromptContext } from '../../src/flow/events.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 import { safeText } from '../../src/safe-text.js'
 

@@ -1,15 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { safeText } from '../../src/safe-text.js'
 import type { DeviceAuthorization } from '../../src/oauth/device.js'
-import {
-  describeOrigin,
-  noticeOf,
-  promptLines,
-  ReminderSchedule,
-  reminderLine,
-  runOrigin,
-  type PromptContext
-} from '../../src/present/prompt.js'
+import { describeOrigin, noticeOf, promptLines, reminderLine } from '../../src/present/prompt.js'
+import type { PromptContext } from '../../src/flow/events.js'
+import { ReminderSchedule, runOrigin } from '../../src/flow/device-login.js'
 
 const NOW = Date.UTC(2026, 10, 24, 10, 0, 0)
 const ENV = {

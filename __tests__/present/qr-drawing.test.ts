@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { encodeQr } from '../../src/present/qr-encode.js'
-import { drawHalfBlocks, type ModuleMatrix } from '../../src/present/qr-drawing.js'
+import { encodeQr } from '../../src/present/qr.js'
+import { drawHalfBlocks, type ModuleMatrix } from '../../src/present/qr.js'
 import { decodeHalfBlockText } from '../../test-support/qr-text.js'
 
 const URL_WITH_CODE = 'https://login.example.com/device?user_code=WDJB-MJHT'

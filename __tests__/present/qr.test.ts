@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { FlowEvent } from '../../src/flow/events.js'
 import { qrListener } from '../../src/present/qr.js'
-import type { PromptContext } from '../../src/present/prompt.js'
+import type { PromptContext } from '../../src/flow/events.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 import { decodeHalfBlockText } from '../../test-support/qr-text.js'
 import { safeText } from '../../src/safe-text.js'

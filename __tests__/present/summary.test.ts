@@ -1,13 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { safeText, type SafeText } from '../../src/safe-text.js'
+import { safeText } from '../../src/safe-text.js'
 import type { DeviceAuthorization } from '../../src/oauth/device.js'
-import { runOrigin, type PromptContext, type RunOrigin } from '../../src/present/prompt.js'
-import {
-  outcomeSection,
-  requestSection,
-  type Ending,
-  type OutcomeRecord
-} from '../../src/present/summary-record.js'
+import type { PromptContext, RunOrigin } from '../../src/flow/events.js'
+import { runOrigin } from '../../src/flow/device-login.js'
+import { outcomeSection, requestSection, type OutcomeRecord } from '../../src/present/summary.js'
+import type { Ending } from '../../src/flow/events.js'
 
 const NOW = Date.UTC(2026, 10, 24, 10, 0, 0)
 const ENV = {
@@ -20,7 +17,7 @@ const ENV = {
 }
 
 /** Text that bypassed safeText: the summary must still make it inert. */
-const raw = (text: string): SafeText => text as SafeText
+const raw = (text: string): string => text
 
 const device: DeviceAuthorization = {
   deviceCode: 'device-code-secret',

@@ -7,8 +7,9 @@ import { readDiscoveryDocument, type EndpointInputs } from '../../src/oauth/endp
 import { parseTokenResponse } from '../../src/oauth/token.js'
 import { checkSecureUrl } from '../../src/oauth/url-policy.js'
 import { publishTokens } from '../../src/flow/outputs.js'
-import { promptLines, type PromptContext } from '../../src/present/prompt.js'
-import { outcomeSection, requestSection } from '../../src/present/summary-record.js'
+import { promptLines } from '../../src/present/prompt.js'
+import type { PromptContext } from '../../src/flow/events.js'
+import { outcomeSection, requestSection } from '../../src/present/summary.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 import { CONTROL, hostileString, hostileValue, outcomeOf } from '../../test-support/properties.js'
 

@@ -2,16 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parseDeviceAuthorization, type DeviceAuthorization } from '../../src/oauth/device.js'
 import { escapeHtml } from '../../src/present/html.js'
-import {
-  noticeOf,
-  promptLines,
-  reminderLine,
-  runOrigin,
-  type PromptContext,
-  type RunOrigin
-} from '../../src/present/prompt.js'
-import { outcomeSection, requestSection, type Ending } from '../../src/present/summary-record.js'
-import { safeText, type SafeText } from '../../src/safe-text.js'
+import { noticeOf, promptLines, reminderLine } from '../../src/present/prompt.js'
+import type { PromptContext, RunOrigin } from '../../src/flow/events.js'
+import { runOrigin } from '../../src/flow/device-login.js'
+import { outcomeSection, requestSection } from '../../src/present/summary.js'
+import type { Ending } from '../../src/flow/events.js'
+import { safeText } from '../../src/safe-text.js'
 import {
   commandInjection,
   CONTROL,
@@ -129,7 +125,7 @@ function promptContext(
   asGiven = false
 ): PromptContext {
   const deadlineMs = NOW + (device.expiresInSeconds ?? 900) * 1000
-  const shown = (text: string): SafeText => (asGiven ? (text as SafeText) : safeText(text))
+  const shown = (text: string): string => (asGiven ? text : safeText(text))
   return {
     device,
     clientId: shown(id),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { OAuthErrorBody } from '../../src/errors.js'
-import type { RequestKind } from '../../src/oauth/explain.js'
+import type { RequestKind } from '../../src/oauth/provider-errors.js'
 import { oidc, PROVIDERS, quirksFor, RECOGNIZED } from '../../src/providers/quirks.js'
 
 /** The first advice the advisors give, as oauthError picks it. */

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js'
 import type { Config } from '../inputs.js'
 import type { DeviceAuthorization } from '../oauth/device.js'
-import { POLL_MARGIN_MS } from '../oauth/poll-margin.js'
+import { POLL_MARGIN_MS } from '../oauth/poll.js'
 import { formatDuration } from '../present/time.js'
 
 /** Without expires_in from the provider and without the timeout input, wait this long. */

@@ -2,8 +2,7 @@ import type { Approver } from '../oauth/approver.js'
 import type { PollEvent } from '../oauth/poll.js'
 import type { Finding } from '../policy/judge.js'
 import type { PolicyRule } from '../policy/rules.js'
-import type { PromptContext } from '../present/prompt.js'
-import type { Ending } from '../present/summary-record.js'
+import type { DeviceAuthorization } from '../oauth/device.js'
 
 /**
  * What happens in a run, as data. The flow emits these; everything a person sees (the log, the
@@ -110,4 +109,43 @@ export class FlowEvents {
     for (const result of closed)
       if (result.status === 'rejected') this.onListenerError(result.reason)
   }
+}
+
+/** How a run ends: the outcome every listener records. */
+export type Ending =
+  'approved' | 'refreshed' | 'denied' | 'refused' | 'expired' | 'timed-out' | 'cancelled' | 'failed'
+
+export interface PromptContext {
+  readonly device: DeviceAuthorization
+  /** From the inputs: the workflow's author's text, shown as carefully as the provider's. */
+  readonly clientId: string
+  readonly scope?: string
+  /** When the wait ends, whichever comes first: code expiry or the timeout input. */
+  readonly deadlineMs: number
+  /** When the code itself expires, set only when the timeout input ends the wait before that. */
+  readonly codeExpiresAtMs?: number
+  readonly origin: RunOrigin
+  /** With approvals > 1: which approval this is, and that it needs a different person. */
+  readonly approval?: ApprovalPrompt
+  /** The approval policy in force, so the approver knows before signing in: "label: rule". */
+  readonly policy?: ReadonlyArray<{ readonly label: string; readonly text: string }>
+}
+
+export interface ApprovalPrompt {
+  readonly number: number
+  readonly of: number
+  /** "Approval 2 of 2: a different person (not alice)". */
+  readonly heading: string
+}
+
+/** Which run is asking, so the approver can tell a real request from a phishing lure. */
+export interface RunOrigin {
+  readonly repository?: string
+  readonly workflow?: string
+  readonly runId?: string
+  /** GITHUB_RUN_NUMBER: the "#17" the Actions page shows, which the approver can match. */
+  readonly runNumber?: string
+  readonly runAttempt?: string
+  readonly actor?: string
+  readonly runUrl?: string
 }

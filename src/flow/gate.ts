@@ -1,20 +1,13 @@
-import { CancelledError } from '../errors.js'
+import { ActionError, CancelledError, messageOf } from '../errors.js'
 import { fetchUserInfo } from '../oauth/approver.js'
 import { gitHubMembership, type MembershipLookup } from '../policy/github-membership.js'
-import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/verified-identity.js'
-import { judgeApproval, type EarlierApproval, type Verdict } from '../policy/judge.js'
-import type { ApprovalPolicy } from '../policy/rules.js'
-import { ApprovalRefusedError } from './approval-refused.js'
-import { discardTokens, type DiscardContext } from '../revocation/discard.js'
-import type { ApprovalTurn, FlowEvents } from './events.js'
-import { userApiOf, type Identified } from './identify.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
-
-/** What the policy stage works with: the run's context and the policy read from the inputs. */
-export interface PolicyGate extends DiscardContext {
-  readonly events: FlowEvents
-  readonly policy: ApprovalPolicy
-}
+import { type EarlierApproval, judgeApproval, type Verdict } from '../policy/judge.js'
+import type { PolicyRule } from '../policy/rules.js'
+import { type VerifiedIdentity, verifiedIdentityFrom } from '../policy/verified-identity.js'
+import { discardTokens } from '../revocation/discard.js'
+import type { RunContext } from './context.js'
+import type { ApprovalTurn } from './events.js'
+import { type Identified, userApiOf } from './identify.js'
 
 /** This approval's place: which of how many, who came before, or a refresh (nobody approving). */
 export interface PolicyTurn {
@@ -30,7 +23,7 @@ export interface PolicyTurn {
  * the step fails and no token is output.
  */
 export async function checkPolicy(
-  gate: PolicyGate,
+  gate: RunContext,
   identified: Identified,
   place: PolicyTurn
 ): Promise<Verdict> {
@@ -64,7 +57,7 @@ export async function checkPolicy(
       : `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`
   await gate.events.emit({
     type: 'refused',
-    atMs: gate.ctx.clock.now(),
+    atMs: gate.oauth.clock.now(),
     ...(identified.approver && { approver: identified.approver }),
     reason: verdict.reason ?? message,
     ...(refusal && { rule: refusal.rule }),
@@ -77,7 +70,7 @@ export async function checkPolicy(
 
 /** @org and @org/team entries are asked of GitHub's API with the approver's own token. */
 function membershipOf(
-  gate: PolicyGate,
+  gate: RunContext,
   identity: VerifiedIdentity,
   identified: Identified
 ): { membership?: MembershipLookup } {
@@ -86,7 +79,7 @@ function membershipOf(
   if (!needed || gate.policy.provider !== 'github' || !userApi || identity.username === undefined)
     return {}
   return {
-    membership: gitHubMembership(gate.ctx, {
+    membership: gitHubMembership(gate.oauth, {
       apiBaseUrl: userApi.endpoint.url.replace(/\/user$/, ''),
       accessToken: identified.tokens.accessToken,
       login: identity.username
@@ -99,7 +92,7 @@ function membershipOf(
  * claims win. email and email_verified come as a pair from one source, never mixed.
  */
 async function withUserinfoClaims(
-  gate: PolicyGate,
+  gate: RunContext,
   identity: VerifiedIdentity,
   accessToken: string
 ): Promise<VerifiedIdentity | undefined> {
@@ -108,7 +101,7 @@ async function withUserinfoClaims(
   let fields: Readonly<Record<string, unknown>>
   try {
     const info = await fetchUserInfo(
-      gate.ctx,
+      gate.oauth,
       {
         endpoint: { name: 'userinfo endpoint', url: userinfo },
         nameField: 'preferred_username',
@@ -121,7 +114,7 @@ async function withUserinfoClaims(
   } catch (error) {
     if (error instanceof CancelledError) throw error
     gate.runner.warning(
-      safe`The userinfo endpoint did not add the claims the approval policy needs: ${safeText(error instanceof Error ? error.message : error, { maxLength: MESSAGE_MAX_LENGTH })}`
+      `The userinfo endpoint did not add the claims the approval policy needs: ${messageOf(error)}`
     )
     return undefined
   }
@@ -131,4 +124,19 @@ async function withUserinfoClaims(
     claims['email_verified'] = true
   }
   return verifiedIdentityFrom(identity.subject, claims, 'ID token and userinfo endpoint')
+}
+
+/**
+ * The approval policy refused an approval, or could not judge it (which it refuses too): the
+ * step fails with it (src/flow/failure.ts).
+ */
+export class ApprovalRefusedError extends ActionError {
+  override name = 'ApprovalRefusedError'
+  constructor(
+    message: string,
+    readonly approver: string,
+    readonly rule: PolicyRule | undefined
+  ) {
+    super(message)
+  }
 }

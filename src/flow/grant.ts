@@ -1,31 +1,24 @@
-import { approveInTurn, type Approval } from './approvals.js'
-import { showDeviceCode } from './device-code.js'
-import type { ApprovalTurn } from './events.js'
-import type { LaterStages, LaterStagesLoader } from './load-later-stages.js'
-import { normalizeTokens } from './normalize.js'
-import type { PolicyGate, PolicyTurn } from './gate.js'
+import type { Config } from '../inputs.js'
 import type { Approver } from '../oauth/approver.js'
 import type { TokenSet } from '../oauth/token.js'
 import { approvalHeading, policyInForce } from '../policy/describe.js'
 import type { EarlierApproval, Verdict } from '../policy/judge.js'
 import type { ApprovalPolicy } from '../policy/rules.js'
-import type { ProviderQuirks } from '../providers/quirks.js'
-import type { PromptContext } from '../present/prompt.js'
-import type { Runner } from '../runner/runner.js'
+import type { PromptContext } from '../flow/events.js'
+import { discardTokens } from '../revocation/discard.js'
+import { saveForPostStep } from '../revocation/plan.js'
+import { approveInTurn, type Approval } from './approvals.js'
+import type { RunContext } from './context.js'
+import { pollForApproval, showDeviceCode } from './device-login.js'
+import type { ApprovalTurn } from './events.js'
+import { checkPolicy, type PolicyTurn } from './gate.js'
+import { identify } from './identify.js'
 
 /**
  * How the run comes by its tokens, after the endpoints: from the stored refresh token, or from
  * as many people as the approvals input asks for, each through device code → prompt → poll →
  * identity → policy. Either way the token's owner must be someone the policy accepts.
  */
-/** Everything the stages after the endpoints need. */
-export interface Stage extends PolicyGate {
-  readonly runner: Runner
-  readonly quirks: ProviderQuirks
-  /** The stages after the code, in a chunk of their own (later-stages.ts). */
-  readonly later: LaterStagesLoader
-}
-
 export interface Grant {
   readonly tokens: TokenSet
   readonly atMs: number
@@ -35,18 +28,17 @@ export interface Grant {
 }
 
 /** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
-export async function refreshedGrant(stage: Stage, refreshed: TokenSet): Promise<Grant> {
-  // Loaded already: the refresh itself came from there.
-  const later = await stage.later.load()
-  const received = normalizeTokens(stage.config, refreshed)
-  keepForPostStep(later, stage, received, true, stage.ctx.clock.now())
-  const { approver, tokens } = await identifyAndCheck(later, stage, received, {
+export async function refreshedGrant(context: RunContext, refreshed: TokenSet): Promise<Grant> {
+  const { clock } = context.oauth
+  const received = normalizeTokens(context.config, refreshed)
+  saveForPostStep(context, received, { refreshed: true, atMs: clock.now() })
+  const { approver, tokens } = await identifyAndCheck(context, received, {
     turn: { number: 1, of: 1 },
     earlier: [],
     refreshed: true
   })
-  const atMs = stage.ctx.clock.now()
-  await stage.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) })
+  const atMs = clock.now()
+  await context.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) })
   return { tokens, atMs, ...(approver && { approver }) }
 }
 
@@ -54,42 +46,23 @@ export async function refreshedGrant(stage: Stage, refreshed: TokenSet): Promise
  * (device code → prompt → poll → identity → policy) once per person the approvals input asks
  * for; the first approver's tokens are the ones output.
  */
-export async function approvedGrant(stage: Stage): Promise<Grant> {
-  const { policy } = stage
+export async function approvedGrant(context: RunContext): Promise<Grant> {
+  const { policy } = context
   const approved = await approveInTurn(
     policy.approvals,
     async (turn, earlier): Promise<Approval> => {
-      const code = await showDeviceCode(
-        stage.ctx,
-        stage.runner,
-        stage.events,
-        stage.config,
-        stage.metadata,
-        stage.client,
-        promptPolicy(policy, turn, earlier)
-      )
-      // The code is on screen: the rest loads now, while the person reads it, long before the
-      // first poll (an interval away) can bring tokens.
-      const later = await stage.later.load()
-      const login = await later.pollForApproval(
-        stage.ctx,
-        stage.events,
-        stage.config,
-        stage.metadata,
-        stage.client,
-        stage.quirks,
-        code
-      )
-      const received = normalizeTokens(stage.config, login.tokens)
-      // Only the first approver's tokens can be output; the later ones are revoked right here.
-      if (turn.number === 1) keepForPostStep(later, stage, received, false, login.approvedAtMs)
-      const { tokens, approver, identity, verdict } = await identifyAndCheck(
-        later,
-        stage,
-        received,
-        { turn, earlier }
-      )
-      await stage.events.emit({
+      const code = await showDeviceCode(context, promptPolicy(policy, turn, earlier))
+      const login = await pollForApproval(context, code)
+      const received = normalizeTokens(context.config, login.tokens)
+      // At once, before anything can fail or be cancelled: the post step revokes from this. Only
+      // the first approver's tokens can be output; the later ones are revoked right here.
+      if (turn.number === 1)
+        saveForPostStep(context, received, { refreshed: false, atMs: login.approvedAtMs })
+      const { tokens, approver, identity, verdict } = await identifyAndCheck(context, received, {
+        turn,
+        earlier
+      })
+      await context.events.emit({
         type: 'approved',
         atMs: login.approvedAtMs,
         shownAtMs: login.shownAtMs,
@@ -105,13 +78,12 @@ export async function approvedGrant(stage: Stage): Promise<Grant> {
         approvedAtMs: login.approvedAtMs
       }
     },
-    // Only ever tokens that arrived, so the stages are loaded by then.
-    async (tokens, whose) => (await stage.later.load()).discardTokens(stage, tokens, whose)
+    (tokens, whose) => discardTokens(context, tokens, whose)
   )
   const { approver, tokens } = approved.first
   return {
     tokens,
-    atMs: approved.all.at(-1)?.approvedAtMs ?? stage.ctx.clock.now(),
+    atMs: approved.all.at(-1)?.approvedAtMs ?? context.oauth.clock.now(),
     ...(approver && { approver }),
     ...(policy.approvals > 1 && {
       approvers: approved.all.flatMap((approval) => approval.approver ?? [])
@@ -119,31 +91,17 @@ export async function approvedGrant(stage: Stage): Promise<Grant> {
   }
 }
 
-/**
- * At once, before anything can fail or be cancelled: the post step revokes from this (and a
- * refusal revokes at once, too).
- */
-function keepForPostStep(
-  later: LaterStages,
-  stage: Stage,
-  tokens: TokenSet,
-  refreshed: boolean,
-  atMs: number
-): void {
-  const { runner, config, metadata, client } = stage
-  later.saveForPostStep(runner, config, metadata, client, tokens, refreshed, atMs)
+/** Tokens as the provider sent them, in the RFC's form. */
+function normalizeTokens(config: Pick<Config, 'provider' | 'scope'>, received: TokenSet): TokenSet {
+  const tokens = config.provider.normalizeTokens?.(received) ?? received
+  // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+  return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens
 }
 
-/** identity → policy; a refused approval throws ApprovalRefusedError (see src/flow/policy.ts). */
-async function identifyAndCheck(
-  later: LaterStages,
-  stage: Stage,
-  received: TokenSet,
-  place: PolicyTurn
-) {
-  const { ctx, runner, config, metadata } = stage
-  const identified = await later.identify(ctx, runner, config, metadata, received)
-  const verdict = await later.checkPolicy(stage, identified, place)
+/** identity → policy; a refused approval throws ApprovalRefusedError (see gate.ts). */
+async function identifyAndCheck(context: RunContext, received: TokenSet, place: PolicyTurn) {
+  const identified = await identify(context, received)
+  const verdict = await checkPolicy(context, identified, place)
   return { ...identified, verdict }
 }
 

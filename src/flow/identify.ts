@@ -1,7 +1,6 @@
-import { CancelledError } from '../errors.js'
+import { CancelledError, messageOf } from '../errors.js'
 import type { Config } from '../inputs.js'
 import type { ProviderMetadata } from '../oauth/endpoints.js'
-import type { OAuthContext } from '../oauth/exchange.js'
 import { verifyIdToken } from '../oauth/id-token.js'
 import {
   approverFromClaims,
@@ -12,9 +11,9 @@ import {
 } from '../oauth/approver.js'
 import { usableAsBearer, type TokenSet } from '../oauth/token.js'
 import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/verified-identity.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
+import { safeText } from '../safe-text.js'
 import { maskTokens } from './outputs.js'
-import type { Runner } from '../runner/runner.js'
+import type { RunContext } from './context.js'
 
 export interface Identified {
   /** The tokens to output: without an id_token that could not be verified. */
@@ -31,13 +30,8 @@ export interface Identified {
  * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
  * (no keys known) is withheld from the outputs.
  */
-export async function identify(
-  ctx: OAuthContext,
-  runner: Runner,
-  config: Config,
-  metadata: ProviderMetadata,
-  received: TokenSet
-): Promise<Identified> {
+export async function identify(context: RunContext, received: TokenSet): Promise<Identified> {
+  const { oauth: ctx, runner, config, metadata } = context
   maskTokens(runner, received)
   let tokens = received
   let approver: Approver | undefined
@@ -57,7 +51,7 @@ export async function identify(
       const { idToken: _withheld, ...rest } = tokens
       tokens = rest
       runner.warning(
-        safe`The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`
+        `The provider returned an ID token, but the action cannot verify it without the provider's keys (jwks_uri, found by discovery). It is not output; set issuer so that discovery runs.`
       )
       noIdentityHelp =
         "The ID token could not be verified without the provider's keys (jwks_uri): set issuer so that discovery runs."
@@ -68,10 +62,10 @@ export async function identify(
     // RFC 6749 §7.1: a token of a type the client does not understand is not presented.
     const type =
       tokens.tokenType === undefined
-        ? safe`no token_type`
-        : safe`token_type "${safeText(tokens.tokenType, { maxLength: 40 })}"`
+        ? `no token_type`
+        : `token_type "${safeText(tokens.tokenType, { maxLength: 40 })}"`
     runner.warning(
-      safe`The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${safeText(api.endpoint.name)} who approved. The token is output as it came.`
+      `The token endpoint answered with ${type}, not Bearer (RFC 6749 §5.1 and §7.1), so the action does not present the token itself to ask the ${api.endpoint.name} who approved. The token is output as it came.`
     )
     noIdentityHelp = `The token endpoint answered with ${type}, not Bearer, so the action did not ask the ${api.endpoint.name} who approved; add the openid scope for an ID token.`
   } else if (!approver && api) {
@@ -81,18 +75,16 @@ export async function identify(
       identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField)
     } catch (error) {
       if (error instanceof CancelledError) throw error
-      const why = error instanceof Error ? error.message : String(error)
-      runner.warning(
-        safe`Could not find out who approved: ${safeText(why, { maxLength: MESSAGE_MAX_LENGTH })}`
-      )
+      const why = messageOf(error)
+      runner.warning(`Could not find out who approved: ${why}`)
       noIdentityHelp = `The ${api.endpoint.name} did not say who approved: ${why}`
     }
   }
-  if (approver?.note) runner.warning(safeText(approver.note, { maxLength: MESSAGE_MAX_LENGTH }))
+  if (approver?.note) runner.warning(approver.note)
   if (!approver && !api) {
     runner.notice(
-      safe`The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`,
-      safe`Approver unknown`
+      `The provider returned no ID token and has no userinfo endpoint, so who approved is not recorded. Add the openid scope to record it.`,
+      `Approver unknown`
     )
   }
   return {

@@ -2,8 +2,8 @@ import type { Config } from '../inputs.js'
 import type { TokenSet } from '../oauth/token.js'
 import { escapeHtml } from '../present/html.js'
 import { isoSeconds } from '../present/time.js'
-import type { Runner } from '../runner/runner.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
+import { addToSummary } from '../present/summary.js'
+import type { RunContext } from './context.js'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -48,27 +48,17 @@ export function expiryWarning(
  * jobs use expires within refresh-token-expiry-warning-days.
  */
 export async function warnIfRefreshTokenExpires(
-  runner: Pick<Runner, 'warning' | 'appendSummary'>,
-  config: Pick<
-    Config,
-    'refreshToken' | 'refreshTokenExpiresAtMs' | 'expiryWarningDays' | 'summary'
-  >,
-  tokens: TokenSet,
-  nowMs: number
+  context: Pick<RunContext, 'runner' | 'config' | 'oauth'>,
+  tokens: TokenSet
 ): Promise<void> {
+  const { runner, config } = context
+  const nowMs = context.oauth.clock.now()
   const warning = expiryWarning(
     refreshTokenExpiresAtMs(config, tokens, nowMs),
     config.expiryWarningDays,
     nowMs
   )
   if (!warning) return
-  runner.warning(safeText(warning, { maxLength: MESSAGE_MAX_LENGTH }))
-  if (!config.summary) return
-  try {
-    await runner.appendSummary(`<p>⚠️ ${escapeHtml(warning)}</p>\n`)
-  } catch (error) {
-    runner.warning(
-      safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
-    )
-  }
+  runner.warning(warning)
+  if (config.summary) await addToSummary(runner, `<p>⚠️ ${escapeHtml(warning)}</p>\n`)
 }

@@ -1,70 +1,50 @@
-import type { Config } from '../inputs.js'
-import type { OAuthContext } from '../oauth/exchange.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
 import { escapeHtml } from '../present/html.js'
 import { isoSeconds } from '../present/time.js'
+import { addToSummary } from '../present/summary.js'
+import type { RunContext } from './context.js'
 import type { StoredRefreshToken } from './outputs.js'
-import type { Runner } from '../runner/runner.js'
 import { SecretStoreError, storeSecret, type SecretStore } from '../secrets/github-secrets.js'
 import { describeTarget } from '../secrets/target.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText } from '../safe-text.js'
 
 /**
  * The stage after the outputs: writes the refresh token back into the secret
  * (store-refresh-token) when it differs from the one the job started from
- * (refreshTokenToStore in src/runner/outputs.ts decides). Failing to store
+ * (refreshTokenToStore in outputs.ts decides). Failing to store
  * fails the step, since the next job would start from a dead token; the token stays in the
  * refresh-token output (masked) either way.
  */
 export async function storeRefreshToken(
-  ctx: OAuthContext,
-  runner: Pick<Runner, 'env' | 'info' | 'warning' | 'setOutput' | 'appendSummary'>,
-  config: Pick<Config, 'storeRefreshToken' | 'summary'>,
-  toStore: StoredRefreshToken,
-  nowMs: () => number
+  context: Pick<RunContext, 'oauth' | 'runner' | 'config'>,
+  toStore: StoredRefreshToken
 ): Promise<void> {
+  const { runner, config } = context
   const store = config.storeRefreshToken
   if (!store) return
   const where = secretStoreOf(runner.env, store.token)
   const description = describeTarget(store.target, where.repository, where.owner)
   if (!toStore.value) {
     runner.warning(
-      safeText(
-        `The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`,
-        { maxLength: MESSAGE_MAX_LENGTH }
-      )
+      `The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`
     )
     return
   }
   if (!toStore.mustStore) {
-    runner.info(
-      safeText(`The refresh token was not rotated: ${description} still holds the one in use.`, {
-        maxLength: MESSAGE_MAX_LENGTH
-      })
-    )
+    runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`)
     runner.setOutput('refresh-token-stored', 'false')
     return
   }
-  const stored = await storeSecret(ctx, where, store.target, toStore.value)
-  const at = isoSeconds(nowMs())
+  const stored = await storeSecret(context.oauth, where, store.target, toStore.value)
+  const at = isoSeconds(context.oauth.clock.now())
   runner.setOutput('refresh-token-stored', 'true')
   runner.info(
-    safeText(
-      `${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`,
-      { maxLength: MESSAGE_MAX_LENGTH }
-    )
+    `${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`
   )
-  if (config.summary) {
-    try {
-      await runner.appendSummary(
-        `<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`
-      )
-    } catch (error) {
-      runner.warning(
-        safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
-      )
-    }
-  }
+  if (config.summary)
+    await addToSummary(
+      runner,
+      `<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`
+    )
 }
 
 /** The repository and API from the runner's variables; GitHub Enterprise Server included. */

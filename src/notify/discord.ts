@@ -1,5 +1,5 @@
 import { headlineOf, isWaiting, sentenceOf, type Notification } from './notification.js'
-import { wordingOf } from './wording.js'
+import { wordingOf } from './notification.js'
 
 /**
  * A Discord webhook message: one embed whose title links to the sign-in page. Discord renders

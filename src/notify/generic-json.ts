@@ -1,5 +1,5 @@
 import { isoSeconds } from '../present/time.js'
-import { plainText } from './foreign-text.js'
+import { safeText } from '../safe-text.js'
 import { headlineOf, sentenceOf, type Notification } from './notification.js'
 
 /**
@@ -31,10 +31,10 @@ export interface GenericWebhookBody {
 export function genericMessage(notification: Notification): GenericWebhookBody {
   const { origin, outcome } = notification
   const text = (value: string | undefined, max = 200): string | null =>
-    value === undefined ? null : plainText(value, max)
+    value === undefined ? null : safeText(value, { maxLength: max })
   return {
     event: notification.event,
-    user_code: plainText(notification.userCode, 64),
+    user_code: safeText(notification.userCode, { maxLength: 64 }),
     verification_uri: notification.verificationUri,
     verification_uri_complete: notification.verificationUriComplete ?? null,
     expires_at: isoSeconds(notification.expiresAtMs),
@@ -43,7 +43,7 @@ export function genericMessage(notification: Notification): GenericWebhookBody {
     run_id: text(origin.runId),
     run_url: text(origin.runUrl, 2048),
     actor: text(origin.actor),
-    client_id: plainText(notification.clientId),
+    client_id: safeText(notification.clientId),
     scope: text(notification.scope, 1000),
     outcome: outcome?.ending ?? null,
     approver: text(outcome?.approver),

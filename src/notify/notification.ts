@@ -1,6 +1,9 @@
-import type { RunOrigin } from '../present/prompt.js'
-import { plainText } from './foreign-text.js'
-import type { Ending } from '../present/summary-record.js'
+import { checkSecureUrl } from '../oauth/url-policy.js'
+import type { RunOrigin } from '../flow/events.js'
+import { describeOrigin } from '../present/prompt.js'
+import type { Ending } from '../flow/events.js'
+import { formatDuration, formatUtc } from '../present/time.js'
+import { safeText } from '../safe-text.js'
 
 /**
  * What a webhook tells the approver, before it is shaped for Slack, Teams, Discord or plain
@@ -64,7 +67,7 @@ export function sentenceOf(notification: Notification): string {
       switch (outcome?.ending) {
         case 'approved':
           return outcome.approver
-            ? `Approved by ${plainText(outcome.approver, 100)}. The run goes on with that token.`
+            ? `Approved by ${safeText(outcome.approver, { maxLength: 100 })}. The run goes on with that token.`
             : 'Approved. The run goes on with that token.'
         case 'denied':
           return 'The request was denied at the sign-in page. The run stopped.'
@@ -85,4 +88,30 @@ export function sentenceOf(notification: Notification): string {
 /** Whether the code is still worth opening: only while the run waits. */
 export function isWaiting(notification: Notification): boolean {
   return notification.event !== 'ended'
+}
+
+/** The pieces every format shows, as plain text (foreign parts made plain, not yet escaped). */
+export interface Wording {
+  readonly link: string
+  readonly userCode: string
+  readonly expires: string
+  readonly askedBy?: string
+  readonly runUrl?: string
+  readonly clientId: string
+  readonly scope?: string
+}
+
+export function wordingOf(notification: Notification): Wording {
+  const { origin } = notification
+  const askedBy = describeOrigin(origin)
+  return {
+    link: notification.verificationUriComplete ?? notification.verificationUri,
+    userCode: safeText(notification.userCode, { maxLength: 64 }),
+    expires: `${formatUtc(notification.expiresAtMs, notification.atMs)} (in ${formatDuration(notification.expiresAtMs - notification.atMs)})`,
+    ...(askedBy && { askedBy: safeText(askedBy, { maxLength: 300 }) }),
+    // A link the message makes clickable must be one the action would open itself.
+    ...(origin.runUrl && checkSecureUrl(origin.runUrl).ok && { runUrl: origin.runUrl }),
+    clientId: safeText(notification.clientId, { maxLength: 200 }),
+    ...(notification.scope && { scope: safeText(notification.scope, { maxLength: 300 }) })
+  }
 }

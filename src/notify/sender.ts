@@ -1,13 +1,6 @@
 import type { Clock } from '../clock.js'
 import { TransportFailure, type HttpResponse, type HttpTransport } from '../oauth/http.js'
-import type { WebhookKind } from './webhook-kind.js'
-
-/** Where a notification goes. `label` names it in messages without the URL, which is a secret. */
-export interface WebhookTarget {
-  readonly url: string
-  readonly kind: WebhookKind
-  readonly label: string
-}
+import type { WebhookTarget } from './targets.js'
 
 export interface SenderOptions {
   readonly http: HttpTransport

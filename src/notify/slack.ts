@@ -1,5 +1,5 @@
 import { headlineOf, isWaiting, sentenceOf, type Notification } from './notification.js'
-import { wordingOf } from './wording.js'
+import { wordingOf } from './notification.js'
 
 /**
  * A Slack incoming webhook message (Block Kit). Foreign text goes only where Slack shows text

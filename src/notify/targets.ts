@@ -1,7 +1,18 @@
 import { InputError } from '../errors.js'
 import { checkSecureUrl } from '../oauth/url-policy.js'
-import type { WebhookTarget } from './sender.js'
-import { KIND_NAMES, webhookKind } from './webhook-kind.js'
+
+/** Where a notification goes. `label` names it in messages without the URL, which is a secret. */
+export interface WebhookTarget {
+  readonly url: string
+  readonly kind: WebhookKind
+  readonly label: string
+}
+
+/** Whom to tell, and how often: notify-webhook and notify-reminders. */
+export interface NotifyConfig {
+  readonly webhooks: readonly WebhookTarget[]
+  readonly reminders: boolean
+}
 
 /** More would be a mistake, and each one is a POST at every event. */
 export const MAX_WEBHOOKS = 10
@@ -46,4 +57,42 @@ export function readWebhooks(value: string, setSecret: (value: string) => void):
       label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
     }
   })
+}
+
+/**
+ * Which body a webhook URL gets, read from its host and path; anything unknown gets plain JSON.
+ */
+export type WebhookKind = 'slack' | 'teams' | 'discord' | 'json'
+
+export const KIND_NAMES: Readonly<Record<WebhookKind, string>> = {
+  slack: 'Slack',
+  teams: 'Microsoft Teams',
+  discord: 'Discord',
+  json: 'JSON'
+}
+
+export function webhookKind(url: URL): WebhookKind {
+  const host = url.hostname.toLowerCase()
+  const path = url.pathname
+  // Slack incoming webhooks: hooks.slack.com/services/T…/B…/…; Workflow Builder triggers
+  // (/triggers/…) take their own variables, which the generic object serves better.
+  if (
+    (host === 'hooks.slack.com' || host === 'hooks.slack-gov.com') &&
+    path.startsWith('/services/')
+  )
+    return 'slack'
+  // Teams workflows (Power Automate): the Logic Apps and Power Platform trigger hosts, and the
+  // retiring Office 365 connector host, which takes the same Adaptive Card attachment.
+  if (
+    (host.endsWith('.logic.azure.com') && path.includes('/workflows/')) ||
+    host.endsWith('.api.powerplatform.com') ||
+    host.endsWith('.webhook.office.com')
+  )
+    return 'teams'
+  if (
+    ['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com'].includes(host) &&
+    path.startsWith('/api/webhooks/')
+  )
+    return 'discord'
+  return 'json'
 }

@@ -1,5 +1,5 @@
 import { headlineOf, isWaiting, sentenceOf, type Notification } from './notification.js'
-import { wordingOf } from './wording.js'
+import { wordingOf } from './notification.js'
 
 /**
  * A message for a Microsoft Teams workflow webhook ("Post to a channel when a webhook request is

@@ -2,16 +2,16 @@ import { ActionError, ProviderResponseError, type EndpointRef } from '../errors.
 import { type OAuthContext } from './exchange.js'
 import { getJson } from './redirects.js'
 import { unusableResponse } from './provider-errors.js'
-import { safeText, type SafeText } from '../safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /** Who approved, for the log, the summary, the non-secret outputs and any policy. */
 export interface Approver {
   /** preferred_username, else a verified email, else sub: log-safe, bounded. */
-  readonly name: SafeText
+  readonly name: string
   /** The whole sub, exactly as the provider sent it: what a policy compares. */
   readonly subject: string
   /** The sub as it may be shown. */
-  readonly shownSubject: SafeText
+  readonly shownSubject: string
   /** Why the name is not the one the provider offered (an unverified email), for the log. */
   readonly note?: string
 }

@@ -4,7 +4,7 @@ import { shouldRetryAssertionAudience } from './deviations.js'
 import { postForm, type OAuthContext } from './exchange.js'
 import { withRetries } from './retry.js'
 import { unusableResponse } from './provider-errors.js'
-import { oauthError, type RequestKind } from './explain.js'
+import { oauthError, type RequestKind } from './provider-errors.js'
 import { oauthErrorOf, type ReadResponse } from './response.js'
 
 export interface AuthenticatedPostOptions {

@@ -1,6 +1,5 @@
-import type { JWK } from 'jose'
+import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
 import { ActionError } from '../errors.js'
-import { loadJose, type Jose } from './load-jose.js'
 
 export type ClientAuthMethod =
   'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
@@ -107,7 +106,6 @@ async function clientAssertion(
 ): Promise<string> {
   const issuedAt = Math.floor(nowMs / 1000)
   try {
-    const { SignJWT } = await loadJose()
     const { key, alg, kid } = await loadSigningKey(client)
     return await new SignJWT({})
       // The kid tells a provider holding several registered keys which one verifies the assertion.
@@ -115,7 +113,6 @@ async function clientAssertion(
       .setIssuer(client.clientId)
       .setSubject(client.clientId)
       .setAudience(audience)
-      // The global Web Crypto: node:crypto is loaded when first needed, not at start-up.
       .setJti(crypto.randomUUID())
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + 60)
@@ -129,7 +126,7 @@ async function clientAssertion(
 }
 
 export interface SigningKey {
-  readonly key: Awaited<ReturnType<Jose['importJWK']>>
+  readonly key: Awaited<ReturnType<typeof importJWK>>
   readonly alg: string
   readonly kid?: string
 }
@@ -138,7 +135,6 @@ export interface SigningKey {
 export async function loadSigningKey(
   client: Pick<ClientCredentials, 'privateKey' | 'assertionAlg'>
 ): Promise<SigningKey> {
-  const { importJWK, importPKCS8 } = await loadJose()
   const text = (client.privateKey ?? '').trim()
   if (text.startsWith('{')) {
     let jwk: JWK

@@ -11,25 +11,25 @@ import {
 import { type OAuthContext } from './exchange.js'
 import { capitalize } from './provider-errors.js'
 import { namedUrlsOf, sameSite } from './named-urls.js'
-import { secretShapeProblem } from './secret-shape.js'
-import { MAX_LIFETIME_SECONDS } from './lifetime.js'
+import { secretShapeProblem } from './fields.js'
+import { MAX_LIFETIME_SECONDS } from './fields.js'
 import { checkSecureUrl } from './url-policy.js'
-import { safeText, type SafeText } from '../safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /**
- * RFC 8628 §3.2, normalized. What the person is shown is SafeText: the user code and the URLs
+ * RFC 8628 §3.2, normalized. What the person is shown is string: the user code and the URLs
  * are refused unless they are already log-safe as they are, and the message is made so.
  */
 export interface DeviceAuthorization {
   readonly deviceCode: string
-  readonly userCode: SafeText
-  readonly verificationUri: SafeText
-  readonly verificationUriComplete?: SafeText
+  readonly userCode: string
+  readonly verificationUri: string
+  readonly verificationUriComplete?: string
   /** Absent only when the provider left out the REQUIRED expires_in (reported in `notes`). */
   readonly expiresInSeconds?: number
   readonly intervalSeconds: number
   /** Entra ID's ready-made instruction text, only when it names no other site (see below). */
-  readonly message?: SafeText
+  readonly message?: string
   /** Departures from the RFC worth a warning in the log. */
   readonly notes: readonly string[]
 }
@@ -117,7 +117,7 @@ export function parseDeviceAuthorization(
     )
   }
   const verificationUri = verifiedUrl(verificationUriOf(fields), 'verification_uri', fail)
-  let verificationUriComplete: SafeText | undefined
+  let verificationUriComplete: string | undefined
   const complete = verificationUriCompleteOf(fields)
   if (complete !== undefined) {
     const check = typeof complete === 'string' ? checkSecureUrl(complete) : undefined
@@ -175,7 +175,7 @@ export function parseDeviceAuthorization(
   }
 }
 
-function verifiedUrl(value: unknown, name: string, fail: (problem: string) => never): SafeText {
+function verifiedUrl(value: unknown, name: string, fail: (problem: string) => never): string {
   if (typeof value !== 'string' || value === '') return fail(`${name} is missing or not a string`)
   const check = checkSecureUrl(value)
   if (!check.ok) return fail(`${name} ${check.problem}`)
@@ -196,7 +196,7 @@ function shownMessage(
   allowed: readonly string[],
   notes: string[],
   deviceCode: string
-): SafeText | undefined {
+): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined
   const allowedUrls = allowed.map((url) => new URL(url))
   const other = namedUrlsOf(value).find(

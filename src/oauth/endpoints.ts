@@ -5,7 +5,7 @@ import { getJson } from './redirects.js'
 import { withRetries } from './retry.js'
 import { capitalize, unusableResponse } from './provider-errors.js'
 import { checkSecureUrl } from './url-policy.js'
-import { safe, safeText, type SafeText } from '../safe-text.js'
+import { safeText } from '../safe-text.js'
 
 /** What the action needs to know about the provider, wherever it came from. */
 export interface ProviderMetadata {
@@ -17,7 +17,7 @@ export interface ProviderMetadata {
   readonly revocationEndpoint?: string
   readonly tokenEndpointAuthMethods?: readonly string[]
   /** For the log: where the endpoints were found (a discovery URL may come from a redirect). */
-  readonly source: SafeText
+  readonly source: string
 }
 
 export interface EndpointInputs {
@@ -44,7 +44,7 @@ export async function resolveEndpoints(
       deviceAuthorizationEndpoint,
       tokenEndpoint,
       ...(revocationEndpoint && { revocationEndpoint }),
-      source: safe`the device-authorization-endpoint and token-endpoint inputs`
+      source: `the device-authorization-endpoint and token-endpoint inputs`
     }
   }
   const { document, url } = await fetchDiscoveryDocument(ctx, inputs)
@@ -187,6 +187,6 @@ export function readDiscoveryDocument(
     ...(Array.isArray(methods) && {
       tokenEndpointAuthMethods: methods.filter((m): m is string => typeof m === 'string')
     }),
-    source: safe`discovery at ${safeText(url, { maxLength: 2048 })}`
+    source: `discovery at ${safeText(url, { maxLength: 2048 })}`
   }
 }

@@ -1,9 +1,9 @@
 import { failing, type Fail } from './fields.js'
+import * as jose from 'jose'
 import type { JSONWebKeySet, JWTPayload } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
 import { type OAuthContext } from './exchange.js'
-import { loadJose, type Jose } from './load-jose.js'
 import { getJson } from './redirects.js'
 import { unusableResponse } from './provider-errors.js'
 import { safeText } from '../safe-text.js'
@@ -25,14 +25,6 @@ export interface IdTokenExpectations {
 export const CLOCK_SKEW_SECONDS = 60
 
 /**
- * Starts loading jose while the person reads the code, so that verifying the id_token after the
- * approval does not wait for it. A failure to load shows again, and is reported, at verification.
- */
-export function prepareIdTokenVerification(): void {
-  loadJose().catch(() => undefined)
-}
-
-/**
  * OpenID Connect Core §3.1.3.7: the signature against the provider's published keys, iss equal
  * to the issuer, the client among the audiences (and azp when there are several), exp in the
  * future and iat present, with a small allowance for clock skew.
@@ -48,7 +40,6 @@ export async function verifyIdToken(
         `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
       )
   )
-  const jose = await loadJose()
   let alg: string | undefined
   try {
     alg = jose.decodeProtectedHeader(idToken).alg
@@ -58,7 +49,7 @@ export async function verifyIdToken(
   if (!alg || alg === 'none') fail('it is not signed (alg none)')
   const options = {
     // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
-    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(jose, idToken)),
+    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
     audience: expected.clientId,
     clockTolerance: CLOCK_SKEW_SECONDS,
     currentDate: new Date(ctx.clock.now()),
@@ -81,7 +72,7 @@ export async function verifyIdToken(
     // verification: say so, so that the message tells the token was withheld.
     if (error instanceof ActionError)
       return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`)
-    return fail(describeJoseError(jose.errors, error))
+    return fail(describeJoseError(error))
   }
   if (
     Array.isArray(payload.aud) &&
@@ -102,7 +93,7 @@ export async function verifyIdToken(
 }
 
 /** The unverified iss claim, only to choose the issuer to verify against. */
-function claimedIssuer(jose: Jose, idToken: string): unknown {
+function claimedIssuer(idToken: string): unknown {
   try {
     return jose.decodeJwt(idToken).iss
   } catch {
@@ -119,25 +110,25 @@ async function fetchJwks(ctx: OAuthContext, jwksUri: string): Promise<JSONWebKey
   return { keys } as JSONWebKeySet
 }
 
-function describeJoseError(joseErrors: Jose['errors'], error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired)
+function describeJoseError(error: unknown): string {
+  if (error instanceof jose.errors.JWTExpired)
     return "it has expired (exp is in the past; check the runner's clock)"
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+  if (error instanceof jose.errors.JWTClaimValidationFailed) {
     return `its ${error.claim} claim is wrong or missing (${error.reason === 'check_failed' ? 'does not match' : error.reason})`
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+  if (error instanceof jose.errors.JWSSignatureVerificationFailed)
     return "its signature does not match the provider's keys"
-  if (error instanceof joseErrors.JWKSNoMatchingKey)
+  if (error instanceof jose.errors.JWKSNoMatchingKey)
     return "no key in the provider's key set matches its signature"
-  if (error instanceof joseErrors.JWKSMultipleMatchingKeys)
+  if (error instanceof jose.errors.JWKSMultipleMatchingKeys)
     return "it names no key (no kid in its header), and the provider's key set has several keys it could be signed with; OpenID Connect Core §10.1 requires a kid then. Ask the provider to set kid, or publish one signing key"
   if (
-    error instanceof joseErrors.JOSEAlgNotAllowed ||
-    error instanceof joseErrors.JOSENotSupported
+    error instanceof jose.errors.JOSEAlgNotAllowed ||
+    error instanceof jose.errors.JOSENotSupported
   ) {
     return 'it uses a signing algorithm that cannot be verified'
   }
-  if (error instanceof joseErrors.JWTInvalid || error instanceof joseErrors.JWSInvalid)
+  if (error instanceof jose.errors.JWTInvalid || error instanceof jose.errors.JWSInvalid)
     return 'it is malformed'
   return 'it could not be verified'
 }

@@ -1,8 +1,7 @@
 import type { Clock } from '../clock.js'
-import { WaitEndedError, type EndpointRef } from '../errors.js'
-import { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js'
-import { oauthError } from './explain.js'
-import { POLL_MARGIN_MS, WIDENED_POLL_MARGIN_MS } from './poll-margin.js'
+import { type EndpointRef, WaitEndedError } from '../errors.js'
+import { backoffDelayMs, DEFAULT_BACKOFF } from './retry.js'
+import { oauthError } from './provider-errors.js'
 import type { TokenAttempt, TokenSet } from './token.js'
 
 /** RFC 8628 §3.5: slow_down raises the interval by 5 s for this and all later polls. */
@@ -199,3 +198,16 @@ async function sleepUntil(
     emit({ type: 'tick', nowMs: clock.now() })
   }
 }
+
+/**
+ * Added to every wait, which is counted from the end of the previous response (RFC 8628 §3.5 asks
+ * for `interval` seconds between requests; the previous request's round trip is already on top of
+ * that). It only has to cover a provider whose clock runs a little slower than ours.
+ */
+export const POLL_MARGIN_MS = 25
+/**
+ * The margin after the provider answered slow_down to a poll that had waited the full interval:
+ * it counts time differently from us (a virtual machine's clock running fast, or a provider that
+ * measures strictly, GitHub), so leave it a whole second of room for the rest of the wait.
+ */
+export const WIDENED_POLL_MARGIN_MS = 1000

@@ -1,21 +1,19 @@
-import { failing, type Fail } from './fields.js'
 import {
   describeEndpoint,
-  NetworkError,
-  ProviderResponseError,
   type EndpointRef,
-  type OAuthErrorBody
+  NetworkError,
+  type OAuthErrorBody,
+  ProviderResponseError
 } from '../errors.js'
 import { postAuthenticated } from './authenticated-post.js'
 import { authenticate, type ClientCredentials } from './client-auth.js'
 import { isBareRefreshRefusal, secondsOf } from './deviations.js'
-import { postForm, type OAuthContext } from './exchange.js'
-import { MAX_LIFETIME_SECONDS } from './lifetime.js'
-import { RefreshRefusedError } from './refresh-refused.js'
-import { isTransientStatus } from './response.js'
+import { type OAuthContext, postForm } from './exchange.js'
+import { type Fail, failing } from './fields.js'
+import { MAX_LIFETIME_SECONDS } from './fields.js'
 import { capitalize, unusableResponse } from './provider-errors.js'
-import { oauthErrorOf } from './response.js'
-import { secretShapeProblem } from './secret-shape.js'
+import { isTransientStatus, oauthErrorOf } from './response.js'
+import { secretShapeProblem } from './fields.js'
 
 /** RFC 6749 §5.1, normalized. Every string here except tokenType and scope is a secret. */
 export interface TokenSet {
@@ -197,4 +195,12 @@ export async function refreshTokens(
     throw error
   }
   return parseTokenResponse(fields, endpoint)
+}
+
+/**
+ * A refresh answered 400 or 401 without a readable OAuth error: the refresh token was refused
+ * (see isBareRefreshRefusal in deviations.ts).
+ */
+export class RefreshRefusedError extends ProviderResponseError {
+  override name = 'RefreshRefusedError'
 }

@@ -1,5 +1,5 @@
 import { CancelledError } from '../errors.js'
-import { backoffDelayMs, DEFAULT_BACKOFF } from '../oauth/backoff.js'
+import { backoffDelayMs, DEFAULT_BACKOFF } from '../oauth/retry.js'
 import type { OAuthContext } from '../oauth/exchange.js'
 import { TransportFailure } from '../oauth/http.js'
 import { readResponse } from '../oauth/response.js'

@@ -2,7 +2,7 @@ import type { FlowEvent, FlowListener, PolicyFinding } from '../flow/events.js'
 import { formatDuration } from './time.js'
 import { promptLines, reminderLine } from './prompt.js'
 import type { Runner } from '../runner/runner.js'
-import { joinSafe, MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../safe-text.js'
+import { MESSAGE_MAX_LENGTH, safeText } from '../safe-text.js'
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
@@ -21,12 +21,12 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           logPoll(runner, event.event)
           break
         case 'refreshed':
-          runner.info(safe`Exchanged the refresh token for a new access token.`)
+          runner.info(`Exchanged the refresh token for a new access token.`)
           break
         case 'refused':
           logFindings(runner, event.findings)
           runner.info(
-            safe`The approval was refused: ${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })}`
+            `The approval was refused: ${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })}`
           )
           break
         case 'ended': {
@@ -35,17 +35,17 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map(
             (approver) => approver.name
           )
-          const by = names.length > 0 ? safe` by ${joinSafe(names, ' and ')}` : ''
+          const by = names.length > 0 ? ` by ${names.join(' and ')}` : ''
           const after =
-            shownAtMs !== undefined ? safe` after ${duration(outcome.atMs - shownAtMs)}` : ''
-          runner.info(safe`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
+            shownAtMs !== undefined ? ` after ${duration(outcome.atMs - shownAtMs)}` : ''
+          runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
           break
         }
         case 'approved': {
           logFindings(runner, event.findings)
           if (event.turn && event.turn.of > 1) {
-            const by = event.approver ? safe` by ${event.approver.name}` : ''
-            runner.info(safe`Approval ${event.turn.number} of ${event.turn.of} given${by}.`)
+            const by = event.approver ? ` by ${event.approver.name}` : ''
+            runner.info(`Approval ${event.turn.number} of ${event.turn.of} given${by}.`)
           }
           break
         }
@@ -68,7 +68,7 @@ function logFindings(
 ): void {
   for (const finding of findings ?? [])
     runner.info(
-      safe`  ${safeText(MARKS[finding.result])} ${safeText(finding.text, { maxLength: MESSAGE_MAX_LENGTH })}`
+      `  ${safeText(MARKS[finding.result])} ${safeText(finding.text, { maxLength: MESSAGE_MAX_LENGTH })}`
     )
 }
 
@@ -78,32 +78,32 @@ function logPoll(
 ): void {
   switch (event.type) {
     case 'pending':
-      runner.debug(safe`Poll ${event.poll}: authorization_pending.`)
+      runner.debug(`Poll ${event.poll}: authorization_pending.`)
       break
     case 'slow-down':
       runner.info(
-        safe`The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
+        `The provider asked to poll less often (slow_down); polling every ${event.intervalSeconds} s from now on.`
       )
       if (event.count === 3) {
         runner.warning(
-          safe`The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.`
+          `The provider has asked to slow down three times. On a virtual machine this can mean the clock runs fast; the action keeps slowing down.`
         )
       }
       break
     case 'margin-widened':
       runner.info(
-        safe`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${duration(event.marginMs)} more between polls from now on.`
+        `The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${duration(event.marginMs)} more between polls from now on.`
       )
       break
     case 'transient':
       runner.info(
-        safe`${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
+        `${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
       )
       break
   }
 }
 
 /** A duration the action formats itself: its own text. */
-function duration(ms: number): SafeText {
-  return formatDuration(ms) as SafeText
+function duration(ms: number): string {
+  return formatDuration(ms)
 }

@@ -1,9 +1,7 @@
-import type { FlowEvent, FlowListener, Outcome } from '../flow/events.js'
+import type { Ending, FlowEvent, FlowListener, Outcome } from '../flow/events.js'
 import { formatDuration, formatUtc } from './time.js'
 import { noticeOf } from './prompt.js'
 import type { Runner } from '../runner/runner.js'
-import type { Ending } from './summary-record.js'
-import { MESSAGE_MAX_LENGTH, safeText, type SafeText } from '../safe-text.js'
 
 /**
  * Annotations on the run page, pushed while the step runs: where the approver may look first.
@@ -40,9 +38,7 @@ const ENDING_TITLES: Readonly<Record<Exclude<Ending, 'approved'>, string>> = {
 export function outcomeNoticeOf(
   outcome: Outcome,
   shownAtMs: number
-): { title: SafeText; message: SafeText } {
-  // Composed from safe parts (names, the failure message), and proven so once more.
-  const shown = (text: string): SafeText => safeText(text, { maxLength: MESSAGE_MAX_LENGTH })
+): { title: string; message: string } {
   const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`
   if (outcome.ending === 'approved') {
     const approver = outcome.approver
@@ -56,21 +52,17 @@ export function outcomeNoticeOf(
     if (all) {
       const names = all.map((one) => one.name).join(' and ')
       return {
-        title: shown(`Approved by ${names}`),
-        message: shown(
-          `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
-        )
+        title: `Approved by ${names}`,
+        message: `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
       }
     }
     return {
-      title: shown(who ? `Approved by ${approver?.name}` : 'Approved'),
-      message: shown(
-        `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
-      )
+      title: who ? `Approved by ${approver?.name}` : 'Approved',
+      message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
     }
   }
   return {
-    title: shown(ENDING_TITLES[outcome.ending]),
-    message: shown(`${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`)
+    title: ENDING_TITLES[outcome.ending],
+    message: `${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`
   }
 }

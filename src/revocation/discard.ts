@@ -1,21 +1,8 @@
-import type { Config } from '../inputs.js'
-import type { ClientCredentials } from '../oauth/client-auth.js'
-import type { ProviderMetadata } from '../oauth/endpoints.js'
 import type { OAuthContext } from '../oauth/exchange.js'
 import { revokeGitHubToken, revokeToken, type RevocationResult } from '../oauth/revoke.js'
 import type { TokenSet } from '../oauth/token.js'
 import type { Runner } from '../runner/runner.js'
-import { gitHubApiFor } from './plan.js'
-import { MESSAGE_MAX_LENGTH, safeText, type SafeText } from '../safe-text.js'
-
-/** Everything a revocation needs, as the run knows it. */
-export interface DiscardContext {
-  readonly ctx: OAuthContext
-  readonly runner: Pick<Runner, 'info' | 'warning' | 'env'>
-  readonly config: Config
-  readonly metadata: ProviderMetadata
-  readonly client: ClientCredentials
-}
+import { gitHubApiFor, type RevocationContext } from './plan.js'
 
 /**
  * The longest a discard may take, whatever the step's state: it also runs after a cancel, when
@@ -30,24 +17,22 @@ const DISCARD_BUDGET_MS = 8_000
  * not be revoked is said, with how long it stays valid. Never throws.
  */
 export async function discardTokens(
-  discard: DiscardContext,
+  context: RevocationContext,
   tokens: TokenSet,
   whose: string
 ): Promise<void> {
-  const { runner, config, metadata, client } = discard
+  const { runner, config, metadata, client } = context
   // Its own signal: a cancelled step must still revoke, and must not wait long doing it.
   const ctx: OAuthContext = {
-    ...discard.ctx,
+    ...context.oauth,
     signal: AbortSignal.timeout(DISCARD_BUDGET_MS),
-    requestTimeoutMs: Math.min(discard.ctx.requestTimeoutMs, 5_000)
+    requestTimeoutMs: Math.min(context.oauth.requestTimeoutMs, 5_000)
   }
   const lasts = lifetimeOf(tokens)
   if (config.provider.name === 'github') {
     if (!config.clientSecret) {
       runner.info(
-        shown(
-          `GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`
-        )
+        `GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`
       )
       return
     }
@@ -68,9 +53,7 @@ export async function discardTokens(
   }
   if (!metadata.revocationEndpoint) {
     runner.info(
-      shown(
-        `The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`
-      )
+      `The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`
     )
     return
   }
@@ -91,16 +74,9 @@ function report(
   result: RevocationResult,
   lasts: string
 ): void {
-  if (result.kind === 'revoked') runner.info(shown(`Revoked ${whose} ${what}; it is never output.`))
+  if (result.kind === 'revoked') runner.info(`Revoked ${whose} ${what}; it is never output.`)
   else
-    runner.warning(
-      shown(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`)
-    )
-}
-
-/** Approvers' names and the provider's words are foreign text. */
-function shown(text: string): SafeText {
-  return safeText(text, { maxLength: MESSAGE_MAX_LENGTH })
+    runner.warning(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`)
 }
 
 function lifetimeOf(tokens: TokenSet): string {

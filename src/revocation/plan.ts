@@ -1,9 +1,11 @@
-import type { RevokeChoice } from '../inputs.js'
+import type { Config, RevokeChoice } from '../inputs.js'
 import type { ClientCredentials } from '../oauth/client-auth.js'
 import type { ProviderMetadata } from '../oauth/endpoints.js'
+import type { OAuthContext } from '../oauth/exchange.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
 import type { TokenSet } from '../oauth/token.js'
-import type { RevocationState } from './state.js'
+import type { Runner } from '../runner/runner.js'
+import { type RevocationState, saveRevocationState } from './state.js'
 
 export interface PlanInputs {
   readonly revoke: RevokeChoice
@@ -103,4 +105,49 @@ export function gitHubApiFor(
   if (URL.canParse(runnerServer) && new URL(runnerServer).origin === issued.origin)
     return gitHubApiUrl(env)
   return issued.hostname === 'github.com' ? 'https://api.github.com' : `${issued.origin}/api/v3`
+}
+
+/**
+ * What revoking needs of the run: the flow's RunContext (src/flow/context.ts) is one. A
+ * discard (discard.ts) and the plan for the post step both work from it.
+ */
+export interface RevocationContext {
+  readonly oauth: OAuthContext
+  readonly runner: Pick<Runner, 'saveState' | 'info' | 'warning' | 'setSecret' | 'env'>
+  readonly config: Config
+  readonly metadata: ProviderMetadata
+  readonly client: ClientCredentials
+}
+
+/**
+ * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
+ * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
+ * tokens are masked already (they are masked as they arrive); the client secret is not saved.
+ */
+export function saveForPostStep(
+  context: RevocationContext,
+  tokens: TokenSet,
+  arrival: { readonly refreshed: boolean; readonly atMs: number }
+): void {
+  const { runner, config } = context
+  // After a refresh without rotation, the input is the refresh token that lives on.
+  const refreshToken = tokens.refreshToken ?? (arrival.refreshed ? config.refreshToken : undefined)
+  const plan = planRevocation(tokens, {
+    revoke: config.revoke,
+    github: config.provider.name === 'github',
+    client: context.client,
+    metadata: context.metadata,
+    ...(refreshToken && { refreshToken }),
+    refreshTokenKept:
+      refreshToken !== undefined &&
+      (config.storeRefreshToken !== undefined || refreshToken === config.refreshToken),
+    env: runner.env,
+    nowMs: arrival.atMs
+  })
+  if (plan.note) runner.info(plan.note)
+  if (!plan.state) return
+  // Masked again here: what goes into the state file must be masked whoever masked it first.
+  for (const token of [plan.state.accessToken, plan.state.refreshToken])
+    if (token) runner.setSecret(token)
+  saveRevocationState((name, value) => runner.saveState(name, value), plan.state)
 }

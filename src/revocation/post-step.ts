@@ -9,24 +9,15 @@ import {
   type TokenTypeHint
 } from '../oauth/revoke.js'
 import { isoSeconds } from '../present/time.js'
-import type { InputSource } from '../runner/runner.js'
+import { addToSummary } from '../present/summary.js'
+import type { Runner } from '../runner/runner.js'
 import { readRevocationState, type RevocationPlan } from './state.js'
-import { MESSAGE_MAX_LENGTH, safe, safeText, type SafeText } from '../safe-text.js'
 
-const LONG = { maxLength: MESSAGE_MAX_LENGTH }
-
-/**
- * What the post step does to the runner: log lines and the state the main step left. Log lines
- * take SafeText, as in the main step (src/runner/runner.ts): provider text reaches them.
- */
-export interface PostRunner extends InputSource {
-  /** The value the main step saved under `name` (STATE_<name>), '' when none. */
-  getState(name: string): string
-  info(message: SafeText): void
-  debug(message: SafeText): void
-  warning(message: SafeText): void
-  appendSummary(html: string): Promise<void>
-}
+/** What the post step does to the runner: log lines, the summary, and the state the main step left. */
+export type PostRunner = Pick<
+  Runner,
+  'env' | 'getInput' | 'setSecret' | 'getState' | 'info' | 'debug' | 'warning' | 'appendSummary'
+>
 
 export interface PostDeps {
   readonly runner: PostRunner
@@ -52,7 +43,7 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
   const { runner, clock } = deps
   const state = readRevocationState((name) => runner.getState(name))
   if (!state) {
-    runner.debug(safe`Nothing to revoke: the main step left no token for the post step.`)
+    runner.debug(`Nothing to revoke: the main step left no token for the post step.`)
     return []
   }
   // Masked in this process too, before anything could print them.
@@ -75,22 +66,16 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
     const what = hint === 'access_token' ? 'access token' : 'refresh token'
     const expiresAtMs = state.plan.accessTokenExpiresAtMs
     if (hint === 'access_token' && expiresAtMs !== undefined && expiresAtMs <= clock.now()) {
-      runner.info(
-        safeText(`The ${what} expired at ${isoSeconds(expiresAtMs)}; nothing to revoke.`, LONG)
-      )
+      runner.info(`The ${what} expired at ${isoSeconds(expiresAtMs)}; nothing to revoke.`)
       outcome.push({ token: hint, result: { kind: 'expired' } })
       continue
     }
     const result = await revoke(ctx, state.plan, client, token, hint)
     outcome.push({ token: hint, result })
-    if (result.kind === 'revoked')
-      runner.info(safeText(`Revoked the ${what} (${where(state.plan)}).`, LONG))
+    if (result.kind === 'revoked') runner.info(`Revoked the ${what} (${where(state.plan)}).`)
     else
       runner.warning(
-        safeText(
-          `The ${what} was not revoked. ${result.message}${adviceFor(result, state.plan)}`,
-          LONG
-        )
+        `The ${what} was not revoked. ${result.message}${adviceFor(result, state.plan)}`
       )
   }
   await summarize(runner, outcome, clock.now())
@@ -173,13 +158,8 @@ async function summarize(runner: PostRunner, outcome: PostOutcome, nowMs: number
         ? `${what} already expired`
         : `${what} not revoked (see the log)`
   })
-  try {
-    await runner.appendSummary(
-      `<p>At the end of the job (${isoSeconds(nowMs)}): ${parts.join('; ')}.</p>\n`
-    )
-  } catch (error) {
-    runner.warning(
-      safe`Could not write the job summary: ${safeText(error instanceof Error ? error.message : error, { maxLength: 500 })}`
-    )
-  }
+  await addToSummary(
+    runner,
+    `<p>At the end of the job (${isoSeconds(nowMs)}): ${parts.join('; ')}.</p>\n`
+  )
 }

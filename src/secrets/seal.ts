@@ -1,8 +1,8 @@
 /**
  * libsodium's sealed box (crypto_box_seal), as GitHub's REST API requires for secret values:
  * https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api
- * Loaded with import() only when a secret is stored, so the bundle's first chunk stays small and
- * the prompt reaches the log without waiting for half a megabyte of WebAssembly-free JavaScript.
+ * libsodium (half a megabyte of JavaScript) is loaded only when a secret is stored: most runs
+ * never need it.
  */
 export async function sealForGitHub(value: string, publicKeyBase64: string): Promise<string> {
   const { default: sodium } = await import('libsodium-wrappers')
