@@ -16,8 +16,12 @@ const handlers = new Map<string, Handler>()
 const timers = new Set<NodeJS.Timeout>()
 let server: http.Server
 let base: string
+// On a runner, @actions/http-client appends ACTIONS_ORCHESTRATION_ID to every User-Agent; these
+// tests check the one the action gives, whether they run on a runner or not.
+const orchestrationId = process.env['ACTIONS_ORCHESTRATION_ID']
 
 beforeAll(async () => {
+  delete process.env['ACTIONS_ORCHESTRATION_ID']
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -32,6 +36,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  if (orchestrationId !== undefined) process.env['ACTIONS_ORCHESTRATION_ID'] = orchestrationId
   for (const timer of timers) clearInterval(timer)
   server.closeAllConnections()
   await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -202,6 +207,46 @@ describe('createHttpTransport (the real transport)', () => {
     expect(ms).toBeLessThan(200)
   })
 
+  it('closes the connection when the signal aborts before any answer', async () => {
+    const closed = new Promise<number>((resolve) =>
+      handlers.set('/held', (req) => {
+        const start = Date.now()
+        req.socket.once('close', () => resolve(Date.now() - start))
+      })
+    )
+    const controller = new AbortController()
+    const request = get('/held', { timeoutMs: 5000, signal: controller.signal })
+    setTimeout(() => controller.abort(), 50)
+    expect((await failureOf(request)).failure.kind).toBe('aborted')
+    expect(await closed).toBeLessThan(500)
+  })
+
+  it('closes the connection when the deadline passes before any answer', async () => {
+    const closed = new Promise<number>((resolve) =>
+      handlers.set('/held-past-deadline', (req) => {
+        const start = Date.now()
+        req.socket.once('close', () => resolve(Date.now() - start))
+      })
+    )
+    const { failure } = await failureOf(get('/held-past-deadline', { timeoutMs: 100 }))
+    expect(failure.kind).toBe('timeout')
+    expect(await closed).toBeLessThan(500)
+  })
+
+  it('closes the connection when the deadline passes in the middle of the answer', async () => {
+    const closed = new Promise<number>((resolve) =>
+      handlers.set('/drip-past-deadline', (req, res) => {
+        res.writeHead(200, { 'Content-Length': '1000' })
+        drip(res, 20)
+        const start = Date.now()
+        req.socket.once('close', () => resolve(Date.now() - start))
+      })
+    )
+    const { failure } = await failureOf(get('/drip-past-deadline', { timeoutMs: 100 }))
+    expect(failure.kind).toBe('timeout')
+    expect(await closed).toBeLessThan(500)
+  })
+
   it('reports a refused connection as never delivered (connection, maybeDelivered false)', async () => {
     const closed = http.createServer()
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
@@ -248,46 +293,44 @@ describe('createHttpTransport (the real transport)', () => {
   })
 })
 
-describe('createHttpTransport: connections', () => {
+describe('createHttpTransport: one request, one connection, sent once', () => {
   /** Each new connection's remote port, as the server saw it accepted. */
   const accepted: number[] = []
   const onConnection = (socket: import('node:net').Socket): void => {
     accepted.push(socket.remotePort ?? 0)
   }
   beforeAll(() => {
-    handlers.set('/conn', (_req, res) => res.writeHead(200).end('{}'))
     server.on('connection', onConnection)
   })
   afterAll(() => {
     server.off('connection', onConnection)
   })
 
-  it('uses one connection for back-to-back requests, and a new one after half a second idle', async () => {
+  it('sends two back-to-back requests, each on a connection of its own that closes after it', async () => {
+    const connectionHeaders: (string | undefined)[] = []
+    handlers.set('/conn', (req, res) => {
+      connectionHeaders.push(req.headers.connection)
+      res.writeHead(200).end(`{"n":${connectionHeaders.length}}`)
+    })
     const fresh = createHttpTransport('device-flow-action-test/1.0')
     const request = (): ReturnType<typeof fresh> =>
       fresh({ method: 'GET', url: `${base}/conn`, headers: {}, timeoutMs: 2000 })
     accepted.length = 0
-    await request()
-    await request()
-    await request()
-    // Discovery → device code, token → key set: one handshake, not three.
-    expect(accepted).toHaveLength(1)
-    await new Promise((resolve) => setTimeout(resolve, 800))
-    // A poll a second later never meets a connection the provider may be closing.
-    await request()
+    const first = await request()
+    const second = await request()
+    expect([first.status, first.body]).toEqual([200, '{"n":1}'])
+    expect([second.status, second.body]).toEqual([200, '{"n":2}'])
     expect(accepted).toHaveLength(2)
     expect(accepted[1]).not.toBe(accepted[0])
+    // No connection is left open to be reused, and closed by the provider under a later request.
+    expect(connectionHeaders).toEqual(['close', 'close'])
   })
 
-  it('sends once more on a new connection when a reused one is reset before any answer', async () => {
-    const seen = new Map<import('node:net').Socket, number>()
+  it('does not send a POST again when its connection is reset before any answer, even right after another request', async () => {
     let received = 0
     handlers.set('/reset-second', (req, res) => {
       received++
-      const count = (seen.get(req.socket) ?? 0) + 1
-      seen.set(req.socket, count)
-      // The second request on a connection finds it closed under it.
-      if (count === 2) req.socket.destroy()
+      if (received === 2) req.socket.destroy()
       else res.writeHead(200).end(`{"n":${received}}`)
     })
     const fresh = createHttpTransport('device-flow-action-test/1.0')
@@ -299,34 +342,43 @@ describe('createHttpTransport: connections', () => {
         body: 'a=1',
         timeoutMs: 2000
       })
-    accepted.length = 0
     expect((await request()).body).toBe('{"n":1}')
-    expect((await request()).body).toBe('{"n":3}')
-    expect(accepted).toHaveLength(2)
-    expect(received).toBe(3)
+    const { failure } = await failureOf(request())
+    expect(failure.kind).toBe('reset')
+    expect(failure.maybeDelivered).toBe(true)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(received).toBe(2)
   })
 
-  it('does not send again when a new connection is reset before any answer', async () => {
+  it('returns a 503 to a GET as it is, without sending it again', async () => {
     let received = 0
-    handlers.set('/reset-always', (req) => {
+    handlers.set('/unavailable', (_req, res) => {
       received++
-      req.socket.destroy()
+      res.writeHead(503, { 'Retry-After': '0' }).end('{}')
     })
-    const fresh = createHttpTransport('device-flow-action-test/1.0')
-    const { failure } = await failureOf(
-      fresh({
-        method: 'POST',
-        url: `${base}/reset-always`,
-        headers: {},
-        body: 'a=1',
-        timeoutMs: 2000
-      })
-    )
-    expect(failure.maybeDelivered).toBe(true)
+    const response = await get('/unavailable')
+    expect(response.status).toBe(503)
+    await new Promise((resolve) => setTimeout(resolve, 100))
     expect(received).toBe(1)
   })
 
-  it('waits for a slow answer longer than the idle limit: that limit is for idle connections only', async () => {
+  it('sends an https request right after an http one with https (a refused port says so)', async () => {
+    handlers.set('/before-https', (_req, res) => res.writeHead(200).end('{}'))
+    const closed = http.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const fresh = createHttpTransport('device-flow-action-test/1.0')
+    await fresh({ method: 'GET', url: `${base}/before-https`, headers: {}, timeoutMs: 2000 })
+    const { failure } = await failureOf(
+      fresh({ method: 'GET', url: `https://127.0.0.1:${port}/`, headers: {}, timeoutMs: 2000 })
+    )
+    expect(failure.kind).toBe('connection')
+    expect(failure.maybeDelivered).toBe(false)
+    expect(failure.detail).toContain('ECONNREFUSED')
+  })
+
+  it('waits for a slow answer within timeoutMs: no shorter timeout of the client cuts it', async () => {
     handlers.set('/slow-conn', (_req, res) => {
       const timer = setTimeout(() => res.writeHead(200).end('{"late":true}'), 900)
       timers.add(timer)

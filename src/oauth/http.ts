@@ -1,6 +1,6 @@
-import * as http from 'node:http'
-import type { Agent as HttpsAgent } from 'node:https'
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
+import { HttpClient } from '@actions/http-client'
+import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -55,38 +55,22 @@ const NOT_DELIVERED_CODES = new Set([
 ])
 
 /**
- * The real transport: node's http/https with the agent @actions/http-client picks, so the
- * runner's https_proxy / http_proxy / no_proxy settings apply exactly as for other actions.
+ * The real transport: @actions/http-client sends each request, so the runner's https_proxy /
+ * http_proxy / no_proxy settings apply exactly as for other actions, with its User-Agent and
+ * Content-Length. On top of it, what it lacks: a deadline for the whole exchange, the size cap,
+ * abort on cancel. Each request is sent once: no redirect is followed (the caller decides, see
+ * discovery) and nothing is retried, so a poll never reaches the provider twice.
  */
 export function createHttpTransport(userAgent: string): HttpTransport {
-  const routeFor = routes(userAgent)
-  return async (request) => {
-    const url = new URL(request.url)
-    const { send, agent } = await routeFor(url)
-    try {
-      return await sendOnce(userAgent, request, url, send, agent)
-    } catch (error) {
-      // A kept-alive connection reset before any byte of an answer: almost always the provider
-      // closing it as the request went out, so unread. Sent once more, on a new connection, as
-      // browsers do (and node's docs advise for request.reusedSocket). Only requests within half
-      // a second of another reuse one (DIRECT_AGENT); every other failure is the caller's.
-      if (!(error instanceof StaleConnection)) throw error
-      return await sendOnce(userAgent, request, url, send, agent)
-    }
-  }
+  return (request) => exchange(userAgent, request)
 }
 
-/** A reset on a reused connection before any byte of the answer. */
-class StaleConnection extends TransportFailure {}
-
-function sendOnce(
-  userAgent: string,
-  request: HttpRequest,
-  url: URL,
-  send: Send,
-  agent: http.Agent
-): Promise<HttpResponse> {
+function exchange(userAgent: string, request: HttpRequest): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
+    // The client gives no handle on node's ClientRequest: this signal, handed to node's request
+    // options, is what closes the connection on the deadline, a cancel or an oversized answer,
+    // before the answer or during it.
+    const teardown = new AbortController()
     let settled = false
     const finish = (error: TransportFailure | undefined, response?: HttpResponse): void => {
       if (settled) return
@@ -94,45 +78,12 @@ function sendOnce(
       clearTimeout(timer)
       request.signal?.removeEventListener('abort', onAbort)
       if (error) {
-        req.destroy()
+        // Settled first: the teardown makes the response emit 'aborted', which would read as a reset.
+        teardown.abort()
         reject(error)
       } else resolve(response as HttpResponse)
     }
     const onAbort = (): void => finish(new TransportFailure('aborted', true, 'cancelled'))
-    const headers: Record<string, string> = { 'User-Agent': userAgent, ...request.headers }
-    if (request.body !== undefined)
-      headers['Content-Length'] = String(Buffer.byteLength(request.body))
-    let answered = false
-    const req = send(url, { method: request.method, headers, agent }, (res) => {
-      answered = true
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > MAX_RESPONSE_BYTES) {
-          // Settle first: destroying the response emits 'aborted' at once, which would report a reset.
-          finish(
-            new TransportFailure(
-              'too-large',
-              true,
-              `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
-            )
-          )
-          res.destroy()
-        } else chunks.push(chunk)
-      })
-      res.on('end', () =>
-        finish(undefined, {
-          status: res.statusCode ?? 0,
-          headers: lowerCaseHeaders(res.headers),
-          body: Buffer.concat(chunks).toString('utf8')
-        })
-      )
-      res.on('error', (error) => finish(failureOf(error, true)))
-      res.on('aborted', () =>
-        finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
-      )
-    })
     const timer = setTimeout(
       () =>
         finish(
@@ -140,61 +91,77 @@ function sendOnce(
         ),
       request.timeoutMs
     )
-    req.on('error', (error: Error & { code?: string }) => {
-      const failure = failureOf(error, false)
-      const stale =
-        req.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE')
-      finish(stale ? new StaleConnection(failure.kind, true, failure.detail) : failure)
-    })
     if (request.signal?.aborted) return onAbort()
     request.signal?.addEventListener('abort', onAbort, { once: true })
-    req.end(request.body)
+
+    clientFor(userAgent, request.timeoutMs, teardown.signal)
+      .request(request.method, request.url, request.body ?? null, { ...request.headers })
+      .then(
+        (response) => {
+          // Once settled, the teardown has closed the connection under this answer already.
+          if (!settled) read(response.message, finish)
+        },
+        (error: Error & { code?: string }) => finish(failureOf(error, false))
+      )
   })
 }
 
 /**
- * A connection is used again only by a request that follows within half a second: discovery →
- * device code, token → key set → userinfo. Against a real provider that spares a TCP and TLS
- * handshake before the code is shown, and again after the approval. An idle connection is closed
- * after 500 ms (sooner if the provider's Keep-Alive header says so), so polls, a second or more
- * apart, each open their own as before: no poll meets a connection the provider has just closed.
- * Idle connections never hold the process open (node unrefs them). `timeout` is, for a request in
- * flight, only an event nobody listens to; the transport's own timer bounds each request.
+ * One client per request, for two reasons. Its request handler is how node's `signal` option
+ * reaches the request. And without a proxy a client keeps the first agent it makes, for http or
+ * https, and would hand it to a request for the other protocol.
  */
-const DIRECT_AGENT = { keepAlive: true, timeout: 500 } as const
-
-type Send = (
-  url: URL,
-  options: http.RequestOptions,
-  callback: (response: http.IncomingMessage) => void
-) => http.ClientRequest
-
-/**
- * How to send to a URL: node:http or node:https, and the agent. Without a proxy for the URL
- * (http-client's own no_proxy and *_proxy rules decide), node's agent keeping a connection open
- * for back-to-back requests only (see DIRECT_AGENT); with one, @actions/http-client's tunnelling
- * agent, one tunnel per request.
- * Each is loaded when a request first needs it, not before every first request: node:https brings
- * tls and crypto, and @actions/http-client imports undici, the largest part of the bundle.
- */
-function routes(userAgent: string): (url: URL) => Promise<{ send: Send; agent: http.Agent }> {
-  const direct = new http.Agent(DIRECT_AGENT)
-  let secure: Promise<{ send: Send; direct: HttpsAgent }> | undefined
-  let proxied: Promise<{ getAgent(url: string): http.Agent }> | undefined
-  return async (url) => {
-    const tls = url.protocol === 'https:' ? await (secure ??= loadHttps()) : undefined
-    const send = tls?.send ?? http.request
-    if (!getProxyUrl(url)?.hostname) return { send, agent: tls?.direct ?? direct }
-    proxied ??= import('@actions/http-client').then(
-      ({ HttpClient }) => new HttpClient(userAgent, [], { keepAlive: false })
-    )
-    return { send, agent: (await proxied).getAgent(url.href) }
+function clientFor(userAgent: string, timeoutMs: number, signal: AbortSignal): HttpClient {
+  const passSignal: RequestHandler = {
+    prepareRequest(options: RequestOptions) {
+      options.signal = signal
+    },
+    canHandleAuthentication: () => false,
+    // Never called: a 401 goes back to the caller as it is.
+    handleAuthentication: () => Promise.reject(new Error('no authentication handler'))
   }
+  return new HttpClient(userAgent, [passSignal], {
+    allowRedirects: false,
+    allowRetries: false,
+    // A connection per request, closed after it: a reused one can be closed by the provider as
+    // a request goes out, and a poll must then never be sent again.
+    keepAlive: false,
+    // The client's own idle timeout ends a request with a bare error; the deadline here, which
+    // bounds the whole exchange, must always come first.
+    socketTimeout: timeoutMs + 1000
+  })
 }
 
-async function loadHttps(): Promise<{ send: Send; direct: HttpsAgent }> {
-  const https = await import('node:https')
-  return { send: https.request, direct: new https.Agent(DIRECT_AGENT) }
+/** Reads the body, up to MAX_RESPONSE_BYTES, and settles the exchange. */
+function read(
+  message: IncomingMessage,
+  finish: (error: TransportFailure | undefined, response?: HttpResponse) => void
+): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  message.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > MAX_RESPONSE_BYTES) {
+      finish(
+        new TransportFailure(
+          'too-large',
+          true,
+          `the response is larger than ${MAX_RESPONSE_BYTES} bytes`
+        )
+      )
+    } else chunks.push(chunk)
+  })
+  message.on('end', () =>
+    finish(undefined, {
+      status: message.statusCode ?? 0,
+      headers: lowerCaseHeaders(message.headers),
+      body: Buffer.concat(chunks).toString('utf8')
+    })
+  )
+  message.on('error', (error) => finish(failureOf(error, true)))
+  message.on('aborted', () =>
+    finish(new TransportFailure('reset', true, 'the connection closed mid-response'))
+  )
 }
 
 function failureOf(error: Error & { code?: string }, responseStarted: boolean): TransportFailure {
@@ -222,7 +189,7 @@ function failureOf(error: Error & { code?: string }, responseStarted: boolean): 
   return new TransportFailure('connection', true, code || error.message)
 }
 
-function lowerCaseHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
+function lowerCaseHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(headers)) {
     result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
