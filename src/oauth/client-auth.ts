@@ -1,4 +1,4 @@
-import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose'
+import type { importJWK, JWK } from 'jose'
 import { ActionError } from '../errors.js'
 
 export type ClientAuthMethod =
@@ -106,6 +106,7 @@ async function clientAssertion(
 ): Promise<string> {
   const issuedAt = Math.floor(nowMs / 1000)
   try {
+    const { SignJWT } = await import('jose')
     const { key, alg, kid } = await loadSigningKey(client)
     return await new SignJWT({})
       // The kid tells a provider holding several registered keys which one verifies the assertion.
@@ -135,6 +136,7 @@ export interface SigningKey {
 export async function loadSigningKey(
   client: Pick<ClientCredentials, 'privateKey' | 'assertionAlg'>
 ): Promise<SigningKey> {
+  const { importJWK, importPKCS8 } = await import('jose')
   const text = (client.privateKey ?? '').trim()
   if (text.startsWith('{')) {
     let jwk: JWK

@@ -1,5 +1,4 @@
 import { failing, type Fail } from './fields.js'
-import * as jose from 'jose'
 import type { JSONWebKeySet, JWTPayload } from 'jose'
 import { ActionError, CancelledError, type EndpointRef } from '../errors.js'
 import { idTokenIssuerFor } from './deviations.js'
@@ -7,6 +6,9 @@ import { type OAuthContext } from './exchange.js'
 import { getJson } from './redirects.js'
 import { unusableResponse } from './provider-errors.js'
 import { safeText } from '../safe-text.js'
+
+/** jose, loaded when an id_token is verified: after the approval, never before the code. */
+type Jose = typeof import('jose')
 
 /** An id_token that must not be trusted: the step fails and the token is never output. */
 export class IdTokenError extends ActionError {
@@ -40,6 +42,7 @@ export async function verifyIdToken(
         `The ID token from the provider failed verification: ${problem}. It was not output, and the step fails because who approved cannot be trusted.`
       )
   )
+  const jose = await import('jose')
   let alg: string | undefined
   try {
     alg = jose.decodeProtectedHeader(idToken).alg
@@ -49,7 +52,7 @@ export async function verifyIdToken(
   if (!alg || alg === 'none') fail('it is not signed (alg none)')
   const options = {
     // Deviation (Entra ID multi-tenant endpoints): the token names the approver's tenant.
-    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(idToken)),
+    issuer: idTokenIssuerFor(expected.issuer, claimedIssuer(jose, idToken)),
     audience: expected.clientId,
     clockTolerance: CLOCK_SKEW_SECONDS,
     currentDate: new Date(ctx.clock.now()),
@@ -72,7 +75,7 @@ export async function verifyIdToken(
     // verification: say so, so that the message tells the token was withheld.
     if (error instanceof ActionError)
       return fail(`the provider's keys could not be read (${error.message.replace(/\.$/, '')})`)
-    return fail(describeJoseError(error))
+    return fail(describeJoseError(jose, error))
   }
   if (
     Array.isArray(payload.aud) &&
@@ -93,7 +96,7 @@ export async function verifyIdToken(
 }
 
 /** The unverified iss claim, only to choose the issuer to verify against. */
-function claimedIssuer(idToken: string): unknown {
+function claimedIssuer(jose: Jose, idToken: string): unknown {
   try {
     return jose.decodeJwt(idToken).iss
   } catch {
@@ -110,7 +113,7 @@ async function fetchJwks(ctx: OAuthContext, jwksUri: string): Promise<JSONWebKey
   return { keys } as JSONWebKeySet
 }
 
-function describeJoseError(error: unknown): string {
+function describeJoseError(jose: Jose, error: unknown): string {
   if (error instanceof jose.errors.JWTExpired)
     return "it has expired (exp is in the past; check the runner's clock)"
   if (error instanceof jose.errors.JWTClaimValidationFailed) {
