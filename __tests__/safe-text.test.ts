@@ -91,6 +91,21 @@ describe('safeText', () => {
     expect(redact('abcdef abc', ['abc', 'abcdef'])).toBe('*** ***')
   })
 
+  it('redacts a secret quoted with its characters escaped as JSON writes them', () => {
+    const token = 'gho_AbC/dEf+"q\\z😀-0123456789'
+    const forms = [
+      'gho_AbC\\/dEf+\\"q\\\\z😀-0123456789',
+      'gho_AbC\\u002fdEf+\\u0022q\\u005cz\\ud83d\\ude00-0123456789',
+      'gho_AbC\\u002FdEf+\\u0022q\\u005Cz\\uD83D\\uDE00-0123456789',
+      '\\u0067\\u0068\\u006f_AbC\\/dEf+\\"q\\\\z😀-0123456789'
+    ]
+    for (const form of forms) {
+      expect(redact(`the token ${form} is not valid`, [token])).toBe('the token *** is not valid')
+    }
+    // A near miss is left alone: one character differs.
+    expect(redact('gho_AbC\\/dEf+\\"q\\\\z😀-0123456788', [token])).toContain('gho_AbC')
+  })
+
   it('reads non-strings as text', () => {
     expect(safeText(undefined)).toBe('')
     expect(safeText(42)).toBe('42')

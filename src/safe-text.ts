@@ -150,12 +150,57 @@ function escapeOf(char: string): string {
  * through a Location quoted in a message.
  */
 export function redact(text: string, secrets: Iterable<string>): string {
-  const sorted = [...new Set([...secrets].flatMap(encodings))]
+  const known = [...new Set(secrets)].filter((s) => s.length > 0)
+  const sorted = [...new Set(known.flatMap(encodings))]
     .filter((s) => s.length > 0)
     .sort((a, b) => b.length - a.length)
   let result = text
   for (const secret of sorted) result = result.split(secret).join(REDACTED)
+  // A secret quoted inside a JSON string (or text a server copied out of one) may come back with
+  // characters escaped: "a\/b" or "a\u002fb" for a/b. Only text with a backslash can hold one.
+  if (result.includes('\\')) {
+    for (const secret of known.sort((a, b) => b.length - a.length))
+      result = result.replace(escapedForm(secret), REDACTED)
+  }
   return result
+}
+
+/** Compiled matchers of a secret's escaped forms; a run masks a few dozen values at most. */
+const ESCAPED_FORMS = new Map<string, RegExp>()
+const MAX_ESCAPED_FORMS = 256
+/** The characters JSON may also write with a short escape (RFC 8259 §7). */
+const SHORT_ESCAPES = new Set(['/', '"', '\\'])
+
+/**
+ * A secret with any of its characters written as a JSON escape (RFC 8259 §7): \uXXXX with hex
+ * digits in either case (a character beyond U+FFFF as its surrogate pair), and \/, \" or \\ for
+ * the three characters with a short escape. Fixed alternatives, no nested repetition: at most
+ * (text × secret) steps.
+ */
+function escapedForm(secret: string): RegExp {
+  const cached = ESCAPED_FORMS.get(secret)
+  if (cached) return cached
+  const parts = [...secret].map((char) => {
+    const codeUnits =
+      char.length === 2 ? [char.charCodeAt(0), char.charCodeAt(1)] : [char.charCodeAt(0)]
+    const unicode = codeUnits.map((code) => `\\\\u${hexPattern(code)}`).join('')
+    const short = SHORT_ESCAPES.has(char) ? `|\\\\${escapeRegExp(char)}` : ''
+    return `(?:${escapeRegExp(char)}|${unicode}${short})`
+  })
+  const form = new RegExp(parts.join(''), 'g')
+  if (ESCAPED_FORMS.size >= MAX_ESCAPED_FORMS) ESCAPED_FORMS.clear()
+  ESCAPED_FORMS.set(secret, form)
+  return form
+}
+
+function hexPattern(code: number): string {
+  return [...code.toString(16).padStart(4, '0')]
+    .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+    .join('')
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 }
 
 function encodings(secret: string): string[] {

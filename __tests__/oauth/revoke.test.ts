@@ -57,6 +57,29 @@ describe('revokeToken (RFC 7009)', () => {
     expect(request?.headers['Content-Type']).toBe('application/x-www-form-urlencoded')
   })
 
+  it('cuts the token it sent out of what the provider quotes, whatever else is masked (§2.1)', async () => {
+    const long = `${TOKEN}-${'y'.repeat(600)}`
+    const http = scriptedHttp({
+      [REVOKE_URL]: () =>
+        json(400, { error: 'invalid_request', error_description: `cannot revoke ${long} now` })
+    })
+    const github = scriptedHttp({
+      'https://api.github.com/applications/conf-app/token': () =>
+        json(422, { message: `cannot revoke ${long} now` })
+    })
+    // No known secrets in the context: the request's own token parameter is enough.
+    const rfc = await revokeToken(context(http).ctx, endpoint, basicClient, long, 'access_token')
+    const gh = await revokeGitHubToken(
+      context(github).ctx,
+      'https://api.github.com',
+      'conf-app',
+      's3cret',
+      long
+    )
+    expect(messageOf(rfc)).toContain('cannot revoke *** now')
+    expect(messageOf(gh)).toContain('cannot revoke *** now')
+  })
+
   it('identifies a public client with client_id, and sends the refresh_token hint', async () => {
     const http = scriptedHttp({ [REVOKE_URL]: () => json(200, {}) })
     const { ctx } = context(http)
@@ -89,7 +112,7 @@ describe('revokeToken (RFC 7009)', () => {
       context(http).ctx,
       endpoint,
       basicClient,
-      'rt',
+      'rt-secret-value-1',
       'refresh_token'
     )
     expect(result.kind).toBe('unsupported-token-type')

@@ -90,6 +90,47 @@ describe('runPost', () => {
     expect(t.runner.text('warning')).toContain('try again in 600 s')
   })
 
+  describe('a provider that quotes the token back', () => {
+    // Long enough that a bound on the quoted text alone would cut it in two, past the runner's mask.
+    const token = `at-secret/${'x'.repeat(600)}+end`
+    const escapings = [
+      ['as it is', token],
+      ['with / escaped', token.replace(/\//g, '\\/')],
+      ['with \\u escapes', token.replace(/\//g, '\\u002F').replace(/\+/g, '\\u002b')]
+    ]
+
+    it.each(escapings)('never shows it %s in an error_description', async (_how, quoted) => {
+      const t = setup(saved({}, token), () =>
+        json(400, { error: 'invalid_request', error_description: `bad token ${quoted} here` })
+      )
+      await t.run()
+      const warning = t.runner.text('warning')
+      expect(warning).toContain('answered "invalid_request" (HTTP 400): bad token *** here.')
+      expect(warning).not.toContain('xxxxxxxxxx')
+    })
+
+    it.each(escapings)("never shows it %s in GitHub's message", async (_how, quoted) => {
+      const api = 'https://api.github.com'
+      const runner: RecordingRunner & PostRunner = Object.assign(
+        new RecordingRunner({ 'client-secret': 'sec-1' }),
+        {
+          getState: (name: string) =>
+            ({
+              'revocation-plan': JSON.stringify({ ...plan, api: 'github', url: api }),
+              'revoke-access-token': token
+            })[name] ?? ''
+        }
+      )
+      const http = scriptedHttp({
+        [`${api}/applications/app/token`]: () => json(422, { message: `No token ${quoted}` })
+      })
+      await runPost({ runner, http, clock: new FakeClock(), signal: new AbortController().signal })
+      const warning = runner.text('warning')
+      expect(warning).toContain('answered HTTP 422 ("No token ***")')
+      expect(warning).not.toContain('xxxxxxxxxx')
+    })
+  })
+
   it('writes no summary with summary: false', async () => {
     const t = setup(saved(), undefined, { 'client-secret': 'sec-1', summary: 'false' })
     await t.run()

@@ -139,6 +139,9 @@ export async function send(
 const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer']
 /** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
 const SECRET_PARAMS = [
+  // RFC 7009 §2.1: the token being revoked; GitHub's revocation API takes it as access_token.
+  'token',
+  'access_token',
   'client_secret',
   'client_assertion',
   'device_code',
@@ -152,8 +155,7 @@ const SECRET_PARAMS = [
 function secretsSent(request: SendRequest): string[] {
   const secrets: string[] = []
   if (request.body !== undefined) {
-    const params = new URLSearchParams(request.body)
-    for (const name of SECRET_PARAMS) secrets.push(...params.getAll(name))
+    for (const name of SECRET_PARAMS) secrets.push(...paramsOf(request.body, name))
   }
   for (const [name, value] of Object.entries(request.headers)) {
     if (name.toLowerCase() !== 'authorization') continue
@@ -167,6 +169,17 @@ function secretsSent(request: SendRequest): string[] {
     }
   }
   return secrets.filter((secret) => secret.length > 0)
+}
+
+/** A parameter's values in a form body, or a JSON object's member (GitHub's APIs take JSON). */
+function paramsOf(body: string, name: string): string[] {
+  if (!body.startsWith('{')) return new URLSearchParams(body).getAll(name)
+  try {
+    const value: unknown = (JSON.parse(body) as Record<string, unknown>)[name]
+    return typeof value === 'string' ? [value] : []
+  } catch {
+    return []
+  }
 }
 
 function decodeFormComponent(text: string): string {

@@ -16,7 +16,15 @@ import { readRevocationState, type RevocationPlan } from './state.js'
 /** What the post step does to the runner: log lines, the summary, and the state the main step left. */
 export type PostRunner = Pick<
   Runner,
-  'env' | 'getInput' | 'setSecret' | 'getState' | 'info' | 'debug' | 'warning' | 'appendSummary'
+  | 'env'
+  | 'getInput'
+  | 'setSecret'
+  | 'knownSecrets'
+  | 'getState'
+  | 'info'
+  | 'debug'
+  | 'warning'
+  | 'appendSummary'
 >
 
 export interface PostDeps {
@@ -53,7 +61,9 @@ export async function runPost(deps: PostDeps): Promise<PostOutcome> {
     http: deps.http,
     clock,
     signal: deps.signal,
-    requestTimeoutMs: deps.requestTimeoutMs ?? 10_000
+    requestTimeoutMs: deps.requestTimeoutMs ?? 10_000,
+    // The tokens it revokes and the client's secret: cut out of whatever the provider quotes back.
+    secrets: () => runner.knownSecrets()
   }
   const outcome: Array<PostOutcome[number]> = []
   // The refresh token first: RFC 7009 §2.1 has the provider invalidate its access tokens too.
