@@ -96,6 +96,21 @@ describe('the webhook sender', () => {
     expect(warnings[0]).toContain('HTTP 404 "no_service".')
   })
 
+  it.each([
+    ['the secret path segment', 'SECRETSECRET'],
+    ['it in another case', 'secretsecret is invalid'],
+    ['the host', 'hooks.slack.com'],
+    ['a path part', 'services'],
+    ['a query value', 'sig-value-12345']
+  ])('quotes nothing of an answer that repeats %s of its URL', async (_what, body) => {
+    const target = { ...TARGET, url: `${TARGET.url}?sig=sig-value-12345` }
+    const { sender, warnings } = senderWith([status(400, body)])
+    sender.send(target, {}, 'outcome')
+    await sender.close(1000)
+    expect(warnings[0]).toContain('HTTP 400. The run goes on')
+    expect(warnings[0]).not.toContain(`"${body}"`)
+  })
+
   it('quotes nothing of a long or odd answer', async () => {
     const { sender, warnings } = senderWith([status(400, '<html>::error::x</html>')])
     sender.send(TARGET, {}, 'outcome')

@@ -44,6 +44,17 @@ describe('notify-webhook', () => {
     expect(notify.reminders).toBe(false)
   })
 
+  it('masks a host name that is itself the credential, and leaves it out of the label', () => {
+    const url = 'https://eo3kzp5m8x2v1q0.m.pipedream.net/'
+    const { runner, config } = read({ 'notify-webhook': `${url}\nhttps://hooks.example.com/x` })
+    const { notify } = config()
+    expect(runner.secrets).toContain('eo3kzp5m8x2v1q0.m.pipedream.net')
+    expect(notify.webhooks[0]?.label).toBe('notify-webhook line 1 (JSON)')
+    // A host made of words is not masked: masking it would hide it from every log line.
+    expect(runner.secrets).not.toContain('hooks.example.com')
+    expect(notify.webhooks[1]?.label).toBe('notify-webhook line 2 (JSON, hooks.example.com)')
+  })
+
   it('is empty by default, and notify-reminders and qr-code have their defaults', () => {
     const config = read({}).config()
     expect(config.notify).toEqual({ webhooks: [], reminders: false })

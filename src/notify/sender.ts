@@ -129,7 +129,7 @@ export class WebhookSender {
     return {
       ok: false,
       retry: response.status === 429 || response.status >= 500,
-      problem: `HTTP ${response.status}${answerOf(response)}`,
+      problem: `HTTP ${response.status}${answerOf(response, target.url)}`,
       ...(retryAfterMs !== undefined && { retryAfterMs })
     }
   }
@@ -150,8 +150,37 @@ function retryAfterOf(response: HttpResponse): number | undefined {
   return ms <= MAX_RETRY_AFTER_MS ? ms : undefined
 }
 
-/** Slack and Discord answer errors with a short code ("invalid_blocks", "no_service"); quote only that. */
-function answerOf(response: HttpResponse): string {
+/**
+ * Slack and Discord answer errors with a short code ("invalid_blocks", "no_service"); quote only
+ * that, and only when it repeats no part of the webhook's URL: a receiver that echoes the secret
+ * in its path, its query or its host name must not get it into the log.
+ */
+function answerOf(response: HttpResponse, url: string): string {
   const body = response.body.trim()
-  return /^[\w .,:-]{1,80}$/.test(body) ? ` "${body}"` : ''
+  if (!/^[\w .,:-]{1,80}$/.test(body)) return ''
+  const echoes = secretPartsOf(url).some((part) => body.toLowerCase().includes(part.toLowerCase()))
+  return echoes ? '' : ` "${body}"`
+}
+
+/** Every piece of a webhook URL that could be its secret: host labels, path segments, query values. */
+export function secretPartsOf(url: string): string[] {
+  if (!URL.canParse(url)) return [url]
+  const parsed = new URL(url)
+  const pieces = [
+    ...parsed.hostname.split('.'),
+    ...parsed.pathname.split('/'),
+    ...[...parsed.searchParams.values()]
+  ]
+  // Shorter pieces (api, v1, com) are words, not secrets, and would hide every answer.
+  return [...new Set(pieces.flatMap((piece) => [piece, decodedOf(piece)]))].filter(
+    (piece) => piece.length >= 4
+  )
+}
+
+function decodedOf(piece: string): string {
+  try {
+    return decodeURIComponent(piece)
+  } catch {
+    return piece
+  }
 }

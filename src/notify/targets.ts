@@ -51,10 +51,13 @@ export function readWebhooks(value: string, setSecret: (value: string) => void):
       )
     seen.set(check.url.href, line)
     const kind = webhookKind(check.url)
+    // Some receivers put the secret in the host name (a per-hook subdomain): mask it, name it not.
+    const secretHost = kind === 'json' && hostLooksLikeCredential(check.url.hostname)
+    if (secretHost) setSecret(check.url.hostname)
     return {
       url,
       kind,
-      label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
+      label: `notify-webhook line ${line} (${KIND_NAMES[kind]}${secretHost ? '' : `, ${check.url.host}`})`
     }
   })
 }
@@ -95,4 +98,18 @@ export function webhookKind(url: URL): WebhookKind {
   )
     return 'discord'
   return 'json'
+}
+
+/**
+ * A host name with a label that reads as a random token (12 or more characters with both letters
+ * and digits, or 24 or more of any): a per-hook subdomain such as eo3kzp5m8x2v1q0.m.pipedream.net,
+ * where whoever knows the host can post. Hosts of the kinds the action knows never are.
+ */
+export function hostLooksLikeCredential(hostname: string): boolean {
+  return hostname
+    .split('.')
+    .some(
+      (label) =>
+        label.length >= 24 || (label.length >= 12 && /[a-z]/i.test(label) && /\d/.test(label))
+    )
 }
