@@ -89,8 +89,9 @@ function provider(clock: FakeClock, people: Person[], extra: Record<string, Rout
       const n = Number(code.replace('dc-secret-0123456789-', ''))
       const seen = (polls.get(code) ?? 0) + 1
       polls.set(code, seen)
-      if (seen === 1) return json(400, { error: 'authorization_pending' })
-      const person = people[n - 1] as Person
+      const person = people[n - 1]
+      // Nobody left to approve this code: it stays pending until the wait ends.
+      if (seen === 1 || !person) return json(400, { error: 'authorization_pending' })
       if (person.deny) return json(400, { error: 'access_denied' })
       return json(200, {
         access_token: `at-secret-${person.sub}-${n}`,
@@ -162,7 +163,7 @@ describe('run: one approval', () => {
     expect(runner.outputs['access-token']).toBe('at-secret-alice-sub-1')
     expect(runner.outputs['approvers']).toBe('["alice"]')
     const log = runner.text('info')
-    expect(log).toContain('│   Policy   Who may approve: *@example.com')
+    expect(log).toContain('│   Policy   Who may approve: verified email *@example.com')
     expect(log).toContain(
       "│            Self-approval: not allowed: the approver's email must not be octo@example.com"
     )
@@ -170,20 +171,183 @@ describe('run: one approval', () => {
     expect(revoked).toEqual([])
   })
 
-  it('fails the step on a refusal: nothing output, both tokens revoked, the record says who and why', async () => {
-    const { ending, runner, revoked } = await actionRun({ 'allowed-approvers': 'alice' }, [bob])
-    expect(ending).toBe('refused')
-    expect(runner.outputs).toEqual({})
+  it('refuses a wrong approver without ending the gate: revokes, says who and why, shows a fresh code', async () => {
+    const { ending, runner, revoked } = await actionRun({ 'allowed-approvers': 'sub:alice-sub' }, [
+      bob,
+      alice
+    ])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['access-token']).toBe('at-secret-alice-sub-2')
+    expect(runner.outputs['approver']).toBe('alice')
+    // Bob's tokens, refresh token first (RFC 7009 §2.1), and nothing of alice's.
     expect(revoked).toEqual(['rt-secret-bob-sub-1', 'at-secret-bob-sub-1'])
-    expect(runner.failed).toBe(
-      'The approval by bob@example.com was refused: bob@example.com is not in allowed-approvers (compared: email bob@example.com, username bob, subject bob-sub).'
+    const log = runner.text('info')
+    expect(log).toContain(
+      '✗ bob@example.com is not in allowed-approvers (compared: subject bob-sub).'
     )
-    expect(runner.text('info')).toContain('✗ bob@example.com is not in allowed-approvers')
-    expect(runner.summary).toContain('<code>bob@example.com</code>')
-    expect(runner.summary).toContain('<code>allowed-approvers</code>')
+    expect(log).toContain(
+      'The approval was refused: bob@example.com is not in allowed-approvers (compared: subject bob-sub).'
+    )
+    expect(log).toContain("Revoked the refused approval's (bob@example.com) access token")
+    expect(log).toContain(
+      'Waiting for someone the approval policy accepts until 10:10:00 UTC: a fresh code follows.'
+    )
+    expect(log).toContain(
+      '│ A fresh code: the approval policy refused the approval by bob@example.com (allowed-approvers), and the wait goes on.'
+    )
+    expect(log.indexOf('Revoked the refused')).toBeLessThan(log.indexOf('2. Enter  CODE-0002'))
+    const notices = runner.logs.filter((entry) => entry.level === 'notice')
+    expect(notices.map((notice) => notice.title)).toEqual([
+      'Approval needed: enter code CODE-0001',
+      'Approval needed: enter code CODE-0002',
+      'Approved by alice'
+    ])
+    expect(notices[1]?.message).toMatch(
+      /^A fresh code: the approval policy refused the approval by bob@example\.com \(allowed-approvers\), and the wait goes on\. Open/
+    )
+    expect(runner.summary).toContain(
+      'Device authorization (A fresh code: the approval policy refused the approval by bob@example.com &#40;allowed-approvers&#41;, and the wait goes on.)'
+    )
+    expect(runner.summary).toContain('✅ Approved')
     // The refused tokens were masked the moment they arrived, and never printed.
     expect(runner.secrets).toContain('at-secret-bob-sub-1')
     expect(runner.text()).not.toContain('at-secret-bob-sub-1')
+  })
+
+  it('keeps the whole wait within the first code’s deadline, and then fails naming who was refused', async () => {
+    const { ending, runner, revoked, http } = await actionRun(
+      { 'allowed-approvers': 'sub:alice-sub', timeout: '5m' },
+      [bob]
+    )
+    expect(ending).toBe('timed-out')
+    expect(runner.outputs).toEqual({})
+    expect(revoked).toEqual(['rt-secret-bob-sub-1', 'at-secret-bob-sub-1'])
+    expect(runner.failed).toBe(
+      'The approval policy refused bob@example.com (allowed-approvers), and nobody it accepts approved before the wait for this approval ended at 10:05:00 UTC (the timeout input). The last refusal: bob@example.com is not in allowed-approvers (compared: subject bob-sub). Run the job again and have someone the policy accepts approve.'
+    )
+    // The fresh code's wait ended at the first code's deadline, not five minutes after it.
+    const log = runner.text('info')
+    expect(log).toContain('Waiting for someone the approval policy accepts until 10:05:00 UTC')
+    expect(log).toMatch(/2\. Enter {2}CODE-0002[\s\S]*Expires {2}10:05:00 UTC/)
+    expect(http.requests.filter((request) => request.url === DEVICE)).toHaveLength(2)
+    expect(runner.summary).toContain('⏱️ Timed out')
+    expect(runner.summary).toContain(
+      '<th align="left">Who tried</th><td><code>bob@example.com</code>'
+    )
+    expect(runner.summary).toContain(
+      '<th align="left">Refused by</th><td><code>allowed-approvers</code>'
+    )
+  })
+
+  it('stops asking after five refusals in a row for one approval', async () => {
+    const mallories = Array.from({ length: 6 }, (_, i) => ({ ...bob, sub: `mallory-${i}` }))
+    const { ending, runner, http } = await actionRun({ 'allowed-approvers': 'sub:alice-sub' }, [
+      ...mallories,
+      alice
+    ])
+    expect(ending).toBe('refused')
+    expect(http.requests.filter((request) => request.url === DEVICE)).toHaveLength(5)
+    expect(runner.failed).toContain(
+      'That is 5 refusals in a row for this approval, so the action stops asking: check who gets the link.'
+    )
+    expect(runner.outputs).toEqual({})
+  })
+
+  it('fails at once when the policy cannot judge the approval: waiting would not help', async () => {
+    const { ending, runner, http, revoked } = await actionRun(
+      { 'required-claims': 'department=release' },
+      [alice, bob]
+    )
+    expect(ending).toBe('refused')
+    expect(runner.failed).toContain(
+      'The approval by alice@example.com was refused because the approval policy cannot be judged: alice@example.com has no department claim'
+    )
+    expect(http.requests.filter((request) => request.url === DEVICE)).toHaveLength(1)
+    expect(revoked).toEqual(['rt-secret-alice-sub-1', 'at-secret-alice-sub-1'])
+    expect(runner.summary).toContain('⛔ Refused by the approval policy')
+  })
+
+  it('says what the post step will not revoke only once the approval is accepted', async () => {
+    const { runner } = await actionRun({ 'allowed-approvers': 'sub:alice-sub' }, [bob, alice])
+    const log = runner.text('info')
+    const note = 'The tokens are not revoked when the job ends'
+    expect(log.split(note)).toHaveLength(2)
+    expect(log.indexOf(note)).toBeGreaterThan(
+      log.indexOf('✓ alice@example.com is in allowed-approvers')
+    )
+  })
+
+  it('leaves the post step the accepted approval’s tokens, not the refused one’s', async () => {
+    const { runner } = await actionRun({ 'allowed-approvers': 'sub:alice-sub', revoke: 'all' }, [
+      bob,
+      alice
+    ])
+    expect(runner.state['revoke-access-token']).toBe('at-secret-alice-sub-2')
+    expect(runner.state['revoke-refresh-token']).toBe('rt-secret-alice-sub-2')
+  })
+
+  it('leaves the post step nothing once a refused approval’s tokens were revoked and nobody else came', async () => {
+    const { runner } = await actionRun(
+      { 'allowed-approvers': 'sub:alice-sub', revoke: 'all', timeout: '5m' },
+      [bob]
+    )
+    expect(runner.state['revoke-access-token']).toBe('')
+    expect(runner.state['revoke-refresh-token']).toBe('')
+  })
+
+  it('asks userinfo for a username the ID token lacks', async () => {
+    const quiet: Person = { sub: 'grace-sub', claims: {} }
+    const { ending, runner, http } = await actionRun(
+      { 'allowed-approvers': 'username:grace' },
+      [quiet],
+      {
+        extra: {
+          [USERINFO]: () => json(200, { sub: 'grace-sub', preferred_username: 'grace' })
+        }
+      }
+    )
+    expect(ending).toBe('approved')
+    expect(http.requests.filter((request) => request.url === USERINFO)).toHaveLength(1)
+    expect(runner.text('info')).toContain('✓ grace is in allowed-approvers (username grace).')
+    expect(runner.outputs['approver']).toBe('grace')
+  })
+
+  it('does not ask userinfo when the ID token has every claim the policy reads', async () => {
+    const { ending, http } = await actionRun({ 'allowed-approvers': '*@example.com' }, [alice])
+    expect(ending).toBe('approved')
+    expect(http.requests.filter((request) => request.url === USERINFO)).toHaveLength(0)
+  })
+
+  it('says to add openid when userinfo answers insufficient_scope, naming the claim', async () => {
+    const quiet: Person = { sub: 'grace-sub', claims: {} }
+    const { ending, runner } = await actionRun({ 'required-claims': 'groups=release' }, [quiet], {
+      extra: {
+        [USERINFO]: () =>
+          json(
+            403,
+            { error: 'insufficient_scope', error_description: 'access token missing openid scope' },
+            { 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"' }
+          )
+      }
+    })
+    expect(ending).toBe('refused')
+    expect(runner.failed).toContain('grace-sub has no groups claim in the ID token')
+    expect(runner.failed).toContain(
+      'The ID token has no groups, and the userinfo endpoint did not add it'
+    )
+    expect(runner.failed).toContain('Add openid to the scope input')
+    expect(runner.failed).not.toContain('without the expected fields')
+  })
+
+  it('refuses a policy that needs an identity when scope lacks openid, before any request', async () => {
+    const { ending, runner, http } = await actionRun(
+      { 'allowed-approvers': '*@example.com', scope: 'profile email' },
+      [alice]
+    )
+    expect(ending).toBe('failed')
+    expect(runner.failed).toContain("Input 'scope'")
+    expect(runner.failed).toContain('Add openid to scope')
+    expect(http.requests).toHaveLength(0)
   })
 
   it('takes a claim the ID token lacks from the userinfo endpoint, for the same subject', async () => {
@@ -206,7 +370,12 @@ describe('run: one approval', () => {
   it('says so when the provider cannot revoke, and still outputs nothing', async () => {
     const clock = new FakeClock()
     const runner = new RecordingRunner(
-      { 'client-id': CLIENT_ID, issuer: ISSUER, scope: 'openid', 'allowed-approvers': 'alice' },
+      {
+        'client-id': CLIENT_ID,
+        issuer: ISSUER,
+        scope: 'openid',
+        'allowed-approvers': 'username:alice'
+      },
       ENV
     )
     const http = provider(clock, [bob], {
@@ -218,7 +387,11 @@ describe('run: one approval', () => {
           jwks_uri: JWKS
         })
     })
-    expect(await run({ runner, http, clock, signal: new AbortController().signal })).toBe('refused')
+    // Bob is refused and nobody else comes: the wait ends when the first code expires.
+    expect(await run({ runner, http, clock, signal: new AbortController().signal })).toBe('expired')
+    expect(runner.failed).toContain(
+      'nobody it accepts approved before the wait for this approval ended at 10:10:00 UTC (when the first code expired)'
+    )
     expect(runner.text('info')).toContain('The provider has no revocation endpoint')
     expect(runner.outputs).toEqual({})
   })
@@ -243,9 +416,32 @@ describe('run: approvals: 2', () => {
     expect(notices[1]?.message).toMatch(/^Approval 2 of 2: a different person \(not alice\)\. Open/)
   })
 
-  it('refuses the same person as the second approval, and revokes the first approval’s tokens too', async () => {
-    const { ending, runner, revoked } = await actionRun({ approvals: '2' }, [alice, alice])
-    expect(ending).toBe('refused')
+  it('refuses the same person as the second approval without costing the first approval', async () => {
+    const { ending, runner, revoked } = await actionRun({ approvals: '2' }, [alice, alice, bob])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['access-token']).toBe('at-secret-alice-sub-1')
+    expect(runner.outputs['approvers']).toBe('["alice","bob"]')
+    expect(revoked).toEqual([
+      'rt-secret-alice-sub-2',
+      'at-secret-alice-sub-2',
+      'rt-secret-bob-sub-3',
+      'at-secret-bob-sub-3'
+    ])
+    const log = runner.text('info')
+    expect(log).toContain(
+      'The approval was refused: alice@example.com already gave approval 1 of 2; approval 2 of 2 must come from a different person (approvals: 2).'
+    )
+    expect(log).toMatch(
+      /│ Approval 2 of 2: a different person \(not alice\)\.\n│ A fresh code: the approval policy refused the approval by alice@example\.com \(approvals\)/
+    )
+  })
+
+  it('revokes the first approval’s tokens when nobody else approves the second in time', async () => {
+    const { ending, runner, revoked } = await actionRun({ approvals: '2', timeout: '5m' }, [
+      alice,
+      alice
+    ])
+    expect(ending).toBe('timed-out')
     expect(runner.outputs).toEqual({})
     expect(revoked).toEqual([
       'rt-secret-alice-sub-2',
@@ -253,6 +449,7 @@ describe('run: approvals: 2', () => {
       'rt-secret-alice-sub-1',
       'at-secret-alice-sub-1'
     ])
+    expect(runner.failed).toContain('The approval policy refused alice@example.com (approvals)')
   })
 
   it('revokes the first approval’s tokens when the second person declines', async () => {
@@ -331,7 +528,10 @@ describe('run: the refresh path', () => {
   }
 
   it('applies allowed-approvers to the token’s owner', async () => {
-    const { ending, runner, revoked } = await refreshRun({ 'allowed-approvers': 'alice' }, bob)
+    const { ending, runner, revoked } = await refreshRun(
+      { 'allowed-approvers': 'username:alice' },
+      bob
+    )
     expect(ending).toBe('refused')
     expect(runner.outputs).toEqual({})
     expect(revoked).toEqual(['at-secret-refreshed'])
@@ -354,34 +554,48 @@ describe('run: provider: github', () => {
   const GH_TEAM = 'https://api.github.com/orgs/octo/teams/release/memberships/mona'
   const GH_REVOKE = 'https://api.github.com/applications/Ov23liClient/token'
 
+  /** GitHub, where code n is approved by logins[n - 1] (then nobody: pending until the wait ends). */
   function gitHubRun(
     inputs: Record<string, string>,
-    login: string,
+    logins: string | string[],
     extra: Record<string, Route> = {}
   ) {
-    let polls = 0
+    const people = typeof logins === 'string' ? [logins] : logins
+    let codes = 0
+    const polls = new Map<string, number>()
     const runner = new RecordingRunner(
       { provider: 'github', 'client-id': 'Ov23liClient', ...inputs },
       ENV
     )
     const http = scriptedHttp({
-      [GH_DEVICE]: () =>
-        json(200, {
-          device_code: 'gh-device-secret',
-          user_code: 'KQPR-TXWZ',
+      [GH_DEVICE]: () => {
+        codes++
+        return json(200, {
+          device_code: `gh-device-secret-${codes}`,
+          user_code: `KQPR-TXW${codes}`,
           verification_uri: 'https://github.com/login/device',
           expires_in: 900,
           interval: 5
-        }),
-      [GH_TOKEN]: () =>
-        ++polls === 1
+        })
+      },
+      [GH_TOKEN]: (request: HttpRequest) => {
+        const code = new URLSearchParams(request.body).get('device_code') ?? ''
+        const n = Number(code.replace('gh-device-secret-', ''))
+        const seen = (polls.get(code) ?? 0) + 1
+        polls.set(code, seen)
+        return seen === 1 || people[n - 1] === undefined
           ? json(200, { error: 'authorization_pending' })
           : json(200, {
-              access_token: 'gho_secret_token',
+              access_token: n === 1 ? 'gho_secret_token' : `gho_secret_token_${n}`,
               token_type: 'bearer',
               scope: 'read:org'
-            }),
-      [GH_USER]: () => json(200, { login, id: 583231 }),
+            })
+      },
+      [GH_USER]: (request: HttpRequest) => {
+        const token = (request.headers['Authorization'] ?? '').replace('Bearer ', '')
+        const n = token === 'gho_secret_token' ? 1 : Number(token.replace('gho_secret_token_', ''))
+        return json(200, { login: people[n - 1], id: 583230 + n })
+      },
       ...extra
     })
     const clock = new FakeClock()
@@ -392,11 +606,12 @@ describe('run: provider: github', () => {
     }))
   }
 
-  it('refuses by default the login that started the run, and says how to allow it', async () => {
-    const { ending, runner } = await gitHubRun({}, 'OctoCat')
-    expect(ending).toBe('refused')
-    expect(runner.failed).toBe(
-      'The approval by OctoCat was refused: OctoCat started this run (GITHUB_TRIGGERING_ACTOR) and may not approve it (allow-self-approval is false).'
+  it('refuses by default the login that started the run, and waits for someone else', async () => {
+    const { ending, runner } = await gitHubRun({}, ['OctoCat', 'mona'])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approver']).toBe('mona')
+    expect(runner.text('info')).toContain(
+      'The approval was refused: OctoCat started this run (GITHUB_TRIGGERING_ACTOR) and may not approve it (allow-self-approval is false).'
     )
     expect(runner.text('info')).toContain(
       'Self-approval: not allowed: not octocat, who started the run'
@@ -404,6 +619,14 @@ describe('run: provider: github', () => {
     // No client secret: GitHub cannot revoke, and the log says for how long the token lives.
     expect(runner.text('info')).toContain(
       "GitHub revokes a token only with the app's client secret"
+    )
+  })
+
+  it('fails, naming the refusal, when only the run’s author approves before the timeout', async () => {
+    const { ending, runner } = await gitHubRun({ timeout: '5m' }, 'OctoCat')
+    expect(ending).toBe('timed-out')
+    expect(runner.failed).toContain(
+      'The approval policy refused OctoCat (allow-self-approval), and nobody it accepts approved'
     )
     expect(runner.outputs).toEqual({})
   })
@@ -425,14 +648,18 @@ describe('run: provider: github', () => {
 
   it('refuses a non-member and revokes the token with the client secret', async () => {
     const { ending, runner, http } = await gitHubRun(
-      { 'allowed-approvers': '@octo/release', 'client-secret': 'gh-client-secret' },
+      {
+        'allowed-approvers': '@octo/release',
+        'client-secret': 'gh-client-secret',
+        timeout: '5m'
+      },
       'mona',
       {
         [GH_TEAM]: () => json(404, { message: 'Not Found' }, { 'x-oauth-scopes': 'read:org' }),
         [GH_REVOKE]: () => ({ status: 204, headers: {}, body: '' })
       }
     )
-    expect(ending).toBe('refused')
+    expect(ending).toBe('timed-out')
     expect(runner.failed).toContain('mona is not a member of @octo/release as far as GitHub shows')
     const revoke = http.requests.find((request) => request.url === GH_REVOKE)
     expect(revoke?.method).toBe('DELETE')

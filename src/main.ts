@@ -53,7 +53,8 @@ export async function run(deps: Deps): Promise<Ending> {
     // Before any request: a bad policy input must not cost anyone an approval.
     const policy = readPolicy(runner, {
       provider: config.provider.name === 'github' ? 'github' : 'oidc',
-      refreshToken: refreshes
+      refreshToken: refreshes,
+      ...(config.scope !== undefined && { scope: config.scope })
     })
     const oauth = oauthContext(deps, {
       // Every value masked is cut out of provider text before it is quoted.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { discordMessage, escapeMarkdown } from '../../src/notify/discord.js'
 import { genericMessage } from '../../src/notify/generic-json.js'
-import type { Notification } from '../../src/notify/notification.js'
+import { linkLabelOf, sentenceOf, type Notification } from '../../src/notify/notification.js'
 import { slackMessage } from '../../src/notify/slack.js'
 import { teamsMessage } from '../../src/notify/teams.js'
 import { webhookKind } from '../../src/notify/targets.js'
@@ -222,6 +222,10 @@ describe('the generic JSON object', () => {
       actor: safeText('octocat', { maxLength: 4000 }),
       client_id: 'release-bot',
       scope: safeText('openid profile', { maxLength: 4000 }),
+      approval: 1,
+      approvals: 1,
+      approvers: [],
+      refused: null,
       outcome: null,
       approver: null,
       text: expect.stringMatching(/^Approval needed\. /),
@@ -242,6 +246,134 @@ describe('the generic JSON object', () => {
   it('keeps foreign text on one line without invisible characters', () => {
     const body = genericMessage(HOSTILE_WAITING)
     expect(body.workflow).not.toMatch(/[\n\u202e]/)
+  })
+})
+
+describe('approvals: N, refusals and the outcome, as every format tells them', () => {
+  const SECOND: Notification = {
+    ...CODE_READY,
+    approval: { number: 2, of: 2, earlier: ['alice'] }
+  }
+  const AFTER_REFUSAL: Notification = {
+    ...SECOND,
+    refused: { approver: 'bob@example.com', rule: 'allowed-approvers' }
+  }
+  const BOTH: Notification = {
+    ...APPROVED,
+    approval: { number: 2, of: 2, earlier: ['alice'] },
+    outcome: { ending: 'approved', approver: 'alice', approvers: ['alice', 'carol'] }
+  }
+  const REFUSED: Notification = {
+    ...APPROVED,
+    outcome: {
+      ending: 'refused',
+      refused: { approver: 'bob@example.com', rule: 'required-claims' }
+    }
+  }
+  const all = (notification: Notification): string =>
+    [slackMessage, teamsMessage, discordMessage]
+      .map((build) => JSON.stringify(build(notification)))
+      .join('\n')
+
+  it('says "approval k of N" and who may not approve again', () => {
+    expect(sentenceOf(SECOND)).toBe(
+      'Approval 2 of 2, from a different person: alice approved already and may not approve again. A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.'
+    )
+    expect(sentenceOf({ ...CODE_READY, approval: { number: 1, of: 2, earlier: [] } })).toMatch(
+      /^Approval 1 of 2\. A workflow run/
+    )
+    expect(sentenceOf({ ...SECOND, event: 'reminder' })).toMatch(
+      /^Approval 2 of 2, from a different person/
+    )
+    expect(all(SECOND)).toContain('alice approved already and may not approve again')
+  })
+
+  it('says whose approval was refused, and by which rule, with the fresh code', () => {
+    expect(sentenceOf(AFTER_REFUSAL)).toMatch(
+      /^The approval policy refused the approval by bob@example\.com \(not in allowed-approvers\)\. Approval 2 of 2/
+    )
+    expect(all(AFTER_REFUSAL)).toContain('refused the approval by bob@example.com')
+    expect(genericMessage(AFTER_REFUSAL)).toMatchObject({
+      event: 'code-ready',
+      approval: 2,
+      approvals: 2,
+      approvers: ['alice'],
+      refused: { approver: 'bob@example.com', rule: 'allowed-approvers' },
+      outcome: null
+    })
+  })
+
+  it('lists every approver in the final message', () => {
+    expect(sentenceOf(BOTH)).toBe(
+      "Approved by alice and carol. The run goes on with alice's token."
+    )
+    expect(slackMessage(BOTH).text).toBe(
+      "Approved. Approved by alice and carol. The run goes on with alice's token."
+    )
+    expect(genericMessage(BOTH)).toMatchObject({
+      event: 'ended',
+      approval: null,
+      approvals: 2,
+      approvers: ['alice', 'carol'],
+      outcome: 'approved',
+      approver: 'alice'
+    })
+  })
+
+  it('sends the refused outcome, which the README documents, with who and which rule', () => {
+    expect(genericMessage(REFUSED)).toMatchObject({
+      outcome: 'refused',
+      refused: { approver: 'bob@example.com', rule: 'required-claims' }
+    })
+    expect(sentenceOf(REFUSED)).toBe(
+      'The approval policy refused the approval by bob@example.com (a required claim does not hold). The run stopped; its log says why.'
+    )
+  })
+
+  it('keeps the generic text to the action’s own words: no name, markup, link or mention from outside', () => {
+    const hostile = '<@U123> @everyone [me](https://evil.example) *eve* evil.example'
+    for (const notification of [
+      {
+        ...HOSTILE,
+        outcome: { ending: 'approved' as const, approver: hostile, approvers: [hostile, 'x'] }
+      },
+      { ...AFTER_REFUSAL, refused: { approver: hostile, rule: 'approvals' as const } },
+      { ...SECOND, approval: { number: 2, of: 2, earlier: [hostile] } },
+      { ...REFUSED, outcome: { ending: 'refused' as const, refused: { approver: hostile } } }
+    ]) {
+      const { text } = genericMessage(notification)
+      expect(text).not.toMatch(/[<>[\]*@]|https?:|evil/)
+    }
+    expect(genericMessage(BOTH).text).toBe(
+      "Approved. Approved by 2 people, one after the other (see approvers). The run goes on with the first one's token."
+    )
+  })
+})
+
+describe('a sign-in page on another host than the provider', () => {
+  const ELSEWHERE: Notification = { ...CODE_READY, verificationHost: 'login.other.example' }
+
+  it('names that host in every button and link text', () => {
+    const slack = JSON.stringify(slackMessage(ELSEWHERE))
+    const teams = JSON.stringify(teamsMessage(ELSEWHERE))
+    const discord = discordMessage(ELSEWHERE) as {
+      embeds: Array<{ title: string; description: string }>
+    }
+    expect(slack).toContain('"text":"Open the sign-in page at login.other.example"')
+    expect(teams).toContain('"title":"Open the sign-in page at login.other.example"')
+    expect(discord.embeds[0]?.description).toContain(
+      '[Open the sign\\-in page at login\\.other\\.example]'
+    )
+    expect(discord.embeds[0]?.title).toContain('login\\.other\\.example')
+    // The provider's own page keeps the plain label.
+    expect(JSON.stringify(slackMessage(CODE_READY))).toContain('"text":"Open the sign-in page"')
+  })
+
+  it('keeps the end of a long host, which says whose it is, within Slack’s 75 characters', () => {
+    const host = `login.example.com.${'x'.repeat(60)}.evil.example`
+    const label = linkLabelOf(host)
+    expect(label.length).toBeLessThanOrEqual(75)
+    expect(label.endsWith('.evil.example')).toBe(true)
   })
 })
 

@@ -23,23 +23,25 @@ describe('describePolicy', () => {
   it('states a release gate in full', () => {
     expect(
       linesOf({
-        'allowed-approvers': '*@example.com\nrelease-bot',
+        'allowed-approvers': '*@example.com\nsub:248289761001\nusername:release-bot',
         'required-claims': 'groups=release-managers\namr=mfa\nemail=lead@example.com',
         'self-approval-claim': 'email',
         'run-actor': 'octo@example.com',
         approvals: '2'
       })
     ).toEqual([
-      'Who may approve: *@example.com, release-bot',
+      'Who may approve: verified email *@example.com, subject 248289761001, username release-bot',
       'Must have: groups = release-managers and amr = mfa and verified email lead@example.com',
       "Self-approval: not allowed: the approver's email must not be octo@example.com",
       'Approvals: 2 different people, one after the other'
     ])
   })
 
-  it('names GitHub organizations, teams and the run actors', () => {
-    expect(linesOf({ 'allowed-approvers': '@octo\n@octo/release' }, 'github')).toEqual([
-      'Who may approve: members of @octo, members of team @octo/release',
+  it('names GitHub logins, user ids, organizations, teams and the run actors', () => {
+    expect(
+      linesOf({ 'allowed-approvers': 'mona\nid:583231\n@octo\n@octo/release' }, 'github')
+    ).toEqual([
+      'Who may approve: login mona, user id 583231, members of @octo, members of team @octo/release',
       'Self-approval: not allowed: not hubot or octocat, who started the run'
     ])
   })

@@ -29,7 +29,7 @@ export interface Approved {
 export async function approveInTurn(
   approvals: number,
   approveOnce: (turn: ApprovalTurn, earlier: readonly EarlierApproval[]) => Promise<Approval>,
-  discard: (tokens: TokenSet, whose: string) => Promise<void>
+  discard: (tokens: TokenSet, whose: string) => Promise<unknown>
 ): Promise<Approved> {
   const all: Approval[] = []
   try {

@@ -18,14 +18,26 @@ export interface Deadlines {
   readonly note?: string
 }
 
-/** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
+/**
+ * The wait ends at whichever comes first: the code's expiry, or the timeout input. A fresh code
+ * shown after a refusal (`turnEndsAtMs`) keeps the deadline of the approval it stands in for:
+ * the timeout input bounds the whole wait for one approval, however many codes it takes.
+ */
 export function deadlinesOf(
   device: DeviceAuthorization,
   config: Pick<Config, 'timeoutSeconds'>,
-  startMs: number
+  startMs: number,
+  turnEndsAtMs?: number
 ): Deadlines {
   const expiresAtMs =
     device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined
+  if (turnEndsAtMs !== undefined) {
+    return {
+      ...(expiresAtMs !== undefined && { expiresAtMs }),
+      timeoutAtMs: turnEndsAtMs,
+      deadlineMs: Math.min(expiresAtMs ?? Infinity, turnEndsAtMs)
+    }
+  }
   let timeoutAtMs =
     config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined
   let note: string | undefined

@@ -1,5 +1,7 @@
 import { requestDeviceAuthorization, type DeviceAuthorization } from '../oauth/device.js'
-import { pollForTokens } from '../oauth/poll.js'
+import { POLL_MARGIN_MS, pollForTokens } from '../oauth/poll.js'
+import type { ProviderMetadata } from '../oauth/endpoints.js'
+import { WaitEndedError } from '../errors.js'
 import { DEVICE_CODE_GRANT, requestToken, type TokenSet } from '../oauth/token.js'
 import { safeText } from '../safe-text.js'
 import type { RunContext } from './context.js'
@@ -27,8 +29,10 @@ export interface DeviceLogin {
  */
 export async function showDeviceCode(
   context: RunContext,
-  /** Which approval this is, and the policy in force, for the prompt. */
-  shown: Pick<PromptContext, 'approval' | 'policy'> = {}
+  /** Which approval this is, the policy in force, and a refusal it follows, for the prompt. */
+  shown: Pick<PromptContext, 'approval' | 'policy' | 'afterRefusal'> = {},
+  /** For a fresh code after a refusal: when the wait for this approval ends (see deadlinesOf). */
+  turnEndsAtMs?: number
 ): Promise<ShownCode> {
   const { oauth, runner, config, metadata } = context
   const device = await requestDeviceAuthorization(
@@ -47,10 +51,18 @@ export async function showDeviceCode(
     runner.warning(`The provider's device authorization response: ${note}.`)
 
   const shownAtMs = oauth.clock.now()
-  const deadlines = deadlinesOf(device, config, shownAtMs)
+  const deadlines = deadlinesOf(device, config, shownAtMs, turnEndsAtMs)
   if (deadlines.note) runner.warning(deadlines.note)
-  const timeoutWarning = checkTimeout(config, device, deadlines)
-  if (timeoutWarning) runner.warning(timeoutWarning)
+  if (turnEndsAtMs === undefined) {
+    const timeoutWarning = checkTimeout(config, device, deadlines)
+    if (timeoutWarning) runner.warning(timeoutWarning)
+  } else if (deadlines.deadlineMs - shownAtMs <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
+    // RFC 8628 §3.5: the first poll comes an interval after the code; nobody could approve it.
+    throw new WaitEndedError(
+      'timed-out',
+      'Too little time was left to show a fresh code that someone could approve before the timeout.'
+    )
+  }
   const prompt: PromptContext = {
     device,
     // What the workflow's author wrote, shown as carefully as the provider's text, and bounded.
@@ -60,7 +72,8 @@ export async function showDeviceCode(
     ...(deadlines.expiresAtMs !== undefined &&
       deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
     origin: runOrigin(runner.env),
-    ...shown
+    ...shown,
+    ...otherHost(device.verificationUri, metadata)
   }
   await context.events.emit({ type: 'code-ready', prompt, atMs: shownAtMs })
   return { device, prompt, deadlines, shownAtMs }
@@ -98,6 +111,21 @@ export async function pollForApproval(context: RunContext, code: ShownCode): Pro
     }
   })
   return { tokens, shownAtMs, approvedAtMs: clock.now() }
+}
+
+/**
+ * The verification page's host, when it is not the provider's own (the issuer's, else the token
+ * endpoint's): every link text then names it, so a person sees where the button leads before
+ * they sign in there (RFC 8628 §5.4).
+ */
+function otherHost(
+  verificationUri: string,
+  metadata: Pick<ProviderMetadata, 'issuer' | 'tokenEndpoint'>
+): Pick<PromptContext, 'verificationHost'> {
+  const home = metadata.issuer ?? metadata.tokenEndpoint
+  if (!URL.canParse(verificationUri) || !URL.canParse(home)) return {}
+  const host = new URL(verificationUri).host
+  return host === new URL(home).host ? {} : { verificationHost: safeText(host, { maxLength: 253 }) }
 }
 
 /** How much of a run detail is shown: a 20 kB workflow name must not make a 20 kB line. */

@@ -29,16 +29,23 @@ export type FlowEvent =
     }
   /** A stored refresh token was traded for new tokens: nobody was asked. */
   | { readonly type: 'refreshed'; readonly atMs: number; readonly approver?: Approver }
-  /** An approval the approval policy does not accept (or cannot judge, which it refuses too). */
+  /**
+   * An approval the approval policy does not accept (or cannot judge, which it refuses too). Its
+   * tokens are revoked next; with `continues`, a fresh code follows and the wait goes on.
+   */
   | {
       readonly type: 'refused'
       readonly atMs: number
       readonly approver?: Approver
+      /** As the policy names them: the verified email, else the username, else the subject. */
+      readonly who: string
       readonly reason: string
       /** The rule that refused them. */
       readonly rule?: PolicyRule
       readonly findings?: readonly Finding[]
       readonly turn?: ApprovalTurn
+      /** True when the gate keeps waiting for someone the policy accepts, with a fresh code. */
+      readonly continues: boolean
     }
   /** The run is over, however it ended: the record. */
   | { readonly type: 'ended'; readonly outcome: Outcome }
@@ -129,6 +136,18 @@ export interface PromptContext {
   readonly approval?: ApprovalPrompt
   /** The approval policy in force, so the approver knows before signing in: "label: rule". */
   readonly policy?: ReadonlyArray<{ readonly label: string; readonly text: string }>
+  /** A fresh code after the policy refused an approval: who was refused, by which rule. */
+  readonly afterRefusal?: RefusedBefore
+  /**
+   * The verification page's host, set only when it is not the provider's own (the issuer's):
+   * every button and link text names it.
+   */
+  readonly verificationHost?: string
+}
+
+export interface RefusedBefore {
+  readonly approver: string
+  readonly rule?: PolicyRule
 }
 
 export interface ApprovalPrompt {
@@ -136,6 +155,8 @@ export interface ApprovalPrompt {
   readonly of: number
   /** "Approval 2 of 2: a different person (not alice)". */
   readonly heading: string
+  /** Who approved before, in order: they may not approve again. */
+  readonly earlier: readonly string[]
 }
 
 /** Which run is asking, so the approver can tell a real request from a phishing lure. */

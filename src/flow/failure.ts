@@ -33,7 +33,7 @@ export function failureOf(error: unknown, quirks?: ProviderQuirks): Failure {
   if (error instanceof WaitEndedError) return { ending: error.ending, message: error.message }
   if (error instanceof ApprovalRefusedError) {
     return {
-      ending: 'refused',
+      ending: error.ending,
       message: error.message,
       refusal: {
         approver: error.approver,

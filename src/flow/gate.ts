@@ -1,12 +1,11 @@
-import { ActionError, CancelledError, messageOf } from '../errors.js'
-import { fetchUserInfo } from '../oauth/approver.js'
+import { ActionError, type WaitEnding } from '../errors.js'
 import { gitHubMembership, type MembershipLookup } from '../policy/github-membership.js'
 import { type EarlierApproval, judgeApproval, type Verdict } from '../policy/judge.js'
 import type { PolicyRule } from '../policy/rules.js'
-import { type VerifiedIdentity, verifiedIdentityFrom } from '../policy/verified-identity.js'
+import type { VerifiedIdentity } from '../policy/verified-identity.js'
 import { discardTokens } from '../revocation/discard.js'
 import type { RunContext } from './context.js'
-import type { ApprovalTurn } from './events.js'
+import type { ApprovalTurn, RefusedBefore } from './events.js'
 import { type Identified, userApiOf } from './identify.js'
 
 /** This approval's place: which of how many, who came before, or a refresh (nobody approving). */
@@ -17,55 +16,78 @@ export interface PolicyTurn {
 }
 
 /**
- * identity → policy: judges the approval on the verified identity. Accepted, it returns the
- * verdict. Refused or not judgeable, it revokes the approval's tokens where the provider allows,
- * tells the listeners who tried and which rule refused them, and throws ApprovalRefusedError:
- * the step fails and no token is output.
+ * identity → policy: judges the approval on the verified identity (see src/flow/identify.ts for
+ * where its claims come from), asking GitHub about @org and @org/team entries with the
+ * approver's own token.
  */
-export async function checkPolicy(
+export function judge(
   gate: RunContext,
   identified: Identified,
   place: PolicyTurn
 ): Promise<Verdict> {
-  const { policy } = gate
-  let identity = identified.identity
-  const judge = (who: VerifiedIdentity | undefined): Promise<Verdict> =>
-    judgeApproval(policy, who, {
-      approvalNumber: place.turn.number,
-      earlier: place.earlier,
-      ...(place.refreshed && { refreshed: true }),
-      ...(identified.noIdentityHelp && { noIdentityHelp: identified.noIdentityHelp }),
-      ...(who && membershipOf(gate, who, identified))
-    })
-  let verdict = await judge(identity)
-  // OpenID Connect Core §5.4: claims may be at the userinfo endpoint rather than in the ID token.
-  if (verdict.outcome === 'undecidable' && identity?.source === 'ID token') {
-    const fuller = await withUserinfoClaims(gate, identity, identified.tokens.accessToken)
-    if (fuller) {
-      identity = fuller
-      verdict = await judge(identity)
-    }
-  }
-  if (verdict.outcome === 'allowed') return verdict
+  const identity = identified.identity
+  return judgeApproval(gate.policy, identity, {
+    approvalNumber: place.turn.number,
+    earlier: place.earlier,
+    ...(place.refreshed && { refreshed: true }),
+    ...(identified.noIdentityHelp && { noIdentityHelp: identified.noIdentityHelp }),
+    ...(identified.userinfoProblem && { sourceProblem: identified.userinfoProblem }),
+    ...(identity && membershipOf(gate, identity, identified))
+  })
+}
 
-  const refusal =
-    verdict.findings.find((finding) => finding.result === 'broken') ??
-    verdict.findings.find((finding) => finding.result === 'unknown')
-  const message =
-    verdict.outcome === 'refused'
-      ? `The approval by ${verdict.approver} was refused: ${verdict.reason}`
-      : `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`
+/** A refusal as the record keeps it: who, and by which rule. */
+export interface Refusal extends RefusedBefore {
+  readonly reason: string
+}
+
+/**
+ * A refused approval (or one the policy cannot judge): tells the listeners who tried and which
+ * rule refused them, then revokes the approval's tokens where the provider allows. `continues`
+ * says whether the gate keeps waiting with a fresh code. Returns the refusal, and whether every
+ * token was revoked.
+ */
+export async function refuse(
+  gate: RunContext,
+  identified: Identified,
+  verdict: Verdict,
+  place: PolicyTurn,
+  continues: boolean
+): Promise<{ refusal: Refusal; revoked: boolean }> {
+  const rule = ruleOf(verdict)
+  const reason = verdict.reason ?? 'The approval policy refused the approval.'
   await gate.events.emit({
     type: 'refused',
     atMs: gate.oauth.clock.now(),
     ...(identified.approver && { approver: identified.approver }),
-    reason: verdict.reason ?? message,
-    ...(refusal && { rule: refusal.rule }),
+    who: verdict.approver,
+    reason,
+    ...(rule && { rule }),
     findings: verdict.findings,
-    turn: place.turn
+    turn: place.turn,
+    continues
   })
-  await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`)
-  throw new ApprovalRefusedError(message, verdict.approver, refusal?.rule)
+  const revoked = await discardTokens(
+    gate,
+    identified.tokens,
+    `the refused approval's (${verdict.approver})`
+  )
+  return { refusal: { approver: verdict.approver, ...(rule && { rule }), reason }, revoked }
+}
+
+/** The rule that refused: the first broken one, else the first that could not be judged. */
+function ruleOf(verdict: Verdict): PolicyRule | undefined {
+  return (
+    verdict.findings.find((finding) => finding.result === 'broken') ??
+    verdict.findings.find((finding) => finding.result === 'unknown')
+  )?.rule
+}
+
+/** The sentence the step fails with when a refusal ends the gate at once. */
+export function refusalMessage(verdict: Verdict): string {
+  return verdict.outcome === 'undecidable'
+    ? `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`
+    : `The approval by ${verdict.approver} was refused: ${verdict.reason}`
 }
 
 /** @org and @org/team entries are asked of GitHub's API with the approver's own token. */
@@ -74,7 +96,9 @@ function membershipOf(
   identity: VerifiedIdentity,
   identified: Identified
 ): { membership?: MembershipLookup } {
-  const needed = gate.policy.allowedApprovers.some((entry) => entry.kind !== 'pattern')
+  const needed = gate.policy.allowedApprovers.some(
+    (entry) => entry.kind === 'org' || entry.kind === 'team'
+  )
   const userApi = userApiOf(gate.config, gate.metadata)
   if (!needed || gate.policy.provider !== 'github' || !userApi || identity.username === undefined)
     return {}
@@ -88,55 +112,24 @@ function membershipOf(
 }
 
 /**
- * The ID token's claims with what userinfo adds, for the same subject; the ID token's own
- * claims win. email and email_verified come as a pair from one source, never mixed.
- */
-async function withUserinfoClaims(
-  gate: RunContext,
-  identity: VerifiedIdentity,
-  accessToken: string
-): Promise<VerifiedIdentity | undefined> {
-  const userinfo = gate.metadata.userinfoEndpoint
-  if (!userinfo) return undefined
-  let fields: Readonly<Record<string, unknown>>
-  try {
-    const info = await fetchUserInfo(
-      gate.oauth,
-      {
-        endpoint: { name: 'userinfo endpoint', url: userinfo },
-        nameField: 'preferred_username',
-        subjectField: 'sub'
-      },
-      accessToken,
-      identity.subject
-    )
-    fields = info.fields
-  } catch (error) {
-    if (error instanceof CancelledError) throw error
-    gate.runner.warning(
-      `The userinfo endpoint did not add the claims the approval policy needs: ${messageOf(error)}`
-    )
-    return undefined
-  }
-  const claims: Record<string, unknown> = { ...fields, ...identity.claims }
-  if (identity.claims['email_verified'] !== true && fields['email_verified'] === true) {
-    claims['email'] = fields['email']
-    claims['email_verified'] = true
-  }
-  return verifiedIdentityFrom(identity.subject, claims, 'ID token and userinfo endpoint')
-}
-
-/**
- * The approval policy refused an approval, or could not judge it (which it refuses too): the
- * step fails with it (src/flow/failure.ts).
+ * The gate ended without an approval the policy accepts, and a refusal is why: the policy
+ * refused an approval it could not judge, or refused too many in a row (`ending` refused), or
+ * refused someone and the wait then ended (`ending` that of the wait: timed-out, expired,
+ * denied). The step fails with it (src/flow/failure.ts); `refusal` is the last one.
  */
 export class ApprovalRefusedError extends ActionError {
   override name = 'ApprovalRefusedError'
   constructor(
     message: string,
-    readonly approver: string,
-    readonly rule: PolicyRule | undefined
+    readonly refusal: Refusal,
+    readonly ending: 'refused' | WaitEnding = 'refused'
   ) {
     super(message)
+  }
+  get approver(): string {
+    return this.refusal.approver
+  }
+  get rule(): PolicyRule | undefined {
+    return this.refusal.rule
   }
 }

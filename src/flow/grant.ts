@@ -1,18 +1,13 @@
-import type { Config } from '../inputs.js'
 import type { Approver } from '../oauth/approver.js'
 import type { TokenSet } from '../oauth/token.js'
-import { approvalHeading, policyInForce } from '../policy/describe.js'
-import type { EarlierApproval, Verdict } from '../policy/judge.js'
-import type { ApprovalPolicy } from '../policy/rules.js'
-import type { PromptContext } from '../flow/events.js'
 import { discardTokens } from '../revocation/discard.js'
 import { saveForPostStep } from '../revocation/plan.js'
-import { approveInTurn, type Approval } from './approvals.js'
+import { approveOnce } from './approval-turn.js'
+import { approveInTurn } from './approvals.js'
 import type { RunContext } from './context.js'
-import { pollForApproval, showDeviceCode } from './device-login.js'
-import type { ApprovalTurn } from './events.js'
-import { checkPolicy, type PolicyTurn } from './gate.js'
+import { ApprovalRefusedError, judge, refuse, refusalMessage } from './gate.js'
 import { identify } from './identify.js'
+import { normalizeTokens } from './outputs.js'
 
 /**
  * How the run comes by its tokens, after the endpoints: from the stored refresh token, or from
@@ -27,57 +22,37 @@ export interface Grant {
   readonly approvers?: readonly Approver[]
 }
 
-/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
+/**
+ * refresh → identity → policy: the token's owner must still be someone the policy accepts.
+ * Nobody is waiting to approve, so a refusal ends the run at once.
+ */
 export async function refreshedGrant(context: RunContext, refreshed: TokenSet): Promise<Grant> {
   const { clock } = context.oauth
   const received = normalizeTokens(context.config, refreshed)
-  saveForPostStep(context, received, { refreshed: true, atMs: clock.now() })
-  const { approver, tokens } = await identifyAndCheck(context, received, {
-    turn: { number: 1, of: 1 },
-    earlier: [],
-    refreshed: true
-  })
+  const planNote = saveForPostStep(context, received, { refreshed: true, atMs: clock.now() })
+  const identified = await identify(context, received)
+  const place = { turn: { number: 1, of: 1 }, earlier: [], refreshed: true }
+  const verdict = await judge(context, identified, place)
+  if (verdict.outcome !== 'allowed') {
+    const { refusal } = await refuse(context, identified, verdict, place, false)
+    throw new ApprovalRefusedError(refusalMessage(verdict), refusal)
+  }
+  const { approver, tokens } = identified
   const atMs = clock.now()
   await context.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) })
+  if (planNote) context.runner.info(planNote)
   return { tokens, atMs, ...(approver && { approver }) }
 }
 
 /**
- * (device code → prompt → poll → identity → policy) once per person the approvals input asks
- * for; the first approver's tokens are the ones output.
+ * One approval from a person the policy accepts (src/flow/approval-turn.ts) for each the
+ * approvals input asks for; the first approver's tokens are the ones output.
  */
 export async function approvedGrant(context: RunContext): Promise<Grant> {
   const { policy } = context
   const approved = await approveInTurn(
     policy.approvals,
-    async (turn, earlier): Promise<Approval> => {
-      const code = await showDeviceCode(context, promptPolicy(policy, turn, earlier))
-      const login = await pollForApproval(context, code)
-      const received = normalizeTokens(context.config, login.tokens)
-      // At once, before anything can fail or be cancelled: the post step revokes from this. Only
-      // the first approver's tokens can be output; the later ones are revoked right here.
-      if (turn.number === 1)
-        saveForPostStep(context, received, { refreshed: false, atMs: login.approvedAtMs })
-      const { tokens, approver, identity, verdict } = await identifyAndCheck(context, received, {
-        turn,
-        earlier
-      })
-      await context.events.emit({
-        type: 'approved',
-        atMs: login.approvedAtMs,
-        shownAtMs: login.shownAtMs,
-        ...(approver && { approver }),
-        turn,
-        ...(worthSaying(policy, verdict) && { findings: verdict.findings })
-      })
-      return {
-        tokens,
-        ...(approver && { approver }),
-        ...(identity && { subject: identity.subject }),
-        shownAtMs: login.shownAtMs,
-        approvedAtMs: login.approvedAtMs
-      }
-    },
+    (turn, earlier) => approveOnce(context, turn, earlier),
     (tokens, whose) => discardTokens(context, tokens, whose)
   )
   const { approver, tokens } = approved.first
@@ -89,41 +64,4 @@ export async function approvedGrant(context: RunContext): Promise<Grant> {
       approvers: approved.all.flatMap((approval) => approval.approver ?? [])
     })
   }
-}
-
-/** Tokens as the provider sent them, in the RFC's form. */
-function normalizeTokens(config: Pick<Config, 'provider' | 'scope'>, received: TokenSet): TokenSet {
-  const tokens = config.provider.normalizeTokens?.(received) ?? received
-  // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
-  return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens
-}
-
-/** identity → policy; a refused approval throws ApprovalRefusedError (see gate.ts). */
-async function identifyAndCheck(context: RunContext, received: TokenSet, place: PolicyTurn) {
-  const identified = await identify(context, received)
-  const verdict = await checkPolicy(context, identified, place)
-  return { ...identified, verdict }
-}
-
-/** What the prompt says about the policy: which approval this is, and the rules in force. */
-function promptPolicy(
-  policy: ApprovalPolicy,
-  turn: ApprovalTurn,
-  earlier: readonly EarlierApproval[]
-): Pick<PromptContext, 'approval' | 'policy'> {
-  const heading = approvalHeading(
-    turn.number,
-    turn.of,
-    earlier.map((approval) => approval.name)
-  )
-  const lines = policyInForce(policy)
-  return {
-    ...(heading && { approval: { ...turn, heading } }),
-    ...(lines.length > 0 && { policy: lines })
-  }
-}
-
-/** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
-function worthSaying(policy: ApprovalPolicy, verdict: Verdict): boolean {
-  return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked')
 }

@@ -10,7 +10,12 @@ import {
   type UserApi
 } from '../oauth/approver.js'
 import { usableAsBearer, type TokenSet } from '../oauth/token.js'
-import { verifiedIdentityFrom, type VerifiedIdentity } from '../policy/verified-identity.js'
+import { claimsMissing } from '../policy/judge.js'
+import {
+  verifiedIdentityFrom,
+  type ClaimSource,
+  type VerifiedIdentity
+} from '../policy/verified-identity.js'
 import { safeText } from '../safe-text.js'
 import { maskTokens } from './outputs.js'
 import type { RunContext } from './context.js'
@@ -23,6 +28,8 @@ export interface Identified {
   readonly identity?: VerifiedIdentity
   /** Without an identity: why, and how to get one, for a policy that needs it. */
   readonly noIdentityHelp?: string
+  /** Why the userinfo endpoint did not add the claims the ID token lacks, when it was asked. */
+  readonly userinfoProblem?: string
 }
 
 /**
@@ -37,6 +44,7 @@ export async function identify(context: RunContext, received: TokenSet): Promise
   let approver: Approver | undefined
   let identity: VerifiedIdentity | undefined
   let noIdentityHelp: string | undefined
+  let userinfoProblem: string | undefined
   if (tokens.idToken) {
     if (metadata.issuer && metadata.jwksUri) {
       const claims = await verifyIdToken(ctx, tokens.idToken, {
@@ -46,7 +54,12 @@ export async function identify(context: RunContext, received: TokenSet): Promise
         ...(config.clientSecret && { clientSecret: config.clientSecret })
       })
       approver = approverFromClaims(claims, 'ID token')
-      identity = verifiedIdentityFrom(claims.sub, claims, 'ID token')
+      const fromIdToken: ClaimSource = { name: 'ID token', claims, describesSignIn: true }
+      identity = verifiedIdentityFrom(claims.sub, [fromIdToken])
+      const added = await askUserinfoIfNeeded(context, identity, tokens.accessToken)
+      if (added.identity) identity = added.identity
+      if (added.approver && approver?.name === approver?.shownSubject) approver = added.approver
+      if (added.problem) userinfoProblem = added.problem
     } else {
       const { idToken: _withheld, ...rest } = tokens
       tokens = rest
@@ -72,7 +85,11 @@ export async function identify(context: RunContext, received: TokenSet): Promise
     try {
       const info = await fetchUserInfo(ctx, api, tokens.accessToken)
       approver = approverFromUserInfo(api, info)
-      identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField)
+      identity = verifiedIdentityFrom(
+        info.subject,
+        [{ name: api.endpoint.name, claims: info.fields, describesSignIn: false }],
+        api.nameField
+      )
     } catch (error) {
       if (error instanceof CancelledError) throw error
       const why = messageOf(error)
@@ -91,7 +108,46 @@ export async function identify(context: RunContext, received: TokenSet): Promise
     tokens,
     ...(approver && { approver }),
     ...(identity && { identity }),
-    ...(!identity && noIdentityHelp && { noIdentityHelp })
+    ...(!identity && noIdentityHelp && { noIdentityHelp }),
+    ...(userinfoProblem && { userinfoProblem })
+  }
+}
+
+/**
+ * OpenID Connect Core §5.4: claims may be at the userinfo endpoint rather than in the ID token.
+ * Asked whenever the policy reads a claim the ID token lacks (a verified email, a username, a
+ * group), with the ID token's subject: an answer about anyone else is refused (§5.3.2). Its
+ * claims come after the ID token's, each whole from one source (see claimOf).
+ */
+async function askUserinfoIfNeeded(
+  context: RunContext,
+  identity: VerifiedIdentity,
+  accessToken: string
+): Promise<{ identity?: VerifiedIdentity; approver?: Approver; problem?: string }> {
+  const missing = claimsMissing(context.policy, identity)
+  const url = context.metadata.userinfoEndpoint
+  if (missing.length === 0 || !url) return {}
+  const api: UserApi = {
+    endpoint: { name: 'userinfo endpoint', url },
+    nameField: 'preferred_username',
+    subjectField: 'sub'
+  }
+  try {
+    const info = await fetchUserInfo(context.oauth, api, accessToken, identity.subject)
+    const fromUserinfo: ClaimSource = {
+      name: api.endpoint.name,
+      claims: info.fields,
+      describesSignIn: false
+    }
+    return {
+      identity: verifiedIdentityFrom(identity.subject, [...identity.sources, fromUserinfo]),
+      approver: approverFromUserInfo(api, info)
+    }
+  } catch (error) {
+    if (error instanceof CancelledError) throw error
+    const why = `The ID token has no ${missing.join(', ')}, and the userinfo endpoint did not add ${missing.length === 1 ? 'it' : 'them'}: ${messageOf(error)}`
+    context.runner.warning(why)
+    return { problem: why }
   }
 }
 

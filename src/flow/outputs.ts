@@ -1,7 +1,18 @@
+import type { Config } from '../inputs.js'
 import type { Approver } from '../oauth/approver.js'
 import type { TokenSet } from '../oauth/token.js'
 import { isoSeconds } from '../present/time.js'
 import type { Runner } from '../runner/runner.js'
+
+/** Tokens as the provider sent them, in the RFC's form. */
+export function normalizeTokens(
+  config: Pick<Config, 'provider' | 'scope'>,
+  received: TokenSet
+): TokenSet {
+  const tokens = config.provider.normalizeTokens?.(received) ?? received
+  // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+  return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens
+}
 
 /** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
 export function maskTokens(runner: Pick<Runner, 'setSecret'>, tokens: TokenSet): void {

@@ -26,7 +26,7 @@ export function discordMessage(notification: Notification): object {
     ...(words.runUrl ? [{ name: 'Run', value: markdownLink('Open the run', words.runUrl) }] : [])
   ]
   const description = waiting
-    ? `${escapeMarkdown(sentenceOf(notification))}\n\n${markdownLink('Open the sign-in page', words.link)}`
+    ? `${escapeMarkdown(sentenceOf(notification))}\n\n${markdownLink(words.linkLabel, words.link)}`
     : escapeMarkdown(sentenceOf(notification))
   return {
     content: escapeMarkdown(
@@ -34,7 +34,11 @@ export function discordMessage(notification: Notification): object {
     ),
     embeds: [
       {
-        title: headlineOf(notification),
+        // The title links to the sign-in page while the run waits: it names a foreign host too.
+        title:
+          waiting && notification.verificationHost
+            ? escapeMarkdown(`${headlineOf(notification)}: ${words.linkLabel}`)
+            : headlineOf(notification),
         ...(waiting && { url: words.link }),
         description,
         color: waiting ? COLORS.waiting : approved ? COLORS.approved : COLORS.ended,

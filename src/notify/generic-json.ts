@@ -1,6 +1,12 @@
 import { isoSeconds } from '../present/time.js'
 import { safeText } from '../safe-text.js'
-import { headlineOf, sentenceOf, type Notification } from './notification.js'
+import type { Ending } from '../flow/events.js'
+import {
+  headlineOf,
+  sentenceOf,
+  type Notification,
+  type NotificationRefusal
+} from './notification.js'
 
 /**
  * The documented JSON object for any other webhook (README, "Notifications"). Every field is
@@ -20,10 +26,28 @@ export interface GenericWebhookBody {
   readonly actor: string | null
   readonly client_id: string
   readonly scope: string | null
-  /** null until event is ended; then approved, denied, expired, timed-out, cancelled or failed. */
-  readonly outcome: string | null
+  /** Which approval the code is for (1 for the first); null on ended. */
+  readonly approval: number | null
+  /** How many different people must approve (the approvals input). */
+  readonly approvals: number
+  /** Who approved so far, in order; on ended with approved, everyone. */
+  readonly approvers: readonly string[]
+  /**
+   * On a fresh code after a refusal, and on ended when a refusal is why: whose approval the
+   * policy refused, and the rule. null otherwise.
+   */
+  readonly refused: { readonly approver: string; readonly rule: string | null } | null
+  /**
+   * null until event is ended; then approved, refreshed, denied, refused, expired, timed-out,
+   * cancelled or failed.
+   */
+  readonly outcome: Ending | null
+  /** Who approved (the first approver: the tokens are theirs). */
   readonly approver: string | null
-  /** A one-line summary for receivers that just show text. */
+  /**
+   * A one-line summary for receivers that just show text: the action's own words only, no
+   * name or other text from the approver or the provider, so no markup, link or mention.
+   */
   readonly text: string
   readonly sent_at: string
 }
@@ -45,9 +69,22 @@ export function genericMessage(notification: Notification): GenericWebhookBody {
     actor: text(origin.actor),
     client_id: safeText(notification.clientId),
     scope: text(notification.scope, 1000),
+    approval: outcome ? null : (notification.approval?.number ?? 1),
+    approvals: notification.approval?.of ?? 1,
+    approvers: (outcome
+      ? (outcome.approvers ?? (outcome.approver ? [outcome.approver] : []))
+      : (notification.approval?.earlier ?? [])
+    ).map((name) => safeText(name, { maxLength: 200 })),
+    refused: refusedOf(notification.refused ?? outcome?.refused),
     outcome: outcome?.ending ?? null,
     approver: text(outcome?.approver),
-    text: `${headlineOf(notification)}. ${sentenceOf(notification)}`,
+    text: `${headlineOf(notification)}. ${sentenceOf(notification, false)}`,
     sent_at: isoSeconds(notification.atMs)
   }
+}
+
+function refusedOf(refused: NotificationRefusal | undefined): GenericWebhookBody['refused'] {
+  return refused
+    ? { approver: safeText(refused.approver, { maxLength: 200 }), rule: refused.rule ?? null }
+    : null
 }

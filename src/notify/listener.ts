@@ -103,10 +103,27 @@ export function notificationOf(
     clientId: prompt.clientId,
     ...(prompt.scope && { scope: prompt.scope }),
     origin: prompt.origin,
+    ...(prompt.approval && {
+      approval: {
+        number: prompt.approval.number,
+        of: prompt.approval.of,
+        earlier: prompt.approval.earlier
+      }
+    }),
+    // The refusal a fresh code follows: said with the code, not at the end.
+    ...(prompt.afterRefusal && event !== 'ended' && { refused: prompt.afterRefusal }),
+    ...(prompt.verificationHost && { verificationHost: prompt.verificationHost }),
     ...(outcome && {
       outcome: {
         ending: outcome.ending,
-        ...(outcome.approver && { approver: outcome.approver.name })
+        ...(outcome.approver && { approver: outcome.approver.name }),
+        ...(outcome.approvers && { approvers: outcome.approvers.map((one) => one.name) }),
+        ...(outcome.refusal && {
+          refused: {
+            approver: outcome.refusal.approver,
+            ...(outcome.refusal.rule && { rule: outcome.refusal.rule })
+          }
+        })
       }
     })
   }

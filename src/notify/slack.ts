@@ -36,7 +36,7 @@ export function slackMessage(notification: Notification): SlackMessage {
   }
   const buttons = [
     ...(waiting
-      ? [{ ...button('Open the sign-in page', words.link, 'open-sign-in'), style: 'primary' }]
+      ? [{ ...button(words.linkLabel, words.link, 'open-sign-in'), style: 'primary' }]
       : []),
     ...(words.runUrl ? [button('Open the run', words.runUrl, 'open-run')] : [])
   ]

@@ -34,7 +34,7 @@ export function teamsMessage(notification: Notification): object {
   }
   if (words.askedBy) body.push(richText([run(`Asked by ${words.askedBy}`, { isSubtle: true })]))
   const actions = [
-    ...(waiting ? [openUrl('Open the sign-in page', words.link, 'positive')] : []),
+    ...(waiting ? [openUrl(words.linkLabel, words.link, 'positive')] : []),
     ...(words.runUrl ? [openUrl('Open the run', words.runUrl)] : [])
   ]
   return {

@@ -1,7 +1,12 @@
-import { ActionError, ProviderResponseError, type EndpointRef } from '../errors.js'
+import {
+  ActionError,
+  describeEndpoint,
+  ProviderResponseError,
+  type EndpointRef
+} from '../errors.js'
 import { type OAuthContext } from './exchange.js'
 import { getJson } from './redirects.js'
-import { unusableResponse } from './provider-errors.js'
+import { capitalize, unusableResponse } from './provider-errors.js'
 import { safeText } from '../safe-text.js'
 
 /** Who approved, for the log, the summary, the non-secret outputs and any policy. */
@@ -115,6 +120,17 @@ export async function fetchUserInfo(
     ...api.headers,
     Authorization: `Bearer ${accessToken}`
   })
+  const refusedFor =
+    read.bearerError ??
+    (typeof read.fields?.['error'] === 'string' ? read.fields['error'] : undefined)
+  if ((read.status === 401 || read.status === 403) && refusedFor === 'insufficient_scope') {
+    // RFC 6750 §3.1; OpenID Connect Core §5.3: userinfo answers only a token granted openid.
+    throw new ProviderResponseError(
+      api.endpoint,
+      read.status,
+      `${capitalize(describeEndpoint(api.endpoint))} refused the access token (HTTP ${read.status}, insufficient_scope): it was granted without the scope the endpoint needs, for an OpenID Connect userinfo endpoint openid (OpenID Connect Core §5.3). Add openid to the scope input.`
+    )
+  }
   if (read.status !== 200 || !read.fields)
     throw unusableResponse(api.endpoint, read, 'a JSON object about the user')
   const fields = read.fields

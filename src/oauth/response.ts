@@ -14,6 +14,11 @@ export interface ReadResponse {
   readonly unreadable?: string
   /** From a Retry-After header (seconds or an HTTP date), in milliseconds. */
   readonly retryAfterMs?: number
+  /**
+   * RFC 6750 §3: the error a resource server names in its WWW-Authenticate Bearer challenge
+   * (invalid_token, insufficient_scope), when it names one.
+   */
+  readonly bearerError?: string
 }
 
 /**
@@ -26,9 +31,11 @@ export function readResponse(
   /** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
   secrets: readonly string[] = []
 ): ReadResponse {
+  const bearerError = bearerErrorOf(response.headers['www-authenticate'])
   const base = {
     status: response.status,
-    retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
+    retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs),
+    ...(bearerError && { bearerError })
   }
   const text = response.body.replace(/^\uFEFF/, '').trim()
   const contentType = (response.headers['content-type'] ?? '').toLowerCase()
@@ -133,4 +140,10 @@ function describeSize(text: string): string {
 /** A status that says "try again later" rather than "no". */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500
+}
+
+/** RFC 6750 §3: `Bearer realm="…", error="insufficient_scope", scope="openid"`; RFC 6749 §5.2 characters only. */
+function bearerErrorOf(header: string | undefined): string | undefined {
+  if (!header || !/^\s*Bearer\b/i.test(header)) return undefined
+  return /\berror="([\x20-\x21\x23-\x5B\x5D-\x7E]{1,64})"/.exec(header)?.[1]
 }

@@ -49,10 +49,19 @@ export function describePolicy(policy: ApprovalPolicy): PolicyLine[] {
   return lines
 }
 
-function entryInWords(entry: ApproverEntry): string {
+/** Each entry with its kind, so the approver and the record see what it matches. */
+export function entryInWords(entry: ApproverEntry): string {
   switch (entry.kind) {
-    case 'pattern':
-      return entry.text
+    case 'email':
+      return `verified email ${entry.text}`
+    case 'subject':
+      return `subject ${entry.value}`
+    case 'username':
+      return `username ${entry.value}`
+    case 'login':
+      return `login ${entry.value}`
+    case 'user-id':
+      return `user id ${entry.value}`
     case 'org':
       return `members of ${entry.text}`
     case 'team':

@@ -1,5 +1,12 @@
 import type { MembershipLookup } from './github-membership.js'
-import { claimValue, displayName, shown, type VerifiedIdentity } from './verified-identity.js'
+import {
+  claimOf,
+  displayName,
+  shown,
+  SIGN_IN_CLAIMS,
+  type VerifiedIdentity
+} from './verified-identity.js'
+import { addressMatches, addressOf, samePerson } from './email-address.js'
 import type {
   ApprovalPolicy,
   ApproverEntry,
@@ -7,7 +14,7 @@ import type {
   PolicyRule,
   SelfApprovalRule
 } from './rules.js'
-import { emailForm, exact, globMatches, looseForm } from './text-match.js'
+import { emailForm, exact } from './text-match.js'
 
 /**
  * Judges one approval against the policy, on the verified identity only. Every rule gives a
@@ -46,6 +53,8 @@ export interface ApprovalContext {
   readonly earlier: readonly EarlierApproval[]
   /** Why no verified identity is known, and how to get one, when the identity stage knows. */
   readonly noIdentityHelp?: string
+  /** Why a source that could have added missing claims (userinfo) did not: said with each unknown. */
+  readonly sourceProblem?: string
   /** GitHub's API as the approver, for @org and @org/team entries. */
   readonly membership?: MembershipLookup
   /**
@@ -91,7 +100,14 @@ export async function judgeApproval(
   }
   for (const requirement of policy.requiredClaims)
     findings.push(requiredClaim(requirement, identity, who))
-  return verdictOf(who, findings)
+  const explained = context.sourceProblem
+    ? findings.map((finding) =>
+        finding.result === 'unknown'
+          ? { ...finding, text: `${finding.text} ${context.sourceProblem}` }
+          : finding
+      )
+    : findings
+  return verdictOf(who, explained)
 }
 
 function verdictOf(approver: string, findings: Finding[]): Verdict {
@@ -100,6 +116,27 @@ function verdictOf(approver: string, findings: Finding[]): Verdict {
   const outcome = broken ? 'refused' : unknown ? 'undecidable' : 'allowed'
   const reason = (broken ?? unknown)?.text
   return { outcome, approver, findings, ...(reason && { reason }) }
+}
+
+/**
+ * The claims the policy reads that this identity lacks and another verified source (the userinfo
+ * endpoint, about the same subject) could add: `email` for a verified address, and the claims
+ * named by allowed-approvers, required-claims and self-approval-claim. amr, acr and auth_time are
+ * never among them: only the ID token says how this sign-in happened.
+ */
+export function claimsMissing(policy: ApprovalPolicy, identity: VerifiedIdentity): string[] {
+  const wanted = new Set<string>()
+  const { allowedApprovers, requiredClaims, selfApproval } = policy
+  if (allowedApprovers.some((entry) => entry.kind === 'email')) wanted.add('email')
+  if (allowedApprovers.some((entry) => entry.kind === 'username')) wanted.add('preferred_username')
+  for (const requirement of requiredClaims) wanted.add(requirement.claim)
+  if (selfApproval.kind === 'claim') wanted.add(selfApproval.claim)
+  return [...wanted].filter((claim) => {
+    if (SIGN_IN_CLAIMS.has(claim)) return false
+    if (claim === 'email') return identity.email === undefined
+    if (claim === 'preferred_username') return identity.username === undefined
+    return claimOf(identity, claim) === undefined
+  })
 }
 
 function rulesNeedingIdentity(policy: ApprovalPolicy, context: ApprovalContext): PolicyRule[] {
@@ -172,9 +209,7 @@ function selfApproval(rule: SelfApprovalRule, identity: VerifiedIdentity, who: s
           'unknown',
           `GitHub's user API gave no login for ${who}, so whether they started the run cannot be told.`
         )
-      const actor = rule.runActors.find(
-        (candidate) => looseForm(candidate.value) === looseForm(login)
-      )
+      const actor = rule.runActors.find((candidate) => samePerson(candidate.value, login))
       if (actor) {
         return finding(
           'broken',
@@ -194,13 +229,16 @@ function selfApproval(rule: SelfApprovalRule, identity: VerifiedIdentity, who: s
           `${who} has no ${rule.claim === 'email' ? 'verified email address' : `${rule.claim} claim`} (self-approval-claim: ${rule.claim}), so whether they started the run cannot be told. ${claimHelp(rule.claim)}`
         )
       }
-      const hit = rule.runActors.find((actor) =>
-        values.some((value) => looseForm(value) === looseForm(actor.value))
-      )
-      if (hit) {
+      for (const actor of rule.runActors) {
+        const value = values.find((candidate) => samePerson(candidate, actor.value))
+        if (value === undefined) continue
+        const same =
+          value === actor.value
+            ? `their ${rule.claim} is ${shown(actor.value)}, the run-actor`
+            : `their ${rule.claim} ${shown(value)} is the run-actor ${shown(actor.value)} up to case, invisible characters or a +tag`
         return finding(
           'broken',
-          `${who} started this run (their ${rule.claim} is ${shown(hit.value)}, the run-actor) and may not approve it (allow-self-approval is false).`
+          `${who} started this run (${same}) and may not approve it (allow-self-approval is false).`
         )
       }
       return finding(
@@ -214,7 +252,7 @@ function selfApproval(rule: SelfApprovalRule, identity: VerifiedIdentity, who: s
 /** The claim's values as text; the email only when verified. undefined when absent or unusable. */
 function selfApprovalValues(claim: string, identity: VerifiedIdentity): string[] | undefined {
   if (claim === 'email') return identity.email === undefined ? undefined : [identity.email]
-  const value = claimValue(identity.claims, claim)
+  const value = claimOf(identity, claim)?.value
   const values = (Array.isArray(value) ? value : [value]).filter(isScalar).map(String)
   return values.length > 0 ? values : undefined
 }
@@ -236,13 +274,14 @@ async function allowedApprover(
     text
   })
   for (const entry of policy.allowedApprovers) {
-    const matched = patternMatch(entry, identity, policy.provider)
+    const matched = entryMatch(entry, identity)
     if (matched) return finding('holds', `${who} is in allowed-approvers (${matched}).`)
   }
   const memberships = policy.allowedApprovers.filter(
-    (entry): entry is Exclude<ApproverEntry, { kind: 'pattern' }> => entry.kind !== 'pattern'
+    (entry): entry is Extract<ApproverEntry, { kind: 'org' | 'team' }> =>
+      entry.kind === 'org' || entry.kind === 'team'
   )
-  const unknowns: string[] = []
+  const unknowns = unknownFields(policy, identity, who)
   if (memberships.length > 0 && refusedAlready) {
     return finding(
       'unchecked',
@@ -265,52 +304,89 @@ async function allowedApprover(
     if (answer.status === 'unknown') unknowns.push(answer.problem)
     else notMember.push(`${shown(identity.username)} ${answer.detail}`)
   }
-  const emailEntries = policy.allowedApprovers.filter(
-    (entry) => entry.kind === 'pattern' && entry.matches === 'email'
-  )
-  if (emailEntries.length > 0 && identity.email === undefined) {
-    unknowns.unshift(
-      `${who} has no verified email address in the ${identity.source}, so the email entries of allowed-approvers (${emailEntries.map((e) => e.text).join(', ')}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`
-    )
-  }
   if (unknowns.length > 0) return finding('unknown', unknowns.join(' '))
   return finding(
     'broken',
-    `${who} is not in allowed-approvers (compared: ${comparedFields(identity)}${notMember.length > 0 ? `; ${notMember.join('; ')}` : ''}).`
+    `${who} is not in allowed-approvers (compared: ${comparedFields(policy, identity)}${notMember.length > 0 ? `; ${notMember.join('; ')}` : ''}).`
   )
 }
 
-/** Which entry matched, in words, or undefined. */
-function patternMatch(
-  entry: ApproverEntry,
-  identity: VerifiedIdentity,
-  provider: 'github' | 'oidc'
-): string | undefined {
-  if (entry.kind !== 'pattern') return undefined
-  if (entry.matches === 'email') {
-    if (identity.email === undefined) return undefined
-    return globMatches(emailForm(entry.text), emailForm(identity.email))
-      ? `email matches ${entry.text}`
-      : undefined
+/**
+ * The entries that cannot be judged because the provider said nothing about the field they
+ * match: the setup's problem (a scope, a claim mapping), not the person's, so it is said as such.
+ * An address the provider names but does not call verified is the person's: it matches nothing.
+ */
+function unknownFields(policy: ApprovalPolicy, identity: VerifiedIdentity, who: string): string[] {
+  const unknowns: string[] = []
+  const ofKind = (kind: ApproverEntry['kind']): string[] =>
+    policy.allowedApprovers.filter((entry) => entry.kind === kind).map((entry) => entry.text)
+  const emails = ofKind('email')
+  if (emails.length > 0 && identity.email === undefined && identity.unverifiedEmail === undefined) {
+    unknowns.push(
+      `${who} has no email address in the ${identity.source}, so the email entries of allowed-approvers (${emails.join(', ')}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`
+    )
   }
-  // GitHub logins ignore case (Octocat is octocat); other usernames and every sub are compared exactly.
-  const username = identity.username
-  if (username !== undefined) {
-    const form = provider === 'github' ? emailForm : exact
-    if (globMatches(form(entry.text), form(username))) return `username matches ${entry.text}`
+  const usernames = [...ofKind('username'), ...ofKind('login')]
+  if (usernames.length > 0 && identity.username === undefined) {
+    unknowns.push(
+      policy.provider === 'github'
+        ? `GitHub's user API gave no login for ${who}, so the logins in allowed-approvers (${usernames.join(', ')}) cannot be judged.`
+        : `${who} has no preferred_username in the ${identity.source}, so the username entries of allowed-approvers (${usernames.join(', ')}) cannot be judged. Add profile to the scope input, or name the approver by sub: instead.`
+    )
   }
-  if (globMatches(exact(entry.text), exact(identity.subject)))
-    return `subject matches ${entry.text}`
-  return undefined
+  return unknowns
 }
 
-function comparedFields(identity: VerifiedIdentity): string {
-  const fields = [
-    ...(identity.email !== undefined ? [`email ${shown(identity.email)}`] : ['no verified email']),
-    ...(identity.username !== undefined ? [`username ${shown(identity.username)}`] : []),
-    `subject ${shown(identity.subject)}`
-  ]
-  return fields.join(', ')
+/** Which entry matched, in words naming the kind, or undefined. */
+function entryMatch(entry: ApproverEntry, identity: VerifiedIdentity): string | undefined {
+  switch (entry.kind) {
+    case 'email': {
+      const address = identity.email === undefined ? undefined : addressOf(identity.email)
+      return address && addressMatches(entry, address)
+        ? `verified email matches ${entry.text}`
+        : undefined
+    }
+    case 'subject':
+      return exact(entry.value) === exact(identity.subject) ? `subject ${entry.value}` : undefined
+    case 'username':
+      return identity.username !== undefined && exact(entry.value) === exact(identity.username)
+        ? `username ${entry.value}`
+        : undefined
+    case 'login':
+      // GitHub logins are unique ignoring case: Octocat is octocat.
+      return identity.username !== undefined &&
+        emailForm(entry.value) === emailForm(identity.username)
+        ? `login ${entry.value}`
+        : undefined
+    case 'user-id':
+      return entry.value === identity.subject ? `user id ${entry.value}` : undefined
+    case 'org':
+    case 'team':
+      return undefined
+  }
+}
+
+/** What was compared, each field named by its kind: only the kinds the list has entries for. */
+function comparedFields(policy: ApprovalPolicy, identity: VerifiedIdentity): string {
+  const kinds = new Set(policy.allowedApprovers.map((entry) => entry.kind))
+  const fields: string[] = []
+  if (kinds.has('email')) {
+    const email = identity.email
+    fields.push(
+      email !== undefined
+        ? addressOf(email)
+          ? `verified email ${shown(email)}`
+          : `verified email ${shown(email)}, which is not a plain address`
+        : `email ${shown(identity.unverifiedEmail ?? '')}, not verified`
+    )
+  }
+  if ((kinds.has('username') || kinds.has('login')) && identity.username !== undefined)
+    fields.push(
+      `${policy.provider === 'github' ? 'login' : 'username'} ${shown(identity.username)}`
+    )
+  if (kinds.has('subject')) fields.push(`subject ${shown(identity.subject)}`)
+  if (kinds.has('user-id')) fields.push(`user id ${shown(identity.subject)}`)
+  return fields.length > 0 ? fields.join(', ') : 'the memberships below'
 }
 
 function requiredClaim(
@@ -326,6 +402,12 @@ function requiredClaim(
   const { claim, value: wanted } = requirement
   // The email only as verified: a bare email claim may be whatever the person typed at sign-up.
   if (claim === 'email') {
+    if (identity.email === undefined && identity.unverifiedEmail !== undefined) {
+      return finding(
+        'broken',
+        `${who}'s email ${shown(identity.unverifiedEmail)} is not verified (required-claims: ${requirement.text}).`
+      )
+    }
     if (identity.email === undefined) {
       return finding(
         'unknown',
@@ -339,13 +421,17 @@ function requiredClaim(
           `${who} does not have email ${shown(wanted)} (required-claims: ${requirement.text}).`
         )
   }
-  const value = claimValue(identity.claims, claim)
-  if (value === undefined || value === null) {
+  const found = claimOf(identity, claim)
+  if (found === undefined) {
+    const where = SIGN_IN_CLAIMS.has(claim)
+      ? `in the ID token, the only source that says how this sign-in happened (OpenID Connect Core §2; a userinfo answer does not count for ${claim})`
+      : `in the ${identity.source}`
     return finding(
       'unknown',
-      `${who} has no ${claim} claim (looked for in the ${identity.source}), so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`
+      `${who} has no ${claim} claim ${where}, so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`
     )
   }
+  const value = found.value
   if (Array.isArray(value)) {
     const held = value.filter(isScalar).map(String)
     if (held.some((item) => exact(item) === exact(wanted)))

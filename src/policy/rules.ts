@@ -8,18 +8,32 @@
 export type PolicyRule =
   'allowed-approvers' | 'required-claims' | 'allow-self-approval' | 'approvals'
 
-/** One line of allowed-approvers. */
+/**
+ * One line of allowed-approvers. Each kind matches one field of the verified identity and
+ * nothing else: an entry never stands for "a username, or else a subject".
+ */
 export type ApproverEntry =
+  /**
+   * `alice@example.com`, `*@example.com`: the verified email (email_verified: true), ignoring
+   * case; `*` and `?` are wildcards, in the local part and the domain separately.
+   */
   | {
-      readonly kind: 'pattern'
-      /** The line as written, for messages. */
+      readonly kind: 'email'
       readonly text: string
-      /**
-       * An entry with an @ in it (not at the start) is an email address and is compared with the
-       * verified email only: a preferred_username that looks like an email proves nothing.
-       */
-      readonly matches: 'email' | 'username-or-subject'
+      readonly local: string
+      readonly domain: string
     }
+  /** `sub:VALUE`: the subject (sub), exactly. What nobody can choose: the strongest entry. */
+  | { readonly kind: 'subject'; readonly text: string; readonly value: string }
+  /**
+   * `username:VALUE`: preferred_username, exactly. Weaker: at many providers the user chooses it
+   * or can change it, and OpenID Connect Core §5.7 says it is not unique.
+   */
+  | { readonly kind: 'username'; readonly text: string; readonly value: string }
+  /** provider: github, a bare entry: the login, ignoring case (logins are unique at GitHub). */
+  | { readonly kind: 'login'; readonly text: string; readonly value: string }
+  /** provider: github, `id:NNN`: the numeric user id, which never changes. */
+  | { readonly kind: 'user-id'; readonly text: string; readonly value: string }
   /** `@org`: an active member of the GitHub organization. */
   | { readonly kind: 'org'; readonly text: string; readonly org: string }
   /** `@org/team`: an active member of the team in that organization. */

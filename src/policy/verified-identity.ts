@@ -1,48 +1,101 @@
 /**
  * Who approved, as the policy sees them: only what a verified source said. Built by the identity
- * stage from a verified id_token's claims, the userinfo endpoint's answer, or GitHub's /user
- * with the new token; never from anything the approver could type unchecked.
+ * stage from a verified id_token's claims, the userinfo endpoint's answer about the same subject,
+ * or GitHub's /user with the new token; never from anything the approver could type unchecked.
  */
 export interface VerifiedIdentity {
   /** `sub`; GitHub: the numeric user id. Stable, and what tells two people apart. */
   readonly subject: string
-  /** preferred_username; GitHub: the login. */
+  /** preferred_username; GitHub: the login. From the first source that has one. */
   readonly username?: string
   /**
-   * The email address, present only when the provider said it is verified (email_verified: true
-   * or the provider's equivalent). The policy takes it as given and never reads `claims.email`.
+   * The email address, present only when one source said both the address and that it is
+   * verified (email_verified: true): never an address from one source and the flag from another.
+   * GitHub's /user says nothing about verification, so it never counts there.
    */
   readonly email?: string
-  /** Every claim of the verified source (GitHub: the fields of /user), for required-claims. */
-  readonly claims: Readonly<Record<string, unknown>>
-  /** Where it came from, for messages: "ID token", "userinfo endpoint", "GitHub user API". */
+  /** A source named an address without saying it is verified: the person's, not the setup's. */
+  readonly unverifiedEmail?: string
+  /** What each verified source said, in order of trust: the ID token first. */
+  readonly sources: readonly ClaimSource[]
+  /** Where it came from, for messages: "ID token", "ID token and userinfo endpoint". */
   readonly source: string
 }
 
+/** One verified source's claims about the approver. */
+export interface ClaimSource {
+  /** "ID token", "userinfo endpoint", "GitHub user API". */
+  readonly name: string
+  readonly claims: Readonly<Record<string, unknown>>
+  /**
+   * The ID token: the only source whose amr, acr and auth_time describe this sign-in (OpenID
+   * Connect Core §2). A userinfo answer says who the user is, not how they signed in just now.
+   */
+  readonly describesSignIn: boolean
+}
+
+/** Claims about the sign-in itself: they count only from a source that describes it. */
+export const SIGN_IN_CLAIMS: ReadonlySet<string> = new Set(['amr', 'acr', 'auth_time'])
+
 /**
- * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
- * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
- * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ * The identity from verified sources about one subject, the ID token first. `usernameField` is
+ * preferred_username for OpenID Connect, login for GitHub's /user. The email counts only as a
+ * pair from one source with email_verified: true (OpenID Connect Core §5.1).
  */
 export function verifiedIdentityFrom(
   subject: string,
-  claims: Readonly<Record<string, unknown>>,
-  source: string,
+  sources: readonly ClaimSource[],
   usernameField = 'preferred_username'
 ): VerifiedIdentity {
-  const username = nonEmpty(claims[usernameField])
-  const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined
+  const username = firstOf(sources, (claims) => nonEmpty(claims[usernameField]))
+  const email = firstOf(sources, (claims) =>
+    claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined
+  )
+  const unverifiedEmail =
+    email === undefined ? firstOf(sources, (claims) => nonEmpty(claims['email'])) : undefined
   return {
     subject,
     ...(username !== undefined && { username }),
     ...(email !== undefined && { email }),
-    claims,
-    source
+    ...(unverifiedEmail !== undefined && { unverifiedEmail }),
+    sources,
+    source: sources.map((source) => source.name).join(' and ')
   }
+}
+
+function firstOf<T>(
+  sources: readonly ClaimSource[],
+  read: (claims: Readonly<Record<string, unknown>>) => T | undefined
+): T | undefined {
+  for (const source of sources) {
+    const value = read(source.claims)
+    if (value !== undefined) return value
+  }
+  return undefined
 }
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined
+}
+
+/** A claim's value and the one source it came from. */
+export interface FoundClaim {
+  readonly value: unknown
+  readonly source: string
+}
+
+/**
+ * A claim as the policy reads it: whole from the first source that has it (the ID token before
+ * userinfo), never pieced together; amr, acr and auth_time only from the ID token.
+ */
+export function claimOf(identity: VerifiedIdentity, name: string): FoundClaim | undefined {
+  const signIn = SIGN_IN_CLAIMS.has(name)
+  for (const source of identity.sources) {
+    if (signIn && !source.describesSignIn) continue
+    const value = claimValue(source.claims, name)
+    if (value !== undefined && value !== null) return { value, source: source.name }
+  }
+  return undefined
 }
 
 /**

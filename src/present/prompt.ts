@@ -36,6 +36,7 @@ export function promptLines(ctx: PromptContext, nowMs: number): string[] {
     `┌${RULE}`,
     `│ Approval needed: sign in at the provider and enter the code.`,
     ...(ctx.approval ? [`│ ${shownPolicy(ctx.approval.heading)}.`] : []),
+    ...(ctx.afterRefusal ? [`│ ${refusedBefore(ctx)}`] : []),
     `│`,
     `│   1. Open   ${device.verificationUri}`,
     `│   2. Enter  ${device.userCode}`
@@ -84,12 +85,21 @@ export function noticeOf(ctx: PromptContext, nowMs: number): { title: string; me
   const origin = describeOrigin(ctx.origin)
   const scope = ctx.scope ? ` (scope: ${ctx.scope})` : ''
   const asked = origin ? ` Asked by ${origin}.` : ''
+  const refused = ctx.afterRefusal ? `${refusedBefore(ctx)} ` : ''
   return {
     title: ctx.approval
       ? `Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
       : `Approval needed: enter code ${device.userCode}`,
-    message: `${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
+    message: `${refused}${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
   }
+}
+
+/** The line a fresh code opens with: whose approval the policy refused, and by which rule. */
+export function refusedBefore(ctx: PromptContext): string {
+  const refused = ctx.afterRefusal
+  if (!refused) return ''
+  const rule = refused.rule ? ` (${refused.rule})` : ''
+  return `A fresh code: the approval policy refused the approval by ${shownPolicy(refused.approver)}${rule}, and the wait goes on.`
 }
 
 /** Repeated while waiting: someone who opens the log late may not see the first block. */

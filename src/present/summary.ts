@@ -10,7 +10,7 @@ import type { Approver } from '../oauth/approver.js'
 import type { Runner } from '../runner/runner.js'
 import { messageOf } from '../errors.js'
 import { escapeHtml, link } from './html.js'
-import { describeOrigin, timeoutNote } from './prompt.js'
+import { describeOrigin, refusedBefore, timeoutNote } from './prompt.js'
 import { formatDuration, formatUtc } from './time.js'
 
 /**
@@ -116,7 +116,12 @@ export function requestSection(ctx: PromptContext, nowMs: number): string {
         ]
       : [])
   ]
-  const which = ctx.approval ? ` (${escapeHtml(ctx.approval.heading)})` : ''
+  const which = [
+    ...(ctx.approval ? [escapeHtml(ctx.approval.heading)] : []),
+    ...(ctx.afterRefusal ? [escapeHtml(refusedBefore(ctx))] : [])
+  ]
+    .map((part) => ` (${part})`)
+    .join('')
   return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`
 }
 

@@ -5,7 +5,7 @@ import type { OAuthContext } from '../oauth/exchange.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
 import type { TokenSet } from '../oauth/token.js'
 import type { Runner } from '../runner/runner.js'
-import { type RevocationState, saveRevocationState } from './state.js'
+import { clearRevocationState, type RevocationState, saveRevocationState } from './state.js'
 
 export interface PlanInputs {
   readonly revoke: RevokeChoice
@@ -123,12 +123,14 @@ export interface RevocationContext {
  * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
  * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
  * tokens are masked already (they are masked as they arrive); the client secret is not saved.
+ * Returns the plan's note (what will not be revoked, and why), for the caller to say once the
+ * approval policy has accepted the tokens: before that, nobody knows they will be kept.
  */
 export function saveForPostStep(
   context: RevocationContext,
   tokens: TokenSet,
   arrival: { readonly refreshed: boolean; readonly atMs: number }
-): void {
+): string | undefined {
   const { runner, config } = context
   // After a refresh without rotation, the input is the refresh token that lives on.
   const refreshToken = tokens.refreshToken ?? (arrival.refreshed ? config.refreshToken : undefined)
@@ -144,10 +146,15 @@ export function saveForPostStep(
     env: runner.env,
     nowMs: arrival.atMs
   })
-  if (plan.note) runner.info(plan.note)
-  if (!plan.state) return
+  if (!plan.state) return plan.note
   // Masked again here: what goes into the state file must be masked whoever masked it first.
   for (const token of [plan.state.accessToken, plan.state.refreshToken])
     if (token) runner.setSecret(token)
   saveRevocationState((name, value) => runner.saveState(name, value), plan.state)
+  return plan.note
+}
+
+/** After a refused approval's tokens were revoked: the post step has nothing left to revoke. */
+export function forgetForPostStep(context: Pick<RevocationContext, 'runner'>): void {
+  clearRevocationState((name, value) => context.runner.saveState(name, value))
 }

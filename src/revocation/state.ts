@@ -43,6 +43,15 @@ export function saveRevocationState(
 }
 
 /**
+ * Leaves the post step nothing to revoke: the tokens saved were revoked already (a refused
+ * approval's), and a new approval saves its own.
+ */
+export function clearRevocationState(save: (name: string, value: string) => void): void {
+  save(STATE_ACCESS_TOKEN, '')
+  save(STATE_REFRESH_TOKEN, '')
+}
+
+/**
  * The post step's side: the saved state, or undefined when there is nothing to revoke (the main
  * step ended before tokens arrived, or revoke: none) or the state is not the action's own.
  */
