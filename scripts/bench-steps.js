@@ -270,7 +270,7 @@ record(
   const { judgeApproval } = await load('src/policy/judge.js')
   const { globMatches } = await load('src/policy/text-match.js')
   const inputs = {
-    'allowed-approvers': '*@example.com\nrelease-bot\n12345',
+    'allowed-approvers': '*@example.com\nusername:release-bot\nsub:12345',
     'required-claims': 'groups=release-managers\namr=mfa',
     'self-approval-claim': 'email',
     'run-actor': 'octo.cat@example.com',

@@ -2,13 +2,19 @@
 
 export interface IdpUser {
   sub: string
-  preferred_username: string
-  email: string
+  preferred_username?: string
+  email?: string
+  /** email_verified; default true. */
+  emailVerified?: boolean
   name: string
   /** In the ID token and userinfo with the profile scope. */
-  groups: string[]
+  groups?: string[]
   /** RFC 8176 authentication methods: the ID token's amr after this user signs in. */
   amr: string[]
+  /** Claims of the ID token only, over the ones above; null leaves a claim out. */
+  idToken?: Record<string, unknown>
+  /** Claims of the userinfo answer only, over the ones above; null leaves a claim out. */
+  userinfo?: Record<string, unknown>
 }
 
 export interface StartIdpOptions {
@@ -38,6 +44,8 @@ export interface StartIdpOptions {
   deviceAssertionAudience?: 'any' | 'endpoint'
   /** Called with each user code the device authorization endpoint issues (for auto-approval). */
   onDeviceAuthorization?: (userCode: string) => void
+  /** Users beyond alice, bob and carol, for a test's own cases (they sign in as the others do). */
+  extraUsers?: IdpUser[]
 }
 
 export type TokenFault =

@@ -40,7 +40,9 @@ import { createAdapterFactory } from './idp/adapter.js'
 /**
  * `groups` and `amr` (RFC 8176: how they signed in) are what approval policies ask of a company
  * identity provider: alice and carol manage releases and signed in with a second factor.
- * @typedef {{ sub: string, preferred_username: string, email: string, name: string, groups: string[], amr: string[] }} IdpUser
+ * A test's own users (extraUsers) may leave claims out, mark the email unverified, and give the
+ * ID token and the userinfo endpoint different claims (`null` removes one from that answer).
+ * @typedef {{ sub: string, preferred_username?: string, email?: string, emailVerified?: boolean, name: string, groups?: string[], amr: string[], idToken?: Record<string, unknown>, userinfo?: Record<string, unknown> }} IdpUser
  */
 /**
  * @typedef {{ kind: 'status', status: number, body?: string, contentType?: string, headers?: Record<string, string>, count?: number }
@@ -57,6 +59,7 @@ import { createAdapterFactory } from './idp/adapter.js'
  * @property {number} [accessTokenTtlSeconds]
  * @property {string} [issuerPath]
  * @property {(userCode: string) => void} [onDeviceAuthorization] called with each user code issued
+ * @property {IdpUser[]} [extraUsers] users beyond alice, bob and carol, for a test's own cases
  */
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
@@ -130,8 +133,11 @@ export async function startIdp(options = {}) {
     strictInterval = false,
     accessTokenTtlSeconds = 3600,
     deviceAssertionAudience = 'any',
-    onDeviceAuthorization
+    onDeviceAuthorization,
+    extraUsers = []
   } = options
+  /** @type {IdpUser[]} */
+  const users = [...USERS, ...extraUsers]
   const issuerPath = normalizeIssuerPath(options.issuerPath ?? '')
   // RFC 8628 §3.2: without an interval in the response, clients poll every 5 s.
   const strictIntervalMs = Number(interval ?? 5) * 1000
@@ -274,19 +280,26 @@ export async function startIdp(options = {}) {
     conformIdTokenClaims: false,
     /** @param {any} _ctx @param {string} sub */
     async findAccount(_ctx, sub) {
-      const user = USERS.find((u) => u.sub === sub)
+      const user = users.find((u) => u.sub === sub)
       if (!user) return undefined
       return {
         accountId: user.sub,
-        async claims() {
-          return {
+        /** @param {string} use 'id_token' or 'userinfo' */
+        async claims(use) {
+          /** @type {Record<string, unknown>} */
+          const claims = {
             sub: user.sub,
             preferred_username: user.preferred_username,
             email: user.email,
-            email_verified: true,
+            email_verified: user.emailVerified ?? true,
             name: user.name,
             groups: user.groups
           }
+          const overrides = (use === 'id_token' ? user.idToken : user.userinfo) ?? {}
+          for (const [name, value] of Object.entries(overrides)) claims[name] = value
+          for (const name of Object.keys(claims))
+            if (claims[name] === null || claims[name] === undefined) delete claims[name]
+          return claims
         }
       }
     },
@@ -571,7 +584,7 @@ export async function startIdp(options = {}) {
           400,
           errorPage('Unexpected step', 'This sign-in is not waiting for a login.')
         )
-      const user = USERS.find((u) => u.sub === form.get('user'))
+      const user = users.find((u) => u.sub === form.get('user'))
       if (!user)
         return sendHtml(
           res,
@@ -630,10 +643,12 @@ export async function startIdp(options = {}) {
   /** @param {string} base @param {any} details @param {string} [message] */
   function loginPage(base, details, message) {
     const clientId = htmlEscape(details.params?.client_id ?? '')
-    const buttons = USERS.map(
-      (u) =>
-        `<button class="primary" type="submit" name="user" value="${htmlEscape(u.sub)}">${htmlEscape(u.name)} <small style="color:#dde">(${htmlEscape(u.email)})</small></button>`
-    ).join('\n      ')
+    const buttons = users
+      .map(
+        (u) =>
+          `<button class="primary" type="submit" name="user" value="${htmlEscape(u.sub)}">${htmlEscape(u.name)} <small style="color:#dde">(${htmlEscape(u.email ?? u.sub)})</small></button>`
+      )
+      .join('\n      ')
     return layout(
       'login',
       'Sign in',
@@ -648,7 +663,7 @@ export async function startIdp(options = {}) {
   /** @param {string} base @param {any} details */
   async function consentPage(base, details) {
     const clientId = htmlEscape(details.params?.client_id ?? '')
-    const user = USERS.find((u) => u.sub === details.session?.accountId)
+    const user = users.find((u) => u.sub === details.session?.accountId)
     const scopes = String(details.params?.scope ?? '')
       .split(' ')
       .filter(Boolean)
@@ -748,7 +763,7 @@ export async function startIdp(options = {}) {
   return {
     issuer,
     port,
-    users: USERS.map((u) => ({ ...u })),
+    users: users.map((u) => ({ ...u })),
     clients,
     tokenRequests,
     requests,

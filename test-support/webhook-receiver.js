@@ -2,7 +2,8 @@
 /**
  * A webhook receiver on 127.0.0.1 for the notification tests: every POST is recorded with its
  * path, headers, body and arrival time. Paths pick the behaviour: /ok/... answers 200 "ok",
- * /fail/... answers 500, /hang/... never answers (the socket stays open until close()).
+ * /fail/... answers 500, /hang/... never answers (the socket stays open until close()),
+ * /echo/... answers 400 with the path's last segment, as a receiver quoting its secret would.
  */
 import * as http from 'node:http'
 
@@ -30,6 +31,10 @@ export async function startWebhookReceiver() {
       const path = req.url ?? ''
       received.push({ path, contentType: req.headers['content-type'], body, json, at: Date.now() })
       if (path.startsWith('/hang/')) return
+      if (path.startsWith('/echo/')) {
+        res.writeHead(400, { 'content-type': 'text/plain' })
+        return res.end(path.split('/').at(-1))
+      }
       res.writeHead(path.startsWith('/fail/') ? 500 : 200, { 'content-type': 'text/plain' })
       res.end(path.startsWith('/fail/') ? 'internal_error' : 'ok')
     })

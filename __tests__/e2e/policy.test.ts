@@ -72,6 +72,9 @@ async function liveUnoutputTokens(result: ActionResult): Promise<string[]> {
   return candidates.filter((_, index) => statuses[index] === 200)
 }
 
+/** The prompt of a fresh code after a refusal, and its user code. */
+const FRESH_CODE = /│ A fresh code: [^\n]*\n[\s\S]*?2\. Enter {2}(\S+)/
+
 describe('dist/index.js: the approval gate', () => {
   it('lets an allowed approver through and outputs their tokens', async () => {
     const run = startAction({
@@ -82,7 +85,7 @@ describe('dist/index.js: the approval gate', () => {
     })
     const [, userCode] = await run.waitFor(USER_CODE_LINE)
     // The policy is in the live prompt, before anyone signs in.
-    await run.waitFor(/Policy {3}Who may approve: \*@example\.test/)
+    await run.waitFor(/Policy {3}Who may approve: verified email \*@example\.test/)
     await idp.approve(userCode as string, { user: 'carol' })
     const result = await run.done
     expect(result.code).toBe(0)
@@ -94,27 +97,58 @@ describe('dist/index.js: the approval gate', () => {
     expectNoLeaks(result)
   })
 
-  it('refuses someone the policy does not allow: exit 1, no token output, the rule in plain words', async () => {
+  it('refuses a wrong approver, revokes their token, and lets the next one through in the same run', async () => {
     const run = startAction({
       inputs: gateInputs({ 'required-claims': 'groups=release-managers\namr=mfa' })
+    })
+    const [, first] = await run.waitFor(USER_CODE_LINE)
+    await idp.approve(first as string, { user: 'bob' })
+    const [, fresh] = await run.waitFor(FRESH_CODE)
+    expect(fresh).not.toBe(first)
+    // Told before the fresh code: who was refused, by which rule, and that their token is gone.
+    const before = run.stdout()
+    expect(before).toContain(
+      "The approval was refused: bob@example.test's groups (developers) does not include release-managers (required-claims: groups=release-managers)."
+    )
+    expect(before).toContain("✗ bob@example.test's amr (pwd) does not include mfa")
+    expect(before).toContain("Revoked the refused approval's (bob@example.test) access token")
+    await idp.approve(fresh as string, { user: 'carol' })
+    const result = await run.done
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /^::notice title=Approval needed%3A enter code .*::A fresh code: the approval policy refused the approval by bob@example\.test \(required-claims\), and the wait goes on\. Open /m
+    )
+    expect(result.outputs['approver']).toBe('carol')
+    expect(result.outputs['approvers']).toBe('["carol"]')
+    expect(await userinfoStatus(result.outputs['access-token'] as string)).toBe(200)
+    expect(result.summary).toContain('✅ Approved')
+    expect(result.summary).toContain(
+      'A fresh code: the approval policy refused the approval by bob@example.test &#40;required-claims&#41;, and the wait goes on.'
+    )
+    expect(await liveUnoutputTokens(result)).toEqual([])
+    expectNoLeaks(result)
+  })
+
+  it('fails once the wait is over when only refused people approved: exit 1, no token output, the rule in plain words', async () => {
+    const run = startAction({
+      inputs: gateInputs({ 'required-claims': 'groups=release-managers\namr=mfa', timeout: '8s' })
     })
     const [, userCode] = await run.waitFor(USER_CODE_LINE)
     await idp.approve(userCode as string, { user: 'bob' })
     const result = await run.done
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(
-      /^::error::The approval by bob@example\.test was refused: bob@example\.test's groups \(developers\) does not include release-managers \(required-claims: groups=release-managers\)\.$/m
+      /^::error::The approval policy refused bob@example\.test \(required-claims\), and nobody it accepts approved before the wait for this approval ended at .* \(the timeout input\)\. The last refusal: bob@example\.test's groups \(developers\) does not include release-managers/m
     )
-    expect(result.stdout).toContain("✗ bob@example.test's amr (pwd) does not include mfa")
     expect(result.outputs).toEqual({})
-    expect(result.summary).toContain('⛔ Refused by the approval policy')
+    expect(result.summary).toContain('⏱️ Timed out')
     expect(result.summary).toContain('<code>bob@example.test</code>')
     expect(result.summary).toContain('<code>required-claims</code>')
     expect(await liveUnoutputTokens(result)).toEqual([])
     expectNoLeaks(result)
   })
 
-  it('refuses the person who started the run', async () => {
+  it('refuses the person who started the run, and waits for someone else', async () => {
     const run = startAction({
       inputs: gateInputs({ 'self-approval-claim': 'email', 'run-actor': 'alice@example.test' }),
       env: { GITHUB_TRIGGERING_ACTOR: 'alice' }
@@ -124,12 +158,12 @@ describe('dist/index.js: the approval gate', () => {
       /Self-approval: not allowed: the approver's email must not be alice@example\.test/
     )
     await idp.approve(userCode as string, { user: 'alice' })
+    const [, fresh] = await run.waitFor(FRESH_CODE)
+    expect(run.stdout()).toContain('alice@example.test started this run')
+    await idp.approve(fresh as string, { user: 'carol' })
     const result = await run.done
-    expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(
-      /^::error::The approval by alice@example\.test was refused: alice@example\.test started this run/m
-    )
-    expect(result.outputs).toEqual({})
+    expect(result.code).toBe(0)
+    expect(result.outputs['approver']).toBe('carol')
     expect(await liveUnoutputTokens(result)).toEqual([])
     expectNoLeaks(result)
   })
@@ -172,19 +206,22 @@ describe('dist/index.js: two approvers', () => {
     expectNoLeaks(result)
   })
 
-  it('refuses the same person as the second approver, and outputs nothing', async () => {
+  it('refuses the same person as the second approver without costing the first approval', async () => {
     const run = startAction({ inputs: gateInputs({ approvals: '2' }) })
     const [, first] = await run.waitFor(USER_CODE_LINE)
     await idp.approve(first as string, { user: 'alice' })
     const [, second] = await run.waitFor(SECOND_CODE)
     await idp.approve(second as string, { user: 'alice' })
-    const result = await run.done
-    expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(
-      /^::error::The approval by alice@example\.test was refused: alice@example\.test already gave approval 1 of 2; approval 2 of 2 must come from a different person/m
+    const [, fresh] = await run.waitFor(FRESH_CODE)
+    expect(run.stdout()).toContain(
+      'The approval was refused: alice@example.test already gave approval 1 of 2; approval 2 of 2 must come from a different person (approvals: 2).'
     )
-    expect(result.outputs).toEqual({})
-    expect(result.summary).toContain('<code>approvals</code>')
+    await idp.approve(fresh as string, { user: 'carol' })
+    const result = await run.done
+    expect(result.code).toBe(0)
+    expect(result.outputs['approver']).toBe('alice')
+    expect(result.outputs['approvers']).toBe('["alice","carol"]')
+    expect(await userinfoStatus(result.outputs['access-token'] as string)).toBe(200)
     expect(await liveUnoutputTokens(result)).toEqual([])
     expectNoLeaks(result)
   })

@@ -155,6 +155,51 @@ describe('notifications during a real device flow', () => {
     expect(decodeHalfBlockText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
   }, 30_000)
 
+  it('tells approval k of N, a refusal with its fresh code, and every approver; quotes no secret a receiver echoes', async () => {
+    const before = receiver.received.length
+    const people = ['alice', 'alice', 'carol']
+    const { runner, ending } = start(
+      {
+        'client-id': idp.clients.public.clientId,
+        approvals: '2',
+        'qr-code': 'false',
+        'notify-webhook': [receiver.url('/ok/two'), receiver.url('/echo/s3cretHookToken42')].join(
+          '\n'
+        )
+      },
+      (code) => idp.approve(code, { user: people.shift() ?? 'bob' })
+    )
+    expect(await ending).toBe('approved')
+    const hooks = receiver.received.slice(before).filter((hook) => hook.path === '/ok/two')
+    expect(
+      hooks.map(({ json }) => [
+        json.event,
+        json.approval,
+        json.approvals,
+        json.approvers,
+        json.refused
+      ])
+    ).toEqual([
+      ['code-ready', 1, 2, [], null],
+      ['code-ready', 2, 2, ['alice'], null],
+      ['code-ready', 2, 2, ['alice'], { approver: 'alice', rule: 'approvals' }],
+      ['ended', null, 2, ['alice', 'carol'], null]
+    ])
+    expect(hooks[1]?.json.text).toContain(
+      'Approval 2 of 2, from a different person: the one who approved before may not approve again.'
+    )
+    expect(hooks[2]?.json.text).toContain(
+      'The approval policy refused the approval (they approved already).'
+    )
+    expect(hooks[3]?.json).toMatchObject({ outcome: 'approved', approver: 'alice' })
+    // The JSON text carries no name from outside: no address, no mention.
+    for (const hook of hooks) expect(hook.json.text).not.toMatch(/@|alice|carol/)
+    // The receiver that answers with its URL's secret segment is named by its line, never quoted.
+    expect(runner.text('warning')).toContain('notify-webhook line 2 (JSON, 127.0.0.1:')
+    expect(runner.text('warning')).toContain('HTTP 400.')
+    expect(runner.text()).not.toContain('s3cretHookToken42')
+  }, 30_000)
+
   it('reports a denial to the webhook and on the run page', async () => {
     const before = receiver.received.length
     const { runner, ending } = start(

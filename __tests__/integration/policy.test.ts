@@ -8,8 +8,11 @@ import { startIdp, type Idp } from '../../test-support/idp.js'
 /**
  * The approval policy against a real identity provider (oidc-provider on 127.0.0.1) whose users
  * carry groups and amr: alice (release-managers, mfa), bob (developers, password only), carol
- * (release-managers, mfa). Approvals are done over HTTP as a browser would; each user code the
- * IdP issues goes to the next person in the queue.
+ * (release-managers, mfa), and this file's own: mallory, whose username is dave's subject; eve,
+ * whose ID token says email_verified without an email while userinfo names an unverified one;
+ * grace, whose username only the userinfo endpoint gives. Approvals are done over HTTP as a
+ * browser would; each user code the IdP issues (a fresh one follows every refusal) goes to the
+ * next person in the queue.
  */
 let idp: Idp
 const queue: string[] = []
@@ -18,6 +21,26 @@ const approvals: Array<Promise<void>> = []
 beforeAll(async () => {
   idp = await startIdp({
     interval: 1,
+    extraUsers: [
+      { sub: 'd7f3a9-dave', preferred_username: 'dave', name: 'Dave', amr: ['pwd'] },
+      { sub: 'mallory', preferred_username: 'd7f3a9-dave', name: 'Mallory', amr: ['pwd'] },
+      {
+        sub: 'eve',
+        preferred_username: 'eve',
+        name: 'Eve',
+        amr: ['pwd'],
+        idToken: { email: null, email_verified: true },
+        userinfo: { email: 'ceo@example.test', email_verified: false }
+      },
+      {
+        sub: 'grace-sub',
+        preferred_username: 'grace',
+        email: 'grace@example.test',
+        name: 'Grace',
+        amr: ['pwd'],
+        idToken: { preferred_username: null }
+      }
+    ],
     onDeviceAuthorization: (userCode) => {
       const user = queue.shift()
       if (user) approvals.push(idp.approve(userCode, { user }))
@@ -37,9 +60,10 @@ const RUN_ENV = {
   GITHUB_TRIGGERING_ACTOR: 'octocat'
 }
 
-/** A run in which these people approve, in this order. */
+/** A run in which these people approve, in this order, one per code the IdP issues. */
 async function gate(inputs: Record<string, string>, approvers: string[]) {
   queue.splice(0, queue.length, ...approvers)
+  const requestsBefore = idp.requests.length
   const runner = new RecordingRunner(
     {
       issuer: idp.issuer,
@@ -56,7 +80,7 @@ async function gate(inputs: Record<string, string>, approvers: string[]) {
     signal: new AbortController().signal
   })
   await Promise.all(approvals.splice(0))
-  return { runner, ending }
+  return { runner, ending, requests: idp.requests.slice(requestsBefore) }
 }
 
 /** What the IdP's userinfo endpoint says of a token: 200 while it is alive, 401 once revoked. */
@@ -91,30 +115,43 @@ describe('the approval policy against a real identity provider', () => {
     expect(runner.outputs['approvers']).toBe('["alice"]')
     const log = runner.text('info')
     expect(log).toContain(
-      '✓ alice@example.test is in allowed-approvers (email matches *@example.test).'
+      '✓ alice@example.test is in allowed-approvers (verified email matches *@example.test).'
     )
     expect(log).toContain(
       "✓ alice@example.test's groups includes release-managers (required-claims)."
     )
     expect(log).toContain("✓ alice@example.test's amr includes mfa (required-claims).")
     // The prompt stated the policy before anyone signed in.
-    expect(log).toMatch(/│ {3}Policy {3}Who may approve: \*@example\.test/)
+    expect(log).toMatch(/│ {3}Policy {3}Who may approve: verified email \*@example\.test/)
     expect(log).toContain('Must have: groups = release-managers and amr = mfa')
     expect(runner.summary).toContain('Must have: groups = release-managers and amr = mfa')
   })
 
-  it('refuses someone without MFA: no token output, the token revoked, the rule named', async () => {
-    const { runner, ending } = await gate({ 'required-claims': 'amr=mfa' }, ['bob'])
-    expect(ending).toBe('refused')
-    expect(runner.failed).toBe(
-      "The approval by bob@example.test was refused: bob@example.test's amr (pwd) does not include mfa (required-claims: amr=mfa)."
+  it('refuses someone without MFA, revokes their token, and lets the next person approve', async () => {
+    const { runner, ending } = await gate({ 'required-claims': 'amr=mfa' }, ['bob', 'carol'])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approver']).toBe('carol')
+    const log = runner.text('info')
+    expect(log).toContain(
+      "The approval was refused: bob@example.test's amr (pwd) does not include mfa (required-claims: amr=mfa)."
     )
-    expect(runner.outputs).toEqual({})
-    expect(runner.text('info')).toContain(
-      "Revoked the refused approval's (bob@example.test) access token"
+    expect(log).toContain("Revoked the refused approval's (bob@example.test) access token")
+    expect(log).toContain(
+      '│ A fresh code: the approval policy refused the approval by bob@example.test (required-claims), and the wait goes on.'
     )
     expect(await liveTokensNotOutput(runner)).toEqual([])
-    expect(runner.summary).toContain('⛔ Refused by the approval policy')
+    expect(await userinfoStatus(runner.outputs['access-token'] as string)).toBe(200)
+    expect(runner.summary).toContain('✅ Approved')
+  })
+
+  it('fails once the wait is over when nobody the policy accepts came, naming who was refused', async () => {
+    const { runner, ending } = await gate({ 'required-claims': 'amr=mfa', timeout: '6s' }, ['bob'])
+    expect(ending).toBe('timed-out')
+    expect(runner.failed).toMatch(
+      /^The approval policy refused bob@example\.test \(required-claims\), and nobody it accepts approved before the wait for this approval ended at .* \(the timeout input\)\. The last refusal: bob@example\.test's amr \(pwd\) does not include mfa \(required-claims: amr=mfa\)\./
+    )
+    expect(runner.outputs).toEqual({})
+    expect(await liveTokensNotOutput(runner)).toEqual([])
     expect(runner.summary).toContain(
       '<th align="left">Who tried</th><td><code>bob@example.test</code>'
     )
@@ -123,31 +160,123 @@ describe('the approval policy against a real identity provider', () => {
     )
   })
 
-  it('refuses someone outside allowed-approvers, in plain words', async () => {
-    const { runner, ending } = await gate({ 'allowed-approvers': 'alice\ncarol' }, ['bob'])
-    expect(ending).toBe('refused')
-    expect(runner.failed).toContain(
-      'bob@example.test is not in allowed-approvers (compared: email bob@example.test, username bob, subject bob)'
+  it('refuses someone outside allowed-approvers, in plain words naming each kind', async () => {
+    const { runner, ending } = await gate(
+      { 'allowed-approvers': 'username:alice\nusername:carol' },
+      ['bob', 'carol']
+    )
+    expect(ending).toBe('approved')
+    expect(runner.text('info')).toContain(
+      'bob@example.test is not in allowed-approvers (compared: username bob)'
+    )
+    expect(runner.text('info')).toContain(
+      '✓ carol@example.test is in allowed-approvers (username carol).'
     )
   })
 
   it('refuses the person who started the run, told by a claim the workflow names', async () => {
     const { runner, ending } = await gate(
-      { 'self-approval-claim': 'email', 'run-actor': 'Alice@Example.test' },
-      ['alice']
+      { 'self-approval-claim': 'email', 'run-actor': 'Alice+release@Example.test' },
+      ['alice', 'carol']
     )
-    expect(ending).toBe('refused')
-    expect(runner.failed).toContain('alice@example.test started this run')
-    expect(runner.summary).toContain('<code>allow-self-approval</code>')
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approver']).toBe('carol')
+    expect(runner.text('info')).toContain('alice@example.test started this run')
     expect(await liveTokensNotOutput(runner)).toEqual([])
   })
 
-  it('fails closed when a required claim is not there, saying how to get it', async () => {
-    const { runner, ending } = await gate({ 'required-claims': 'department=release' }, ['alice'])
+  it('fails closed at once when a required claim is not there, saying how to get it', async () => {
+    const { runner, ending, requests } = await gate({ 'required-claims': 'department=release' }, [
+      'alice',
+      'carol'
+    ])
     expect(ending).toBe('refused')
     expect(runner.failed).toContain('cannot be judged')
     expect(runner.failed).toContain('has no department claim')
     expect(runner.outputs).toEqual({})
+    expect(requests.filter((request) => request.path.endsWith('/device/auth'))).toHaveLength(1)
+    queue.splice(0)
+  })
+})
+
+describe('each entry matches what it says, against a real identity provider', () => {
+  it('does not let a username equal to someone’s subject pass for that subject', async () => {
+    const { runner, ending } = await gate({ 'allowed-approvers': 'sub:d7f3a9-dave' }, [
+      'mallory',
+      'd7f3a9-dave'
+    ])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approver-subject']).toBe('d7f3a9-dave')
+    expect(runner.text('info')).toContain(
+      'd7f3a9-dave is not in allowed-approvers (compared: subject mallory).'
+    )
+    expect(await liveTokensNotOutput(runner)).toEqual([])
+  })
+
+  it('refuses a bare entry before any request, showing both ways to write it', async () => {
+    const { runner, ending, requests } = await gate({ 'allowed-approvers': 'd7f3a9-dave' }, [])
+    expect(ending).toBe('failed')
+    expect(runner.failed).toContain('Write sub:d7f3a9-dave for the subject')
+    expect(runner.failed).toContain('or username:d7f3a9-dave for preferred_username')
+    expect(requests).toEqual([])
+  })
+
+  it('never pairs userinfo’s email with the ID token’s email_verified', async () => {
+    const { runner, ending, requests } = await gate({ 'allowed-approvers': '*@example.test' }, [
+      'eve',
+      'alice'
+    ])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approver']).toBe('alice')
+    // The ID token had no email, so userinfo was asked; its email is not verified.
+    expect(requests.some((request) => request.path === '/me')).toBe(true)
+    expect(runner.text('info')).toContain(
+      'eve is not in allowed-approvers (compared: email ceo@example.test, not verified).'
+    )
+  })
+
+  it('asks userinfo for a username only it gives', async () => {
+    const { runner, ending, requests } = await gate({ 'allowed-approvers': 'username:grace' }, [
+      'grace-sub'
+    ])
+    expect(ending).toBe('approved')
+    expect(requests.some((request) => request.path === '/me')).toBe(true)
+    expect(runner.text('info')).toContain(
+      '✓ grace@example.test is in allowed-approvers (username grace).'
+    )
+  })
+
+  it('refuses a commented-out list before any request: it would let anyone approve', async () => {
+    const { runner, ending, requests } = await gate({ 'allowed-approvers': '# alice (on leave)' }, [
+      'bob'
+    ])
+    expect(ending).toBe('failed')
+    expect(runner.failed).toBe(
+      "Input 'allowed-approvers': has no entries: every line is blank or a # comment. Name at least one approver, or remove allowed-approvers to let anyone who can sign in approve."
+    )
+    expect(requests).toEqual([])
+    queue.splice(0)
+  })
+
+  it('refuses a policy that judges the approver when scope lacks openid, before any request', async () => {
+    const { runner, ending, requests } = await gate(
+      { 'allowed-approvers': '*@example.test', scope: 'profile email' },
+      []
+    )
+    expect(ending).toBe('failed')
+    expect(runner.failed).toContain("Input 'scope'")
+    expect(requests).toEqual([])
+  })
+
+  it('without the openid scope, says to add it rather than blaming the answer’s fields', async () => {
+    // No policy: the scope check before any request does not apply, and userinfo is asked.
+    const { runner, ending } = await gate({ scope: 'api:read' }, ['alice'])
+    expect(ending).toBe('approved')
+    // oidc-provider answers userinfo 403 insufficient_scope to a token without openid.
+    const warnings = runner.text('warning')
+    expect(warnings).toContain('insufficient_scope')
+    expect(warnings).toContain('Add openid to the scope input')
+    expect(warnings).not.toContain('without the expected fields')
   })
 })
 
@@ -177,15 +306,14 @@ describe('two approvers against a real identity provider', () => {
     )
   })
 
-  it('refuses the same person twice as the second approval, and revokes both approvals’ tokens', async () => {
-    const { runner, ending } = await gate({ approvals: '2' }, ['alice', 'alice'])
-    expect(ending).toBe('refused')
-    expect(runner.failed).toBe(
-      'The approval by alice@example.test was refused: alice@example.test already gave approval 1 of 2; approval 2 of 2 must come from a different person (approvals: 2).'
+  it('refuses the same person twice without costing the first approval', async () => {
+    const { runner, ending } = await gate({ approvals: '2' }, ['alice', 'alice', 'carol'])
+    expect(ending).toBe('approved')
+    expect(runner.outputs['approvers']).toBe('["alice","carol"]')
+    expect(runner.text('info')).toContain(
+      'The approval was refused: alice@example.test already gave approval 1 of 2; approval 2 of 2 must come from a different person (approvals: 2).'
     )
-    expect(runner.outputs).toEqual({})
-    expect(runner.text('info')).toContain("Revoked approval 1's (alice) access token")
+    expect(await userinfoStatus(runner.outputs['access-token'] as string)).toBe(200)
     expect(await liveTokensNotOutput(runner)).toEqual([])
-    expect(runner.summary).toContain('<code>approvals</code>')
   })
 })
