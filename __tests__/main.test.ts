@@ -265,6 +265,41 @@ describe('run: the device flow end to end (in memory)', () => {
   })
 })
 
+describe('run: a sign-in page on another host than the issuer', () => {
+  const SLACK = 'https://hooks.slack.com/services/T0/B0/secretsecretsecret'
+
+  async function buttonLabel(verificationUri: string): Promise<string | undefined> {
+    const t = setup(
+      { scope: 'openid profile', 'notify-webhook': SLACK },
+      {
+        [DISCOVERY]: discovery,
+        [DEVICE]: exampleDeviceCode({ verification_uri: verificationUri }),
+        [TOKEN]: tokenEndpoint(1),
+        [SLACK]: () => ({ status: 200, headers: {}, body: 'ok' })
+      }
+    )
+    await expect(t.run()).resolves.toBe('approved')
+    const first = JSON.parse(t.http.requests.find((r) => r.url === SLACK)?.body ?? '{}') as {
+      blocks: Array<{
+        type: string
+        elements?: Array<{ action_id?: string; text: { text: string } }>
+      }>
+    }
+    const actions = first.blocks.find((block) => block.type === 'actions')
+    return actions?.elements?.find((button) => button.action_id === 'open-sign-in')?.text.text
+  }
+
+  it('names that host in the button that leads there', async () => {
+    expect(await buttonLabel('https://login.other.example/device')).toBe(
+      'Open the sign-in page at login.other.example'
+    )
+  })
+
+  it('keeps the plain label for the issuer’s own host', async () => {
+    expect(await buttonLabel(`${ISSUER}/device`)).toBe('Open the sign-in page')
+  })
+})
+
 describe('run: refresh from a stored refresh token', () => {
   it('trades the refresh token for new tokens without asking anyone', async () => {
     const t = setup(
