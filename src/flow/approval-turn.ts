@@ -14,7 +14,7 @@ import {
 } from './device-login.js'
 import type { ApprovalTurn, PromptContext } from './events.js'
 import { ApprovalRefusedError, judge, refuse, refusalMessage, type Refusal } from './gate.js'
-import { identify } from './identify.js'
+import { identify, type Identified } from './identify.js'
 import { normalizeTokens } from './outputs.js'
 
 /**
@@ -38,29 +38,13 @@ export async function approveOnce(
   turn: ApprovalTurn,
   earlier: readonly EarlierApproval[]
 ): Promise<Approval> {
-  const { policy, runner } = context
   const refusals: Refusal[] = []
   /** The end of the wait for this approval: the first code's deadline, whatever set it. */
   let turnEnd: TurnEnd | undefined
   for (;;) {
-    const last = refusals.at(-1)
-    const shown = {
-      ...promptPolicy(policy, turn, earlier),
-      ...(last && {
-        afterRefusal: { approver: last.approver, ...(last.rule && { rule: last.rule }) }
-      })
-    }
-    let code: ShownCode
-    let login: DeviceLogin
-    try {
-      code = await showDeviceCode(context, shown, turnEnd?.atMs)
-      turnEnd ??= turnEndOf(code)
-      login = await pollForApproval(context, code)
-    } catch (error) {
-      if (last && turnEnd && error instanceof WaitEndedError)
-        throw endedAfterRefusals(error, refusals, turnEnd, context.oauth.clock.now())
-      throw error
-    }
+    const shown = await nextLogin(context, { turn, earlier }, refusals, turnEnd)
+    turnEnd = shown.turnEnd
+    const { login } = shown
     const received = normalizeTokens(context.config, login.tokens)
     // At once, before anything can fail or be cancelled: the post step revokes from this. Only
     // the first approver's tokens can be output; the later ones are revoked as they are accepted.
@@ -71,26 +55,9 @@ export async function approveOnce(
     const place = { turn, earlier }
     const identified = await identify(context, received)
     const verdict = await judge(context, identified, place)
-    if (verdict.outcome === 'allowed') {
-      const { tokens, approver, identity } = identified
-      await context.events.emit({
-        type: 'approved',
-        atMs: login.approvedAtMs,
-        shownAtMs: login.shownAtMs,
-        ...(approver && { approver }),
-        turn,
-        ...(worthSaying(policy, verdict) && { findings: verdict.findings })
-      })
-      // Only now: until the policy accepted them, these tokens were not going to be kept.
-      if (planNote) runner.info(planNote)
-      return {
-        tokens,
-        ...(approver && { approver }),
-        ...(identity && { subject: identity.subject }),
-        shownAtMs: login.shownAtMs,
-        approvedAtMs: login.approvedAtMs
-      }
-    }
+    if (verdict.outcome === 'allowed')
+      return accepted(context, identified, verdict, login, turn, planNote)
+
     const waitOn = verdict.outcome === 'refused' && refusals.length + 1 < MAX_REFUSALS_PER_APPROVAL
     const { refusal, revoked } = await refuse(context, identified, verdict, place, waitOn)
     refusals.push(refusal)
@@ -103,9 +70,67 @@ export async function approveOnce(
           : ''
       throw new ApprovalRefusedError(`${refusalMessage(verdict)}${tooMany}`, refusal)
     }
-    runner.info(
-      `Waiting for someone the approval policy accepts until ${formatUtc((turnEnd as TurnEnd).atMs, context.oauth.clock.now())}: a fresh code follows.`
+    context.runner.info(
+      `Waiting for someone the approval policy accepts until ${formatUtc(turnEnd.atMs, context.oauth.clock.now())}: a fresh code follows.`
     )
+  }
+}
+
+/**
+ * A code on screen (a fresh one after a refusal, within the first one's deadline) and the tokens
+ * a person approved it with. A wait that ends after a refusal ends with the refusals as the cause.
+ */
+async function nextLogin(
+  context: RunContext,
+  place: { readonly turn: ApprovalTurn; readonly earlier: readonly EarlierApproval[] },
+  refusals: readonly Refusal[],
+  turnEnd: TurnEnd | undefined
+): Promise<{ login: DeviceLogin; turnEnd: TurnEnd }> {
+  const last = refusals.at(-1)
+  const shown = {
+    ...promptPolicy(context.policy, place.turn, place.earlier),
+    ...(last && {
+      afterRefusal: { approver: last.approver, ...(last.rule && { rule: last.rule }) }
+    })
+  }
+  let end = turnEnd
+  try {
+    const code = await showDeviceCode(context, shown, turnEnd?.atMs)
+    end ??= turnEndOf(code)
+    return { login: await pollForApproval(context, code), turnEnd: end }
+  } catch (error) {
+    if (last && end && error instanceof WaitEndedError)
+      throw endedAfterRefusals(error, refusals, end, context.oauth.clock.now())
+    throw error
+  }
+}
+
+/** An approval the policy accepts: said to the listeners, and kept. */
+async function accepted(
+  context: RunContext,
+  identified: Identified,
+  verdict: Verdict,
+  login: DeviceLogin,
+  turn: ApprovalTurn,
+  planNote: string | undefined
+): Promise<Approval> {
+  const { tokens, approver, identity } = identified
+  await context.events.emit({
+    type: 'approved',
+    atMs: login.approvedAtMs,
+    shownAtMs: login.shownAtMs,
+    ...(approver && { approver }),
+    turn,
+    ...(worthSaying(context.policy, verdict) && { findings: verdict.findings })
+  })
+  // Only now: until the policy accepted them, these tokens were not going to be kept.
+  if (planNote) context.runner.info(planNote)
+  return {
+    tokens,
+    ...(approver && { approver }),
+    ...(identity && { subject: identity.subject }),
+    shownAtMs: login.shownAtMs,
+    approvedAtMs: login.approvedAtMs
   }
 }
 
