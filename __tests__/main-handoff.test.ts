@@ -100,6 +100,8 @@ describe('run: the approving job (handoff-key, mode: device)', () => {
     expect(runner.state[STATE_ACCESS_TOKEN]).toBe('')
     expect(runner.text('info')).toContain('Handed off: the tokens are sealed in the handoff output')
     expect(runner.summary).toContain('Handed off')
+    // Not what the post step would have done: it does nothing to tokens handed off.
+    expect(runner.text('info')).not.toContain('not revoked when the job ends')
     // Its own outputs as without a handoff.
     expect(runner.outputs['access-token']).toBe(ACCESS)
   })
@@ -208,6 +210,8 @@ describe('run: a handed-off access token that has expired', () => {
           expect(new URLSearchParams(request.body ?? '').get('refresh_token')).toBe(REFRESH)
           return json(200, {
             access_token: 'access-token-renewed-0123456789',
+            // Not verified here (no identity is asked again): never output.
+            id_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.unverified-signature',
             refresh_token: rotated,
             token_type: 'Bearer',
             expires_in: 3600
@@ -220,6 +224,7 @@ describe('run: a handed-off access token that has expired', () => {
     expect(later.runner.outputs['access-token']).toBe('access-token-renewed-0123456789')
     expect(later.runner.outputs['approver']).toBe('alice')
     later.expectStored(rotated, 'true')
+    expect(later.runner.outputs['id-token']).toBeUndefined()
     expect(later.runner.secrets).toEqual(expect.arrayContaining([rotated]))
     expect(later.runner.text('info')).toContain('Exchanged the refresh token')
     expect(later.runner.summary).toContain('this job refreshed it')
@@ -230,6 +235,8 @@ describe('run: a handed-off access token that has expired', () => {
     const later = laterJob(first.handoff, { laterMs: 2 * 3600_000 })
     await later.failsSaying('its refresh token was refused', 'Re-run the approving job')
     expect(later.runner.outputs).toEqual({})
+    // Masked the moment the handoff opened, though nothing was output.
+    expect(later.runner.secrets).toEqual(expect.arrayContaining([ACCESS, REFRESH]))
   })
 
   it('fails before any request when there is no refresh token, saying to re-run the approving job', async () => {

@@ -140,6 +140,11 @@ describe('openEnvelope refuses', () => {
     }
   })
 
+  it('a value too short to hold a nonce and a tag, as damaged', async () => {
+    const short = `dfa-handoff-v1.123456789.4242.${Buffer.alloc(39, 1).toString('base64url')}`
+    await expect(refusal(openEnvelope(short, KEY, RUN))).resolves.toBe('damaged')
+  })
+
   it('a change to any character of the value, header included', async () => {
     const sealed = await sealEnvelope(PLAINTEXT, KEY, RUN)
     for (let index = 0; index < sealed.length; index++) {
