@@ -189,6 +189,22 @@ describe('run: a later job opens the handoff', () => {
     expect(third.runner.outputs['access-token']).toBe(ACCESS)
   })
 
+  it('with store-refresh-token, writes no secret unless a refresh rotated the refresh token', async () => {
+    const first = await approvingJob()
+    const later = laterJob(first.handoff, {
+      inputs: {
+        'store-refresh-token': 'OAUTH_REFRESH_TOKEN',
+        'secrets-token': 'ghp_0123456789abcdef'
+      }
+    })
+    await expect(later.run()).resolves.toBe('handoff-opened')
+    expect(later.http.requests).toEqual([])
+    expect(later.runner.outputs['refresh-token-stored']).toBe('false')
+    expect(later.runner.text('info')).toContain(
+      'The handed-off refresh token was not rotated here, so the repository secret OAUTH_REFRESH_TOKEN of octo/release was not written.'
+    )
+  })
+
   it('with revoke: all, reaches the provider only to plan what its post step revokes', async () => {
     const first = await approvingJob()
     const last = laterJob(first.handoff, { inputs: { revoke: 'all' } })

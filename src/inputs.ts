@@ -218,7 +218,7 @@ function checkSealingJob(source: InputSource, refreshToken: string | undefined):
   if (!statesItAsks)
     throw new InputError(
       'handoff',
-      "is empty, and handoff-key is set: is this the job that asks for the approval, or a later job whose handoff did not arrive? In the job that asks, set mode: device. In a later job, handoff must carry the approving job's output: list it under that job's outputs: (handoff: ${{ steps.<step id>.outputs.handoff }}) and pass handoff: ${{ needs.<job id>.outputs.handoff }}."
+      "is empty, and handoff-key is set: is this the job that asks for the approval, or a later job whose handoff did not arrive? In the job that asks, set mode: device. In a later job, handoff must carry the approving job's output: list it under that job's outputs: (handoff: ${{ steps.<step id>.outputs.handoff }}) and pass handoff: ${{ needs.<job id>.outputs.handoff }}; the approving job writes it only when its handoff-key is not empty."
     )
   const revoke = source.getInput('revoke')
   if (revoke !== '' && revoke !== 'none')
