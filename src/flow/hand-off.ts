@@ -45,7 +45,7 @@ export async function handOff(
   )
   runner.setOutput('handoff', value)
   if (handoff.sealed !== undefined) {
-    runner.info(
+    runner.debug(
       'The tokens are sealed again in the handoff output, for the jobs that need this one.'
     )
     return
