@@ -10,9 +10,11 @@ import { saveForPostStep } from '../revocation/plan.js'
 import { approveInTurn, type Approval } from './approvals.js'
 import type { RunContext } from './context.js'
 import { pollForApproval, showDeviceCode } from './device-login.js'
-import type { ApprovalTurn } from './events.js'
+import type { ApprovalTurn, Ending, HandoffRecord } from './events.js'
 import { checkPolicy, type PolicyTurn } from './gate.js'
 import { identify } from './identify.js'
+import { refreshTokenToStore, type StoredRefreshToken } from './outputs.js'
+import { refreshIfPossible } from './refresh.js'
 
 /**
  * How the run comes by its tokens, after the endpoints: from the stored refresh token, or from
@@ -25,6 +27,34 @@ export interface Grant {
   readonly approver?: Approver
   /** With approvals > 1: everyone who approved, in order. */
   readonly approvers?: readonly Approver[]
+}
+
+/** What run() goes on with, however the tokens came: from the provider, or an earlier job. */
+export interface Obtained {
+  readonly grant: Grant
+  readonly ending: Ending
+  /** The refresh token later jobs keep, and whether it must be stored. */
+  readonly toStore: StoredRefreshToken
+  /** Where the tokens were issued: a handoff sealed from them names it. */
+  readonly tokenEndpoint: string
+  /** Set when they came from an earlier job's handoff. */
+  readonly handoff?: HandoffRecord
+}
+
+/** From the provider: the stored refresh token, or as many people as the approvals input asks. */
+export async function obtainFromProvider(context: RunContext): Promise<Obtained> {
+  const refreshed = await refreshIfPossible(context)
+  const grant = refreshed ? await refreshedGrant(context, refreshed) : await approvedGrant(context)
+  return {
+    grant,
+    ending: refreshed ? 'refreshed' : 'approved',
+    toStore: refreshTokenToStore(
+      grant.tokens,
+      context.config.refreshToken,
+      refreshed !== undefined
+    ),
+    tokenEndpoint: context.metadata.tokenEndpoint
+  }
 }
 
 /** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
@@ -92,7 +122,10 @@ export async function approvedGrant(context: RunContext): Promise<Grant> {
 }
 
 /** Tokens as the provider sent them, in the RFC's form. */
-function normalizeTokens(config: Pick<Config, 'provider' | 'scope'>, received: TokenSet): TokenSet {
+export function normalizeTokens(
+  config: Pick<Config, 'provider' | 'scope'>,
+  received: TokenSet
+): TokenSet {
   const tokens = config.provider.normalizeTokens?.(received) ?? received
   // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
   return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens

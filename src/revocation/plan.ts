@@ -144,7 +144,11 @@ export function saveForPostStep(
     env: runner.env,
     nowMs: arrival.atMs
   })
-  if (plan.note) runner.info(plan.note)
+  // A job that hands its tokens off leaves them to later jobs (flow/hand-off.ts): a note on what
+  // its post step would do to them would only mislead. Until then the plan stands, so that a
+  // failure before the handoff still revokes.
+  const handsOff = config.handoff !== undefined && config.handoff.sealed === undefined
+  if (plan.note && !handsOff) runner.info(plan.note)
   if (!plan.state) return
   // Masked again here: what goes into the state file must be masked whoever masked it first.
   for (const token of [plan.state.accessToken, plan.state.refreshToken])

@@ -43,6 +43,14 @@ export function saveRevocationState(
 }
 
 /**
+ * The main step's side once the tokens are handed to later jobs (the handoff output): the post
+ * step finds nothing to revoke. The runner keeps the last value saved under a name.
+ */
+export function clearRevocationState(save: (name: string, value: string) => void): void {
+  for (const name of [STATE_PLAN, STATE_ACCESS_TOKEN, STATE_REFRESH_TOKEN]) save(name, '')
+}
+
+/**
  * The post step's side: the saved state, or undefined when there is nothing to revoke (the main
  * step ended before tokens arrived, or revoke: none) or the state is not the action's own.
  */
