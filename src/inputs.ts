@@ -1,8 +1,11 @@
 import { InputError } from './errors.js'
+import { MAX_HANDOFF_LENGTH, type RunBinding } from './handoff/envelope.js'
+import { parseHandoffKey } from './handoff/key.js'
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './oauth/client-auth.js'
 import type { EndpointInputs } from './oauth/endpoints.js'
 import { readWebhooks, type NotifyConfig } from './notify/targets.js'
 import { checkSecureUrl } from './oauth/url-policy.js'
+import { POLICY_INPUTS } from './policy/read-policy.js'
 import { PROVIDERS, type ProviderPreset } from './providers/quirks.js'
 import type { Runner } from './runner/runner.js'
 import { parseSecretTarget, type SecretTarget } from './secrets/target.js'
@@ -54,6 +57,18 @@ export interface Config {
   readonly notify: NotifyConfig
   /** Draw a QR code of the verification link in the log. */
   readonly qrCode: boolean
+  /** handoff-key is set: the tokens are sealed for later jobs of the run (and opened there). */
+  readonly handoff?: HandoffConfig
+}
+
+/** The handoff between jobs of one run: handoff-key, and in a later job handoff. */
+export interface HandoffConfig {
+  /** handoff-key: 32 bytes (src/handoff/key.ts). */
+  readonly key: Uint8Array
+  /** The run the handoff is bound to, from the runner's variables. */
+  readonly binding: RunBinding
+  /** The handoff input: an earlier job's handoff output, to open. Unset in the job that asks. */
+  readonly sealed?: string
 }
 
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
@@ -77,6 +92,8 @@ export function readConfig(source: InputSource): Config {
   const refreshToken = optional(source.getInput('refresh-token'))
   const clientPrivateKey = optional(source.getInput('client-private-key'))
   const secretsToken = optional(source.getInput('secrets-token'))
+  const handoffKey = optional(source.getInput('handoff-key'))
+  if (handoffKey) source.setSecret(handoffKey)
   if (secretsToken) source.setSecret(secretsToken)
   if (clientSecret) source.setSecret(clientSecret)
   if (refreshToken) source.setSecret(refreshToken)
@@ -105,6 +122,8 @@ export function readConfig(source: InputSource): Config {
   )
   if (clientPrivateKey) checkPrivateKey(clientPrivateKey)
   const audience = optional(source.getInput('audience'))
+  // Before mode and refresh-token are judged: a job that opens a handoff refuses them outright.
+  const handoff = readHandoff(source, handoffKey, refreshToken)
   const timeoutSeconds = parseTimeout(source.getInput('timeout'))
   const storeRefreshToken = readSecretStore(source.getInput('store-refresh-token'), secretsToken)
   const refreshTokenExpiresAtMs = readInstant(
@@ -125,11 +144,7 @@ export function readConfig(source: InputSource): Config {
     ...readRefresh(source, refreshToken),
     ...(timeoutSeconds !== undefined && { timeoutSeconds }),
     summary: readBoolean('summary', source.getInput('summary'), true),
-    revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
-      'access-token',
-      'all',
-      'none'
-    ]),
+    revoke: readRevoke(source.getInput('revoke'), handoff),
     ...(storeRefreshToken && { storeRefreshToken }),
     expiryWarningDays: readDays(
       'refresh-token-expiry-warning-days',
@@ -141,8 +156,105 @@ export function readConfig(source: InputSource): Config {
       webhooks,
       reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
     },
-    qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
+    qrCode: readBoolean('qr-code', source.getInput('qr-code'), true),
+    ...(handoff && { handoff })
   }
+}
+
+/**
+ * handoff-key and handoff. A job that opens a handoff never asks a person and never uses a stored
+ * refresh token, so the inputs that decide those are refused there. The job that seals one must
+ * say that it asks a person: an empty handoff is what a later job gets when the approving job's
+ * output did not reach it (a missing outputs: entry, a skipped job), and that job must not turn
+ * into a second approval, judged by no policy.
+ */
+function readHandoff(
+  source: InputSource,
+  key: string | undefined,
+  refreshToken: string | undefined
+): HandoffConfig | undefined {
+  const sealed = optional(source.getInput('handoff'))
+  if (!key) {
+    if (sealed === undefined) return undefined
+    throw new InputError(
+      'handoff-key',
+      'is required to open the handoff: pass the same secret as in the approving job (handoff-key: ${{ secrets.HANDOFF_KEY }}). If it is set, the secret is empty here: check its name, and that this job may read it (an environment secret only reaches jobs in that environment; pull requests from forks get no secrets).'
+    )
+  }
+  const parsedKey = parseHandoffKey(key)
+  const binding = runBinding(source.env)
+  if (sealed === undefined) {
+    checkSealingJob(source, refreshToken)
+    return { key: parsedKey, binding }
+  }
+  if (sealed.length > MAX_HANDOFF_LENGTH)
+    throw new InputError(
+      'handoff',
+      `is ${sealed.length} characters, longer than any handoff this action writes (${MAX_HANDOFF_LENGTH}). Pass the approving job's handoff output as it is.`
+    )
+  const opening = 'but this job opens a handoff, and a job that opens a handoff never asks a person'
+  if (refreshToken)
+    throw new InputError(
+      'refresh-token',
+      `is set, ${opening}: it refreshes, when it must, with the refresh token inside the handoff. Remove refresh-token here (or remove handoff to refresh from the stored token).`
+    )
+  for (const input of ['mode', 'on-refresh-failure']) {
+    if (source.getInput(input) !== '')
+      throw new InputError(input, `is set, ${opening} or uses a stored refresh token. Remove it.`)
+  }
+  const policyInput = POLICY_INPUTS.find((name) => source.getInput(name) !== '')
+  if (policyInput)
+    throw new InputError(
+      policyInput,
+      `is set, ${opening}: the approval policy was applied in the approving job, where the person approved. Set it there, and remove it here.`
+    )
+  return { key: parsedKey, binding, sealed }
+}
+
+/** With handoff-key and no handoff, only a job that says it may ask a person seals a handoff. */
+function checkSealingJob(source: InputSource, refreshToken: string | undefined): void {
+  const mode = source.getInput('mode') || 'auto'
+  const statesItAsks = mode !== 'auto' || refreshToken || source.getInput('on-refresh-failure')
+  if (!statesItAsks)
+    throw new InputError(
+      'handoff',
+      "is empty, and handoff-key is set: is this the job that asks for the approval, or a later job whose handoff did not arrive? In the job that asks, set mode: device. In a later job, handoff must carry the approving job's output: list it under that job's outputs: (handoff: ${{ steps.<step id>.outputs.handoff }}) and pass handoff: ${{ needs.<job id>.outputs.handoff }}; the approving job writes it only when its handoff-key is not empty."
+    )
+  const revoke = source.getInput('revoke')
+  if (revoke !== '' && revoke !== 'none')
+    throw new InputError(
+      'revoke',
+      `is ${revoke.slice(0, 40)}, but this job hands its tokens to later jobs (handoff-key): its post step leaves them to those jobs. Set revoke in the last job that opens the handoff, and remove it here.`
+    )
+}
+
+/**
+ * The ids a handoff is bound to. The runner sets both in every job; without them a handoff could
+ * not tell this run from another, so none is sealed or opened.
+ */
+function runBinding(env: InputSource['env']): RunBinding {
+  const repositoryId = env['GITHUB_REPOSITORY_ID'] ?? ''
+  const runId = env['GITHUB_RUN_ID'] ?? ''
+  for (const [name, value] of [
+    ['GITHUB_REPOSITORY_ID', repositoryId],
+    ['GITHUB_RUN_ID', runId]
+  ] as const) {
+    if (!/^\d{1,20}$/.test(value))
+      throw new InputError(
+        'handoff-key',
+        `binds the handoff to this repository and run, but ${name} is ${value ? 'not a number' : 'not set'}. The runner sets it in every job; outside GitHub Actions, set it yourself.`
+      )
+  }
+  return { repositoryId, runId }
+}
+
+/**
+ * revoke: access-token unless said otherwise; none in a job that opens a handoff, whose tokens
+ * other jobs may still be using: only the job that says so revokes them (the last one).
+ */
+function readRevoke(value: string, handoff: HandoffConfig | undefined): RevokeChoice {
+  const fallback = handoff?.sealed !== undefined ? 'none' : 'access-token'
+  return readChoice('revoke', value || fallback, ['access-token', 'all', 'none'])
 }
 
 function readSecretStore(

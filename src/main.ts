@@ -4,9 +4,10 @@ import { clientCredentials } from './flow/client.js'
 import type { RunContext } from './flow/context.js'
 import { FlowEvents, type Ending, type FlowListener } from './flow/events.js'
 import { failureOf } from './flow/failure.js'
-import { approvedGrant, refreshedGrant } from './flow/grant.js'
-import { publishTokens, refreshTokenToStore } from './flow/outputs.js'
-import { refreshIfPossible } from './flow/refresh.js'
+import { obtainFromProvider, type Obtained } from './flow/grant.js'
+import { handOff } from './flow/hand-off.js'
+import { needsProvider, openHandoff, receiveHandoff } from './flow/open-handoff.js'
+import { publishTokens } from './flow/outputs.js'
 import { warnIfRefreshTokenExpires } from './flow/refresh-token-expiry.js'
 import { storeRefreshToken } from './flow/store-refresh-token.js'
 import { readConfig, type Config } from './inputs.js'
@@ -34,8 +35,9 @@ export interface Deps {
 }
 
 /**
- * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
- * record; with approvals: N, the device code to policy part once per person, in turn.
+ * inputs → (handoff opened | endpoints → (refresh | device code → prompt → poll) → identity →
+ * policy) → outputs → handoff sealed → record; with approvals: N, the device code to policy part
+ * once per person, in turn.
  * Every stage is a module of src/flow; what a person sees is a listener of src/present and
  * src/notify. Returns how it ended; failures are reported through the runner, never thrown.
  */
@@ -65,48 +67,57 @@ export async function run(deps: Deps): Promise<Ending> {
         retriesEndAtMs: startedMs + config.timeoutSeconds * 1000
       })
     })
-    const metadata = await resolveEndpoints(oauth, config.endpoints)
-    runner.info(`Using the endpoints from ${metadata.source}.`)
-    quirks = quirksFor(config.provider, metadata)
-    const context: RunContext = {
-      oauth,
-      runner,
-      events,
-      config,
-      metadata,
-      client: clientCredentials(config, metadata),
-      quirks,
-      policy
+    // A handoff opens with no request to anyone (src/flow/open-handoff.ts); the provider is
+    // reached to refresh or ask a person, and for a handoff only to refresh its token or to
+    // revoke it at the end of this job.
+    const base = { oauth, runner, events, config, policy }
+    const reachProvider = async (): Promise<RunContext> => {
+      const context = await providerContext(base)
+      quirks = context.quirks
+      return context
     }
+    let obtained: Obtained
+    if (config.handoff?.sealed !== undefined) {
+      const handoff = await openHandoff(runner, config, clock.now())
+      const context = needsProvider(config, handoff, clock.now())
+        ? await reachProvider()
+        : undefined
+      obtained = await receiveHandoff(base, handoff, context)
+    } else {
+      obtained = await obtainFromProvider(await reachProvider())
+    }
+    const { grant, toStore } = obtained
+    const { tokens, approver, approvers } = grant
 
-    const refreshed = await refreshIfPossible(context)
-    const granted = refreshed
-      ? await refreshedGrant(context, refreshed)
-      : await approvedGrant(context)
-    const ending: Ending = refreshed ? 'refreshed' : 'approved'
-    const { tokens, approver, approvers } = granted
-
-    const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined)
     publishTokens(runner, tokens, {
-      nowMs: granted.atMs,
+      nowMs: grant.atMs,
       ...(approver && { approver }),
       ...(approvers && { approvers }),
       refreshToken: toStore
     })
-    await warnIfRefreshTokenExpires(context, tokens)
-    await storeRefreshToken(context, toStore)
+    await warnIfRefreshTokenExpires(base, tokens)
+    await storeRefreshToken(base, toStore)
+    await handOff(base, {
+      tokens,
+      ...(toStore.value && { refreshToken: toStore.value }),
+      atMs: grant.atMs,
+      approvers: approvers ?? (approver ? [approver] : []),
+      clientId: config.clientId,
+      tokenEndpoint: obtained.tokenEndpoint
+    })
     await events.emit({
       type: 'ended',
       outcome: {
-        ending,
-        atMs: granted.atMs,
+        ending: obtained.ending,
+        atMs: grant.atMs,
         clientId: config.clientId,
         ...(tokens.scope && { scope: tokens.scope }),
         ...(approver && { approver }),
-        ...(approvers && { approvers })
+        ...(approvers && { approvers }),
+        ...(obtained.handoff && { handoff: obtained.handoff })
       }
     })
-    return ending
+    return obtained.ending
   } catch (error) {
     const failure = failureOf(error, quirks)
     if (failure.stack) for (const line of failure.stack.split('\n')) runner.debug(line)
@@ -124,6 +135,20 @@ export async function run(deps: Deps): Promise<Ending> {
     return failure.ending
   } finally {
     await events.close()
+  }
+}
+
+/** The provider's endpoints (discovery, or the inputs), and how the client authenticates there. */
+async function providerContext(
+  base: Pick<RunContext, 'oauth' | 'runner' | 'events' | 'config' | 'policy'>
+): Promise<RunContext> {
+  const metadata = await resolveEndpoints(base.oauth, base.config.endpoints)
+  base.runner.info(`Using the endpoints from ${metadata.source}.`)
+  return {
+    ...base,
+    metadata,
+    client: clientCredentials(base.config, metadata),
+    quirks: quirksFor(base.config.provider, metadata)
   }
 }
 

@@ -5,15 +5,15 @@ import { fileURLToPath } from 'node:url'
 
 /**
  * The layers of src/, from the bottom: errors, clock and safe-text (base); oauth (the protocol);
- * runner (the Runner interface on @actions/core); policy, providers and secrets; the flow's
- * event contract (flow/events.ts); present (what a person sees) and notify (webhooks), which
- * listen to it; inputs; revocation; flow (the stages); main, post and the entries. An import may
- * only go down or sideways: the protocol never learns about the runner, a listener never about
- * the stages that emit what it hears.
+ * runner (the Runner interface on @actions/core); policy, providers, secrets and handoff; the
+ * flow's event contract (flow/events.ts); present (what a person sees) and notify (webhooks),
+ * which listen to it; inputs; revocation; flow (the stages); main, post and the entries. An
+ * import may only go down or sideways: the protocol never learns about the runner, a listener
+ * never about the stages that emit what it hears.
  */
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src')
 
-const BELOW_EVENTS = ['base', 'oauth', 'runner', 'policy', 'providers', 'secrets']
+const BELOW_EVENTS = ['base', 'oauth', 'runner', 'policy', 'providers', 'secrets', 'handoff']
 
 /** For each layer, the layers its files may import from (besides their own). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -23,6 +23,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   policy: ['base', 'oauth', 'runner'],
   providers: ['base', 'oauth'],
   secrets: ['base', 'oauth'],
+  // Sealing and opening the value later jobs get: the crypto and the content, never the flow.
+  handoff: ['base', 'oauth'],
   events: BELOW_EVENTS,
   present: [...BELOW_EVENTS, 'events'],
   notify: [...BELOW_EVENTS, 'events', 'present'],

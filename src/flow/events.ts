@@ -80,6 +80,19 @@ export interface Outcome {
   /** Everyone who approved, in order, when the policy asked for more than one person. */
   readonly approvers?: readonly Approver[]
   readonly refusal?: Refusal
+  /** Set when the tokens came from an earlier job's handoff (ending handoff-opened). */
+  readonly handoff?: HandoffRecord
+}
+
+/** Where an opened handoff came from, as it says (it was authenticated with handoff-key). */
+export interface HandoffRecord {
+  /** When the sealing job got the tokens (the approval, or its refresh). */
+  readonly obtainedAtMs: number
+  /** The job id (GITHUB_JOB) and attempt that sealed it. */
+  readonly job?: string
+  readonly runAttempt?: string
+  /** The access token had expired, and this job refreshed it. */
+  readonly refreshed: boolean
 }
 
 /**
@@ -120,7 +133,15 @@ export class FlowEvents {
 
 /** How a run ends: the outcome every listener records. */
 export type Ending =
-  'approved' | 'refreshed' | 'denied' | 'refused' | 'expired' | 'timed-out' | 'cancelled' | 'failed'
+  | 'approved'
+  | 'refreshed'
+  | 'handoff-opened'
+  | 'denied'
+  | 'refused'
+  | 'expired'
+  | 'timed-out'
+  | 'cancelled'
+  | 'failed'
 
 export interface PromptContext {
   readonly device: DeviceAuthorization

@@ -6,8 +6,10 @@ import { approveOnce } from './approval-turn.js'
 import { approveInTurn } from './approvals.js'
 import type { RunContext } from './context.js'
 import { ApprovalRefusedError, judge, refuse, refusalMessage } from './gate.js'
+import type { Ending, HandoffRecord } from './events.js'
 import { identify } from './identify.js'
-import { normalizeTokens } from './outputs.js'
+import { normalizeTokens, refreshTokenToStore, type StoredRefreshToken } from './outputs.js'
+import { refreshIfPossible } from './refresh.js'
 
 /**
  * How the run comes by its tokens, after the endpoints: from the stored refresh token, or from
@@ -20,6 +22,34 @@ export interface Grant {
   readonly approver?: Approver
   /** With approvals > 1: everyone who approved, in order. */
   readonly approvers?: readonly Approver[]
+}
+
+/** What run() goes on with, however the tokens came: from the provider, or an earlier job. */
+export interface Obtained {
+  readonly grant: Grant
+  readonly ending: Ending
+  /** The refresh token later jobs keep, and whether it must be stored. */
+  readonly toStore: StoredRefreshToken
+  /** Where the tokens were issued: a handoff sealed from them names it. */
+  readonly tokenEndpoint: string
+  /** Set when they came from an earlier job's handoff. */
+  readonly handoff?: HandoffRecord
+}
+
+/** From the provider: the stored refresh token, or as many people as the approvals input asks. */
+export async function obtainFromProvider(context: RunContext): Promise<Obtained> {
+  const refreshed = await refreshIfPossible(context)
+  const grant = refreshed ? await refreshedGrant(context, refreshed) : await approvedGrant(context)
+  return {
+    grant,
+    ending: refreshed ? 'refreshed' : 'approved',
+    toStore: refreshTokenToStore(
+      grant.tokens,
+      context.config.refreshToken,
+      refreshed !== undefined
+    ),
+    tokenEndpoint: context.metadata.tokenEndpoint
+  }
 }
 
 /**

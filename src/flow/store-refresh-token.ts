@@ -30,7 +30,11 @@ export async function storeRefreshToken(
     return
   }
   if (!toStore.mustStore) {
-    runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`)
+    runner.info(
+      config.handoff?.sealed !== undefined
+        ? `The handed-off refresh token was not rotated here, so ${description} was not written.`
+        : `The refresh token was not rotated: ${description} still holds the one in use.`
+    )
     runner.setOutput('refresh-token-stored', 'false')
     return
   }

@@ -68,6 +68,7 @@ export function headlineOf(notification: Notification): string {
 const OUTCOME_HEADLINES: Readonly<Record<Ending, string>> = {
   approved: 'Approved',
   refreshed: 'Refreshed without asking',
+  'handoff-opened': 'Handed over from an earlier job',
   denied: 'Denied',
   refused: 'Refused by the approval policy',
   expired: 'The code expired',
@@ -127,6 +128,8 @@ export function sentenceOf(notification: Notification, names = true): string {
           return 'The run was cancelled. The code can no longer be used.'
         case 'refreshed':
           return 'A stored refresh token was used; nobody needed to approve.'
+        case 'handoff-opened':
+          return 'An earlier job of the run handed over its approved token; nobody needed to approve.'
         default:
           return 'The run failed; its log says why. The code can no longer be used.'
       }

@@ -106,6 +106,7 @@ async function clientAssertion(
 ): Promise<string> {
   const issuedAt = Math.floor(nowMs / 1000)
   try {
+    // jose is loaded by the first assertion: a run without private_key_jwt never needs it.
     const { SignJWT } = await import('jose')
     const { key, alg, kid } = await loadSigningKey(client)
     return await new SignJWT({})

@@ -1,4 +1,4 @@
-import type { FlowEvent, FlowListener, PolicyFinding } from '../flow/events.js'
+import type { FlowEvent, FlowListener, HandoffRecord, PolicyFinding } from '../flow/events.js'
 import { formatDuration } from './time.js'
 import { promptLines, reminderLine } from './prompt.js'
 import type { Runner } from '../runner/runner.js'
@@ -31,11 +31,17 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           break
         case 'ended': {
           const { outcome } = event
-          if (outcome.ending !== 'approved') break
           const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map(
             (approver) => approver.name
           )
           const by = names.length > 0 ? ` by ${names.join(' and ')}` : ''
+          if (outcome.ending === 'handoff-opened' && outcome.handoff) {
+            runner.info(
+              `${handoffLine(outcome.handoff)}: approved${by}. The tokens are in this step's outputs (masked).`
+            )
+            break
+          }
+          if (outcome.ending !== 'approved') break
           const after =
             shownAtMs !== undefined ? ` after ${duration(outcome.atMs - shownAtMs)}` : ''
           runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`)
@@ -101,6 +107,13 @@ function logPoll(
       )
       break
   }
+}
+
+/** "Opened the handoff of job approve (attempt 1)". */
+function handoffLine(handoff: HandoffRecord): string {
+  const job = handoff.job ? `job ${handoff.job}` : 'an earlier job'
+  const attempt = handoff.runAttempt ? ` (attempt ${handoff.runAttempt})` : ''
+  return `Opened the handoff of ${job}${attempt}`
 }
 
 /** A duration the action formats itself: its own text. */

@@ -27,6 +27,7 @@ export function noticeListener(runner: Pick<Runner, 'notice'>): FlowListener {
 
 const ENDING_TITLES: Readonly<Record<Exclude<Ending, 'approved'>, string>> = {
   refreshed: 'Refreshed',
+  'handoff-opened': 'Handoff opened',
   denied: 'Approval denied',
   refused: 'Approval refused by the approval policy',
   expired: 'Approval code expired',

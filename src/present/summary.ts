@@ -2,6 +2,7 @@ import type {
   Ending,
   FlowEvent,
   FlowListener,
+  HandoffRecord,
   Outcome,
   PromptContext,
   RunOrigin
@@ -64,7 +65,8 @@ function recordOf(outcome: Outcome, shownAtMs: number | undefined): OutcomeRecor
     ...(outcome.refusal && {
       refusedApprover: outcome.refusal.approver,
       ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
-    })
+    }),
+    ...(outcome.handoff && { handoff: outcome.handoff })
   }
 }
 
@@ -82,6 +84,7 @@ function describeApprover(approver: Approver): string {
 const HEADINGS: Readonly<Record<Ending, string>> = {
   approved: '✅ Approved',
   refreshed: '🔄 Refreshed',
+  'handoff-opened': '📨 Opened the handoff of an earlier job',
   denied: '🚫 Denied',
   refused: '⛔ Refused by the approval policy',
   expired: '⌛ Expired',
@@ -145,6 +148,8 @@ export interface OutcomeRecord {
   /** Who tried and which rule of the approval policy refused them. */
   readonly refusedApprover?: string
   readonly refusedBy?: string
+  /** Where an opened handoff came from. */
+  readonly handoff?: HandoffRecord
 }
 
 export function outcomeSection(outcome: OutcomeRecord): string {
@@ -165,8 +170,24 @@ export function outcomeSection(outcome: OutcomeRecord): string {
     rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`))
   if (outcome.refusedBy)
     rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`))
+  if (outcome.handoff) rows.push(...handoffRows(outcome.handoff, outcome.atMs))
   if (outcome.clientId) rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`))
   if (outcome.scope) rows.push(row('Granted scope', `<code>${escapeHtml(outcome.scope)}</code>`))
   if (outcome.detail) rows.push(row('Details', escapeHtml(outcome.detail)))
   return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`
+}
+
+/** Which job of the run handed the tokens over, and when it got them. */
+function handoffRows(handoff: HandoffRecord, nowMs: number): string[] {
+  const job = handoff.job ? `job <code>${escapeHtml(handoff.job)}</code>` : 'an earlier job'
+  const attempt = handoff.runAttempt ? `, attempt ${escapeHtml(handoff.runAttempt)}` : ''
+  return [
+    row(
+      'Handed over by',
+      `${job}${attempt}, which got them at ${formatUtc(handoff.obtainedAtMs, nowMs)}`
+    ),
+    ...(handoff.refreshed
+      ? [row('Refreshed', 'yes: the access token had expired, and this job refreshed it')]
+      : [])
+  ]
 }

@@ -146,12 +146,17 @@ export function saveForPostStep(
     env: runner.env,
     nowMs: arrival.atMs
   })
-  if (!plan.state) return plan.note
+  // A job that hands its tokens off leaves them to later jobs (flow/hand-off.ts): a note on what
+  // its post step would do to them would only mislead. Until then the plan stands, so that a
+  // failure before the handoff still revokes.
+  const handsOff = config.handoff !== undefined && config.handoff.sealed === undefined
+  const note = handsOff ? undefined : plan.note
+  if (!plan.state) return note
   // Masked again here: what goes into the state file must be masked whoever masked it first.
   for (const token of [plan.state.accessToken, plan.state.refreshToken])
     if (token) runner.setSecret(token)
   saveRevocationState((name, value) => runner.saveState(name, value), plan.state)
-  return plan.note
+  return note
 }
 
 /** After a refused approval's tokens were revoked: the post step has nothing left to revoke. */

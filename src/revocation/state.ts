@@ -43,12 +43,12 @@ export function saveRevocationState(
 }
 
 /**
- * Leaves the post step nothing to revoke: the tokens saved were revoked already (a refused
- * approval's), and a new approval saves its own.
+ * Leaves the post step nothing to revoke: the tokens were handed to later jobs (the handoff
+ * output), or were revoked already (a refused approval's; the next approval saves its own). The
+ * runner keeps the last value saved under a name.
  */
 export function clearRevocationState(save: (name: string, value: string) => void): void {
-  save(STATE_ACCESS_TOKEN, '')
-  save(STATE_REFRESH_TOKEN, '')
+  for (const name of [STATE_PLAN, STATE_ACCESS_TOKEN, STATE_REFRESH_TOKEN]) save(name, '')
 }
 
 /**
