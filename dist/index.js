@@ -28513,7 +28513,7 @@ function messageOf(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(290);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9308);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 /* harmony import */ var _runner_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1814);
@@ -28541,7 +28541,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 290:
+/***/ 9308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28678,6 +28678,7 @@ function formEncode(value) {
 async function clientAssertion(client, audience, nowMs) {
     const issuedAt = Math.floor(nowMs / 1000);
     try {
+        // jose is loaded by the first assertion: a run without private_key_jwt never needs it.
         const { SignJWT } = await __nccwpck_require__.e(/* import() */ 460).then(__nccwpck_require__.bind(__nccwpck_require__, 6460));
         const { key, alg, kid } = await loadSigningKey(client);
         return await new SignJWT({})
@@ -28974,6 +28975,9 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
 const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer'];
 /** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
 const SECRET_PARAMS = [
+    // RFC 7009 §2.1: the token being revoked; GitHub's revocation API takes it as access_token.
+    'token',
+    'access_token',
     'client_secret',
     'client_assertion',
     'device_code',
@@ -28986,9 +28990,8 @@ const SECRET_PARAMS = [
 function secretsSent(request) {
     const secrets = [];
     if (request.body !== undefined) {
-        const params = new URLSearchParams(request.body);
         for (const name of SECRET_PARAMS)
-            secrets.push(...params.getAll(name));
+            secrets.push(...paramsOf(request.body, name));
     }
     for (const [name, value] of Object.entries(request.headers)) {
         if (name.toLowerCase() !== 'authorization')
@@ -29003,6 +29006,18 @@ function secretsSent(request) {
         }
     }
     return secrets.filter((secret) => secret.length > 0);
+}
+/** A parameter's values in a form body, or a JSON object's member (GitHub's APIs take JSON). */
+function paramsOf(body, name) {
+    if (!body.startsWith('{'))
+        return new URLSearchParams(body).getAll(name);
+    try {
+        const value = JSON.parse(body)[name];
+        return typeof value === 'string' ? [value] : [];
+    }
+    catch {
+        return [];
+    }
 }
 function decodeFormComponent(text) {
     try {
@@ -29344,182 +29359,6 @@ class RefreshRefusedError extends errors/* ProviderResponseError */.Zr {
     name = 'RefreshRefusedError';
 }
 
-;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
-const MAX_URL_LENGTH = 2048;
-function checkSecureUrl(value) {
-    if (value.length > MAX_URL_LENGTH)
-        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return {
-            ok: false,
-            problem: 'is not an absolute URL (expected something like https://id.example.com)'
-        };
-    }
-    if (url.username || url.password) {
-        return {
-            ok: false,
-            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
-        };
-    }
-    if (url.hash)
-        return {
-            ok: false,
-            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
-        };
-    if (url.protocol === 'https:')
-        return { ok: true, url };
-    if (url.protocol === 'http:') {
-        if (isLoopbackHost(url.hostname))
-            return { ok: true, url };
-        return {
-            ok: false,
-            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
-        };
-    }
-    return {
-        ok: false,
-        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
-    };
-}
-/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    const octets = host.split('.');
-    return (octets.length === 4 &&
-        octets[0] === '127' &&
-        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
-}
-
-;// CONCATENATED MODULE: ./src/oauth/redirects.ts
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
-async function getJson(ctx, endpoint, headers = {}) {
-    let url = endpoint.url;
-    for (let hop = 0;; hop++) {
-        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
-        if (!REDIRECT_STATUSES.includes(read.status))
-            return { ...read, finalUrl: url };
-        const location = read.location;
-        if (!location || hop >= MAX_REDIRECTS) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
-        }
-        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
-        if (!URL.canParse(location, url)) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
-        }
-        const next = new URL(location, url);
-        // A bearer token goes only where it was sent: never follow it to another origin.
-        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-        if (carriesToken && next.origin !== new URL(url).origin) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${(0,safe_text/* safeText */.Hk)(next.host)}); the access token is not sent there.`);
-        }
-        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
-            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${(0,safe_text/* safeText */.Hk)(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
-        }
-        url = next.href;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/oauth/approver.ts
-
-
-
-
-/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
-const MAX_SUBJECT_LENGTH = 255;
-const MAX_NAME_LENGTH = 200;
-class ApproverError extends errors/* ActionError */.lZ {
-    name = 'ApproverError';
-}
-/**
- * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
- * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
- * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
- * identifier (too long, not ASCII, or a workflow command the next step could echo).
- */
-function approverFromClaims(claims, 
-/** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
-source = 'ID token') {
-    const subject = claims['sub'];
-    if (typeof subject !== 'string' || subject === '')
-        return undefined;
-    checkSubject(subject, source);
-    const username = nonEmptyString(claims['preferred_username']);
-    const email = nonEmptyString(claims['email']);
-    const emailVerified = claims['email_verified'] === true;
-    const shownSubject = (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH });
-    let note;
-    if (!username && email && !emailVerified) {
-        note = `The ${source} names the email ${(0,safe_text/* safeText */.Hk)(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : (0,safe_text/* safeText */.Hk)(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`;
-    }
-    const name = username ?? (emailVerified ? email : undefined);
-    return {
-        name: name ? (0,safe_text/* safeText */.Hk)(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
-        subject,
-        shownSubject,
-        ...(note && { note })
-    };
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-/** The subject is output whole, so it must be one that can be output and compared whole. */
-function checkSubject(subject, source) {
-    const problem = subject.length > MAX_SUBJECT_LENGTH
-        ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
-        : !/^[\x20-\x7E]+$/.test(subject)
-            ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
-            : (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
-                ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
-                : undefined;
-    if (problem) {
-        throw new ApproverError(`The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`);
-    }
-}
-/**
- * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
- * the answer must be about the same person (OpenID Connect Core §5.3.2).
- */
-async function fetchApprover(ctx, api, accessToken, expectedSubject) {
-    return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject));
-}
-/** The user API's answer, for the approver's name and for an approval policy's claims. */
-async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
-    const read = await getJson(ctx, api.endpoint, {
-        ...api.headers,
-        Authorization: `Bearer ${accessToken}`
-    });
-    if (read.status !== 200 || !read.fields)
-        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
-    const fields = read.fields;
-    const subject = fields[api.subjectField];
-    const subjectText = typeof subject === 'number' ? String(subject) : subject;
-    if (typeof subjectText !== 'string' || subjectText === '') {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
-    }
-    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
-        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
-    }
-    return { subject: subjectText, fields };
-}
-function approverFromUserInfo(api, info) {
-    const claims = api.nameField === 'preferred_username'
-        ? info.fields
-        : { ...info.fields, preferred_username: info.fields[api.nameField] };
-    return approverFromClaims({ ...claims, sub: info.subject }, api.endpoint.name);
-}
-
 ;// CONCATENATED MODULE: ./src/policy/github-membership.ts
 
 
@@ -29655,24 +29494,51 @@ async function getWithRetries(ctx, url, accessToken) {
 }
 
 ;// CONCATENATED MODULE: ./src/policy/verified-identity.ts
+/** Claims about the sign-in itself: they count only from a source that describes it. */
+const SIGN_IN_CLAIMS = new Set(['amr', 'acr', 'auth_time']);
 /**
- * The identity from a verified source's claims. `usernameField` is preferred_username for OpenID
- * Connect, login for GitHub's /user. The email counts only with email_verified: true (OpenID
- * Connect Core §5.1); GitHub's /user says nothing about verification, so it never counts there.
+ * The identity from verified sources about one subject, the ID token first. `usernameField` is
+ * preferred_username for OpenID Connect, login for GitHub's /user. The email counts only as a
+ * pair from one source with email_verified: true (OpenID Connect Core §5.1).
  */
-function verifiedIdentityFrom(subject, claims, source, usernameField = 'preferred_username') {
-    const username = nonEmpty(claims[usernameField]);
-    const email = claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined;
+function verifiedIdentityFrom(subject, sources, usernameField = 'preferred_username') {
+    const username = firstOf(sources, (claims) => nonEmpty(claims[usernameField]));
+    const email = firstOf(sources, (claims) => claims['email_verified'] === true ? nonEmpty(claims['email']) : undefined);
+    const unverifiedEmail = email === undefined ? firstOf(sources, (claims) => nonEmpty(claims['email'])) : undefined;
     return {
         subject,
         ...(username !== undefined && { username }),
         ...(email !== undefined && { email }),
-        claims,
-        source
+        ...(unverifiedEmail !== undefined && { unverifiedEmail }),
+        sources,
+        source: sources.map((source) => source.name).join(' and ')
     };
+}
+function firstOf(sources, read) {
+    for (const source of sources) {
+        const value = read(source.claims);
+        if (value !== undefined)
+            return value;
+    }
+    return undefined;
 }
 function nonEmpty(value) {
     return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/**
+ * A claim as the policy reads it: whole from the first source that has it (the ID token before
+ * userinfo), never pieced together; amr, acr and auth_time only from the ID token.
+ */
+function claimOf(identity, name) {
+    const signIn = SIGN_IN_CLAIMS.has(name);
+    for (const source of identity.sources) {
+        if (signIn && !source.describesSignIn)
+            continue;
+        const value = claimValue(source.claims, name);
+        if (value !== undefined && value !== null)
+            return { value, source: source.name };
+    }
+    return undefined;
 }
 /**
  * What a claim holds, for required-claims and self-approval-claim: the top-level member of that
@@ -29776,7 +29642,78 @@ function hasWildcard(pattern) {
     return pattern.includes('*') || pattern.includes('?');
 }
 
+;// CONCATENATED MODULE: ./src/policy/email-address.ts
+
+/** RFC 5322 atext, plus any letter, digit or mark (RFC 6531), one dot between runs. */
+const LOCAL = /^[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}\p{M}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const LABEL = /^[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?$/u;
+/** RFC 5321 §4.5.3.1: a local part is at most 64 octets, a path at most 256. */
+const MAX_LOCAL_LENGTH = 64;
+const MAX_ADDRESS_LENGTH = 254;
+/** The address split at its one @, or undefined when the text is not a plain address. */
+function addressOf(text) {
+    const parts = text.split('@');
+    if (parts.length !== 2 || text.length > MAX_ADDRESS_LENGTH)
+        return undefined;
+    const [local = '', domain = ''] = parts;
+    if (local.length > MAX_LOCAL_LENGTH || !LOCAL.test(local))
+        return undefined;
+    if (!domain.split('.').every((label) => LABEL.test(label)))
+        return undefined;
+    return { local, domain };
+}
+/** A label of an email entry's domain: host name characters, or the wildcards * and ?. */
+const PATTERN_LABEL = /^[\p{L}\p{N}\p{M}*?-]+$/u;
+/** The last label must be written out (com, example): a wildcard there matches any domain. */
+const LITERAL_LAST_LABEL = /^[\p{L}\p{N}\p{M}-]*\p{L}[\p{L}\p{N}\p{M}-]*$/u;
+/**
+ * An allowed-approvers email entry split at its one @, or why it is not one. `*` and `?` are
+ * wildcards in either part; they never reach across the @.
+ */
+function addressPatternOf(text) {
+    const parts = text.split('@');
+    if (parts.length !== 2)
+        return { problem: 'has more than one @; an email entry is one address (local@domain).' };
+    const [local = '', domain = ''] = parts;
+    if (local === '')
+        return { problem: 'has nothing before the @ (write *@example.com for anyone there).' };
+    if (!LOCAL.test(local))
+        return {
+            problem: 'is not an email address: its local part (before the @) holds characters an address cannot.'
+        };
+    const labels = domain.split('.');
+    if (domain === '' || !labels.every((label) => PATTERN_LABEL.test(label)))
+        return { problem: 'is not an email address: its domain (after the @) is not a host name.' };
+    if (!LITERAL_LAST_LABEL.test(labels.at(-1) ?? ''))
+        return {
+            problem: 'ends its domain with a wildcard, which matches that name at any domain anyone can register. Write the domain out (*@example.com).'
+        };
+    return { local, domain };
+}
+/** Whether a verified address matches an email entry, each part ignoring case. */
+function addressMatches(pattern, address) {
+    return (globMatches(emailForm(pattern.local), emailForm(address.local)) &&
+        globMatches(emailForm(pattern.domain), emailForm(address.domain)));
+}
+/**
+ * For a rule that keeps someone out (self-approval): two texts name the same person when their
+ * loose forms are equal, and for addresses also when they differ only in a subaddress
+ * (RFC 5233: octo.cat+release@example.com reaches octo.cat@example.com's mailbox).
+ */
+function samePerson(a, b) {
+    return mailboxForm(a) === mailboxForm(b);
+}
+function mailboxForm(text) {
+    const loose = looseForm(text);
+    const address = addressOf(loose);
+    if (!address)
+        return loose;
+    const plus = address.local.indexOf('+');
+    return plus > 0 ? `${address.local.slice(0, plus)}@${address.domain}` : loose;
+}
+
 ;// CONCATENATED MODULE: ./src/policy/judge.ts
+
 
 
 const NO_IDENTITY_HELP = 'The provider gave no verified identity of the approver: no ID token that could be verified, and no userinfo endpoint that answered. Add openid to the scope input, and set issuer so that the ID token can be verified.';
@@ -29808,7 +29745,12 @@ async function judgeApproval(policy, identity, context) {
     }
     for (const requirement of policy.requiredClaims)
         findings.push(requiredClaim(requirement, identity, who));
-    return verdictOf(who, findings);
+    const explained = context.sourceProblem
+        ? findings.map((finding) => finding.result === 'unknown'
+            ? { ...finding, text: `${finding.text} ${context.sourceProblem}` }
+            : finding)
+        : findings;
+    return verdictOf(who, explained);
 }
 function verdictOf(approver, findings) {
     const broken = findings.find((finding) => finding.result === 'broken');
@@ -29816,6 +29758,33 @@ function verdictOf(approver, findings) {
     const outcome = broken ? 'refused' : unknown ? 'undecidable' : 'allowed';
     const reason = (broken ?? unknown)?.text;
     return { outcome, approver, findings, ...(reason && { reason }) };
+}
+/**
+ * The claims the policy reads that this identity lacks and another verified source (the userinfo
+ * endpoint, about the same subject) could add: `email` for a verified address, and the claims
+ * named by allowed-approvers, required-claims and self-approval-claim. amr, acr and auth_time are
+ * never among them: only the ID token says how this sign-in happened.
+ */
+function claimsMissing(policy, identity) {
+    const wanted = new Set();
+    const { allowedApprovers, requiredClaims, selfApproval } = policy;
+    if (allowedApprovers.some((entry) => entry.kind === 'email'))
+        wanted.add('email');
+    if (allowedApprovers.some((entry) => entry.kind === 'username'))
+        wanted.add('preferred_username');
+    for (const requirement of requiredClaims)
+        wanted.add(requirement.claim);
+    if (selfApproval.kind === 'claim')
+        wanted.add(selfApproval.claim);
+    return [...wanted].filter((claim) => {
+        if (SIGN_IN_CLAIMS.has(claim))
+            return false;
+        if (claim === 'email')
+            return identity.email === undefined;
+        if (claim === 'preferred_username')
+            return identity.username === undefined;
+        return claimOf(identity, claim) === undefined;
+    });
 }
 function rulesNeedingIdentity(policy, context) {
     const rules = [];
@@ -29873,7 +29842,7 @@ function selfApproval(rule, identity, who) {
             const login = identity.username;
             if (login === undefined)
                 return finding('unknown', `GitHub's user API gave no login for ${who}, so whether they started the run cannot be told.`);
-            const actor = rule.runActors.find((candidate) => looseForm(candidate.value) === looseForm(login));
+            const actor = rule.runActors.find((candidate) => samePerson(candidate.value, login));
             if (actor) {
                 return finding('broken', `${shown(login)} started this run (${actor.from}) and may not approve it (allow-self-approval is false).`);
             }
@@ -29884,9 +29853,14 @@ function selfApproval(rule, identity, who) {
             if (values === undefined) {
                 return finding('unknown', `${who} has no ${rule.claim === 'email' ? 'verified email address' : `${rule.claim} claim`} (self-approval-claim: ${rule.claim}), so whether they started the run cannot be told. ${claimHelp(rule.claim)}`);
             }
-            const hit = rule.runActors.find((actor) => values.some((value) => looseForm(value) === looseForm(actor.value)));
-            if (hit) {
-                return finding('broken', `${who} started this run (their ${rule.claim} is ${shown(hit.value)}, the run-actor) and may not approve it (allow-self-approval is false).`);
+            for (const actor of rule.runActors) {
+                const value = values.find((candidate) => samePerson(candidate, actor.value));
+                if (value === undefined)
+                    continue;
+                const same = value === actor.value
+                    ? `their ${rule.claim} is ${shown(actor.value)}, the run-actor`
+                    : `their ${rule.claim} ${shown(value)} is the run-actor ${shown(actor.value)} up to case, invisible characters or a +tag`;
+                return finding('broken', `${who} started this run (${same}) and may not approve it (allow-self-approval is false).`);
             }
             return finding('holds', `${who} did not start this run (their ${rule.claim} is not ${rule.runActors.map((a) => shown(a.value)).join(' or ')}).`);
         }
@@ -29896,7 +29870,7 @@ function selfApproval(rule, identity, who) {
 function selfApprovalValues(claim, identity) {
     if (claim === 'email')
         return identity.email === undefined ? undefined : [identity.email];
-    const value = claimValue(identity.claims, claim);
+    const value = claimOf(identity, claim)?.value;
     const values = (Array.isArray(value) ? value : [value]).filter(isScalar).map(String);
     return values.length > 0 ? values : undefined;
 }
@@ -29910,12 +29884,12 @@ async function allowedApprover(policy, identity, who, context, refusedAlready) {
         text
     });
     for (const entry of policy.allowedApprovers) {
-        const matched = patternMatch(entry, identity, policy.provider);
+        const matched = entryMatch(entry, identity);
         if (matched)
             return finding('holds', `${who} is in allowed-approvers (${matched}).`);
     }
-    const memberships = policy.allowedApprovers.filter((entry) => entry.kind !== 'pattern');
-    const unknowns = [];
+    const memberships = policy.allowedApprovers.filter((entry) => entry.kind === 'org' || entry.kind === 'team');
+    const unknowns = unknownFields(policy, identity, who);
     if (memberships.length > 0 && refusedAlready) {
         return finding('unchecked', `GitHub was not asked whether ${who} is in ${memberships.map((e) => e.text).join(', ')}: another rule already refused them.`);
     }
@@ -29933,43 +29907,77 @@ async function allowedApprover(policy, identity, who, context, refusedAlready) {
         else
             notMember.push(`${shown(identity.username)} ${answer.detail}`);
     }
-    const emailEntries = policy.allowedApprovers.filter((entry) => entry.kind === 'pattern' && entry.matches === 'email');
-    if (emailEntries.length > 0 && identity.email === undefined) {
-        unknowns.unshift(`${who} has no verified email address in the ${identity.source}, so the email entries of allowed-approvers (${emailEntries.map((e) => e.text).join(', ')}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
-    }
     if (unknowns.length > 0)
         return finding('unknown', unknowns.join(' '));
-    return finding('broken', `${who} is not in allowed-approvers (compared: ${comparedFields(identity)}${notMember.length > 0 ? `; ${notMember.join('; ')}` : ''}).`);
+    return finding('broken', `${who} is not in allowed-approvers (compared: ${comparedFields(policy, identity)}${notMember.length > 0 ? `; ${notMember.join('; ')}` : ''}).`);
 }
-/** Which entry matched, in words, or undefined. */
-function patternMatch(entry, identity, provider) {
-    if (entry.kind !== 'pattern')
-        return undefined;
-    if (entry.matches === 'email') {
-        if (identity.email === undefined)
+/**
+ * The entries that cannot be judged because the provider said nothing about the field they
+ * match: the setup's problem (a scope, a claim mapping), not the person's, so it is said as such.
+ * An address the provider names but does not call verified is the person's: it matches nothing.
+ */
+function unknownFields(policy, identity, who) {
+    const unknowns = [];
+    const ofKind = (kind) => policy.allowedApprovers.filter((entry) => entry.kind === kind).map((entry) => entry.text);
+    const emails = ofKind('email');
+    if (emails.length > 0 && identity.email === undefined && identity.unverifiedEmail === undefined) {
+        unknowns.push(`${who} has no email address in the ${identity.source}, so the email entries of allowed-approvers (${emails.join(', ')}) cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
+    }
+    const usernames = [...ofKind('username'), ...ofKind('login')];
+    if (usernames.length > 0 && identity.username === undefined) {
+        unknowns.push(policy.provider === 'github'
+            ? `GitHub's user API gave no login for ${who}, so the logins in allowed-approvers (${usernames.join(', ')}) cannot be judged.`
+            : `${who} has no preferred_username in the ${identity.source}, so the username entries of allowed-approvers (${usernames.join(', ')}) cannot be judged. Add profile to the scope input, or name the approver by sub: instead.`);
+    }
+    return unknowns;
+}
+/** Which entry matched, in words naming the kind, or undefined. */
+function entryMatch(entry, identity) {
+    switch (entry.kind) {
+        case 'email': {
+            const address = identity.email === undefined ? undefined : addressOf(identity.email);
+            return address && addressMatches(entry, address)
+                ? `verified email matches ${entry.text}`
+                : undefined;
+        }
+        case 'subject':
+            return exact(entry.value) === exact(identity.subject) ? `subject ${entry.value}` : undefined;
+        case 'username':
+            return identity.username !== undefined && exact(entry.value) === exact(identity.username)
+                ? `username ${entry.value}`
+                : undefined;
+        case 'login':
+            // GitHub logins are unique ignoring case: Octocat is octocat.
+            return identity.username !== undefined &&
+                emailForm(entry.value) === emailForm(identity.username)
+                ? `login ${entry.value}`
+                : undefined;
+        case 'user-id':
+            return entry.value === identity.subject ? `user id ${entry.value}` : undefined;
+        case 'org':
+        case 'team':
             return undefined;
-        return globMatches(emailForm(entry.text), emailForm(identity.email))
-            ? `email matches ${entry.text}`
-            : undefined;
     }
-    // GitHub logins ignore case (Octocat is octocat); other usernames and every sub are compared exactly.
-    const username = identity.username;
-    if (username !== undefined) {
-        const form = provider === 'github' ? emailForm : exact;
-        if (globMatches(form(entry.text), form(username)))
-            return `username matches ${entry.text}`;
-    }
-    if (globMatches(exact(entry.text), exact(identity.subject)))
-        return `subject matches ${entry.text}`;
-    return undefined;
 }
-function comparedFields(identity) {
-    const fields = [
-        ...(identity.email !== undefined ? [`email ${shown(identity.email)}`] : ['no verified email']),
-        ...(identity.username !== undefined ? [`username ${shown(identity.username)}`] : []),
-        `subject ${shown(identity.subject)}`
-    ];
-    return fields.join(', ');
+/** What was compared, each field named by its kind: only the kinds the list has entries for. */
+function comparedFields(policy, identity) {
+    const kinds = new Set(policy.allowedApprovers.map((entry) => entry.kind));
+    const fields = [];
+    if (kinds.has('email')) {
+        const email = identity.email;
+        fields.push(email !== undefined
+            ? addressOf(email)
+                ? `verified email ${shown(email)}`
+                : `verified email ${shown(email)}, which is not a plain address`
+            : `email ${shown(identity.unverifiedEmail ?? '')}, not verified`);
+    }
+    if ((kinds.has('username') || kinds.has('login')) && identity.username !== undefined)
+        fields.push(`${policy.provider === 'github' ? 'login' : 'username'} ${shown(identity.username)}`);
+    if (kinds.has('subject'))
+        fields.push(`subject ${shown(identity.subject)}`);
+    if (kinds.has('user-id'))
+        fields.push(`user id ${shown(identity.subject)}`);
+    return fields.length > 0 ? fields.join(', ') : 'the memberships below';
 }
 function requiredClaim(requirement, identity, who) {
     const finding = (result, text) => ({
@@ -29980,6 +29988,9 @@ function requiredClaim(requirement, identity, who) {
     const { claim, value: wanted } = requirement;
     // The email only as verified: a bare email claim may be whatever the person typed at sign-up.
     if (claim === 'email') {
+        if (identity.email === undefined && identity.unverifiedEmail !== undefined) {
+            return finding('broken', `${who}'s email ${shown(identity.unverifiedEmail)} is not verified (required-claims: ${requirement.text}).`);
+        }
         if (identity.email === undefined) {
             return finding('unknown', `${who} has no verified email address, so required-claims ${requirement.text} cannot be judged. Add email to the scope input; the provider must mark the address verified (email_verified).`);
         }
@@ -29987,10 +29998,14 @@ function requiredClaim(requirement, identity, who) {
             ? finding('holds', `${who} has email ${shown(wanted)} (required-claims).`)
             : finding('broken', `${who} does not have email ${shown(wanted)} (required-claims: ${requirement.text}).`);
     }
-    const value = claimValue(identity.claims, claim);
-    if (value === undefined || value === null) {
-        return finding('unknown', `${who} has no ${claim} claim (looked for in the ${identity.source}), so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`);
+    const found = claimOf(identity, claim);
+    if (found === undefined) {
+        const where = SIGN_IN_CLAIMS.has(claim)
+            ? `in the ID token, the only source that says how this sign-in happened (OpenID Connect Core §2; a userinfo answer does not count for ${claim})`
+            : `in the ${identity.source}`;
+        return finding('unknown', `${who} has no ${claim} claim ${where}, so required-claims ${requirement.text} cannot be judged. ${claimHelp(claim)}`);
     }
+    const value = found.value;
     if (Array.isArray(value)) {
         const held = value.filter(isScalar).map(String);
         if (held.some((item) => exact(item) === exact(wanted)))
@@ -30181,6 +30196,15 @@ function saveRevocationState(save, state) {
         save(STATE_REFRESH_TOKEN, state.refreshToken);
 }
 /**
+ * Leaves the post step nothing to revoke: the tokens were handed to later jobs (the handoff
+ * output), or were revoked already (a refused approval's; the next approval saves its own). The
+ * runner keeps the last value saved under a name.
+ */
+function clearRevocationState(save) {
+    for (const name of [STATE_PLAN, STATE_ACCESS_TOKEN, STATE_REFRESH_TOKEN])
+        save(name, '');
+}
+/**
  * The post step's side: the saved state, or undefined when there is nothing to revoke (the main
  * step ended before tokens arrived, or revoke: none) or the state is not the action's own.
  */
@@ -30301,6 +30325,8 @@ function gitHubApiFor(tokenEndpoint, env) {
  * The stage that runs the moment tokens arrive, before anything that could fail or be cancelled:
  * it leaves the post step what to revoke (RFC 7009 or GitHub's API) in the step state. The
  * tokens are masked already (they are masked as they arrive); the client secret is not saved.
+ * Returns the plan's note (what will not be revoked, and why), for the caller to say once the
+ * approval policy has accepted the tokens: before that, nobody knows they will be kept.
  */
 function saveForPostStep(context, tokens, arrival) {
     const { runner, config } = context;
@@ -30317,15 +30343,23 @@ function saveForPostStep(context, tokens, arrival) {
         env: runner.env,
         nowMs: arrival.atMs
     });
-    if (plan.note)
-        runner.info(plan.note);
+    // A job that hands its tokens off leaves them to later jobs (flow/hand-off.ts): a note on what
+    // its post step would do to them would only mislead. Until then the plan stands, so that a
+    // failure before the handoff still revokes.
+    const handsOff = config.handoff !== undefined && config.handoff.sealed === undefined;
+    const note = handsOff ? undefined : plan.note;
     if (!plan.state)
-        return;
+        return note;
     // Masked again here: what goes into the state file must be masked whoever masked it first.
     for (const token of [plan.state.accessToken, plan.state.refreshToken])
         if (token)
             runner.setSecret(token);
     saveRevocationState((name, value) => runner.saveState(name, value), plan.state);
+    return note;
+}
+/** After a refused approval's tokens were revoked: the post step has nothing left to revoke. */
+function forgetForPostStep(context) {
+    clearRevocationState((name, value) => context.runner.saveState(name, value));
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/discard.ts
@@ -30340,7 +30374,8 @@ const DISCARD_BUDGET_MS = 8_000;
  * Revokes tokens the run will never output (a refused approval's, the later approvals' of a
  * two-person gate), at once and where the provider allows: RFC 7009 at the revocation endpoint,
  * or GitHub's DELETE /applications/{client_id}/token, which needs the client secret. What could
- * not be revoked is said, with how long it stays valid. Never throws.
+ * not be revoked is said, with how long it stays valid. Never throws; true when every token was
+ * revoked.
  */
 async function discardTokens(context, tokens, whose) {
     const { runner, config, metadata, client } = context;
@@ -30354,34 +30389,124 @@ async function discardTokens(context, tokens, whose) {
     if (config.provider.name === 'github') {
         if (!config.clientSecret) {
             runner.info(`GitHub revokes a token only with the app's client secret, and client-secret is not set: ${whose} token is never output, but stays valid ${lasts} unless they revoke it (GitHub → Settings → Applications).`);
-            return;
+            return false;
         }
-        report(runner, whose, 'token', await revokeGitHubToken(ctx, gitHubApiFor(metadata.tokenEndpoint, runner.env), config.clientId, config.clientSecret, tokens.accessToken), lasts);
-        return;
+        return report(runner, whose, 'token', await revokeGitHubToken(ctx, gitHubApiFor(metadata.tokenEndpoint, runner.env), config.clientId, config.clientSecret, tokens.accessToken), lasts);
     }
     if (!metadata.revocationEndpoint) {
         runner.info(`The provider has no revocation endpoint (revocation_endpoint in discovery, or the revocation-endpoint input): ${whose} tokens are never output, but stay valid ${lasts}.`);
-        return;
+        return false;
     }
     const endpoint = { name: 'revocation endpoint', url: metadata.revocationEndpoint };
     // RFC 7009 §2.1: revoking the refresh token first may end the whole grant with it.
+    let refreshRevoked = true;
     if (tokens.refreshToken) {
         const result = await revokeToken(ctx, endpoint, client, tokens.refreshToken, 'refresh_token');
-        report(runner, whose, 'refresh token', result, 'until it expires');
+        refreshRevoked = report(runner, whose, 'refresh token', result, 'until it expires');
     }
     const result = await revokeToken(ctx, endpoint, client, tokens.accessToken, 'access_token');
-    report(runner, whose, 'access token', result, lasts);
+    return report(runner, whose, 'access token', result, lasts) && refreshRevoked;
 }
+/** Says what became of one token; true when it was revoked. */
 function report(runner, whose, what, result, lasts) {
-    if (result.kind === 'revoked')
+    if (result.kind === 'revoked') {
         runner.info(`Revoked ${whose} ${what}; it is never output.`);
-    else
-        runner.warning(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`);
+        return true;
+    }
+    runner.warning(`Could not revoke ${whose} ${what}: ${result.message} It stays valid ${lasts}.`);
+    return false;
 }
 function lifetimeOf(tokens) {
     return tokens.expiresInSeconds !== undefined
         ? `until it expires (${Math.round(tokens.expiresInSeconds / 60)} min)`
         : 'until it expires';
+}
+
+;// CONCATENATED MODULE: ./src/oauth/url-policy.ts
+const MAX_URL_LENGTH = 2048;
+function checkSecureUrl(value) {
+    if (value.length > MAX_URL_LENGTH)
+        return { ok: false, problem: `is longer than ${MAX_URL_LENGTH} characters` };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return {
+            ok: false,
+            problem: 'is not an absolute URL (expected something like https://id.example.com)'
+        };
+    }
+    if (url.username || url.password) {
+        return {
+            ok: false,
+            problem: 'contains a user name or password; pass credentials as client-id and client-secret instead'
+        };
+    }
+    if (url.hash)
+        return {
+            ok: false,
+            problem: 'has a #fragment, which OAuth endpoints and issuers must not have'
+        };
+    if (url.protocol === 'https:')
+        return { ok: true, url };
+    if (url.protocol === 'http:') {
+        if (isLoopbackHost(url.hostname))
+            return { ok: true, url };
+        return {
+            ok: false,
+            problem: 'uses http://, which would send tokens in clear text; use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)'
+        };
+    }
+    return {
+        ok: false,
+        problem: `uses ${url.protocol.replace(/:$/, '')}://; only https:// is accepted`
+    };
+}
+/** 127.0.0.0/8, ::1 and localhost: addresses that never leave this machine. */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    const octets = host.split('.');
+    return (octets.length === 4 &&
+        octets[0] === '127' &&
+        octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255));
+}
+
+;// CONCATENATED MODULE: ./src/oauth/redirects.ts
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+/** GETs a JSON document, following up to five redirects, each only to an https:// URL. */
+async function getJson(ctx, endpoint, headers = {}) {
+    let url = endpoint.url;
+    for (let hop = 0;; hop++) {
+        const read = await send(ctx, { ...endpoint, url }, { method: 'GET', headers: { Accept: 'application/json', ...headers } });
+        if (!REDIRECT_STATUSES.includes(read.status))
+            return { ...read, finalUrl: url };
+        const location = read.location;
+        if (!location || hop >= MAX_REDIRECTS) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected ${location ? `more than ${MAX_REDIRECTS} times` : 'without a Location header'}. Give the final URL instead.`);
+        }
+        // A malformed Location would otherwise escape as a bare TypeError ("Invalid URL").
+        if (!URL.canParse(location, url)) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to a Location header that is not a URL. Give the final URL instead.`);
+        }
+        const next = new URL(location, url);
+        // A bearer token goes only where it was sent: never follow it to another origin.
+        const carriesToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+        if (carriesToken && next.origin !== new URL(url).origin) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to another site (${(0,safe_text/* safeText */.Hk)(next.host)}); the access token is not sent there.`);
+        }
+        if (next.protocol !== 'https:' || !checkSecureUrl(next.href).ok) {
+            throw new errors/* ProviderResponseError */.Zr(endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} redirected to ${(0,safe_text/* safeText */.Hk)(`${next.protocol}//${next.host}`)}, which is not https. Redirects are followed only to https:// URLs; give the final URL instead.`);
+        }
+        url = next.href;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/id-token.ts
@@ -30496,6 +30621,101 @@ function describeJoseError(jose, error) {
     return 'it could not be verified';
 }
 
+;// CONCATENATED MODULE: ./src/oauth/approver.ts
+
+
+
+
+/** OpenID Connect Core §2: sub is at most 255 ASCII characters. */
+const MAX_SUBJECT_LENGTH = 255;
+const MAX_NAME_LENGTH = 200;
+class ApproverError extends errors/* ActionError */.lZ {
+    name = 'ApproverError';
+}
+/**
+ * Picks the name a person recognises: preferred_username, then email, then sub. An email counts
+ * only when the provider says it verified it (email_verified: true, OpenID Connect Core §5.1):
+ * anyone can type ceo@victim.example into a self-service profile. Throws when sub cannot be an
+ * identifier (too long, not ASCII, or a workflow command the next step could echo).
+ */
+function approverFromClaims(claims, 
+/** Where the claims came from, for messages: "ID token", "userinfo endpoint". */
+source = 'ID token') {
+    const subject = claims['sub'];
+    if (typeof subject !== 'string' || subject === '')
+        return undefined;
+    checkSubject(subject, source);
+    const username = nonEmptyString(claims['preferred_username']);
+    const email = nonEmptyString(claims['email']);
+    const emailVerified = claims['email_verified'] === true;
+    const shownSubject = (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH });
+    let note;
+    if (!username && email && !emailVerified) {
+        note = `The ${source} names the email ${(0,safe_text/* safeText */.Hk)(email, { maxLength: 100 })}, but does not say it is verified (email_verified is ${claims['email_verified'] === undefined ? 'missing' : (0,safe_text/* safeText */.Hk)(JSON.stringify(claims['email_verified']), { maxLength: 20 })}), so the approver is named by sub instead.`;
+    }
+    const name = username ?? (emailVerified ? email : undefined);
+    return {
+        name: name ? (0,safe_text/* safeText */.Hk)(name, { maxLength: MAX_NAME_LENGTH }) : shownSubject,
+        subject,
+        shownSubject,
+        ...(note && { note })
+    };
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+/** The subject is output whole, so it must be one that can be output and compared whole. */
+function checkSubject(subject, source) {
+    const problem = subject.length > MAX_SUBJECT_LENGTH
+        ? `is ${subject.length} characters long; OpenID Connect allows at most ${MAX_SUBJECT_LENGTH}`
+        : !/^[\x20-\x7E]+$/.test(subject)
+            ? 'has characters outside printable ASCII (OpenID Connect Core §2)'
+            : (0,safe_text/* safeText */.Hk)(subject, { maxLength: MAX_SUBJECT_LENGTH }) !== subject
+                ? 'has workflow command syntax (## followed by [, or :: at the start) that a later step printing it would run'
+                : undefined;
+    if (problem) {
+        throw new ApproverError(`The ${source} names the approver by a sub that ${problem}. Who approved cannot be recorded from it.`);
+    }
+}
+/**
+ * Asks the user API who owns the access token. With `expectedSubject` (from a verified id_token)
+ * the answer must be about the same person (OpenID Connect Core §5.3.2).
+ */
+async function fetchApprover(ctx, api, accessToken, expectedSubject) {
+    return approverFromUserInfo(api, await fetchUserInfo(ctx, api, accessToken, expectedSubject));
+}
+/** The user API's answer, for the approver's name and for an approval policy's claims. */
+async function fetchUserInfo(ctx, api, accessToken, expectedSubject) {
+    const read = await getJson(ctx, api.endpoint, {
+        ...api.headers,
+        Authorization: `Bearer ${accessToken}`
+    });
+    const refusedFor = read.bearerError ??
+        (typeof read.fields?.['error'] === 'string' ? read.fields['error'] : undefined);
+    if ((read.status === 401 || read.status === 403) && refusedFor === 'insufficient_scope') {
+        // RFC 6750 §3.1; OpenID Connect Core §5.3: userinfo answers only a token granted openid.
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, read.status, `${capitalize((0,errors/* describeEndpoint */.N2)(api.endpoint))} refused the access token (HTTP ${read.status}, insufficient_scope): it was granted without the scope the endpoint needs, for an OpenID Connect userinfo endpoint openid (OpenID Connect Core §5.3). Add openid to the scope input.`);
+    }
+    if (read.status !== 200 || !read.fields)
+        throw unusableResponse(api.endpoint, read, 'a JSON object about the user');
+    const fields = read.fields;
+    const subject = fields[api.subjectField];
+    const subjectText = typeof subject === 'number' ? String(subject) : subject;
+    if (typeof subjectText !== 'string' || subjectText === '') {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} answered without ${api.subjectField}.`);
+    }
+    if (expectedSubject !== undefined && subjectText !== expectedSubject) {
+        throw new errors/* ProviderResponseError */.Zr(api.endpoint, 200, `The ${api.endpoint.name} describes a different user than the ID token.`);
+    }
+    return { subject: subjectText, fields };
+}
+function approverFromUserInfo(api, info) {
+    const claims = api.nameField === 'preferred_username'
+        ? info.fields
+        : { ...info.fields, preferred_username: info.fields[api.nameField] };
+    return approverFromClaims({ ...claims, sub: info.subject }, api.endpoint.name);
+}
+
 ;// CONCATENATED MODULE: ./src/present/time.ts
 /** Times and durations as the person reading the log wants them. */
 /** "10:15:00 UTC" (with the date when it is not today's). */
@@ -30525,6 +30745,12 @@ function isoSeconds(ms) {
 
 ;// CONCATENATED MODULE: ./src/flow/outputs.ts
 
+/** Tokens as the provider sent them, in the RFC's form. */
+function normalizeTokens(config, received) {
+    const tokens = config.provider.normalizeTokens?.(received) ?? received;
+    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
+    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
+}
 /** Masks every secret in a token set. Called the moment tokens arrive, before anything else. */
 function maskTokens(runner, tokens) {
     for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) {
@@ -30584,6 +30810,7 @@ function publishTokens(runner, tokens, options) {
 
 
 
+
 /**
  * Who approved: from the verified id_token, else the userinfo endpoint, else the provider's user
  * API (GitHub). An id_token that fails verification fails the step; one that cannot be verified
@@ -30596,6 +30823,7 @@ async function identify(context, received) {
     let approver;
     let identity;
     let noIdentityHelp;
+    let userinfoProblem;
     if (tokens.idToken) {
         if (metadata.issuer && metadata.jwksUri) {
             const claims = await verifyIdToken(ctx, tokens.idToken, {
@@ -30605,7 +30833,15 @@ async function identify(context, received) {
                 ...(config.clientSecret && { clientSecret: config.clientSecret })
             });
             approver = approverFromClaims(claims, 'ID token');
-            identity = verifiedIdentityFrom(claims.sub, claims, 'ID token');
+            const fromIdToken = { name: 'ID token', claims, describesSignIn: true };
+            identity = verifiedIdentityFrom(claims.sub, [fromIdToken]);
+            const added = await askUserinfoIfNeeded(context, identity, tokens.accessToken);
+            if (added.identity)
+                identity = added.identity;
+            if (added.approver && approver?.name === approver?.shownSubject)
+                approver = added.approver;
+            if (added.problem)
+                userinfoProblem = added.problem;
         }
         else {
             const { idToken: _withheld, ...rest } = tokens;
@@ -30628,7 +30864,7 @@ async function identify(context, received) {
         try {
             const info = await fetchUserInfo(ctx, api, tokens.accessToken);
             approver = approverFromUserInfo(api, info);
-            identity = verifiedIdentityFrom(info.subject, info.fields, api.endpoint.name, api.nameField);
+            identity = verifiedIdentityFrom(info.subject, [{ name: api.endpoint.name, claims: info.fields, describesSignIn: false }], api.nameField);
         }
         catch (error) {
             if (error instanceof errors/* CancelledError */.cc)
@@ -30647,8 +30883,45 @@ async function identify(context, received) {
         tokens,
         ...(approver && { approver }),
         ...(identity && { identity }),
-        ...(!identity && noIdentityHelp && { noIdentityHelp })
+        ...(!identity && noIdentityHelp && { noIdentityHelp }),
+        ...(userinfoProblem && { userinfoProblem })
     };
+}
+/**
+ * OpenID Connect Core §5.4: claims may be at the userinfo endpoint rather than in the ID token.
+ * Asked whenever the policy reads a claim the ID token lacks (a verified email, a username, a
+ * group), with the ID token's subject: an answer about anyone else is refused (§5.3.2). Its
+ * claims come after the ID token's, each whole from one source (see claimOf).
+ */
+async function askUserinfoIfNeeded(context, identity, accessToken) {
+    const missing = claimsMissing(context.policy, identity);
+    const url = context.metadata.userinfoEndpoint;
+    if (missing.length === 0 || !url)
+        return {};
+    const api = {
+        endpoint: { name: 'userinfo endpoint', url },
+        nameField: 'preferred_username',
+        subjectField: 'sub'
+    };
+    try {
+        const info = await fetchUserInfo(context.oauth, api, accessToken, identity.subject);
+        const fromUserinfo = {
+            name: api.endpoint.name,
+            claims: info.fields,
+            describesSignIn: false
+        };
+        return {
+            identity: verifiedIdentityFrom(identity.subject, [...identity.sources, fromUserinfo]),
+            approver: approverFromUserInfo(api, info)
+        };
+    }
+    catch (error) {
+        if (error instanceof errors/* CancelledError */.cc)
+            throw error;
+        const why = `The ID token has no ${missing.join(', ')}, and the userinfo endpoint did not add ${missing.length === 1 ? 'it' : 'them'}: ${(0,errors/* messageOf */.bD)(error)}`;
+        context.runner.warning(why);
+        return { problem: why };
+    }
 }
 /** OIDC userinfo when discovery found one, else the provider's own user API (GitHub's /user). */
 function userApiOf(config, metadata) {
@@ -30668,55 +30941,59 @@ function userApiOf(config, metadata) {
 
 
 
-
-
 /**
- * identity → policy: judges the approval on the verified identity. Accepted, it returns the
- * verdict. Refused or not judgeable, it revokes the approval's tokens where the provider allows,
- * tells the listeners who tried and which rule refused them, and throws ApprovalRefusedError:
- * the step fails and no token is output.
+ * identity → policy: judges the approval on the verified identity (see src/flow/identify.ts for
+ * where its claims come from), asking GitHub about @org and @org/team entries with the
+ * approver's own token.
  */
-async function checkPolicy(gate, identified, place) {
-    const { policy } = gate;
-    let identity = identified.identity;
-    const judge = (who) => judgeApproval(policy, who, {
+function judge(gate, identified, place) {
+    const identity = identified.identity;
+    return judgeApproval(gate.policy, identity, {
         approvalNumber: place.turn.number,
         earlier: place.earlier,
         ...(place.refreshed && { refreshed: true }),
         ...(identified.noIdentityHelp && { noIdentityHelp: identified.noIdentityHelp }),
-        ...(who && membershipOf(gate, who, identified))
+        ...(identified.userinfoProblem && { sourceProblem: identified.userinfoProblem }),
+        ...(identity && membershipOf(gate, identity, identified))
     });
-    let verdict = await judge(identity);
-    // OpenID Connect Core §5.4: claims may be at the userinfo endpoint rather than in the ID token.
-    if (verdict.outcome === 'undecidable' && identity?.source === 'ID token') {
-        const fuller = await withUserinfoClaims(gate, identity, identified.tokens.accessToken);
-        if (fuller) {
-            identity = fuller;
-            verdict = await judge(identity);
-        }
-    }
-    if (verdict.outcome === 'allowed')
-        return verdict;
-    const refusal = verdict.findings.find((finding) => finding.result === 'broken') ??
-        verdict.findings.find((finding) => finding.result === 'unknown');
-    const message = verdict.outcome === 'refused'
-        ? `The approval by ${verdict.approver} was refused: ${verdict.reason}`
-        : `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`;
+}
+/**
+ * A refused approval (or one the policy cannot judge): tells the listeners who tried and which
+ * rule refused them, then revokes the approval's tokens where the provider allows. `continues`
+ * says whether the gate keeps waiting with a fresh code. Returns the refusal, and whether every
+ * token was revoked.
+ */
+async function refuse(gate, identified, verdict, place, continues) {
+    const rule = ruleOf(verdict);
+    const reason = verdict.reason ?? 'The approval policy refused the approval.';
     await gate.events.emit({
         type: 'refused',
         atMs: gate.oauth.clock.now(),
         ...(identified.approver && { approver: identified.approver }),
-        reason: verdict.reason ?? message,
-        ...(refusal && { rule: refusal.rule }),
+        who: verdict.approver,
+        reason,
+        ...(rule && { rule }),
         findings: verdict.findings,
-        turn: place.turn
+        turn: place.turn,
+        continues
     });
-    await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`);
-    throw new ApprovalRefusedError(message, verdict.approver, refusal?.rule);
+    const revoked = await discardTokens(gate, identified.tokens, `the refused approval's (${verdict.approver})`);
+    return { refusal: { approver: verdict.approver, ...(rule && { rule }), reason }, revoked };
+}
+/** The rule that refused: the first broken one, else the first that could not be judged. */
+function ruleOf(verdict) {
+    return (verdict.findings.find((finding) => finding.result === 'broken') ??
+        verdict.findings.find((finding) => finding.result === 'unknown'))?.rule;
+}
+/** The sentence the step fails with when a refusal ends the gate at once. */
+function refusalMessage(verdict) {
+    return verdict.outcome === 'undecidable'
+        ? `The approval by ${verdict.approver} was refused because the approval policy cannot be judged: ${verdict.reason}`
+        : `The approval by ${verdict.approver} was refused: ${verdict.reason}`;
 }
 /** @org and @org/team entries are asked of GitHub's API with the approver's own token. */
 function membershipOf(gate, identity, identified) {
-    const needed = gate.policy.allowedApprovers.some((entry) => entry.kind !== 'pattern');
+    const needed = gate.policy.allowedApprovers.some((entry) => entry.kind === 'org' || entry.kind === 'team');
     const userApi = userApiOf(gate.config, gate.metadata);
     if (!needed || gate.policy.provider !== 'github' || !userApi || identity.username === undefined)
         return {};
@@ -30729,47 +31006,25 @@ function membershipOf(gate, identity, identified) {
     };
 }
 /**
- * The ID token's claims with what userinfo adds, for the same subject; the ID token's own
- * claims win. email and email_verified come as a pair from one source, never mixed.
- */
-async function withUserinfoClaims(gate, identity, accessToken) {
-    const userinfo = gate.metadata.userinfoEndpoint;
-    if (!userinfo)
-        return undefined;
-    let fields;
-    try {
-        const info = await fetchUserInfo(gate.oauth, {
-            endpoint: { name: 'userinfo endpoint', url: userinfo },
-            nameField: 'preferred_username',
-            subjectField: 'sub'
-        }, accessToken, identity.subject);
-        fields = info.fields;
-    }
-    catch (error) {
-        if (error instanceof errors/* CancelledError */.cc)
-            throw error;
-        gate.runner.warning(`The userinfo endpoint did not add the claims the approval policy needs: ${(0,errors/* messageOf */.bD)(error)}`);
-        return undefined;
-    }
-    const claims = { ...fields, ...identity.claims };
-    if (identity.claims['email_verified'] !== true && fields['email_verified'] === true) {
-        claims['email'] = fields['email'];
-        claims['email_verified'] = true;
-    }
-    return verifiedIdentityFrom(identity.subject, claims, 'ID token and userinfo endpoint');
-}
-/**
- * The approval policy refused an approval, or could not judge it (which it refuses too): the
- * step fails with it (src/flow/failure.ts).
+ * The gate ended without an approval the policy accepts, and a refusal is why: the policy
+ * refused an approval it could not judge, or refused too many in a row (`ending` refused), or
+ * refused someone and the wait then ended (`ending` that of the wait: timed-out, expired,
+ * denied). The step fails with it (src/flow/failure.ts); `refusal` is the last one.
  */
 class ApprovalRefusedError extends errors/* ActionError */.lZ {
-    approver;
-    rule;
+    refusal;
+    ending;
     name = 'ApprovalRefusedError';
-    constructor(message, approver, rule) {
+    constructor(message, refusal, ending = 'refused') {
         super(message);
-        this.approver = approver;
-        this.rule = rule;
+        this.refusal = refusal;
+        this.ending = ending;
+    }
+    get approver() {
+        return this.refusal.approver;
+    }
+    get rule() {
+        return this.refusal.rule;
     }
 }
 
@@ -30787,7 +31042,7 @@ function failureOf(error, quirks) {
         return { ending: error.ending, message: error.message };
     if (error instanceof ApprovalRefusedError) {
         return {
-            ending: 'refused',
+            ending: error.ending,
             message: error.message,
             refusal: {
                 approver: error.approver,
@@ -30896,10 +31151,19 @@ function describePolicy(policy) {
     }
     return lines;
 }
+/** Each entry with its kind, so the approver and the record see what it matches. */
 function entryInWords(entry) {
     switch (entry.kind) {
-        case 'pattern':
-            return entry.text;
+        case 'email':
+            return `verified email ${entry.text}`;
+        case 'subject':
+            return `subject ${entry.value}`;
+        case 'username':
+            return `username ${entry.value}`;
+        case 'login':
+            return `login ${entry.value}`;
+        case 'user-id':
+            return `user id ${entry.value}`;
         case 'org':
             return `members of ${entry.text}`;
         case 'team':
@@ -30925,39 +31189,6 @@ function approvalHeading(approvalNumber, approvals, earlierNames) {
     if (approvalNumber === 1)
         return `Approval 1 of ${approvals}`;
     return `Approval ${approvalNumber} of ${approvals}: a different person (not ${earlierNames.map(shown).join(' or ')})`;
-}
-
-;// CONCATENATED MODULE: ./src/flow/approvals.ts
-/**
- * approvals: N different people, one after the other, each with a fresh code and prompt. The
- * tokens output are the first approver's; every later approval's tokens are revoked the moment
- * it is accepted. When any later step ends the run (a refusal, a denial, an expired code, a
- * cancel), nothing is output, so the first approver's tokens are revoked too.
- */
-async function approveInTurn(approvals, approveOnce, discard) {
-    const all = [];
-    try {
-        for (let number = 1; number <= approvals; number++) {
-            const earlier = all.map((approval) => ({
-                subject: approval.subject ?? '',
-                name: approval.approver?.name ?? approval.subject ?? 'someone'
-            }));
-            const approval = await approveOnce({ number, of: approvals }, earlier);
-            all.push(approval);
-            if (number > 1)
-                await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`);
-        }
-    }
-    catch (error) {
-        const first = all[0];
-        if (first && approvals > 1)
-            await discard(first.tokens, `approval 1's (${nameOf(first)})`);
-        throw error;
-    }
-    return { first: all[0], all };
-}
-function nameOf(approval) {
-    return approval.approver?.name ?? approval.subject ?? 'unknown approver';
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/named-urls.ts
@@ -31319,9 +31550,20 @@ const WIDENED_POLL_MARGIN_MS = 1000;
 
 /** Without expires_in from the provider and without the timeout input, wait this long. */
 const FALLBACK_WAIT_SECONDS = 15 * 60;
-/** The wait ends at whichever comes first: the code's expiry, or the timeout input. */
-function deadlinesOf(device, config, startMs) {
+/**
+ * The wait ends at whichever comes first: the code's expiry, or the timeout input. A fresh code
+ * shown after a refusal (`turnEndsAtMs`) keeps the deadline of the approval it stands in for:
+ * the timeout input bounds the whole wait for one approval, however many codes it takes.
+ */
+function deadlinesOf(device, config, startMs, turnEndsAtMs) {
     const expiresAtMs = device.expiresInSeconds !== undefined ? startMs + device.expiresInSeconds * 1000 : undefined;
+    if (turnEndsAtMs !== undefined) {
+        return {
+            ...(expiresAtMs !== undefined && { expiresAtMs }),
+            timeoutAtMs: turnEndsAtMs,
+            deadlineMs: Math.min(expiresAtMs ?? Infinity, turnEndsAtMs)
+        };
+    }
     let timeoutAtMs = config.timeoutSeconds !== undefined ? startMs + config.timeoutSeconds * 1000 : undefined;
     let note;
     if (expiresAtMs === undefined && timeoutAtMs === undefined) {
@@ -31362,13 +31604,16 @@ function checkTimeout(config, device, deadlines) {
 
 
 
+
 /**
  * RFC 8628 §3.1–3.3 up to the person: ask for a code, check it against the timeout input, and
  * show it (code-ready).
  */
 async function showDeviceCode(context, 
-/** Which approval this is, and the policy in force, for the prompt. */
-shown = {}) {
+/** Which approval this is, the policy in force, and a refusal it follows, for the prompt. */
+shown = {}, 
+/** For a fresh code after a refusal: when the wait for this approval ends (see deadlinesOf). */
+turnEndsAtMs) {
     const { oauth, runner, config, metadata } = context;
     const device = await requestDeviceAuthorization(oauth, { name: 'device authorization endpoint', url: metadata.deviceAuthorizationEndpoint }, context.client, {
         ...(config.scope && { scope: config.scope }),
@@ -31380,12 +31625,18 @@ shown = {}) {
     for (const note of device.notes)
         runner.warning(`The provider's device authorization response: ${note}.`);
     const shownAtMs = oauth.clock.now();
-    const deadlines = deadlinesOf(device, config, shownAtMs);
+    const deadlines = deadlinesOf(device, config, shownAtMs, turnEndsAtMs);
     if (deadlines.note)
         runner.warning(deadlines.note);
-    const timeoutWarning = checkTimeout(config, device, deadlines);
-    if (timeoutWarning)
-        runner.warning(timeoutWarning);
+    if (turnEndsAtMs === undefined) {
+        const timeoutWarning = checkTimeout(config, device, deadlines);
+        if (timeoutWarning)
+            runner.warning(timeoutWarning);
+    }
+    else if (deadlines.deadlineMs - shownAtMs <= device.intervalSeconds * 1000 + POLL_MARGIN_MS) {
+        // RFC 8628 §3.5: the first poll comes an interval after the code; nobody could approve it.
+        throw new errors/* WaitEndedError */.Ys('timed-out', 'Too little time was left to show a fresh code that someone could approve before the timeout.');
+    }
     const prompt = {
         device,
         // What the workflow's author wrote, shown as carefully as the provider's text, and bounded.
@@ -31395,7 +31646,8 @@ shown = {}) {
         ...(deadlines.expiresAtMs !== undefined &&
             deadlines.expiresAtMs > deadlines.deadlineMs && { codeExpiresAtMs: deadlines.expiresAtMs }),
         origin: runOrigin(runner.env),
-        ...shown
+        ...shown,
+        ...otherHost(device.verificationUri, metadata)
     };
     await context.events.emit({ type: 'code-ready', prompt, atMs: shownAtMs });
     return { device, prompt, deadlines, shownAtMs };
@@ -31433,6 +31685,18 @@ async function pollForApproval(context, code) {
         }
     });
     return { tokens, shownAtMs, approvedAtMs: clock.now() };
+}
+/**
+ * The verification page's host, when it is not the provider's own (the issuer's, else the token
+ * endpoint's): every link text then names it, so a person sees where the button leads before
+ * they sign in there (RFC 8628 §5.4).
+ */
+function otherHost(verificationUri, metadata) {
+    const home = metadata.issuer ?? metadata.tokenEndpoint;
+    if (!URL.canParse(verificationUri) || !URL.canParse(home))
+        return {};
+    const host = new URL(verificationUri).host;
+    return host === new URL(home).host ? {} : { verificationHost: (0,safe_text/* safeText */.Hk)(host, { maxLength: 253 }) };
 }
 /** How much of a run detail is shown: a 20 kB workflow name must not make a 20 kB line. */
 const MAX_ORIGIN_LENGTH = 100;
@@ -31482,7 +31746,7 @@ class ReminderSchedule {
     }
 }
 
-;// CONCATENATED MODULE: ./src/flow/grant.ts
+;// CONCATENATED MODULE: ./src/flow/approval-turn.ts
 
 
 
@@ -31490,88 +31754,164 @@ class ReminderSchedule {
 
 
 
-/** refresh → identity → policy: the token's owner must still be someone the policy accepts. */
-async function refreshedGrant(context, refreshed) {
-    const { clock } = context.oauth;
-    const received = normalizeTokens(context.config, refreshed);
-    saveForPostStep(context, received, { refreshed: true, atMs: clock.now() });
-    const { approver, tokens } = await identifyAndCheck(context, received, {
-        turn: { number: 1, of: 1 },
-        earlier: [],
-        refreshed: true
-    });
-    const atMs = clock.now();
-    await context.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
-    return { tokens, atMs, ...(approver && { approver }) };
-}
+
 /**
- * (device code → prompt → poll → identity → policy) once per person the approvals input asks
- * for; the first approver's tokens are the ones output.
+ * How many approvals the policy may refuse while one approval is awaited before the action stops
+ * asking. A wrong person who opens the link first (in a public repository anyone can read the
+ * log) must not end the gate, but a stream of them means the link is being passed around; the
+ * timeout input bounds the wait anyway.
  */
-async function approvedGrant(context) {
-    const { policy } = context;
-    const approved = await approveInTurn(policy.approvals, async (turn, earlier) => {
-        const code = await showDeviceCode(context, promptPolicy(policy, turn, earlier));
-        const login = await pollForApproval(context, code);
+const MAX_REFUSALS_PER_APPROVAL = 5;
+/**
+ * One approval of the approvals input, from a person the policy accepts: device code → prompt →
+ * poll → identity → policy. A refused approval does not end it: its tokens are revoked, the
+ * listeners hear who was refused and why, and a fresh code is shown, until the deadline of the
+ * first code (the timeout input, or that code's expiry). It ends at once when waiting cannot
+ * help: the policy cannot judge the approval (no identity, a claim the provider never sends), or
+ * it refused MAX_REFUSALS_PER_APPROVAL in a row.
+ */
+async function approveOnce(context, turn, earlier) {
+    const refusals = [];
+    /** The end of the wait for this approval: the first code's deadline, whatever set it. */
+    let turnEnd;
+    for (;;) {
+        const shown = await nextLogin(context, { turn, earlier }, refusals, turnEnd);
+        turnEnd = shown.turnEnd;
+        const { login } = shown;
         const received = normalizeTokens(context.config, login.tokens);
         // At once, before anything can fail or be cancelled: the post step revokes from this. Only
-        // the first approver's tokens can be output; the later ones are revoked right here.
-        if (turn.number === 1)
-            saveForPostStep(context, received, { refreshed: false, atMs: login.approvedAtMs });
-        const { tokens, approver, identity, verdict } = await identifyAndCheck(context, received, {
-            turn,
-            earlier
-        });
-        await context.events.emit({
-            type: 'approved',
-            atMs: login.approvedAtMs,
-            shownAtMs: login.shownAtMs,
-            ...(approver && { approver }),
-            turn,
-            ...(worthSaying(policy, verdict) && { findings: verdict.findings })
-        });
-        return {
-            tokens,
-            ...(approver && { approver }),
-            ...(identity && { subject: identity.subject }),
-            shownAtMs: login.shownAtMs,
-            approvedAtMs: login.approvedAtMs
-        };
-    }, (tokens, whose) => discardTokens(context, tokens, whose));
-    const { approver, tokens } = approved.first;
-    return {
-        tokens,
-        atMs: approved.all.at(-1)?.approvedAtMs ?? context.oauth.clock.now(),
-        ...(approver && { approver }),
-        ...(policy.approvals > 1 && {
-            approvers: approved.all.flatMap((approval) => approval.approver ?? [])
+        // the first approver's tokens can be output; the later ones are revoked as they are accepted.
+        const planNote = turn.number === 1
+            ? saveForPostStep(context, received, { refreshed: false, atMs: login.approvedAtMs })
+            : undefined;
+        const place = { turn, earlier };
+        const identified = await identify(context, received);
+        const verdict = await judge(context, identified, place);
+        if (verdict.outcome === 'allowed')
+            return accepted(context, identified, verdict, login, turn, planNote);
+        const waitOn = verdict.outcome === 'refused' && refusals.length + 1 < MAX_REFUSALS_PER_APPROVAL;
+        const { refusal, revoked } = await refuse(context, identified, verdict, place, waitOn);
+        refusals.push(refusal);
+        // Revoked already: the post step has nothing left of this approval to revoke.
+        if (turn.number === 1 && revoked)
+            forgetForPostStep(context);
+        if (!waitOn) {
+            const tooMany = verdict.outcome === 'refused'
+                ? ` That is ${MAX_REFUSALS_PER_APPROVAL} refusals in a row for this approval, so the action stops asking: check who gets the link.`
+                : '';
+            throw new ApprovalRefusedError(`${refusalMessage(verdict)}${tooMany}`, refusal);
+        }
+        context.runner.info(`Waiting for someone the approval policy accepts until ${formatUtc(turnEnd.atMs, context.oauth.clock.now())}: a fresh code follows.`);
+    }
+}
+/**
+ * A code on screen (a fresh one after a refusal, within the first one's deadline) and the tokens
+ * a person approved it with. A wait that ends after a refusal ends with the refusals as the cause.
+ */
+async function nextLogin(context, place, refusals, turnEnd) {
+    const last = refusals.at(-1);
+    const shown = {
+        ...promptPolicy(context.policy, place.turn, place.earlier),
+        ...(last && {
+            afterRefusal: { approver: last.approver, ...(last.rule && { rule: last.rule }) }
         })
     };
+    let end = turnEnd;
+    try {
+        const code = await showDeviceCode(context, shown, turnEnd?.atMs);
+        end ??= turnEndOf(code);
+        return { login: await pollForApproval(context, code), turnEnd: end };
+    }
+    catch (error) {
+        if (last && end && error instanceof errors/* WaitEndedError */.Ys)
+            throw endedAfterRefusals(error, refusals, end, context.oauth.clock.now());
+        throw error;
+    }
 }
-/** Tokens as the provider sent them, in the RFC's form. */
-function normalizeTokens(config, received) {
-    const tokens = config.provider.normalizeTokens?.(received) ?? received;
-    // RFC 6749 §5.1: a response without scope granted exactly the scope requested.
-    return tokens.scope === undefined && config.scope ? { ...tokens, scope: config.scope } : tokens;
+/** An approval the policy accepts: said to the listeners, and kept. */
+async function accepted(context, identified, verdict, login, turn, planNote) {
+    const { tokens, approver, identity } = identified;
+    await context.events.emit({
+        type: 'approved',
+        atMs: login.approvedAtMs,
+        shownAtMs: login.shownAtMs,
+        ...(approver && { approver }),
+        turn,
+        ...(worthSaying(context.policy, verdict) && { findings: verdict.findings })
+    });
+    // Only now: until the policy accepted them, these tokens were not going to be kept.
+    if (planNote)
+        context.runner.info(planNote);
+    return {
+        tokens,
+        ...(approver && { approver }),
+        ...(identity && { subject: identity.subject }),
+        shownAtMs: login.shownAtMs,
+        approvedAtMs: login.approvedAtMs
+    };
 }
-/** identity → policy; a refused approval throws ApprovalRefusedError (see gate.ts). */
-async function identifyAndCheck(context, received, place) {
-    const identified = await identify(context, received);
-    const verdict = await checkPolicy(context, identified, place);
-    return { ...identified, verdict };
+function turnEndOf(code) {
+    const { deadlineMs, expiresAtMs } = code.deadlines;
+    return { atMs: deadlineMs, by: expiresAtMs === deadlineMs ? 'expired' : 'timed-out' };
+}
+/** The wait ended after the policy had refused someone: the refusals are why nobody got in. */
+function endedAfterRefusals(error, refusals, turnEnd, nowMs) {
+    const last = refusals.at(-1);
+    const who = refusals
+        .map((refusal) => `${refusal.approver}${refusal.rule ? ` (${refusal.rule})` : ''}`)
+        .join(', ');
+    const why = turnEnd.by === 'expired' ? 'when the first code expired' : 'the timeout input';
+    const ended = error.ending === 'denied'
+        ? 'then the request was denied at the sign-in page'
+        : `nobody it accepts approved before the wait for this approval ended at ${formatUtc(turnEnd.atMs, nowMs)} (${why})`;
+    return new ApprovalRefusedError(`The approval policy refused ${who}, and ${ended}. The last refusal: ${last.reason} Run the job again and have someone the policy accepts approve.`, last, error.ending === 'denied' ? 'denied' : turnEnd.by);
 }
 /** What the prompt says about the policy: which approval this is, and the rules in force. */
 function promptPolicy(policy, turn, earlier) {
-    const heading = approvalHeading(turn.number, turn.of, earlier.map((approval) => approval.name));
+    const names = earlier.map((approval) => approval.name);
+    const heading = approvalHeading(turn.number, turn.of, names);
     const lines = policyInForce(policy);
     return {
-        ...(heading && { approval: { ...turn, heading } }),
+        ...(heading && { approval: { ...turn, heading, earlier: names } }),
         ...(lines.length > 0 && { policy: lines })
     };
 }
 /** Findings go to the log when a policy was asked for, or when a rule held or broke anyway. */
 function worthSaying(policy, verdict) {
     return policy.configured || verdict.findings.some((finding) => finding.result !== 'unchecked');
+}
+
+;// CONCATENATED MODULE: ./src/flow/approvals.ts
+/**
+ * approvals: N different people, one after the other, each with a fresh code and prompt. The
+ * tokens output are the first approver's; every later approval's tokens are revoked the moment
+ * it is accepted. When any later step ends the run (a refusal, a denial, an expired code, a
+ * cancel), nothing is output, so the first approver's tokens are revoked too.
+ */
+async function approveInTurn(approvals, approveOnce, discard) {
+    const all = [];
+    try {
+        for (let number = 1; number <= approvals; number++) {
+            const earlier = all.map((approval) => ({
+                subject: approval.subject ?? '',
+                name: approval.approver?.name ?? approval.subject ?? 'someone'
+            }));
+            const approval = await approveOnce({ number, of: approvals }, earlier);
+            all.push(approval);
+            if (number > 1)
+                await discard(approval.tokens, `approval ${number}'s (${nameOf(approval)})`);
+        }
+    }
+    catch (error) {
+        const first = all[0];
+        if (first && approvals > 1)
+            await discard(first.tokens, `approval 1's (${nameOf(first)})`);
+        throw error;
+    }
+    return { first: all[0], all };
+}
+function nameOf(approval) {
+    return approval.approver?.name ?? approval.subject ?? 'unknown approver';
 }
 
 ;// CONCATENATED MODULE: ./src/flow/refresh.ts
@@ -31614,6 +31954,337 @@ function isDeadRefreshToken(error, quirks) {
     if (error instanceof RefreshRefusedError)
         return true;
     return error instanceof errors/* OAuthError */.W5 && quirks.deadRefreshTokenErrors.has(error.error);
+}
+
+;// CONCATENATED MODULE: ./src/flow/grant.ts
+
+
+
+
+
+
+
+
+/** From the provider: the stored refresh token, or as many people as the approvals input asks. */
+async function obtainFromProvider(context) {
+    const refreshed = await refreshIfPossible(context);
+    const grant = refreshed ? await refreshedGrant(context, refreshed) : await approvedGrant(context);
+    return {
+        grant,
+        ending: refreshed ? 'refreshed' : 'approved',
+        toStore: refreshTokenToStore(grant.tokens, context.config.refreshToken, refreshed !== undefined),
+        tokenEndpoint: context.metadata.tokenEndpoint
+    };
+}
+/**
+ * refresh → identity → policy: the token's owner must still be someone the policy accepts.
+ * Nobody is waiting to approve, so a refusal ends the run at once.
+ */
+async function refreshedGrant(context, refreshed) {
+    const { clock } = context.oauth;
+    const received = normalizeTokens(context.config, refreshed);
+    const planNote = saveForPostStep(context, received, { refreshed: true, atMs: clock.now() });
+    const identified = await identify(context, received);
+    const place = { turn: { number: 1, of: 1 }, earlier: [], refreshed: true };
+    const verdict = await judge(context, identified, place);
+    if (verdict.outcome !== 'allowed') {
+        const { refusal } = await refuse(context, identified, verdict, place, false);
+        throw new ApprovalRefusedError(refusalMessage(verdict), refusal);
+    }
+    const { approver, tokens } = identified;
+    const atMs = clock.now();
+    await context.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
+    if (planNote)
+        context.runner.info(planNote);
+    return { tokens, atMs, ...(approver && { approver }) };
+}
+/**
+ * One approval from a person the policy accepts (src/flow/approval-turn.ts) for each the
+ * approvals input asks for; the first approver's tokens are the ones output.
+ */
+async function approvedGrant(context) {
+    const { policy } = context;
+    const approved = await approveInTurn(policy.approvals, (turn, earlier) => approveOnce(context, turn, earlier), (tokens, whose) => discardTokens(context, tokens, whose));
+    const { approver, tokens } = approved.first;
+    return {
+        tokens,
+        atMs: approved.all.at(-1)?.approvedAtMs ?? context.oauth.clock.now(),
+        ...(approver && { approver }),
+        ...(policy.approvals > 1 && {
+            approvers: approved.all.flatMap((approval) => approval.approver ?? [])
+        })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/handoff/handoff-error.ts
+
+/** A handoff that cannot be used: nothing is output, and the message says what to do. */
+class HandoffError extends errors/* ActionError */.lZ {
+    refusal;
+    name = 'HandoffError';
+    constructor(refusal, message) {
+        super(message);
+        this.refusal = refusal;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/handoff/key.ts
+
+/** XChaCha20-Poly1305 takes a 256-bit key (crypto_aead_xchacha20poly1305_ietf_KEYBYTES). */
+const HANDOFF_KEY_BYTES = 32;
+const HOW_TO_MAKE_ONE = 'Make one with: openssl rand -base64 32 | gh secret set HANDOFF_KEY, and pass it as handoff-key: ${{ secrets.HANDOFF_KEY }}.';
+/**
+ * handoff-key: 32 random bytes in standard base64, as `openssl rand -base64 32` prints them (44
+ * characters with the closing `=`, which may be left out). Checked before any request; the
+ * message never quotes the value, only its length.
+ */
+function parseHandoffKey(value) {
+    if (!/^[A-Za-z0-9+/]{43}=?$/.test(value)) {
+        throw new errors/* InputError */.dz('handoff-key', `must be ${HANDOFF_KEY_BYTES} random bytes in base64 (44 characters ending in =); it is ${value.length} characters${shapeHint(value)}. ${HOW_TO_MAKE_ONE}`);
+    }
+    const key = new Uint8Array(Buffer.from(value, 'base64'));
+    // A placeholder (all A's, all zeros) is not a key: every byte the same is never random.
+    if (key.every((byte) => byte === key[0])) {
+        throw new errors/* InputError */.dz('handoff-key', `is not random: all its ${HANDOFF_KEY_BYTES} bytes are the same. ${HOW_TO_MAKE_ONE}`);
+    }
+    return key;
+}
+function shapeHint(value) {
+    if (/\s/.test(value))
+        return ', with spaces or line breaks inside';
+    if (/^[A-Za-z0-9_-]+=*$/.test(value) && /[_-]/.test(value))
+        return ' of base64url (- and _); use standard base64 (+ and /)';
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/handoff/envelope.ts
+
+
+/**
+ * The handoff as it travels between jobs: a versioned header in clear, then the sealed bytes.
+ *
+ *   dfa-handoff-v1.<repository id>.<run id>.<base64url(nonce ‖ ciphertext ‖ tag)>
+ *
+ * Sealed with libsodium's XChaCha20-Poly1305 (crypto_aead_xchacha20poly1305_ietf_encrypt): a
+ * random 24-byte nonce, a 16-byte tag, and the header as associated data. The header is in clear
+ * so that a wrong version, repository or run gets its own message before anything is opened; it
+ * is authenticated all the same, since changing a byte of it changes the associated data. The
+ * ids in it are compared with the opening job's own (GITHUB_REPOSITORY_ID, GITHUB_RUN_ID), and
+ * the associated data is built from those, never from what the value says. Nothing secret is in
+ * clear, and the value is not masked: it must pass as a job output.
+ */
+const HANDOFF_FORMAT_VERSION = 1;
+const PREFIX = 'dfa-handoff-v';
+const NONCE_BYTES = 24; // crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+const TAG_BYTES = 16; // crypto_aead_xchacha20poly1305_ietf_ABYTES
+/**
+ * Longer than any handoff of real tokens, shorter than what one environment variable may hold on
+ * Linux (128 KiB, MAX_ARG_STRLEN): a longer value could not reach the next job as an input.
+ */
+const MAX_HANDOFF_LENGTH = 100_000;
+/** Seals `plaintext` for the given run. */
+async function sealEnvelope(plaintext, key, binding, randomBytes) {
+    checkKey(key);
+    const sodium = await libsodium();
+    const header = headerOf(HANDOFF_FORMAT_VERSION, binding);
+    const nonce = randomBytes ? randomBytes(NONCE_BYTES) : sodium.randombytes_buf(NONCE_BYTES);
+    if (nonce.length !== NONCE_BYTES)
+        throw new Error(`the nonce is ${nonce.length} bytes, not 24`);
+    const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, new TextEncoder().encode(header), null, nonce, key);
+    const body = Buffer.concat([nonce, sealed]).toString('base64url');
+    const value = `${header}.${body}`;
+    if (value.length > MAX_HANDOFF_LENGTH) {
+        throw new HandoffError('too-large', `The tokens make a handoff of ${value.length} characters, more than the ${MAX_HANDOFF_LENGTH} a later job could take as an input. Ask for fewer scopes or claims, or remove handoff-key and refresh in each job from a stored refresh token.`);
+    }
+    return value;
+}
+/**
+ * Opens a handoff sealed for this run with this key, or throws HandoffError saying why not:
+ * checked in the order a person would want to hear it (not a handoff at all, a version this
+ * action does not read, another repository or run, a damaged value, then the key).
+ */
+async function openEnvelope(value, key, binding) {
+    checkKey(key);
+    const { version, repositoryId, runId, body } = splitHandoff(value);
+    if (version > HANDOFF_FORMAT_VERSION) {
+        throw new HandoffError('newer-version', `The handoff was sealed by a newer version of this action (handoff format v${version}; this one reads v${HANDOFF_FORMAT_VERSION}). Upgrade the action in this job to the version the approving job uses.`);
+    }
+    if (version < HANDOFF_FORMAT_VERSION) {
+        throw new HandoffError('unknown-version', `The handoff says it is format v${version}, which no version of this action writes. Pass the approving job's handoff output as it is.`);
+    }
+    if (repositoryId !== binding.repositoryId) {
+        throw new HandoffError('other-repository', `The handoff was sealed in another repository (id ${repositoryId}; this is ${binding.repositoryId}). A handoff opens only in the repository and run that sealed it: approve in this repository.`);
+    }
+    if (runId !== binding.runId) {
+        throw new HandoffError('other-run', `The handoff was sealed in workflow run ${runId}, and this is run ${binding.runId}. A handoff opens only in the run that sealed it (a re-run is the same run), so that a value copied from one run's log cannot be replayed in another. Take it from the approving job of this run (needs.<job>.outputs.handoff).`);
+    }
+    const bytes = decodeBody(body);
+    const sodium = await libsodium();
+    try {
+        return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, bytes.subarray(NONCE_BYTES), new TextEncoder().encode(headerOf(version, binding)), bytes.subarray(0, NONCE_BYTES), key);
+    }
+    catch {
+        throw new HandoffError('not-opened', "The handoff could not be opened: handoff-key is not the key that sealed it, or the value was altered or cut short on the way. Pass the same secret as handoff-key in both jobs, and the approving job's handoff output as it is.");
+    }
+}
+/** The header: what the associated data is, and what the value starts with. */
+function headerOf(version, binding) {
+    return `${PREFIX}${version}.${binding.repositoryId}.${binding.runId}`;
+}
+function splitHandoff(value) {
+    const version = /^dfa-handoff-v(0|[1-9]\d{0,5})\./.exec(value);
+    if (!version) {
+        throw new HandoffError('not-a-handoff', `The handoff input is not a handoff (it should start with ${PREFIX}${HANDOFF_FORMAT_VERSION}.). Pass the approving job's handoff output as it is: handoff: \${{ needs.<job>.outputs.handoff }}.`);
+    }
+    // The version first: a later format may lay out the rest differently.
+    const number = Number(version[1]);
+    if (number !== HANDOFF_FORMAT_VERSION)
+        return { version: number, repositoryId: '', runId: '', body: '' };
+    const parts = /^dfa-handoff-v\d+\.(\d{1,20})\.(\d{1,20})\.([A-Za-z0-9_-]+)$/.exec(value);
+    if (!parts)
+        throw damaged('it is not laid out as the approving job writes it');
+    return {
+        version: number,
+        repositoryId: parts[1],
+        runId: parts[2],
+        body: parts[3]
+    };
+}
+function decodeBody(body) {
+    // base64url without padding: a length of 1 modulo 4 cannot come from any bytes.
+    if (body.length % 4 === 1)
+        throw damaged('it was cut short');
+    const bytes = new Uint8Array(Buffer.from(body, 'base64url'));
+    if (bytes.length <= NONCE_BYTES + TAG_BYTES)
+        throw damaged('it was cut short');
+    // Node decodes a last character whose unused bits are set as if they were not: one value,
+    // one spelling, so that no character can change unnoticed.
+    if (Buffer.from(bytes).toString('base64url') !== body)
+        throw damaged('it was altered');
+    return bytes;
+}
+function damaged(why) {
+    return new HandoffError('damaged', `The handoff is damaged: ${why}. Pass the approving job's handoff output as it is (needs.<job>.outputs.handoff), not retyped or edited.`);
+}
+function checkKey(key) {
+    if (key.length !== HANDOFF_KEY_BYTES)
+        throw new Error(`the handoff key is ${key.length} bytes, not ${HANDOFF_KEY_BYTES}`);
+}
+/** libsodium (half a megabyte of JavaScript) is loaded only by a job that hands off or opens. */
+async function libsodium() {
+    const { default: sodium } = await __nccwpck_require__.e(/* import() */ 768).then(__nccwpck_require__.bind(__nccwpck_require__, 4768));
+    await sodium.ready;
+    return sodium;
+}
+
+;// CONCATENATED MODULE: ./src/handoff/payload.ts
+
+
+function encodeHandoff(handoff) {
+    const { tokens, sealedBy } = handoff;
+    const document = {
+        ...tokens,
+        approvers: handoff.approvers.map(({ name, subject }) => ({ name, subject })),
+        clientId: handoff.clientId,
+        tokenEndpoint: handoff.tokenEndpoint,
+        obtainedAtMs: handoff.obtainedAtMs,
+        ...sealedBy
+    };
+    return new TextEncoder().encode(JSON.stringify(document));
+}
+/**
+ * The content of an opened handoff. It was authenticated by the key, so it comes from this action
+ * in this run; every field is still checked, as any answer is, and a wrong one refused.
+ */
+function decodeHandoff(bytes) {
+    let document;
+    try {
+        document = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    }
+    catch {
+        throw unreadable('it is not JSON');
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document))
+        throw unreadable('it is not a JSON object');
+    const field = new Fields(document);
+    const tokens = {
+        accessToken: field.token('accessToken', true),
+        ...optional('refreshToken', field.token('refreshToken')),
+        ...optional('idToken', field.token('idToken')),
+        ...optional('tokenType', field.text('tokenType', 100)),
+        ...optional('scope', field.text('scope', 4096)),
+        ...optional('expiresAtMs', field.instant('expiresAtMs')),
+        ...optional('refreshTokenExpiresAtMs', field.instant('refreshTokenExpiresAtMs'))
+    };
+    const job = field.text('job', 100);
+    const runAttempt = field.text('runAttempt', 10);
+    return {
+        tokens,
+        approvers: field.approvers(),
+        clientId: field.text('clientId', 512, true),
+        tokenEndpoint: field.text('tokenEndpoint', 2048, true),
+        obtainedAtMs: field.instant('obtainedAtMs', true),
+        sealedBy: { ...optional('job', job), ...optional('runAttempt', runAttempt) }
+    };
+}
+class Fields {
+    document;
+    constructor(document) {
+        this.document = document;
+    }
+    /** A token as the action takes them from a provider: one line of visible ASCII, 16 to 64 KiB. */
+    token(name, required = false) {
+        const value = this.present(name, required);
+        if (value === undefined)
+            return undefined;
+        if (typeof value !== 'string' || !/^[\x21-\x7E]{16,65536}$/.test(value))
+            throw unreadable(`${name} is not a token`);
+        return value;
+    }
+    text(name, maxLength, required = false) {
+        const value = this.present(name, required);
+        if (value === undefined)
+            return undefined;
+        if (typeof value !== 'string' || value === '' || value.length > maxLength)
+            throw unreadable(`${name} is not text of at most ${maxLength} characters`);
+        if ((0,safe_text/* safeText */.Hk)(value, { maxLength }) !== value)
+            throw unreadable(`${name} is not log-safe`);
+        return value;
+    }
+    instant(name, required = false) {
+        const value = this.present(name, required);
+        if (value === undefined)
+            return undefined;
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+            throw unreadable(`${name} is not a time`);
+        return value;
+    }
+    approvers() {
+        const list = this.present('approvers', true);
+        if (!Array.isArray(list) || list.length > 10)
+            throw unreadable('approvers is not a list');
+        return list.map((entry) => {
+            const approver = new Fields(typeof entry === 'object' && entry !== null ? entry : {});
+            const name = approver.text('name', 200, true);
+            const subject = approver.present('subject', true);
+            // OpenID Connect Core §2: sub is at most 255 ASCII characters (see oauth/approver.ts).
+            if (typeof subject !== 'string' || !/^[\x20-\x7E]{1,255}$/.test(subject))
+                throw unreadable('an approver has no subject');
+            return { name, subject, shownSubject: (0,safe_text/* safeText */.Hk)(subject, { maxLength: 255 }) };
+        });
+    }
+    present(name, required) {
+        const value = Object.hasOwn(this.document, name) ? this.document[name] : undefined;
+        if (value === undefined && required)
+            throw unreadable(`${name} is missing`);
+        return value;
+    }
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
+}
+function unreadable(why) {
+    return new HandoffError('unreadable', `The handoff opened, but its content is not what format v1 holds (${why}). Use the same version of the action in the approving job and here.`);
 }
 
 ;// CONCATENATED MODULE: ./src/present/html.ts
@@ -31688,6 +32359,7 @@ function promptLines(ctx, nowMs) {
         `┌${RULE}`,
         `│ Approval needed: sign in at the provider and enter the code.`,
         ...(ctx.approval ? [`│ ${shownPolicy(ctx.approval.heading)}.`] : []),
+        ...(ctx.afterRefusal ? [`│ ${refusedBefore(ctx)}`] : []),
         `│`,
         `│   1. Open   ${device.verificationUri}`,
         `│   2. Enter  ${device.userCode}`
@@ -31723,12 +32395,21 @@ function noticeOf(ctx, nowMs) {
     const origin = describeOrigin(ctx.origin);
     const scope = ctx.scope ? ` (scope: ${ctx.scope})` : '';
     const asked = origin ? ` Asked by ${origin}.` : '';
+    const refused = ctx.afterRefusal ? `${refusedBefore(ctx)} ` : '';
     return {
         title: ctx.approval
             ? `Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
             : `Approval needed: enter code ${device.userCode}`,
-        message: `${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
+        message: `${refused}${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
     };
+}
+/** The line a fresh code opens with: whose approval the policy refused, and by which rule. */
+function refusedBefore(ctx) {
+    const refused = ctx.afterRefusal;
+    if (!refused)
+        return '';
+    const rule = refused.rule ? ` (${refused.rule})` : '';
+    return `A fresh code: the approval policy refused the approval by ${shownPolicy(refused.approver)}${rule}, and the wait goes on.`;
 }
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 function reminderLine(ctx, nowMs) {
@@ -31787,7 +32468,8 @@ function recordOf(outcome, shownAtMs) {
         ...(outcome.refusal && {
             refusedApprover: outcome.refusal.approver,
             ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
-        })
+        }),
+        ...(outcome.handoff && { handoff: outcome.handoff })
     };
 }
 /** "alice (248289761001)", or the one name when the subject is the name. */
@@ -31803,6 +32485,7 @@ function describeApprover(approver) {
 const HEADINGS = {
     approved: '✅ Approved',
     refreshed: '🔄 Refreshed',
+    'handoff-opened': '📨 Opened the handoff of an earlier job',
     denied: '🚫 Denied',
     refused: '⛔ Refused by the approval policy',
     expired: '⌛ Expired',
@@ -31832,7 +32515,12 @@ function requestSection(ctx, nowMs) {
             ]
             : [])
     ];
-    const which = ctx.approval ? ` (${escapeHtml(ctx.approval.heading)})` : '';
+    const which = [
+        ...(ctx.approval ? [escapeHtml(ctx.approval.heading)] : []),
+        ...(ctx.afterRefusal ? [escapeHtml(refusedBefore(ctx))] : [])
+    ]
+        .map((part) => ` (${part})`)
+        .join('');
     return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 function originRows(origin) {
@@ -31855,6 +32543,8 @@ function outcomeSection(outcome) {
         rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
     if (outcome.refusedBy)
         rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`));
+    if (outcome.handoff)
+        rows.push(...handoffRows(outcome.handoff, outcome.atMs));
     if (outcome.clientId)
         rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`));
     if (outcome.scope)
@@ -31862,6 +32552,234 @@ function outcomeSection(outcome) {
     if (outcome.detail)
         rows.push(row('Details', escapeHtml(outcome.detail)));
     return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
+}
+/** Which job of the run handed the tokens over, and when it got them. */
+function handoffRows(handoff, nowMs) {
+    const job = handoff.job ? `job <code>${escapeHtml(handoff.job)}</code>` : 'an earlier job';
+    const attempt = handoff.runAttempt ? `, attempt ${escapeHtml(handoff.runAttempt)}` : '';
+    return [
+        row('Handed over by', `${job}${attempt}, which got them at ${formatUtc(handoff.obtainedAtMs, nowMs)}`),
+        ...(handoff.refreshed
+            ? [row('Refreshed', 'yes: the access token had expired, and this job refreshed it')]
+            : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/flow/hand-off.ts
+
+
+
+
+
+/** How many times a value is sealed again when a masked value turns up in it by chance. */
+const SEAL_ATTEMPTS = 3;
+/**
+ * The last stage of a job with handoff-key: the tokens sealed into the handoff output for later
+ * jobs of this run (src/handoff/). The output is ciphertext and is not masked, so that it passes
+ * as a job output; the tokens inside were masked when they arrived. In the job that asked for the
+ * approval, the post step then leaves the tokens to the later jobs. A job that opened a handoff
+ * writes one too, with the tokens it ends with (refreshed ones after a refresh), so that a chain
+ * of jobs can pass a rotated refresh token on; its post step does what its revoke input says.
+ */
+async function handOff(context, subject, randomBytes) {
+    const { runner, config } = context;
+    const handoff = config.handoff;
+    if (!handoff)
+        return;
+    const plaintext = encodeHandoff(contentOf(subject, runner.env));
+    const value = await sealClearOfSecrets(() => sealEnvelope(plaintext, handoff.key, handoff.binding, randomBytes), runner.knownSecrets());
+    runner.setOutput('handoff', value);
+    if (handoff.sealed !== undefined) {
+        runner.debug('The tokens are sealed again in the handoff output, for the jobs that need this one.');
+        return;
+    }
+    clearRevocationState((name, state) => runner.saveState(name, state));
+    runner.info(`Handed off: the tokens are sealed in the handoff output (${value.length} characters, not secret) for later jobs of run ${handoff.binding.runId}, which open it with the same handoff-key. This job's post step leaves them to those jobs; the one that sets revoke revokes them.`);
+    if (config.summary)
+        await addToSummary(runner, '<p>Handed off: the tokens are sealed in the <code>handoff</code> output for later jobs of this run.</p>\n');
+}
+function contentOf(subject, env) {
+    const job = env['GITHUB_JOB'] ?? '';
+    const runAttempt = env['GITHUB_RUN_ATTEMPT'] ?? '';
+    return {
+        tokens: handedOffTokens(subject),
+        approvers: subject.approvers,
+        clientId: subject.clientId,
+        tokenEndpoint: subject.tokenEndpoint,
+        obtainedAtMs: subject.atMs,
+        sealedBy: {
+            // A job id is letters, digits, - and _; anything else is left out of the record.
+            ...(/^[A-Za-z0-9_-]{1,100}$/.test(job) && { job }),
+            ...(/^\d{1,10}$/.test(runAttempt) && { runAttempt })
+        }
+    };
+}
+function handedOffTokens({ tokens, refreshToken, atMs }) {
+    const at = (seconds) => seconds === undefined ? undefined : Math.round(atMs + seconds * 1000);
+    const expiresAtMs = at(tokens.expiresInSeconds);
+    const refreshTokenExpiresAtMs = at(tokens.refreshTokenExpiresInSeconds);
+    return {
+        accessToken: tokens.accessToken,
+        ...(refreshToken && { refreshToken }),
+        ...(tokens.idToken && { idToken: tokens.idToken }),
+        ...(tokens.tokenType && { tokenType: tokens.tokenType }),
+        ...(tokens.scope && { scope: tokens.scope }),
+        ...(expiresAtMs !== undefined && { expiresAtMs }),
+        ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs })
+    };
+}
+/**
+ * The runner drops a job output that contains any masked value ("Skip output … since it may
+ * contain secret"). Random ciphertext holds a short masked value now and then by chance: a new
+ * nonce makes a new value.
+ */
+async function sealClearOfSecrets(seal, secrets) {
+    for (let attempt = 1; attempt <= SEAL_ATTEMPTS; attempt++) {
+        const value = await seal();
+        if (!secrets.some((secret) => secret !== '' && value.includes(secret)))
+            return value;
+    }
+    throw new HandoffError('short-secret', `Every value sealed for the handoff output contained a value masked in this job, so the runner would drop it as a job output ("Skip output … since it may contain secret"). A short secret turns up in random text by chance: use longer secrets in this job.`);
+}
+
+;// CONCATENATED MODULE: ./src/flow/open-handoff.ts
+
+
+
+
+
+
+
+
+
+/**
+ * An access token this close to its expiry is refreshed when a refresh token is at hand: the
+ * steps after this one need some time to use it.
+ */
+const REFRESH_MARGIN_MS = 60_000;
+const RERUN = 'Re-run the approving job (re-running it re-runs the jobs that need it), so that a person approves again.';
+/**
+ * The first stage of a job given a handoff, before any request: the handoff input opened with
+ * handoff-key (src/handoff/), every token in it masked at once, and checked: the same client as
+ * this job's client-id, and an access token that has not expired unless a refresh token can
+ * renew it. Every refusal is a HandoffError, and nothing is output.
+ */
+async function openHandoff(runner, config, nowMs) {
+    const given = config.handoff;
+    if (given?.sealed === undefined)
+        throw new Error('openHandoff: no handoff input to open');
+    const handoff = decodeHandoff(await openEnvelope(given.sealed, given.key, given.binding));
+    maskTokens(runner, handoff.tokens);
+    if (handoff.clientId !== config.clientId) {
+        throw new HandoffError('other-client', `The handoff holds tokens issued to client ${handoff.clientId}, but this job's client-id is ${config.clientId}. Use the approving job's provider inputs here.`);
+    }
+    const { expiresAtMs, refreshToken } = handoff.tokens;
+    if (expiresAtMs !== undefined && expiresAtMs <= nowMs && !refreshToken) {
+        throw new HandoffError('expired', `The handed-off access token expired at ${isoSeconds(expiresAtMs)}, and the handoff holds no refresh token to renew it. ${RERUN} For a pipeline that outlasts the access token, ask for a refresh token in the approving job (often the offline_access scope).`);
+    }
+    return handoff;
+}
+/** The access token must be renewed before it is output. */
+function mustRefresh(handoff, nowMs) {
+    const { expiresAtMs, refreshToken } = handoff.tokens;
+    return (refreshToken !== undefined &&
+        expiresAtMs !== undefined &&
+        expiresAtMs - REFRESH_MARGIN_MS <= nowMs);
+}
+/** The provider is reached only to refresh, or to revoke at the end of this job (revoke). */
+function needsProvider(config, handoff, nowMs) {
+    return mustRefresh(handoff, nowMs) || config.revoke !== 'none';
+}
+/**
+ * The grant from an opened handoff: its tokens as they are, or refreshed (RFC 6749 §6) when the
+ * access token has expired. `provider` is set when needsProvider() says so; its token endpoint
+ * must be the one that issued the tokens, since the refresh token goes there and nowhere else.
+ * The approver is the one the approving job verified and judged: a refresh keeps the grant's
+ * owner, so identity and policy are not asked again.
+ */
+async function receiveHandoff(context, handoff, provider) {
+    const nowMs = context.oauth.clock.now();
+    if (provider && provider.metadata.tokenEndpoint !== handoff.tokenEndpoint) {
+        throw new HandoffError('other-provider', `This job's provider inputs lead to the token endpoint ${provider.metadata.tokenEndpoint}, but the handed-off tokens were issued by ${handoff.tokenEndpoint}; they are sent only where they came from. Use the approving job's provider inputs here.`);
+    }
+    const refreshed = mustRefresh(handoff, nowMs);
+    if (refreshed && !provider)
+        throw new Error('receiveHandoff: a refresh needs the provider');
+    const tokens = refreshed && provider ? await refreshHandedOff(provider, handoff) : tokenSetOf(handoff, nowMs);
+    const atMs = context.oauth.clock.now();
+    const [approver, ...others] = handoff.approvers;
+    if (refreshed)
+        await context.events.emit({ type: 'refreshed', atMs, ...(approver && { approver }) });
+    if (provider)
+        saveForPostStep(provider, tokens, { refreshed: false, atMs });
+    return {
+        grant: {
+            tokens,
+            atMs,
+            ...(approver && { approver }),
+            ...(others.length > 0 && { approvers: handoff.approvers })
+        },
+        ending: 'handoff-opened',
+        // Stored (store-refresh-token) only when a refresh rotated it.
+        toStore: refreshTokenToStore(tokens, handoff.tokens.refreshToken, false),
+        tokenEndpoint: handoff.tokenEndpoint,
+        handoff: { obtainedAtMs: handoff.obtainedAtMs, ...handoff.sealedBy, refreshed }
+    };
+}
+/** The handed-off tokens as a token set, their lifetimes counted from now. */
+function tokenSetOf(handoff, nowMs) {
+    const { tokens } = handoff;
+    const expiresInSeconds = secondsLeft(tokens.expiresAtMs, nowMs);
+    const refreshTokenExpiresInSeconds = secondsLeft(tokens.refreshTokenExpiresAtMs, nowMs);
+    return {
+        accessToken: tokens.accessToken,
+        ...(tokens.tokenType && { tokenType: tokens.tokenType }),
+        ...(tokens.refreshToken && { refreshToken: tokens.refreshToken }),
+        ...(tokens.idToken && { idToken: tokens.idToken }),
+        ...(tokens.scope && { scope: tokens.scope }),
+        ...(expiresInSeconds !== undefined && { expiresInSeconds }),
+        ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds })
+    };
+}
+function secondsLeft(atMs, nowMs) {
+    return atMs === undefined ? undefined : Math.max(0, (atMs - nowMs) / 1000);
+}
+/**
+ * RFC 6749 §6 with the handed-off refresh token, as any refresh (the new tokens masked the moment
+ * they arrive). Without a new refresh token the old one stays valid (§6), and is kept.
+ */
+async function refreshHandedOff(provider, handoff) {
+    const { runner, config, oauth } = provider;
+    const refreshToken = handoff.tokens.refreshToken;
+    let received;
+    try {
+        received = await refreshTokens(oauth, { name: 'token endpoint', url: provider.metadata.tokenEndpoint }, provider.client, refreshToken, config.scope);
+    }
+    catch (error) {
+        if (!isDeadRefreshToken(error, provider.quirks))
+            throw error;
+        const expiresAtMs = handoff.tokens.expiresAtMs ?? 0;
+        throw new HandoffError('refresh-refused', `The handed-off access token ${expiresAtMs <= oauth.clock.now() ? 'expired' : 'expires'} at ${isoSeconds(expiresAtMs)}, and its refresh token was refused: ${error.message} It expired, was revoked, or another job used it already (a provider that rotates refresh tokens takes each one once). ${RERUN}`);
+    }
+    maskTokens(runner, received);
+    const normalized = normalizeTokens(config, received);
+    const scope = normalized.scope ?? handoff.tokens.scope;
+    const refreshTokenExpiresInSeconds = normalized.refreshTokenExpiresInSeconds ??
+        (normalized.refreshToken === undefined
+            ? secondsLeft(handoff.tokens.refreshTokenExpiresAtMs, oauth.clock.now())
+            : undefined);
+    return {
+        accessToken: normalized.accessToken,
+        refreshToken: normalized.refreshToken ?? refreshToken,
+        ...(normalized.tokenType && { tokenType: normalized.tokenType }),
+        ...(scope && { scope }),
+        ...(normalized.expiresInSeconds !== undefined && {
+            expiresInSeconds: normalized.expiresInSeconds
+        }),
+        ...(refreshTokenExpiresInSeconds !== undefined && { refreshTokenExpiresInSeconds }),
+        // A new ID token would be output unverified: the one verified at approval stays.
+        ...(handoff.tokens.idToken && { idToken: handoff.tokens.idToken })
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/flow/refresh-token-expiry.ts
@@ -32139,7 +33057,9 @@ async function storeRefreshToken(context, toStore) {
         return;
     }
     if (!toStore.mustStore) {
-        runner.info(`The refresh token was not rotated: ${description} still holds the one in use.`);
+        runner.info(config.handoff?.sealed !== undefined
+            ? `The handed-off refresh token was not rotated here, so ${description} was not written.`
+            : `The refresh token was not rotated: ${description} still holds the one in use.`);
         runner.setOutput('refresh-token-stored', 'false');
         return;
     }
@@ -32197,10 +33117,14 @@ function readWebhooks(value, setSecret) {
             throw new errors/* InputError */.dz('notify-webhook', `line ${line} repeats line ${earlier}; give each webhook once.`);
         seen.set(check.url.href, line);
         const kind = webhookKind(check.url);
+        // Some receivers put the secret in the host name (a per-hook subdomain): mask it, name it not.
+        const secretHost = kind === 'json' && hostLooksLikeCredential(check.url.hostname);
+        if (secretHost)
+            setSecret(check.url.hostname);
         return {
             url,
             kind,
-            label: `notify-webhook line ${line} (${KIND_NAMES[kind]}, ${check.url.host})`
+            label: `notify-webhook line ${line} (${KIND_NAMES[kind]}${secretHost ? '' : `, ${check.url.host}`})`
         };
     });
 }
@@ -32228,6 +33152,339 @@ function webhookKind(url) {
         path.startsWith('/api/webhooks/'))
         return 'discord';
     return 'json';
+}
+/**
+ * A host name with a label that reads as a random token (12 or more characters with both letters
+ * and digits, or 24 or more of any): a per-hook subdomain such as eo3kzp5m8x2v1q0.m.pipedream.net,
+ * where whoever knows the host can post. Hosts of the kinds the action knows never are.
+ */
+function hostLooksLikeCredential(hostname) {
+    return hostname
+        .split('.')
+        .some((label) => label.length >= 24 || (label.length >= 12 && /[a-z]/i.test(label) && /\d/.test(label)));
+}
+
+;// CONCATENATED MODULE: ./src/policy/rules.ts
+/**
+ * The approval policy: who may approve, what their identity must say, whether the person who
+ * started the run may approve it, and how many different people must. Read from the inputs by
+ * read-policy.ts, judged by judge.ts, put in words by describe.ts.
+ */
+/** The most approvals one run may ask for: each is a person waited for in turn. */
+const MAX_APPROVALS = 10;
+
+;// CONCATENATED MODULE: ./src/policy/read-policy.ts
+
+
+
+const POLICY_INPUTS = [
+    'allowed-approvers',
+    'required-claims',
+    'allow-self-approval',
+    'self-approval-claim',
+    'run-actor',
+    'approvals'
+];
+/** Reads and checks the policy inputs before any request; each problem names its input. */
+function readPolicy(source, setting) {
+    const allowedApprovers = parseAllowedApprovers(source.getInput('allowed-approvers'), setting.provider);
+    const requiredClaims = parseRequiredClaims(source.getInput('required-claims'), setting.provider);
+    const selfApproval = readSelfApproval(source, setting.provider);
+    const approvals = parseApprovals(source.getInput('approvals'));
+    if (approvals > 1 && setting.refreshToken) {
+        throw new errors/* InputError */.dz('approvals', `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token, or set mode: device), or set approvals: 1.`);
+    }
+    const policy = {
+        provider: setting.provider,
+        allowedApprovers,
+        requiredClaims,
+        selfApproval,
+        approvals,
+        configured: POLICY_INPUTS.some((name) => source.getInput(name) !== '')
+    };
+    if (setting.provider === 'oidc')
+        checkScope(policy, setting.scope, source);
+    return policy;
+}
+/** The policy inputs that judge who approved, and so need a verified identity. */
+function inputsNeedingIdentity(policy) {
+    return [
+        ...(policy.allowedApprovers.length > 0 ? ['allowed-approvers'] : []),
+        ...(policy.requiredClaims.length > 0 ? ['required-claims'] : []),
+        ...(policy.selfApproval.kind === 'claim' ? ['self-approval-claim'] : []),
+        ...(policy.approvals > 1 ? ['approvals'] : [])
+    ];
+}
+/**
+ * An OpenID Connect identity comes only with the openid scope: the ID token (OpenID Connect Core
+ * §3.1.2.1) and the userinfo endpoint (§5.3) both need it. A policy that judges the approver
+ * without it would refuse everyone, after they approved.
+ */
+function checkScope(policy, scope, source) {
+    const inputs = inputsNeedingIdentity(policy);
+    if (inputs.length === 0)
+        return;
+    const scopes = (scope ?? '').split(/\s+/).filter(Boolean);
+    const judged = `${inputs.join(', ')} ${inputs.length === 1 ? 'judges' : 'judge'} who approved`;
+    if (scope === undefined || scopes.length === 0) {
+        source.warning?.(`The approval policy (${judged}) needs a verified identity, and the scope input is not set: unless the provider grants openid by default, no ID token or userinfo comes back and every approval is refused. Set scope to include openid (for example openid profile email).`);
+        return;
+    }
+    if (!scopes.includes('openid')) {
+        throw new errors/* InputError */.dz('scope', `is "${scope.slice(0, 200)}", without openid, but ${judged}: that needs a verified identity, an ID token or the userinfo endpoint's answer, which an OpenID Connect provider gives only for the openid scope (OpenID Connect Core §3.1.2.1, §5.3). Add openid to scope (for example openid ${scope.slice(0, 100)}).`);
+    }
+    const emailRules = [
+        ...(policy.allowedApprovers.some((entry) => entry.kind === 'email')
+            ? ['the email entries of allowed-approvers']
+            : []),
+        ...(policy.requiredClaims.some((requirement) => requirement.claim === 'email')
+            ? ['required-claims email=']
+            : []),
+        ...(policy.selfApproval.kind === 'claim' && policy.selfApproval.claim === 'email'
+            ? ['self-approval-claim: email']
+            : [])
+    ];
+    if (emailRules.length > 0 && !scopes.includes('email')) {
+        source.warning?.(`${emailRules.join(', ')} compare the verified email, and the scope input does not ask for email: most providers send email and email_verified only for the email scope (OpenID Connect Core §5.4). Add email to scope, unless your provider sends them anyway.`);
+    }
+}
+/**
+ * Lines that carry an entry, with their 1-based line numbers; blank lines and # comments skipped.
+ * An input that was set but holds nothing else is refused: a list whose every line is commented
+ * out would otherwise mean "no rule", the opposite of what it was meant to say.
+ */
+function entriesOf(input, value, empty) {
+    const entries = [];
+    value.split(/\r\n|\r|\n/).forEach((raw, index) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        entries.push({ line, where: `line ${index + 1}` });
+    });
+    if (value.trim() !== '' && entries.length === 0)
+        throw new errors/* InputError */.dz(input, empty);
+    return entries;
+}
+/** A line quoted in a message: one line, bounded. */
+function quoted(line) {
+    const shown = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
+    return `"${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}"`;
+}
+// GitHub: a login or an organization is up to 39 letters, digits and single hyphens; a team slug
+// is the team's name in lower case with hyphens, and may keep underscores and dots.
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GITHUB_TEAM = /^[A-Za-z0-9_.-]{1,100}$/;
+const MAX_ENTRY_LENGTH = 320;
+function parseAllowedApprovers(value, provider) {
+    const entries = entriesOf('allowed-approvers', value, 'has no entries: every line is blank or a # comment. Name at least one approver, or remove allowed-approvers to let anyone who can sign in approve.');
+    return entries.map(({ line, where }) => {
+        const fail = (problem) => {
+            throw new errors/* InputError */.dz('allowed-approvers', `${where} (${quoted(line)}) ${problem}`);
+        };
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            fail('has control characters.');
+        if (/[\s,;]/.test(line))
+            fail('holds more than one entry, or spaces. Write one entry a line.');
+        if (line.length > MAX_ENTRY_LENGTH)
+            fail(`is longer than ${MAX_ENTRY_LENGTH} characters.`);
+        if (line.startsWith('@'))
+            return membershipEntry(line, provider, fail);
+        return provider === 'github' ? gitHubEntry(line, fail) : oidcEntry(line, fail);
+    });
+}
+const WILDCARDS = /[*?]/;
+/**
+ * With an OpenID Connect provider every entry says what it matches: an email address, sub:, or
+ * username:. A bare name could be read either way, and a username can be chosen to look like
+ * someone's subject, so it is refused.
+ */
+function oidcEntry(line, fail) {
+    const prefixed = /^(sub|username|id):(.*)$/.exec(line);
+    if (prefixed) {
+        const [, prefix, value = ''] = prefixed;
+        if (prefix === 'id')
+            fail('uses id:, which is for provider: github (the numeric user id). With an OpenID Connect provider, write the subject as sub:VALUE.');
+        if (value === '')
+            fail(`has nothing after ${prefix}:.`);
+        if (WILDCARDS.test(value))
+            fail(`has a wildcard (* or ?): a ${prefix === 'sub' ? 'subject' : 'username'} is compared whole, since a pattern would let in anyone who gets a matching one. Wildcards work only in email entries (*@example.com).`);
+        return prefix === 'sub'
+            ? { kind: 'subject', text: line, value }
+            : { kind: 'username', text: line, value };
+    }
+    if (line.includes('@'))
+        return emailEntry(line, fail);
+    return fail(`does not say what it matches. Write sub:${line} for the subject (the provider's stable id for the person, the stronger choice), or username:${line} for preferred_username (which many providers let people choose or change). An entry with an @ is a verified email.`);
+}
+/** With provider: github: a bare entry is the login; id:NNN the numeric id. */
+function gitHubEntry(line, fail) {
+    const id = /^id:(.*)$/.exec(line);
+    if (id) {
+        const value = id[1] ?? '';
+        if (!/^[1-9][0-9]{0,19}$/.test(value))
+            fail('is not id: followed by a numeric GitHub user id (for example id:583231).');
+        return { kind: 'user-id', text: line, value };
+    }
+    if (/^(sub|username):/.test(line))
+        fail('is written for an OpenID Connect provider. With provider: github, write the login as it is (octocat), or id:NNN for the numeric user id.');
+    if (line.includes('@'))
+        fail("is an email address, but GitHub's user API does not say whether an email is verified, so it cannot be judged. Write the login, id:NNN, or @organization/team.");
+    if (WILDCARDS.test(line))
+        fail('has a wildcard (* or ?): anyone can register a GitHub login that a pattern matches. Write each login, or use @organization/team.');
+    if (!GITHUB_LOGIN.test(line))
+        fail('is not a GitHub login (up to 39 letters, digits and single hyphens).');
+    return { kind: 'login', text: line, value: line };
+}
+function emailEntry(line, fail) {
+    if (/^[*?]+@[*?]+$/.test(line))
+        fail('matches anyone. To let anyone who can sign in approve, remove allowed-approvers.');
+    const address = addressPatternOf(line);
+    if ('problem' in address)
+        return fail(address.problem);
+    return { kind: 'email', text: line, local: address.local, domain: address.domain };
+}
+function membershipEntry(line, provider, fail) {
+    if (provider !== 'github') {
+        return fail('names a GitHub organization or team, whose members only provider: github can check. With an OpenID Connect provider, require the group with required-claims instead (for example groups=release-managers).');
+    }
+    const [org = '', team, extra] = line.slice(1).split('/');
+    if (!GITHUB_LOGIN.test(org))
+        fail('is not @organization or @organization/team-slug (an organization is up to 39 letters, digits and hyphens).');
+    if (extra !== undefined)
+        fail('has more than one /; write @organization/team-slug.');
+    if (team === undefined)
+        return { kind: 'org', text: line, org };
+    if (!GITHUB_TEAM.test(team))
+        fail("has a team that is not a team slug (the team's name in lower case with hyphens, as in its URL).");
+    return { kind: 'team', text: line, org, team: team };
+}
+/**
+ * The fields of GitHub's /user that its owner cannot set: everything else (company, name, bio,
+ * blog, location, email, twitter_username, hireable …) anyone can write on their own profile.
+ * https://docs.github.com/en/rest/users/users#get-the-authenticated-user
+ */
+const GITHUB_FIXED_FIELDS = ['id', 'node_id', 'type', 'site_admin', 'two_factor_authentication'];
+function parseRequiredClaims(value, provider = 'oidc') {
+    const entries = entriesOf('required-claims', value, 'has no entries: every line is blank or a # comment. Write one claim=value a line, or remove required-claims.');
+    return entries.map(({ line, where }) => {
+        const fail = (problem) => {
+            throw new errors/* InputError */.dz('required-claims', `${where} (${quoted(line)}) ${problem}`);
+        };
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            fail('has control characters.');
+        const equals = line.indexOf('=');
+        if (equals === -1)
+            fail('is not claim=value (for example groups=release-managers or amr=mfa).');
+        const claim = line.slice(0, equals).trim();
+        const claimValue = line.slice(equals + 1).trim();
+        if (claim === '')
+            fail('has no claim name before the =.');
+        if (/\s/.test(claim))
+            fail('has a space in the claim name.');
+        if (claimValue === '')
+            fail(`has no value after the =; say which value ${claim} must hold.`);
+        checkValueShape(claim, claimValue, fail);
+        if (provider === 'github' && !GITHUB_FIXED_FIELDS.includes(claim)) {
+            fail(`names ${claim}, which is not a field GitHub sets: the approver can write company, name, bio, blog, location, email and the like on their own profile, so anyone could meet it. To require membership, use allowed-approvers with @organization or @organization/team. With provider: github, required-claims may name only ${GITHUB_FIXED_FIELDS.join(', ')}.`);
+        }
+        return { text: `${claim}=${claimValue}`, claim, value: claimValue };
+    });
+}
+/**
+ * Mistakes that would make a requirement never hold, caught before anyone is asked: two claims
+ * on one line, and a value written as JSON or in quotes. A value that itself starts as name=…
+ * (an LDAP DN such as cn=admins,ou=groups) is taken as written.
+ */
+function checkValueShape(claim, value, fail) {
+    const json = /^[[{"]/.test(value);
+    if (json) {
+        const items = [...value.matchAll(/"([^"]*)"/g)].map((match) => match[1] ?? '');
+        const example = items.length > 0 ? items.map((item) => `${claim}=${item}`).join(' and ') : `${claim}=mfa`;
+        fail(`has a value in JSON or quotes; write the value alone, one a line (${example}). A list claim holds when it contains the value.`);
+    }
+    if (/^[\w.-]+=/.test(value))
+        return;
+    const second = /[,;\s]\s*([\w.:/-]+)=(\S*)/.exec(value);
+    if (second) {
+        const first = value.slice(0, second.index).replace(/[,;\s]+$/, '');
+        fail(`holds two claims on one line; write one claim=value a line: ${claim}=${first} and, on the next line, ${second[1]}=${second[2] ?? ''}. All lines must hold.`);
+    }
+}
+function readSelfApproval(source, provider) {
+    const allowInput = source.getInput('allow-self-approval');
+    const allowed = readBoolean('allow-self-approval', allowInput);
+    const claim = source.getInput('self-approval-claim');
+    const runActorInput = source.getInput('run-actor');
+    if (claim && provider === 'github') {
+        throw new errors/* InputError */.dz('self-approval-claim', "is not used with provider: github, which compares the approver's GitHub login with GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.");
+    }
+    if (runActorInput && !claim) {
+        throw new errors/* InputError */.dz('run-actor', provider === 'github'
+            ? 'is not used with provider: github, which takes who started the run from GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.'
+            : 'is set without self-approval-claim: name the claim of the approver to compare it with (for example self-approval-claim: email).');
+    }
+    if (allowed === true) {
+        if (claim) {
+            throw new errors/* InputError */.dz('self-approval-claim', 'is set, but allow-self-approval is true, so nothing is compared. Remove one of them.');
+        }
+        return { kind: 'allowed' };
+    }
+    if (provider === 'github') {
+        const runActors = actorsFromEnv(source.env);
+        if (runActors.length === 0) {
+            throw new errors/* InputError */.dz('allow-self-approval', 'is false (the default), but neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set, so who started the run is unknown. Outside GitHub Actions, set allow-self-approval: true.');
+        }
+        return { kind: 'github-login', runActors };
+    }
+    if (claim) {
+        if (/[\s\u0000-\u001F\u007F-\u009F]/.test(claim))
+            throw new errors/* InputError */.dz('self-approval-claim', 'must be one claim name, without spaces.');
+        return { kind: 'claim', claim, runActors: parseRunActors(runActorInput) };
+    }
+    if (allowed === false) {
+        throw new errors/* InputError */.dz('allow-self-approval', "is false, but an OpenID Connect identity does not say which GitHub user it is, so the action cannot tell whether the approver started the run. Set self-approval-claim to a claim that names them (for example email, or a github_login claim mapped at the provider) and run-actor to the run's value for it (for example ${{ github.triggering_actor }}); or remove allow-self-approval.");
+    }
+    return { kind: 'undetectable' };
+}
+/** GITHUB_TRIGGERING_ACTOR started this attempt (a re-run's is the person re-running); GITHUB_ACTOR the first. */
+function actorsFromEnv(env) {
+    const actors = [];
+    for (const name of ['GITHUB_TRIGGERING_ACTOR', 'GITHUB_ACTOR']) {
+        const value = env[name]?.trim();
+        if (value && !actors.some((actor) => actor.value === value))
+            actors.push({ value, from: name });
+    }
+    return actors;
+}
+const RUN_ACTOR_EMPTY = "is empty, so the action cannot tell who started the run. Set it to the run's value for self-approval-claim, one a line (for example ${{ github.triggering_actor }}). When it comes from a mapping such as fromJSON(vars.EMAILS)[github.triggering_actor], the person who started the run is missing from that mapping.";
+function parseRunActors(value) {
+    const actors = entriesOf('run-actor', value, RUN_ACTOR_EMPTY).map(({ line, where }) => {
+        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
+            throw new errors/* InputError */.dz('run-actor', `${where} has control characters.`);
+        return { value: line, from: 'run-actor' };
+    });
+    if (actors.length === 0)
+        throw new errors/* InputError */.dz('run-actor', RUN_ACTOR_EMPTY);
+    return actors;
+}
+function parseApprovals(value) {
+    if (value === '')
+        return 1;
+    const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+    if (!(count >= 1 && count <= MAX_APPROVALS)) {
+        throw new errors/* InputError */.dz('approvals', `"${value.slice(0, 20)}" is not a whole number from 1 to ${MAX_APPROVALS}: how many different people must approve, one after the other.`);
+    }
+    return count;
+}
+/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them; '' is unset. */
+function readBoolean(input, value) {
+    if (value === '')
+        return undefined;
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/preset.ts
@@ -32563,6 +33820,9 @@ function quirksFor(preset, endpoints) {
 
 
 
+
+
+
 const MODES = ['auto', 'refresh', 'device'];
 /** Parameters that extra-params may not set: they belong to the protocol or to other inputs. */
 const RESERVED_PARAMS = {
@@ -32580,10 +33840,13 @@ const RESERVED_PARAMS = {
 /** Reads and checks every input; each problem is an InputError naming the input. */
 function readConfig(source) {
     // Masked first, before anything could print them.
-    const clientSecret = optional(source.getInput('client-secret'));
-    const refreshToken = optional(source.getInput('refresh-token'));
-    const clientPrivateKey = optional(source.getInput('client-private-key'));
-    const secretsToken = optional(source.getInput('secrets-token'));
+    const clientSecret = inputs_optional(source.getInput('client-secret'));
+    const refreshToken = inputs_optional(source.getInput('refresh-token'));
+    const clientPrivateKey = inputs_optional(source.getInput('client-private-key'));
+    const secretsToken = inputs_optional(source.getInput('secrets-token'));
+    const handoffKey = inputs_optional(source.getInput('handoff-key'));
+    if (handoffKey)
+        source.setSecret(handoffKey);
     if (secretsToken)
         source.setSecret(secretsToken);
     if (clientSecret)
@@ -32605,7 +33868,9 @@ function readConfig(source) {
     const clientAuthMethod = readClientAuthMethod(source.getInput('client-auth-method'), clientSecret, clientPrivateKey);
     if (clientPrivateKey)
         checkPrivateKey(clientPrivateKey);
-    const audience = optional(source.getInput('audience'));
+    const audience = inputs_optional(source.getInput('audience'));
+    // Before mode and refresh-token are judged: a job that opens a handoff refuses them outright.
+    const handoff = readHandoff(source, handoffKey, refreshToken);
     const timeoutSeconds = parseTimeout(source.getInput('timeout'));
     const storeRefreshToken = readSecretStore(source.getInput('store-refresh-token'), secretsToken);
     const refreshTokenExpiresAtMs = readInstant('refresh-token-expires-at', source.getInput('refresh-token-expires-at'));
@@ -32622,21 +33887,86 @@ function readConfig(source) {
         extraParams: parseExtraParams(source.getInput('extra-params')),
         ...readRefresh(source, refreshToken),
         ...(timeoutSeconds !== undefined && { timeoutSeconds }),
-        summary: readBoolean('summary', source.getInput('summary'), true),
-        revoke: readChoice('revoke', source.getInput('revoke') || 'access-token', [
-            'access-token',
-            'all',
-            'none'
-        ]),
+        summary: inputs_readBoolean('summary', source.getInput('summary'), true),
+        revoke: readRevoke(source.getInput('revoke'), handoff),
         ...(storeRefreshToken && { storeRefreshToken }),
         expiryWarningDays: readDays('refresh-token-expiry-warning-days', source.getInput('refresh-token-expiry-warning-days'), 7),
         ...(refreshTokenExpiresAtMs !== undefined && { refreshTokenExpiresAtMs }),
         notify: {
             webhooks,
-            reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
+            reminders: inputs_readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
         },
-        qrCode: readBoolean('qr-code', source.getInput('qr-code'), true)
+        qrCode: inputs_readBoolean('qr-code', source.getInput('qr-code'), true),
+        ...(handoff && { handoff })
     };
+}
+/**
+ * handoff-key and handoff. A job that opens a handoff never asks a person and never uses a stored
+ * refresh token, so the inputs that decide those are refused there. The job that seals one must
+ * say that it asks a person: an empty handoff is what a later job gets when the approving job's
+ * output did not reach it (a missing outputs: entry, a skipped job), and that job must not turn
+ * into a second approval, judged by no policy.
+ */
+function readHandoff(source, key, refreshToken) {
+    const sealed = inputs_optional(source.getInput('handoff'));
+    if (!key) {
+        if (sealed === undefined)
+            return undefined;
+        throw new errors/* InputError */.dz('handoff-key', 'is required to open the handoff: pass the same secret as in the approving job (handoff-key: ${{ secrets.HANDOFF_KEY }}). If it is set, the secret is empty here: check its name, and that this job may read it (an environment secret only reaches jobs in that environment; pull requests from forks get no secrets).');
+    }
+    const parsedKey = parseHandoffKey(key);
+    const binding = runBinding(source.env);
+    if (sealed === undefined) {
+        checkSealingJob(source, refreshToken);
+        return { key: parsedKey, binding };
+    }
+    if (sealed.length > MAX_HANDOFF_LENGTH)
+        throw new errors/* InputError */.dz('handoff', `is ${sealed.length} characters, longer than any handoff this action writes (${MAX_HANDOFF_LENGTH}). Pass the approving job's handoff output as it is.`);
+    const opening = 'but this job opens a handoff, and a job that opens a handoff never asks a person';
+    if (refreshToken)
+        throw new errors/* InputError */.dz('refresh-token', `is set, ${opening}: it refreshes, when it must, with the refresh token inside the handoff. Remove refresh-token here (or remove handoff to refresh from the stored token).`);
+    for (const input of ['mode', 'on-refresh-failure']) {
+        if (source.getInput(input) !== '')
+            throw new errors/* InputError */.dz(input, `is set, ${opening} or uses a stored refresh token. Remove it.`);
+    }
+    const policyInput = POLICY_INPUTS.find((name) => source.getInput(name) !== '');
+    if (policyInput)
+        throw new errors/* InputError */.dz(policyInput, `is set, ${opening}: the approval policy was applied in the approving job, where the person approved. Set it there, and remove it here.`);
+    return { key: parsedKey, binding, sealed };
+}
+/** With handoff-key and no handoff, only a job that says it may ask a person seals a handoff. */
+function checkSealingJob(source, refreshToken) {
+    const mode = source.getInput('mode') || 'auto';
+    const statesItAsks = mode !== 'auto' || refreshToken || source.getInput('on-refresh-failure');
+    if (!statesItAsks)
+        throw new errors/* InputError */.dz('handoff', "is empty, and handoff-key is set: is this the job that asks for the approval, or a later job whose handoff did not arrive? In the job that asks, set mode: device. In a later job, handoff must carry the approving job's output: list it under that job's outputs: (handoff: ${{ steps.<step id>.outputs.handoff }}) and pass handoff: ${{ needs.<job id>.outputs.handoff }}; the approving job writes it only when its handoff-key is not empty.");
+    const revoke = source.getInput('revoke');
+    if (revoke !== '' && revoke !== 'none')
+        throw new errors/* InputError */.dz('revoke', `is ${revoke.slice(0, 40)}, but this job hands its tokens to later jobs (handoff-key): its post step leaves them to those jobs. Set revoke in the last job that opens the handoff, and remove it here.`);
+}
+/**
+ * The ids a handoff is bound to. The runner sets both in every job; without them a handoff could
+ * not tell this run from another, so none is sealed or opened.
+ */
+function runBinding(env) {
+    const repositoryId = env['GITHUB_REPOSITORY_ID'] ?? '';
+    const runId = env['GITHUB_RUN_ID'] ?? '';
+    for (const [name, value] of [
+        ['GITHUB_REPOSITORY_ID', repositoryId],
+        ['GITHUB_RUN_ID', runId]
+    ]) {
+        if (!/^\d{1,20}$/.test(value))
+            throw new errors/* InputError */.dz('handoff-key', `binds the handoff to this repository and run, but ${name} is ${value ? 'not a number' : 'not set'}. The runner sets it in every job; outside GitHub Actions, set it yourself.`);
+    }
+    return { repositoryId, runId };
+}
+/**
+ * revoke: access-token unless said otherwise; none in a job that opens a handoff, whose tokens
+ * other jobs may still be using: only the job that says so revokes them (the last one).
+ */
+function readRevoke(value, handoff) {
+    const fallback = handoff?.sealed !== undefined ? 'none' : 'access-token';
+    return readChoice('revoke', value || fallback, ['access-token', 'all', 'none']);
 }
 function readSecretStore(value, token) {
     if (value === '')
@@ -32666,7 +33996,7 @@ function readInstant(input, value) {
         throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not an ISO 8601 time with a zone, such as 2027-05-01T12:00:00Z (what the refresh-token-expires-at output holds).`);
     return ms;
 }
-function optional(value) {
+function inputs_optional(value) {
     return value === '' ? undefined : value;
 }
 function optionalField(key, value) {
@@ -32716,7 +34046,7 @@ function readProvider(value) {
 }
 function readEndpoints(source, provider) {
     const url = (name) => {
-        const value = optional(source.getInput(name));
+        const value = inputs_optional(source.getInput(name));
         if (value === undefined)
             return undefined;
         const check = checkSecureUrl(value);
@@ -32734,7 +34064,7 @@ function readEndpoints(source, provider) {
     let tokenEndpoint = url('token-endpoint');
     const revocationEndpoint = url('revocation-endpoint');
     if (provider.fixedEndpoints) {
-        const serverInput = optional(source.getInput('github-server-url'));
+        const serverInput = inputs_optional(source.getInput('github-server-url'));
         // An empty GITHUB_SERVER_URL is as good as none.
         const server = serverInput ?? (source.env['GITHUB_SERVER_URL'] || 'https://github.com');
         const check = checkSecureUrl(server);
@@ -32944,7 +34274,7 @@ function readChoice(input, value, choices) {
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 60)}" is not one of: ${choices.join(', ')}.`);
 }
 /** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them. */
-function readBoolean(input, value, fallback) {
+function inputs_readBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
     if (['true', 'True', 'TRUE'].includes(value))
@@ -32971,6 +34301,7 @@ function headlineOf(notification) {
 const OUTCOME_HEADLINES = {
     approved: 'Approved',
     refreshed: 'Refreshed without asking',
+    'handoff-opened': 'Handed over from an earlier job',
     denied: 'Denied',
     refused: 'Refused by the approval policy',
     expired: 'The code expired',
@@ -32979,36 +34310,95 @@ const OUTCOME_HEADLINES = {
     failed: 'Failed'
 };
 /**
- * One sentence for the body. No provider or error text: an outcome's details stay in the run's
- * log, where they are masked; the message links there.
+ * One sentence for the body, in the action's own words. Names (an approver's, a refused
+ * person's) only with `names`: Slack, Teams and Discord show them literally; the generic JSON
+ * text goes to receivers that may render anything, so it carries no text from outside at all.
+ * No provider or error text either: an outcome's details stay in the run's log, where they are
+ * masked; the message links there.
  */
-function sentenceOf(notification) {
+function sentenceOf(notification, names = true) {
     const outcome = notification.outcome;
+    const name = (text) => (0,safe_text/* safeText */.Hk)(text, { maxLength: 100 });
     switch (notification.event) {
         case 'code-ready':
-            return 'A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.';
+            return [
+                refusedSentence(notification.refused, names),
+                approvalSentence(notification.approval, names),
+                'A workflow run asks you to sign in and approve. Open the link, check the code, and approve only if you expected this run.'
+            ]
+                .filter(Boolean)
+                .join(' ');
         case 'reminder':
-            return 'The run is still waiting. Open the link and enter the code before it expires.';
+            return [
+                approvalSentence(notification.approval, names),
+                'The run is still waiting. Open the link and enter the code before it expires.'
+            ]
+                .filter(Boolean)
+                .join(' ');
         case 'ended':
             switch (outcome?.ending) {
-                case 'approved':
-                    return outcome.approver
-                        ? `Approved by ${(0,safe_text/* safeText */.Hk)(outcome.approver, { maxLength: 100 })}. The run goes on with that token.`
-                        : 'Approved. The run goes on with that token.';
+                case 'approved': {
+                    const all = outcome.approvers ?? (outcome.approver ? [outcome.approver] : []);
+                    if (all.length === 0)
+                        return 'Approved. The run goes on with that token.';
+                    if (!names)
+                        return all.length > 1
+                            ? `Approved by ${all.length} people, one after the other (see approvers). The run goes on with the first one's token.`
+                            : 'Approved (see approver). The run goes on with that token.';
+                    return all.length > 1
+                        ? `Approved by ${notification_listed(all.map(name))}. The run goes on with ${name(all[0])}'s token.`
+                        : `Approved by ${name(all[0])}. The run goes on with that token.`;
+                }
+                case 'refused':
+                    return `${refusedSentence(outcome.refused, names, 'The approval policy refused an approval')} The run stopped; its log says why.`;
                 case 'denied':
                     return 'The request was denied at the sign-in page. The run stopped.';
                 case 'expired':
-                    return 'Nobody approved before the code expired. The run stopped.';
+                    return `Nobody approved before the code expired. The run stopped.${outcome.refused ? ` ${refusedSentence(outcome.refused, names)}` : ''}`;
                 case 'timed-out':
-                    return 'Nobody approved within the timeout. The run stopped.';
+                    return `Nobody approved within the timeout. The run stopped.${outcome.refused ? ` ${refusedSentence(outcome.refused, names)}` : ''}`;
                 case 'cancelled':
                     return 'The run was cancelled. The code can no longer be used.';
                 case 'refreshed':
                     return 'A stored refresh token was used; nobody needed to approve.';
+                case 'handoff-opened':
+                    return 'An earlier job of the run handed over its approved token; nobody needed to approve.';
                 default:
                     return 'The run failed; its log says why. The code can no longer be used.';
             }
     }
+}
+/** "The approval policy refused the approval by bob (allowed-approvers); here is a fresh code." */
+function refusedSentence(refused, names, fallback) {
+    if (!refused)
+        return fallback ? `${fallback}.` : '';
+    const who = names ? ` by ${(0,safe_text/* safeText */.Hk)(refused.approver, { maxLength: 100 })}` : '';
+    const rule = refused.rule ? ` (${RULE_WORDS[refused.rule]})` : '';
+    return `The approval policy refused the approval${who}${rule}.`;
+}
+const RULE_WORDS = {
+    'allowed-approvers': 'not in allowed-approvers',
+    'required-claims': 'a required claim does not hold',
+    'allow-self-approval': 'they started the run',
+    approvals: 'they approved already'
+};
+/** "Approval 2 of 2: alice approved already and may not approve again." */
+function approvalSentence(approval, names) {
+    if (!approval || approval.of <= 1)
+        return '';
+    const of = `Approval ${approval.number} of ${approval.of}`;
+    if (approval.earlier.length === 0)
+        return `${of}.`;
+    const count = approval.earlier.length;
+    if (!names)
+        return `${of}, from a different person: the ${count === 1 ? 'one who approved' : `${count} who approved`} before may not approve again.`;
+    const who = notification_listed(approval.earlier.map((name) => (0,safe_text/* safeText */.Hk)(name, { maxLength: 100 })));
+    return `${of}, from a different person: ${who} approved already and may not approve again.`;
+}
+function notification_listed(items) {
+    return items.length <= 2
+        ? items.join(' and ')
+        : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 /** Whether the code is still worth opening: only while the run waits. */
 function isWaiting(notification) {
@@ -33019,6 +34409,7 @@ function wordingOf(notification) {
     const askedBy = describeOrigin(origin);
     return {
         link: notification.verificationUriComplete ?? notification.verificationUri,
+        linkLabel: linkLabelOf(notification.verificationHost),
         userCode: (0,safe_text/* safeText */.Hk)(notification.userCode, { maxLength: 64 }),
         expires: `${formatUtc(notification.expiresAtMs, notification.atMs)} (in ${formatDuration(notification.expiresAtMs - notification.atMs)})`,
         ...(askedBy && { askedBy: (0,safe_text/* safeText */.Hk)(askedBy, { maxLength: 300 }) }),
@@ -33027,6 +34418,21 @@ function wordingOf(notification) {
         clientId: (0,safe_text/* safeText */.Hk)(notification.clientId, { maxLength: 200 }),
         ...(notification.scope && { scope: (0,safe_text/* safeText */.Hk)(notification.scope, { maxLength: 300 }) })
     };
+}
+/** Slack's button text holds 75 characters. */
+const MAX_LABEL_LENGTH = 75;
+const notification_LABEL = 'Open the sign-in page';
+/**
+ * "Open the sign-in page at login.other.example": a page on another host than the provider's is
+ * named, so the approver sees where the button leads. A long host keeps its end, which is the
+ * part that says whose it is (login.example.com.evil.example).
+ */
+function linkLabelOf(host) {
+    if (!host)
+        return notification_LABEL;
+    const room = MAX_LABEL_LENGTH - `${notification_LABEL} at `.length;
+    const shown = host.length > room ? `…${host.slice(host.length - room + 1)}` : host;
+    return `${notification_LABEL} at ${shown}`;
 }
 
 ;// CONCATENATED MODULE: ./src/notify/discord.ts
@@ -33056,13 +34462,16 @@ function discordMessage(notification) {
         ...(words.runUrl ? [{ name: 'Run', value: markdownLink('Open the run', words.runUrl) }] : [])
     ];
     const description = waiting
-        ? `${escapeMarkdown(sentenceOf(notification))}\n\n${markdownLink('Open the sign-in page', words.link)}`
+        ? `${escapeMarkdown(sentenceOf(notification))}\n\n${markdownLink(words.linkLabel, words.link)}`
         : escapeMarkdown(sentenceOf(notification));
     return {
         content: escapeMarkdown(waiting ? `${headlineOf(notification)}: enter ${words.userCode}` : headlineOf(notification)),
         embeds: [
             {
-                title: headlineOf(notification),
+                // The title links to the sign-in page while the run waits: it names a foreign host too.
+                title: waiting && notification.verificationHost
+                    ? escapeMarkdown(`${headlineOf(notification)}: ${words.linkLabel}`)
+                    : headlineOf(notification),
                 ...(waiting && { url: words.link }),
                 description,
                 color: waiting ? COLORS.waiting : approved ? COLORS.approved : COLORS.ended,
@@ -33102,11 +34511,22 @@ function genericMessage(notification) {
         actor: text(origin.actor),
         client_id: (0,safe_text/* safeText */.Hk)(notification.clientId),
         scope: text(notification.scope, 1000),
+        approval: outcome ? null : (notification.approval?.number ?? 1),
+        approvals: notification.approval?.of ?? 1,
+        approvers: (outcome
+            ? (outcome.approvers ?? (outcome.approver ? [outcome.approver] : []))
+            : (notification.approval?.earlier ?? [])).map((name) => (0,safe_text/* safeText */.Hk)(name, { maxLength: 200 })),
+        refused: refusedOf(notification.refused ?? outcome?.refused),
         outcome: outcome?.ending ?? null,
         approver: text(outcome?.approver),
-        text: `${headlineOf(notification)}. ${sentenceOf(notification)}`,
+        text: `${headlineOf(notification)}. ${sentenceOf(notification, false)}`,
         sent_at: isoSeconds(notification.atMs)
     };
+}
+function refusedOf(refused) {
+    return refused
+        ? { approver: (0,safe_text/* safeText */.Hk)(refused.approver, { maxLength: 200 }), rule: refused.rule ?? null }
+        : null;
 }
 
 ;// CONCATENATED MODULE: ./src/notify/sender.ts
@@ -33215,7 +34635,7 @@ class WebhookSender {
         return {
             ok: false,
             retry: response.status === 429 || response.status >= 500,
-            problem: `HTTP ${response.status}${answerOf(response)}`,
+            problem: `HTTP ${response.status}${answerOf(response, target.url)}`,
             ...(retryAfterMs !== undefined && { retryAfterMs })
         };
     }
@@ -33235,10 +34655,38 @@ function retryAfterOf(response) {
     const ms = Number(value.trim()) * 1000;
     return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
 }
-/** Slack and Discord answer errors with a short code ("invalid_blocks", "no_service"); quote only that. */
-function answerOf(response) {
+/**
+ * Slack and Discord answer errors with a short code ("invalid_blocks", "no_service"); quote only
+ * that, and only when it repeats no part of the webhook's URL: a receiver that echoes the secret
+ * in its path, its query or its host name must not get it into the log.
+ */
+function answerOf(response, url) {
     const body = response.body.trim();
-    return /^[\w .,:-]{1,80}$/.test(body) ? ` "${body}"` : '';
+    if (!/^[\w .,:-]{1,80}$/.test(body))
+        return '';
+    const echoes = secretPartsOf(url).some((part) => body.toLowerCase().includes(part.toLowerCase()));
+    return echoes ? '' : ` "${body}"`;
+}
+/** Every piece of a webhook URL that could be its secret: host labels, path segments, query values. */
+function secretPartsOf(url) {
+    if (!URL.canParse(url))
+        return [url];
+    const parsed = new URL(url);
+    const pieces = [
+        ...parsed.hostname.split('.'),
+        ...parsed.pathname.split('/'),
+        ...[...parsed.searchParams.values()]
+    ];
+    // Shorter pieces (api, v1, com) are words, not secrets, and would hide every answer.
+    return [...new Set(pieces.flatMap((piece) => [piece, decodedOf(piece)]))].filter((piece) => piece.length >= 4);
+}
+function decodedOf(piece) {
+    try {
+        return decodeURIComponent(piece);
+    }
+    catch {
+        return piece;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/notify/slack.ts
@@ -33264,7 +34712,7 @@ function slackMessage(notification) {
     }
     const buttons = [
         ...(waiting
-            ? [{ ...slack_button('Open the sign-in page', words.link, 'open-sign-in'), style: 'primary' }]
+            ? [{ ...slack_button(words.linkLabel, words.link, 'open-sign-in'), style: 'primary' }]
             : []),
         ...(words.runUrl ? [slack_button('Open the run', words.runUrl, 'open-run')] : [])
     ];
@@ -33335,7 +34783,7 @@ function teamsMessage(notification) {
     if (words.askedBy)
         body.push(teams_richText([run(`Asked by ${words.askedBy}`, { isSubtle: true })]));
     const actions = [
-        ...(waiting ? [openUrl('Open the sign-in page', words.link, 'positive')] : []),
+        ...(waiting ? [openUrl(words.linkLabel, words.link, 'positive')] : []),
         ...(words.runUrl ? [openUrl('Open the run', words.runUrl)] : [])
     ];
     return {
@@ -33444,10 +34892,27 @@ function notificationOf(prompt, event, atMs, outcome) {
         clientId: prompt.clientId,
         ...(prompt.scope && { scope: prompt.scope }),
         origin: prompt.origin,
+        ...(prompt.approval && {
+            approval: {
+                number: prompt.approval.number,
+                of: prompt.approval.of,
+                earlier: prompt.approval.earlier
+            }
+        }),
+        // The refusal a fresh code follows: said with the code, not at the end.
+        ...(prompt.afterRefusal && event !== 'ended' && { refused: prompt.afterRefusal }),
+        ...(prompt.verificationHost && { verificationHost: prompt.verificationHost }),
         ...(outcome && {
             outcome: {
                 ending: outcome.ending,
-                ...(outcome.approver && { approver: outcome.approver.name })
+                ...(outcome.approver && { approver: outcome.approver.name }),
+                ...(outcome.approvers && { approvers: outcome.approvers.map((one) => one.name) }),
+                ...(outcome.refusal && {
+                    refused: {
+                        approver: outcome.refusal.approver,
+                        ...(outcome.refusal.rule && { rule: outcome.refusal.rule })
+                    }
+                })
             }
         })
     };
@@ -33578,200 +35043,6 @@ function readDiscoveryDocument(document, url, inputs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/policy/rules.ts
-/**
- * The approval policy: who may approve, what their identity must say, whether the person who
- * started the run may approve it, and how many different people must. Read from the inputs by
- * read-policy.ts, judged by judge.ts, put in words by describe.ts.
- */
-/** The most approvals one run may ask for: each is a person waited for in turn. */
-const MAX_APPROVALS = 10;
-
-;// CONCATENATED MODULE: ./src/policy/read-policy.ts
-
-
-const POLICY_INPUTS = [
-    'allowed-approvers',
-    'required-claims',
-    'allow-self-approval',
-    'self-approval-claim',
-    'run-actor',
-    'approvals'
-];
-/** Reads and checks the policy inputs before any request; each problem names its input. */
-function readPolicy(source, setting) {
-    const allowedApprovers = parseAllowedApprovers(source.getInput('allowed-approvers'), setting.provider);
-    const requiredClaims = parseRequiredClaims(source.getInput('required-claims'));
-    const selfApproval = readSelfApproval(source, setting.provider);
-    const approvals = parseApprovals(source.getInput('approvals'));
-    if (approvals > 1 && setting.refreshToken) {
-        throw new errors/* InputError */.dz('approvals', `is ${approvals}, but refresh-token is set: a stored refresh token gets a token without anyone approving, which would skip the gate. Use approvals only in a job that asks people (remove refresh-token, or set mode: device), or set approvals: 1.`);
-    }
-    return {
-        provider: setting.provider,
-        allowedApprovers,
-        requiredClaims,
-        selfApproval,
-        approvals,
-        configured: POLICY_INPUTS.some((name) => source.getInput(name) !== '')
-    };
-}
-/** Lines that carry an entry, with their 1-based line numbers; blank lines and # comments skipped. */
-function entriesOf(value) {
-    const entries = [];
-    value.split(/\r\n|\r|\n/).forEach((raw, index) => {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            return;
-        entries.push({ line, where: `line ${index + 1}` });
-    });
-    return entries;
-}
-/** A line quoted in a message: one line, bounded. */
-function quoted(line) {
-    const shown = line.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
-    return `"${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}"`;
-}
-// GitHub: an organization login is up to 39 letters, digits and single hyphens; a team slug is
-// the team's name in lower case with hyphens, and may keep underscores and dots.
-const GITHUB_ORG = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const GITHUB_TEAM = /^[A-Za-z0-9_.-]{1,100}$/;
-const MAX_PATTERN_LENGTH = 320;
-function parseAllowedApprovers(value, provider) {
-    return entriesOf(value).map(({ line, where }) => {
-        const fail = (problem) => {
-            throw new errors/* InputError */.dz('allowed-approvers', `${where} (${quoted(line)}) ${problem}`);
-        };
-        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
-            fail('has control characters.');
-        if (/[\s,;]/.test(line))
-            fail('holds more than one entry, or spaces. Write one name, email or @team a line.');
-        if (line.startsWith('@'))
-            return membershipEntry(line, provider, fail);
-        if (line.length > MAX_PATTERN_LENGTH)
-            fail(`is longer than ${MAX_PATTERN_LENGTH} characters.`);
-        if (/^[*?]+$/.test(line))
-            fail('matches anyone. To let anyone who can sign in approve, remove allowed-approvers.');
-        return {
-            kind: 'pattern',
-            text: line,
-            matches: line.indexOf('@') > 0 ? 'email' : 'username-or-subject'
-        };
-    });
-}
-function membershipEntry(line, provider, fail) {
-    if (provider !== 'github') {
-        return fail('names a GitHub organization or team, whose members only provider: github can check. With an OpenID Connect provider, require the group with required-claims instead (for example groups=release-managers).');
-    }
-    const [org = '', team, extra] = line.slice(1).split('/');
-    if (!GITHUB_ORG.test(org))
-        fail('is not @organization or @organization/team-slug (an organization is up to 39 letters, digits and hyphens).');
-    if (extra !== undefined)
-        fail('has more than one /; write @organization/team-slug.');
-    if (team === undefined)
-        return { kind: 'org', text: line, org };
-    if (!GITHUB_TEAM.test(team))
-        fail("has a team that is not a team slug (the team's name in lower case with hyphens, as in its URL).");
-    return { kind: 'team', text: line, org, team: team };
-}
-function parseRequiredClaims(value) {
-    return entriesOf(value).map(({ line, where }) => {
-        const fail = (problem) => {
-            throw new errors/* InputError */.dz('required-claims', `${where} (${quoted(line)}) ${problem}`);
-        };
-        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
-            fail('has control characters.');
-        const equals = line.indexOf('=');
-        if (equals === -1)
-            fail('is not claim=value (for example groups=release-managers or amr=mfa).');
-        const claim = line.slice(0, equals).trim();
-        const claimValue = line.slice(equals + 1).trim();
-        if (claim === '')
-            fail('has no claim name before the =.');
-        if (/\s/.test(claim))
-            fail('has a space in the claim name.');
-        if (claimValue === '')
-            fail(`has no value after the =; say which value ${claim} must hold.`);
-        return { text: `${claim}=${claimValue}`, claim, value: claimValue };
-    });
-}
-function readSelfApproval(source, provider) {
-    const allowInput = source.getInput('allow-self-approval');
-    const allowed = read_policy_readBoolean('allow-self-approval', allowInput);
-    const claim = source.getInput('self-approval-claim');
-    const runActorInput = source.getInput('run-actor');
-    if (claim && provider === 'github') {
-        throw new errors/* InputError */.dz('self-approval-claim', "is not used with provider: github, which compares the approver's GitHub login with GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.");
-    }
-    if (runActorInput && !claim) {
-        throw new errors/* InputError */.dz('run-actor', provider === 'github'
-            ? 'is not used with provider: github, which takes who started the run from GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR. Remove it.'
-            : 'is set without self-approval-claim: name the claim of the approver to compare it with (for example self-approval-claim: email).');
-    }
-    if (allowed === true) {
-        if (claim) {
-            throw new errors/* InputError */.dz('self-approval-claim', 'is set, but allow-self-approval is true, so nothing is compared. Remove one of them.');
-        }
-        return { kind: 'allowed' };
-    }
-    if (provider === 'github') {
-        const runActors = actorsFromEnv(source.env);
-        if (runActors.length === 0) {
-            throw new errors/* InputError */.dz('allow-self-approval', 'is false (the default), but neither GITHUB_TRIGGERING_ACTOR nor GITHUB_ACTOR is set, so who started the run is unknown. Outside GitHub Actions, set allow-self-approval: true.');
-        }
-        return { kind: 'github-login', runActors };
-    }
-    if (claim) {
-        if (/[\s\u0000-\u001F\u007F-\u009F]/.test(claim))
-            throw new errors/* InputError */.dz('self-approval-claim', 'must be one claim name, without spaces.');
-        return { kind: 'claim', claim, runActors: parseRunActors(runActorInput) };
-    }
-    if (allowed === false) {
-        throw new errors/* InputError */.dz('allow-self-approval', "is false, but an OpenID Connect identity does not say which GitHub user it is, so the action cannot tell whether the approver started the run. Set self-approval-claim to a claim that names them (for example email, or a github_login claim mapped at the provider) and run-actor to the run's value for it (for example ${{ github.triggering_actor }}); or remove allow-self-approval.");
-    }
-    return { kind: 'undetectable' };
-}
-/** GITHUB_TRIGGERING_ACTOR started this attempt (a re-run's is the person re-running); GITHUB_ACTOR the first. */
-function actorsFromEnv(env) {
-    const actors = [];
-    for (const name of ['GITHUB_TRIGGERING_ACTOR', 'GITHUB_ACTOR']) {
-        const value = env[name]?.trim();
-        if (value && !actors.some((actor) => actor.value === value))
-            actors.push({ value, from: name });
-    }
-    return actors;
-}
-function parseRunActors(value) {
-    const actors = entriesOf(value).map(({ line, where }) => {
-        if (/[\u0000-\u001F\u007F-\u009F]/.test(line))
-            throw new errors/* InputError */.dz('run-actor', `${where} has control characters.`);
-        return { value: line, from: 'run-actor' };
-    });
-    if (actors.length === 0) {
-        throw new errors/* InputError */.dz('run-actor', "is empty, so the action cannot tell who started the run. Set it to the run's value for self-approval-claim, one a line (for example ${{ github.triggering_actor }}). When it comes from a mapping such as fromJSON(vars.EMAILS)[github.triggering_actor], the person who started the run is missing from that mapping.");
-    }
-    return actors;
-}
-function parseApprovals(value) {
-    if (value === '')
-        return 1;
-    const count = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-    if (!(count >= 1 && count <= MAX_APPROVALS)) {
-        throw new errors/* InputError */.dz('approvals', `"${value.slice(0, 20)}" is not a whole number from 1 to ${MAX_APPROVALS}: how many different people must approve, one after the other.`);
-    }
-    return count;
-}
-/** The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput reads them; '' is unset. */
-function read_policy_readBoolean(input, value) {
-    if (value === '')
-        return undefined;
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
-}
-
 ;// CONCATENATED MODULE: ./src/present/log.ts
 
 
@@ -33802,10 +35073,14 @@ function logListener(runner) {
                     break;
                 case 'ended': {
                     const { outcome } = event;
-                    if (outcome.ending !== 'approved')
-                        break;
                     const names = (outcome.approvers ?? (outcome.approver ? [outcome.approver] : [])).map((approver) => approver.name);
                     const by = names.length > 0 ? ` by ${names.join(' and ')}` : '';
+                    if (outcome.ending === 'handoff-opened' && outcome.handoff) {
+                        runner.info(`${handoffLine(outcome.handoff)}: approved${by}. The tokens are in this step's outputs (masked).`);
+                        break;
+                    }
+                    if (outcome.ending !== 'approved')
+                        break;
                     const after = shownAtMs !== undefined ? ` after ${duration(outcome.atMs - shownAtMs)}` : '';
                     runner.info(`Approved${by}${after}. The tokens are in this step's outputs (masked).`);
                     break;
@@ -33852,6 +35127,12 @@ function logPoll(runner, event) {
             break;
     }
 }
+/** "Opened the handoff of job approve (attempt 1)". */
+function handoffLine(handoff) {
+    const job = handoff.job ? `job ${handoff.job}` : 'an earlier job';
+    const attempt = handoff.runAttempt ? ` (attempt ${handoff.runAttempt})` : '';
+    return `Opened the handoff of ${job}${attempt}`;
+}
 /** A duration the action formats itself: its own text. */
 function duration(ms) {
     return formatDuration(ms);
@@ -33884,6 +35165,7 @@ function noticeListener(runner) {
 }
 const ENDING_TITLES = {
     refreshed: 'Refreshed',
+    'handoff-opened': 'Handoff opened',
     denied: 'Approval denied',
     refused: 'Approval refused by the approval policy',
     expired: 'Approval code expired',
@@ -34008,9 +35290,11 @@ function drawHalfBlocks(matrix, options = {}) {
 
 
 
+
 /**
- * inputs → endpoints → (refresh | device code → prompt → poll) → identity → policy → outputs →
- * record; with approvals: N, the device code to policy part once per person, in turn.
+ * inputs → (handoff opened | endpoints → (refresh | device code → prompt → poll) → identity →
+ * policy) → outputs → handoff sealed → record; with approvals: N, the device code to policy part
+ * once per person, in turn.
  * Every stage is a module of src/flow; what a person sees is a listener of src/present and
  * src/notify. Returns how it ended; failures are reported through the runner, never thrown.
  */
@@ -34028,7 +35312,8 @@ async function main_run(deps) {
         // Before any request: a bad policy input must not cost anyone an approval.
         const policy = readPolicy(runner, {
             provider: config.provider.name === 'github' ? 'github' : 'oidc',
-            refreshToken: refreshes
+            refreshToken: refreshes,
+            ...(config.scope !== undefined && { scope: config.scope })
         });
         const oauth = oauthContext(deps, {
             // Every value masked is cut out of provider text before it is quoted.
@@ -34039,46 +35324,57 @@ async function main_run(deps) {
                 retriesEndAtMs: startedMs + config.timeoutSeconds * 1000
             })
         });
-        const metadata = await resolveEndpoints(oauth, config.endpoints);
-        runner.info(`Using the endpoints from ${metadata.source}.`);
-        quirks = quirksFor(config.provider, metadata);
-        const context = {
-            oauth,
-            runner,
-            events,
-            config,
-            metadata,
-            client: clientCredentials(config, metadata),
-            quirks,
-            policy
+        // A handoff opens with no request to anyone (src/flow/open-handoff.ts); the provider is
+        // reached to refresh or ask a person, and for a handoff only to refresh its token or to
+        // revoke it at the end of this job.
+        const base = { oauth, runner, events, config, policy };
+        const reachProvider = async () => {
+            const context = await providerContext(base);
+            quirks = context.quirks;
+            return context;
         };
-        const refreshed = await refreshIfPossible(context);
-        const granted = refreshed
-            ? await refreshedGrant(context, refreshed)
-            : await approvedGrant(context);
-        const ending = refreshed ? 'refreshed' : 'approved';
-        const { tokens, approver, approvers } = granted;
-        const toStore = refreshTokenToStore(tokens, config.refreshToken, refreshed !== undefined);
+        let obtained;
+        if (config.handoff?.sealed !== undefined) {
+            const handoff = await openHandoff(runner, config, clock.now());
+            const context = needsProvider(config, handoff, clock.now())
+                ? await reachProvider()
+                : undefined;
+            obtained = await receiveHandoff(base, handoff, context);
+        }
+        else {
+            obtained = await obtainFromProvider(await reachProvider());
+        }
+        const { grant, toStore } = obtained;
+        const { tokens, approver, approvers } = grant;
         publishTokens(runner, tokens, {
-            nowMs: granted.atMs,
+            nowMs: grant.atMs,
             ...(approver && { approver }),
             ...(approvers && { approvers }),
             refreshToken: toStore
         });
-        await warnIfRefreshTokenExpires(context, tokens);
-        await storeRefreshToken(context, toStore);
+        await warnIfRefreshTokenExpires(base, tokens);
+        await storeRefreshToken(base, toStore);
+        await handOff(base, {
+            tokens,
+            ...(toStore.value && { refreshToken: toStore.value }),
+            atMs: grant.atMs,
+            approvers: approvers ?? (approver ? [approver] : []),
+            clientId: config.clientId,
+            tokenEndpoint: obtained.tokenEndpoint
+        });
         await events.emit({
             type: 'ended',
             outcome: {
-                ending,
-                atMs: granted.atMs,
+                ending: obtained.ending,
+                atMs: grant.atMs,
                 clientId: config.clientId,
                 ...(tokens.scope && { scope: tokens.scope }),
                 ...(approver && { approver }),
-                ...(approvers && { approvers })
+                ...(approvers && { approvers }),
+                ...(obtained.handoff && { handoff: obtained.handoff })
             }
         });
-        return ending;
+        return obtained.ending;
     }
     catch (error) {
         const failure = failureOf(error, quirks);
@@ -34101,6 +35397,17 @@ async function main_run(deps) {
     finally {
         await events.close();
     }
+}
+/** The provider's endpoints (discovery, or the inputs), and how the client authenticates there. */
+async function providerContext(base) {
+    const metadata = await resolveEndpoints(base.oauth, base.config.endpoints);
+    base.runner.info(`Using the endpoints from ${metadata.source}.`);
+    return {
+        ...base,
+        metadata,
+        client: clientCredentials(base.config, metadata),
+        quirks: quirksFor(base.config.provider, metadata)
+    };
 }
 function oauthContext(deps, extra) {
     return {
@@ -34308,9 +35615,11 @@ function lowerCaseHeaders(headers) {
 function readResponse(response, nowMs, 
 /** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
 secrets = []) {
+    const bearerError = bearerErrorOf(response.headers['www-authenticate']);
     const base = {
         status: response.status,
-        retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
+        retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs),
+        ...(bearerError && { bearerError })
     };
     const text = response.body.replace(/^\uFEFF/, '').trim();
     const contentType = (response.headers['content-type'] ?? '').toLowerCase();
@@ -34413,6 +35722,12 @@ function describeSize(text) {
 /** A status that says "try again later" rather than "no". */
 function isTransientStatus(status) {
     return status === 408 || status === 429 || status >= 500;
+}
+/** RFC 6750 §3: `Bearer realm="…", error="insufficient_scope", scope="openid"`; RFC 6749 §5.2 characters only. */
+function bearerErrorOf(header) {
+    if (!header || !/^\s*Bearer\b/i.test(header))
+        return undefined;
+    return /\berror="([\x20-\x21\x23-\x5B\x5D-\x7E]{1,64})"/.exec(header)?.[1];
 }
 
 
@@ -34718,13 +36033,55 @@ function escapeOf(char) {
  * through a Location quoted in a message.
  */
 function redact(text, secrets) {
-    const sorted = [...new Set([...secrets].flatMap(encodings))]
+    const known = [...new Set(secrets)].filter((s) => s.length > 0);
+    const sorted = [...new Set(known.flatMap(encodings))]
         .filter((s) => s.length > 0)
         .sort((a, b) => b.length - a.length);
     let result = text;
     for (const secret of sorted)
         result = result.split(secret).join(REDACTED);
+    // A secret quoted inside a JSON string (or text a server copied out of one) may come back with
+    // characters escaped: "a\/b" or "a\u002fb" for a/b. Only text with a backslash can hold one.
+    if (result.includes('\\')) {
+        for (const secret of known.sort((a, b) => b.length - a.length))
+            result = result.replace(escapedForm(secret), REDACTED);
+    }
     return result;
+}
+/** Compiled matchers of a secret's escaped forms; a run masks a few dozen values at most. */
+const ESCAPED_FORMS = new Map();
+const MAX_ESCAPED_FORMS = 256;
+/** The characters JSON may also write with a short escape (RFC 8259 §7). */
+const SHORT_ESCAPES = new Set(['/', '"', '\\']);
+/**
+ * A secret with any of its characters written as a JSON escape (RFC 8259 §7): \uXXXX with hex
+ * digits in either case (a character beyond U+FFFF as its surrogate pair), and \/, \" or \\ for
+ * the three characters with a short escape. Fixed alternatives, no nested repetition: at most
+ * (text × secret) steps.
+ */
+function escapedForm(secret) {
+    const cached = ESCAPED_FORMS.get(secret);
+    if (cached)
+        return cached;
+    const parts = [...secret].map((char) => {
+        const codeUnits = char.length === 2 ? [char.charCodeAt(0), char.charCodeAt(1)] : [char.charCodeAt(0)];
+        const unicode = codeUnits.map((code) => `\\\\u${hexPattern(code)}`).join('');
+        const short = SHORT_ESCAPES.has(char) ? `|\\\\${escapeRegExp(char)}` : '';
+        return `(?:${escapeRegExp(char)}|${unicode}${short})`;
+    });
+    const form = new RegExp(parts.join(''), 'g');
+    if (ESCAPED_FORMS.size >= MAX_ESCAPED_FORMS)
+        ESCAPED_FORMS.clear();
+    ESCAPED_FORMS.set(secret, form);
+    return form;
+}
+function hexPattern(code) {
+    return [...code.toString(16).padStart(4, '0')]
+        .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+        .join('');
+}
+function escapeRegExp(text) {
+    return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 function encodings(secret) {
     let encoded;

@@ -28681,9 +28681,11 @@ function lowerCaseHeaders(headers) {
 function readResponse(response, nowMs, 
 /** Cut out of any text quoted from the body (the HTML title) before it is escaped. */
 secrets = []) {
+    const bearerError = bearerErrorOf(response.headers['www-authenticate']);
     const base = {
         status: response.status,
-        retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs)
+        retryAfterMs: parseRetryAfter(response.headers['retry-after'], nowMs),
+        ...(bearerError && { bearerError })
     };
     const text = response.body.replace(/^\uFEFF/, '').trim();
     const contentType = (response.headers['content-type'] ?? '').toLowerCase();
@@ -28786,6 +28788,12 @@ function describeSize(text) {
 /** A status that says "try again later" rather than "no". */
 function isTransientStatus(status) {
     return status === 408 || status === 429 || status >= 500;
+}
+/** RFC 6750 §3: `Bearer realm="…", error="insufficient_scope", scope="openid"`; RFC 6749 §5.2 characters only. */
+function bearerErrorOf(header) {
+    if (!header || !/^\s*Bearer\b/i.test(header))
+        return undefined;
+    return /\berror="([\x20-\x21\x23-\x5B\x5D-\x7E]{1,64})"/.exec(header)?.[1];
 }
 
 
@@ -28962,6 +28970,9 @@ async function send(ctx, endpoint, request, timeoutMs = ctx.requestTimeoutMs) {
 const QUOTED_FIELDS = ['error', 'error_description', 'error_uri', 'message', 'issuer'];
 /** Request parameters that carry a secret (RFC 6749, RFC 7523, RFC 8628). */
 const SECRET_PARAMS = [
+    // RFC 7009 §2.1: the token being revoked; GitHub's revocation API takes it as access_token.
+    'token',
+    'access_token',
     'client_secret',
     'client_assertion',
     'device_code',
@@ -28974,9 +28985,8 @@ const SECRET_PARAMS = [
 function secretsSent(request) {
     const secrets = [];
     if (request.body !== undefined) {
-        const params = new URLSearchParams(request.body);
         for (const name of SECRET_PARAMS)
-            secrets.push(...params.getAll(name));
+            secrets.push(...paramsOf(request.body, name));
     }
     for (const [name, value] of Object.entries(request.headers)) {
         if (name.toLowerCase() !== 'authorization')
@@ -28991,6 +29001,18 @@ function secretsSent(request) {
         }
     }
     return secrets.filter((secret) => secret.length > 0);
+}
+/** A parameter's values in a form body, or a JSON object's member (GitHub's APIs take JSON). */
+function paramsOf(body, name) {
+    if (!body.startsWith('{'))
+        return new URLSearchParams(body).getAll(name);
+    try {
+        const value = JSON.parse(body)[name];
+        return typeof value === 'string' ? [value] : [];
+    }
+    catch {
+        return [];
+    }
 }
 function decodeFormComponent(text) {
     try {
@@ -29169,6 +29191,7 @@ function formEncode(value) {
 async function clientAssertion(client, audience, nowMs) {
     const issuedAt = Math.floor(nowMs / 1000);
     try {
+        // jose is loaded by the first assertion: a run without private_key_jwt never needs it.
         const { SignJWT } = await __nccwpck_require__.e(/* import() */ 415).then(__nccwpck_require__.bind(__nccwpck_require__, 5415));
         const { key, alg, kid } = await loadSigningKey(client);
         return await new SignJWT({})
@@ -29638,6 +29661,7 @@ function promptLines(ctx, nowMs) {
         `┌${RULE}`,
         `│ Approval needed: sign in at the provider and enter the code.`,
         ...(ctx.approval ? [`│ ${shownPolicy(ctx.approval.heading)}.`] : []),
+        ...(ctx.afterRefusal ? [`│ ${prompt_refusedBefore(ctx)}`] : []),
         `│`,
         `│   1. Open   ${device.verificationUri}`,
         `│   2. Enter  ${device.userCode}`
@@ -29673,12 +29697,21 @@ function noticeOf(ctx, nowMs) {
     const origin = prompt_describeOrigin(ctx.origin);
     const scope = ctx.scope ? ` (scope: ${ctx.scope})` : '';
     const asked = origin ? ` Asked by ${origin}.` : '';
+    const refused = ctx.afterRefusal ? `${prompt_refusedBefore(ctx)} ` : '';
     return {
         title: ctx.approval
             ? `Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
             : `Approval needed: enter code ${device.userCode}`,
-        message: `${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
+        message: `${refused}${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
     };
+}
+/** The line a fresh code opens with: whose approval the policy refused, and by which rule. */
+function prompt_refusedBefore(ctx) {
+    const refused = ctx.afterRefusal;
+    if (!refused)
+        return '';
+    const rule = refused.rule ? ` (${refused.rule})` : '';
+    return `A fresh code: the approval policy refused the approval by ${shownPolicy(refused.approver)}${rule}, and the wait goes on.`;
 }
 /** Repeated while waiting: someone who opens the log late may not see the first block. */
 function reminderLine(ctx, nowMs) {
@@ -29737,7 +29770,8 @@ function recordOf(outcome, shownAtMs) {
         ...(outcome.refusal && {
             refusedApprover: outcome.refusal.approver,
             ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
-        })
+        }),
+        ...(outcome.handoff && { handoff: outcome.handoff })
     };
 }
 /** "alice (248289761001)", or the one name when the subject is the name. */
@@ -29753,6 +29787,7 @@ function describeApprover(approver) {
 const HEADINGS = {
     approved: '✅ Approved',
     refreshed: '🔄 Refreshed',
+    'handoff-opened': '📨 Opened the handoff of an earlier job',
     denied: '🚫 Denied',
     refused: '⛔ Refused by the approval policy',
     expired: '⌛ Expired',
@@ -29782,7 +29817,12 @@ function requestSection(ctx, nowMs) {
             ]
             : [])
     ];
-    const which = ctx.approval ? ` (${escapeHtml(ctx.approval.heading)})` : '';
+    const which = [
+        ...(ctx.approval ? [escapeHtml(ctx.approval.heading)] : []),
+        ...(ctx.afterRefusal ? [escapeHtml(refusedBefore(ctx))] : [])
+    ]
+        .map((part) => ` (${part})`)
+        .join('');
     return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 function originRows(origin) {
@@ -29805,6 +29845,8 @@ function outcomeSection(outcome) {
         rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
     if (outcome.refusedBy)
         rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`));
+    if (outcome.handoff)
+        rows.push(...handoffRows(outcome.handoff, outcome.atMs));
     if (outcome.clientId)
         rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`));
     if (outcome.scope)
@@ -29812,6 +29854,17 @@ function outcomeSection(outcome) {
     if (outcome.detail)
         rows.push(row('Details', escapeHtml(outcome.detail)));
     return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
+}
+/** Which job of the run handed the tokens over, and when it got them. */
+function handoffRows(handoff, nowMs) {
+    const job = handoff.job ? `job <code>${escapeHtml(handoff.job)}</code>` : 'an earlier job';
+    const attempt = handoff.runAttempt ? `, attempt ${escapeHtml(handoff.runAttempt)}` : '';
+    return [
+        row('Handed over by', `${job}${attempt}, which got them at ${formatUtc(handoff.obtainedAtMs, nowMs)}`),
+        ...(handoff.refreshed
+            ? [row('Refreshed', 'yes: the access token had expired, and this job refreshed it')]
+            : [])
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/state.ts
@@ -29826,6 +29879,15 @@ function saveRevocationState(save, state) {
         save(STATE_ACCESS_TOKEN, state.accessToken);
     if (state.refreshToken)
         save(STATE_REFRESH_TOKEN, state.refreshToken);
+}
+/**
+ * Leaves the post step nothing to revoke: the tokens were handed to later jobs (the handoff
+ * output), or were revoked already (a refused approval's; the next approval saves its own). The
+ * runner keeps the last value saved under a name.
+ */
+function clearRevocationState(save) {
+    for (const name of [STATE_PLAN, STATE_ACCESS_TOKEN, STATE_REFRESH_TOKEN])
+        save(name, '');
 }
 /**
  * The post step's side: the saved state, or undefined when there is nothing to revoke (the main
@@ -29894,7 +29956,9 @@ async function runPost(deps) {
         http: deps.http,
         clock,
         signal: deps.signal,
-        requestTimeoutMs: deps.requestTimeoutMs ?? 10_000
+        requestTimeoutMs: deps.requestTimeoutMs ?? 10_000,
+        // The tokens it revokes and the client's secret: cut out of whatever the provider quotes back.
+        secrets: () => runner.knownSecrets()
     };
     const outcome = [];
     // The refresh token first: RFC 7009 §2.1 has the provider invalidate its access tokens too.
@@ -30298,13 +30362,55 @@ function escapeOf(char) {
  * through a Location quoted in a message.
  */
 function redact(text, secrets) {
-    const sorted = [...new Set([...secrets].flatMap(encodings))]
+    const known = [...new Set(secrets)].filter((s) => s.length > 0);
+    const sorted = [...new Set(known.flatMap(encodings))]
         .filter((s) => s.length > 0)
         .sort((a, b) => b.length - a.length);
     let result = text;
     for (const secret of sorted)
         result = result.split(secret).join(REDACTED);
+    // A secret quoted inside a JSON string (or text a server copied out of one) may come back with
+    // characters escaped: "a\/b" or "a\u002fb" for a/b. Only text with a backslash can hold one.
+    if (result.includes('\\')) {
+        for (const secret of known.sort((a, b) => b.length - a.length))
+            result = result.replace(escapedForm(secret), REDACTED);
+    }
     return result;
+}
+/** Compiled matchers of a secret's escaped forms; a run masks a few dozen values at most. */
+const ESCAPED_FORMS = new Map();
+const MAX_ESCAPED_FORMS = 256;
+/** The characters JSON may also write with a short escape (RFC 8259 §7). */
+const SHORT_ESCAPES = new Set(['/', '"', '\\']);
+/**
+ * A secret with any of its characters written as a JSON escape (RFC 8259 §7): \uXXXX with hex
+ * digits in either case (a character beyond U+FFFF as its surrogate pair), and \/, \" or \\ for
+ * the three characters with a short escape. Fixed alternatives, no nested repetition: at most
+ * (text × secret) steps.
+ */
+function escapedForm(secret) {
+    const cached = ESCAPED_FORMS.get(secret);
+    if (cached)
+        return cached;
+    const parts = [...secret].map((char) => {
+        const codeUnits = char.length === 2 ? [char.charCodeAt(0), char.charCodeAt(1)] : [char.charCodeAt(0)];
+        const unicode = codeUnits.map((code) => `\\\\u${hexPattern(code)}`).join('');
+        const short = SHORT_ESCAPES.has(char) ? `|\\\\${escapeRegExp(char)}` : '';
+        return `(?:${escapeRegExp(char)}|${unicode}${short})`;
+    });
+    const form = new RegExp(parts.join(''), 'g');
+    if (ESCAPED_FORMS.size >= MAX_ESCAPED_FORMS)
+        ESCAPED_FORMS.clear();
+    ESCAPED_FORMS.set(secret, form);
+    return form;
+}
+function hexPattern(code) {
+    return [...code.toString(16).padStart(4, '0')]
+        .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+        .join('');
+}
+function escapeRegExp(text) {
+    return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 function encodings(secret) {
     let encoded;
