@@ -42,6 +42,13 @@ export interface StartIdpOptions {
    * URL (as Glewlwyd 2.7 does), answering 401 unauthorized_client otherwise. Default 'any'.
    */
   deviceAssertionAudience?: 'any' | 'endpoint'
+  /**
+   * 'body': like Authlib 1.2 (authlib issue 798), each device code is filed under the client_id
+   * of the device authorization request's body, and a poll by any other client (HTTP Basic's
+   * user name, else the body's client_id) is refused with 400 unauthorized_client. Default
+   * 'authenticated' (oidc-provider: the client that authenticated).
+   */
+  deviceCodeOwner?: 'authenticated' | 'body'
   /** Called with each user code the device authorization endpoint issues (for auto-approval). */
   onDeviceAuthorization?: (userCode: string) => void
   /** Users beyond alice, bob and carol, for a test's own cases (they sign in as the others do). */
@@ -121,6 +128,8 @@ export interface Idp {
   approve(userCode: string, opts?: { user?: string; deny?: boolean }): Promise<void>
   /** How many assertions the strict device endpoint refused (deviceAssertionAudience: 'endpoint'). */
   readonly deviceAssertionRefusals: number
+  /** How many polls the deviceCodeOwner: 'body' check refused. */
+  readonly deviceCodeOwnerRefusals: number
   setFault(fault: TokenFault | undefined): void
   /** Closes the server and destroys open sockets. Idempotent. */
   close(): Promise<void>

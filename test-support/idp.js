@@ -60,9 +60,13 @@ import { createAdapterFactory } from './idp/adapter.js'
  * @property {string} [issuerPath]
  * @property {(userCode: string) => void} [onDeviceAuthorization] called with each user code issued
  * @property {IdpUser[]} [extraUsers] users beyond alice, bob and carol, for a test's own cases
+ * @property {'any' | 'endpoint'} [deviceAssertionAudience]
+ * @property {'authenticated' | 'body'} [deviceCodeOwner]
  */
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+/** Where a device authorization request carries its body's own client_id (deviceCodeOwner). */
+const BODY_CLIENT_ID = Symbol('body client_id')
 const GRANT_TYPES = [DEVICE_CODE_GRANT, 'refresh_token']
 const SCOPES = ['openid', 'profile', 'email', 'offline_access', 'api:read']
 
@@ -133,6 +137,7 @@ export async function startIdp(options = {}) {
     strictInterval = false,
     accessTokenTtlSeconds = 3600,
     deviceAssertionAudience = 'any',
+    deviceCodeOwner = 'authenticated',
     onDeviceAuthorization,
     extraUsers = []
   } = options
@@ -198,6 +203,14 @@ export async function startIdp(options = {}) {
   let fault
   let slowDownRemaining = slowDownPolls
   let deviceAssertionRefusals = 0
+  /**
+   * deviceCodeOwner 'body' (Authlib 1.2, authlib issue 798): each device code is filed under the
+   * client_id of the device authorization request's body (null when it had none), and a poll by
+   * any other client is refused with unauthorized_client.
+   * @type {Map<string, string | null>}
+   */
+  const deviceCodeOwners = new Map()
+  let deviceCodeOwnerRefusals = 0
   let closed = false
   /** @type {any} */
   let provider
@@ -375,6 +388,17 @@ export async function startIdp(options = {}) {
       if (typeof deviceCode === 'string')
         pollClocks.set(deviceCode, { lastAt: Date.now(), intervalMs: strictIntervalMs })
     }
+    if (
+      deviceCodeOwner === 'body' &&
+      ctx.oidc?.route === 'device_authorization' &&
+      ctx.status === 200 &&
+      typeof ctx.body?.device_code === 'string'
+    ) {
+      // oidc-provider fills the parsed body's client_id in from HTTP Basic: the raw body's, as
+      // handle() kept it.
+      const owner = ctx.req[BODY_CLIENT_ID]
+      deviceCodeOwners.set(ctx.body.device_code, typeof owner === 'string' ? owner : null)
+    }
     if (onDeviceAuthorization && ctx.oidc?.route === 'device_authorization' && ctx.status === 200) {
       const userCode = ctx.body?.user_code
       if (typeof userCode === 'string') setImmediate(() => onDeviceAuthorization(userCode))
@@ -417,6 +441,12 @@ export async function startIdp(options = {}) {
       return handleToken(req, res, `${inner}${url.search}`)
     if (inner === '/device/auth' && req.method === 'POST' && deviceAssertionAudience === 'endpoint')
       return handleStrictDeviceAuth(req, res, `${origin}${path}`, `${inner}${url.search}`)
+    if (inner === '/device/auth' && req.method === 'POST' && deviceCodeOwner === 'body') {
+      const body = await readBody(req)
+      const replay = replayRequest(req, body)
+      replay[BODY_CLIENT_ID] = new URLSearchParams(body.toString('utf8')).get('client_id')
+      return forward(replay, res, `${inner}${url.search}`)
+    }
     return forward(req, res, `${inner}${url.search}`)
   }
 
@@ -522,6 +552,15 @@ export async function startIdp(options = {}) {
         error_description: `Polling too fast (${why}); increase the interval by 5 seconds`
       })
       return
+    }
+
+    if (grantType === DEVICE_CODE_GRANT && deviceCodeOwners.has(form.get('device_code') ?? '')) {
+      const owner = deviceCodeOwners.get(form.get('device_code') ?? '')
+      if (owner !== authenticatedClientId(req, form)) {
+        deviceCodeOwnerRefusals += 1
+        sendJson(res, 400, { error: 'unauthorized_client' })
+        return
+      }
     }
 
     return forward(replayRequest(req, body), res, innerUrl)
@@ -771,6 +810,9 @@ export async function startIdp(options = {}) {
     get deviceAssertionRefusals() {
       return deviceAssertionRefusals
     },
+    get deviceCodeOwnerRefusals() {
+      return deviceCodeOwnerRefusals
+    },
     /** @param {TokenFault | undefined} next */
     setFault(next) {
       if (next === undefined) {
@@ -783,6 +825,22 @@ export async function startIdp(options = {}) {
     },
     close
   }
+}
+
+/**
+ * Which client a token request comes from, as Authlib reads it: the user name of HTTP Basic, else
+ * the body's client_id.
+ * @param {http.IncomingMessage} req @param {URLSearchParams} form
+ */
+function authenticatedClientId(req, form) {
+  const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')
+  if (basic) {
+    const [user = ''] = Buffer.from(basic[1] ?? '', 'base64')
+      .toString('utf8')
+      .split(':')
+    return decodeURIComponent(user.replace(/\+/g, ' '))
+  }
+  return form.get('client_id')
 }
 
 /** @param {string} raw */

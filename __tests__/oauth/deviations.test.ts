@@ -4,6 +4,7 @@ import type { ClientCredentials } from '../../src/oauth/client-auth.js'
 import { DEFAULT_INTERVAL_SECONDS, parseDeviceAuthorization } from '../../src/oauth/device.js'
 import {
   ENTRA_CONSUMERS_TENANT,
+  identifyInDeviceRequest,
   idTokenIssuerFor,
   isBareRefreshRefusal,
   issuerMatches,
@@ -298,5 +299,23 @@ describe('shouldRetryAssertionAudience: an assertion addressed to the called URL
         { error: 'invalid_client' }
       )
     ).toBe(false)
+  })
+})
+
+describe('identifyInDeviceRequest: client_id in the device request body (Authlib 1.2, authlib issue 798)', () => {
+  it('adds the client_id to a copy of the parameters and leaves the rest as they were', () => {
+    const params = new URLSearchParams({ scope: 'openid', resource: 'https://api.example' })
+    const identified = identifyInDeviceRequest({ clientId: 'conf-app' }, params)
+    expect(identified.toString()).toBe(
+      'scope=openid&resource=https%3A%2F%2Fapi.example&client_id=conf-app'
+    )
+    expect(params.has('client_id')).toBe(false)
+  })
+
+  it('replaces a client_id from extra-params with the configured one: one client per request', () => {
+    const params = new URLSearchParams({ client_id: 'someone-else' })
+    expect(identifyInDeviceRequest({ clientId: 'conf-app' }, params).getAll('client_id')).toEqual([
+      'conf-app'
+    ])
   })
 })

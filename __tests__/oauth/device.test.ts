@@ -408,10 +408,10 @@ describe('requestDeviceAuthorization (RFC 8628 §3.1)', () => {
     expect(scope.isDone()).toBe(true)
   })
 
-  it('authenticates a confidential client (client_secret_basic)', async () => {
+  it('authenticates a confidential client (client_secret_basic) and names it in the body too (Authlib 1.2)', async () => {
     const expected = `Basic ${Buffer.from('conf-app:s3cret').toString('base64')}`
     const scope = nock(ORIGIN)
-      .post('/oauth/device/code', (b) => !('client_id' in b) && !('client_secret' in b))
+      .post('/oauth/device/code', (b) => b.client_id === 'conf-app' && !('client_secret' in b))
       .matchHeader('authorization', expected)
       .reply(200, valid)
     const client = {

@@ -77,9 +77,12 @@ function standardAdvice(body: OAuthErrorBody, kind: RequestKind): string | undef
         ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
         : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.'
     case 'unauthorized_client':
-      return kind === 'refresh'
-        ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-        : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).'
+      if (kind === 'refresh')
+        return 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
+      if (kind === 'device-token')
+        // Deviation (Authlib 1.2): see identifyInDeviceRequest in src/oauth/deviations.ts.
+        return 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. Refused at the poll, it can also mean the provider filed the device code under another client: Authlib 1.2 files it under the client_id in the body of the device request (authlib issue 798), which the action sends; a provider that looks for it in the body of the poll too needs client-auth-method: client_secret_post.'
+      return 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).'
     case 'invalid_scope':
       return 'The client may not ask for these scopes: check the scope input against what the client is allowed.'
     case 'invalid_target':

@@ -41,6 +41,26 @@ export function shouldRetryAssertionAudience(
 }
 
 /**
+ * RFC 8628 §3.1 asks for client_id in the device authorization request from a client that does
+ * not authenticate; RFC 6749 §3.2.1 lets one that does send it as well, to identify itself.
+ * Authlib 1.2 files the device code under the client_id of the request body, not under the
+ * client it authenticated, so a client that authenticates with client_secret_basic alone gets a
+ * device code filed under no client, and is refused at its own poll with unauthorized_client
+ * (authlib issue 798). oauth4webapi, under openid-client, sends client_id in the body of every
+ * device authorization request whatever the authentication method; so does the action. Every
+ * other method puts it there anyway (client-auth.ts). The poll stays as RFC 6749 §2.3.1 has it:
+ * a device code filed under the right client is all Authlib needs.
+ */
+export function identifyInDeviceRequest(
+  client: Pick<ClientCredentials, 'clientId'>,
+  params: URLSearchParams
+): URLSearchParams {
+  const identified = new URLSearchParams(params)
+  identified.set('client_id', client.clientId)
+  return identified
+}
+
+/**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
  * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
  * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no

@@ -3,6 +3,7 @@ import { describeEndpoint, ProviderResponseError, type EndpointRef } from '../er
 import { postAuthenticated } from './authenticated-post.js'
 import type { ClientCredentials } from './client-auth.js'
 import {
+  identifyInDeviceRequest,
   secondsOf,
   SUSPICIOUS_INTERVAL_SECONDS,
   verificationUriCompleteOf,
@@ -62,11 +63,18 @@ export async function requestDeviceAuthorization(
   for (const resource of request.resources) params.append('resource', resource)
   for (const [key, value] of request.extraParams) params.append(key, value)
   // Asking for a new code twice is harmless (the first is never shown), so failures are retried.
-  const fields = await postAuthenticated(ctx, endpoint, client, params, {
-    kind: 'device-authorization',
-    retryMaybeDelivered: true,
-    expected: 'a JSON object with device_code, user_code and verification_uri'
-  })
+  // Deviation (Authlib 1.2): client_id in the body whatever the method; see deviations.ts.
+  const fields = await postAuthenticated(
+    ctx,
+    endpoint,
+    client,
+    identifyInDeviceRequest(client, params),
+    {
+      kind: 'device-authorization',
+      retryMaybeDelivered: true,
+      expected: 'a JSON object with device_code, user_code and verification_uri'
+    }
+  )
   return parseDeviceAuthorization(fields, endpoint)
 }
 
