@@ -52,7 +52,12 @@ export class NetworkError extends ActionError {
     readonly failure: NetworkFailure,
     /** False when the request surely never reached the server (refused, unknown host). */
     readonly maybeDelivered: boolean,
-    message: string
+    message: string,
+    /**
+     * What happened, after the endpoint's name and without advice ("did not answer within 30 s"):
+     * for a line that says it will try again, where the whole message would repeat itself.
+     */
+    readonly happened: string = message
   ) {
     super(message)
   }

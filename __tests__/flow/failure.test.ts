@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { adviceFor } from '../../src/flow/failure.js'
+import { WaitEndedError } from '../../src/errors.js'
+import { adviceFor, failureOf } from '../../src/flow/failure.js'
 
 describe('adviceFor: what to do about an OAuth error', () => {
   it('names Authlib 1.2 filing the device code under another client for unauthorized_client at the poll', () => {
@@ -17,5 +18,27 @@ describe('adviceFor: what to do about an OAuth error', () => {
     expect(adviceFor({ error: 'unauthorized_client' }, 'refresh', [])).toContain(
       'refresh token grant'
     )
+  })
+})
+
+describe('failureOf: a denial', () => {
+  const denied = new WaitEndedError(
+    'denied',
+    'The request was denied (access_denied). Ask the approver which it was.'
+  )
+
+  it('blames the empty scope input, not the approver, when no scope was asked (oidc-provider refuses those)', () => {
+    const failure = failureOf(denied, undefined, { provider: 'oidc' })
+    expect(failure.ending).toBe('denied')
+    expect(failure.message).toContain('it asked for no scope: the scope input is empty')
+    expect(failure.message).toContain('Set scope (scope: openid')
+    expect(failure.message).not.toContain('Ask the approver')
+  })
+
+  it('keeps the denial as it was when a scope was asked, or at GitHub (which has default scopes)', () => {
+    expect(failureOf(denied, undefined, { scope: 'openid', provider: 'oidc' }).message).toBe(
+      denied.message
+    )
+    expect(failureOf(denied, undefined, { provider: 'github' }).message).toBe(denied.message)
   })
 })

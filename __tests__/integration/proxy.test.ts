@@ -19,6 +19,8 @@ import { startAction } from '../../test-support/action-process.js'
  * built from the current src/: npm run build.)
  */
 const HOST = 'idp.test'
+/** Another name the proxy leads to the same server, whose certificate names only idp.test. */
+const OTHER_HOST = 'login.idp.test'
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0
 
 interface Pki {
@@ -131,7 +133,10 @@ interface ProxyLog {
   readonly proxyAuthorization: Array<string | undefined>
 }
 
-/** A forwarding proxy: CONNECT idp.test:443 goes to the local provider, anything else is refused. */
+/**
+ * A forwarding proxy: CONNECT idp.test:443 (or login.idp.test:443) goes to the local provider,
+ * anything else is refused.
+ */
 function startProxy(providerPort: number) {
   const log: ProxyLog = { connects: [], proxyAuthorization: [] }
   const sockets = new Set<net.Socket>()
@@ -142,7 +147,7 @@ function startProxy(providerPort: number) {
     sockets.add(client)
     client.on('close', () => sockets.delete(client))
     client.on('error', () => undefined)
-    if (req.url !== `${HOST}:443`) {
+    if (req.url !== `${HOST}:443` && req.url !== `${OTHER_HOST}:443`) {
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
       return
     }
@@ -258,6 +263,23 @@ const INPUTS = {
       )
       expect(result.stdout).toMatch(/https_proxy, http_proxy and no_proxy/)
       expect(result.stdout + result.stderr).not.toMatch(/\n\s+at \S|Unexpected error/)
+    })
+
+    it('says a trusted certificate for another host name is for another host name, not to add a CA', async () => {
+      const result = await startAction({
+        inputs: {
+          ...INPUTS,
+          'device-authorization-endpoint': `https://${OTHER_HOST}/device/code`,
+          'token-endpoint': `https://${OTHER_HOST}/token`
+        },
+        env: { https_proxy: `http://127.0.0.1:${proxyPort}`, NODE_EXTRA_CA_CERTS: pki.caFile },
+        timeoutMs: 30_000
+      }).done
+      expect(result.code).toBe(1)
+      expect(result.stdout).toMatch(
+        /^::error::Could not reach the device authorization endpoint \(https:\/\/login\.idp\.test\/device\/code\): ERR_TLS_CERT_ALTNAME_INVALID \(Host: login\.idp\.test\. is not in the cert's altnames: DNS:idp\.test\)\. The server's TLS certificate is trusted but made out to another host name than login\.idp\.test/m
+      )
+      expect(result.stdout).not.toMatch(/point NODE_EXTRA_CA_CERTS/)
     })
 
     it('says the certificate is not trusted when the CA is not given, naming NODE_EXTRA_CA_CERTS', async () => {

@@ -199,6 +199,39 @@ describe('postForm', () => {
     expect(error.message).toContain('https_proxy')
   })
 
+  it('says a certificate for another host name is wrong, not untrusted: no NODE_EXTRA_CA_CERTS advice', async () => {
+    const http = scriptedHttp({
+      [TOKEN_URL]: () => {
+        throw new TransportFailure(
+          'connection',
+          true,
+          "ERR_TLS_CERT_ALTNAME_INVALID (Host: id.example.com. is not in the cert's altnames: DNS:other.example.com)"
+        )
+      }
+    })
+    const { ctx } = context(http)
+    const error = (await postForm(ctx, token, new URLSearchParams()).catch(
+      (e: unknown) => e
+    )) as Error
+    expect(error.message).toContain("the cert's altnames: DNS:other.example.com")
+    expect(error.message).toContain('made out to another host name than id.example.com')
+    expect(error.message).not.toContain('point NODE_EXTRA_CA_CERTS')
+  })
+
+  it('says an expired certificate must be renewed (or the clock is wrong)', async () => {
+    const http = scriptedHttp({
+      [TOKEN_URL]: () => {
+        throw new TransportFailure('connection', true, 'CERT_HAS_EXPIRED')
+      }
+    })
+    const { ctx } = context(http)
+    const error = (await postForm(ctx, token, new URLSearchParams()).catch(
+      (e: unknown) => e
+    )) as Error
+    expect(error.message).toContain('outside its validity dates')
+    expect(error.message).not.toContain('NODE_EXTRA_CA_CERTS')
+  })
+
   it('points at NODE_EXTRA_CA_CERTS when the TLS certificate is not trusted', async () => {
     const http = scriptedHttp({
       [TOKEN_URL]: () => {
@@ -376,8 +409,21 @@ describe('withRetries', () => {
     // FakeClock.random() is 0.5: three quarters of 1 s, then of 2 s.
     expect(t.clock.sleeps).toEqual([750, 1500])
     expect(t.reasons).toEqual([
-      `The token endpoint (${TOKEN_URL}): HTTP 502`,
-      `The token endpoint (${TOKEN_URL}): HTTP 503`
+      `The token endpoint (${TOKEN_URL}) answered HTTP 502`,
+      `The token endpoint (${TOKEN_URL}) answered HTTP 503`
+    ])
+  })
+
+  it('says what happened before a retry once, with the endpoint once and without the advice', async () => {
+    let calls = 0
+    const t = retrying(() => {
+      calls++
+      if (calls === 1) throw new TransportFailure('connection', false, 'ECONNREFUSED')
+      return json(200, { ok: true })
+    })
+    await t.run()
+    expect(t.reasons).toEqual([
+      `The token endpoint (${TOKEN_URL}) could not be reached: ECONNREFUSED`
     ])
   })
 
@@ -398,7 +444,7 @@ describe('withRetries', () => {
     await t.run()
     expect(t.clock.sleeps).toEqual([MAX_RETRY_WAIT_MS])
     expect(t.reasons).toEqual([
-      `The token endpoint (${TOKEN_URL}): HTTP 503 (the provider asked for 3600 s with Retry-After; waiting at most 60 s)`
+      `The token endpoint (${TOKEN_URL}) answered HTTP 503 (the provider asked for 3600 s with Retry-After; waiting at most 60 s)`
     ])
   })
 

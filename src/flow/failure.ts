@@ -27,10 +27,20 @@ export interface Failure {
   readonly refusal?: Refusal
 }
 
+/** What the run asked for, as far as the advice depends on it. */
+export interface Asked {
+  /** The scope input; undefined when it was empty. */
+  readonly scope?: string
+  readonly provider?: string
+}
+
 /** Turns whatever ended the run into how it ended and what the person reading the log is told. */
-export function failureOf(error: unknown, quirks?: ProviderQuirks): Failure {
+export function failureOf(error: unknown, quirks?: ProviderQuirks, asked: Asked = {}): Failure {
   if (error instanceof CancelledError) return { ending: 'cancelled', message: error.message }
-  if (error instanceof WaitEndedError) return { ending: error.ending, message: error.message }
+  if (error instanceof WaitEndedError) {
+    const withoutScope = error.ending === 'denied' ? deniedWithoutScope(asked) : undefined
+    return { ending: error.ending, message: withoutScope ?? error.message }
+  }
   if (error instanceof ApprovalRefusedError) {
     return {
       ending: error.ending,
@@ -49,6 +59,17 @@ export function failureOf(error: unknown, quirks?: ProviderQuirks): Failure {
     message: `Unexpected error: ${messageOf(error)}. Please report this with the debug log (re-run with debug logging).`,
     ...(error instanceof Error && error.stack && { stack: error.stack })
   }
+}
+
+/**
+ * A request that asked for no scope is refused by many providers themselves, whoever signs in:
+ * oidc-provider, for one, denies a device request without openid once the person has signed in,
+ * before any consent page. Then nobody declined anything, and the fix is the scope input. GitHub
+ * grants its default scopes to a request without one, so there a denial is a person's.
+ */
+function deniedWithoutScope(asked: Asked): string | undefined {
+  if (asked.scope !== undefined || asked.provider === 'github') return undefined
+  return 'The request was denied (access_denied), and it asked for no scope: the scope input is empty. Many providers refuse such a request themselves, whoever signs in; an OpenID Connect provider wants at least openid. Set scope (scope: openid, and whatever the token is for) and run the job again. Unless the approver says they declined it, nobody did.'
 }
 
 /**

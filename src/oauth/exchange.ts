@@ -225,31 +225,49 @@ function networkError(endpoint: EndpointRef, failure: TransportFailure, timeoutM
           ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
           : `${capitalize(where)} sent a response larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`
       )
-    case 'timeout':
+    case 'timeout': {
+      const happened = `did not answer within ${Math.round(timeoutMs / 1000)} s`
       return new NetworkError(
         endpoint,
         'timeout',
         true,
-        `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`
+        `${capitalize(where)} ${happened}.`,
+        happened
       )
+    }
     case 'reset':
       return new NetworkError(
         endpoint,
         'reset',
         true,
-        `The connection to ${where} was reset before a complete answer arrived.`
+        `The connection to ${where} was reset before a complete answer arrived.`,
+        'reset the connection before a complete answer arrived'
       )
     default: {
       const detail = safeText(failure.detail, { maxLength: 300 })
-      const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-        ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-        : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).'
       return new NetworkError(
         endpoint,
         'connection',
         failure.maybeDelivered,
-        `Could not reach ${where}: ${detail}.${tls}`
+        `Could not reach ${where}: ${detail}.${connectionAdvice(endpoint, detail)}`,
+        `could not be reached: ${detail}`
       )
     }
   }
+}
+
+/**
+ * What to do about a connection that failed. TLS failures are told apart by Node's codes: a
+ * certificate for another host name is trusted but wrong, so NODE_EXTRA_CA_CERTS cannot help.
+ */
+function connectionAdvice(endpoint: EndpointRef, detail: string): string {
+  if (/ERR_TLS_CERT_ALTNAME_INVALID/.test(detail)) {
+    const host = new URL(endpoint.url).hostname
+    return ` The server's TLS certificate is trusted but made out to another host name than ${host}: check the host in the URL (copy it from the provider's discovery document), or, behind a proxy that inspects TLS, that the proxy presents a certificate for ${host}. NODE_EXTRA_CA_CERTS does not change which names a certificate holds.`
+  }
+  if (/CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(detail))
+    return " The TLS certificate is outside its validity dates: the provider must renew it, or, if it looks valid, this machine's clock is wrong."
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail))
+    return ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
+  return ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).'
 }

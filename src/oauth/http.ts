@@ -186,6 +186,11 @@ function failureOf(error: Error & { code?: string }, responseStarted: boolean): 
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
     return new TransportFailure('reset', true, 'the connection was reset')
   }
+  // Node names the host and the certificate's names in `reason`: the one detail that says what
+  // is wrong with a certificate for another host.
+  const reason = (error as { reason?: unknown }).reason
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' && typeof reason === 'string')
+    return new TransportFailure('connection', true, `${code} (${reason})`)
   return new TransportFailure('connection', true, code || error.message)
 }
 

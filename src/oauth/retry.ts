@@ -41,7 +41,7 @@ export async function withRetries(
       // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
       if (!isTransientStatus(read.status) || oauthErrorOf(read) || n >= options.attempts)
         return read
-      reason = `HTTP ${read.status}`
+      reason = `answered HTTP ${read.status}`
       retryAfterMs = read.retryAfterMs
     } catch (error) {
       const retryable =
@@ -50,7 +50,8 @@ export async function withRetries(
         n < options.attempts
       if (!retryable) throw error
       lastError = error
-      reason = error.message
+      // Only what happened: the advice comes once, with the failure, if the retries run out.
+      reason = error.happened
     }
     // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
     // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
@@ -69,7 +70,7 @@ export async function withRetries(
         ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
         : ''
     const onRetry = options.onRetry ?? ctx.onRetry
-    onRetry?.(`${capitalize(describeEndpoint(endpoint))}: ${reason}${said}`, delayMs)
+    onRetry?.(`${capitalize(describeEndpoint(endpoint))} ${reason}${said}`, delayMs)
     await ctx.clock.sleep(delayMs, ctx.signal)
   }
 }
