@@ -206,8 +206,11 @@ describe('run: one approval', () => {
       /^A fresh code: the approval policy refused the approval by bob@example\.com \(allowed-approvers\), and the wait goes on\. Open/
     )
     expect(runner.summary).toContain(
-      'Device authorization (A fresh code: the approval policy refused the approval by bob@example.com &#40;allowed-approvers&#41;, and the wait goes on.)'
+      '<h3>Request 2 (A fresh code: the approval policy refused the approval by bob@example.com &#40;allowed-approvers&#41;, and the wait goes on.)</h3>'
     )
+    // The refused code is recorded as used, the fresh one as the approved one.
+    expect(runner.summary).toContain('CODE-0001</code> &#40;used at')
+    expect(runner.summary).toMatch(/CODE-0002<\/code> &#40;used at [^&]+: approved by alice/)
     expect(runner.summary).toContain('✅ Approved')
     // The refused tokens were masked the moment they arrived, and never printed.
     expect(runner.secrets).toContain('at-secret-bob-sub-1')

@@ -68,7 +68,7 @@ describe('run: the device flow end to end (in memory)', () => {
     expect(log).toContain('octo/release')
     const notice = t.runner.logs.find((entry) => entry.level === 'notice')
     expect(notice?.title).toContain('WDJB-MJHT')
-    expect(t.runner.summary).toContain('Outcome: ✅ Approved')
+    expect(t.runner.summary).toContain('<h2>✅ Approved')
     expect(t.runner.summary).toContain('WDJB-MJHT')
   })
 
@@ -138,7 +138,7 @@ describe('run: the device flow end to end (in memory)', () => {
     )
     await expect(t.run()).resolves.toBe('denied')
     expect(t.runner.failed).toMatch(/denied/)
-    expect(t.runner.summary).toContain('Outcome: 🚫 Denied')
+    expect(t.runner.summary).toContain('<h2>🚫 Denied')
     // The client is named once: in the request section, which the outcome follows.
     expect(
       t.runner.summary.match(/<th align="left">Client<\/th><td><code>release-bot<\/code>/g)
@@ -199,7 +199,7 @@ describe('run: the device flow end to end (in memory)', () => {
     )
     await expect(t.run()).resolves.toBe('failed')
     expect(t.runner.summary).toMatch(
-      /Outcome: ❌ Failed[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
+      /<h2>❌ Failed[\s\S]*<th align="left">Client<\/th><td><code>release-bot<\/code>/
     )
   })
 

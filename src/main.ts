@@ -2,7 +2,13 @@ import type { Clock } from './clock.js'
 import { messageOf } from './errors.js'
 import { clientCredentials } from './flow/client.js'
 import type { RunContext } from './flow/context.js'
-import { FlowEvents, type Ending, type FlowListener } from './flow/events.js'
+import {
+  FlowEvents,
+  type Ending,
+  type FlowListener,
+  type FlowStage,
+  type GrantEnding
+} from './flow/events.js'
 import { failureOf } from './flow/failure.js'
 import { obtainFromProvider, type Obtained } from './flow/grant.js'
 import { handOff } from './flow/hand-off.js'
@@ -14,6 +20,7 @@ import { readConfig, type Config } from './inputs.js'
 import { webhookListener } from './notify/listener.js'
 import { resolveEndpoints } from './oauth/endpoints.js'
 import type { OAuthContext } from './oauth/exchange.js'
+import type { Approver } from './oauth/approver.js'
 import type { HttpTransport } from './oauth/http.js'
 import { readPolicy } from './policy/read-policy.js'
 import { logListener } from './present/log.js'
@@ -46,6 +53,8 @@ export async function run(deps: Deps): Promise<Ending> {
   const startedMs = clock.now()
   let config: Config | undefined
   let quirks: ProviderQuirks | undefined
+  /** Set once the tokens are output: a failure after that is not a failed approval. */
+  let output: OutputGrant | undefined
   const events = new FlowEvents((error) => runner.warning(`A listener failed: ${messageOf(error)}`))
   events.subscribe(...listenersFor(deps, () => config))
   try {
@@ -95,8 +104,15 @@ export async function run(deps: Deps): Promise<Ending> {
       ...(approvers && { approvers }),
       refreshToken: toStore
     })
+    output = {
+      grant: obtained.ending,
+      ...(approver && { approver }),
+      ...(approvers && { approvers })
+    }
     await warnIfRefreshTokenExpires(base, tokens)
-    await storeRefreshToken(base, toStore)
+    output.stage = 'store-refresh-token'
+    await storeRefreshToken(base, toStore, obtained.ending)
+    output.stage = 'hand-off'
     await handOff(base, {
       tokens,
       ...(toStore.value && { refreshToken: toStore.value }),
@@ -119,7 +135,10 @@ export async function run(deps: Deps): Promise<Ending> {
     })
     return obtained.ending
   } catch (error) {
-    const failure = failureOf(error, quirks)
+    const failure = failureOf(error, quirks, {
+      ...(config?.scope && { scope: config.scope }),
+      ...(config && { provider: config.provider.name })
+    })
     if (failure.stack) for (const line of failure.stack.split('\n')) runner.debug(line)
     runner.setFailed(failure.message)
     await events.emit({
@@ -129,7 +148,12 @@ export async function run(deps: Deps): Promise<Ending> {
         atMs: clock.now(),
         detail: failure.message,
         ...(config && { clientId: config.clientId }),
-        ...(failure.refusal && { refusal: failure.refusal })
+        ...(failure.refusal && { refusal: failure.refusal }),
+        ...(output?.stage && {
+          ...(output.approver && { approver: output.approver }),
+          ...(output.approvers && { approvers: output.approvers }),
+          failedAfter: { grant: output.grant, stage: output.stage }
+        })
       }
     })
     return failure.ending
@@ -150,6 +174,14 @@ async function providerContext(
     client: clientCredentials(base.config, metadata),
     quirks: quirksFor(base.config.provider, metadata)
   }
+}
+
+/** The tokens are output: how they were granted, and the stage under way since. */
+interface OutputGrant {
+  readonly grant: GrantEnding
+  readonly approver?: Approver
+  readonly approvers?: readonly Approver[]
+  stage?: FlowStage
 }
 
 function oauthContext(

@@ -8,6 +8,8 @@ export interface LogStyle {
   lineHeightPx: number
   color: string
   background: string
+  deviceScaleFactor: number
+  blurPx: number
 }
 export const GITHUB_LOG_STYLE: LogStyle
 export function launchChromium(): Promise<Browser>
@@ -17,3 +19,4 @@ export function renderLogLines(
   style?: Partial<LogStyle>
 ): Promise<Buffer>
 export function decodeQrPng(png: Buffer, options?: { inverted?: boolean }): string | null
+export function decodeQrPngWithZxing(png: Buffer, options?: { inverted?: boolean }): string | null

@@ -201,7 +201,9 @@ describe('dist/index.js with store-refresh-token', () => {
     expect(main.stdout).toMatch(
       /Created the repository secret OAUTH_RT_E2E of octo\/release with the new refresh token at /
     )
-    expect(main.summary).toContain('Refresh token stored in the repository secret')
+    expect(main.summary).toContain(
+      'Created the repository secret OAUTH&#95;RT&#95;E2E of octo/release'
+    )
     expect(main.state).toEqual({})
     expectNoLeaks(main, ['pat-e2e', refreshToken, main.outputs['access-token'] as string])
   })
@@ -225,6 +227,14 @@ describe('dist/index.js with store-refresh-token', () => {
       /^::error::Could not read the public key of the repository secret OAUTH_RT_E2E_DENIED of octo\/release: GitHub answered HTTP 403/m
     )
     expect(result.stdout).toContain("The workflow's GITHUB_TOKEN never can")
+    // The approval stood: only storing failed, and the run page says so (issue 21).
+    expect(result.stdout).toMatch(
+      /^::notice title=Approved by alice%2C but the refresh token was not stored::Approved by alice .*; The tokens are in this step's outputs \(masked\)\. Then the refresh token was not stored: Could not read the public key/m
+    )
+    expect(result.stdout).not.toContain('title=Approval failed')
+    expect(result.summary).toMatch(
+      /^<h2>⚠️ Approved by alice, but the refresh token was not stored<\/h2>/
+    )
     expect(result.outputs['refresh-token']).toMatch(/^\S{20,}$/)
     expect(github.secret('repo:octo/release/OAUTH_RT_E2E_DENIED')).toBeUndefined()
     expectNoLeaks(result, ['ghs-read-only', result.outputs['refresh-token'] as string])

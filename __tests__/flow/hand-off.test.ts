@@ -1,3 +1,4 @@
+import { FlowEvents } from '../../src/flow/events.js'
 import { describe, expect, it } from '@jest/globals'
 import { handOff, type HandOffSubject } from '../../src/flow/hand-off.js'
 import { readConfig } from '../../src/inputs.js'
@@ -35,7 +36,10 @@ function stage(env: Record<string, string> = ENV) {
     },
     env
   )
-  return { runner, context: { runner, config: readConfig(runner) } }
+  const events = new FlowEvents((error) => {
+    throw error
+  })
+  return { runner, context: { runner, config: readConfig(runner), events } }
 }
 
 describe('handOff', () => {

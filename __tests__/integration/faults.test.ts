@@ -112,6 +112,10 @@ describe('faults at the token endpoint while polling', () => {
       expect(failures[0]).toMatch(
         /^Could not reach the token endpoint \(http:\/\/127\.0\.0\.1:\d+\/token\): ECONNREFUSED\./
       )
+      // Told once in full; the same failure again is one short line, not the message and advice.
+      expect(failures[1]).toMatch(
+        /^The token endpoint failed the same way again\. Trying again in \d+ s \(failure 2 in a row\)\.$/
+      )
       // Tokens came through the forwarder once it listened again, not around it.
       expect(resumedAt).toBeGreaterThan(0)
       expect(forwarder.connections).toBeGreaterThanOrEqual(1)

@@ -302,7 +302,7 @@ describe('two approvers against a real identity provider', () => {
     expect(await liveTokensNotOutput(runner)).toEqual([])
     expect(runner.summary).toContain('<code>alice</code>, <code>carol</code>')
     expect(runner.summary).toContain(
-      'Device authorization (Approval 2 of 2: a different person &#40;not alice&#41;)'
+      '<h3>Request 2: Approval 2 of 2: a different person &#40;not alice&#41;</h3>'
     )
   })
 

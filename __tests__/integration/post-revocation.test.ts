@@ -183,7 +183,9 @@ describe('the post step against the embedded identity provider (RFC 7009)', () =
     expect(main.text('info')).toMatch(
       /Created the repository secret OAUTH_RT of octo\/release with the new refresh token at \d{4}-\d\d-\d\dT/
     )
-    expect(main.summary).toContain('Refresh token stored in the repository secret OAUTH&#95;RT')
+    expect(main.summary).toContain(
+      'Created the repository secret OAUTH&#95;RT of octo/release with the new refresh token'
+    )
     expect(main.state).toEqual({})
     expect(main.text('info')).toContain('the refresh token is kept for later jobs')
     expect(await isActive(refreshToken)).toBe(true)

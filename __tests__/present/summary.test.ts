@@ -3,8 +3,14 @@ import { safeText } from '../../src/safe-text.js'
 import type { DeviceAuthorization } from '../../src/oauth/device.js'
 import type { PromptContext, RunOrigin } from '../../src/flow/events.js'
 import { runOrigin } from '../../src/flow/device-login.js'
-import { outcomeSection, requestSection, type OutcomeRecord } from '../../src/present/summary.js'
-import type { Ending } from '../../src/flow/events.js'
+import {
+  outcomeSection,
+  requestSection,
+  summaryListener,
+  type OutcomeRecord
+} from '../../src/present/summary.js'
+import type { Ending, FlowEvent } from '../../src/flow/events.js'
+import { RecordingRunner } from '../../test-support/fakes.js'
 
 const NOW = Date.UTC(2026, 10, 24, 10, 0, 0)
 const ENV = {
@@ -87,22 +93,20 @@ function expectInert(html: string): void {
 }
 
 describe('requestSection', () => {
-  it('lists the verification page, the link with the code, the code, client and scope', () => {
+  it('lists the code, the verification page and the link with the code as text, client and scope', () => {
     const html = requestSection(context(), NOW)
-    expect(html).toContain('<h2>Device authorization</h2>')
+    expect(html).toContain('<h3>The request</h3>')
+    expect(html).toContain('<th align="left">Code</th><td><code>WDJB-MJHT</code></td>')
     expect(html).toContain(
-      '<tr><th align="left">Verification page</th><td><a href="https://id.example.com/device">'
+      '<tr><th align="left">Verification page</th><td><code>https://id.example.com/device</code></td></tr>'
     )
     expect(html).toContain('<th align="left">Link with the code</th>')
-    expect(html).toContain('<td><code>WDJB-MJHT</code></td>')
     expect(html).toContain('<th align="left">Client</th><td><code>deploy-bot</code></td>')
     expect(html).toContain('<code>openid offline&#95;access</code>')
   })
 
-  it('links the verification URIs and the run, and nothing else', () => {
+  it('links only the run: a code in a record is not a live one', () => {
     expect(hrefs(requestSection(context(), NOW))).toEqual([
-      device.verificationUri,
-      device.verificationUriComplete,
       'https://github.com/octo-org/deploy/actions/runs/42'
     ])
   })
@@ -111,7 +115,6 @@ describe('requestSection', () => {
     const { verificationUriComplete: _complete, ...plain } = device
     const html = requestSection(context({ device: plain }), NOW)
     expect(html).not.toContain('Link with the code')
-    expect(hrefs(html)).toHaveLength(2)
   })
 
   it("says the provider's default scope applies when none is asked for", () => {
@@ -132,17 +135,72 @@ describe('requestSection', () => {
   it('leaves out the origin row outside GitHub Actions', () => {
     const html = requestSection(context({ origin: {} }), NOW)
     expect(html).not.toContain('Asked by')
-    expect(hrefs(html)).toHaveLength(2)
+    expect(hrefs(html)).toHaveLength(0)
   })
 
-  it('shows when the code was shown and when it expires', () => {
+  it('shows when the code was shown, with the date, and until when it was valid', () => {
     const html = requestSection(context(), NOW)
-    expect(html).toContain('<th align="left">Code shown</th><td>10:00:00 UTC</td>')
-    expect(html).toContain('<th align="left">Expires</th><td>10:15:00 UTC</td>')
+    expect(html).toContain('<th align="left">Code shown</th><td>2026-11-24 10:00:00 UTC</td>')
+    expect(html).toContain('<th align="left">Valid until</th><td>10:15:00 UTC</td>')
   })
 
   it('never shows the device code', () => {
     expect(requestSection(context(), NOW)).not.toContain(device.deviceCode)
+  })
+
+  it('numbers the requests of a run that showed several codes, with the approval they were for', () => {
+    const html = requestSection(
+      context({
+        approval: {
+          number: 2,
+          of: 2,
+          heading: 'Approval 2 of 2: a different person (not alice)',
+          earlier: ['alice']
+        }
+      }),
+      NOW,
+      { number: 3 }
+    )
+    expect(html).toContain(
+      '<h3>Request 3: Approval 2 of 2: a different person &#40;not alice&#41;</h3>'
+    )
+  })
+
+  it.each<[string, Parameters<typeof requestSection>[2], string]>([
+    [
+      'used by the approver',
+      { use: { kind: 'approved', atMs: NOW + 95_000, by: 'alice' } },
+      '&#40;used at 10:01:35 UTC: approved by alice&#41;'
+    ],
+    [
+      'used by someone the policy refused',
+      { use: { kind: 'refused', atMs: NOW + 95_000, by: 'bob' } },
+      '&#40;used at 10:01:35 UTC: approved by bob, whom the approval policy refused&#41;'
+    ],
+    [
+      'used to deny',
+      { use: { kind: 'denied', atMs: NOW + 5000 } },
+      '&#40;used at 10:00:05 UTC: denied&#41;'
+    ],
+    [
+      'expired',
+      { use: { kind: 'expired', atMs: NOW + 900_000 } },
+      '&#40;expired at 10:15:00 UTC, unused&#41;'
+    ],
+    [
+      'left by a timeout while still valid',
+      { use: { kind: 'abandoned', atMs: NOW + 300_000, why: 'timed-out' } },
+      '&#40;unused: the timeout input ended the wait at 10:05:00 UTC; approving it now would give nobody anything&#41;'
+    ],
+    [
+      'left by a cancel',
+      { use: { kind: 'abandoned', atMs: NOW + 60_000, why: 'cancelled' } },
+      '&#40;unused: the step was cancelled at 10:01:00 UTC; approving it now'
+    ]
+  ])('says the code was %s', (_what, place, said) => {
+    expect(requestSection(context(), NOW, place)).toContain(
+      `<th align="left">Code</th><td><code>WDJB-MJHT</code> ${said}`
+    )
   })
 
   it('escapes a hostile user code, client id and scope', () => {
@@ -157,7 +215,7 @@ describe('requestSection', () => {
     expectInert(html)
     expect(html).toContain(HOSTILE_ENTITY_SHOWN)
     expect(html).toContain('&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;')
-    expect(hrefs(html)).toHaveLength(3)
+    expect(hrefs(html)).toHaveLength(1)
   })
 
   it('escapes a hostile origin (workflow name, actor, repository)', () => {
@@ -181,7 +239,7 @@ describe('requestSection', () => {
     expect(html).toContain('<th align="left">Asked by</th>')
   })
 
-  it('keeps a URL with a quote inside its href attribute', () => {
+  it('keeps a URL with a quote as text, and the run URL inside its href attribute', () => {
     const html = requestSection(
       context({
         device: {
@@ -194,7 +252,7 @@ describe('requestSection', () => {
       NOW
     )
     expectInert(html)
-    expect(hrefs(html)).toEqual([HOSTILE_URL, HOSTILE_URL, HOSTILE_URL])
+    expect(hrefs(html)).toEqual([HOSTILE_URL])
   })
 })
 
@@ -203,32 +261,71 @@ describe('outcomeSection', () => {
 
   it.each<[Ending, string]>([
     ['approved', '✅ Approved'],
-    ['refreshed', '🔄 Refreshed'],
+    ['refreshed', '🔄 Refreshed from the stored refresh token'],
     ['denied', '🚫 Denied'],
-    ['expired', '⌛ Expired'],
-    ['timed-out', '⏱️ Timed out'],
+    ['refused', '⛔ Refused by the approval policy'],
+    ['expired', '⌛ Expired: nobody approved in time'],
+    ['timed-out', '⏱️ Timed out: nobody approved in time'],
     ['cancelled', '⏹️ Cancelled'],
     ['failed', '❌ Failed']
   ])('heads the %s outcome with %s', (ending, heading) => {
     expect(outcomeSection({ ...base, ending })).toMatch(
-      new RegExp(`^<h3>Outcome: ${heading}</h3>\n<table>\n`)
+      new RegExp(`^<h2>${heading}</h2>\n<table>\n`)
     )
   })
 
-  it('says when it ended', () => {
-    expect(outcomeSection(base)).toContain('<th align="left">When</th><td>10:02:30 UTC</td>')
+  it('names who approved in the heading', () => {
+    expect(outcomeSection({ ...base, approver: 'alice' })).toMatch(
+      /^<h2>✅ Approved by alice<\/h2>/
+    )
+    expect(outcomeSection({ ...base, approvers: ['alice', 'carol'] })).toMatch(
+      /^<h2>✅ Approved by alice and carol<\/h2>/
+    )
   })
 
-  it('says how long approval took', () => {
-    expect(outcomeSection(base)).toContain('<th align="left">Took</th><td>2 min 30 s</td>')
+  it('says when it ended, with the date', () => {
+    expect(outcomeSection(base)).toContain(
+      '<th align="left">When</th><td>2026-11-24 10:02:30 UTC</td>'
+    )
   })
 
-  it.each<Ending>(['refreshed', 'denied', 'expired', 'timed-out', 'cancelled', 'failed'])(
-    'says nothing about how long it took when it was %s',
-    (ending) => {
-      expect(outcomeSection({ ...base, ending })).not.toContain('Took')
-    }
-  )
+  it('says how long approval took, or how long it waited when nobody approved', () => {
+    expect(outcomeSection(base)).toContain(
+      '<th align="left">Took</th><td>2 min 30 s after the code was shown</td>'
+    )
+    expect(outcomeSection({ ...base, ending: 'expired' })).toContain(
+      '<th align="left">Waited</th><td>2 min 30 s after the code was shown</td>'
+    )
+  })
+
+  it('says nothing of how long it took when no code was shown', () => {
+    const { shownAtMs: _none, ...refresh } = base
+    expect(outcomeSection({ ...refresh, ending: 'refreshed' })).not.toMatch(/Took|Waited/)
+  })
+
+  it('does not say a refresh was approved: it names whose token it is, and that nobody was asked', () => {
+    const { shownAtMs: _none, ...refresh } = base
+    const html = outcomeSection({ ...refresh, ending: 'refreshed', approver: 'alice' })
+    expect(html).not.toContain('Approved')
+    expect(html).toContain(
+      '<th align="left">Token of</th><td><code>alice</code> (nobody was asked this time)</td>'
+    )
+  })
+
+  it('says the approval stood when only storing the refresh token failed', () => {
+    const html = outcomeSection({
+      ending: 'failed',
+      atMs: NOW + 150_000,
+      shownAtMs: NOW,
+      approver: 'alice',
+      failedAfter: { grant: 'approved', stage: 'store-refresh-token' },
+      detail: 'Could not write the repository secret RT of octo/release: GitHub answered HTTP 403.'
+    })
+    expect(html).toMatch(/^<h2>⚠️ Approved by alice, but the refresh token was not stored<\/h2>/)
+    expect(html).not.toContain('❌ Failed')
+    expect(html).toContain('<th align="left">Approved by</th><td><code>alice</code></td>')
+    expect(html).toContain('<th align="left">Took</th>')
+  })
 
   it('lists the approver, the client and the granted scope', () => {
     const html = outcomeSection({
@@ -273,5 +370,77 @@ describe('outcomeSection', () => {
     expect(html).toContain(HOSTILE_ENTITY_SHOWN)
     expect(hrefs(html)).toEqual([])
     expect(html.match(/<tr>/g)).toHaveLength(6)
+  })
+})
+
+describe('the summary listener', () => {
+  const prompt = context()
+  const approver = { name: safeText('alice'), subject: 'alice', shownSubject: safeText('alice') }
+
+  async function summaryOf(events: FlowEvent[]): Promise<string> {
+    const runner = new RecordingRunner()
+    const listener = summaryListener(runner, () => true)
+    for (const event of events) await listener.on(event)
+    return runner.summary
+  }
+
+  it('writes nothing until the run ends, then the outcome first and the request after it', async () => {
+    const runner = new RecordingRunner()
+    const listener = summaryListener(runner, () => true)
+    await listener.on({ type: 'code-ready', prompt, atMs: NOW })
+    await listener.on({ type: 'approved', atMs: NOW + 95_000, shownAtMs: NOW, approver })
+    expect(runner.summary).toBe('')
+    await listener.on({
+      type: 'ended',
+      outcome: { ending: 'approved', atMs: NOW + 95_000, approver }
+    })
+    const html = runner.summary
+    expect(html.indexOf('<h2>✅ Approved by alice</h2>')).toBe(0)
+    expect(html.indexOf('<h3>The request</h3>')).toBeGreaterThan(html.indexOf('Took'))
+    expect(html).toContain('&#40;used at 10:01:35 UTC: approved by alice&#41;')
+  })
+
+  it('puts what to do about the refresh token right after the outcome', async () => {
+    const html = await summaryOf([
+      { type: 'code-ready', prompt, atMs: NOW },
+      { type: 'approved', atMs: NOW + 5000, shownAtMs: NOW, approver },
+      { type: 'refresh-token', atMs: NOW + 5000, fate: { kind: 'not-stored', why: 'new' } },
+      { type: 'ended', outcome: { ending: 'approved', atMs: NOW + 5000, approver } }
+    ])
+    const note = html.indexOf('<p>⚠️ <strong>Refresh token not stored.</strong>')
+    expect(note).toBeGreaterThan(html.indexOf('</table>'))
+    expect(note).toBeLessThan(html.indexOf('<h3>The request</h3>'))
+  })
+
+  it('records every code a run showed, each with what became of it', async () => {
+    const second = context({ device: { ...device, userCode: safeText('QXZT-PLMN') } })
+    const html = await summaryOf([
+      { type: 'code-ready', prompt, atMs: NOW },
+      {
+        type: 'refused',
+        atMs: NOW + 60_000,
+        approver,
+        who: 'alice',
+        reason: 'not allowed',
+        continues: true
+      },
+      { type: 'code-ready', prompt: second, atMs: NOW + 61_000 },
+      { type: 'ended', outcome: { ending: 'timed-out', atMs: NOW + 300_000 } }
+    ])
+    expect(html).toContain('<h3>Request 1</h3>')
+    expect(html).toContain('<h3>Request 2</h3>')
+    expect(html).toContain(
+      'WDJB-MJHT</code> &#40;used at 10:01:00 UTC: approved by alice, whom the approval policy refused&#41;'
+    )
+    expect(html).toContain(
+      'QXZT-PLMN</code> &#40;unused: the timeout input ended the wait at 10:05:00 UTC'
+    )
+  })
+
+  it('writes nothing with summary: false', async () => {
+    const runner = new RecordingRunner()
+    const listener = summaryListener(runner, () => false)
+    await listener.on({ type: 'ended', outcome: { ending: 'failed', atMs: NOW } })
+    expect(runner.summary).toBe('')
   })
 })

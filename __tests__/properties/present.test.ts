@@ -151,7 +151,7 @@ function expectInertSummary(html: string, urls: ReadonlyArray<string | undefined
 }
 
 describe('summary sections on anything', () => {
-  it("add no markup, link or image of the provider's, and link only to the URLs given", () => {
+  it("add no markup, link or image of the provider's, and link only to the run", () => {
     fc.assert(
       fc.property(
         fc.oneof(rawDevice, parsedDevice),
@@ -160,14 +160,11 @@ describe('summary sections on anything', () => {
         origin,
         (device, id, scopeValue, from) => {
           const ctx = promptContext(device, id, scopeValue, from, true)
-          const outcome = outcomeOf(() => requestSection(ctx, NOW))
+          const outcome = outcomeOf(() =>
+            requestSection(ctx, NOW, { use: { kind: 'refused', atMs: NOW, by: id } })
+          )
           expect(outcome.ok).toBe(true)
-          if (outcome.ok)
-            expectInertSummary(outcome.value, [
-              device.verificationUri,
-              device.verificationUriComplete,
-              from.runUrl
-            ])
+          if (outcome.ok) expectInertSummary(outcome.value, [from.runUrl])
         }
       ),
       { numRuns: 1500 }
@@ -182,7 +179,8 @@ describe('summary sections on anything', () => {
       'expired',
       'timed-out',
       'cancelled',
-      'failed'
+      'failed',
+      'refused'
     )
     const record = fc.record(
       {
@@ -192,7 +190,17 @@ describe('summary sections on anything', () => {
         detail: hostileString,
         clientId: hostileString,
         scope: hostileString,
-        approver: hostileString
+        approver: hostileString,
+        approvers: fc.array(hostileString, { maxLength: 3 }),
+        refusedApprover: hostileString,
+        failedAfter: fc.record({
+          grant: fc.constantFrom(
+            'approved' as const,
+            'refreshed' as const,
+            'handoff-opened' as const
+          ),
+          stage: fc.constantFrom('store-refresh-token' as const, 'hand-off' as const)
+        })
       },
       { requiredKeys: ['ending', 'atMs'] }
     )

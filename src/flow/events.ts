@@ -47,8 +47,36 @@ export type FlowEvent =
       /** True when the gate keeps waiting for someone the policy accepts, with a fresh code. */
       readonly continues: boolean
     }
+  /** What became of the refresh token later runs start from, once the outputs are set. */
+  | { readonly type: 'refresh-token'; readonly atMs: number; readonly fate: RefreshTokenFate }
+  /** The refresh token later runs use expires within refresh-token-expiry-warning-days. */
+  | { readonly type: 'refresh-token-expires'; readonly atMs: number; readonly expiresAtMs: number }
+  /** The tokens are sealed into the handoff output for later jobs of this run (handoff-key). */
+  | { readonly type: 'handed-off'; readonly atMs: number }
   /** The run is over, however it ended: the record. */
   | { readonly type: 'ended'; readonly outcome: Outcome }
+
+/**
+ * The refresh token's fate. A rotated one (or the first of a device flow the workflow means to
+ * refresh from) that this step does not store leaves the secret holding a dead or no token: the
+ * next run fails unless a later step stores the refresh-token output.
+ */
+export type RefreshTokenFate =
+  /** store-refresh-token wrote it into the secret named by `where`. */
+  | { readonly kind: 'stored'; readonly where: string; readonly created: boolean }
+  /**
+   * store-refresh-token, and it was not rotated: the secret still holds the one in use, or (in a
+   * job that opened a handoff) the refresh token came from the handoff, not from the secret.
+   */
+  | { readonly kind: 'unchanged'; readonly where: string; readonly handedOff: boolean }
+  /** store-refresh-token, but the provider returned none: the secret was left as it was. */
+  | { readonly kind: 'none-returned'; readonly where: string }
+  /**
+   * It must be stored and this step did not (no store-refresh-token): `rotated` by a refresh, so
+   * the secret's token is dead; or `new` from a device flow, so the secret holds an older one or
+   * none.
+   */
+  | { readonly kind: 'not-stored'; readonly why: 'rotated' | 'new' }
 
 /** One rule's finding, as listeners show it (the policy's own type, passed on). */
 export type PolicyFinding = Finding
@@ -82,6 +110,11 @@ export interface Outcome {
   readonly refusal?: Refusal
   /** Set when the tokens came from an earlier job's handoff (ending handoff-opened). */
   readonly handoff?: HandoffRecord
+  /**
+   * Set when the run failed after the tokens were granted and output: how they were granted (the
+   * approver fields say by whom) and which stage failed then. "Approval failed" would be untrue.
+   */
+  readonly failedAfter?: { readonly grant: GrantEnding; readonly stage: FlowStage }
 }
 
 /** Where an opened handoff came from, as it says (it was authenticated with handoff-key). */
@@ -94,6 +127,12 @@ export interface HandoffRecord {
   /** The access token had expired, and this job refreshed it. */
   readonly refreshed: boolean
 }
+
+/** The stages after the tokens are output that can still fail the step. */
+export type FlowStage = 'store-refresh-token' | 'hand-off'
+
+/** The endings in which the step has tokens to output. */
+export type GrantEnding = 'approved' | 'refreshed' | 'handoff-opened'
 
 /**
  * A way the run reaches a person. `on` returns quickly: a listener that must talk to the network

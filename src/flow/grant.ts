@@ -6,7 +6,7 @@ import { approveOnce } from './approval-turn.js'
 import { approveInTurn } from './approvals.js'
 import type { RunContext } from './context.js'
 import { ApprovalRefusedError, judge, refuse, refusalMessage } from './gate.js'
-import type { Ending, HandoffRecord } from './events.js'
+import type { GrantEnding, HandoffRecord } from './events.js'
 import { identify } from './identify.js'
 import { normalizeTokens, refreshTokenToStore, type StoredRefreshToken } from './outputs.js'
 import { refreshIfPossible } from './refresh.js'
@@ -27,7 +27,7 @@ export interface Grant {
 /** What run() goes on with, however the tokens came: from the provider, or an earlier job. */
 export interface Obtained {
   readonly grant: Grant
-  readonly ending: Ending
+  readonly ending: GrantEnding
   /** The refresh token later jobs keep, and whether it must be stored. */
   readonly toStore: StoredRefreshToken
   /** Where the tokens were issued: a handoff sealed from them names it. */

@@ -3,7 +3,6 @@ import { HandoffError } from '../handoff/handoff-error.js'
 import { encodeHandoff, type Handoff, type HandedOffTokens } from '../handoff/payload.js'
 import type { Approver } from '../oauth/approver.js'
 import type { TokenSet } from '../oauth/token.js'
-import { addToSummary } from '../present/summary.js'
 import { clearRevocationState } from '../revocation/state.js'
 import type { RunContext } from './context.js'
 
@@ -31,7 +30,7 @@ const SEAL_ATTEMPTS = 3
  * of jobs can pass a rotated refresh token on; its post step does what its revoke input says.
  */
 export async function handOff(
-  context: Pick<RunContext, 'runner' | 'config'>,
+  context: Pick<RunContext, 'runner' | 'config' | 'events'>,
   subject: HandOffSubject,
   randomBytes?: RandomBytes
 ): Promise<void> {
@@ -54,11 +53,8 @@ export async function handOff(
   runner.info(
     `Handed off: the tokens are sealed in the handoff output (${value.length} characters, not secret) for later jobs of run ${handoff.binding.runId}, which open it with the same handoff-key. This job's post step leaves them to those jobs; the one that sets revoke revokes them.`
   )
-  if (config.summary)
-    await addToSummary(
-      runner,
-      '<p>Handed off: the tokens are sealed in the <code>handoff</code> output for later jobs of this run.</p>\n'
-    )
+  // The summary notes it after the outcome (present/summary.ts).
+  await context.events.emit({ type: 'handed-off', atMs: subject.atMs })
 }
 
 function contentOf(

@@ -1,8 +1,6 @@
 import type { Config } from '../inputs.js'
 import type { TokenSet } from '../oauth/token.js'
-import { escapeHtml } from '../present/html.js'
-import { isoSeconds } from '../present/time.js'
-import { addToSummary } from '../present/summary.js'
+import { expiryText } from '../present/refresh-token.js'
 import type { RunContext } from './context.js'
 
 const DAY_MS = 24 * 3600 * 1000
@@ -24,8 +22,17 @@ export function refreshTokenExpiresAtMs(
   return stillTheStoredOne ? config.refreshTokenExpiresAtMs : undefined
 }
 
+/** Whether the expiry is within the warning window (refresh-token-expiry-warning-days). */
+export function expiresWithinWarning(
+  expiresAtMs: number | undefined,
+  warningDays: number,
+  nowMs: number
+): expiresAtMs is number {
+  return expiresAtMs !== undefined && warningDays > 0 && expiresAtMs - nowMs <= warningDays * DAY_MS
+}
+
 /**
- * A warning when the refresh token expires within the warning window
+ * The warning when the refresh token expires within the warning window
  * (refresh-token-expiry-warning-days), so the team approves again before the nightly job fails.
  */
 export function expiryWarning(
@@ -33,32 +40,22 @@ export function expiryWarning(
   warningDays: number,
   nowMs: number
 ): string | undefined {
-  if (expiresAtMs === undefined || warningDays <= 0) return undefined
-  const leftMs = expiresAtMs - nowMs
-  if (leftMs > warningDays * DAY_MS) return undefined
-  const when =
-    leftMs <= 0
-      ? 'has expired'
-      : `expires at ${isoSeconds(expiresAtMs)}, in ${leftMs < DAY_MS ? 'less than a day' : `${Math.floor(leftMs / DAY_MS)} day${leftMs < 2 * DAY_MS ? '' : 's'}`}`
-  return `The refresh token ${when}. Run the workflow with the device flow before then (on-refresh-failure: device, or without refresh-token) so that a person approves again and the new refresh token is stored; jobs that start from the old one will fail.`
+  return expiresWithinWarning(expiresAtMs, warningDays, nowMs)
+    ? expiryText(expiresAtMs, nowMs)
+    : undefined
 }
 
 /**
- * The stage after the outputs: warns in the log and the summary when the refresh token later
- * jobs use expires within refresh-token-expiry-warning-days.
+ * The stage after the outputs: tells the listeners (the log warns, the summary records it) when
+ * the refresh token later jobs use expires within refresh-token-expiry-warning-days.
  */
 export async function warnIfRefreshTokenExpires(
-  context: Pick<RunContext, 'runner' | 'config' | 'oauth'>,
+  context: Pick<RunContext, 'events' | 'config' | 'oauth'>,
   tokens: TokenSet
 ): Promise<void> {
-  const { runner, config } = context
+  const { config } = context
   const nowMs = context.oauth.clock.now()
-  const warning = expiryWarning(
-    refreshTokenExpiresAtMs(config, tokens, nowMs),
-    config.expiryWarningDays,
-    nowMs
-  )
-  if (!warning) return
-  runner.warning(warning)
-  if (config.summary) await addToSummary(runner, `<p>⚠️ ${escapeHtml(warning)}</p>\n`)
+  const expiresAtMs = refreshTokenExpiresAtMs(config, tokens, nowMs)
+  if (!expiresWithinWarning(expiresAtMs, config.expiryWarningDays, nowMs)) return
+  await context.events.emit({ type: 'refresh-token-expires', atMs: nowMs, expiresAtMs })
 }

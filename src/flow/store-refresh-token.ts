@@ -1,8 +1,7 @@
+import type { Config } from '../inputs.js'
 import { gitHubApiUrl } from '../oauth/github-api.js'
-import { escapeHtml } from '../present/html.js'
-import { isoSeconds } from '../present/time.js'
-import { addToSummary } from '../present/summary.js'
 import type { RunContext } from './context.js'
+import type { GrantEnding, RefreshTokenFate } from './events.js'
 import type { StoredRefreshToken } from './outputs.js'
 import { SecretStoreError, storeSecret, type SecretStore } from '../secrets/github-secrets.js'
 import { describeTarget } from '../secrets/target.js'
@@ -10,45 +9,69 @@ import { describeTarget } from '../secrets/target.js'
 /**
  * The stage after the outputs: writes the refresh token back into the secret
  * (store-refresh-token) when it differs from the one the job started from
- * (refreshTokenToStore in outputs.ts decides). Failing to store
- * fails the step, since the next job would start from a dead token; the token stays in the
- * refresh-token output (masked) either way.
+ * (refreshTokenToStore in outputs.ts decides), and tells the listeners what became of it. Failing
+ * to store fails the step, since the next job would start from a dead token; the token stays in
+ * the refresh-token output (masked) either way. Without store-refresh-token, a refresh token
+ * that must be stored is told about loudly: the next run fails unless a later step stores it.
  */
 export async function storeRefreshToken(
-  context: Pick<RunContext, 'oauth' | 'runner' | 'config'>,
-  toStore: StoredRefreshToken
+  context: Pick<RunContext, 'oauth' | 'runner' | 'config' | 'events'>,
+  toStore: StoredRefreshToken,
+  grant: GrantEnding
 ): Promise<void> {
+  const fate = await keepRefreshToken(context, toStore, grant)
+  if (fate)
+    await context.events.emit({ type: 'refresh-token', atMs: context.oauth.clock.now(), fate })
+}
+
+async function keepRefreshToken(
+  context: Pick<RunContext, 'oauth' | 'runner' | 'config'>,
+  toStore: StoredRefreshToken,
+  grant: GrantEnding
+): Promise<RefreshTokenFate | undefined> {
   const { runner, config } = context
   const store = config.storeRefreshToken
-  if (!store) return
+  if (!store) {
+    const why = unstoredRefreshToken(config, toStore, grant)
+    return why && { kind: 'not-stored', why }
+  }
   const where = secretStoreOf(runner.env, store.token)
   const description = describeTarget(store.target, where.repository, where.owner)
-  if (!toStore.value) {
-    runner.warning(
-      `The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`
-    )
-    return
-  }
+  if (!toStore.value) return { kind: 'none-returned', where: description }
   if (!toStore.mustStore) {
-    runner.info(
-      config.handoff?.sealed !== undefined
-        ? `The handed-off refresh token was not rotated here, so ${description} was not written.`
-        : `The refresh token was not rotated: ${description} still holds the one in use.`
-    )
     runner.setOutput('refresh-token-stored', 'false')
-    return
+    return {
+      kind: 'unchanged',
+      where: description,
+      handedOff: config.handoff?.sealed !== undefined
+    }
   }
   const stored = await storeSecret(context.oauth, where, store.target, toStore.value)
-  const at = isoSeconds(context.oauth.clock.now())
   runner.setOutput('refresh-token-stored', 'true')
-  runner.info(
-    `${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`
-  )
-  if (config.summary)
-    await addToSummary(
-      runner,
-      `<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`
-    )
+  return { kind: 'stored', where: stored.description, created: stored.created }
+}
+
+/**
+ * Why a refresh token that this step does not store must be stored all the same, if it must:
+ * a refresh rotated it (the secret's token is dead now), or a device flow issued one that the
+ * workflow means later runs to refresh from (it has a refresh-token input, given or empty, or
+ * asked for offline_access). A gate that only wanted an access token is told nothing.
+ */
+export function unstoredRefreshToken(
+  config: Pick<Config, 'refreshToken' | 'refreshTokenMissing' | 'scope' | 'handoff'>,
+  toStore: StoredRefreshToken,
+  grant: GrantEnding
+): 'rotated' | 'new' | undefined {
+  if (!toStore.value || !toStore.mustStore) return undefined
+  // A handed-off refresh token never came from a secret; the handoff output carries it on.
+  if (grant === 'handoff-opened') return undefined
+  if (grant === 'refreshed') return 'rotated'
+  // offline_access in a job that hands its tokens on may be for the later jobs of this run only.
+  const meantForLater =
+    config.refreshToken !== undefined ||
+    config.refreshTokenMissing === true ||
+    ((config.scope ?? '').split(' ').includes('offline_access') && !config.handoff)
+  return meantForLater ? 'new' : undefined
 }
 
 /** The repository and API from the runner's variables; GitHub Enterprise Server included. */

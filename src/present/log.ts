@@ -1,12 +1,14 @@
 import type { FlowEvent, FlowListener, HandoffRecord, PolicyFinding } from '../flow/events.js'
 import { formatDuration } from './time.js'
 import { promptLines, reminderLine } from './prompt.js'
+import { expiryText, refreshTokenText } from './refresh-token.js'
 import type { Runner } from '../runner/runner.js'
 import { MESSAGE_MAX_LENGTH, safeText } from '../safe-text.js'
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>): FlowListener {
   let shownAtMs: number | undefined
+  const transient = new RepeatedFailures()
   return {
     on(event: FlowEvent): void {
       switch (event.type) {
@@ -18,10 +20,19 @@ export function logListener(runner: Pick<Runner, 'info' | 'debug' | 'warning'>):
           runner.info(reminderLine(event.prompt, event.atMs))
           break
         case 'poll':
-          logPoll(runner, event.event)
+          logPoll(runner, event.event, transient)
           break
         case 'refreshed':
           runner.info(`Exchanged the refresh token for a new access token.`)
+          break
+        case 'refresh-token': {
+          const told = refreshTokenText(event.fate, event.atMs)
+          if (told.level === 'warning') runner.warning(told.text)
+          else runner.info(told.text)
+          break
+        }
+        case 'refresh-token-expires':
+          runner.warning(expiryText(event.expiresAtMs, event.atMs))
           break
         case 'refused':
           logFindings(runner, event.findings)
@@ -78,9 +89,23 @@ function logFindings(
     )
 }
 
+/**
+ * A failure told once in full: while the provider keeps failing the same way, the lines after
+ * the first say only that it did again, not the whole message with its advice each time.
+ */
+class RepeatedFailures {
+  private lastReason: string | undefined
+  line(reason: string, failuresInARow: number): string {
+    const again = failuresInARow > 1 && reason === this.lastReason
+    this.lastReason = reason
+    return again ? 'The token endpoint failed the same way again.' : reason
+  }
+}
+
 function logPoll(
   runner: Pick<Runner, 'info' | 'debug' | 'warning'>,
-  event: Extract<FlowEvent, { type: 'poll' }>['event']
+  event: Extract<FlowEvent, { type: 'poll' }>['event'],
+  transient: RepeatedFailures
 ): void {
   switch (event.type) {
     case 'pending':
@@ -103,7 +128,7 @@ function logPoll(
       break
     case 'transient':
       runner.info(
-        `${safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
+        `${transient.line(safeText(event.reason, { maxLength: MESSAGE_MAX_LENGTH }), event.failuresInARow)} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`
       )
       break
   }

@@ -9,6 +9,12 @@ export function formatUtc(ms: number, nowMs: number): string {
     : `${iso.slice(0, 10)} ${time}`
 }
 
+/** "2026-11-24 10:15:00 UTC": with the date always, for a record read days later. */
+export function formatDateTimeUtc(ms: number): string {
+  const iso = new Date(ms).toISOString()
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`
+}
+
 /** "14 min 30 s", "45 s", "2 h 5 min". */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000))
