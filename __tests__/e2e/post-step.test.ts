@@ -229,7 +229,7 @@ describe('dist/index.js with store-refresh-token', () => {
     expect(result.stdout).toContain("The workflow's GITHUB_TOKEN never can")
     // The approval stood: only storing failed, and the run page says so (issue 21).
     expect(result.stdout).toMatch(
-      /^::notice title=Approved by alice%2C but the refresh token was not stored::Approved by alice .*; The tokens are in this step's outputs \(masked\)\. Then the refresh token was not stored: Could not read the public key/m
+      /^::notice title=Approved by alice%2C but the refresh token was not stored::Approved by alice .*\. The tokens are in this step's outputs \(masked\)\. Then the refresh token was not stored: Could not read the public key/m
     )
     expect(result.stdout).not.toContain('title=Approval failed')
     expect(result.summary).toMatch(

@@ -63,3 +63,49 @@ describe('the outcome notice', () => {
     ])
   })
 })
+
+describe('the outcome notice after the tokens were output', () => {
+  const alice = { name: safeText('alice'), subject: 'alice', shownSubject: safeText('alice') }
+
+  it('says the approval stood when only storing the refresh token failed, not "Approval failed"', () => {
+    const notice = outcomeNoticeOf(
+      {
+        ending: 'failed',
+        atMs: SHOWN + 30_000,
+        approver: alice,
+        detail:
+          'Could not write the repository secret RT of octo/release: GitHub answered HTTP 403.',
+        failedAfter: { grant: 'approved', stage: 'store-refresh-token' }
+      },
+      SHOWN
+    )
+    expect(notice.title).toBe('Approved by alice, but the refresh token was not stored')
+    expect(notice.message).toBe(
+      "Approved by alice at 10:00:30 UTC, 30 s after the code was shown. The tokens are in this step's outputs (masked). Then the refresh token was not stored: Could not write the repository secret RT of octo/release: GitHub answered HTTP 403."
+    )
+  })
+
+  it('tells of a refresh token left unstored in the approval notice', () => {
+    const runner = new RecordingRunner()
+    const listener = noticeListener(runner)
+    const prompt = {
+      device: { userCode: 'ABCD-EFGH', verificationUri: 'https://id.example/device' },
+      clientId: safeText('c', { maxLength: 4000 }),
+      deadlineMs: SHOWN + 600_000,
+      origin: {}
+    } as unknown as PromptContext
+    void listener.on({ type: 'code-ready', prompt, atMs: SHOWN })
+    void listener.on({
+      type: 'refresh-token',
+      atMs: SHOWN + 5000,
+      fate: { kind: 'not-stored', why: 'new' }
+    })
+    void listener.on({
+      type: 'ended',
+      outcome: { ending: 'approved', atMs: SHOWN + 5000, approver: alice }
+    })
+    expect(runner.logs.at(-1)?.message).toMatch(
+      /outputs \(masked\)\. The device flow returned a new refresh token, and it is in the refresh-token output only/
+    )
+  })
+})

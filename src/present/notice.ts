@@ -61,7 +61,7 @@ export function outcomeNoticeOf(
     const failed = STAGE_FAILURES[outcome.failedAfter.stage]
     return {
       title: `${tokens.title}, but ${failed}`,
-      message: `${tokens.approved} ${when}; ${tokens.where} Then ${failed}: ${outcome.detail ?? 'the step failed.'}`
+      message: `${tokens.approved} ${when}. ${tokens.where} Then ${failed}: ${outcome.detail ?? 'the step failed.'}`
     }
   }
   if (outcome.ending === 'approved') {
