@@ -765,7 +765,7 @@ describe('readConfig: a complete configuration', () => {
       refreshTokenExpiresAtMs: Date.UTC(2027, 4, 1, 12),
       expiryWarningDays: 14,
       notify: { webhooks: [], reminders: false },
-      qrCode: true
+      qrCode: false
     })
   })
 })

@@ -118,7 +118,7 @@ const { parseTokenResponse } = await load('src/oauth/token.js')
 const { pollForTokens } = await load('src/oauth/poll.js')
 const { FakeClock } = await load('test-support/fakes.js')
 const { safeText } = await load('src/safe-text.js')
-const { encodeQr, drawHalfBlocks } = await load('src/present/qr.js')
+const { encodeQr, drawModuleRows } = await load('src/present/qr.js')
 const { webhookBody } = await load('src/notify/listener.js')
 
 const endpoint = { name: 'token endpoint', url: 'https://id.example.com/token' }
@@ -219,10 +219,10 @@ record(
   const samples = []
   for (let run = 0; run < 5; run++) {
     const started = performance.now()
-    for (let i = 0; i < 200; i++) drawHalfBlocks(await encodeQr(link, 'L'))
+    for (let i = 0; i < 200; i++) drawModuleRows(await encodeQr(link, 'L'))
     samples.push((200 / (performance.now() - started)) * 1000)
   }
-  record('QR code: encode + draw (half blocks)', samples, 'ops/s')
+  record('QR code: encode + draw (one module a line)', samples, 'ops/s')
   const notification = {
     event: 'code-ready',
     atMs: 0,

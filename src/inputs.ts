@@ -156,7 +156,7 @@ export function readConfig(source: InputSource): Config {
       webhooks,
       reminders: readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
     },
-    qrCode: readBoolean('qr-code', source.getInput('qr-code'), true),
+    qrCode: readBoolean('qr-code', source.getInput('qr-code'), false),
     ...(handoff && { handoff })
   }
 }

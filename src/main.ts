@@ -204,7 +204,7 @@ function listenersFor(deps: Deps, config: () => Config | undefined): FlowListene
   const { runner } = deps
   return [
     logListener(runner),
-    qrListener(runner, () => config()?.qrCode ?? true),
+    qrListener(runner, () => config()?.qrCode ?? false),
     noticeListener(runner),
     summaryListener(runner, () => config()?.summary ?? true),
     webhookListener({

@@ -9,7 +9,6 @@ export interface LogStyle {
   color: string
   background: string
   deviceScaleFactor: number
-  blurPx: number
 }
 export const GITHUB_LOG_STYLE: LogStyle
 export function launchChromium(): Promise<Browser>
@@ -18,5 +17,16 @@ export function renderLogLines(
   lines: string[],
   style?: Partial<LogStyle>
 ): Promise<Buffer>
-export function decodeQrPng(png: Buffer, options?: { inverted?: boolean }): string | null
-export function decodeQrPngWithZxing(png: Buffer, options?: { inverted?: boolean }): string | null
+/** RGBA, row by row. */
+export interface Pixels {
+  data: Uint8ClampedArray
+  width: number
+  height: number
+}
+export function decodeQrPng(png: Buffer | Pixels, options?: { inverted?: boolean }): string | null
+/** A Gaussian blur of standard deviation sigmaPx pixels over a PNG, as a camera sees a screen. */
+export function blurPixels(png: Buffer, sigmaPx: number): Pixels
+export function decodeQrPngWithZxing(
+  png: Buffer | Pixels,
+  options?: { inverted?: boolean }
+): string | null

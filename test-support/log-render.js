@@ -31,15 +31,35 @@ export const GITHUB_LOG_STYLE = {
   lineHeightPx: 20,
   color: '#f0f6fc',
   background: '#010409',
-  /** CSS pixels per device pixel: 1 on most desktop screens, 2 on a laptop's "retina" one. */
-  deviceScaleFactor: 1,
-  /** A Gaussian blur of this many CSS pixels over the drawing (a camera is never sharp); 0: none. */
-  blurPx: 0
+  /** Device pixels per CSS pixel: 1 on most desktop screens, 2 on a laptop's "retina" one. */
+  deviceScaleFactor: 1
 }
 
 /** @param {string} text */
 function html(text) {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/**
+ * One page per browser and device pixel ratio, reused: a new page costs half a second, a new
+ * content a few milliseconds.
+ * @type {WeakMap<import('playwright-core').Browser, Map<number, Promise<import('playwright-core').Page>>>}
+ */
+const pages = new WeakMap()
+
+/**
+ * @param {import('playwright-core').Browser} browser
+ * @param {number} deviceScaleFactor
+ */
+function pageFor(browser, deviceScaleFactor) {
+  let byRatio = pages.get(browser)
+  if (!byRatio) pages.set(browser, (byRatio = new Map()))
+  let page = byRatio.get(deviceScaleFactor)
+  if (!page) {
+    page = browser.newPage({ viewport: { width: 1600, height: 200 }, deviceScaleFactor })
+    byRatio.set(deviceScaleFactor, page)
+  }
+  return page
 }
 
 /**
@@ -51,34 +71,33 @@ function html(text) {
  */
 export async function renderLogLines(browser, lines, style = {}) {
   const s = { ...GITHUB_LOG_STYLE, ...style }
-  const page = await browser.newPage({
-    viewport: { width: 1600, height: 200 },
-    deviceScaleFactor: s.deviceScaleFactor
-  })
-  try {
-    const body = lines.map((line) => `<div class="line">${html(line) || '&nbsp;'}</div>`).join('')
-    const blur = s.blurPx > 0 ? `filter:blur(${s.blurPx}px);` : ''
-    await page.setContent(
-      `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
-        body{margin:0;background:${s.background}}
-        #log{display:inline-block;padding:16px 24px;background:${s.background};color:${s.color};${blur}
-          font-family:${s.fontFamily};font-size:${s.fontSizePx}px;line-height:${s.lineHeightPx}px;white-space:pre}
-      </style></head><body><div id="log">${body}</div></body></html>`
-    )
-    return await page.locator('#log').screenshot({ timeout: 10_000 })
-  } finally {
-    await page.close()
-  }
+  const page = await pageFor(browser, s.deviceScaleFactor)
+  const body = lines.map((line) => `<div class="line">${html(line) || '&nbsp;'}</div>`).join('')
+  await page.setContent(
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+      body{margin:0;background:${s.background}}
+      #log{display:inline-block;padding:16px 24px;background:${s.background};color:${s.color};
+        font-family:${s.fontFamily};font-size:${s.fontSizePx}px;line-height:${s.lineHeightPx}px;white-space:pre}
+    </style></head><body><div id="log">${body}</div></body></html>`
+  )
+  const box = await page.locator('#log').boundingBox({ timeout: 10_000 })
+  if (!box) throw new Error('renderLogLines: the log was not laid out')
+  return await page.screenshot({ clip: box, fullPage: true, timeout: 10_000 })
 }
 
 /**
- * The pixels of a PNG, with the light modules read as the dark ones when `inverted` (a code
- * drawn light on dark).
- * @param {Buffer} png
- * @param {boolean} inverted
+ * @typedef {{ data: Uint8ClampedArray, width: number, height: number }} Pixels RGBA, row by row
  */
-function pixelsOf(png, inverted) {
-  const image = PNG.sync.read(png)
+
+/**
+ * The pixels of a PNG (or pixels already), with the light modules read as the dark ones when
+ * `inverted` (a code drawn light on dark).
+ * @param {Buffer | Pixels} picture
+ * @param {boolean} inverted
+ * @returns {Pixels}
+ */
+function pixelsOf(picture, inverted) {
+  const image = Buffer.isBuffer(picture) ? PNG.sync.read(picture) : picture
   const data = new Uint8ClampedArray(image.data)
   if (inverted)
     for (let i = 0; i < data.length; i += 4)
@@ -87,8 +106,8 @@ function pixelsOf(png, inverted) {
 }
 
 /**
- * The text of the QR code in a PNG as jsQR reads it, or null when none is found.
- * @param {Buffer} png
+ * The text of the QR code in a PNG (or its pixels) as jsQR reads it, or null when none is found.
+ * @param {Buffer | Pixels} png
  * @param {{ inverted?: boolean }} [options] inverted: read light modules as the dark ones (a
  *   code drawn light on dark); otherwise the dark modules must be the dark pixels.
  */
@@ -101,7 +120,7 @@ export function decodeQrPng(png, { inverted = false } = {}) {
 /**
  * The same with ZXing's QR reader over its HybridBinarizer (local thresholds, as on a phone),
  * without TRY_HARDER.
- * @param {Buffer} png
+ * @param {Buffer | Pixels} png
  * @param {{ inverted?: boolean }} [options]
  */
 export function decodeQrPngWithZxing(png, { inverted = false } = {}) {
@@ -121,6 +140,70 @@ export function decodeQrPngWithZxing(png, { inverted = false } = {}) {
     // NotFoundException, ChecksumException, FormatException: nothing readable.
     return null
   }
+}
+
+/**
+ * The picture as a camera sees the screen, never quite sharp: a Gaussian blur with a standard
+ * deviation of `sigmaPx` pixels (what CSS's blur() means by its radius), applied to the pixels.
+ * The log is light grey on near black, so the result is grey too (the decoders read luminance).
+ * Pixels, not a PNG: encoding one takes seconds under jest.
+ * @param {Buffer} png
+ * @param {number} sigmaPx
+ * @returns {Pixels}
+ */
+export function blurPixels(png, sigmaPx) {
+  const { data, width, height } = pixelsOf(png, false)
+  const radius = Math.ceil(3 * sigmaPx)
+  const kernel = new Float32Array(2 * radius + 1)
+  for (let i = 0; i < kernel.length; i++)
+    kernel[i] = Math.exp(-((i - radius) ** 2) / (2 * sigmaPx * sigmaPx))
+  const total = kernel.reduce((sum, weight) => sum + weight, 0)
+  for (let i = 0; i < kernel.length; i++) kernel[i] = (kernel[i] ?? 0) / total
+  const grey = new Float32Array(width * height)
+  for (let i = 0; i < grey.length; i++)
+    grey[i] =
+      0.299 * (data[i * 4] ?? 0) + 0.587 * (data[i * 4 + 1] ?? 0) + 0.114 * (data[i * 4 + 2] ?? 0)
+  const across = convolve(grey, width, height, kernel, 1)
+  const blurred = convolve(across, width, height, kernel, width)
+  const out = new Uint8ClampedArray(width * height * 4)
+  for (let i = 0; i < blurred.length; i++) {
+    out.fill(Math.round(blurred[i] ?? 0), i * 4, i * 4 + 3)
+    out[i * 4 + 3] = 255
+  }
+  return { data: out, width, height }
+}
+
+/**
+ * One pass of a kernel along x (step 1) or y (step width), the edges clamped: plain loops over
+ * typed arrays, which stay fast under jest's module sandbox.
+ * @param {Float32Array} from
+ * @param {number} width
+ * @param {number} height
+ * @param {Float32Array} kernel
+ * @param {number} step
+ */
+function convolve(from, width, height, kernel, step) {
+  const radius = (kernel.length - 1) / 2
+  const to = new Float32Array(from.length)
+  const count = step === 1 ? width : height
+  const lines = step === 1 ? height : width
+  const offsets = new Int32Array(count * kernel.length)
+  for (let i = 0; i < count; i++)
+    for (let k = 0; k < kernel.length; k++)
+      offsets[i * kernel.length + k] = Math.min(count - 1, Math.max(0, i + k - radius)) * step
+  for (let l = 0; l < lines; l++) {
+    const first = step === 1 ? l * width : l
+    for (let i = 0; i < count; i++) {
+      let sum = 0
+      const base = i * kernel.length
+      for (let k = 0; k < kernel.length; k++)
+        sum +=
+          /** @type {number} */ (kernel[k]) *
+          /** @type {number} */ (from[first + /** @type {number} */ (offsets[base + k])])
+      to[first + i * step] = sum
+    }
+  }
+  return to
 }
 
 /** @returns {Promise<import('playwright-core').Browser>} */

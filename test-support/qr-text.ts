@@ -12,14 +12,19 @@ const loaded = jsqrImport as unknown as Decode | { default: Decode }
 const jsQR: Decode = typeof loaded === 'function' ? loaded : loaded.default
 
 /**
- * Reads a QR code drawn with half blocks back from the text, as a scanner would from pixels:
- * each character cell becomes a block of pixels, its upper half lit for ▀ or █, its lower half
- * for ▄ or █, lit meaning light (the log's text colour on its dark background). Any other
- * character fails the reading. Returns the decoded text, or null.
+ * Reads a QR code drawn as text back, as a scanner would from pixels: each character cell becomes
+ * a block of pixels (`cellWidth` by `cellHeight`), lit for █ and dark for a space, lit meaning
+ * light (the log's text colour on its dark background); with the half blocks ▀ and ▄ the upper or
+ * lower half is lit. Any other character fails the reading. The cell's shape is a terminal's,
+ * where glyphs fill their cells: a module drawn three characters wide on one line is square.
+ * Returns the decoded text, or null.
  */
-export function decodeHalfBlockText(lines: readonly string[], pixelsPerModule = 4): string | null {
-  const width = Math.max(...lines.map((line) => [...line].length)) * pixelsPerModule
-  const height = lines.length * 2 * pixelsPerModule
+export function decodeDrawnText(
+  lines: readonly string[],
+  { cellWidth = 4, cellHeight = 12 }: { cellWidth?: number; cellHeight?: number } = {}
+): string | null {
+  const width = Math.max(...lines.map((line) => [...line].length)) * cellWidth
+  const height = lines.length * cellHeight
   const data = new Uint8ClampedArray(width * height * 4)
   lines.forEach((line, row) => {
     ;[...line].forEach((char, column) => {
@@ -30,17 +35,14 @@ export function decodeHalfBlockText(lines: readonly string[], pixelsPerModule = 
         '█': [true, true]
       }[char]
       if (!halves)
-        throw new Error(`"${char}" at line ${row + 1}, column ${column + 1} is not a half block`)
-      halves.forEach((lit, half) => {
-        for (let dy = 0; dy < pixelsPerModule; dy++)
-          for (let dx = 0; dx < pixelsPerModule; dx++) {
-            const x = column * pixelsPerModule + dx
-            const y = (row * 2 + half) * pixelsPerModule + dy
-            const offset = (y * width + x) * 4
-            data.fill(lit ? 255 : 0, offset, offset + 3)
-            data[offset + 3] = 255
-          }
-      })
+        throw new Error(`"${char}" at line ${row + 1}, column ${column + 1} is not a block`)
+      for (let dy = 0; dy < cellHeight; dy++)
+        for (let dx = 0; dx < cellWidth; dx++) {
+          const lit = halves[dy < cellHeight / 2 ? 0 : 1]
+          const offset = ((row * cellHeight + dy) * width + column * cellWidth + dx) * 4
+          data.fill(lit ? 255 : 0, offset, offset + 3)
+          data[offset + 3] = 255
+        }
     })
   })
   return jsQR(data, width, height, { inversionAttempts: 'dontInvert' })?.data ?? null

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { findLeaks, startAction, USER_CODE_LINE } from '../../test-support/action-process.js'
 import { startIdp, type Idp } from '../../test-support/idp.js'
-import { decodeHalfBlockText } from '../../test-support/qr-text.js'
+import { decodeDrawnText } from '../../test-support/qr-text.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../../test-support/webhook-receiver.js'
 
 /**
@@ -36,7 +36,8 @@ describe.each(MODES)('dist/index.js with notify-webhook ($name)', ({ env }) => {
         'client-id': clientId,
         'client-secret': clientSecret,
         scope: 'openid profile offline_access',
-        'notify-webhook': `${webhook}\n${failing}`
+        'notify-webhook': `${webhook}\n${failing}`,
+        'qr-code': 'true'
       },
       env
     })
@@ -83,6 +84,6 @@ describe.each(MODES)('dist/index.js with notify-webhook ($name)', ({ env }) => {
       from,
       lines.findIndex((line, i) => i >= from && !/^[ ▀▄█]+$/.test(line))
     )
-    expect(decodeHalfBlockText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
+    expect(decodeDrawnText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
   }, 60_000)
 })

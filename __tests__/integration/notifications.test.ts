@@ -5,7 +5,7 @@ import { createHttpTransport } from '../../src/oauth/http.js'
 import { findLeaks } from '../../test-support/action-process.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
 import { startIdp, type Idp } from '../../test-support/idp.js'
-import { decodeHalfBlockText } from '../../test-support/qr-text.js'
+import { decodeDrawnText } from '../../test-support/qr-text.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../../test-support/webhook-receiver.js'
 
 /**
@@ -69,7 +69,8 @@ describe('notifications during a real device flow', () => {
           receiver.url('/ok/a'),
           receiver.url('/fail/b'),
           receiver.url('/hang/c')
-        ].join('\n')
+        ].join('\n'),
+        'qr-code': 'true'
       },
       // Approve a little after the code is out, so the webhooks are in flight meanwhile.
       (code) =>
@@ -152,7 +153,7 @@ describe('notifications during a real device flow', () => {
       from,
       info.findIndex((line, i) => i >= from && !/^[ ▀▄█]+$/.test(line))
     )
-    expect(decodeHalfBlockText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
+    expect(decodeDrawnText(drawing)).toBe(`${idp.issuer}/device?user_code=${userCode}`)
   }, 30_000)
 
   it('tells approval k of N, a refusal with its fresh code, and every approver; quotes no secret a receiver echoes', async () => {
@@ -205,8 +206,7 @@ describe('notifications during a real device flow', () => {
     const { runner, ending } = start(
       {
         'client-id': idp.clients.public.clientId,
-        'notify-webhook': receiver.url('/ok/denied'),
-        'qr-code': 'false'
+        'notify-webhook': receiver.url('/ok/denied')
       },
       (code) => idp.approve(code, { deny: true })
     )

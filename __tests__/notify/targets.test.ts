@@ -58,10 +58,10 @@ describe('notify-webhook', () => {
   it('is empty by default, and notify-reminders and qr-code have their defaults', () => {
     const config = read({}).config()
     expect(config.notify).toEqual({ webhooks: [], reminders: false })
-    expect(config.qrCode).toBe(true)
-    expect(read({ 'notify-reminders': 'true', 'qr-code': 'false' }).config()).toMatchObject({
+    expect(config.qrCode).toBe(false)
+    expect(read({ 'notify-reminders': 'true', 'qr-code': 'true' }).config()).toMatchObject({
       notify: { reminders: true },
-      qrCode: false
+      qrCode: true
     })
   })
 

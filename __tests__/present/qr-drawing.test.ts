@@ -1,33 +1,38 @@
 import { describe, expect, it } from '@jest/globals'
-import { encodeQr } from '../../src/present/qr.js'
-import { drawHalfBlocks, type ModuleMatrix } from '../../src/present/qr.js'
-import { decodeHalfBlockText } from '../../test-support/qr-text.js'
+import {
+  COLUMNS_PER_MODULE,
+  drawModuleRows,
+  encodeQr,
+  type ModuleMatrix
+} from '../../src/present/qr.js'
+import { decodeDrawnText } from '../../test-support/qr-text.js'
 
 const URL_WITH_CODE = 'https://login.example.com/device?user_code=WDJB-MJHT'
 
-describe('a QR code drawn with half blocks', () => {
+describe('a QR code drawn one module a line, three characters a module', () => {
   it('reads back as the URL', async () => {
-    const lines = drawHalfBlocks(await encodeQr(URL_WITH_CODE, 'L'))
-    expect(decodeHalfBlockText(lines)).toBe(URL_WITH_CODE)
+    const lines = drawModuleRows(await encodeQr(URL_WITH_CODE, 'L'))
+    expect(decodeDrawnText(lines)).toBe(URL_WITH_CODE)
   })
 
   it.each(['L', 'M', 'Q', 'H'] as const)('reads back at error correction %s', async (level) => {
     const long = 'https://dev-123456.okta.com/activate?user_code=ABCDEFGH&a=' + 'x'.repeat(120)
-    expect(decodeHalfBlockText(drawHalfBlocks(await encodeQr(long, level)))).toBe(long)
+    expect(decodeDrawnText(drawModuleRows(await encodeQr(long, level)))).toBe(long)
   })
 
-  it('has a quiet zone of 4 light modules: two full lines above, and 4 columns of █ each side', async () => {
+  it('has a quiet zone of 4 light modules: four full lines above and below, 12 █ each side', async () => {
     const matrix = await encodeQr(URL_WITH_CODE, 'L')
-    const lines = drawHalfBlocks(matrix)
+    const lines = drawModuleRows(matrix)
     const side = matrix.size + 8
-    expect(lines).toHaveLength(Math.ceil(side / 2))
+    expect(COLUMNS_PER_MODULE).toBe(3)
+    expect(lines).toHaveLength(side)
     for (const line of lines) {
-      expect([...line]).toHaveLength(side)
-      expect(line.startsWith('████')).toBe(true)
-      expect(line.endsWith('████')).toBe(true)
+      expect([...line]).toHaveLength(side * 3)
+      expect(line.startsWith('█'.repeat(12))).toBe(true)
+      expect(line.endsWith('█'.repeat(12))).toBe(true)
     }
-    expect(lines[0]).toBe('█'.repeat(side))
-    expect(lines[1]).toBe('█'.repeat(side))
+    for (const line of [...lines.slice(0, 4), ...lines.slice(-4)])
+      expect(line).toBe('█'.repeat(side * 3))
   })
 
   it('draws the top-left finder pattern where ISO/IEC 18004 puts it', () => {
@@ -41,21 +46,20 @@ describe('a QR code drawn with half blocks', () => {
         return ring || core
       }
     }
-    const lines = drawHalfBlocks(finder, { quietZone: 4 })
-    // Module rows 4 and 5 (line 2): the ring's top edge (dark) over its hollow row.
-    expect([...(lines[2] ?? '')].slice(4, 11).join('')).toBe(' ▄▄▄▄▄ ')
-    // Module rows 2 and 3 (line 3): ring, light, the 3-module core, light, ring.
-    expect([...(lines[3] ?? '')].slice(4, 11).join('')).toBe(' █   █ ')
+    const lines = drawModuleRows(finder, { quietZone: 4, columnsPerModule: 1 })
+    expect(lines[4]?.slice(4, 11)).toBe('       ')
+    expect(lines[5]?.slice(4, 11)).toBe(' █████ ')
+    expect(lines[6]?.slice(4, 11)).toBe(' █   █ ')
   })
 
-  it('fails to read when the halves are swapped: the check sees the drawing, not the URL', async () => {
-    const lines = drawHalfBlocks(await encodeQr(URL_WITH_CODE, 'L'))
-    const swapped = lines.map((line) => line.replace(/[▀▄]/g, (c) => (c === '▀' ? '▄' : '▀')))
-    expect(decodeHalfBlockText(swapped)).toBeNull()
+  it('fails to read when the rows are shifted by one: the check sees the drawing, not the URL', async () => {
+    const lines = drawModuleRows(await encodeQr(URL_WITH_CODE, 'L'))
+    const shifted = lines.map((line, row) => (row % 2 ? line : line.slice(3) + line.slice(0, 3)))
+    expect(decodeDrawnText(shifted)).toBeNull()
   })
 
   it('drawing the dark modules instead gives the inverse code, which a normal reading refuses', async () => {
-    const lines = drawHalfBlocks(await encodeQr(URL_WITH_CODE, 'L'), { drawn: 'dark' })
-    expect(decodeHalfBlockText(lines)).toBeNull()
+    const lines = drawModuleRows(await encodeQr(URL_WITH_CODE, 'L'), { drawn: 'dark' })
+    expect(decodeDrawnText(lines)).toBeNull()
   })
 })

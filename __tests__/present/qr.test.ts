@@ -3,7 +3,7 @@ import type { FlowEvent } from '../../src/flow/events.js'
 import { qrListener } from '../../src/present/qr.js'
 import type { PromptContext } from '../../src/flow/events.js'
 import { RecordingRunner } from '../../test-support/fakes.js'
-import { decodeHalfBlockText } from '../../test-support/qr-text.js'
+import { decodeDrawnText } from '../../test-support/qr-text.js'
 import { safeText } from '../../src/safe-text.js'
 
 const PROMPT = {
@@ -37,7 +37,7 @@ describe('the QR code in the log', () => {
     expect(runner.text('info')).toContain(
       'Or scan this with a phone (it opens the link with the code filled in):'
     )
-    expect(decodeHalfBlockText(drawingIn(runner))).toBe(PROMPT.device.verificationUriComplete)
+    expect(decodeDrawnText(drawingIn(runner))).toBe(PROMPT.device.verificationUriComplete)
   })
 
   it('encodes the verification page when there is no complete link', async () => {
@@ -45,7 +45,7 @@ describe('the QR code in the log', () => {
     const runner = new RecordingRunner()
     await qrListener(runner, () => true).on(codeReady({ ...PROMPT, device }))
     expect(runner.text('info')).toContain('then enter the code')
-    expect(decodeHalfBlockText(drawingIn(runner))).toBe('https://login.example.com/device')
+    expect(decodeDrawnText(drawingIn(runner))).toBe('https://login.example.com/device')
   })
 
   it('draws nothing with qr-code: false, or for other events', async () => {
@@ -55,14 +55,26 @@ describe('the QR code in the log', () => {
     expect(runner.logs).toEqual([])
   })
 
-  it('skips a link too long to scan off a screen', async () => {
+  it('skips a link whose code would be wider than the log shows whole, and says so', async () => {
+    // 107 characters need a version 6 symbol at L: 41 modules and the quiet zone, 147 columns.
     const long = {
       ...PROMPT.device,
-      verificationUriComplete: safeText(`https://x.example/${'a'.repeat(400)}`, { maxLength: 4000 })
+      verificationUriComplete: safeText(`https://x.example/${'a'.repeat(89)}`, { maxLength: 4000 })
     }
     const runner = new RecordingRunner()
     await qrListener(runner, () => true).on(codeReady({ ...PROMPT, device: long }))
-    expect(runner.text('info')).toBe('')
-    expect(runner.text('debug')).toContain('No QR code')
+    expect(runner.text('info')).toBe(
+      'No QR code: the link is too long to draw one the log shows whole (147 columns, at most 135); open the link instead.'
+    )
+  })
+
+  it('draws a link of 106 characters (version 5), 135 columns wide', async () => {
+    const link = `https://x.example/${'a'.repeat(88)}`
+    const long = { ...PROMPT.device, verificationUriComplete: safeText(link, { maxLength: 4000 }) }
+    const runner = new RecordingRunner()
+    await qrListener(runner, () => true).on(codeReady({ ...PROMPT, device: long }))
+    const drawing = drawingIn(runner)
+    expect(Math.max(...drawing.map((line) => [...line].length))).toBe(135)
+    expect(decodeDrawnText(drawing)).toBe(link)
   })
 })

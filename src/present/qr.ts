@@ -1,13 +1,26 @@
 import type { FlowEvent, FlowListener } from '../flow/events.js'
 import type { Runner } from '../runner/runner.js'
 
-/** Longer links make a code too dense to scan off a screen; the link is in the log anyway. */
-export const MAX_QR_TEXT_LENGTH = 300
+/**
+ * Each module of the code is one log line tall and this many characters wide. GitHub's web log
+ * sets 12 px text on 20 px lines, so a glyph fills only 13 or 14 px of its line and dark stripes
+ * run between the lines: two modules a line (half blocks) break into stripes no decoder reads.
+ * One module a line keeps the stripes on module edges, and three characters (about 22 px at
+ * 12 px) make a module about as wide as it is tall. Measured in Chromium (docs/qr-code.md).
+ */
+export const COLUMNS_PER_MODULE = 3
+/**
+ * The widest drawing shown: wider lines wrap in a narrow log view, and a wrapped code is noise.
+ * 135 columns is a version 5 symbol (37 modules and the quiet zone): a link of about 100
+ * characters at error correction L.
+ */
+export const MAX_QR_COLUMNS = 135
 
 /**
  * A QR code of the link with the code filled in (else of the verification page) in the log,
- * right after the prompt: the approver points a phone at the screen instead of typing. The
- * summary appears only after the step, so it gets none.
+ * right after the prompt: the approver points a phone at the screen instead of typing. Off by
+ * default (qr-code): it takes some forty lines of the log, and where it scans is in
+ * docs/qr-code.md. The summary appears only after the step, so it gets none.
  */
 export function qrListener(
   runner: Pick<Runner, 'info' | 'debug'>,
@@ -18,25 +31,31 @@ export function qrListener(
       if (event.type !== 'code-ready' || !enabled()) return
       const { device } = event.prompt
       const link = device.verificationUriComplete ?? device.verificationUri
-      if (link.length > MAX_QR_TEXT_LENGTH) {
-        runner.debug(`No QR code: the link is longer than ${MAX_QR_TEXT_LENGTH} characters.`)
+      // L: the fewest modules, so each is as large as the log allows; a screen is clean.
+      const matrix = await encodeQr(link, 'L')
+      const columns = (matrix.size + 2 * QUIET_ZONE) * COLUMNS_PER_MODULE
+      if (columns > MAX_QR_COLUMNS) {
+        runner.info(
+          `No QR code: the link is too long to draw one the log shows whole (${columns} columns, at most ${MAX_QR_COLUMNS}); open the link instead.`
+        )
         return
       }
-      // L: the fewest modules, so each is as large as the log's font allows; a screen is clean.
-      const lines = drawHalfBlocks(await encodeQr(link, 'L'), { quietZone: 4, drawn: 'light' })
       runner.info(
         device.verificationUriComplete
           ? `Or scan this with a phone (it opens the link with the code filled in):`
           : `Or scan this with a phone to open the page (then enter the code):`
       )
       // Block characters and spaces only: the runner adapter passes them as they are.
-      for (const line of lines) runner.info(line)
+      for (const line of drawModuleRows(matrix)) runner.info(line)
     }
   }
 }
 
 /** ISO/IEC 18004 error correction: L recovers about 7 % of the symbol, M 15 %, Q 25 %, H 30 %. */
 export type ErrorCorrection = 'L' | 'M' | 'Q' | 'H'
+
+/** Light modules around the code, as ISO/IEC 18004 asks. */
+const QUIET_ZONE = 4
 
 /**
  * The QR symbol for a text, from the maintained `qrcode` library, loaded when a code is first
@@ -56,10 +75,6 @@ export async function encodeQr(
   return { size, isDark: (x, y) => symbol.modules.get(y, x) === 1 }
 }
 
-/**
- * A QR code as lines of text: each character cell holds two modules, one above the other, drawn
- * with the Unicode half blocks (▀ ▄ █) and a space. A phone scans it off the job log.
- */
 export interface ModuleMatrix {
   /** Modules per side, without the quiet zone. */
   readonly size: number
@@ -69,20 +84,24 @@ export interface ModuleMatrix {
 /**
  * Which modules are drawn as glyphs. The log's text is light on a dark background, so drawing the
  * light modules (and the quiet zone) gives a normal dark-on-light code, which every scanner
- * reads; drawing the dark modules gives an inverted one, which some scanners refuse.
+ * reads, and puts the gaps between lines inside the dark background; drawing the dark modules
+ * gives an inverted code cut by light stripes, which no decoder here reads.
  */
 export type DrawnModules = 'light' | 'dark'
 
-export interface HalfBlockOptions {
-  /** Light modules around the code; ISO/IEC 18004 asks for 4. */
+export interface ModuleRowOptions {
   readonly quietZone?: number
+  readonly columnsPerModule?: number
   readonly drawn?: DrawnModules
 }
 
-const CELLS = [' ', '▄', '▀', '█'] as const
-
-export function drawHalfBlocks(matrix: ModuleMatrix, options: HalfBlockOptions = {}): string[] {
-  const quietZone = options.quietZone ?? 4
+/**
+ * A QR code as lines of text, one line a row of modules: a module is `columnsPerModule` full
+ * blocks (█) where it is drawn and as many spaces where it is not.
+ */
+export function drawModuleRows(matrix: ModuleMatrix, options: ModuleRowOptions = {}): string[] {
+  const quietZone = options.quietZone ?? QUIET_ZONE
+  const columns = options.columnsPerModule ?? COLUMNS_PER_MODULE
   const drawn = options.drawn ?? 'light'
   const side = matrix.size + 2 * quietZone
   // Outside the matrix is the quiet zone, which is light.
@@ -91,16 +110,12 @@ export function drawHalfBlocks(matrix: ModuleMatrix, options: HalfBlockOptions =
     const my = y - quietZone
     return mx >= 0 && my >= 0 && mx < matrix.size && my < matrix.size && matrix.isDark(mx, my)
   }
-  const inked = (x: number, y: number): boolean => (drawn === 'dark') === dark(x, y)
+  const inked = '█'.repeat(columns)
+  const blank = ' '.repeat(columns)
   const lines: string[] = []
-  for (let y = 0; y < side; y += 2) {
+  for (let y = 0; y < side; y++) {
     let line = ''
-    for (let x = 0; x < side; x++) {
-      // An odd last row has no partner below: the quiet zone continues there.
-      const top = inked(x, y)
-      const bottom = y + 1 < side ? inked(x, y + 1) : drawn === 'light'
-      line += CELLS[(top ? 2 : 0) + (bottom ? 1 : 0)]
-    }
+    for (let x = 0; x < side; x++) line += (drawn === 'dark') === dark(x, y) ? inked : blank
     lines.push(line)
   }
   return lines
