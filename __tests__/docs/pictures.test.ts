@@ -171,6 +171,8 @@ describe('the picture of the Slack message', () => {
           repository: safeText('octo/release', { maxLength: 4000 }),
           workflow: safeText('Release', { maxLength: 4000 }),
           runId: safeText('4242', { maxLength: 4000 }),
+          // The run number the Actions page shows, as the runner sets it (GITHUB_RUN_NUMBER).
+          runNumber: safeText('17', { maxLength: 4000 }),
           actor: safeText('octocat', { maxLength: 4000 }),
           runUrl: safeText('https://github.com/octo/release/actions/runs/4242', { maxLength: 4000 })
         }
@@ -184,7 +186,7 @@ describe('the picture of the Slack message', () => {
         expect(text).toContain('Approval needed')
         expect(text).toContain('WDJB-MJHT')
         expect(text).toContain('Open the sign-in page')
-        expect(text).toContain('Asked by octo/release')
+        expect(text).toContain('Asked by octo/release · workflow "Release" · run #17')
         const png = await page.locator('#message').screenshot()
         if (update) writeFileSync(join(ROOT, 'docs', 'slack-notification.png'), png)
       } finally {
