@@ -4,14 +4,12 @@ export interface SlackStandIn {
   webhookUrl: string
   /** https_proxy and NODE_EXTRA_CA_CERTS, for the action's environment. */
   env: Record<string, string>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  received: Array<{ at: number; body: any }>
+  /** Every message, parsed from its JSON. */
+  received: Array<{ at: number; body: unknown }>
   close(): Promise<void>
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function startSlackStandIn(options?: {
-  onMessage?: (body: any) => void
+  onMessage?: (body: unknown) => void
 }): Promise<SlackStandIn>
 /** A Slack message as lines of text: header, text, buttons with their links, context. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function slackMessageLines(message: any): string[]
+export function slackMessageLines(message: unknown): string[]
