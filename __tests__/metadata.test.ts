@@ -6,6 +6,7 @@ import {
   actionProblems,
   checkRepository,
   dependabotProblems,
+  firstSentence,
   readmeProblems,
   renderTables,
   ROOT,
@@ -14,6 +15,7 @@ import {
 
 const ACTION = readFileSync(join(ROOT, 'action.yml'), 'utf8')
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const INPUTS_PAGE = readFileSync(join(ROOT, 'docs', 'inputs.md'), 'utf8')
 
 describe('the repository metadata (npm run lint runs the same check)', () => {
   it('has no problem: action.yml, the workflows, dependabot.yml and the README tables', async () => {
@@ -88,5 +90,38 @@ describe('README tables from action.yml', () => {
       "inputs:\n  new-input:\n    description: 'Something new.'\n    required: false\n"
     )
     await expect(readmeProblems(README, added)).resolves.not.toEqual([])
+  })
+
+  it('shows each description whole in docs/inputs.md, and its first sentence in the README', async () => {
+    const whole = await renderTables(ACTION)
+    const brief = await renderTables(ACTION, { brief: true })
+    expect(whole.inputs).toContain('In a handoff')
+    expect(brief.inputs).not.toContain('In a handoff')
+    expect(brief.inputs).toMatch(
+      /^\| `revoke` +\| `access-token` +\| What the post step revokes when the job ends: access-token, all or none\. +\|$/m
+    )
+    await expect(
+      readmeProblems(INPUTS_PAGE, ACTION, { path: 'docs/inputs.md', brief: false })
+    ).resolves.toEqual([])
+    await expect(
+      readmeProblems(README, ACTION, { path: 'docs/inputs.md', brief: false })
+    ).resolves.toEqual([
+      expect.stringContaining('docs/inputs.md: the inputs or outputs table differs')
+    ])
+  })
+})
+
+describe('firstSentence', () => {
+  it.each([
+    ['One. Two.', 'One.'],
+    [
+      'Uses `a` (RFC 7009 §2.1. Not a break) here. Then more.',
+      'Uses `a` (RFC 7009 §2.1. Not a break) here.'
+    ],
+    ['A. `b` starts the next.', 'A.'],
+    ['Version 1.2.3 stays whole. Next.', 'Version 1.2.3 stays whole.'],
+    ['No full stop at all', 'No full stop at all']
+  ])('cuts %j to %j', (text, sentence) => {
+    expect(firstSentence(text)).toBe(sentence)
   })
 })

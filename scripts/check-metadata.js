@@ -5,10 +5,11 @@
  * - action.yml and every workflow against the schemas of @action-validator/core (a branding icon
  *   the Marketplace does not offer, a misspelt key, a step without `uses` or `run`);
  * - .github/dependabot.yml keeps both the npm packages and the workflows' actions up to date;
- * - the README's tables of inputs and outputs are exactly what action.yml's descriptions make.
+ * - the tables of inputs and outputs are exactly what action.yml's descriptions make: whole in
+ *   docs/inputs.md, each description's first sentence in the README.
  *
  *   node scripts/check-metadata.js           check (part of npm run lint)
- *   node scripts/check-metadata.js --write   regenerate the README tables first (npm run docs)
+ *   node scripts/check-metadata.js --write   regenerate the tables first (npm run docs)
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -99,13 +100,33 @@ function cell(text) {
 }
 
 /**
- * The README's two tables, made from action.yml. An input's Default column is its `default`,
+ * A description's first sentence: up to the first full stop that a space and a capital, a
+ * backtick or the end follow, outside parentheses. The README shows that much.
+ * @param {string} text
+ */
+export function firstSentence(text) {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (char === '(') depth++
+    else if (char === ')') depth = Math.max(0, depth - 1)
+    else if (char === '.' && depth === 0 && /^(\s+[A-Z`]|\s*$)/.test(text.slice(i + 1)))
+      return text.slice(0, i + 1)
+  }
+  return text
+}
+
+/**
+ * The two tables, made from action.yml. An input's Default column is its `default`,
  * **required**, or the "Default: …" that ends its description; an output whose description
- * says "(masked)" is marked masked.
+ * says "(masked)" is marked masked. `brief`: each description's first sentence only (the
+ * README's; docs/inputs.md has them whole).
  * @param {string} actionText
+ * @param {{ brief?: boolean }} [options]
  * @returns {Promise<{ inputs: string, outputs: string }>}
  */
-export async function renderTables(actionText) {
+export async function renderTables(actionText, { brief = false } = {}) {
+  const shorten = (/** @type {string} */ text) => (brief ? firstSentence(text.trim()) : text)
   const action = YAML.parse(actionText)
   const inputRows = Object.entries(action.inputs ?? {}).map(([name, input]) => {
     let meaning = String(input.description ?? '')
@@ -121,12 +142,12 @@ export async function renderTables(actionText) {
         : input.required === true
           ? '**required**'
           : fallback
-    return `| \`${name}\` | ${cell(shown)} | ${cell(meaning)} |`
+    return `| \`${name}\` | ${cell(shown)} | ${cell(shorten(meaning))} |`
   })
   const outputRows = Object.entries(action.outputs ?? {}).map(([name, output]) => {
     const description = String(output.description ?? '')
     const masked = /\s*\(masked\)/.test(description)
-    return `| \`${name}\` | ${masked ? 'masked' : ''} | ${cell(description.replace(/\s*\(masked\)/, ''))} |`
+    return `| \`${name}\` | ${masked ? 'masked' : ''} | ${cell(shorten(description.replace(/\s*\(masked\)/, '')))} |`
   })
   const format = async (/** @type {string} */ markdown) =>
     (
@@ -175,18 +196,29 @@ export function withTables(readme, tables) {
   return { readme: result, missing }
 }
 
+/** Where the tables are: the README with first sentences, docs/inputs.md whole. */
+export const TABLE_FILES = /** @type {const} */ ([
+  { path: 'README.md', brief: true },
+  { path: 'docs/inputs.md', brief: false }
+])
+
 /**
- * @param {string} readme
+ * @param {string} readme the file's text
  * @param {string} actionText
+ * @param {{ path?: string, brief?: boolean }} [file] README.md (brief) by default
  * @returns {Promise<string[]>}
  */
-export async function readmeProblems(readme, actionText) {
-  const { readme: expected, missing } = withTables(readme, await renderTables(actionText))
-  if (missing.length > 0) return missing
+export async function readmeProblems(readme, actionText, file = TABLE_FILES[0]) {
+  const path = file.path ?? 'README.md'
+  const { readme: expected, missing } = withTables(
+    readme,
+    await renderTables(actionText, { brief: file.brief ?? true })
+  )
+  if (missing.length > 0) return missing.map((problem) => problem.replace('README.md', path))
   return expected === readme
     ? []
     : [
-        "README.md: the inputs or outputs table differs from action.yml's descriptions. Edit action.yml, then run npm run docs."
+        `${path}: the inputs or outputs table differs from action.yml's descriptions. Edit action.yml, then run npm run docs.`
       ]
 }
 
@@ -207,19 +239,27 @@ export async function checkRepository(root = ROOT) {
       workflowProblems(`.github/workflows/${file}`, read(`.github/workflows/${file}`))
     ),
     ...dependabotProblems(read('.github/dependabot.yml')),
-    ...(await readmeProblems(read('README.md'), actionText))
+    ...(
+      await Promise.all(
+        TABLE_FILES.map((file) => readmeProblems(read(file.path), actionText, file))
+      )
+    ).flat()
   ]
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--write')) {
-    const path = join(ROOT, 'README.md')
-    const tables = await renderTables(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
-    const { readme, missing } = withTables(readFileSync(path, 'utf8'), tables)
-    if (missing.length === 0) writeFileSync(path, readme)
+    for (const file of TABLE_FILES) {
+      const path = join(ROOT, file.path)
+      const tables = await renderTables(readFileSync(join(ROOT, 'action.yml'), 'utf8'), file)
+      const { readme, missing } = withTables(readFileSync(path, 'utf8'), tables)
+      if (missing.length === 0) writeFileSync(path, readme)
+    }
   }
   const problems = await checkRepository()
   for (const problem of problems) console.error(problem)
   if (problems.length > 0) process.exit(1)
-  console.log('action.yml, workflows, dependabot.yml and the README tables: all good.')
+  console.log(
+    'action.yml, workflows, dependabot.yml and the tables in README.md and docs/inputs.md: all good.'
+  )
 }
