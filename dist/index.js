@@ -28451,14 +28451,21 @@ class NetworkError extends ActionError {
     endpoint;
     failure;
     maybeDelivered;
+    happened;
     name = 'NetworkError';
     constructor(endpoint, failure, 
     /** False when the request surely never reached the server (refused, unknown host). */
-    maybeDelivered, message) {
+    maybeDelivered, message, 
+    /**
+     * What happened, after the endpoint's name and without advice ("did not answer within 30 s"):
+     * for a line that says it will try again, where the whole message would repeat itself.
+     */
+    happened = message) {
         super(message);
         this.endpoint = endpoint;
         this.failure = failure;
         this.maybeDelivered = maybeDelivered;
+        this.happened = happened;
     }
 }
 /**
@@ -28513,7 +28520,7 @@ function messageOf(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9402);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9308);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5194);
 /* harmony import */ var _oauth_http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2075);
 /* harmony import */ var _runner_http_trace_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4676);
 /* harmony import */ var _runner_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1814);
@@ -28541,7 +28548,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9308:
+/***/ 5194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28821,6 +28828,22 @@ function shouldRetryAssertionAudience(client, calledUrl, error) {
         (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
 }
 /**
+ * RFC 8628 §3.1 asks for client_id in the device authorization request from a client that does
+ * not authenticate; RFC 6749 §3.2.1 lets one that does send it as well, to identify itself.
+ * Authlib 1.2 files the device code under the client_id of the request body, not under the
+ * client it authenticated, so a client that authenticates with client_secret_basic alone gets a
+ * device code filed under no client, and is refused at its own poll with unauthorized_client
+ * (authlib issue 798). oauth4webapi, under openid-client, sends client_id in the body of every
+ * device authorization request whatever the authentication method; so does the action. Every
+ * other method puts it there anyway (client-auth.ts). The poll stays as RFC 6749 §2.3.1 has it:
+ * a device code filed under the right client is all Authlib needs.
+ */
+function identifyInDeviceRequest(client, params) {
+    const identified = new URLSearchParams(params);
+    identified.set('client_id', client.clientId);
+    return identified;
+}
+/**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
  * HTTP 400 with an empty body instead, and others send a bare 401. During a refresh (and only
  * then: the grant is the only thing sent besides the client), a 400 or 401 that carries no
@@ -29060,18 +29083,32 @@ function networkError(endpoint, failure, timeoutMs) {
             return new errors/* ProviderResponseError */.Zr(endpoint, undefined, failure.detail === http/* HEADERS_TOO_LARGE */.kB
                 ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
                 : `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'timeout': {
+            const happened = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} ${happened}.`, happened);
+        }
         case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`, 'reset the connection before a complete answer arrived');
         default: {
             const detail = (0,safe_text/* safeText */.Hk)(failure.detail, { maxLength: 300 });
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${connectionAdvice(endpoint, detail)}`, `could not be reached: ${detail}`);
         }
     }
+}
+/**
+ * What to do about a connection that failed. TLS failures are told apart by Node's codes: a
+ * certificate for another host name is trusted but wrong, so NODE_EXTRA_CA_CERTS cannot help.
+ */
+function connectionAdvice(endpoint, detail) {
+    if (/ERR_TLS_CERT_ALTNAME_INVALID/.test(detail)) {
+        const host = new URL(endpoint.url).hostname;
+        return ` The server's TLS certificate is trusted but made out to another host name than ${host}: check the host in the URL (copy it from the provider's discovery document), or, behind a proxy that inspects TLS, that the proxy presents a certificate for ${host}. NODE_EXTRA_CA_CERTS does not change which names a certificate holds.`;
+    }
+    if (/CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(detail))
+        return " The TLS certificate is outside its validity dates: the provider must renew it, or, if it looks valid, this machine's clock is wrong.";
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail))
+        return ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.';
+    return ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/retry.ts
@@ -29097,7 +29134,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
             // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
             if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
                 return read;
-            reason = `HTTP ${read.status}`;
+            reason = `answered HTTP ${read.status}`;
             retryAfterMs = read.retryAfterMs;
         }
         catch (error) {
@@ -29107,7 +29144,8 @@ async function withRetries(ctx, endpoint, attempt, options) {
             if (!retryable)
                 throw error;
             lastError = error;
-            reason = error.message;
+            // Only what happened: the advice comes once, with the failure, if the retries run out.
+            reason = error.happened;
         }
         // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
         // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
@@ -29126,7 +29164,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
             ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
             : '';
         const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}${said}`, delayMs);
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} ${reason}${said}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
 }
@@ -30726,6 +30764,11 @@ function formatUtc(ms, nowMs) {
         ? time
         : `${iso.slice(0, 10)} ${time}`;
 }
+/** "2026-11-24 10:15:00 UTC": with the date always, for a record read days later. */
+function formatDateTimeUtc(ms) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
 /** "14 min 30 s", "45 s", "2 h 5 min". */
 function formatDuration(ms) {
     const total = Math.max(0, Math.round(ms / 1000));
@@ -31035,11 +31078,13 @@ class ApprovalRefusedError extends errors/* ActionError */.lZ {
 
 
 /** Turns whatever ended the run into how it ended and what the person reading the log is told. */
-function failureOf(error, quirks) {
+function failureOf(error, quirks, asked = {}) {
     if (error instanceof errors/* CancelledError */.cc)
         return { ending: 'cancelled', message: error.message };
-    if (error instanceof errors/* WaitEndedError */.Ys)
-        return { ending: error.ending, message: error.message };
+    if (error instanceof errors/* WaitEndedError */.Ys) {
+        const withoutScope = error.ending === 'denied' ? deniedWithoutScope(asked) : undefined;
+        return { ending: error.ending, message: withoutScope ?? error.message };
+    }
     if (error instanceof ApprovalRefusedError) {
         return {
             ending: error.ending,
@@ -31058,6 +31103,17 @@ function failureOf(error, quirks) {
         message: `Unexpected error: ${(0,errors/* messageOf */.bD)(error)}. Please report this with the debug log (re-run with debug logging).`,
         ...(error instanceof Error && error.stack && { stack: error.stack })
     };
+}
+/**
+ * A request that asked for no scope is refused by many providers themselves, whoever signs in:
+ * oidc-provider, for one, denies a device request without openid once the person has signed in,
+ * before any consent page. Then nobody declined anything, and the fix is the scope input. GitHub
+ * grants its default scopes to a request without one, so there a denial is a person's.
+ */
+function deniedWithoutScope(asked) {
+    if (asked.scope !== undefined || asked.provider === 'github')
+        return undefined;
+    return 'The request was denied (access_denied), and it asked for no scope: the scope input is empty. Many providers refuse such a request themselves, whoever signs in; an OpenID Connect provider wants at least openid. Set scope (scope: openid, and whatever the token is for) and run the job again. Unless the approver says they declined it, nobody did.';
 }
 /**
  * An error's message with what to do about it. The protocol code says what happened; the advice
@@ -31084,9 +31140,12 @@ function standardAdvice(body, kind) {
                 ? 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method. With private_key_jwt, the assertion is addressed to the token endpoint; a provider that wants the URL being called instead refuses it.'
                 : 'The provider did not accept the client credentials: check client-id, client-secret (or client-private-key) and client-auth-method.';
         case 'unauthorized_client':
-            return kind === 'refresh'
-                ? 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.'
-                : 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
+            if (kind === 'refresh')
+                return 'The client may not use refresh tokens: enable the refresh token grant for it at the provider.';
+            if (kind === 'device-token')
+                // Deviation (Authlib 1.2): see identifyInDeviceRequest in src/oauth/deviations.ts.
+                return 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. Refused at the poll, it can also mean the provider filed the device code under another client: Authlib 1.2 files it under the client_id in the body of the device request (authlib issue 798), which the action sends; a provider that looks for it in the body of the poll too needs client-auth-method: client_secret_post.';
+            return 'The client may not use the device flow: enable the OAuth 2.0 Device Authorization Grant for it at the provider. With private_key_jwt, the provider may also be refusing the assertion (its audience).';
         case 'invalid_scope':
             return 'The client may not ask for these scopes: check the scope input against what the client is allowed.';
         case 'invalid_target':
@@ -31256,7 +31315,8 @@ async function requestDeviceAuthorization(ctx, endpoint, client, request) {
     for (const [key, value] of request.extraParams)
         params.append(key, value);
     // Asking for a new code twice is harmless (the first is never shown), so failures are retried.
-    const fields = await postAuthenticated(ctx, endpoint, client, params, {
+    // Deviation (Authlib 1.2): client_id in the body whatever the method; see deviations.ts.
+    const fields = await postAuthenticated(ctx, endpoint, client, identifyInDeviceRequest(client, params), {
         kind: 'device-authorization',
         retryMaybeDelivered: true,
         expected: 'a JSON object with device_code, user_code and verification_uri'
@@ -32287,286 +32347,7 @@ function unreadable(why) {
     return new HandoffError('unreadable', `The handoff opened, but its content is not what format v1 holds (${why}). Use the same version of the action in the approving job and here.`);
 }
 
-;// CONCATENATED MODULE: ./src/present/html.ts
-
-/**
- * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
- * from outside is first made log-safe (one line, no invisible or bidi characters, bounded: the
- * summary is also masked and read line by line by the runner), then escaped so that a provider
- * cannot add a link, an image or markup to it.
- */
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '(': '&#40;',
-    ')': '&#41;',
-    '*': '&#42;',
-    _: '&#95;',
-    '`': '&#96;',
-    '|': '&#124;',
-    '\\': '&#92;',
-    '!': '&#33;',
-    '~': '&#126;',
-    '#': '&#35;'
-};
-/** The longest value a summary cell shows: an error message with a quoted description fits. */
-const MAX_SUMMARY_TEXT_LENGTH = 2000;
-function escapeHtml(text, maxLength = MAX_SUMMARY_TEXT_LENGTH) {
-    return (0,safe_text/* safeText */.Hk)(text, { maxLength }).replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
-}
-/** A link to a URL already checked to be https (or loopback http). */
-function html_link(url, text = url) {
-    return `<a href="${escapeHtml(url, 2048)}">${escapeHtml(text)}</a>`;
-}
-
-;// CONCATENATED MODULE: ./src/present/prompt.ts
-
-
-/**
- * The prompt as the approver sees it: the block in the log, the notice, the reminders. The lines
- * are plain text; the runner adapter makes each one log-safe as it is written (src/runner).
- */
-function describeOrigin(origin) {
-    if (!origin.repository)
-        return undefined;
-    const parts = [origin.repository];
-    if (origin.workflow)
-        parts.push(`workflow "${origin.workflow}"`);
-    // The run number is what the Actions page shows (#17); the run id only appears in URLs.
-    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
-    if (run) {
-        const attempt = origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : '';
-        parts.push(`run ${run}${attempt}`);
-    }
-    if (origin.actor)
-        parts.push(`started by ${origin.actor}`);
-    return parts.join(' · ');
-}
-/** Policy text holds the workflow's own patterns and earlier approvers' names: foreign text. */
-function shownPolicy(text) {
-    return (0,safe_text/* safeText */.Hk)(text, { maxLength: 300 });
-}
-const RULE = '─'.repeat(64);
-/** The block printed the moment the code exists; the log is live, the summary is not. */
-function promptLines(ctx, nowMs) {
-    const { device } = ctx;
-    const lines = [
-        `┌${RULE}`,
-        `│ Approval needed: sign in at the provider and enter the code.`,
-        ...(ctx.approval ? [`│ ${shownPolicy(ctx.approval.heading)}.`] : []),
-        ...(ctx.afterRefusal ? [`│ ${refusedBefore(ctx)}`] : []),
-        `│`,
-        `│   1. Open   ${device.verificationUri}`,
-        `│   2. Enter  ${device.userCode}`
-    ];
-    if (device.verificationUriComplete) {
-        lines.push(`│`, `│   Or open this link, which fills in the code:`, `│     ${device.verificationUriComplete}`);
-    }
-    lines.push(`│`, `│   Client   ${ctx.clientId}`, ctx.scope ? `│   Scope    ${ctx.scope}` : `│   Scope    (the provider's default)`);
-    const origin = describeOrigin(ctx.origin);
-    if (origin)
-        lines.push(`│   Asked by ${origin}`);
-    if (ctx.origin.runUrl)
-        lines.push(`│            ${ctx.origin.runUrl}`);
-    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
-    if (ctx.policy?.length) {
-        lines.push(`│`);
-        ctx.policy.forEach(({ label, text }, index) => lines.push(`│   ${index === 0 ? `Policy  ` : `        `} ${shownPolicy(label)}: ${shownPolicy(text)}`));
-    }
-    if (device.message)
-        lines.push(`│`, `│   The provider says: ${device.message}`);
-    lines.push(`│`, `│   Approve only if you expected this request from this run.`, `└${RULE}`);
-    return lines;
-}
-/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
-function timeoutNote(ctx, nowMs) {
-    return ctx.codeExpiresAtMs === undefined
-        ? ''
-        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
-}
-function noticeOf(ctx, nowMs) {
-    const { device } = ctx;
-    const where = device.verificationUriComplete ?? device.verificationUri;
-    const origin = describeOrigin(ctx.origin);
-    const scope = ctx.scope ? ` (scope: ${ctx.scope})` : '';
-    const asked = origin ? ` Asked by ${origin}.` : '';
-    const refused = ctx.afterRefusal ? `${refusedBefore(ctx)} ` : '';
-    return {
-        title: ctx.approval
-            ? `Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
-            : `Approval needed: enter code ${device.userCode}`,
-        message: `${refused}${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
-    };
-}
-/** The line a fresh code opens with: whose approval the policy refused, and by which rule. */
-function refusedBefore(ctx) {
-    const refused = ctx.afterRefusal;
-    if (!refused)
-        return '';
-    const rule = refused.rule ? ` (${refused.rule})` : '';
-    return `A fresh code: the approval policy refused the approval by ${shownPolicy(refused.approver)}${rule}, and the wait goes on.`;
-}
-/** Repeated while waiting: someone who opens the log late may not see the first block. */
-function reminderLine(ctx, nowMs) {
-    const which = ctx.approval ? ` ${ctx.approval.number} of ${ctx.approval.of}` : '';
-    return `Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
-}
-
-;// CONCATENATED MODULE: ./src/present/summary.ts
-
-
-
-
-/**
- * The job summary, the record shown once the step ends: what was asked and how it ended. A
- * failed write is only a warning. `enabled` is read at each write: the summary input is known
- * only once the inputs are read, and an input error is recorded too.
- */
-function summaryListener(runner, enabled) {
-    let shownAtMs;
-    const write = async (html) => {
-        if (enabled())
-            await addToSummary(runner, html);
-    };
-    return {
-        async on(event) {
-            if (event.type === 'code-ready') {
-                shownAtMs ??= event.atMs;
-                await write(requestSection(event.prompt, event.atMs));
-            }
-            else if (event.type === 'ended') {
-                await write(outcomeSection(recordOf(event.outcome, shownAtMs)));
-            }
-        }
-    };
-}
-/** Appends to the job summary; a write that fails is a warning, never a failed step. */
-async function addToSummary(runner, html) {
-    try {
-        await runner.appendSummary(html);
-    }
-    catch (error) {
-        runner.warning(`Could not write the job summary: ${(0,errors/* messageOf */.bD)(error)}`);
-    }
-}
-function recordOf(outcome, shownAtMs) {
-    return {
-        ending: outcome.ending,
-        atMs: outcome.atMs,
-        ...(shownAtMs !== undefined && { shownAtMs }),
-        ...(outcome.detail && { detail: outcome.detail }),
-        // The request section names the client already when a code was shown.
-        ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
-        ...(outcome.scope && { scope: outcome.scope }),
-        ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
-        ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
-        ...(outcome.refusal && {
-            refusedApprover: outcome.refusal.approver,
-            ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
-        }),
-        ...(outcome.handoff && { handoff: outcome.handoff })
-    };
-}
-/** "alice (248289761001)", or the one name when the subject is the name. */
-function describeApprover(approver) {
-    return approver.shownSubject === approver.name
-        ? approver.name
-        : `${approver.name} (${approver.shownSubject})`;
-}
-/**
- * The job summary is the record, shown once the step ends: what was asked, of whom, and how it
- * ended. Written as HTML with every outside value escaped (see html.ts).
- */
-const HEADINGS = {
-    approved: '✅ Approved',
-    refreshed: '🔄 Refreshed',
-    'handoff-opened': '📨 Opened the handoff of an earlier job',
-    denied: '🚫 Denied',
-    refused: '⛔ Refused by the approval policy',
-    expired: '⌛ Expired',
-    'timed-out': '⏱️ Timed out',
-    cancelled: '⏹️ Cancelled',
-    failed: '❌ Failed'
-};
-function row(label, valueHtml) {
-    return `<tr><th align="left">${escapeHtml(label)}</th><td>${valueHtml}</td></tr>`;
-}
-function requestSection(ctx, nowMs) {
-    const { device } = ctx;
-    const rows = [
-        row('Verification page', html_link(device.verificationUri)),
-        ...(device.verificationUriComplete
-            ? [row('Link with the code', html_link(device.verificationUriComplete))]
-            : []),
-        row('Code', `<code>${escapeHtml(device.userCode)}</code>`),
-        row('Client', `<code>${escapeHtml(ctx.clientId)}</code>`),
-        row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
-        ...originRows(ctx.origin),
-        row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs))),
-        ...(ctx.policy?.length
-            ? [
-                row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
-            ]
-            : [])
-    ];
-    const which = [
-        ...(ctx.approval ? [escapeHtml(ctx.approval.heading)] : []),
-        ...(ctx.afterRefusal ? [escapeHtml(refusedBefore(ctx))] : [])
-    ]
-        .map((part) => ` (${part})`)
-        .join('');
-    return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
-}
-function originRows(origin) {
-    const described = describeOrigin(origin);
-    if (!described)
-        return [];
-    return [row('Asked by', origin.runUrl ? html_link(origin.runUrl, described) : escapeHtml(described))];
-}
-function outcomeSection(outcome) {
-    const rows = [row('When', formatUtc(outcome.atMs, outcome.atMs))];
-    if (outcome.shownAtMs !== undefined && outcome.ending === 'approved') {
-        rows.push(row('Took', formatDuration(outcome.atMs - outcome.shownAtMs)));
-    }
-    if (outcome.approvers && outcome.approvers.length > 1) {
-        rows.push(row('Approved by', outcome.approvers.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')));
-    }
-    else if (outcome.approver)
-        rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`));
-    if (outcome.refusedApprover)
-        rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
-    if (outcome.refusedBy)
-        rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`));
-    if (outcome.handoff)
-        rows.push(...handoffRows(outcome.handoff, outcome.atMs));
-    if (outcome.clientId)
-        rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`));
-    if (outcome.scope)
-        rows.push(row('Granted scope', `<code>${escapeHtml(outcome.scope)}</code>`));
-    if (outcome.detail)
-        rows.push(row('Details', escapeHtml(outcome.detail)));
-    return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
-}
-/** Which job of the run handed the tokens over, and when it got them. */
-function handoffRows(handoff, nowMs) {
-    const job = handoff.job ? `job <code>${escapeHtml(handoff.job)}</code>` : 'an earlier job';
-    const attempt = handoff.runAttempt ? `, attempt ${escapeHtml(handoff.runAttempt)}` : '';
-    return [
-        row('Handed over by', `${job}${attempt}, which got them at ${formatUtc(handoff.obtainedAtMs, nowMs)}`),
-        ...(handoff.refreshed
-            ? [row('Refreshed', 'yes: the access token had expired, and this job refreshed it')]
-            : [])
-    ];
-}
-
 ;// CONCATENATED MODULE: ./src/flow/hand-off.ts
-
 
 
 
@@ -32595,8 +32376,8 @@ async function handOff(context, subject, randomBytes) {
     }
     clearRevocationState((name, state) => runner.saveState(name, state));
     runner.info(`Handed off: the tokens are sealed in the handoff output (${value.length} characters, not secret) for later jobs of run ${handoff.binding.runId}, which open it with the same handoff-key. This job's post step leaves them to those jobs; the one that sets revoke revokes them.`);
-    if (config.summary)
-        await addToSummary(runner, '<p>Handed off: the tokens are sealed in the <code>handoff</code> output for later jobs of this run.</p>\n');
+    // The summary notes it after the outcome (present/summary.ts).
+    await context.events.emit({ type: 'handed-off', atMs: subject.atMs });
 }
 function contentOf(subject, env) {
     const job = env['GITHUB_JOB'] ?? '';
@@ -32784,8 +32565,6 @@ async function refreshHandedOff(provider, handoff) {
 
 ;// CONCATENATED MODULE: ./src/flow/refresh-token-expiry.ts
 
-
-
 const DAY_MS = 24 * 3600 * 1000;
 /**
  * When the refresh token later jobs will use expires, if anyone says: the provider, for the one
@@ -32798,34 +32577,30 @@ function refreshTokenExpiresAtMs(config, tokens, nowMs) {
     const stillTheStoredOne = tokens.refreshToken === undefined || tokens.refreshToken === config.refreshToken;
     return stillTheStoredOne ? config.refreshTokenExpiresAtMs : undefined;
 }
+/** Whether the expiry is within the warning window (refresh-token-expiry-warning-days). */
+function expiresWithinWarning(expiresAtMs, warningDays, nowMs) {
+    return expiresAtMs !== undefined && warningDays > 0 && expiresAtMs - nowMs <= warningDays * DAY_MS;
+}
 /**
- * A warning when the refresh token expires within the warning window
+ * The warning when the refresh token expires within the warning window
  * (refresh-token-expiry-warning-days), so the team approves again before the nightly job fails.
  */
 function expiryWarning(expiresAtMs, warningDays, nowMs) {
-    if (expiresAtMs === undefined || warningDays <= 0)
-        return undefined;
-    const leftMs = expiresAtMs - nowMs;
-    if (leftMs > warningDays * DAY_MS)
-        return undefined;
-    const when = leftMs <= 0
-        ? 'has expired'
-        : `expires at ${isoSeconds(expiresAtMs)}, in ${leftMs < DAY_MS ? 'less than a day' : `${Math.floor(leftMs / DAY_MS)} day${leftMs < 2 * DAY_MS ? '' : 's'}`}`;
-    return `The refresh token ${when}. Run the workflow with the device flow before then (on-refresh-failure: device, or without refresh-token) so that a person approves again and the new refresh token is stored; jobs that start from the old one will fail.`;
+    return expiresWithinWarning(expiresAtMs, warningDays, nowMs)
+        ? expiryText(expiresAtMs, nowMs)
+        : undefined;
 }
 /**
- * The stage after the outputs: warns in the log and the summary when the refresh token later
- * jobs use expires within refresh-token-expiry-warning-days.
+ * The stage after the outputs: tells the listeners (the log warns, the summary records it) when
+ * the refresh token later jobs use expires within refresh-token-expiry-warning-days.
  */
 async function warnIfRefreshTokenExpires(context, tokens) {
-    const { runner, config } = context;
+    const { config } = context;
     const nowMs = context.oauth.clock.now();
-    const warning = expiryWarning(refreshTokenExpiresAtMs(config, tokens, nowMs), config.expiryWarningDays, nowMs);
-    if (!warning)
+    const expiresAtMs = refreshTokenExpiresAtMs(config, tokens, nowMs);
+    if (!expiresWithinWarning(expiresAtMs, config.expiryWarningDays, nowMs))
         return;
-    runner.warning(warning);
-    if (config.summary)
-        await addToSummary(runner, `<p>⚠️ ${escapeHtml(warning)}</p>\n`);
+    await context.events.emit({ type: 'refresh-token-expires', atMs: nowMs, expiresAtMs });
 }
 
 ;// CONCATENATED MODULE: ./src/secrets/seal.ts
@@ -33035,40 +32810,61 @@ function apiError(read, endpoint, target, description, action) {
 
 
 
-
-
-
 /**
  * The stage after the outputs: writes the refresh token back into the secret
  * (store-refresh-token) when it differs from the one the job started from
- * (refreshTokenToStore in outputs.ts decides). Failing to store
- * fails the step, since the next job would start from a dead token; the token stays in the
- * refresh-token output (masked) either way.
+ * (refreshTokenToStore in outputs.ts decides), and tells the listeners what became of it. Failing
+ * to store fails the step, since the next job would start from a dead token; the token stays in
+ * the refresh-token output (masked) either way. Without store-refresh-token, a refresh token
+ * that must be stored is told about loudly: the next run fails unless a later step stores it.
  */
-async function storeRefreshToken(context, toStore) {
+async function storeRefreshToken(context, toStore, grant) {
+    const fate = await keepRefreshToken(context, toStore, grant);
+    if (fate)
+        await context.events.emit({ type: 'refresh-token', atMs: context.oauth.clock.now(), fate });
+}
+async function keepRefreshToken(context, toStore, grant) {
     const { runner, config } = context;
     const store = config.storeRefreshToken;
-    if (!store)
-        return;
+    if (!store) {
+        const why = unstoredRefreshToken(config, toStore, grant);
+        return why && { kind: 'not-stored', why };
+    }
     const where = secretStoreOf(runner.env, store.token);
     const description = describeTarget(store.target, where.repository, where.owner);
-    if (!toStore.value) {
-        runner.warning(`The provider returned no refresh token, so ${description} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`);
-        return;
-    }
+    if (!toStore.value)
+        return { kind: 'none-returned', where: description };
     if (!toStore.mustStore) {
-        runner.info(config.handoff?.sealed !== undefined
-            ? `The handed-off refresh token was not rotated here, so ${description} was not written.`
-            : `The refresh token was not rotated: ${description} still holds the one in use.`);
         runner.setOutput('refresh-token-stored', 'false');
-        return;
+        return {
+            kind: 'unchanged',
+            where: description,
+            handedOff: config.handoff?.sealed !== undefined
+        };
     }
     const stored = await storeSecret(context.oauth, where, store.target, toStore.value);
-    const at = isoSeconds(context.oauth.clock.now());
     runner.setOutput('refresh-token-stored', 'true');
-    runner.info(`${stored.created ? 'Created' : 'Updated'} ${stored.description} with the new refresh token at ${at}.`);
-    if (config.summary)
-        await addToSummary(runner, `<p>Refresh token stored in ${escapeHtml(stored.description)} at ${at}.</p>\n`);
+    return { kind: 'stored', where: stored.description, created: stored.created };
+}
+/**
+ * Why a refresh token that this step does not store must be stored all the same, if it must:
+ * a refresh rotated it (the secret's token is dead now), or a device flow issued one that the
+ * workflow means later runs to refresh from (it has a refresh-token input, given or empty, or
+ * asked for offline_access). A gate that only wanted an access token is told nothing.
+ */
+function unstoredRefreshToken(config, toStore, grant) {
+    if (!toStore.value || !toStore.mustStore)
+        return undefined;
+    // A handed-off refresh token never came from a secret; the handoff output carries it on.
+    if (grant === 'handoff-opened')
+        return undefined;
+    if (grant === 'refreshed')
+        return 'rotated';
+    // offline_access in a job that hands its tokens on may be for the later jobs of this run only.
+    const meantForLater = config.refreshToken !== undefined ||
+        config.refreshTokenMissing === true ||
+        ((config.scope ?? '').split(' ').includes('offline_access') && !config.handoff);
+    return meantForLater ? 'new' : undefined;
 }
 /** The repository and API from the runner's variables; GitHub Enterprise Server included. */
 function secretStoreOf(env, token) {
@@ -33896,7 +33692,7 @@ function readConfig(source) {
             webhooks,
             reminders: inputs_readBoolean('notify-reminders', source.getInput('notify-reminders'), false)
         },
-        qrCode: inputs_readBoolean('qr-code', source.getInput('qr-code'), true),
+        qrCode: inputs_readBoolean('qr-code', source.getInput('qr-code'), false),
         ...(handoff && { handoff })
     };
 }
@@ -34282,6 +34078,99 @@ function inputs_readBoolean(input, value, fallback) {
     if (['false', 'False', 'FALSE'].includes(value))
         return false;
     throw new errors/* InputError */.dz(input, `"${value.slice(0, 40)}" is not true or false.`);
+}
+
+;// CONCATENATED MODULE: ./src/present/prompt.ts
+
+
+/**
+ * The prompt as the approver sees it: the block in the log, the notice, the reminders. The lines
+ * are plain text; the runner adapter makes each one log-safe as it is written (src/runner).
+ */
+function describeOrigin(origin) {
+    if (!origin.repository)
+        return undefined;
+    const parts = [origin.repository];
+    if (origin.workflow)
+        parts.push(`workflow "${origin.workflow}"`);
+    // The run number is what the Actions page shows (#17); the run id only appears in URLs.
+    const run = origin.runNumber ? `#${origin.runNumber}` : origin.runId;
+    if (run) {
+        const attempt = origin.runAttempt && origin.runAttempt !== '1' ? ` (attempt ${origin.runAttempt})` : '';
+        parts.push(`run ${run}${attempt}`);
+    }
+    if (origin.actor)
+        parts.push(`started by ${origin.actor}`);
+    return parts.join(' · ');
+}
+/** Policy text holds the workflow's own patterns and earlier approvers' names: foreign text. */
+function shownPolicy(text) {
+    return (0,safe_text/* safeText */.Hk)(text, { maxLength: 300 });
+}
+const RULE = '─'.repeat(64);
+/** The block printed the moment the code exists; the log is live, the summary is not. */
+function promptLines(ctx, nowMs) {
+    const { device } = ctx;
+    const lines = [
+        `┌${RULE}`,
+        `│ Approval needed: sign in at the provider and enter the code.`,
+        ...(ctx.approval ? [`│ ${shownPolicy(ctx.approval.heading)}.`] : []),
+        ...(ctx.afterRefusal ? [`│ ${refusedBefore(ctx)}`] : []),
+        `│`,
+        `│   1. Open   ${device.verificationUri}`,
+        `│   2. Enter  ${device.userCode}`
+    ];
+    if (device.verificationUriComplete) {
+        lines.push(`│`, `│   Or open this link, which fills in the code:`, `│     ${device.verificationUriComplete}`);
+    }
+    lines.push(`│`, `│   Client   ${ctx.clientId}`, ctx.scope ? `│   Scope    ${ctx.scope}` : `│   Scope    (the provider's default)`);
+    const origin = describeOrigin(ctx.origin);
+    if (origin)
+        lines.push(`│   Asked by ${origin}`);
+    if (ctx.origin.runUrl)
+        lines.push(`│            ${ctx.origin.runUrl}`);
+    lines.push(`│   Expires  ${formatUtc(ctx.deadlineMs, nowMs)} (in ${formatDuration(ctx.deadlineMs - nowMs)}${timeoutNote(ctx, nowMs)})`);
+    if (ctx.policy?.length) {
+        lines.push(`│`);
+        ctx.policy.forEach(({ label, text }, index) => lines.push(`│   ${index === 0 ? `Policy  ` : `        `} ${shownPolicy(label)}: ${shownPolicy(text)}`));
+    }
+    if (device.message)
+        lines.push(`│`, `│   The provider says: ${device.message}`);
+    lines.push(`│`, `│   Approve only if you expected this request from this run.`, `└${RULE}`);
+    return lines;
+}
+/** When the timeout input ends the wait first: both times, so nobody wonders which is right. */
+function timeoutNote(ctx, nowMs) {
+    return ctx.codeExpiresAtMs === undefined
+        ? ''
+        : `, when this step stops waiting; the code itself expires ${formatUtc(ctx.codeExpiresAtMs, nowMs)}`;
+}
+function noticeOf(ctx, nowMs) {
+    const { device } = ctx;
+    const where = device.verificationUriComplete ?? device.verificationUri;
+    const origin = describeOrigin(ctx.origin);
+    const scope = ctx.scope ? ` (scope: ${ctx.scope})` : '';
+    const asked = origin ? ` Asked by ${origin}.` : '';
+    const refused = ctx.afterRefusal ? `${refusedBefore(ctx)} ` : '';
+    return {
+        title: ctx.approval
+            ? `Approval ${ctx.approval.number} of ${ctx.approval.of}: enter code ${device.userCode}`
+            : `Approval needed: enter code ${device.userCode}`,
+        message: `${refused}${ctx.approval ? `${shownPolicy(ctx.approval.heading)}. ` : ''}Open ${where} and enter the code ${device.userCode} to approve client ${ctx.clientId}${scope}. Expires at ${formatUtc(ctx.deadlineMs, nowMs)}.${asked}`
+    };
+}
+/** The line a fresh code opens with: whose approval the policy refused, and by which rule. */
+function refusedBefore(ctx) {
+    const refused = ctx.afterRefusal;
+    if (!refused)
+        return '';
+    const rule = refused.rule ? ` (${refused.rule})` : '';
+    return `A fresh code: the approval policy refused the approval by ${shownPolicy(refused.approver)}${rule}, and the wait goes on.`;
+}
+/** Repeated while waiting: someone who opens the log late may not see the first block. */
+function reminderLine(ctx, nowMs) {
+    const which = ctx.approval ? ` ${ctx.approval.number} of ${ctx.approval.of}` : '';
+    return `Still waiting for approval${which}: open ${ctx.device.verificationUri} and enter ${ctx.device.userCode} (${formatDuration(ctx.deadlineMs - nowMs)} left).`;
 }
 
 ;// CONCATENATED MODULE: ./src/notify/notification.ts
@@ -35043,13 +34932,59 @@ function readDiscoveryDocument(document, url, inputs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/present/refresh-token.ts
+
+const refresh_token_DAY_MS = 24 * 3600 * 1000;
+function refreshTokenText(fate, atMs) {
+    switch (fate.kind) {
+        case 'stored':
+            return {
+                level: 'info',
+                title: 'Refresh token stored',
+                text: `${fate.created ? 'Created' : 'Updated'} ${fate.where} with the new refresh token at ${isoSeconds(atMs)}.`
+            };
+        case 'unchanged':
+            return {
+                level: 'info',
+                title: 'Refresh token unchanged',
+                text: fate.handedOff
+                    ? `The handed-off refresh token was not rotated here, so ${fate.where} was not written.`
+                    : `The refresh token was not rotated: ${fate.where} still holds the one in use.`
+            };
+        case 'none-returned':
+            return {
+                level: 'warning',
+                title: 'No refresh token to store',
+                text: `The provider returned no refresh token, so ${fate.where} was not updated. Ask for a refresh token (often the offline_access scope), or remove store-refresh-token.`
+            };
+        case 'not-stored':
+            return {
+                level: 'warning',
+                title: 'Refresh token not stored',
+                text: fate.why === 'rotated'
+                    ? 'The provider rotated the refresh token: the one this step started from (your secret) no longer works, and the new one is in the refresh-token output only. Store it before the job ends, or the next run fails with invalid_grant: set store-refresh-token (and secrets-token) on this step, or write the refresh-token output into the secret in a later step of this job.'
+                    : 'The device flow returned a new refresh token, and it is in the refresh-token output only: the secret later runs refresh from still holds an older one, or none, so they will fail. Store it before the job ends: set store-refresh-token (and secrets-token) on this step, or write the refresh-token output into the secret in a later step of this job.'
+            };
+    }
+}
+/** The refresh token later runs use expires soon, or has: approve again before then. */
+function refresh_token_expiryText(expiresAtMs, nowMs) {
+    const leftMs = expiresAtMs - nowMs;
+    const when = leftMs <= 0
+        ? 'has expired'
+        : `expires at ${isoSeconds(expiresAtMs)}, in ${leftMs < refresh_token_DAY_MS ? 'less than a day' : `${Math.floor(leftMs / refresh_token_DAY_MS)} day${leftMs < 2 * refresh_token_DAY_MS ? '' : 's'}`}`;
+    return `The refresh token ${when}. Run the workflow with the device flow before then (on-refresh-failure: device, or without refresh-token) so that a person approves again and the new refresh token is stored; jobs that start from the old one will fail.`;
+}
+
 ;// CONCATENATED MODULE: ./src/present/log.ts
+
 
 
 
 /** The job log, streamed live: the prompt, reminders, what polling brings, and how it ended. */
 function logListener(runner) {
     let shownAtMs;
+    const transient = new RepeatedFailures();
     return {
         on(event) {
             switch (event.type) {
@@ -35062,10 +34997,21 @@ function logListener(runner) {
                     runner.info(reminderLine(event.prompt, event.atMs));
                     break;
                 case 'poll':
-                    logPoll(runner, event.event);
+                    logPoll(runner, event.event, transient);
                     break;
                 case 'refreshed':
                     runner.info(`Exchanged the refresh token for a new access token.`);
+                    break;
+                case 'refresh-token': {
+                    const told = refreshTokenText(event.fate, event.atMs);
+                    if (told.level === 'warning')
+                        runner.warning(told.text);
+                    else
+                        runner.info(told.text);
+                    break;
+                }
+                case 'refresh-token-expires':
+                    runner.warning(refresh_token_expiryText(event.expiresAtMs, event.atMs));
                     break;
                 case 'refused':
                     logFindings(runner, event.findings);
@@ -35108,7 +35054,19 @@ function logFindings(runner, findings) {
     for (const finding of findings ?? [])
         runner.info(`  ${(0,safe_text/* safeText */.Hk)(MARKS[finding.result])} ${(0,safe_text/* safeText */.Hk)(finding.text, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })}`);
 }
-function logPoll(runner, event) {
+/**
+ * A failure told once in full: while the provider keeps failing the same way, the lines after
+ * the first say only that it did again, not the whole message with its advice each time.
+ */
+class RepeatedFailures {
+    lastReason;
+    line(reason, failuresInARow) {
+        const again = failuresInARow > 1 && reason === this.lastReason;
+        this.lastReason = reason;
+        return again ? 'The token endpoint failed the same way again.' : reason;
+    }
+}
+function logPoll(runner, event, transient) {
     switch (event.type) {
         case 'pending':
             runner.debug(`Poll ${event.poll}: authorization_pending.`);
@@ -35123,7 +35081,7 @@ function logPoll(runner, event) {
             runner.info(`The provider asked to slow down although the full interval had passed (its clock or this machine's runs differently); leaving ${duration(event.marginMs)} more between polls from now on.`);
             break;
         case 'transient':
-            runner.info(`${(0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic })} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
+            runner.info(`${transient.line((0,safe_text/* safeText */.Hk)(event.reason, { maxLength: safe_text/* MESSAGE_MAX_LENGTH */.Ic }), event.failuresInARow)} Trying again in ${duration(event.retryInMs)} (failure ${event.failuresInARow} in a row).`);
             break;
     }
 }
@@ -35141,14 +35099,16 @@ function duration(ms) {
 ;// CONCATENATED MODULE: ./src/present/notice.ts
 
 
+
 /**
  * Annotations on the run page, pushed while the step runs: where the approver may look first.
  * The code when it is ready, and once the wait is over, the outcome: who approved, or why it
- * ended. A run that never showed a code (a refresh, a failure before it) gets no outcome notice;
- * its error annotation says it all.
+ * ended, and a refresh token left unstored. A run that never showed a code (a refresh, a failure
+ * before it) gets no outcome notice; its error or warning annotations say it all.
  */
 function noticeListener(runner) {
     let shownAtMs;
+    let unstored;
     return {
         on(event) {
             if (event.type === 'code-ready') {
@@ -35156,8 +35116,11 @@ function noticeListener(runner) {
                 const notice = noticeOf(event.prompt, event.atMs);
                 runner.notice(notice.message, notice.title);
             }
+            else if (event.type === 'refresh-token' && event.fate.kind === 'not-stored') {
+                unstored = refreshTokenText(event.fate, event.atMs).text;
+            }
             else if (event.type === 'ended' && shownAtMs !== undefined) {
-                const notice = outcomeNoticeOf(event.outcome, shownAtMs);
+                const notice = outcomeNoticeOf(event.outcome, shownAtMs, unstored);
                 runner.notice(notice.message, notice.title);
             }
         }
@@ -35173,27 +35136,29 @@ const ENDING_TITLES = {
     cancelled: 'Approval cancelled',
     failed: 'Approval failed'
 };
-function outcomeNoticeOf(outcome, shownAtMs) {
+/** What failed, when a stage after the outputs failed the step. */
+const STAGE_FAILURES = {
+    'store-refresh-token': 'the refresh token was not stored',
+    'hand-off': 'the tokens were not handed off'
+};
+/**
+ * The outcome notice. `unstored`: what to say about a refresh token this step should have
+ * stored and did not (see refresh-token.ts).
+ */
+function outcomeNoticeOf(outcome, shownAtMs, unstored) {
     const when = `at ${formatUtc(outcome.atMs, outcome.atMs)}, ${formatDuration(outcome.atMs - shownAtMs)} after the code was shown`;
-    if (outcome.ending === 'approved') {
-        const approver = outcome.approver;
-        const who = approver
-            ? approver.shownSubject === approver.name
-                ? approver.name
-                : `${approver.name} (subject ${approver.shownSubject})`
-            : undefined;
-        // approvals: N names everyone; the tokens are the first one's.
-        const all = outcome.approvers && outcome.approvers.length > 1 ? outcome.approvers : undefined;
-        if (all) {
-            const names = all.map((one) => one.name).join(' and ');
-            return {
-                title: `Approved by ${names}`,
-                message: `Approved by ${names} ${when}. The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
-            };
-        }
+    const tokens = approvedTokens(outcome);
+    if (outcome.failedAfter) {
+        const failed = STAGE_FAILURES[outcome.failedAfter.stage];
         return {
-            title: who ? `Approved by ${approver?.name}` : 'Approved',
-            message: `${who ? `Approved by ${who}` : 'Approved (the provider did not say by whom)'} ${when}. The tokens are in this step's outputs (masked).`
+            title: `${tokens.title}, but ${failed}`,
+            message: `${tokens.approved} ${when}. ${tokens.where} Then ${failed}: ${outcome.detail ?? 'the step failed.'}`
+        };
+    }
+    if (outcome.ending === 'approved') {
+        return {
+            title: tokens.title,
+            message: `${tokens.approved} ${when}. ${tokens.where}${unstored ? ` ${unstored}` : ''}`
         };
     }
     return {
@@ -35201,14 +35166,47 @@ function outcomeNoticeOf(outcome, shownAtMs) {
         message: `${outcome.detail ?? ENDING_TITLES[outcome.ending]} (${when})`
     };
 }
+/** Who approved, as the notice says it; approvals: N names everyone, the tokens are the first one's. */
+function approvedTokens(outcome) {
+    const all = outcome.approvers && outcome.approvers.length > 1 ? outcome.approvers : undefined;
+    if (all) {
+        const names = all.map((one) => one.name).join(' and ');
+        return {
+            title: `Approved by ${names}`,
+            approved: `Approved by ${names}`,
+            where: `The tokens (${all[0]?.name}'s) are in this step's outputs (masked).`
+        };
+    }
+    const approver = outcome.approver;
+    const where = "The tokens are in this step's outputs (masked).";
+    if (!approver)
+        return { title: 'Approved', approved: 'Approved (the provider did not say by whom)', where };
+    const who = approver.shownSubject === approver.name
+        ? approver.name
+        : `${approver.name} (subject ${approver.shownSubject})`;
+    return { title: `Approved by ${approver.name}`, approved: `Approved by ${who}`, where };
+}
 
 ;// CONCATENATED MODULE: ./src/present/qr.ts
-/** Longer links make a code too dense to scan off a screen; the link is in the log anyway. */
-const MAX_QR_TEXT_LENGTH = 300;
+/**
+ * Each module of the code is one log line tall and this many characters wide. GitHub's web log
+ * sets 12 px text on 20 px lines, so a glyph fills only 13 or 14 px of its line and dark stripes
+ * run between the lines: two modules a line (half blocks) break into stripes no decoder reads.
+ * One module a line keeps the stripes on module edges, and three characters (about 22 px at
+ * 12 px) make a module about as wide as it is tall. Measured in Chromium (docs/qr-code.md).
+ */
+const COLUMNS_PER_MODULE = 3;
+/**
+ * The widest drawing shown: wider lines wrap in a narrow log view, and a wrapped code is noise.
+ * 135 columns is a version 5 symbol (37 modules and the quiet zone): a link of about 100
+ * characters at error correction L.
+ */
+const MAX_QR_COLUMNS = 135;
 /**
  * A QR code of the link with the code filled in (else of the verification page) in the log,
- * right after the prompt: the approver points a phone at the screen instead of typing. The
- * summary appears only after the step, so it gets none.
+ * right after the prompt: the approver points a phone at the screen instead of typing. Off by
+ * default (qr-code): it takes some forty lines of the log, and where it scans is in
+ * docs/qr-code.md. The summary appears only after the step, so it gets none.
  */
 function qrListener(runner, enabled) {
     return {
@@ -35217,21 +35215,24 @@ function qrListener(runner, enabled) {
                 return;
             const { device } = event.prompt;
             const link = device.verificationUriComplete ?? device.verificationUri;
-            if (link.length > MAX_QR_TEXT_LENGTH) {
-                runner.debug(`No QR code: the link is longer than ${MAX_QR_TEXT_LENGTH} characters.`);
+            // L: the fewest modules, so each is as large as the log allows; a screen is clean.
+            const matrix = await encodeQr(link, 'L');
+            const columns = (matrix.size + 2 * QUIET_ZONE) * COLUMNS_PER_MODULE;
+            if (columns > MAX_QR_COLUMNS) {
+                runner.info(`No QR code: the link is too long to draw one the log shows whole (${columns} columns, at most ${MAX_QR_COLUMNS}); open the link instead.`);
                 return;
             }
-            // L: the fewest modules, so each is as large as the log's font allows; a screen is clean.
-            const lines = drawHalfBlocks(await encodeQr(link, 'L'), { quietZone: 4, drawn: 'light' });
             runner.info(device.verificationUriComplete
                 ? `Or scan this with a phone (it opens the link with the code filled in):`
                 : `Or scan this with a phone to open the page (then enter the code):`);
             // Block characters and spaces only: the runner adapter passes them as they are.
-            for (const line of lines)
+            for (const line of drawModuleRows(matrix))
                 runner.info(line);
         }
     };
 }
+/** Light modules around the code, as ISO/IEC 18004 asks. */
+const QUIET_ZONE = 4;
 /**
  * The QR symbol for a text, from the maintained `qrcode` library, loaded when a code is first
  * drawn: a run with qr-code: false never needs it.
@@ -35245,9 +35246,13 @@ async function encodeQr(text, errorCorrection = 'M') {
     const { size } = symbol.modules;
     return { size, isDark: (x, y) => symbol.modules.get(y, x) === 1 };
 }
-const CELLS = [' ', '▄', '▀', '█'];
-function drawHalfBlocks(matrix, options = {}) {
-    const quietZone = options.quietZone ?? 4;
+/**
+ * A QR code as lines of text, one line a row of modules: a module is `columnsPerModule` full
+ * blocks (█) where it is drawn and as many spaces where it is not.
+ */
+function drawModuleRows(matrix, options = {}) {
+    const quietZone = options.quietZone ?? QUIET_ZONE;
+    const columns = options.columnsPerModule ?? COLUMNS_PER_MODULE;
     const drawn = options.drawn ?? 'light';
     const side = matrix.size + 2 * quietZone;
     // Outside the matrix is the quiet zone, which is light.
@@ -35256,19 +35261,319 @@ function drawHalfBlocks(matrix, options = {}) {
         const my = y - quietZone;
         return mx >= 0 && my >= 0 && mx < matrix.size && my < matrix.size && matrix.isDark(mx, my);
     };
-    const inked = (x, y) => (drawn === 'dark') === dark(x, y);
+    const inked = '█'.repeat(columns);
+    const blank = ' '.repeat(columns);
     const lines = [];
-    for (let y = 0; y < side; y += 2) {
+    for (let y = 0; y < side; y++) {
         let line = '';
-        for (let x = 0; x < side; x++) {
-            // An odd last row has no partner below: the quiet zone continues there.
-            const top = inked(x, y);
-            const bottom = y + 1 < side ? inked(x, y + 1) : drawn === 'light';
-            line += CELLS[(top ? 2 : 0) + (bottom ? 1 : 0)];
-        }
+        for (let x = 0; x < side; x++)
+            line += (drawn === 'dark') === dark(x, y) ? inked : blank;
         lines.push(line);
     }
     return lines;
+}
+
+;// CONCATENATED MODULE: ./src/present/html.ts
+
+/**
+ * Provider text reaches the job summary, which GitHub renders as Markdown with HTML. Everything
+ * from outside is first made log-safe (one line, no invisible or bidi characters, bounded: the
+ * summary is also masked and read line by line by the runner), then escaped so that a provider
+ * cannot add a link, an image or markup to it.
+ */
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '(': '&#40;',
+    ')': '&#41;',
+    '*': '&#42;',
+    _: '&#95;',
+    '`': '&#96;',
+    '|': '&#124;',
+    '\\': '&#92;',
+    '!': '&#33;',
+    '~': '&#126;',
+    '#': '&#35;'
+};
+/** The longest value a summary cell shows: an error message with a quoted description fits. */
+const MAX_SUMMARY_TEXT_LENGTH = 2000;
+function escapeHtml(text, maxLength = MAX_SUMMARY_TEXT_LENGTH) {
+    return (0,safe_text/* safeText */.Hk)(text, { maxLength }).replace(/[&<>"'[\]()*_`|\\!~#]/g, (c) => ENTITIES[c]);
+}
+/** A link to a URL already checked to be https (or loopback http). */
+function html_link(url, text = url) {
+    return `<a href="${escapeHtml(url, 2048)}">${escapeHtml(text)}</a>`;
+}
+
+;// CONCATENATED MODULE: ./src/present/summary.ts
+
+
+
+
+
+/**
+ * The job summary, the record shown once the step ends. It opens with the outcome (who approved,
+ * when, how long it took), then what is to be done about the refresh token, then the request(s)
+ * with their codes marked as used or expired: nobody should take a code in a record for a live
+ * one. GitHub uploads the summary only when the step ends, so it is written once, at the end. A
+ * failed write is only a warning. `enabled` is read then: the summary input is known only once
+ * the inputs are read, and an input error is recorded too.
+ */
+function summaryListener(runner, enabled) {
+    const record = new SummaryRecord();
+    return {
+        async on(event) {
+            record.hear(event);
+            if (event.type === 'ended' && enabled())
+                await addToSummary(runner, record.html(event.outcome));
+        }
+    };
+}
+/** Appends to the job summary; a write that fails is a warning, never a failed step. */
+async function addToSummary(runner, html) {
+    try {
+        await runner.appendSummary(html);
+    }
+    catch (error) {
+        runner.warning(`Could not write the job summary: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+}
+/** Collects the run's events and writes the record once it ends. */
+class SummaryRecord {
+    requests = [];
+    notes = [];
+    hear(event) {
+        const latest = this.requests.at(-1);
+        switch (event.type) {
+            case 'code-ready':
+                this.requests.push({ prompt: event.prompt, shownAtMs: event.atMs });
+                break;
+            case 'approved':
+                if (latest && !latest.use)
+                    latest.use = {
+                        kind: 'approved',
+                        atMs: event.atMs,
+                        ...(event.approver && { by: describeApprover(event.approver) })
+                    };
+                break;
+            case 'refused':
+                if (latest && !latest.use)
+                    latest.use = {
+                        kind: 'refused',
+                        atMs: event.atMs,
+                        ...(event.approver && { by: describeApprover(event.approver) })
+                    };
+                break;
+            case 'refresh-token': {
+                const told = refreshTokenText(event.fate, event.atMs);
+                this.notes.push(told.level === 'warning'
+                    ? `<p>⚠️ <strong>${escapeHtml(told.title)}.</strong> ${escapeHtml(told.text)}</p>`
+                    : `<p>${escapeHtml(told.text)}</p>`);
+                break;
+            }
+            case 'handed-off':
+                this.notes.push('<p>Handed off: the tokens are sealed in the <code>handoff</code> output for later jobs of this run.</p>');
+                break;
+            case 'refresh-token-expires':
+                this.notes.push(`<p>⚠️ ${escapeHtml(refresh_token_expiryText(event.expiresAtMs, event.atMs))}</p>`);
+                break;
+            case 'ended':
+                if (latest && !latest.use)
+                    latest.use = finalUse(event.outcome);
+                break;
+        }
+    }
+    html(outcome) {
+        const firstShownAtMs = this.requests[0]?.shownAtMs;
+        const sections = [
+            outcomeSection(recordOf(outcome, firstShownAtMs)),
+            ...this.notes.map((note) => `${note}\n`),
+            ...this.requests.map((request, index) => requestSection(request.prompt, request.shownAtMs, {
+                ...(request.use && { use: request.use }),
+                ...(this.requests.length > 1 && { number: index + 1 })
+            }))
+        ];
+        return sections.join('');
+    }
+}
+/** The last code's fate, from how the run ended, when no approval or refusal settled it. */
+function finalUse(outcome) {
+    switch (outcome.ending) {
+        case 'denied':
+            return { kind: 'denied', atMs: outcome.atMs };
+        case 'expired':
+            return { kind: 'expired', atMs: outcome.atMs };
+        case 'timed-out':
+        case 'cancelled':
+            return { kind: 'abandoned', atMs: outcome.atMs, why: outcome.ending };
+        default:
+            return { kind: 'abandoned', atMs: outcome.atMs, why: 'failed' };
+    }
+}
+function recordOf(outcome, shownAtMs) {
+    return {
+        ending: outcome.ending,
+        atMs: outcome.atMs,
+        ...(shownAtMs !== undefined && { shownAtMs }),
+        ...(outcome.detail && { detail: outcome.detail }),
+        // The request section names the client already when a code was shown.
+        ...(outcome.clientId && shownAtMs === undefined && { clientId: outcome.clientId }),
+        ...(outcome.scope && { scope: outcome.scope }),
+        ...(outcome.approver && { approver: describeApprover(outcome.approver) }),
+        ...(outcome.approvers && { approvers: outcome.approvers.map(describeApprover) }),
+        ...(outcome.refusal && {
+            refusedApprover: outcome.refusal.approver,
+            ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
+        }),
+        ...(outcome.failedAfter && { failedAfter: outcome.failedAfter }),
+        ...(outcome.handoff && { handoff: outcome.handoff })
+    };
+}
+/** "alice (248289761001)", or the one name when the subject is the name. */
+function describeApprover(approver) {
+    return approver.shownSubject === approver.name
+        ? approver.name
+        : `${approver.name} (${approver.shownSubject})`;
+}
+const HEADINGS = {
+    approved: '✅ Approved',
+    refreshed: '🔄 Refreshed from the stored refresh token',
+    'handoff-opened': '📨 Opened the handoff of an earlier job',
+    denied: '🚫 Denied',
+    refused: '⛔ Refused by the approval policy',
+    expired: '⌛ Expired: nobody approved in time',
+    'timed-out': '⏱️ Timed out: nobody approved in time',
+    cancelled: '⏹️ Cancelled',
+    failed: '❌ Failed'
+};
+/** What failed, when a stage after the outputs failed the step. */
+const summary_STAGE_FAILURES = {
+    'store-refresh-token': 'the refresh token was not stored',
+    'hand-off': 'the tokens were not handed off'
+};
+function row(label, valueHtml) {
+    return `<tr><th align="left">${escapeHtml(label)}</th><td>${valueHtml}</td></tr>`;
+}
+/** The outcome, first: who approved, when (with the date), how long it took, and the rest. */
+function outcomeSection(outcome) {
+    const names = outcome.approvers && outcome.approvers.length > 1
+        ? outcome.approvers
+        : outcome.approver
+            ? [outcome.approver]
+            : [];
+    // How the tokens came: the grant of a run that failed only afterwards, or how it ended.
+    const grant = outcome.failedAfter?.grant ?? outcome.ending;
+    const by = names.length > 0 ? ` by ${names.map((name) => escapeHtml(name)).join(' and ')}` : '';
+    const headline = grant === 'approved'
+        ? `${HEADINGS.approved}${by}`
+        : grant === 'handoff-opened' && by
+            ? `${HEADINGS['handoff-opened']}, approved${by}`
+            : HEADINGS[grant];
+    const heading = outcome.failedAfter
+        ? `⚠️ ${headline.replace(/^\S+ /, '')}, but ${summary_STAGE_FAILURES[outcome.failedAfter.stage]}`
+        : headline;
+    const rows = [];
+    // A refresh asks nobody: the token's owner is who approved it once, not now. An opened
+    // handoff names who approved in the job that sealed it.
+    if ((grant === 'approved' || grant === 'handoff-opened') && names.length > 0)
+        rows.push(row('Approved by', names.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')));
+    if (grant === 'refreshed' && outcome.approver)
+        rows.push(row('Token of', `<code>${escapeHtml(outcome.approver)}</code> (nobody was asked this time)`));
+    const approved = grant === 'approved';
+    rows.push(row('When', formatDateTimeUtc(outcome.atMs)));
+    if (outcome.shownAtMs !== undefined)
+        rows.push(row(approved ? 'Took' : 'Waited', `${formatDuration(outcome.atMs - outcome.shownAtMs)} after the code was shown`));
+    if (outcome.refusedApprover)
+        rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
+    if (outcome.refusedBy)
+        rows.push(row('Refused by', `<code>${escapeHtml(outcome.refusedBy)}</code>`));
+    if (outcome.handoff)
+        rows.push(...handoffRows(outcome.handoff, outcome.atMs));
+    if (outcome.clientId)
+        rows.push(row('Client', `<code>${escapeHtml(outcome.clientId)}</code>`));
+    if (outcome.scope)
+        rows.push(row('Granted scope', `<code>${escapeHtml(outcome.scope)}</code>`));
+    if (outcome.detail)
+        rows.push(row('Details', escapeHtml(outcome.detail)));
+    return `<h2>${heading}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
+}
+/** Which job of the run handed the tokens over, and when it got them. */
+function handoffRows(handoff, nowMs) {
+    const job = handoff.job ? `job <code>${escapeHtml(handoff.job)}</code>` : 'an earlier job';
+    const attempt = handoff.runAttempt ? `, attempt ${escapeHtml(handoff.runAttempt)}` : '';
+    return [
+        row('Handed over by', `${job}${attempt}, which got them at ${formatUtc(handoff.obtainedAtMs, nowMs)}`),
+        ...(handoff.refreshed
+            ? [row('Refreshed', 'yes: the access token had expired, and this job refreshed it')]
+            : [])
+    ];
+}
+/**
+ * One request, as a record: the code and the links are text, not links, and the first row says
+ * whether the code was used or expired. The run that asked stays a link: that page lives on.
+ */
+function requestSection(ctx, shownAtMs, place = {}) {
+    const { device } = ctx;
+    const rows = [
+        row('Code', `<code>${escapeHtml(device.userCode)}</code>${place.use ? ` ${escapeHtml(useOf(place.use, ctx))}` : ''}`),
+        row('Verification page', `<code>${escapeHtml(device.verificationUri, 2048)}</code>`),
+        ...(device.verificationUriComplete
+            ? [
+                row('Link with the code', `<code>${escapeHtml(device.verificationUriComplete, 2048)}</code>`)
+            ]
+            : []),
+        row('Client', `<code>${escapeHtml(ctx.clientId)}</code>`),
+        row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
+        ...originRows(ctx.origin),
+        row('Code shown', formatDateTimeUtc(shownAtMs)),
+        row('Valid until', formatUtc(ctx.deadlineMs, shownAtMs) + escapeHtml(timeoutNote(ctx, shownAtMs))),
+        ...(ctx.policy?.length
+            ? [
+                row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
+            ]
+            : [])
+    ];
+    const which = ctx.approval ? `: ${escapeHtml(ctx.approval.heading)}` : '';
+    // A fresh code after the policy refused someone says so (issue 20).
+    const refused = ctx.afterRefusal ? ` (${escapeHtml(refusedBefore(ctx))})` : '';
+    const title = place.number !== undefined ? `Request ${place.number}` : 'The request';
+    return `<h3>${title}${which}${refused}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
+}
+/** "(used at 10:02:30 UTC: approved by alice)", in words a record can hold. */
+function useOf(use, ctx) {
+    const at = formatUtc(use.atMs, use.atMs);
+    switch (use.kind) {
+        case 'approved':
+            return `(used at ${at}: approved${use.by ? ` by ${use.by}` : ''})`;
+        case 'refused':
+            return `(used at ${at}: approved${use.by ? ` by ${use.by}` : ''}, whom the approval policy refused)`;
+        case 'denied':
+            return `(used at ${at}: denied)`;
+        case 'expired':
+            return `(expired at ${at}, unused)`;
+        case 'abandoned': {
+            const why = {
+                'timed-out': 'the timeout input ended the wait',
+                cancelled: 'the step was cancelled',
+                failed: 'the step failed'
+            }[use.why];
+            const codeEndsMs = ctx.codeExpiresAtMs ?? ctx.deadlineMs;
+            return codeEndsMs > use.atMs
+                ? `(unused: ${why} at ${at}; approving it now would give nobody anything)`
+                : `(expired, unused: ${why} at ${at})`;
+        }
+    }
+}
+function originRows(origin) {
+    const described = describeOrigin(origin);
+    if (!described)
+        return [];
+    return [row('Asked by', origin.runUrl ? html_link(origin.runUrl, described) : escapeHtml(described))];
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -35303,6 +35608,8 @@ async function main_run(deps) {
     const startedMs = clock.now();
     let config;
     let quirks;
+    /** Set once the tokens are output: a failure after that is not a failed approval. */
+    let output;
     const events = new FlowEvents((error) => runner.warning(`A listener failed: ${(0,errors/* messageOf */.bD)(error)}`));
     events.subscribe(...listenersFor(deps, () => config));
     try {
@@ -35352,8 +35659,15 @@ async function main_run(deps) {
             ...(approvers && { approvers }),
             refreshToken: toStore
         });
+        output = {
+            grant: obtained.ending,
+            ...(approver && { approver }),
+            ...(approvers && { approvers })
+        };
         await warnIfRefreshTokenExpires(base, tokens);
-        await storeRefreshToken(base, toStore);
+        output.stage = 'store-refresh-token';
+        await storeRefreshToken(base, toStore, obtained.ending);
+        output.stage = 'hand-off';
         await handOff(base, {
             tokens,
             ...(toStore.value && { refreshToken: toStore.value }),
@@ -35377,7 +35691,10 @@ async function main_run(deps) {
         return obtained.ending;
     }
     catch (error) {
-        const failure = failureOf(error, quirks);
+        const failure = failureOf(error, quirks, {
+            ...(config?.scope && { scope: config.scope }),
+            ...(config && { provider: config.provider.name })
+        });
         if (failure.stack)
             for (const line of failure.stack.split('\n'))
                 runner.debug(line);
@@ -35389,7 +35706,12 @@ async function main_run(deps) {
                 atMs: clock.now(),
                 detail: failure.message,
                 ...(config && { clientId: config.clientId }),
-                ...(failure.refusal && { refusal: failure.refusal })
+                ...(failure.refusal && { refusal: failure.refusal }),
+                ...(output?.stage && {
+                    ...(output.approver && { approver: output.approver }),
+                    ...(output.approvers && { approvers: output.approvers }),
+                    failedAfter: { grant: output.grant, stage: output.stage }
+                })
             }
         });
         return failure.ending;
@@ -35424,7 +35746,7 @@ function listenersFor(deps, config) {
     const { runner } = deps;
     return [
         logListener(runner),
-        qrListener(runner, () => config()?.qrCode ?? true),
+        qrListener(runner, () => config()?.qrCode ?? false),
         noticeListener(runner),
         summaryListener(runner, () => config()?.summary ?? true),
         webhookListener({
@@ -35584,6 +35906,11 @@ function failureOf(error, responseStarted) {
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
         return new TransportFailure('reset', true, 'the connection was reset');
     }
+    // Node names the host and the certificate's names in `reason`: the one detail that says what
+    // is wrong with a certificate for another host.
+    const reason = error.reason;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' && typeof reason === 'string')
+        return new TransportFailure('connection', true, `${code} (${reason})`);
     return new TransportFailure('connection', true, code || error.message);
 }
 function lowerCaseHeaders(headers) {

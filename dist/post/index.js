@@ -28449,14 +28449,21 @@ class NetworkError extends ActionError {
     endpoint;
     failure;
     maybeDelivered;
+    happened;
     name = 'NetworkError';
     constructor(endpoint, failure, 
     /** False when the request surely never reached the server (refused, unknown host). */
-    maybeDelivered, message) {
+    maybeDelivered, message, 
+    /**
+     * What happened, after the endpoint's name and without advice ("did not answer within 30 s"):
+     * for a line that says it will try again, where the whole message would repeat itself.
+     */
+    happened = message) {
         super(message);
         this.endpoint = endpoint;
         this.failure = failure;
         this.maybeDelivered = maybeDelivered;
+        this.happened = happened;
     }
 }
 /**
@@ -28650,6 +28657,11 @@ function failureOf(error, responseStarted) {
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
         return new TransportFailure('reset', true, 'the connection was reset');
     }
+    // Node names the host and the certificate's names in `reason`: the one detail that says what
+    // is wrong with a certificate for another host.
+    const reason = error.reason;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' && typeof reason === 'string')
+        return new TransportFailure('connection', true, `${code} (${reason})`);
     return new TransportFailure('connection', true, code || error.message);
 }
 function lowerCaseHeaders(headers) {
@@ -29055,18 +29067,32 @@ function networkError(endpoint, failure, timeoutMs) {
             return new errors/* ProviderResponseError */.Zr(endpoint, undefined, failure.detail === http/* HEADERS_TOO_LARGE */.kB
                 ? `${capitalize(where)} sent response headers larger than Node.js accepts (16 KiB; HPE_HEADER_OVERFLOW); an identity provider's headers are far smaller. Check that the URL points at the identity provider, and not at a proxy or a page that sets huge cookies.`
                 : `${capitalize(where)} sent a response larger than ${http/* MAX_RESPONSE_BYTES */.nB / 1024 / 1024} MiB; an OAuth response is a few kilobytes. Check that the URL points at the identity provider.`);
-        case 'timeout':
-            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+        case 'timeout': {
+            const happened = `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+            return new errors/* NetworkError */.Dr(endpoint, 'timeout', true, `${capitalize(where)} ${happened}.`, happened);
+        }
         case 'reset':
-            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`);
+            return new errors/* NetworkError */.Dr(endpoint, 'reset', true, `The connection to ${where} was reset before a complete answer arrived.`, 'reset the connection before a complete answer arrived');
         default: {
             const detail = (0,safe_text/* safeText */.Hk)(failure.detail, { maxLength: 300 });
-            const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)
-                ? ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.'
-                : ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
-            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${tls}`);
+            return new errors/* NetworkError */.Dr(endpoint, 'connection', failure.maybeDelivered, `Could not reach ${where}: ${detail}.${connectionAdvice(endpoint, detail)}`, `could not be reached: ${detail}`);
         }
     }
+}
+/**
+ * What to do about a connection that failed. TLS failures are told apart by Node's codes: a
+ * certificate for another host name is trusted but wrong, so NODE_EXTRA_CA_CERTS cannot help.
+ */
+function connectionAdvice(endpoint, detail) {
+    if (/ERR_TLS_CERT_ALTNAME_INVALID/.test(detail)) {
+        const host = new URL(endpoint.url).hostname;
+        return ` The server's TLS certificate is trusted but made out to another host name than ${host}: check the host in the URL (copy it from the provider's discovery document), or, behind a proxy that inspects TLS, that the proxy presents a certificate for ${host}. NODE_EXTRA_CA_CERTS does not change which names a certificate holds.`;
+    }
+    if (/CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(detail))
+        return " The TLS certificate is outside its validity dates: the provider must renew it, or, if it looks valid, this machine's clock is wrong.";
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail))
+        return ' The TLS certificate is not trusted: for a private certificate authority, point NODE_EXTRA_CA_CERTS at its PEM file.';
+    return ' Check the URL, and that the runner can reach it (proxies are read from https_proxy, http_proxy and no_proxy).';
 }
 
 ;// CONCATENATED MODULE: ./src/oauth/retry.ts
@@ -29092,7 +29118,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
             // An OAuth error is the provider's answer; an API-style `error` object on a 503 is not.
             if (!(0,oauth_response/* isTransientStatus */.Dm)(read.status) || (0,oauth_response/* oauthErrorOf */.zi)(read) || n >= options.attempts)
                 return read;
-            reason = `HTTP ${read.status}`;
+            reason = `answered HTTP ${read.status}`;
             retryAfterMs = read.retryAfterMs;
         }
         catch (error) {
@@ -29102,7 +29128,8 @@ async function withRetries(ctx, endpoint, attempt, options) {
             if (!retryable)
                 throw error;
             lastError = error;
-            reason = error.message;
+            // Only what happened: the advice comes once, with the failure, if the retries run out.
+            reason = error.happened;
         }
         // Retry-After is advice (RFC 9110 §10.2.3): before the prompt nobody sees a code yet, so a
         // provider's "come back in an hour" is cut to a minute, and never runs past the timeout.
@@ -29121,7 +29148,7 @@ async function withRetries(ctx, endpoint, attempt, options) {
             ? ` (the provider asked for ${Math.round(retryAfterMs / 1000)} s with Retry-After; waiting at most ${Math.round(delayMs / 1000)} s)`
             : '';
         const onRetry = options.onRetry ?? ctx.onRetry;
-        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))}: ${reason}${said}`, delayMs);
+        onRetry?.(`${capitalize((0,errors/* describeEndpoint */.N2)(endpoint))} ${reason}${said}`, delayMs);
         await ctx.clock.sleep(delayMs, ctx.signal);
     }
 }
@@ -29289,6 +29316,22 @@ function shouldRetryAssertionAudience(client, calledUrl, error) {
         client.assertionAudience !== undefined &&
         client.assertionAudience !== calledUrl &&
         (error.error === 'invalid_client' || error.error === 'unauthorized_client'));
+}
+/**
+ * RFC 8628 §3.1 asks for client_id in the device authorization request from a client that does
+ * not authenticate; RFC 6749 §3.2.1 lets one that does send it as well, to identify itself.
+ * Authlib 1.2 files the device code under the client_id of the request body, not under the
+ * client it authenticated, so a client that authenticates with client_secret_basic alone gets a
+ * device code filed under no client, and is refused at its own poll with unauthorized_client
+ * (authlib issue 798). oauth4webapi, under openid-client, sends client_id in the body of every
+ * device authorization request whatever the authentication method; so does the action. Every
+ * other method puts it there anyway (client-auth.ts). The poll stays as RFC 6749 §2.3.1 has it:
+ * a device code filed under the right client is all Authlib needs.
+ */
+function identifyInDeviceRequest(client, params) {
+    const identified = new URLSearchParams(params);
+    identified.set('client_id', client.clientId);
+    return identified;
 }
 /**
  * RFC 6749 §5.2 answers a refused refresh token with 400 and `invalid_grant`. Glewlwyd 2.7 sends
@@ -29572,6 +29615,11 @@ function time_formatUtc(ms, nowMs) {
         ? time
         : `${iso.slice(0, 10)} ${time}`;
 }
+/** "2026-11-24 10:15:00 UTC": with the date always, for a record read days later. */
+function time_formatDateTimeUtc(ms) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
 /** "14 min 30 s", "45 s", "2 h 5 min". */
 function time_formatDuration(ms) {
     const total = Math.max(0, Math.round(ms / 1000));
@@ -29724,26 +29772,22 @@ function reminderLine(ctx, nowMs) {
 
 
 
+
 /**
- * The job summary, the record shown once the step ends: what was asked and how it ended. A
- * failed write is only a warning. `enabled` is read at each write: the summary input is known
- * only once the inputs are read, and an input error is recorded too.
+ * The job summary, the record shown once the step ends. It opens with the outcome (who approved,
+ * when, how long it took), then what is to be done about the refresh token, then the request(s)
+ * with their codes marked as used or expired: nobody should take a code in a record for a live
+ * one. GitHub uploads the summary only when the step ends, so it is written once, at the end. A
+ * failed write is only a warning. `enabled` is read then: the summary input is known only once
+ * the inputs are read, and an input error is recorded too.
  */
 function summaryListener(runner, enabled) {
-    let shownAtMs;
-    const write = async (html) => {
-        if (enabled())
-            await addToSummary(runner, html);
-    };
+    const record = new SummaryRecord();
     return {
         async on(event) {
-            if (event.type === 'code-ready') {
-                shownAtMs ??= event.atMs;
-                await write(requestSection(event.prompt, event.atMs));
-            }
-            else if (event.type === 'ended') {
-                await write(outcomeSection(recordOf(event.outcome, shownAtMs)));
-            }
+            record.hear(event);
+            if (event.type === 'ended' && enabled())
+                await addToSummary(runner, record.html(event.outcome));
         }
     };
 }
@@ -29754,6 +29798,78 @@ async function addToSummary(runner, html) {
     }
     catch (error) {
         runner.warning(`Could not write the job summary: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+}
+/** Collects the run's events and writes the record once it ends. */
+class SummaryRecord {
+    requests = [];
+    notes = [];
+    hear(event) {
+        const latest = this.requests.at(-1);
+        switch (event.type) {
+            case 'code-ready':
+                this.requests.push({ prompt: event.prompt, shownAtMs: event.atMs });
+                break;
+            case 'approved':
+                if (latest && !latest.use)
+                    latest.use = {
+                        kind: 'approved',
+                        atMs: event.atMs,
+                        ...(event.approver && { by: describeApprover(event.approver) })
+                    };
+                break;
+            case 'refused':
+                if (latest && !latest.use)
+                    latest.use = {
+                        kind: 'refused',
+                        atMs: event.atMs,
+                        ...(event.approver && { by: describeApprover(event.approver) })
+                    };
+                break;
+            case 'refresh-token': {
+                const told = refreshTokenText(event.fate, event.atMs);
+                this.notes.push(told.level === 'warning'
+                    ? `<p>⚠️ <strong>${escapeHtml(told.title)}.</strong> ${escapeHtml(told.text)}</p>`
+                    : `<p>${escapeHtml(told.text)}</p>`);
+                break;
+            }
+            case 'handed-off':
+                this.notes.push('<p>Handed off: the tokens are sealed in the <code>handoff</code> output for later jobs of this run.</p>');
+                break;
+            case 'refresh-token-expires':
+                this.notes.push(`<p>⚠️ ${escapeHtml(expiryText(event.expiresAtMs, event.atMs))}</p>`);
+                break;
+            case 'ended':
+                if (latest && !latest.use)
+                    latest.use = finalUse(event.outcome);
+                break;
+        }
+    }
+    html(outcome) {
+        const firstShownAtMs = this.requests[0]?.shownAtMs;
+        const sections = [
+            outcomeSection(recordOf(outcome, firstShownAtMs)),
+            ...this.notes.map((note) => `${note}\n`),
+            ...this.requests.map((request, index) => requestSection(request.prompt, request.shownAtMs, {
+                ...(request.use && { use: request.use }),
+                ...(this.requests.length > 1 && { number: index + 1 })
+            }))
+        ];
+        return sections.join('');
+    }
+}
+/** The last code's fate, from how the run ended, when no approval or refusal settled it. */
+function finalUse(outcome) {
+    switch (outcome.ending) {
+        case 'denied':
+            return { kind: 'denied', atMs: outcome.atMs };
+        case 'expired':
+            return { kind: 'expired', atMs: outcome.atMs };
+        case 'timed-out':
+        case 'cancelled':
+            return { kind: 'abandoned', atMs: outcome.atMs, why: outcome.ending };
+        default:
+            return { kind: 'abandoned', atMs: outcome.atMs, why: 'failed' };
     }
 }
 function recordOf(outcome, shownAtMs) {
@@ -29771,6 +29887,7 @@ function recordOf(outcome, shownAtMs) {
             refusedApprover: outcome.refusal.approver,
             ...(outcome.refusal.rule && { refusedBy: outcome.refusal.rule })
         }),
+        ...(outcome.failedAfter && { failedAfter: outcome.failedAfter }),
         ...(outcome.handoff && { handoff: outcome.handoff })
     };
 }
@@ -29780,67 +29897,54 @@ function describeApprover(approver) {
         ? approver.name
         : `${approver.name} (${approver.shownSubject})`;
 }
-/**
- * The job summary is the record, shown once the step ends: what was asked, of whom, and how it
- * ended. Written as HTML with every outside value escaped (see html.ts).
- */
 const HEADINGS = {
     approved: '✅ Approved',
-    refreshed: '🔄 Refreshed',
+    refreshed: '🔄 Refreshed from the stored refresh token',
     'handoff-opened': '📨 Opened the handoff of an earlier job',
     denied: '🚫 Denied',
     refused: '⛔ Refused by the approval policy',
-    expired: '⌛ Expired',
-    'timed-out': '⏱️ Timed out',
+    expired: '⌛ Expired: nobody approved in time',
+    'timed-out': '⏱️ Timed out: nobody approved in time',
     cancelled: '⏹️ Cancelled',
     failed: '❌ Failed'
+};
+/** What failed, when a stage after the outputs failed the step. */
+const STAGE_FAILURES = {
+    'store-refresh-token': 'the refresh token was not stored',
+    'hand-off': 'the tokens were not handed off'
 };
 function row(label, valueHtml) {
     return `<tr><th align="left">${escapeHtml(label)}</th><td>${valueHtml}</td></tr>`;
 }
-function requestSection(ctx, nowMs) {
-    const { device } = ctx;
-    const rows = [
-        row('Verification page', link(device.verificationUri)),
-        ...(device.verificationUriComplete
-            ? [row('Link with the code', link(device.verificationUriComplete))]
-            : []),
-        row('Code', `<code>${escapeHtml(device.userCode)}</code>`),
-        row('Client', `<code>${escapeHtml(ctx.clientId)}</code>`),
-        row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
-        ...originRows(ctx.origin),
-        row('Code shown', formatUtc(nowMs, nowMs)),
-        row('Expires', formatUtc(ctx.deadlineMs, nowMs) + escapeHtml(timeoutNote(ctx, nowMs))),
-        ...(ctx.policy?.length
-            ? [
-                row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
-            ]
-            : [])
-    ];
-    const which = [
-        ...(ctx.approval ? [escapeHtml(ctx.approval.heading)] : []),
-        ...(ctx.afterRefusal ? [escapeHtml(refusedBefore(ctx))] : [])
-    ]
-        .map((part) => ` (${part})`)
-        .join('');
-    return `<h2>Device authorization${which}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
-}
-function originRows(origin) {
-    const described = describeOrigin(origin);
-    if (!described)
-        return [];
-    return [row('Asked by', origin.runUrl ? link(origin.runUrl, described) : escapeHtml(described))];
-}
+/** The outcome, first: who approved, when (with the date), how long it took, and the rest. */
 function outcomeSection(outcome) {
-    const rows = [row('When', formatUtc(outcome.atMs, outcome.atMs))];
-    if (outcome.shownAtMs !== undefined && outcome.ending === 'approved') {
-        rows.push(row('Took', formatDuration(outcome.atMs - outcome.shownAtMs)));
-    }
-    if (outcome.approvers && outcome.approvers.length > 1) {
-        rows.push(row('Approved by', outcome.approvers.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')));
-    }
-    else if (outcome.approver)
-        rows.push(row('Approved by', `<code>${escapeHtml(outcome.approver)}</code>`));
+    const names = outcome.approvers && outcome.approvers.length > 1
+        ? outcome.approvers
+        : outcome.approver
+            ? [outcome.approver]
+            : [];
+    // How the tokens came: the grant of a run that failed only afterwards, or how it ended.
+    const grant = outcome.failedAfter?.grant ?? outcome.ending;
+    const by = names.length > 0 ? ` by ${names.map((name) => escapeHtml(name)).join(' and ')}` : '';
+    const headline = grant === 'approved'
+        ? `${HEADINGS.approved}${by}`
+        : grant === 'handoff-opened' && by
+            ? `${HEADINGS['handoff-opened']}, approved${by}`
+            : HEADINGS[grant];
+    const heading = outcome.failedAfter
+        ? `⚠️ ${headline.replace(/^\S+ /, '')}, but ${STAGE_FAILURES[outcome.failedAfter.stage]}`
+        : headline;
+    const rows = [];
+    // A refresh asks nobody: the token's owner is who approved it once, not now. An opened
+    // handoff names who approved in the job that sealed it.
+    if ((grant === 'approved' || grant === 'handoff-opened') && names.length > 0)
+        rows.push(row('Approved by', names.map((name) => `<code>${escapeHtml(name)}</code>`).join(', ')));
+    if (grant === 'refreshed' && outcome.approver)
+        rows.push(row('Token of', `<code>${escapeHtml(outcome.approver)}</code> (nobody was asked this time)`));
+    const approved = grant === 'approved';
+    rows.push(row('When', formatDateTimeUtc(outcome.atMs)));
+    if (outcome.shownAtMs !== undefined)
+        rows.push(row(approved ? 'Took' : 'Waited', `${formatDuration(outcome.atMs - outcome.shownAtMs)} after the code was shown`));
     if (outcome.refusedApprover)
         rows.push(row('Who tried', `<code>${escapeHtml(outcome.refusedApprover)}</code>`));
     if (outcome.refusedBy)
@@ -29853,7 +29957,7 @@ function outcomeSection(outcome) {
         rows.push(row('Granted scope', `<code>${escapeHtml(outcome.scope)}</code>`));
     if (outcome.detail)
         rows.push(row('Details', escapeHtml(outcome.detail)));
-    return `<h3>Outcome: ${HEADINGS[outcome.ending]}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
+    return `<h2>${heading}</h2>\n<table>\n${rows.join('\n')}\n</table>\n`;
 }
 /** Which job of the run handed the tokens over, and when it got them. */
 function handoffRows(handoff, nowMs) {
@@ -29865,6 +29969,68 @@ function handoffRows(handoff, nowMs) {
             ? [row('Refreshed', 'yes: the access token had expired, and this job refreshed it')]
             : [])
     ];
+}
+/**
+ * One request, as a record: the code and the links are text, not links, and the first row says
+ * whether the code was used or expired. The run that asked stays a link: that page lives on.
+ */
+function requestSection(ctx, shownAtMs, place = {}) {
+    const { device } = ctx;
+    const rows = [
+        row('Code', `<code>${escapeHtml(device.userCode)}</code>${place.use ? ` ${escapeHtml(useOf(place.use, ctx))}` : ''}`),
+        row('Verification page', `<code>${escapeHtml(device.verificationUri, 2048)}</code>`),
+        ...(device.verificationUriComplete
+            ? [
+                row('Link with the code', `<code>${escapeHtml(device.verificationUriComplete, 2048)}</code>`)
+            ]
+            : []),
+        row('Client', `<code>${escapeHtml(ctx.clientId)}</code>`),
+        row('Scope', ctx.scope ? `<code>${escapeHtml(ctx.scope)}</code>` : "the provider's default"),
+        ...originRows(ctx.origin),
+        row('Code shown', formatDateTimeUtc(shownAtMs)),
+        row('Valid until', formatUtc(ctx.deadlineMs, shownAtMs) + escapeHtml(timeoutNote(ctx, shownAtMs))),
+        ...(ctx.policy?.length
+            ? [
+                row('Policy', ctx.policy.map(({ label, text }) => escapeHtml(`${label}: ${text}`)).join('<br>'))
+            ]
+            : [])
+    ];
+    const which = ctx.approval ? `: ${escapeHtml(ctx.approval.heading)}` : '';
+    // A fresh code after the policy refused someone says so (issue 20).
+    const refused = ctx.afterRefusal ? ` (${escapeHtml(refusedBefore(ctx))})` : '';
+    const title = place.number !== undefined ? `Request ${place.number}` : 'The request';
+    return `<h3>${title}${which}${refused}</h3>\n<table>\n${rows.join('\n')}\n</table>\n`;
+}
+/** "(used at 10:02:30 UTC: approved by alice)", in words a record can hold. */
+function useOf(use, ctx) {
+    const at = formatUtc(use.atMs, use.atMs);
+    switch (use.kind) {
+        case 'approved':
+            return `(used at ${at}: approved${use.by ? ` by ${use.by}` : ''})`;
+        case 'refused':
+            return `(used at ${at}: approved${use.by ? ` by ${use.by}` : ''}, whom the approval policy refused)`;
+        case 'denied':
+            return `(used at ${at}: denied)`;
+        case 'expired':
+            return `(expired at ${at}, unused)`;
+        case 'abandoned': {
+            const why = {
+                'timed-out': 'the timeout input ended the wait',
+                cancelled: 'the step was cancelled',
+                failed: 'the step failed'
+            }[use.why];
+            const codeEndsMs = ctx.codeExpiresAtMs ?? ctx.deadlineMs;
+            return codeEndsMs > use.atMs
+                ? `(unused: ${why} at ${at}; approving it now would give nobody anything)`
+                : `(expired, unused: ${why} at ${at})`;
+        }
+    }
+}
+function originRows(origin) {
+    const described = describeOrigin(origin);
+    if (!described)
+        return [];
+    return [row('Asked by', origin.runUrl ? link(origin.runUrl, described) : escapeHtml(described))];
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/state.ts
