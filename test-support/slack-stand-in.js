@@ -7,14 +7,14 @@
  * NODE_EXTRA_CA_CERTS). Nothing leaves the machine: the proxy refuses every other host, and the
  * runner's loopback traffic (the identity provider) is never proxied. Needs openssl.
  */
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { makePki } from './pki.js'
 
 const HOST = 'hooks.slack.com'
 
@@ -33,7 +33,7 @@ const HOST = 'hooks.slack.com'
 export async function startSlackStandIn(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'device-flow-slack-'))
   try {
-    const pki = makePki(dir)
+    const pki = makePki(dir, HOST)
     /** @type {SlackStandIn['received']} */
     const received = []
     /** @type {Set<import('node:net').Socket>} */
@@ -102,72 +102,6 @@ function listen(server) {
       resolve(/** @type {net.AddressInfo} */ (server.address()).port)
     )
   )
-}
-
-/** A throwaway certificate authority and a certificate for hooks.slack.com signed by it. */
-function makePki(/** @type {string} */ dir) {
-  const file = (/** @type {string} */ name) => join(dir, name)
-  const openssl = (/** @type {string[]} */ ...args) => {
-    try {
-      execFileSync('openssl', args, { stdio: 'ignore' })
-    } catch (error) {
-      throw new Error(
-        `the Slack stand-in needs openssl to make its certificate (${error instanceof Error ? error.message : String(error)})`,
-        { cause: error }
-      )
-    }
-  }
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    file('ca.key'),
-    '-out',
-    file('ca.pem'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=device-flow-action demo CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign'
-  )
-  openssl(
-    'req',
-    ...ec,
-    '-keyout',
-    file('server.key'),
-    '-out',
-    file('server.csr'),
-    '-subj',
-    `/CN=${HOST}`
-  )
-  writeFileSync(file('ext.cnf'), `subjectAltName=DNS:${HOST}\nextendedKeyUsage=serverAuth\n`)
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('server.pem'),
-    '-days',
-    '1',
-    '-extfile',
-    file('ext.cnf')
-  )
-  return {
-    caFile: file('ca.pem'),
-    key: readFileSync(file('server.key')),
-    cert: readFileSync(file('server.pem'))
-  }
 }
 
 /**

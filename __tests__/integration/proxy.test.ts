@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startAction } from '../../test-support/action-process.js'
+import { makePki, type Pki } from '../../test-support/pki.js'
 
 /**
  * The action behind a proxy, as self-hosted runners are set up: https_proxy, no_proxy and a
@@ -23,75 +24,9 @@ const HOST = 'idp.test'
 const OTHER_HOST = 'login.idp.test'
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0
 
-interface Pki {
-  readonly dir: string
-  readonly caFile: string
-  readonly key: Buffer
-  readonly cert: Buffer
-}
-
 /** A throwaway CA and a server certificate for idp.test signed by it. */
-function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'device-flow-proxy-'))
-  const file = (name: string): string => join(dir, name)
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  const openssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: 'ignore' })
-  }
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    file('ca.key'),
-    '-out',
-    file('ca.pem'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=device-flow-action test CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign'
-  )
-  openssl(
-    'req',
-    ...ec,
-    '-keyout',
-    file('server.key'),
-    '-out',
-    file('server.csr'),
-    '-subj',
-    `/CN=${HOST}`
-  )
-  writeFileSync(
-    file('ext.cnf'),
-    `subjectAltName=DNS:${HOST}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`
-  )
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('server.pem'),
-    '-days',
-    '2',
-    '-extfile',
-    file('ext.cnf')
-  )
-  return {
-    dir,
-    caFile: file('ca.pem'),
-    key: readFileSync(file('server.key')),
-    cert: readFileSync(file('server.pem'))
-  }
+function makePkiForIdp(): Pki {
+  return makePki(mkdtempSync(join(tmpdir(), 'device-flow-proxy-')), HOST)
 }
 
 /** A scripted provider: a device code, then authorization_pending once, then tokens. */
@@ -193,7 +128,7 @@ const INPUTS = {
     let proxyPort: number
 
     beforeAll(async () => {
-      pki = makePki()
+      pki = makePkiForIdp()
       provider = startProvider(pki)
       proxy = startProxy(await listen(provider.server))
       proxyPort = await listen(proxy.server)
