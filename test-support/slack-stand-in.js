@@ -9,11 +9,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import * as http from 'node:http'
 import * as https from 'node:https'
-import * as net from 'node:net'
+/** @typedef {import('node:net').Server} NetServer */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startConnectProxy } from './connect-proxy.js'
 import { makePki } from './pki.js'
 
 const HOST = 'hooks.slack.com'
@@ -61,31 +61,15 @@ export async function startSlackStandIn(options = {}) {
     })
     slack.on('connection', track)
     const slackPort = await listen(slack)
-    const proxy = http.createServer((_req, res) => res.writeHead(405).end())
-    proxy.on('connection', track)
-    proxy.on('connect', (req, client, head) => {
-      if (req.url !== `${HOST}:443`) {
-        client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-        return
-      }
-      const upstream = net.connect(slackPort, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        upstream.write(head)
-        upstream.pipe(client)
-        client.pipe(upstream)
-      })
-      track(upstream)
-      upstream.on('close', () => client.destroy())
-    })
-    const proxyPort = await listen(proxy)
+    const proxy = await startConnectProxy({ [`${HOST}:443`]: slackPort })
     const close = async () => {
       for (const socket of sockets) socket.destroy()
-      await Promise.all([slack, proxy].map((server) => new Promise((r) => server.close(r))))
+      await Promise.all([proxy.close(), new Promise((r) => slack.close(r))])
       rmSync(dir, { recursive: true, force: true })
     }
     return {
       webhookUrl: `https://${HOST}/services/T0DEMO/B0DEMO/${randomBytes(12).toString('hex')}`,
-      env: { https_proxy: `http://127.0.0.1:${proxyPort}`, NODE_EXTRA_CA_CERTS: pki.caFile },
+      env: { https_proxy: `http://127.0.0.1:${proxy.port}`, NODE_EXTRA_CA_CERTS: pki.caFile },
       received,
       close
     }
@@ -95,11 +79,11 @@ export async function startSlackStandIn(options = {}) {
   }
 }
 
-/** @param {net.Server} server @returns {Promise<number>} */
+/** @param {NetServer} server @returns {Promise<number>} */
 function listen(server) {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve(/** @type {net.AddressInfo} */ (server.address()).port)
+      resolve(/** @type {import("node:net").AddressInfo} */ (server.address()).port)
     )
   )
 }

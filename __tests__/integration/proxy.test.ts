@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import * as http from 'node:http'
 import * as https from 'node:https'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startAction } from '../../test-support/action-process.js'
+import { startConnectProxy } from '../../test-support/connect-proxy.js'
 import { makePki, type Pki } from '../../test-support/pki.js'
 
 /**
@@ -69,41 +69,19 @@ interface ProxyLog {
 }
 
 /**
- * A forwarding proxy: CONNECT idp.test:443 (or login.idp.test:443) goes to the local provider,
- * anything else is refused.
+ * The proxy: CONNECT idp.test:443 (or login.idp.test:443) goes to the local provider, anything
+ * else is refused; every CONNECT is logged with its Proxy-Authorization.
  */
-function startProxy(providerPort: number) {
+async function startProxy(providerPort: number) {
   const log: ProxyLog = { connects: [], proxyAuthorization: [] }
-  const sockets = new Set<net.Socket>()
-  const server = http.createServer((_req, res) => res.writeHead(405).end())
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    log.connects.push(req.url ?? '')
-    log.proxyAuthorization.push(req.headers['proxy-authorization'])
-    sockets.add(client)
-    client.on('close', () => sockets.delete(client))
-    client.on('error', () => undefined)
-    if (req.url !== `${HOST}:443` && req.url !== `${OTHER_HOST}:443`) {
-      client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
-      return
+  const proxy = await startConnectProxy(
+    { [`${HOST}:443`]: providerPort, [`${OTHER_HOST}:443`]: providerPort },
+    (req) => {
+      log.connects.push(req.url ?? '')
+      log.proxyAuthorization.push(req.headers['proxy-authorization'])
     }
-    const upstream = net.connect(providerPort, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      upstream.write(head)
-      upstream.pipe(client)
-      client.pipe(upstream)
-    })
-    sockets.add(upstream)
-    upstream.on('error', () => client.destroy())
-    upstream.on('close', () => {
-      sockets.delete(upstream)
-      client.destroy()
-    })
-  })
-  const close = (): Promise<void> => {
-    for (const socket of sockets) socket.destroy()
-    return new Promise((resolve) => server.close(() => resolve()))
-  }
-  return { server, log, close }
+  )
+  return { ...proxy, log }
 }
 
 function listen(server: net.Server): Promise<number> {
@@ -124,14 +102,14 @@ const INPUTS = {
   () => {
     let pki: Pki
     let provider: ReturnType<typeof startProvider>
-    let proxy: ReturnType<typeof startProxy>
+    let proxy: Awaited<ReturnType<typeof startProxy>>
     let proxyPort: number
 
     beforeAll(async () => {
       pki = makePkiForIdp()
       provider = startProvider(pki)
-      proxy = startProxy(await listen(provider.server))
-      proxyPort = await listen(proxy.server)
+      proxy = await startProxy(await listen(provider.server))
+      proxyPort = proxy.port
     })
 
     afterAll(async () => {
